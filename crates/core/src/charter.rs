@@ -1,0 +1,259 @@
+//! The charter (章程): the collective's settings, read from TOML with the keys fixed in
+//! DESIGN.md, validated into exact values. Parsing a string is pure; reading the file is the CLI's.
+
+use crate::amount::{Coefficient, Percent};
+use crate::ids::OrgCode;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CharterError {
+    #[error("charter is not valid TOML: {0}")]
+    Toml(String),
+    #[error("charter key `{key}`: {message}")]
+    Key { key: String, message: String },
+}
+
+fn key_error(key: &str, message: impl ToString) -> CharterError {
+    CharterError::Key { key: key.to_string(), message: message.to_string() }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Management {
+    /// 生不增、死不减: no allotment after the baseline date (R7).
+    Static,
+    Dynamic,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ApprovalBody {
+    Members,
+    Representatives,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Rounding {
+    /// One fen each to the largest fractional parts, ties by holder id.
+    LargestRemainder,
+    /// The remainder is retained as undistributed income.
+    RoundDown,
+}
+
+impl Rounding {
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "largest-remainder" => Some(Rounding::LargestRemainder),
+            "round-down" => Some(Rounding::RoundDown),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rounding::LargestRemainder => "largest-remainder",
+            Rounding::RoundDown => "round-down",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShareClass {
+    pub code: String,
+    pub name: String,
+    pub coefficient: Coefficient,
+}
+
+/// A validated charter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Charter {
+    pub name: String,
+    pub code: OrgCode,
+    pub province: String,
+    pub baseline_date: NaiveDate,
+    pub management: Management,
+    pub holding_cap_percent: Percent,
+    pub inheritance_counts_toward_cap: bool,
+    pub reserve_rate_percent: Percent,
+    pub reserve_floor_percent: Percent,
+    pub welfare_rate_percent: Percent,
+    pub welfare_floor_percent: Percent,
+    pub notice_days: u32,
+    pub approval_body: ApprovalBody,
+    pub rounding: Rounding,
+    pub collective_share: bool,
+    pub classes: Vec<ShareClass>,
+}
+
+/// The TOML as written; every key but name, code and classes has the RULES.md default.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CharterToml {
+    name: String,
+    code: String,
+    province: Option<String>,
+    baseline_date: String,
+    management: Option<String>,
+    holding_cap_percent: Option<String>,
+    inheritance_counts_toward_cap: Option<bool>,
+    reserve_rate_percent: Option<String>,
+    reserve_floor_percent: Option<String>,
+    welfare_rate_percent: Option<String>,
+    welfare_floor_percent: Option<String>,
+    notice_days: Option<u32>,
+    approval_body: Option<String>,
+    rounding: Option<String>,
+    collective_share: Option<bool>,
+    classes: Vec<ClassToml>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ClassToml {
+    code: String,
+    name: String,
+    coefficient: String,
+}
+
+/// The most share classes a charter may define.
+pub const CLASSES_MAX: usize = 16;
+
+fn percent(key: &str, value: Option<String>, default: &str) -> Result<Percent, CharterError> {
+    Percent::parse(value.as_deref().unwrap_or(default)).map_err(|e| key_error(key, e))
+}
+
+impl Charter {
+    pub fn from_toml(text: &str) -> Result<Self, CharterError> {
+        let raw: CharterToml = toml::from_str(text).map_err(|e| CharterError::Toml(e.to_string().trim().to_string()))?;
+        if raw.name.trim().is_empty() {
+            return Err(key_error("name", "must not be empty"));
+        }
+        let code = OrgCode::parse(&raw.code).map_err(|e| key_error("code", e))?;
+        let baseline_date = NaiveDate::parse_from_str(&raw.baseline_date, "%Y-%m-%d")
+            .map_err(|_| key_error("baseline_date", format!("{:?} is not a date YYYY-MM-DD", raw.baseline_date)))?;
+        let management = match raw.management.as_deref().unwrap_or("static") {
+            "static" => Management::Static,
+            "dynamic" => Management::Dynamic,
+            other => return Err(key_error("management", format!("{other:?} is not \"static\" or \"dynamic\""))),
+        };
+        let approval_body = match raw.approval_body.as_deref().unwrap_or("members") {
+            "members" => ApprovalBody::Members,
+            "representatives" => ApprovalBody::Representatives,
+            other => return Err(key_error("approval_body", format!("{other:?} is not \"members\" or \"representatives\""))),
+        };
+        let rounding_text = raw.rounding.as_deref().unwrap_or("largest-remainder");
+        let rounding = Rounding::parse(rounding_text)
+            .ok_or_else(|| key_error("rounding", format!("{rounding_text:?} is not \"largest-remainder\" or \"round-down\"")))?;
+        let charter = Charter {
+            name: raw.name.trim().to_string(),
+            code,
+            province: raw.province.unwrap_or_default(),
+            baseline_date,
+            management,
+            holding_cap_percent: percent("holding_cap_percent", raw.holding_cap_percent, "3")?,
+            inheritance_counts_toward_cap: raw.inheritance_counts_toward_cap.unwrap_or(false),
+            reserve_rate_percent: percent("reserve_rate_percent", raw.reserve_rate_percent, "10")?,
+            reserve_floor_percent: percent("reserve_floor_percent", raw.reserve_floor_percent, "10")?,
+            welfare_rate_percent: percent("welfare_rate_percent", raw.welfare_rate_percent, "5")?,
+            welfare_floor_percent: percent("welfare_floor_percent", raw.welfare_floor_percent, "5")?,
+            notice_days: raw.notice_days.unwrap_or(15),
+            approval_body,
+            rounding,
+            collective_share: raw.collective_share.unwrap_or(false),
+            classes: raw
+                .classes
+                .into_iter()
+                .map(|c| {
+                    let coefficient = Coefficient::parse(&c.coefficient).map_err(|e| key_error("classes.coefficient", e))?;
+                    Ok(ShareClass { code: c.code.trim().to_string(), name: c.name.trim().to_string(), coefficient })
+                })
+                .collect::<Result<_, CharterError>>()?,
+        };
+        charter.validate()?;
+        Ok(charter)
+    }
+
+    fn validate(&self) -> Result<(), CharterError> {
+        if self.reserve_rate_percent < self.reserve_floor_percent {
+            return Err(key_error("reserve_rate_percent", "R12: must not be below reserve_floor_percent"));
+        }
+        if self.welfare_rate_percent < self.welfare_floor_percent {
+            return Err(key_error("welfare_rate_percent", "R12: must not be below welfare_floor_percent"));
+        }
+        if self.reserve_rate_percent.0 + self.welfare_rate_percent.0 > 100 * 10_000 {
+            return Err(key_error("welfare_rate_percent", "reserve and welfare rates together exceed 100%"));
+        }
+        if self.holding_cap_percent.0 == 0 {
+            return Err(key_error("holding_cap_percent", "must be greater than zero"));
+        }
+        if self.classes.is_empty() || self.classes.len() > CLASSES_MAX {
+            return Err(key_error("classes", format!("a charter needs 1 to {CLASSES_MAX} share classes")));
+        }
+        for (i, class) in self.classes.iter().enumerate() {
+            let valid_code = !class.code.is_empty() && class.code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+            if !valid_code {
+                return Err(key_error("classes.code", format!("{:?} must be letters, digits, - or _", class.code)));
+            }
+            if self.classes[..i].iter().any(|c| c.code == class.code) {
+                return Err(key_error("classes.code", format!("{:?} is defined twice", class.code)));
+            }
+            if class.coefficient.0 == 0 {
+                return Err(key_error("classes.coefficient", format!("class {:?} needs a coefficient above zero", class.code)));
+            }
+        }
+        Ok(())
+    }
+
+    pub fn class(&self, code: &str) -> Option<&ShareClass> {
+        self.classes.iter().find(|c| c.code == code)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    pub(crate) const SAMPLE: &str = r#"
+name = "溱水村股份经济合作社"
+code = "N2410183MF0000001Y"
+province = "河南"
+baseline_date = "2017-12-31"
+[[classes]]
+code = "basic"
+name = "人口股"
+coefficient = "1"
+[[classes]]
+code = "labor"
+name = "农龄股"
+coefficient = "0.5"
+"#;
+
+    #[test]
+    fn defaults_follow_the_rules() {
+        let charter = Charter::from_toml(SAMPLE).unwrap();
+        assert_eq!(charter.management, Management::Static);
+        assert_eq!(charter.holding_cap_percent, Percent(30_000));
+        assert_eq!(charter.notice_days, 15);
+        assert_eq!(charter.rounding, Rounding::LargestRemainder);
+        assert_eq!(charter.class("labor").unwrap().coefficient, Coefficient(5_000));
+    }
+
+    fn check_error(replace: (&str, &str), expected_key: &str) {
+        let text = SAMPLE.replace(replace.0, replace.1);
+        match Charter::from_toml(&text) {
+            Err(CharterError::Key { key, .. }) => assert_eq!(key, expected_key),
+            other => panic!("expected an error on {expected_key}, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn bad_charters_name_the_key() {
+        check_error(("N2410183MF0000001Y", "N2410183MF0000001X"), "code");
+        check_error(("2017-12-31", "2017-13-31"), "baseline_date");
+        check_error(("coefficient = \"0.5\"", "coefficient = \"half\""), "classes.coefficient");
+        check_error(("code = \"labor\"", "code = \"basic\""), "classes.code");
+        check_error(("province = \"河南\"", "province = \"河南\"\nreserve_rate_percent = \"5\""), "reserve_rate_percent");
+        check_error(("province = \"河南\"", "province = \"河南\"\nmanagement = \"sometimes\""), "management");
+        assert!(matches!(Charter::from_toml("name = "), Err(CharterError::Toml(_))));
+        assert!(matches!(Charter::from_toml(&SAMPLE.replace("province", "provence")), Err(CharterError::Toml(_))));
+    }
+}

@@ -1,0 +1,69 @@
+//! Rule violations: why a command was refused, naming the rule (RULES.md R1…R16).
+
+use std::fmt;
+
+/// A rule of RULES.md, or `Input` for input that breaks no domain rule but cannot be used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Rule {
+    R1,
+    R2,
+    R3,
+    R4,
+    R5,
+    R6,
+    R7,
+    R8,
+    R9,
+    R10,
+    R11,
+    R12,
+    R13,
+    R14,
+    R15,
+    R16,
+    Input,
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Rule::Input => f.write_str("input"),
+            other => write!(f, "{other:?}"),
+        }
+    }
+}
+
+/// One refused row of a multi-row command (e.g. a roster import), by its 0-based index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowViolation {
+    pub row: usize,
+    pub rule: Rule,
+    pub message: String,
+}
+
+/// Why `decide` refused a command. Nothing is appended after a violation.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RuleViolation {
+    #[error("{rule}: {message}")]
+    Rule { rule: Rule, message: String },
+    #[error("{} row(s) refused; nothing was written", .0.len())]
+    Rows(Vec<RowViolation>),
+}
+
+impl RuleViolation {
+    pub fn new(rule: Rule, message: impl Into<String>) -> Self {
+        RuleViolation::Rule { rule, message: message.into() }
+    }
+
+    /// The rule of a single violation (rows report the first row's rule).
+    pub fn rule(&self) -> Rule {
+        match self {
+            RuleViolation::Rule { rule, .. } => *rule,
+            RuleViolation::Rows(rows) => rows.first().map_or(Rule::Input, |r| r.rule),
+        }
+    }
+}
+
+pub(crate) fn reject<T>(rule: Rule, message: impl Into<String>) -> Result<T, RuleViolation> {
+    Err(RuleViolation::new(rule, message))
+}

@@ -1,0 +1,209 @@
+//! Identifiers: the citizen ID (GB 11643-1999), the unified social credit code (GB 32100-2015),
+//! and masking for public documents (R16).
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Why an identifier was refused. Each message names the rule it enforces.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum IdError {
+    #[error("R5: citizen ID {0:?} must have 18 characters (17 digits and a check character)")]
+    CitizenIdLength(String),
+    #[error("R5: citizen ID {0:?} must be 17 digits followed by a digit or X")]
+    CitizenIdCharacters(String),
+    #[error("R5: citizen ID {masked} has a wrong check character: expected {expected}, found {found} (GB 11643)")]
+    CitizenIdCheck { masked: String, expected: char, found: char },
+    #[error("org code {0:?} must have 18 characters (GB 32100 unified social credit code)")]
+    OrgCodeLength(String),
+    #[error("org code {code:?} has a character outside 0-9A-HJ-NPQRTUWXY at position {position}")]
+    OrgCodeCharacter { code: String, position: usize },
+    #[error("org code {code} has a wrong check character: expected {expected}, found {found} (GB 32100)")]
+    OrgCodeCheck { code: String, expected: char, found: char },
+    #[error("R5: document {0:?} must be TYPE:NUMBER, e.g. passport:E12345678")]
+    Document(String),
+}
+
+const CITIZEN_WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+const CITIZEN_CHECK: &[u8; 11] = b"10X98765432";
+
+/// A PRC citizen identity number (公民身份号码), the person key in the ledger (R5).
+/// Always upper-case; the check character is validated on construction.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct CitizenId(String);
+
+impl CitizenId {
+    pub fn parse(text: &str) -> Result<Self, IdError> {
+        let upper = text.trim().to_ascii_uppercase();
+        let bytes = upper.as_bytes();
+        if bytes.len() != 18 || !upper.is_ascii() {
+            return Err(IdError::CitizenIdLength(text.to_string()));
+        }
+        if !bytes[..17].iter().all(u8::is_ascii_digit) || !(bytes[17].is_ascii_digit() || bytes[17] == b'X') {
+            return Err(IdError::CitizenIdCharacters(text.to_string()));
+        }
+        let expected = citizen_check_character(&upper[..17]);
+        let found = bytes[17] as char;
+        if expected != found {
+            return Err(IdError::CitizenIdCheck { masked: mask(&upper), expected, found });
+        }
+        Ok(CitizenId(upper))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The first 6 and last 4 characters, the birth date hidden (R16).
+    pub fn masked(&self) -> String {
+        mask(&self.0)
+    }
+}
+
+impl fmt::Display for CitizenId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The GB 11643 check character for the first 17 digits.
+pub fn citizen_check_character(first_17_digits: &str) -> char {
+    assert_eq!(first_17_digits.len(), 17);
+    let sum: u32 = first_17_digits.bytes().zip(CITIZEN_WEIGHTS).map(|(d, w)| u32::from(d - b'0') * w).sum();
+    CITIZEN_CHECK[(sum % 11) as usize] as char
+}
+
+/// Masks an identifier for public documents: at most the first 6 and last 4 characters show.
+pub fn mask(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    if chars.len() <= 10 {
+        return "*".repeat(chars.len());
+    }
+    let head: String = chars[..6].iter().collect();
+    let tail: String = chars[chars.len() - 4..].iter().collect();
+    format!("{head}{}{tail}", "*".repeat(chars.len() - 10))
+}
+
+/// The key of a person in the ledger: a citizen ID, or for a non-PRC heir another document (R5).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum PersonId {
+    Citizen(CitizenId),
+    /// e.g. `passport:E12345678`; the type is lower-case, the number upper-case.
+    Document { kind: String, number: String },
+}
+
+impl PersonId {
+    /// Parses `ID` (18-char citizen ID) or `TYPE:NUMBER` (another document).
+    pub fn parse(text: &str) -> Result<Self, IdError> {
+        match text.split_once(':') {
+            Some((kind, number)) => {
+                let kind = kind.trim().to_ascii_lowercase();
+                let number = number.trim().to_ascii_uppercase();
+                let ok_kind = !kind.is_empty() && kind.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+                let ok_number = !number.is_empty() && number.len() <= 40 && number.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+                if !ok_kind || !ok_number || kind == "citizen" {
+                    return Err(IdError::Document(text.to_string()));
+                }
+                Ok(PersonId::Document { kind, number })
+            }
+            None => CitizenId::parse(text).map(PersonId::Citizen),
+        }
+    }
+
+    pub fn masked(&self) -> String {
+        match self {
+            PersonId::Citizen(id) => id.masked(),
+            PersonId::Document { kind, number } => format!("{kind}:{}", mask(number)),
+        }
+    }
+}
+
+impl fmt::Display for PersonId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PersonId::Citizen(id) => f.write_str(id.as_str()),
+            PersonId::Document { kind, number } => write!(f, "{kind}:{number}"),
+        }
+    }
+}
+
+const USCC_ALPHABET: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+const USCC_WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+
+/// The 18-character unified social credit code (统一社会信用代码) of a collective: the ledger id.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct OrgCode(String);
+
+impl OrgCode {
+    pub fn parse(text: &str) -> Result<Self, IdError> {
+        let code = text.trim().to_ascii_uppercase();
+        if code.chars().count() != 18 {
+            return Err(IdError::OrgCodeLength(text.to_string()));
+        }
+        let mut values = Vec::with_capacity(18);
+        for (position, c) in code.chars().enumerate() {
+            match USCC_ALPHABET.find(c) {
+                Some(v) => values.push(v as u32),
+                None => return Err(IdError::OrgCodeCharacter { code: code.clone(), position: position + 1 }),
+            }
+        }
+        let sum: u32 = values[..17].iter().zip(USCC_WEIGHTS).map(|(v, w)| v * w).sum();
+        let check = (31 - sum % 31) % 31;
+        let expected = USCC_ALPHABET.as_bytes()[check as usize] as char;
+        let found = code.as_bytes()[17] as char;
+        if expected != found {
+            return Err(IdError::OrgCodeCheck { code, expected, found });
+        }
+        Ok(OrgCode(code))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for OrgCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Vectors from python-stdnum's tests (fixtures/ids.md names the source).
+    #[test]
+    fn citizen_ids_from_published_vectors() {
+        assert!(CitizenId::parse("360426199101010071").is_ok());
+        assert_eq!(CitizenId::parse("44011320141005001x").unwrap().as_str(), "44011320141005001X");
+        assert!(CitizenId::parse("412723199010050012").is_ok());
+        assert!(matches!(CitizenId::parse("360426199101010072"), Err(IdError::CitizenIdCheck { expected: '1', found: '2', .. })));
+        assert!(matches!(CitizenId::parse("36042619910101007"), Err(IdError::CitizenIdLength(_))));
+        assert!(matches!(CitizenId::parse("3604261991010100A1"), Err(IdError::CitizenIdCharacters(_))));
+    }
+
+    #[test]
+    fn check_error_names_the_rule_and_hides_the_birth_date() {
+        let message = CitizenId::parse("360426199101010072").unwrap_err().to_string();
+        assert!(message.starts_with("R5:"), "{message}");
+        assert!(!message.contains("19910101"), "{message}");
+    }
+
+    #[test]
+    fn masking_shows_at_most_first_six_and_last_four() {
+        assert_eq!(mask("360426199101010071"), "360426********0071");
+        let id = PersonId::parse("passport:e1234567890").unwrap();
+        assert_eq!(id.to_string(), "passport:E1234567890");
+        assert_eq!(id.masked(), "passport:E12345*7890");
+    }
+
+    #[test]
+    fn org_codes() {
+        assert!(OrgCode::parse("N2410183MF0000001Y").is_ok());
+        assert!(OrgCode::parse("91310115MA1K3BTP2B").is_ok());
+        assert!(OrgCode::parse("9144030071526726XG").is_ok());
+        assert!(matches!(OrgCode::parse("N2410183MF0000001X"), Err(IdError::OrgCodeCheck { expected: 'Y', .. })));
+        assert!(matches!(OrgCode::parse("N2410183MF0000001"), Err(IdError::OrgCodeLength(_))));
+        assert!(matches!(OrgCode::parse("I2410183MF0000001Y"), Err(IdError::OrgCodeCharacter { position: 1, .. })));
+    }
+}
