@@ -1,1 +1,14 @@
-pub fn x(){}
+//! gufen-ledger: the event store. Owns sled and every stored byte: record encoding (bincode 2,
+//! fixed configuration), the blake3 hash chain, the Merkle tree, projections and verification.
+
+pub mod merkle;
+pub mod record;
+pub mod store;
+pub mod verify;
+
+pub use record::{Hash, Record};
+pub use store::{Context, Head, Ledger, LedgerError, Outcome, Store, StoredRecord};
+pub use verify::VerifyReport;
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,562 @@
+//! The event store on sled: one store directory, many ledgers (one per collective), each its own
+//! hash chain, with its projections kept beside it.
+//!
+//! Append protocol (see docs/ARCHITECTURE.md): records and their index entries are written in
+//! chunks past the head, made durable, then published by moving the head pointer (with the
+//! command id) in one atomic write, made durable. Projections follow behind a watermark. On
+//! open, records past the head are discarded and projections catch up to the head.
+
+use crate::record::{self, genesis_prev, record_hash, BatchRef, DecodeError, Hash, Record, FORMAT_VERSION};
+use gufen_core::state::{Entity, Key};
+use gufen_core::{apply, decide, scope, Command, Event, RuleViolation, State};
+use chrono::NaiveDate;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// Records, index entries or projection entries written per sled batch.
+pub const CHUNK_ENTRIES: usize = 1_000;
+/// The most events one command may append.
+pub const BATCH_EVENTS_MAX: usize = 500_000;
+
+const HEAD_KEY: &[u8] = b"head";
+const COMMAND_PREFIX: &[u8] = b"cmd/";
+const WATERMARK_KEY: &[u8] = b"~applied";
+
+#[derive(Debug, thiserror::Error)]
+pub enum LedgerError {
+    #[error("the store at {0} is in use by another gufen process; try again when it has finished")]
+    StoreInUse(PathBuf),
+    #[error("no store at {0}: create one with `gufen init --charter FILE`, or name another with --db")]
+    NoStore(PathBuf),
+    #[error("conflict: the command was decided at head {expected} but the ledger is now at {found}; run it again")]
+    Conflict { expected: u64, found: u64 },
+    #[error("{0}")]
+    Rejected(#[from] RuleViolation),
+    #[error("integrity failure at record {seq:?}: {message}")]
+    Corrupt { seq: Option<u64>, message: String },
+    #[error("store error: {0}")]
+    Sled(#[from] sled::Error),
+    #[error("i/o error: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+fn corrupt(seq: Option<u64>, message: impl ToString) -> LedgerError {
+    LedgerError::Corrupt { seq, message: message.to_string() }
+}
+
+impl From<DecodeError> for LedgerError {
+    fn from(e: DecodeError) -> Self {
+        corrupt(None, e)
+    }
+}
+
+/// The head of a chain: the next seq to write and the hash the next record links to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Head {
+    pub seq_next: u64,
+    pub hash: Hash,
+}
+
+impl Head {
+    /// The seq of the last record, if any.
+    pub fn last_seq(&self) -> Option<u64> {
+        self.seq_next.checked_sub(1)
+    }
+}
+
+/// Who and when: everything about a command that is not the domain's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Context {
+    pub command_id: [u8; 16],
+    pub recorded_at_micros: i64,
+    pub actor: String,
+}
+
+/// What an append did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    pub first_seq: u64,
+    pub len: u32,
+    pub head: Head,
+    /// The command id had been seen: this is the first result and nothing was appended.
+    pub repeated: bool,
+}
+
+/// A record read back with the hash of its stored bytes.
+#[derive(Debug, Clone)]
+pub struct StoredRecord {
+    pub record: Record,
+    pub hash: Hash,
+}
+
+pub struct Store {
+    db: sled::Db,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens the store at `path`; `create` allows a new one. A store held by another process is
+    /// refused at once with `StoreInUse`.
+    pub fn open(path: &Path, create: bool) -> Result<Store, LedgerError> {
+        if !create && !path.join("conf").exists() {
+            return Err(LedgerError::NoStore(path.to_path_buf()));
+        }
+        let db = sled::Config::new().path(path).open().map_err(|e| match e {
+            sled::Error::Io(ref io) if io.to_string().contains("could not acquire lock") => {
+                LedgerError::StoreInUse(path.to_path_buf())
+            }
+            other => LedgerError::Sled(other),
+        })?;
+        Ok(Store { db, path: path.to_path_buf() })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The collectives (ledger ids) in this store that have at least one record.
+    pub fn ledger_ids(&self) -> Result<Vec<String>, LedgerError> {
+        let mut ids = Vec::new();
+        for name in self.db.tree_names() {
+            let name = String::from_utf8_lossy(&name).to_string();
+            if let Some(id) = name.strip_prefix("ledger/").and_then(|n| n.strip_suffix("/meta")) {
+                let meta = self.db.open_tree(name.as_bytes())?;
+                if meta.contains_key(HEAD_KEY)? {
+                    ids.push(id.to_string());
+                }
+            }
+        }
+        ids.sort();
+        Ok(ids)
+    }
+
+    /// Opens (or starts) the ledger with this id, recovering it to a consistent head.
+    pub fn ledger(&self, ledger_id: &str) -> Result<Ledger, LedgerError> {
+        let tree = |part: &str| self.db.open_tree(format!("ledger/{ledger_id}/{part}"));
+        let ledger = Ledger {
+            db: self.db.clone(),
+            path: self.path.clone(),
+            id: ledger_id.to_string(),
+            records: tree("records")?,
+            index: tree("index")?,
+            meta: tree("meta")?,
+            projections: tree("projections")?,
+            lock: Mutex::new(()),
+        };
+        ledger.recover()?;
+        Ok(ledger)
+    }
+}
+
+pub struct Ledger {
+    db: sled::Db,
+    path: PathBuf,
+    id: String,
+    records: sled::Tree,
+    index: sled::Tree,
+    meta: sled::Tree,
+    projections: sled::Tree,
+    lock: Mutex<()>,
+}
+
+fn seq_key(seq: u64) -> [u8; 8] {
+    seq.to_be_bytes()
+}
+
+fn seq_from_key(key: &[u8]) -> Result<u64, LedgerError> {
+    let bytes: [u8; 8] = key.try_into().map_err(|_| corrupt(None, "a record key is not 8 bytes"))?;
+    Ok(u64::from_be_bytes(bytes))
+}
+
+fn index_key(stream: &str, seq: u64) -> Vec<u8> {
+    let mut key = Vec::with_capacity(stream.len() + 9);
+    key.extend_from_slice(stream.as_bytes());
+    key.push(0);
+    key.extend_from_slice(&seq.to_be_bytes());
+    key
+}
+
+fn entity_key(key: &Key) -> Vec<u8> {
+    match key {
+        Key::Collective => b"c".to_vec(),
+        Key::Person(id) => format!("p/{id}").into_bytes(),
+        Key::Household(number) => format!("h/{number}").into_bytes(),
+    }
+}
+
+fn key_from_bytes(bytes: &[u8]) -> Result<Key, LedgerError> {
+    let text = std::str::from_utf8(bytes).map_err(|_| corrupt(None, "projection key is not UTF-8"))?;
+    match text.split_once('/') {
+        None if text == "c" => Ok(Key::Collective),
+        Some(("p", id)) => {
+            gufen_core::PersonId::parse(id).map(Key::Person).map_err(|e| corrupt(None, format!("projection key {text}: {e}")))
+        }
+        Some(("h", number)) => Ok(Key::Household(number.to_string())),
+        _ => Err(corrupt(None, format!("unknown projection key {text:?}"))),
+    }
+}
+
+/// Pushes sled's buffered writes and fsyncs its files: sled's own flush uses sync_file_range on
+/// Linux, which flushes neither the disk cache nor file metadata.
+fn make_durable(db: &sled::Db, path: &Path) -> Result<(), LedgerError> {
+    db.flush()?;
+    fsync_tree(path)?;
+    Ok(())
+}
+
+fn fsync_tree(dir: &Path) -> Result<(), LedgerError> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let kind = entry.file_type()?;
+        if kind.is_dir() {
+            fsync_tree(&entry.path())?;
+        } else if kind.is_file() {
+            std::fs::File::open(entry.path())?.sync_all()?;
+        }
+    }
+    std::fs::File::open(dir)?.sync_all()?;
+    Ok(())
+}
+
+impl Ledger {
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    pub fn head(&self) -> Result<Head, LedgerError> {
+        match self.meta.get(HEAD_KEY)? {
+            None => Ok(Head { seq_next: 0, hash: genesis_prev(&self.id) }),
+            Some(bytes) => {
+                if bytes.len() != 40 {
+                    return Err(corrupt(None, "the head pointer is not 40 bytes"));
+                }
+                let seq_next = u64::from_be_bytes(bytes[..8].try_into().expect("8 bytes"));
+                let hash: Hash = bytes[8..].try_into().expect("32 bytes");
+                Ok(Head { seq_next, hash })
+            }
+        }
+    }
+
+    fn command_key(command_id: &[u8; 16]) -> Vec<u8> {
+        [COMMAND_PREFIX, command_id.as_slice()].concat()
+    }
+
+    fn find_command(&self, command_id: &[u8; 16]) -> Result<Option<Outcome>, LedgerError> {
+        let Some(bytes) = self.meta.get(Self::command_key(command_id))? else { return Ok(None) };
+        if bytes.len() != 12 {
+            return Err(corrupt(None, "a command entry is not 12 bytes"));
+        }
+        Ok(Some(Outcome {
+            first_seq: u64::from_be_bytes(bytes[..8].try_into().expect("8 bytes")),
+            len: u32::from_be_bytes(bytes[8..].try_into().expect("4 bytes")),
+            head: self.head()?,
+            repeated: true,
+        }))
+    }
+
+    /// Decides `command` against the state at head and appends its events; a command id seen
+    /// before returns the first result and appends nothing.
+    pub fn execute(&self, context: &Context, command: &Command) -> Result<Outcome, LedgerError> {
+        if let Some(outcome) = self.find_command(&context.command_id)? {
+            return Ok(outcome);
+        }
+        let head = self.head()?;
+        let mut state = self.load_state(scope(&command.action))?;
+        let events = decide(&state, command)?;
+        for event in &events {
+            apply(&mut state, command.date, event);
+        }
+        let changes = state.take_dirty();
+        self.append(context, command.date, &events, head, changes)
+    }
+
+    /// Appends one command's events, all or none, if the head is still `expected`.
+    pub fn append(
+        &self,
+        context: &Context,
+        date: NaiveDate,
+        events: &[Event],
+        expected: Head,
+        changes: Vec<(Key, Option<Entity>)>,
+    ) -> Result<Outcome, LedgerError> {
+        let _guard = self.lock.lock().expect("append lock");
+        if let Some(outcome) = self.find_command(&context.command_id)? {
+            return Ok(outcome);
+        }
+        let head = self.head()?;
+        if head != expected {
+            return Err(LedgerError::Conflict { expected: expected.seq_next, found: head.seq_next });
+        }
+        assert!(!events.is_empty() && events.len() <= BATCH_EVENTS_MAX, "a batch holds 1 to {BATCH_EVENTS_MAX} events");
+        let len = u32::try_from(events.len()).expect("batch length fits u32");
+        let new_head = self.write_records(context, date, events, head)?;
+        make_durable(&self.db, &self.path)?;
+        let mut publish = sled::Batch::default();
+        let mut head_bytes = new_head.seq_next.to_be_bytes().to_vec();
+        head_bytes.extend_from_slice(&new_head.hash);
+        publish.insert(HEAD_KEY, head_bytes);
+        let mut command_entry = head.seq_next.to_be_bytes().to_vec();
+        command_entry.extend_from_slice(&len.to_be_bytes());
+        publish.insert(Self::command_key(&context.command_id), command_entry);
+        self.meta.apply_batch(publish)?;
+        make_durable(&self.db, &self.path)?;
+        self.write_projections(changes, new_head.seq_next)?;
+        Ok(Outcome { first_seq: head.seq_next, len, head: new_head, repeated: false })
+    }
+
+    /// Writes records and index entries past the head, in chunks. Not yet visible.
+    fn write_records(&self, context: &Context, date: NaiveDate, events: &[Event], head: Head) -> Result<Head, LedgerError> {
+        let mut stream_versions: HashMap<String, u64> = HashMap::new();
+        let mut prev = head.hash;
+        let mut seq = head.seq_next;
+        let effective_days = record::days_from_date(date);
+        for (chunk_index, chunk) in events.chunks(CHUNK_ENTRIES).enumerate() {
+            let mut records = sled::Batch::default();
+            let mut index = sled::Batch::default();
+            for (offset, event) in chunk.iter().enumerate() {
+                let stream = event.stream();
+                let version = match stream_versions.get_mut(&stream) {
+                    Some(v) => v,
+                    None => {
+                        let next = self.stream_len(&stream)?;
+                        stream_versions.entry(stream.clone()).or_insert(next)
+                    }
+                };
+                let record = Record {
+                    format_version: FORMAT_VERSION,
+                    ledger_id: self.id.clone(),
+                    seq,
+                    prev,
+                    batch: BatchRef {
+                        command_id: context.command_id,
+                        index: (chunk_index * CHUNK_ENTRIES + offset) as u32,
+                        len: events.len() as u32,
+                    },
+                    recorded_at_micros: context.recorded_at_micros,
+                    effective_days,
+                    actor: context.actor.clone(),
+                    stream: stream.clone(),
+                    stream_version: *version,
+                    event_type: event.type_name().to_string(),
+                    schema_version: event.schema_version(),
+                    payload: record::encode(event),
+                };
+                *version += 1;
+                let bytes = record.encode();
+                prev = record_hash(&bytes);
+                index.insert(index_key(&stream, seq), record.stream_version.to_be_bytes().to_vec());
+                for person in event.persons() {
+                    let concerned = gufen_core::event::person_stream(person);
+                    if concerned != stream {
+                        index.insert(index_key(&concerned, seq), Vec::new());
+                    }
+                }
+                records.insert(&seq_key(seq), bytes);
+                seq += 1;
+            }
+            self.records.apply_batch(records)?;
+            self.index.apply_batch(index)?;
+        }
+        Ok(Head { seq_next: seq, hash: prev })
+    }
+
+    /// The number of records in `stream` (its next version).
+    fn stream_len(&self, stream: &str) -> Result<u64, LedgerError> {
+        let mut prefix = stream.as_bytes().to_vec();
+        prefix.push(0);
+        for entry in self.index.scan_prefix(&prefix).rev() {
+            let (_, value) = entry?;
+            if value.len() == 8 {
+                return Ok(u64::from_be_bytes(value.as_ref().try_into().expect("8 bytes")) + 1);
+            }
+        }
+        Ok(0)
+    }
+
+    /// Writes changed entities behind the watermark. One chunk is one atomic sled batch with the
+    /// watermark; several chunks first clear the watermark so a crash between them forces a rebuild.
+    fn write_projections(&self, changes: Vec<(Key, Option<Entity>)>, applied: u64) -> Result<(), LedgerError> {
+        let chunks: Vec<_> = changes.chunks(CHUNK_ENTRIES).collect();
+        let last = chunks.len().saturating_sub(1);
+        if chunks.is_empty() {
+            self.projections.insert(WATERMARK_KEY, &applied.to_be_bytes())?;
+            return Ok(());
+        }
+        for (i, chunk) in chunks.into_iter().enumerate() {
+            let mut batch = sled::Batch::default();
+            if i == 0 && last > 0 {
+                batch.remove(WATERMARK_KEY);
+            }
+            for (key, entity) in chunk {
+                match entity {
+                    Some(entity) => batch.insert(entity_key(key), record::encode(entity)),
+                    None => batch.remove(entity_key(key)),
+                }
+            }
+            if i == last {
+                batch.insert(WATERMARK_KEY, &applied.to_be_bytes());
+            }
+            self.projections.apply_batch(batch)?;
+        }
+        Ok(())
+    }
+
+    fn watermark(&self) -> Result<Option<u64>, LedgerError> {
+        Ok(self.projections.get(WATERMARK_KEY)?.map(|v| u64::from_be_bytes(v.as_ref().try_into().unwrap_or([0xff; 8]))))
+    }
+
+    /// Discards records past the head (an append that crashed before publishing) and brings
+    /// projections up to the head.
+    fn recover(&self) -> Result<(), LedgerError> {
+        let _guard = self.lock.lock().expect("append lock");
+        let head = self.head()?;
+        let mut discarded = false;
+        for entry in self.records.range(seq_key(head.seq_next)..) {
+            let (key, bytes) = entry?;
+            let seq = seq_from_key(&key)?;
+            if let Ok(record) = Record::decode(&bytes) {
+                self.index.remove(index_key(&record.stream, seq))?;
+                if let Ok(event) = record.event() {
+                    for person in event.persons() {
+                        self.index.remove(index_key(&gufen_core::event::person_stream(person), seq))?;
+                    }
+                }
+            }
+            self.records.remove(key)?;
+            discarded = true;
+        }
+        if discarded {
+            make_durable(&self.db, &self.path)?;
+        }
+        match self.watermark()? {
+            Some(applied) if applied == head.seq_next => {}
+            None if head.seq_next == 0 => {}
+            Some(applied) if applied < head.seq_next => {
+                let mut state = self.load_state(None)?;
+                for stored in self.read_range(applied, head.seq_next)? {
+                    let event = stored.record.event()?;
+                    apply(&mut state, stored.record.effective_date(), &event);
+                }
+                self.write_projections(state.take_dirty(), head.seq_next)?;
+            }
+            _ => self.rebuild_projections()?,
+        }
+        Ok(())
+    }
+
+    /// Replaces every projection with the state rebuilt from the whole log.
+    pub fn rebuild_projections(&self) -> Result<(), LedgerError> {
+        let head = self.head()?;
+        let state = self.replay_state(None)?;
+        self.projections.clear()?;
+        let entities: Vec<(Key, Option<Entity>)> = state.entities().into_iter().map(|(k, e)| (k, Some(e))).collect();
+        self.write_projections(entities, head.seq_next)?;
+        make_durable(&self.db, &self.path)
+    }
+
+    /// The state from projections: the keys a command's scope names (and their households), or
+    /// everything when `keys` is None.
+    pub fn load_state(&self, keys: Option<Vec<Key>>) -> Result<State, LedgerError> {
+        let Some(keys) = keys else {
+            let mut state = State::new();
+            for entry in self.projections.iter() {
+                let (key, value) = entry?;
+                if key.as_ref() == WATERMARK_KEY {
+                    continue;
+                }
+                let entity: Entity = record::decode(&value)?;
+                state.put(key_from_bytes(&key)?, entity);
+            }
+            return Ok(state);
+        };
+        let mut state = State::partial();
+        let mut pending = keys;
+        while !pending.is_empty() {
+            for key in pending {
+                let entity = match self.projections.get(entity_key(&key))? {
+                    Some(bytes) => Some(record::decode::<Entity>(&bytes)?),
+                    None => None,
+                };
+                state.load(key, entity);
+            }
+            pending = state.missing_keys();
+        }
+        Ok(state)
+    }
+
+    /// The state rebuilt from the log: every record, or those effective on or before `as_of`.
+    pub fn replay_state(&self, as_of: Option<NaiveDate>) -> Result<State, LedgerError> {
+        let head = self.head()?;
+        let mut state = State::new();
+        for entry in self.records.range(..seq_key(head.seq_next)) {
+            let (key, bytes) = entry?;
+            let seq = seq_from_key(&key)?;
+            let record = Record::decode(&bytes).map_err(|e| corrupt(Some(seq), e))?;
+            let date = record.effective_date();
+            if as_of.is_some_and(|d| date > d) {
+                continue;
+            }
+            let event = record.event().map_err(|e| corrupt(Some(seq), e))?;
+            apply(&mut state, date, &event);
+        }
+        state.take_dirty();
+        Ok(state)
+    }
+
+    fn read_range(&self, from: u64, to: u64) -> Result<Vec<StoredRecord>, LedgerError> {
+        let mut out = Vec::new();
+        for entry in self.records.range(seq_key(from)..seq_key(to)) {
+            let (key, bytes) = entry?;
+            let seq = seq_from_key(&key)?;
+            let record = Record::decode(&bytes).map_err(|e| corrupt(Some(seq), e))?;
+            out.push(StoredRecord { hash: record_hash(&bytes), record });
+        }
+        Ok(out)
+    }
+
+    /// Up to `limit` published records from `from`.
+    pub fn records(&self, from: u64, limit: u64) -> Result<Vec<StoredRecord>, LedgerError> {
+        let head = self.head()?;
+        let to = from.saturating_add(limit).min(head.seq_next);
+        if from >= to {
+            return Ok(Vec::new());
+        }
+        self.read_range(from, to)
+    }
+
+    /// Every published record of a stream, or concerning the person the stream names.
+    pub fn stream(&self, stream: &str) -> Result<Vec<StoredRecord>, LedgerError> {
+        let head = self.head()?;
+        let mut prefix = stream.as_bytes().to_vec();
+        prefix.push(0);
+        let mut out = Vec::new();
+        for entry in self.index.scan_prefix(&prefix) {
+            let (key, _) = entry?;
+            let seq = seq_from_key(&key[prefix.len()..])?;
+            if seq < head.seq_next {
+                out.extend(self.read_range(seq, seq + 1)?);
+            }
+        }
+        Ok(out)
+    }
+
+    pub(crate) fn records_tree(&self) -> &sled::Tree {
+        &self.records
+    }
+
+    #[cfg(test)]
+    pub(crate) fn raw_records(&self) -> &sled::Tree {
+        &self.records
+    }
+
+    #[cfg(test)]
+    pub(crate) fn raw_projections(&self) -> &sled::Tree {
+        &self.projections
+    }
+
+    #[cfg(test)]
+    pub(crate) fn raw_meta(&self) -> &sled::Tree {
+        &self.meta
+    }
+}

@@ -1,0 +1,168 @@
+//! Verify: re-read every stored record and check the chain; optionally rebuild the state from
+//! the log and compare it with the projections.
+
+use crate::merkle::{Blake3Hasher, MerkleBuilder};
+use crate::record::{genesis_prev, record_hash, Hash, Record};
+use crate::store::{Head, Ledger, LedgerError};
+use gufen_core::apply;
+use gufen_core::state::State;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifyReport {
+    pub ok: bool,
+    pub records: u64,
+    pub head: Head,
+    pub merkle_root: Hash,
+    pub first_bad_seq: Option<u64>,
+    pub problem: Option<String>,
+    /// Whether the projections were rebuilt from the log and compared.
+    pub replayed: bool,
+}
+
+/// Tracks the chain record by record. A broken link between n and n+1 blames record n when the
+/// link n+1 → n+2 (or n+1 → head) holds, since then n+1 is intact and n changed; otherwise n+1.
+struct Checker {
+    expected_seq: u64,
+    prev: Hash,
+    /// (seq, stored prev) of the record after a broken link, awaiting the next link's verdict.
+    suspect: Option<u64>,
+    batch: Option<(u64, [u8; 16], u32, u32)>,
+    merkle: MerkleBuilder<Blake3Hasher>,
+    bad: Option<(u64, String)>,
+}
+
+impl Checker {
+    fn fail(&mut self, seq: u64, message: String) {
+        if self.bad.as_ref().is_none_or(|(s, _)| seq < *s) {
+            self.bad = Some((seq, message));
+        }
+    }
+
+    fn check(&mut self, ledger_id: &str, key_seq: u64, bytes: &[u8]) -> Result<(), ()> {
+        if key_seq != self.expected_seq {
+            self.fail(self.expected_seq, format!("record {} is missing (next stored is {key_seq})", self.expected_seq));
+            return Err(());
+        }
+        let hash = record_hash(bytes);
+        let record = match Record::decode(bytes) {
+            Ok(r) => r,
+            Err(e) => {
+                self.fail(key_seq, e.to_string());
+                return Err(());
+            }
+        };
+        if let Some(previous) = self.suspect.take() {
+            // The link into `previous` broke; this link decides which record changed.
+            let blame = if record.prev == self.prev { previous - 1 } else { previous };
+            self.fail(blame, format!("record {blame} does not match the hash its successor links to"));
+            return Err(());
+        }
+        if record.prev != self.prev {
+            if key_seq == 0 {
+                self.fail(0, "record 0 does not link to the genesis hash of this ledger".into());
+                return Err(());
+            }
+            self.suspect = Some(key_seq);
+        }
+        if record.seq != key_seq || record.ledger_id != ledger_id {
+            self.fail(key_seq, format!("record {key_seq} claims seq {} of ledger {}", record.seq, record.ledger_id));
+        }
+        if let Err(e) = record.event() {
+            self.fail(key_seq, e.to_string());
+        }
+        let b = record.batch;
+        match self.batch {
+            Some((first, id, len, next)) if id == b.command_id && len == b.len && next == b.index => {
+                self.batch = if b.index + 1 == len { None } else { Some((first, id, len, next + 1)) };
+            }
+            Some((first, ..)) => self.fail(first, format!("batch starting at record {first} is incomplete")),
+            None if b.index == 0 && b.len > 0 => {
+                if b.len > 1 {
+                    self.batch = Some((key_seq, b.command_id, b.len, 1));
+                }
+            }
+            None => self.fail(key_seq, format!("record {key_seq} starts a batch at index {} of {}", b.index, b.len)),
+        }
+        self.merkle.push(&hash);
+        self.prev = hash;
+        self.expected_seq += 1;
+        Ok(())
+    }
+
+    fn finish(&mut self, head: &Head) {
+        if let Some(previous) = self.suspect.take() {
+            let blame = if self.prev == head.hash { previous - 1 } else { previous };
+            self.fail(blame, format!("record {blame} does not match the hash its successor links to"));
+        }
+        if let Some((first, ..)) = self.batch {
+            self.fail(first, format!("batch starting at record {first} is incomplete"));
+        }
+        if self.bad.is_none() && self.expected_seq != head.seq_next {
+            self.fail(self.expected_seq, format!("the head says {} records but {} are stored", head.seq_next, self.expected_seq));
+        }
+        if self.bad.is_none() && self.prev != head.hash {
+            let last = head.seq_next.saturating_sub(1);
+            self.fail(last, format!("record {last} does not match the head hash"));
+        }
+    }
+}
+
+impl Ledger {
+    /// Checks seq continuity, prev links, batch completeness, decoding and hashes of every
+    /// record up to the head, and the Merkle root over their hashes. With `replay`, also rebuilds
+    /// the state from the log and compares it with the stored projections.
+    pub fn verify(&self, replay: bool) -> Result<VerifyReport, LedgerError> {
+        let head = self.head()?;
+        let mut checker = Checker {
+            expected_seq: 0,
+            prev: genesis_prev(self.id()),
+            suspect: None,
+            batch: None,
+            merkle: MerkleBuilder::new(Blake3Hasher),
+            bad: None,
+        };
+        let mut state = replay.then(State::new);
+        for entry in self.records_tree().range(..head.seq_next.to_be_bytes()) {
+            let (key, bytes) = entry?;
+            let key_seq = u64::from_be_bytes(key.as_ref().try_into().unwrap_or([0xff; 8]));
+            if checker.check(self.id(), key_seq, &bytes).is_err() {
+                break;
+            }
+            if let Some(state) = state.as_mut() {
+                let record = Record::decode(&bytes).expect("checked above");
+                let event = record.event().expect("checked above");
+                apply(state, record.effective_date(), &event);
+            }
+        }
+        checker.finish(&head);
+        let mut problem = checker.bad.as_ref().map(|(_, m)| m.clone());
+        let first_bad_seq = checker.bad.as_ref().map(|(s, _)| *s);
+        if let (Some(rebuilt), None) = (state, &problem) {
+            problem = self.compare_projections(rebuilt)?;
+        }
+        Ok(VerifyReport {
+            ok: problem.is_none(),
+            records: checker.merkle.leaves(),
+            head,
+            merkle_root: checker.merkle.root(),
+            first_bad_seq,
+            problem,
+            replayed: replay,
+        })
+    }
+
+    fn compare_projections(&self, rebuilt: State) -> Result<Option<String>, LedgerError> {
+        let stored = self.load_state(None)?;
+        let rebuilt = rebuilt.entities();
+        let stored = stored.entities();
+        for (r, s) in rebuilt.iter().zip(stored.iter()) {
+            if r != s {
+                return Ok(Some(format!("projection {:?} differs from the state rebuilt from the log", r.0)));
+            }
+        }
+        if rebuilt.len() != stored.len() {
+            return Ok(Some(format!("projections hold {} entities, the log rebuilds {}", stored.len(), rebuilt.len())));
+        }
+        Ok(None)
+    }
+}
