@@ -1,1 +1,53 @@
-fn main(){}
+//! The `gufen` binary: parses the command line into validated values, runs one command against
+//! the store, renders the result, and maps errors to exit codes (1 rejected, 2 usage, 3 integrity).
+
+mod app;
+mod cli;
+mod demo;
+mod render;
+mod roster;
+mod synth;
+
+use clap::{CommandFactory, FromArgMatches};
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let matches = cli::Cli::command().get_matches();
+    let db_given = matches!(
+        matches.value_source("db"),
+        Some(clap::parser::ValueSource::CommandLine | clap::parser::ValueSource::EnvVariable)
+    );
+    let parsed = match cli::Cli::from_arg_matches(&matches) {
+        Ok(parsed) => parsed,
+        Err(e) => e.exit(),
+    };
+    match app::run(parsed, db_given) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            if is_broken_pipe(&error) {
+                return ExitCode::SUCCESS;
+            }
+            let code = exit_code(&error);
+            eprintln!("gufen: {}", app::describe_error(&error));
+            ExitCode::from(code)
+        }
+    }
+}
+
+fn exit_code(error: &anyhow::Error) -> u8 {
+    if error.downcast_ref::<app::IntegrityFailure>().is_some() {
+        return 3;
+    }
+    match error.downcast_ref::<gufen_ledger::LedgerError>() {
+        Some(gufen_ledger::LedgerError::Corrupt { .. }) => 3,
+        _ => 1,
+    }
+}
+
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}

@@ -25,27 +25,43 @@ pub enum AmountError {
 
 /// Parses non-negative decimal text ("1234.56", "1.5", "3") into an integer scaled by 10^places.
 pub fn parse_scaled(text: &str, places: u32) -> Result<u128, AmountError> {
-    let bad = || AmountError::Decimal { text: text.to_string(), places };
+    let bad = || AmountError::Decimal {
+        text: text.to_string(),
+        places,
+    };
     let trimmed = text.trim();
     let (whole, fraction) = match trimmed.split_once('.') {
         Some((w, f)) => (w, f),
         None => (trimmed, ""),
     };
     let digits_only = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-    if whole.is_empty() || !digits_only(whole) || !digits_only(fraction) || fraction.len() > places as usize {
+    if whole.is_empty()
+        || !digits_only(whole)
+        || !digits_only(fraction)
+        || fraction.len() > places as usize
+    {
         return Err(bad());
     }
     if trimmed.ends_with('.') {
         return Err(bad());
     }
-    let too_large = || AmountError::TooLarge { text: text.to_string() };
+    let too_large = || AmountError::TooLarge {
+        text: text.to_string(),
+    };
     if whole.len() > 24 {
         return Err(too_large());
     }
     let whole: u128 = whole.parse().map_err(|_| bad())?;
     let padded = format!("{fraction:0<width$}", width = places as usize);
-    let fraction: u128 = if padded.is_empty() { 0 } else { padded.parse().map_err(|_| bad())? };
-    whole.checked_mul(10u128.pow(places)).and_then(|w| w.checked_add(fraction)).ok_or_else(too_large)
+    let fraction: u128 = if padded.is_empty() {
+        0
+    } else {
+        padded.parse().map_err(|_| bad())?
+    };
+    whole
+        .checked_mul(10u128.pow(places))
+        .and_then(|w| w.checked_add(fraction))
+        .ok_or_else(too_large)
 }
 
 /// Formats an integer scaled by 10^places as decimal text, trimming trailing zeros to `min_places`.
@@ -64,20 +80,28 @@ pub fn format_scaled(value: u128, places: u32, min_places: u32) -> String {
 }
 
 /// A quantity of shares in units of 1/10000 share.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
 pub struct Units(pub u64);
 
 impl Units {
     /// Parses share text with at most 4 decimal places: "1.5" is 15000 units.
     pub fn parse(text: &str) -> Result<Self, AmountError> {
         let value = parse_scaled(text, 4)?;
-        u64::try_from(value).map(Units).map_err(|_| AmountError::TooLarge { text: text.to_string() })
+        u64::try_from(value)
+            .map(Units)
+            .map_err(|_| AmountError::TooLarge {
+                text: text.to_string(),
+            })
     }
 
     pub fn parse_positive(text: &str) -> Result<Self, AmountError> {
         let units = Self::parse(text)?;
         if units.0 == 0 {
-            return Err(AmountError::NotPositive { text: text.to_string() });
+            return Err(AmountError::NotPositive {
+                text: text.to_string(),
+            });
         }
         Ok(units)
     }
@@ -90,21 +114,31 @@ impl fmt::Display for Units {
 }
 
 /// Money in integer fen (分).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
 pub struct Fen(pub i64);
 
 impl Fen {
     /// Parses non-negative yuan text with at most 2 decimal places: "1234.56" is 123456 fen.
     pub fn parse_yuan(text: &str) -> Result<Self, AmountError> {
         let value = parse_scaled(text, 2)?;
-        i64::try_from(value).map(Fen).map_err(|_| AmountError::TooLarge { text: text.to_string() })
+        i64::try_from(value)
+            .map(Fen)
+            .map_err(|_| AmountError::TooLarge {
+                text: text.to_string(),
+            })
     }
 }
 
 impl fmt::Display for Fen {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let sign = if self.0 < 0 { "-" } else { "" };
-        write!(f, "{sign}{}", format_scaled(u128::from(self.0.unsigned_abs()), 2, 2))
+        write!(
+            f,
+            "{sign}{}",
+            format_scaled(u128::from(self.0.unsigned_abs()), 2, 2)
+        )
     }
 }
 
@@ -116,7 +150,9 @@ impl Coefficient {
     pub fn parse(text: &str) -> Result<Self, AmountError> {
         let value = parse_scaled(text, 4)?;
         if value > 1000 * u128::from(COEFFICIENT_SCALE) {
-            return Err(AmountError::TooLarge { text: text.to_string() });
+            return Err(AmountError::TooLarge {
+                text: text.to_string(),
+            });
         }
         Ok(Coefficient(value as u64))
     }
@@ -136,7 +172,9 @@ impl Percent {
     pub fn parse(text: &str) -> Result<Self, AmountError> {
         let value = parse_scaled(text, 4)?;
         if value > 100 * 10_000 {
-            return Err(AmountError::TooLarge { text: text.to_string() });
+            return Err(AmountError::TooLarge {
+                text: text.to_string(),
+            });
         }
         Ok(Percent(value as u64))
     }
@@ -187,7 +225,13 @@ mod tests {
 
     #[test]
     fn rate_is_floored_to_the_fen() {
-        assert_eq!(Percent::parse("10").unwrap().of_fen_floor(Fen(999)), Fen(99));
-        assert_eq!(Percent::parse("2.5").unwrap().of_fen_floor(Fen(1_000_001)), Fen(25_000));
+        assert_eq!(
+            Percent::parse("10").unwrap().of_fen_floor(Fen(999)),
+            Fen(99)
+        );
+        assert_eq!(
+            Percent::parse("2.5").unwrap().of_fen_floor(Fen(1_000_001)),
+            Fen(25_000)
+        );
     }
 }

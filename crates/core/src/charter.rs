@@ -15,7 +15,10 @@ pub enum CharterError {
 }
 
 fn key_error(key: &str, message: impl ToString) -> CharterError {
-    CharterError::Key { key: key.to_string(), message: message.to_string() }
+    CharterError::Key {
+        key: key.to_string(),
+        message: message.to_string(),
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -123,26 +126,46 @@ fn percent(key: &str, value: Option<String>, default: &str) -> Result<Percent, C
 
 impl Charter {
     pub fn from_toml(text: &str) -> Result<Self, CharterError> {
-        let raw: CharterToml = toml::from_str(text).map_err(|e| CharterError::Toml(e.to_string().trim().to_string()))?;
+        let raw: CharterToml = toml::from_str(text)
+            .map_err(|e| CharterError::Toml(e.to_string().trim().to_string()))?;
         if raw.name.trim().is_empty() {
             return Err(key_error("name", "must not be empty"));
         }
         let code = OrgCode::parse(&raw.code).map_err(|e| key_error("code", e))?;
-        let baseline_date = NaiveDate::parse_from_str(&raw.baseline_date, "%Y-%m-%d")
-            .map_err(|_| key_error("baseline_date", format!("{:?} is not a date YYYY-MM-DD", raw.baseline_date)))?;
+        let baseline_date =
+            NaiveDate::parse_from_str(&raw.baseline_date, "%Y-%m-%d").map_err(|_| {
+                key_error(
+                    "baseline_date",
+                    format!("{:?} is not a date YYYY-MM-DD", raw.baseline_date),
+                )
+            })?;
         let management = match raw.management.as_deref().unwrap_or("static") {
             "static" => Management::Static,
             "dynamic" => Management::Dynamic,
-            other => return Err(key_error("management", format!("{other:?} is not \"static\" or \"dynamic\""))),
+            other => {
+                return Err(key_error(
+                    "management",
+                    format!("{other:?} is not \"static\" or \"dynamic\""),
+                ))
+            }
         };
         let approval_body = match raw.approval_body.as_deref().unwrap_or("members") {
             "members" => ApprovalBody::Members,
             "representatives" => ApprovalBody::Representatives,
-            other => return Err(key_error("approval_body", format!("{other:?} is not \"members\" or \"representatives\""))),
+            other => {
+                return Err(key_error(
+                    "approval_body",
+                    format!("{other:?} is not \"members\" or \"representatives\""),
+                ))
+            }
         };
         let rounding_text = raw.rounding.as_deref().unwrap_or("largest-remainder");
-        let rounding = Rounding::parse(rounding_text)
-            .ok_or_else(|| key_error("rounding", format!("{rounding_text:?} is not \"largest-remainder\" or \"round-down\"")))?;
+        let rounding = Rounding::parse(rounding_text).ok_or_else(|| {
+            key_error(
+                "rounding",
+                format!("{rounding_text:?} is not \"largest-remainder\" or \"round-down\""),
+            )
+        })?;
         let charter = Charter {
             name: raw.name.trim().to_string(),
             code,
@@ -152,9 +175,17 @@ impl Charter {
             holding_cap_percent: percent("holding_cap_percent", raw.holding_cap_percent, "3")?,
             inheritance_counts_toward_cap: raw.inheritance_counts_toward_cap.unwrap_or(false),
             reserve_rate_percent: percent("reserve_rate_percent", raw.reserve_rate_percent, "10")?,
-            reserve_floor_percent: percent("reserve_floor_percent", raw.reserve_floor_percent, "10")?,
+            reserve_floor_percent: percent(
+                "reserve_floor_percent",
+                raw.reserve_floor_percent,
+                "10",
+            )?,
             welfare_rate_percent: percent("welfare_rate_percent", raw.welfare_rate_percent, "5")?,
-            welfare_floor_percent: percent("welfare_floor_percent", raw.welfare_floor_percent, "5")?,
+            welfare_floor_percent: percent(
+                "welfare_floor_percent",
+                raw.welfare_floor_percent,
+                "5",
+            )?,
             notice_days: raw.notice_days.unwrap_or(15),
             approval_body,
             rounding,
@@ -163,8 +194,13 @@ impl Charter {
                 .classes
                 .into_iter()
                 .map(|c| {
-                    let coefficient = Coefficient::parse(&c.coefficient).map_err(|e| key_error("classes.coefficient", e))?;
-                    Ok(ShareClass { code: c.code.trim().to_string(), name: c.name.trim().to_string(), coefficient })
+                    let coefficient = Coefficient::parse(&c.coefficient)
+                        .map_err(|e| key_error("classes.coefficient", e))?;
+                    Ok(ShareClass {
+                        code: c.code.trim().to_string(),
+                        name: c.name.trim().to_string(),
+                        coefficient,
+                    })
                 })
                 .collect::<Result<_, CharterError>>()?,
         };
@@ -174,30 +210,58 @@ impl Charter {
 
     fn validate(&self) -> Result<(), CharterError> {
         if self.reserve_rate_percent < self.reserve_floor_percent {
-            return Err(key_error("reserve_rate_percent", "R12: must not be below reserve_floor_percent"));
+            return Err(key_error(
+                "reserve_rate_percent",
+                "R12: must not be below reserve_floor_percent",
+            ));
         }
         if self.welfare_rate_percent < self.welfare_floor_percent {
-            return Err(key_error("welfare_rate_percent", "R12: must not be below welfare_floor_percent"));
+            return Err(key_error(
+                "welfare_rate_percent",
+                "R12: must not be below welfare_floor_percent",
+            ));
         }
         if self.reserve_rate_percent.0 + self.welfare_rate_percent.0 > 100 * 10_000 {
-            return Err(key_error("welfare_rate_percent", "reserve and welfare rates together exceed 100%"));
+            return Err(key_error(
+                "welfare_rate_percent",
+                "reserve and welfare rates together exceed 100%",
+            ));
         }
         if self.holding_cap_percent.0 == 0 {
-            return Err(key_error("holding_cap_percent", "must be greater than zero"));
+            return Err(key_error(
+                "holding_cap_percent",
+                "must be greater than zero",
+            ));
         }
         if self.classes.is_empty() || self.classes.len() > CLASSES_MAX {
-            return Err(key_error("classes", format!("a charter needs 1 to {CLASSES_MAX} share classes")));
+            return Err(key_error(
+                "classes",
+                format!("a charter needs 1 to {CLASSES_MAX} share classes"),
+            ));
         }
         for (i, class) in self.classes.iter().enumerate() {
-            let valid_code = !class.code.is_empty() && class.code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+            let valid_code = !class.code.is_empty()
+                && class
+                    .code
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
             if !valid_code {
-                return Err(key_error("classes.code", format!("{:?} must be letters, digits, - or _", class.code)));
+                return Err(key_error(
+                    "classes.code",
+                    format!("{:?} must be letters, digits, - or _", class.code),
+                ));
             }
             if self.classes[..i].iter().any(|c| c.code == class.code) {
-                return Err(key_error("classes.code", format!("{:?} is defined twice", class.code)));
+                return Err(key_error(
+                    "classes.code",
+                    format!("{:?} is defined twice", class.code),
+                ));
             }
             if class.coefficient.0 == 0 {
-                return Err(key_error("classes.coefficient", format!("class {:?} needs a coefficient above zero", class.code)));
+                return Err(key_error(
+                    "classes.coefficient",
+                    format!("class {:?} needs a coefficient above zero", class.code),
+                ));
             }
         }
         Ok(())
@@ -234,7 +298,10 @@ coefficient = "0.5"
         assert_eq!(charter.holding_cap_percent, Percent(30_000));
         assert_eq!(charter.notice_days, 15);
         assert_eq!(charter.rounding, Rounding::LargestRemainder);
-        assert_eq!(charter.class("labor").unwrap().coefficient, Coefficient(5_000));
+        assert_eq!(
+            charter.class("labor").unwrap().coefficient,
+            Coefficient(5_000)
+        );
     }
 
     fn check_error(replace: (&str, &str), expected_key: &str) {
@@ -249,11 +316,32 @@ coefficient = "0.5"
     fn bad_charters_name_the_key() {
         check_error(("N2410183MF0000001Y", "N2410183MF0000001X"), "code");
         check_error(("2017-12-31", "2017-13-31"), "baseline_date");
-        check_error(("coefficient = \"0.5\"", "coefficient = \"half\""), "classes.coefficient");
+        check_error(
+            ("coefficient = \"0.5\"", "coefficient = \"half\""),
+            "classes.coefficient",
+        );
         check_error(("code = \"labor\"", "code = \"basic\""), "classes.code");
-        check_error(("province = \"河南\"", "province = \"河南\"\nreserve_rate_percent = \"5\""), "reserve_rate_percent");
-        check_error(("province = \"河南\"", "province = \"河南\"\nmanagement = \"sometimes\""), "management");
-        assert!(matches!(Charter::from_toml("name = "), Err(CharterError::Toml(_))));
-        assert!(matches!(Charter::from_toml(&SAMPLE.replace("province", "provence")), Err(CharterError::Toml(_))));
+        check_error(
+            (
+                "province = \"河南\"",
+                "province = \"河南\"\nreserve_rate_percent = \"5\"",
+            ),
+            "reserve_rate_percent",
+        );
+        check_error(
+            (
+                "province = \"河南\"",
+                "province = \"河南\"\nmanagement = \"sometimes\"",
+            ),
+            "management",
+        );
+        assert!(matches!(
+            Charter::from_toml("name = "),
+            Err(CharterError::Toml(_))
+        ));
+        assert!(matches!(
+            Charter::from_toml(&SAMPLE.replace("province", "provence")),
+            Err(CharterError::Toml(_))
+        ));
     }
 }

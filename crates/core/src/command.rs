@@ -1,9 +1,9 @@
 //! Commands: what a user asks for, in the imperative. `decide` turns one into events or refuses it.
 
+use crate::amount::Units;
 use crate::charter::Charter;
 use crate::event::{HukouKind, LifeEvent};
 use crate::ids::PersonId;
-use crate::amount::Units;
 use chrono::NaiveDate;
 
 /// A command with its business (effective) date.
@@ -15,18 +15,55 @@ pub struct Command {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
-    RegisterCollective { charter: Charter },
-    RegisterPerson { person: PersonId, name: String, household: Option<String> },
-    ConfirmMembership { person: PersonId, name: String, household: String, resolution: String },
+    RegisterCollective {
+        charter: Charter,
+    },
+    RegisterPerson {
+        person: PersonId,
+        name: String,
+        household: Option<String>,
+    },
+    ConfirmMembership {
+        person: PersonId,
+        name: String,
+        household: String,
+        resolution: String,
+    },
     /// Confirms every row's membership and allots its units in one batch; one bad row refuses all.
-    ImportRoster { rows: Vec<RosterRow>, resolution: String },
+    ImportRoster {
+        rows: Vec<RosterRow>,
+        resolution: String,
+    },
     /// `ground` is the reason as given; grounds that R3 forbids are refused naming R3.
-    LoseMembership { person: PersonId, ground: String, note: String },
-    MoveHousehold { person: PersonId, to: String },
-    NameHouseholdHead { household: String, person: PersonId },
-    RecordHukou { person: PersonId, kind: HukouKind, locality: String },
-    RecordLifeEvent { person: PersonId, kind: LifeEvent, note: String },
-    AllotShares { person: PersonId, class: String, units: Units, resolution: String },
+    LoseMembership {
+        person: PersonId,
+        ground: String,
+        note: String,
+    },
+    MoveHousehold {
+        person: PersonId,
+        to: String,
+    },
+    NameHouseholdHead {
+        household: String,
+        person: PersonId,
+    },
+    RecordHukou {
+        person: PersonId,
+        kind: HukouKind,
+        locality: String,
+    },
+    RecordLifeEvent {
+        person: PersonId,
+        kind: LifeEvent,
+        note: String,
+    },
+    AllotShares {
+        person: PersonId,
+        class: String,
+        units: Units,
+        resolution: String,
+    },
 }
 
 /// One roster row as read from the file; the core validates every field so that all bad rows

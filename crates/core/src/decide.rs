@@ -3,7 +3,7 @@
 use crate::amount::{Units, RATE_SCALE};
 use crate::charter::{Charter, Management};
 use crate::command::{Action, Command, RosterRow};
-use crate::error::{reject, Rule, RowViolation, RuleViolation};
+use crate::error::{reject, RowViolation, Rule, RuleViolation};
 use crate::event::*;
 use crate::ids::PersonId;
 use crate::state::{Collective, Key, Membership, Person, State};
@@ -28,11 +28,19 @@ pub fn scope(action: &Action) -> Option<Vec<Key>> {
                 keys.push(Key::Household(row.household.trim().to_string()));
             }
         }
-        Action::RegisterPerson { person: id, household, .. } => {
+        Action::RegisterPerson {
+            person: id,
+            household,
+            ..
+        } => {
             keys.push(person(id));
             keys.extend(household.iter().map(|h| Key::Household(h.clone())));
         }
-        Action::ConfirmMembership { person: id, household, .. } => {
+        Action::ConfirmMembership {
+            person: id,
+            household,
+            ..
+        } => {
             keys.push(person(id));
             keys.push(Key::Household(household.clone()));
         }
@@ -40,7 +48,10 @@ pub fn scope(action: &Action) -> Option<Vec<Key>> {
             keys.push(person(id));
             keys.push(Key::Household(to.clone()));
         }
-        Action::NameHouseholdHead { household, person: id } => {
+        Action::NameHouseholdHead {
+            household,
+            person: id,
+        } => {
             keys.push(person(id));
             keys.push(Key::Household(household.clone()));
         }
@@ -56,23 +67,38 @@ pub fn scope(action: &Action) -> Option<Vec<Key>> {
 pub fn decide(state: &State, command: &Command) -> Result<Vec<Event>, RuleViolation> {
     if let Action::RegisterCollective { charter } = &command.action {
         if state.collective().is_some() {
-            return reject(Rule::Input, "this ledger already has its collective registered");
+            return reject(
+                Rule::Input,
+                "this ledger already has its collective registered",
+            );
         }
-        return Ok(vec![Event::CollectiveRegistered(CollectiveRegistered { charter: charter.clone() })]);
+        return Ok(vec![Event::CollectiveRegistered(CollectiveRegistered {
+            charter: charter.clone(),
+        })]);
     }
     let Some(collective) = state.collective() else {
-        return reject(Rule::Input, "the collective is not registered: run `gufen init` first");
+        return reject(
+            Rule::Input,
+            "the collective is not registered: run `gufen init` first",
+        );
     };
     let date = command.date;
     match &command.action {
         Action::RegisterCollective { .. } => unreachable!("handled above"),
-        Action::RegisterPerson { person, name, household } => {
+        Action::RegisterPerson {
+            person,
+            name,
+            household,
+        } => {
             text("name", name)?;
             if let Some(h) = household {
                 text("household", h)?;
             }
             if state.person(person).is_some() {
-                return reject(Rule::Input, format!("person {} is already registered", person.masked()));
+                return reject(
+                    Rule::Input,
+                    format!("person {} is already registered", person.masked()),
+                );
             }
             Ok(vec![Event::PersonRegistered(PersonRegistered {
                 person: person.clone(),
@@ -80,20 +106,36 @@ pub fn decide(state: &State, command: &Command) -> Result<Vec<Event>, RuleViolat
                 household: household.as_ref().map(|h| h.trim().to_string()),
             })])
         }
-        Action::ConfirmMembership { person, name, household, resolution } => {
-            confirm(state, person, name, household, resolution).map(|e| vec![e])
+        Action::ConfirmMembership {
+            person,
+            name,
+            household,
+            resolution,
+        } => confirm(state, person, name, household, resolution).map(|e| vec![e]),
+        Action::ImportRoster { rows, resolution } => {
+            import(state, collective, date, rows, resolution)
         }
-        Action::ImportRoster { rows, resolution } => import(state, collective, date, rows, resolution),
-        Action::LoseMembership { person, ground, note } => {
+        Action::LoseMembership {
+            person,
+            ground,
+            note,
+        } => {
             let ground = loss_ground(ground)?;
             member(state, person)?;
-            Ok(vec![Event::MembershipLost(MembershipLost { person: person.clone(), ground, note: note.trim().to_string() })])
+            Ok(vec![Event::MembershipLost(MembershipLost {
+                person: person.clone(),
+                ground,
+                note: note.trim().to_string(),
+            })])
         }
         Action::MoveHousehold { person, to } => {
             text("household", to)?;
             let current = known(state, person)?;
             if current.household.as_deref() == Some(to.trim()) {
-                return reject(Rule::Input, format!("{} is already in household {to}", person.masked()));
+                return reject(
+                    Rule::Input,
+                    format!("{} is already in household {to}", person.masked()),
+                );
             }
             Ok(vec![Event::HouseholdMoved(HouseholdMoved {
                 person: person.clone(),
@@ -104,20 +146,43 @@ pub fn decide(state: &State, command: &Command) -> Result<Vec<Event>, RuleViolat
         Action::NameHouseholdHead { household, person } => {
             let found = known(state, person)?;
             if found.household.as_deref() != Some(household.as_str()) {
-                return reject(Rule::R7, format!("{} is not in household {household}", person.masked()));
+                return reject(
+                    Rule::R7,
+                    format!("{} is not in household {household}", person.masked()),
+                );
             }
-            Ok(vec![Event::HouseholdHeadNamed(HouseholdHeadNamed { household: household.clone(), person: person.clone() })])
+            Ok(vec![Event::HouseholdHeadNamed(HouseholdHeadNamed {
+                household: household.clone(),
+                person: person.clone(),
+            })])
         }
-        Action::RecordHukou { person, kind, locality } => {
+        Action::RecordHukou {
+            person,
+            kind,
+            locality,
+        } => {
             text("locality", locality)?;
             known(state, person)?;
-            Ok(vec![Event::HukouRecorded(HukouRecorded { person: person.clone(), kind: *kind, locality: locality.trim().to_string() })])
+            Ok(vec![Event::HukouRecorded(HukouRecorded {
+                person: person.clone(),
+                kind: *kind,
+                locality: locality.trim().to_string(),
+            })])
         }
         Action::RecordLifeEvent { person, kind, note } => {
             known(state, person)?;
-            Ok(vec![Event::LifeEventRecorded(LifeEventRecorded { person: person.clone(), kind: *kind, note: note.trim().to_string() })])
+            Ok(vec![Event::LifeEventRecorded(LifeEventRecorded {
+                person: person.clone(),
+                kind: *kind,
+                note: note.trim().to_string(),
+            })])
         }
-        Action::AllotShares { person, class, units, resolution } => {
+        Action::AllotShares {
+            person,
+            class,
+            units,
+            resolution,
+        } => {
             let event = allot(state, collective, date, person, class, *units, resolution)?;
             let mut added = BTreeMap::new();
             added.insert(person.clone(), units.0);
@@ -133,40 +198,76 @@ fn text(field: &str, value: &str) -> Result<(), RuleViolation> {
         return reject(Rule::Input, format!("{field} must not be empty"));
     }
     if value.chars().count() > TEXT_CHARS_MAX || value.chars().any(char::is_control) {
-        return reject(Rule::Input, format!("{field} must be at most {TEXT_CHARS_MAX} characters, with no control characters"));
+        return reject(
+            Rule::Input,
+            format!(
+                "{field} must be at most {TEXT_CHARS_MAX} characters, with no control characters"
+            ),
+        );
     }
     Ok(())
 }
 
 fn known<'s>(state: &'s State, person: &PersonId) -> Result<&'s Person, RuleViolation> {
-    state
-        .person(person)
-        .ok_or_else(|| RuleViolation::new(Rule::Input, format!("no person with ID {} in this collective", person.masked())))
+    state.person(person).ok_or_else(|| {
+        RuleViolation::new(
+            Rule::Input,
+            format!("no person with ID {} in this collective", person.masked()),
+        )
+    })
 }
 
 fn member<'s>(state: &'s State, person: &PersonId) -> Result<&'s Person, RuleViolation> {
     let found = known(state, person)?;
     if !found.is_member() {
-        return reject(Rule::R1, format!("{} ({}) is not a current member", found.name, person.masked()));
+        return reject(
+            Rule::R1,
+            format!(
+                "{} ({}) is not a current member",
+                found.name,
+                person.masked()
+            ),
+        );
     }
     Ok(found)
 }
 
-fn confirm(state: &State, person: &PersonId, name: &str, household: &str, resolution: &str) -> Result<Event, RuleViolation> {
+fn confirm(
+    state: &State,
+    person: &PersonId,
+    name: &str,
+    household: &str,
+    resolution: &str,
+) -> Result<Event, RuleViolation> {
     text("name", name)?;
     text("household", household)?;
     if resolution.trim().is_empty() {
-        return reject(Rule::R1, "a membership confirmation must cite the assembly's resolution");
+        return reject(
+            Rule::R1,
+            "a membership confirmation must cite the assembly's resolution",
+        );
     }
     text("resolution", resolution)?;
     if let Some(existing) = state.person(person) {
         if existing.is_member() {
-            return reject(Rule::R1, format!("{} ({}) is already a member", existing.name, person.masked()));
+            return reject(
+                Rule::R1,
+                format!(
+                    "{} ({}) is already a member",
+                    existing.name,
+                    person.masked()
+                ),
+            );
         }
         if existing.name != name.trim() {
             return reject(
                 Rule::Input,
-                format!("ID {} is registered under the name {}, not {}", person.masked(), existing.name, name.trim()),
+                format!(
+                    "ID {} is registered under the name {}, not {}",
+                    person.masked(),
+                    existing.name,
+                    name.trim()
+                ),
             );
         }
     }
@@ -211,13 +312,22 @@ fn allot(
     let charter = &collective.charter;
     if charter.class(class).is_none() {
         let known: Vec<&str> = charter.classes.iter().map(|c| c.code.as_str()).collect();
-        return reject(Rule::R6, format!("share class {class:?} is not in the charter ({})", known.join(", ")));
+        return reject(
+            Rule::R6,
+            format!(
+                "share class {class:?} is not in the charter ({})",
+                known.join(", ")
+            ),
+        );
     }
     if units.0 == 0 {
         return reject(Rule::Input, "an allotment needs units above zero");
     }
     if resolution.trim().is_empty() {
-        return reject(Rule::R6, "an allotment must cite the resolution adopting the quantification plan");
+        return reject(
+            Rule::R6,
+            "an allotment must cite the resolution adopting the quantification plan",
+        );
     }
     text("resolution", resolution)?;
     check_static(charter, date)?;
@@ -245,7 +355,12 @@ fn check_static(charter: &Charter, date: chrono::NaiveDate) -> Result<(), RuleVi
 
 /// R9: every holder that receives units must end at or below the cap of all units in issue.
 /// A holding already above the cap is kept; it is only refused an increase.
-fn check_cap(state: &State, collective: &Collective, added: &BTreeMap<PersonId, u64>, added_total: u64) -> Result<(), RuleViolation> {
+fn check_cap(
+    state: &State,
+    collective: &Collective,
+    added: &BTreeMap<PersonId, u64>,
+    added_total: u64,
+) -> Result<(), RuleViolation> {
     let total_after = u128::from(collective.units_total()) + u128::from(added_total);
     let cap = collective.charter.holding_cap_percent;
     for (person, units) in added {
@@ -279,10 +394,16 @@ fn import(
         return reject(Rule::Input, "the roster has no rows");
     }
     if rows.len() > ROSTER_ROWS_MAX {
-        return reject(Rule::Input, format!("a roster holds at most {ROSTER_ROWS_MAX} rows"));
+        return reject(
+            Rule::Input,
+            format!("a roster holds at most {ROSTER_ROWS_MAX} rows"),
+        );
     }
     if resolution.trim().is_empty() {
-        return reject(Rule::R1, "a roster import must cite the assembly's resolution");
+        return reject(
+            Rule::R1,
+            "a roster import must cite the assembly's resolution",
+        );
     }
     text("resolution", resolution)?;
     let mut violations = Vec::new();
@@ -291,16 +412,28 @@ fn import(
     let mut added: BTreeMap<PersonId, u64> = BTreeMap::new();
     let mut added_total: u64 = 0;
     for (index, row) in rows.iter().enumerate() {
-        let mut fail = |rule: Rule, message: String| violations.push(RowViolation { row: index, rule, message });
+        let mut fail = |rule: Rule, message: String| {
+            violations.push(RowViolation {
+                row: index,
+                rule,
+                message,
+            })
+        };
         let person = match PersonId::parse(&row.id) {
             Ok(p) => p,
             Err(e) => {
-                fail(Rule::R5, e.to_string().trim_start_matches("R5: ").to_string());
+                fail(
+                    Rule::R5,
+                    e.to_string().trim_start_matches("R5: ").to_string(),
+                );
                 continue;
             }
         };
         if let Some(first) = seen.insert(person.clone(), index) {
-            fail(Rule::Input, format!("ID {} also appears on row {}", person.masked(), first + 1));
+            fail(
+                Rule::Input,
+                format!("ID {} also appears on row {}", person.masked(), first + 1),
+            );
             continue;
         }
         match confirm(state, &person, &row.name, &row.household, resolution) {
@@ -323,7 +456,10 @@ fn import(
             }
         };
         if collective.charter.class(class).is_none() {
-            fail(Rule::R6, format!("share class {class:?} is not in the charter"));
+            fail(
+                Rule::R6,
+                format!("share class {class:?} is not in the charter"),
+            );
             continue;
         }
         if let Err(e) = check_static(&collective.charter, date) {

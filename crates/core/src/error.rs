@@ -52,7 +52,10 @@ pub enum RuleViolation {
 
 impl RuleViolation {
     pub fn new(rule: Rule, message: impl Into<String>) -> Self {
-        RuleViolation::Rule { rule, message: message.into() }
+        RuleViolation::Rule {
+            rule,
+            message: message.into(),
+        }
     }
 
     /// The rule of a single violation (rows report the first row's rule).

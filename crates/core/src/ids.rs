@@ -12,13 +12,21 @@ pub enum IdError {
     #[error("R5: citizen ID {0:?} must be 17 digits followed by a digit or X")]
     CitizenIdCharacters(String),
     #[error("R5: citizen ID {masked} has a wrong check character: expected {expected}, found {found} (GB 11643)")]
-    CitizenIdCheck { masked: String, expected: char, found: char },
+    CitizenIdCheck {
+        masked: String,
+        expected: char,
+        found: char,
+    },
     #[error("org code {0:?} must have 18 characters (GB 32100 unified social credit code)")]
     OrgCodeLength(String),
     #[error("org code {code:?} has a character outside 0-9A-HJ-NPQRTUWXY at position {position}")]
     OrgCodeCharacter { code: String, position: usize },
     #[error("org code {code} has a wrong check character: expected {expected}, found {found} (GB 32100)")]
-    OrgCodeCheck { code: String, expected: char, found: char },
+    OrgCodeCheck {
+        code: String,
+        expected: char,
+        found: char,
+    },
     #[error("R5: document {0:?} must be TYPE:NUMBER, e.g. passport:E12345678")]
     Document(String),
 }
@@ -38,13 +46,19 @@ impl CitizenId {
         if bytes.len() != 18 || !upper.is_ascii() {
             return Err(IdError::CitizenIdLength(text.to_string()));
         }
-        if !bytes[..17].iter().all(u8::is_ascii_digit) || !(bytes[17].is_ascii_digit() || bytes[17] == b'X') {
+        if !bytes[..17].iter().all(u8::is_ascii_digit)
+            || !(bytes[17].is_ascii_digit() || bytes[17] == b'X')
+        {
             return Err(IdError::CitizenIdCharacters(text.to_string()));
         }
         let expected = citizen_check_character(&upper[..17]);
         let found = bytes[17] as char;
         if expected != found {
-            return Err(IdError::CitizenIdCheck { masked: mask(&upper), expected, found });
+            return Err(IdError::CitizenIdCheck {
+                masked: mask(&upper),
+                expected,
+                found,
+            });
         }
         Ok(CitizenId(upper))
     }
@@ -68,7 +82,11 @@ impl fmt::Display for CitizenId {
 /// The GB 11643 check character for the first 17 digits.
 pub fn citizen_check_character(first_17_digits: &str) -> char {
     assert_eq!(first_17_digits.len(), 17);
-    let sum: u32 = first_17_digits.bytes().zip(CITIZEN_WEIGHTS).map(|(d, w)| u32::from(d - b'0') * w).sum();
+    let sum: u32 = first_17_digits
+        .bytes()
+        .zip(CITIZEN_WEIGHTS)
+        .map(|(d, w)| u32::from(d - b'0') * w)
+        .sum();
     CITIZEN_CHECK[(sum % 11) as usize] as char
 }
 
@@ -88,7 +106,10 @@ pub fn mask(text: &str) -> String {
 pub enum PersonId {
     Citizen(CitizenId),
     /// e.g. `passport:E12345678`; the type is lower-case, the number upper-case.
-    Document { kind: String, number: String },
+    Document {
+        kind: String,
+        number: String,
+    },
 }
 
 impl PersonId {
@@ -98,8 +119,13 @@ impl PersonId {
             Some((kind, number)) => {
                 let kind = kind.trim().to_ascii_lowercase();
                 let number = number.trim().to_ascii_uppercase();
-                let ok_kind = !kind.is_empty() && kind.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
-                let ok_number = !number.is_empty() && number.len() <= 40 && number.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+                let ok_kind =
+                    !kind.is_empty() && kind.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+                let ok_number = !number.is_empty()
+                    && number.len() <= 40
+                    && number
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '-');
                 if !ok_kind || !ok_number || kind == "citizen" {
                     return Err(IdError::Document(text.to_string()));
                 }
@@ -127,7 +153,9 @@ impl fmt::Display for PersonId {
 }
 
 const USCC_ALPHABET: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
-const USCC_WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+const USCC_WEIGHTS: [u32; 17] = [
+    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+];
 
 /// The 18-character unified social credit code (统一社会信用代码) of a collective: the ledger id.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -143,15 +171,28 @@ impl OrgCode {
         for (position, c) in code.chars().enumerate() {
             match USCC_ALPHABET.find(c) {
                 Some(v) => values.push(v as u32),
-                None => return Err(IdError::OrgCodeCharacter { code: code.clone(), position: position + 1 }),
+                None => {
+                    return Err(IdError::OrgCodeCharacter {
+                        code: code.clone(),
+                        position: position + 1,
+                    })
+                }
             }
         }
-        let sum: u32 = values[..17].iter().zip(USCC_WEIGHTS).map(|(v, w)| v * w).sum();
+        let sum: u32 = values[..17]
+            .iter()
+            .zip(USCC_WEIGHTS)
+            .map(|(v, w)| v * w)
+            .sum();
         let check = (31 - sum % 31) % 31;
         let expected = USCC_ALPHABET.as_bytes()[check as usize] as char;
         let found = code.as_bytes()[17] as char;
         if expected != found {
-            return Err(IdError::OrgCodeCheck { code, expected, found });
+            return Err(IdError::OrgCodeCheck {
+                code,
+                expected,
+                found,
+            });
         }
         Ok(OrgCode(code))
     }
@@ -175,16 +216,34 @@ mod tests {
     #[test]
     fn citizen_ids_from_published_vectors() {
         assert!(CitizenId::parse("360426199101010071").is_ok());
-        assert_eq!(CitizenId::parse("44011320141005001x").unwrap().as_str(), "44011320141005001X");
+        assert_eq!(
+            CitizenId::parse("44011320141005001x").unwrap().as_str(),
+            "44011320141005001X"
+        );
         assert!(CitizenId::parse("412723199010050012").is_ok());
-        assert!(matches!(CitizenId::parse("360426199101010072"), Err(IdError::CitizenIdCheck { expected: '1', found: '2', .. })));
-        assert!(matches!(CitizenId::parse("36042619910101007"), Err(IdError::CitizenIdLength(_))));
-        assert!(matches!(CitizenId::parse("3604261991010100A1"), Err(IdError::CitizenIdCharacters(_))));
+        assert!(matches!(
+            CitizenId::parse("360426199101010072"),
+            Err(IdError::CitizenIdCheck {
+                expected: '1',
+                found: '2',
+                ..
+            })
+        ));
+        assert!(matches!(
+            CitizenId::parse("36042619910101007"),
+            Err(IdError::CitizenIdLength(_))
+        ));
+        assert!(matches!(
+            CitizenId::parse("3604261991010100A1"),
+            Err(IdError::CitizenIdCharacters(_))
+        ));
     }
 
     #[test]
     fn check_error_names_the_rule_and_hides_the_birth_date() {
-        let message = CitizenId::parse("360426199101010072").unwrap_err().to_string();
+        let message = CitizenId::parse("360426199101010072")
+            .unwrap_err()
+            .to_string();
         assert!(message.starts_with("R5:"), "{message}");
         assert!(!message.contains("19910101"), "{message}");
     }
@@ -202,8 +261,17 @@ mod tests {
         assert!(OrgCode::parse("N2410183MF0000001Y").is_ok());
         assert!(OrgCode::parse("91310115MA1K3BTP2B").is_ok());
         assert!(OrgCode::parse("9144030071526726XG").is_ok());
-        assert!(matches!(OrgCode::parse("N2410183MF0000001X"), Err(IdError::OrgCodeCheck { expected: 'Y', .. })));
-        assert!(matches!(OrgCode::parse("N2410183MF0000001"), Err(IdError::OrgCodeLength(_))));
-        assert!(matches!(OrgCode::parse("I2410183MF0000001Y"), Err(IdError::OrgCodeCharacter { position: 1, .. })));
+        assert!(matches!(
+            OrgCode::parse("N2410183MF0000001X"),
+            Err(IdError::OrgCodeCheck { expected: 'Y', .. })
+        ));
+        assert!(matches!(
+            OrgCode::parse("N2410183MF0000001"),
+            Err(IdError::OrgCodeLength(_))
+        ));
+        assert!(matches!(
+            OrgCode::parse("I2410183MF0000001Y"),
+            Err(IdError::OrgCodeCharacter { position: 1, .. })
+        ));
     }
 }

@@ -26,13 +26,21 @@ pub struct Register {
 }
 
 fn line(state: &State, person: &Person) -> RegisterLine {
-    let charter = &state.collective().expect("a register needs the collective").charter;
+    let charter = &state
+        .collective()
+        .expect("a register needs the collective")
+        .charter;
     RegisterLine {
         name: person.name.clone(),
         id_masked: person.id.masked(),
         household: person.household.clone().unwrap_or_default(),
         member: person.is_member(),
-        units: person.holdings.iter().filter(|(_, u)| **u > 0).map(|(c, u)| (c.clone(), *u)).collect(),
+        units: person
+            .holdings
+            .iter()
+            .filter(|(_, u)| **u > 0)
+            .map(|(c, u)| (c.clone(), *u))
+            .collect(),
         units_total: person.units_total(),
         weighted_units: person.weighted_units(charter),
         pledged_units: 0,
@@ -62,7 +70,11 @@ pub fn register(state: &State) -> Register {
     };
     if let Some(collective) = state.collective() {
         // The register reconciles with the collective's own count of units in issue.
-        assert_eq!(register.total_units, collective.units_total(), "register total equals units in issue");
+        assert_eq!(
+            register.total_units,
+            collective.units_total(),
+            "register total equals units in issue"
+        );
     }
     register
 }
@@ -79,11 +91,19 @@ pub struct Certificate {
 /// The household's certificate: every person in it (holders or not) and their units.
 pub fn certificate(state: &State, household: &str) -> Option<Certificate> {
     let found = state.household(household)?;
-    let persons: Vec<RegisterLine> =
-        found.persons.iter().filter_map(|id| state.person(id)).map(|p| line(state, p)).collect();
+    let persons: Vec<RegisterLine> = found
+        .persons
+        .iter()
+        .filter_map(|id| state.person(id))
+        .map(|p| line(state, p))
+        .collect();
     Some(Certificate {
         household: household.to_string(),
-        head: found.head.as_ref().and_then(|id| state.person(id)).map(|p| p.name.clone()),
+        head: found
+            .head
+            .as_ref()
+            .and_then(|id| state.person(id))
+            .map(|p| p.name.clone()),
         total_units: persons.iter().map(|p| p.units_total).sum(),
         total_weighted_units: persons.iter().map(|p| p.weighted_units).sum(),
         persons,

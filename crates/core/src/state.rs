@@ -33,8 +33,15 @@ impl Collective {
 pub enum Membership {
     /// Known to the ledger, never a member (e.g. a non-member heir).
     None,
-    Member { since: NaiveDate, resolution: String },
-    Lost { since: NaiveDate, ended: NaiveDate, ground: LossGround },
+    Member {
+        since: NaiveDate,
+        resolution: String,
+    },
+    Lost {
+        since: NaiveDate,
+        ended: NaiveDate,
+        ground: LossGround,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -129,7 +136,10 @@ impl State {
 
     /// An empty partial state, to be filled with `load` for the keys a command needs.
     pub fn partial() -> Self {
-        State { view: View::Partial(BTreeSet::new()), ..Self::default() }
+        State {
+            view: View::Partial(BTreeSet::new()),
+            ..Self::default()
+        }
     }
 
     pub fn is_complete(&self) -> bool {
@@ -144,7 +154,10 @@ impl State {
     }
 
     fn assert_covers(&self, key: &Key) {
-        assert!(self.covers(key), "state read {key:?}, which the command's scope did not load");
+        assert!(
+            self.covers(key),
+            "state read {key:?}, which the command's scope did not load"
+        );
     }
 
     /// Loads one entity (or its absence) into a partial state.
@@ -176,7 +189,9 @@ impl State {
 
     /// Keys a partial state still needs so that every loaded person's household is loaded too.
     pub fn missing_keys(&self) -> Vec<Key> {
-        let View::Partial(keys) = &self.view else { return Vec::new() };
+        let View::Partial(keys) = &self.view else {
+            return Vec::new();
+        };
         let mut missing: Vec<Key> = self
             .persons
             .values()
@@ -197,23 +212,38 @@ impl State {
 
     /// Every entity, in key order (complete states only).
     pub fn entities(&self) -> Vec<(Key, Entity)> {
-        assert!(self.is_complete(), "only a complete state lists every entity");
+        assert!(
+            self.is_complete(),
+            "only a complete state lists every entity"
+        );
         let mut all = Vec::new();
         if let Some(c) = &self.collective {
             all.push((Key::Collective, Entity::Collective(c.clone())));
         }
-        all.extend(self.persons.values().map(|p| (Key::Person(p.id.clone()), Entity::Person(p.clone()))));
-        all.extend(self.households.values().map(|h| (Key::Household(h.number.clone()), Entity::Household(h.clone()))));
+        all.extend(
+            self.persons
+                .values()
+                .map(|p| (Key::Person(p.id.clone()), Entity::Person(p.clone()))),
+        );
+        all.extend(self.households.values().map(|h| {
+            (
+                Key::Household(h.number.clone()),
+                Entity::Household(h.clone()),
+            )
+        }));
         all
     }
 
     /// The keys changed since the last call, with their new values (None: removed).
     pub fn take_dirty(&mut self) -> Vec<(Key, Option<Entity>)> {
         let dirty = std::mem::take(&mut self.dirty);
-        dirty.into_iter().map(|k| {
-            let value = self.entity(&k);
-            (k, value)
-        }).collect()
+        dirty
+            .into_iter()
+            .map(|k| {
+                let value = self.entity(&k);
+                (k, value)
+            })
+            .collect()
     }
 
     pub fn collective(&self) -> Option<&Collective> {
@@ -237,35 +267,50 @@ impl State {
 
     /// All persons in id order (complete states only).
     pub fn persons(&self) -> impl Iterator<Item = &Person> {
-        assert!(self.is_complete(), "only a complete state lists every person");
+        assert!(
+            self.is_complete(),
+            "only a complete state lists every person"
+        );
         self.persons.values()
     }
 
     /// All households in number order (complete states only).
     pub fn households(&self) -> impl Iterator<Item = &Household> {
-        assert!(self.is_complete(), "only a complete state lists every household");
+        assert!(
+            self.is_complete(),
+            "only a complete state lists every household"
+        );
         self.households.values()
     }
 
     fn collective_mut(&mut self) -> &mut Collective {
         self.dirty.insert(Key::Collective);
-        self.collective.as_mut().expect("events after registration find the collective")
+        self.collective
+            .as_mut()
+            .expect("events after registration find the collective")
     }
 
     fn person_mut(&mut self, id: &PersonId) -> &mut Person {
         self.dirty.insert(Key::Person(id.clone()));
-        self.persons.get_mut(id).expect("events name persons the ledger knows")
+        self.persons
+            .get_mut(id)
+            .expect("events name persons the ledger knows")
     }
 
     fn household_mut(&mut self, number: &str) -> &mut Household {
         self.dirty.insert(Key::Household(number.to_string()));
         self.households
             .entry(number.to_string())
-            .or_insert_with(|| Household { number: number.to_string(), ..Household::default() })
+            .or_insert_with(|| Household {
+                number: number.to_string(),
+                ..Household::default()
+            })
     }
 
     fn leave_household(&mut self, id: &PersonId) {
-        let Some(old) = self.persons.get(id).and_then(|p| p.household.clone()) else { return };
+        let Some(old) = self.persons.get(id).and_then(|p| p.household.clone()) else {
+            return;
+        };
         let household = self.household_mut(&old);
         household.persons.remove(id);
         if household.head.as_ref() == Some(id) {
@@ -308,7 +353,10 @@ impl State {
 pub fn apply(state: &mut State, date: NaiveDate, event: &Event) {
     match event {
         Event::CollectiveRegistered(e) => {
-            assert!(state.collective.is_none(), "a ledger registers its collective once");
+            assert!(
+                state.collective.is_none(),
+                "a ledger registers its collective once"
+            );
             state.dirty.insert(Key::Collective);
             state.collective = Some(Collective {
                 charter: e.charter.clone(),
@@ -327,9 +375,15 @@ pub fn apply(state: &mut State, date: NaiveDate, event: &Event) {
             state.ensure_person(&e.person, &e.name);
             state.place_in_household(&e.person, &e.household);
             let person = state.person_mut(&e.person);
-            assert!(!person.is_member(), "membership is confirmed only for non-members");
+            assert!(
+                !person.is_member(),
+                "membership is confirmed only for non-members"
+            );
             person.name = e.name.clone();
-            person.membership = Membership::Member { since: date, resolution: e.resolution.clone() };
+            person.membership = Membership::Member {
+                since: date,
+                resolution: e.resolution.clone(),
+            };
             state.collective_mut().member_count += 1;
         }
         Event::MembershipLost(e) => {
@@ -337,21 +391,43 @@ pub fn apply(state: &mut State, date: NaiveDate, event: &Event) {
             let Membership::Member { since, .. } = person.membership else {
                 panic!("membership is lost only by a member")
             };
-            person.membership = Membership::Lost { since, ended: date, ground: e.ground };
+            person.membership = Membership::Lost {
+                since,
+                ended: date,
+                ground: e.ground,
+            };
             let collective = state.collective_mut();
-            collective.member_count = collective.member_count.checked_sub(1).expect("member count stays non-negative");
+            collective.member_count = collective
+                .member_count
+                .checked_sub(1)
+                .expect("member count stays non-negative");
         }
         Event::HouseholdMoved(e) => state.place_in_household(&e.person, &e.to),
-        Event::HouseholdHeadNamed(e) => state.household_mut(&e.household).head = Some(e.person.clone()),
+        Event::HouseholdHeadNamed(e) => {
+            state.household_mut(&e.household).head = Some(e.person.clone())
+        }
         Event::HukouRecorded(e) => {
-            state.person_mut(&e.person).hukou = Some(Hukou { kind: e.kind, locality: e.locality.clone(), since: date });
+            state.person_mut(&e.person).hukou = Some(Hukou {
+                kind: e.kind,
+                locality: e.locality.clone(),
+                since: date,
+            });
         }
         Event::LifeEventRecorded(_) => {}
         Event::SharesAllotted(e) => {
-            *state.person_mut(&e.person).holdings.entry(e.class.clone()).or_insert(0) += e.units;
+            *state
+                .person_mut(&e.person)
+                .holdings
+                .entry(e.class.clone())
+                .or_insert(0) += e.units;
             let collective = state.collective_mut();
-            let total = collective.units_by_class.entry(e.class.clone()).or_insert(0);
-            *total = total.checked_add(e.units).expect("units in issue fit in u64");
+            let total = collective
+                .units_by_class
+                .entry(e.class.clone())
+                .or_insert(0);
+            *total = total
+                .checked_add(e.units)
+                .expect("units in issue fit in u64");
         }
     }
 }

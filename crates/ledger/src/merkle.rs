@@ -43,7 +43,11 @@ pub struct MerkleBuilder<H: MerkleHasher> {
 
 impl<H: MerkleHasher> MerkleBuilder<H> {
     pub fn new(hasher: H) -> Self {
-        MerkleBuilder { hasher, stack: Vec::new(), leaves: 0 }
+        MerkleBuilder {
+            hasher,
+            stack: Vec::new(),
+            leaves: 0,
+        }
     }
 
     pub fn push(&mut self, data: &[u8]) {

@@ -72,7 +72,8 @@ pub fn encode<T: Serialize>(value: &T) -> Vec<u8> {
 
 /// Decodes a value encoded by `encode`, refusing trailing bytes.
 pub fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
-    let (value, used) = bincode::serde::decode_from_slice(bytes, config()).map_err(|e| DecodeError::Bytes(e.to_string()))?;
+    let (value, used) = bincode::serde::decode_from_slice(bytes, config())
+        .map_err(|e| DecodeError::Bytes(e.to_string()))?;
     if used != bytes.len() {
         return Err(DecodeError::Trailing(bytes.len() - used));
     }
@@ -82,7 +83,11 @@ pub fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeE
 impl Record {
     pub fn encode(&self) -> Vec<u8> {
         let bytes = encode(self);
-        assert!(bytes.len() <= RECORD_BYTES_MAX, "record of {} bytes exceeds the limit", bytes.len());
+        assert!(
+            bytes.len() <= RECORD_BYTES_MAX,
+            "record of {} bytes exceeds the limit",
+            bytes.len()
+        );
         bytes
     }
 
@@ -98,10 +103,13 @@ impl Record {
     }
 
     pub fn event(&self) -> Result<gufen_core::Event, DecodeError> {
-        let event: gufen_core::Event =
-            decode(&self.payload).map_err(|e| DecodeError::Payload(self.event_type.clone(), e.to_string()))?;
+        let event: gufen_core::Event = decode(&self.payload)
+            .map_err(|e| DecodeError::Payload(self.event_type.clone(), e.to_string()))?;
         if event.type_name() != self.event_type {
-            return Err(DecodeError::Payload(self.event_type.clone(), format!("payload holds a {}", event.type_name())));
+            return Err(DecodeError::Payload(
+                self.event_type.clone(),
+                format!("payload holds a {}", event.type_name()),
+            ));
         }
         Ok(event)
     }

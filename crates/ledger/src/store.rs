@@ -6,10 +6,12 @@
 //! command id) in one atomic write, made durable. Projections follow behind a watermark. On
 //! open, records past the head are discarded and projections catch up to the head.
 
-use crate::record::{self, genesis_prev, record_hash, BatchRef, DecodeError, Hash, Record, FORMAT_VERSION};
+use crate::record::{
+    self, genesis_prev, record_hash, BatchRef, DecodeError, Hash, Record, FORMAT_VERSION,
+};
+use chrono::NaiveDate;
 use gufen_core::state::{Entity, Key};
 use gufen_core::{apply, decide, scope, Command, Event, RuleViolation, State};
-use chrono::NaiveDate;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -27,7 +29,9 @@ const WATERMARK_KEY: &[u8] = b"~applied";
 pub enum LedgerError {
     #[error("the store at {0} is in use by another gufen process; try again when it has finished")]
     StoreInUse(PathBuf),
-    #[error("no store at {0}: create one with `gufen init --charter FILE`, or name another with --db")]
+    #[error(
+        "no store at {0}: create one with `gufen init --charter FILE`, or name another with --db"
+    )]
     NoStore(PathBuf),
     #[error("conflict: the command was decided at head {expected} but the ledger is now at {found}; run it again")]
     Conflict { expected: u64, found: u64 },
@@ -42,7 +46,10 @@ pub enum LedgerError {
 }
 
 fn corrupt(seq: Option<u64>, message: impl ToString) -> LedgerError {
-    LedgerError::Corrupt { seq, message: message.to_string() }
+    LedgerError::Corrupt {
+        seq,
+        message: message.to_string(),
+    }
 }
 
 impl From<DecodeError> for LedgerError {
@@ -108,7 +115,10 @@ impl Store {
             }
             other => LedgerError::Sled(other),
         })?;
-        Ok(Store { db, path: path.to_path_buf() })
+        Ok(Store {
+            db,
+            path: path.to_path_buf(),
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -120,7 +130,10 @@ impl Store {
         let mut ids = Vec::new();
         for name in self.db.tree_names() {
             let name = String::from_utf8_lossy(&name).to_string();
-            if let Some(id) = name.strip_prefix("ledger/").and_then(|n| n.strip_suffix("/meta")) {
+            if let Some(id) = name
+                .strip_prefix("ledger/")
+                .and_then(|n| n.strip_suffix("/meta"))
+            {
                 let meta = self.db.open_tree(name.as_bytes())?;
                 if meta.contains_key(HEAD_KEY)? {
                     ids.push(id.to_string());
@@ -165,7 +178,9 @@ fn seq_key(seq: u64) -> [u8; 8] {
 }
 
 fn seq_from_key(key: &[u8]) -> Result<u64, LedgerError> {
-    let bytes: [u8; 8] = key.try_into().map_err(|_| corrupt(None, "a record key is not 8 bytes"))?;
+    let bytes: [u8; 8] = key
+        .try_into()
+        .map_err(|_| corrupt(None, "a record key is not 8 bytes"))?;
     Ok(u64::from_be_bytes(bytes))
 }
 
@@ -186,12 +201,13 @@ fn entity_key(key: &Key) -> Vec<u8> {
 }
 
 fn key_from_bytes(bytes: &[u8]) -> Result<Key, LedgerError> {
-    let text = std::str::from_utf8(bytes).map_err(|_| corrupt(None, "projection key is not UTF-8"))?;
+    let text =
+        std::str::from_utf8(bytes).map_err(|_| corrupt(None, "projection key is not UTF-8"))?;
     match text.split_once('/') {
         None if text == "c" => Ok(Key::Collective),
-        Some(("p", id)) => {
-            gufen_core::PersonId::parse(id).map(Key::Person).map_err(|e| corrupt(None, format!("projection key {text}: {e}")))
-        }
+        Some(("p", id)) => gufen_core::PersonId::parse(id)
+            .map(Key::Person)
+            .map_err(|e| corrupt(None, format!("projection key {text}: {e}"))),
         Some(("h", number)) => Ok(Key::Household(number.to_string())),
         _ => Err(corrupt(None, format!("unknown projection key {text:?}"))),
     }
@@ -226,7 +242,10 @@ impl Ledger {
 
     pub fn head(&self) -> Result<Head, LedgerError> {
         match self.meta.get(HEAD_KEY)? {
-            None => Ok(Head { seq_next: 0, hash: genesis_prev(&self.id) }),
+            None => Ok(Head {
+                seq_next: 0,
+                hash: genesis_prev(&self.id),
+            }),
             Some(bytes) => {
                 if bytes.len() != 40 {
                     return Err(corrupt(None, "the head pointer is not 40 bytes"));
@@ -243,7 +262,9 @@ impl Ledger {
     }
 
     fn find_command(&self, command_id: &[u8; 16]) -> Result<Option<Outcome>, LedgerError> {
-        let Some(bytes) = self.meta.get(Self::command_key(command_id))? else { return Ok(None) };
+        let Some(bytes) = self.meta.get(Self::command_key(command_id))? else {
+            return Ok(None);
+        };
         if bytes.len() != 12 {
             return Err(corrupt(None, "a command entry is not 12 bytes"));
         }
@@ -286,9 +307,15 @@ impl Ledger {
         }
         let head = self.head()?;
         if head != expected {
-            return Err(LedgerError::Conflict { expected: expected.seq_next, found: head.seq_next });
+            return Err(LedgerError::Conflict {
+                expected: expected.seq_next,
+                found: head.seq_next,
+            });
         }
-        assert!(!events.is_empty() && events.len() <= BATCH_EVENTS_MAX, "a batch holds 1 to {BATCH_EVENTS_MAX} events");
+        assert!(
+            !events.is_empty() && events.len() <= BATCH_EVENTS_MAX,
+            "a batch holds 1 to {BATCH_EVENTS_MAX} events"
+        );
         let len = u32::try_from(events.len()).expect("batch length fits u32");
         let new_head = self.write_records(context, date, events, head)?;
         make_durable(&self.db, &self.path)?;
@@ -302,11 +329,22 @@ impl Ledger {
         self.meta.apply_batch(publish)?;
         make_durable(&self.db, &self.path)?;
         self.write_projections(changes, new_head.seq_next)?;
-        Ok(Outcome { first_seq: head.seq_next, len, head: new_head, repeated: false })
+        Ok(Outcome {
+            first_seq: head.seq_next,
+            len,
+            head: new_head,
+            repeated: false,
+        })
     }
 
     /// Writes records and index entries past the head, in chunks. Not yet visible.
-    fn write_records(&self, context: &Context, date: NaiveDate, events: &[Event], head: Head) -> Result<Head, LedgerError> {
+    fn write_records(
+        &self,
+        context: &Context,
+        date: NaiveDate,
+        events: &[Event],
+        head: Head,
+    ) -> Result<Head, LedgerError> {
         let mut stream_versions: HashMap<String, u64> = HashMap::new();
         let mut prev = head.hash;
         let mut seq = head.seq_next;
@@ -345,7 +383,10 @@ impl Ledger {
                 *version += 1;
                 let bytes = record.encode();
                 prev = record_hash(&bytes);
-                index.insert(index_key(&stream, seq), record.stream_version.to_be_bytes().to_vec());
+                index.insert(
+                    index_key(&stream, seq),
+                    record.stream_version.to_be_bytes().to_vec(),
+                );
                 for person in event.persons() {
                     let concerned = gufen_core::event::person_stream(person);
                     if concerned != stream {
@@ -358,7 +399,10 @@ impl Ledger {
             self.records.apply_batch(records)?;
             self.index.apply_batch(index)?;
         }
-        Ok(Head { seq_next: seq, hash: prev })
+        Ok(Head {
+            seq_next: seq,
+            hash: prev,
+        })
     }
 
     /// The number of records in `stream` (its next version).
@@ -376,11 +420,16 @@ impl Ledger {
 
     /// Writes changed entities behind the watermark. One chunk is one atomic sled batch with the
     /// watermark; several chunks first clear the watermark so a crash between them forces a rebuild.
-    fn write_projections(&self, changes: Vec<(Key, Option<Entity>)>, applied: u64) -> Result<(), LedgerError> {
+    fn write_projections(
+        &self,
+        changes: Vec<(Key, Option<Entity>)>,
+        applied: u64,
+    ) -> Result<(), LedgerError> {
         let chunks: Vec<_> = changes.chunks(CHUNK_ENTRIES).collect();
         let last = chunks.len().saturating_sub(1);
         if chunks.is_empty() {
-            self.projections.insert(WATERMARK_KEY, &applied.to_be_bytes())?;
+            self.projections
+                .insert(WATERMARK_KEY, &applied.to_be_bytes())?;
             return Ok(());
         }
         for (i, chunk) in chunks.into_iter().enumerate() {
@@ -403,7 +452,10 @@ impl Ledger {
     }
 
     fn watermark(&self) -> Result<Option<u64>, LedgerError> {
-        Ok(self.projections.get(WATERMARK_KEY)?.map(|v| u64::from_be_bytes(v.as_ref().try_into().unwrap_or([0xff; 8]))))
+        Ok(self
+            .projections
+            .get(WATERMARK_KEY)?
+            .map(|v| u64::from_be_bytes(v.as_ref().try_into().unwrap_or([0xff; 8]))))
     }
 
     /// Discards records past the head (an append that crashed before publishing) and brings
@@ -419,7 +471,8 @@ impl Ledger {
                 self.index.remove(index_key(&record.stream, seq))?;
                 if let Ok(event) = record.event() {
                     for person in event.persons() {
-                        self.index.remove(index_key(&gufen_core::event::person_stream(person), seq))?;
+                        self.index
+                            .remove(index_key(&gufen_core::event::person_stream(person), seq))?;
                     }
                 }
             }
@@ -450,7 +503,11 @@ impl Ledger {
         let head = self.head()?;
         let state = self.replay_state(None)?;
         self.projections.clear()?;
-        let entities: Vec<(Key, Option<Entity>)> = state.entities().into_iter().map(|(k, e)| (k, Some(e))).collect();
+        let entities: Vec<(Key, Option<Entity>)> = state
+            .entities()
+            .into_iter()
+            .map(|(k, e)| (k, Some(e)))
+            .collect();
         self.write_projections(entities, head.seq_next)?;
         make_durable(&self.db, &self.path)
     }
@@ -510,7 +567,10 @@ impl Ledger {
             let (key, bytes) = entry?;
             let seq = seq_from_key(&key)?;
             let record = Record::decode(&bytes).map_err(|e| corrupt(Some(seq), e))?;
-            out.push(StoredRecord { hash: record_hash(&bytes), record });
+            out.push(StoredRecord {
+                hash: record_hash(&bytes),
+                record,
+            });
         }
         Ok(out)
     }

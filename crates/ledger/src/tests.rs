@@ -3,25 +3,38 @@
 
 use crate::record::{self, hex, record_hash, BatchRef, Record, FORMAT_VERSION};
 use crate::store::{Context, LedgerError, Store};
+use chrono::NaiveDate;
 use gufen_core::command::Action;
 use gufen_core::event::*;
 use gufen_core::{Charter, Command, PersonId, Units};
-use chrono::NaiveDate;
 
 const CHARTER: &str = include_str!("../../../fixtures/charter.toml");
 const ORG: &str = "N2410183MF0000001Y";
-const IDS: [&str; 4] = ["360426199101010071", "412723199010050012", "44011320141005001X", "110102199101010078"];
+const IDS: [&str; 4] = [
+    "360426199101010071",
+    "412723199010050012",
+    "44011320141005001X",
+    "110102199101010078",
+];
 
 fn date(text: &str) -> NaiveDate {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
 }
 
 fn context(n: u8) -> Context {
-    Context { command_id: [n; 16], recorded_at_micros: 1_764_000_000_000_000 + i64::from(n), actor: "test".into() }
+    Context {
+        command_id: [n; 16],
+        recorded_at_micros: 1_764_000_000_000_000 + i64::from(n),
+        actor: "test".into(),
+    }
 }
 
 fn charter() -> Charter {
-    Charter::from_toml(&CHARTER.replace("holding_cap_percent = \"3\"", "holding_cap_percent = \"100\"")).unwrap()
+    Charter::from_toml(&CHARTER.replace(
+        "holding_cap_percent = \"3\"",
+        "holding_cap_percent = \"100\"",
+    ))
+    .unwrap()
 }
 
 fn confirm(i: usize) -> Command {
@@ -40,7 +53,10 @@ fn confirm(i: usize) -> Command {
 fn populated(dir: &std::path::Path) -> Store {
     let store = Store::open(dir, true).unwrap();
     let ledger = store.ledger(ORG).unwrap();
-    let register = Command { date: date("2017-01-01"), action: Action::RegisterCollective { charter: charter() } };
+    let register = Command {
+        date: date("2017-01-01"),
+        action: Action::RegisterCollective { charter: charter() },
+    };
     ledger.execute(&context(1), &register).unwrap();
     for i in 0..4 {
         ledger.execute(&context(10 + i as u8), &confirm(i)).unwrap();
@@ -70,8 +86,13 @@ fn a_populated_ledger_verifies_with_replay() {
     assert!(report.ok, "{report:?}");
     assert_eq!(report.records, 7);
     assert_eq!(report.head.seq_next, 7);
-    let history = ledger.stream(&person_stream(&PersonId::parse(IDS[0]).unwrap())).unwrap();
-    assert_eq!(history.iter().map(|r| r.record.seq).collect::<Vec<_>>(), vec![1, 5]);
+    let history = ledger
+        .stream(&person_stream(&PersonId::parse(IDS[0]).unwrap()))
+        .unwrap();
+    assert_eq!(
+        history.iter().map(|r| r.record.seq).collect::<Vec<_>>(),
+        vec![1, 5]
+    );
     assert_eq!(history[1].record.stream_version, 1);
 }
 
@@ -81,14 +102,26 @@ fn a_stale_head_is_a_conflict_and_writes_nothing() {
     let store = populated(dir.path());
     let ledger = store.ledger(ORG).unwrap();
     let head = ledger.head().unwrap();
-    let stale = crate::store::Head { seq_next: head.seq_next - 1, hash: [0; 32] };
+    let stale = crate::store::Head {
+        seq_next: head.seq_next - 1,
+        hash: [0; 32],
+    };
     let event = Event::HukouRecorded(HukouRecorded {
         person: PersonId::parse(IDS[0]).unwrap(),
         kind: HukouKind::Urban,
         locality: "郑州市".into(),
     });
     let result = ledger.append(&context(99), date("2020-01-01"), &[event], stale, vec![]);
-    assert!(matches!(result, Err(LedgerError::Conflict { expected: 6, found: 7 })), "{result:?}");
+    assert!(
+        matches!(
+            result,
+            Err(LedgerError::Conflict {
+                expected: 6,
+                found: 7
+            })
+        ),
+        "{result:?}"
+    );
     assert_eq!(ledger.head().unwrap(), head);
 }
 
@@ -99,7 +132,11 @@ fn a_repeated_command_id_appends_one_batch() {
     let ledger = store.ledger(ORG).unwrap();
     let command = Command {
         date: date("2020-01-01"),
-        action: Action::RecordHukou { person: PersonId::parse(IDS[1]).unwrap(), kind: HukouKind::Urban, locality: "新密市".into() },
+        action: Action::RecordHukou {
+            person: PersonId::parse(IDS[1]).unwrap(),
+            kind: HukouKind::Urban,
+            locality: "新密市".into(),
+        },
     };
     let first = ledger.execute(&context(50), &command).unwrap();
     let second = ledger.execute(&context(50), &command).unwrap();
@@ -115,7 +152,10 @@ fn a_rejected_command_leaves_the_head_unchanged() {
     let ledger = store.ledger(ORG).unwrap();
     let head = ledger.head().unwrap();
     let result = ledger.execute(&context(60), &confirm(0));
-    assert!(matches!(result, Err(LedgerError::Rejected(_))), "{result:?}");
+    assert!(
+        matches!(result, Err(LedgerError::Rejected(_))),
+        "{result:?}"
+    );
     assert_eq!(ledger.head().unwrap(), head);
     assert!(ledger.verify(true).unwrap().ok);
 }
@@ -170,14 +210,25 @@ fn records_past_the_head_are_discarded_on_open() {
         let ledger = store.ledger(ORG).unwrap();
         let head = ledger.head().unwrap();
         // An append that crashed after writing its records but before moving the head.
-        let bytes = ledger.raw_records().get(6u64.to_be_bytes()).unwrap().unwrap();
-        ledger.raw_records().insert(7u64.to_be_bytes(), bytes).unwrap();
+        let bytes = ledger
+            .raw_records()
+            .get(6u64.to_be_bytes())
+            .unwrap()
+            .unwrap();
+        ledger
+            .raw_records()
+            .insert(7u64.to_be_bytes(), bytes)
+            .unwrap();
         head
     };
     let store = Store::open(dir.path(), false).unwrap();
     let ledger = store.ledger(ORG).unwrap();
     assert_eq!(ledger.head().unwrap(), head);
-    assert!(ledger.raw_records().get(7u64.to_be_bytes()).unwrap().is_none());
+    assert!(ledger
+        .raw_records()
+        .get(7u64.to_be_bytes())
+        .unwrap()
+        .is_none());
     assert!(ledger.verify(true).unwrap().ok);
 }
 
@@ -189,13 +240,20 @@ fn projections_behind_the_watermark_catch_up_on_open() {
         let ledger = store.ledger(ORG).unwrap();
         // A crash in the middle of a multi-chunk projection write: watermark gone, one entity stale.
         ledger.raw_projections().remove(b"~applied").unwrap();
-        ledger.raw_projections().remove(format!("p/{}", IDS[0]).as_bytes()).unwrap();
+        ledger
+            .raw_projections()
+            .remove(format!("p/{}", IDS[0]).as_bytes())
+            .unwrap();
         // And a crash before a single-chunk write: the watermark one record behind.
     }
     let store = Store::open(dir.path(), false).unwrap();
     let ledger = store.ledger(ORG).unwrap();
     assert!(ledger.verify(true).unwrap().ok);
-    assert!(ledger.raw_projections().get(format!("p/{}", IDS[0]).as_bytes()).unwrap().is_some());
+    assert!(ledger
+        .raw_projections()
+        .get(format!("p/{}", IDS[0]).as_bytes())
+        .unwrap()
+        .is_some());
 }
 
 #[test]
@@ -203,8 +261,14 @@ fn a_tampered_projection_fails_verify_replay() {
     let dir = tempfile::tempdir().unwrap();
     let store = populated(dir.path());
     let ledger = store.ledger(ORG).unwrap();
-    ledger.raw_projections().remove(format!("p/{}", IDS[3]).as_bytes()).unwrap();
-    assert!(ledger.verify(false).unwrap().ok, "the chain itself is intact");
+    ledger
+        .raw_projections()
+        .remove(format!("p/{}", IDS[3]).as_bytes())
+        .unwrap();
+    assert!(
+        ledger.verify(false).unwrap().ok,
+        "the chain itself is intact"
+    );
     let report = ledger.verify(true).unwrap();
     assert!(!report.ok);
     assert!(report.problem.unwrap().contains("projection"));
@@ -215,7 +279,10 @@ fn a_tampered_projection_fails_verify_replay() {
 fn golden_records() -> Vec<(&'static str, Record)> {
     let person = PersonId::parse(IDS[0]).unwrap();
     let events = vec![
-        ("collective-registered", Event::CollectiveRegistered(CollectiveRegistered { charter: charter() })),
+        (
+            "collective-registered",
+            Event::CollectiveRegistered(CollectiveRegistered { charter: charter() }),
+        ),
         (
             "membership-confirmed",
             Event::MembershipConfirmed(MembershipConfirmed {
@@ -227,9 +294,21 @@ fn golden_records() -> Vec<(&'static str, Record)> {
         ),
         (
             "shares-allotted",
-            Event::SharesAllotted(SharesAllotted { person: person.clone(), class: "basic".into(), units: 15_000, resolution: "2017-2".into() }),
+            Event::SharesAllotted(SharesAllotted {
+                person: person.clone(),
+                class: "basic".into(),
+                units: 15_000,
+                resolution: "2017-2".into(),
+            }),
         ),
-        ("hukou-recorded", Event::HukouRecorded(HukouRecorded { person, kind: HukouKind::Urban, locality: "郑州市金水区".into() })),
+        (
+            "hukou-recorded",
+            Event::HukouRecorded(HukouRecorded {
+                person,
+                kind: HukouKind::Urban,
+                locality: "郑州市金水区".into(),
+            }),
+        ),
     ];
     let mut prev = record::genesis_prev(ORG);
     events
@@ -241,7 +320,11 @@ fn golden_records() -> Vec<(&'static str, Record)> {
                 ledger_id: ORG.into(),
                 seq: i as u64,
                 prev,
-                batch: BatchRef { command_id: [i as u8; 16], index: 0, len: 1 },
+                batch: BatchRef {
+                    command_id: [i as u8; 16],
+                    index: 0,
+                    len: 1,
+                },
                 recorded_at_micros: 1_514_678_400_000_000,
                 effective_days: record::days_from_date(date("2017-12-31")),
                 actor: "会计".into(),
@@ -259,7 +342,10 @@ fn golden_records() -> Vec<(&'static str, Record)> {
 
 #[test]
 fn golden_record_bytes_and_hashes_do_not_change() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/golden/records.json");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../fixtures/golden/records.json"
+    );
     let computed: Vec<serde_json::Value> = golden_records()
         .iter()
         .map(|(name, record)| {
@@ -268,15 +354,24 @@ fn golden_record_bytes_and_hashes_do_not_change() {
         })
         .collect();
     if std::env::var_os("GUFEN_BLESS_GOLDEN").is_some() {
-        std::fs::write(path, serde_json::to_string_pretty(&computed).unwrap() + "\n").unwrap();
+        std::fs::write(
+            path,
+            serde_json::to_string_pretty(&computed).unwrap() + "\n",
+        )
+        .unwrap();
     }
-    let stored: Vec<serde_json::Value> = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let stored: Vec<serde_json::Value> =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     assert_eq!(stored.len(), computed.len());
     for (want, got) in stored.iter().zip(&computed) {
         assert_eq!(want, got, "record encoding changed for {}", want["name"]);
         let bytes = ::hex::decode(want["bytes_hex"].as_str().unwrap()).unwrap();
         let decoded = Record::decode(&bytes).unwrap();
-        assert_eq!(decoded.encode(), bytes, "decode then encode is the identity");
+        assert_eq!(
+            decoded.encode(),
+            bytes,
+            "decode then encode is the identity"
+        );
         decoded.event().unwrap();
     }
 }

@@ -40,7 +40,13 @@ impl Checker {
 
     fn check(&mut self, ledger_id: &str, key_seq: u64, bytes: &[u8]) -> Result<(), ()> {
         if key_seq != self.expected_seq {
-            self.fail(self.expected_seq, format!("record {} is missing (next stored is {key_seq})", self.expected_seq));
+            self.fail(
+                self.expected_seq,
+                format!(
+                    "record {} is missing (next stored is {key_seq})",
+                    self.expected_seq
+                ),
+            );
             return Err(());
         }
         let hash = record_hash(bytes);
@@ -53,35 +59,66 @@ impl Checker {
         };
         if let Some(previous) = self.suspect.take() {
             // The link into `previous` broke; this link decides which record changed.
-            let blame = if record.prev == self.prev { previous - 1 } else { previous };
-            self.fail(blame, format!("record {blame} does not match the hash its successor links to"));
+            let blame = if record.prev == self.prev {
+                previous - 1
+            } else {
+                previous
+            };
+            self.fail(
+                blame,
+                format!("record {blame} does not match the hash its successor links to"),
+            );
             return Err(());
         }
         if record.prev != self.prev {
             if key_seq == 0 {
-                self.fail(0, "record 0 does not link to the genesis hash of this ledger".into());
+                self.fail(
+                    0,
+                    "record 0 does not link to the genesis hash of this ledger".into(),
+                );
                 return Err(());
             }
             self.suspect = Some(key_seq);
         }
         if record.seq != key_seq || record.ledger_id != ledger_id {
-            self.fail(key_seq, format!("record {key_seq} claims seq {} of ledger {}", record.seq, record.ledger_id));
+            self.fail(
+                key_seq,
+                format!(
+                    "record {key_seq} claims seq {} of ledger {}",
+                    record.seq, record.ledger_id
+                ),
+            );
         }
         if let Err(e) = record.event() {
             self.fail(key_seq, e.to_string());
         }
         let b = record.batch;
         match self.batch {
-            Some((first, id, len, next)) if id == b.command_id && len == b.len && next == b.index => {
-                self.batch = if b.index + 1 == len { None } else { Some((first, id, len, next + 1)) };
+            Some((first, id, len, next))
+                if id == b.command_id && len == b.len && next == b.index =>
+            {
+                self.batch = if b.index + 1 == len {
+                    None
+                } else {
+                    Some((first, id, len, next + 1))
+                };
             }
-            Some((first, ..)) => self.fail(first, format!("batch starting at record {first} is incomplete")),
+            Some((first, ..)) => self.fail(
+                first,
+                format!("batch starting at record {first} is incomplete"),
+            ),
             None if b.index == 0 && b.len > 0 => {
                 if b.len > 1 {
                     self.batch = Some((key_seq, b.command_id, b.len, 1));
                 }
             }
-            None => self.fail(key_seq, format!("record {key_seq} starts a batch at index {} of {}", b.index, b.len)),
+            None => self.fail(
+                key_seq,
+                format!(
+                    "record {key_seq} starts a batch at index {} of {}",
+                    b.index, b.len
+                ),
+            ),
         }
         self.merkle.push(&hash);
         self.prev = hash;
@@ -91,14 +128,30 @@ impl Checker {
 
     fn finish(&mut self, head: &Head) {
         if let Some(previous) = self.suspect.take() {
-            let blame = if self.prev == head.hash { previous - 1 } else { previous };
-            self.fail(blame, format!("record {blame} does not match the hash its successor links to"));
+            let blame = if self.prev == head.hash {
+                previous - 1
+            } else {
+                previous
+            };
+            self.fail(
+                blame,
+                format!("record {blame} does not match the hash its successor links to"),
+            );
         }
         if let Some((first, ..)) = self.batch {
-            self.fail(first, format!("batch starting at record {first} is incomplete"));
+            self.fail(
+                first,
+                format!("batch starting at record {first} is incomplete"),
+            );
         }
         if self.bad.is_none() && self.expected_seq != head.seq_next {
-            self.fail(self.expected_seq, format!("the head says {} records but {} are stored", head.seq_next, self.expected_seq));
+            self.fail(
+                self.expected_seq,
+                format!(
+                    "the head says {} records but {} are stored",
+                    head.seq_next, self.expected_seq
+                ),
+            );
         }
         if self.bad.is_none() && self.prev != head.hash {
             let last = head.seq_next.saturating_sub(1);
@@ -157,11 +210,18 @@ impl Ledger {
         let stored = stored.entities();
         for (r, s) in rebuilt.iter().zip(stored.iter()) {
             if r != s {
-                return Ok(Some(format!("projection {:?} differs from the state rebuilt from the log", r.0)));
+                return Ok(Some(format!(
+                    "projection {:?} differs from the state rebuilt from the log",
+                    r.0
+                )));
             }
         }
         if rebuilt.len() != stored.len() {
-            return Ok(Some(format!("projections hold {} entities, the log rebuilds {}", stored.len(), rebuilt.len())));
+            return Ok(Some(format!(
+                "projections hold {} entities, the log rebuilds {}",
+                stored.len(),
+                rebuilt.len()
+            )));
         }
         Ok(None)
     }

@@ -27,7 +27,10 @@ impl MerkleHasher for Sha256Hasher {
 }
 
 fn vectors() -> serde_json::Value {
-    serde_json::from_str(include_str!("../../../fixtures/vectors/merkle-rfc6962-sha256.json")).unwrap()
+    serde_json::from_str(include_str!(
+        "../../../fixtures/vectors/merkle-rfc6962-sha256.json"
+    ))
+    .unwrap()
 }
 
 #[test]
@@ -39,7 +42,9 @@ fn rfc6962_reference_roots_for_every_size() {
         .iter()
         .map(|h| hex::decode(h.as_str().unwrap()).unwrap())
         .collect();
-    let roots = v["reference_tree"]["root_hex_by_tree_size"].as_array().unwrap();
+    let roots = v["reference_tree"]["root_hex_by_tree_size"]
+        .as_array()
+        .unwrap();
     assert_eq!(roots.len(), 9);
     for (size, want) in roots.iter().enumerate() {
         let mut builder = MerkleBuilder::new(Sha256Hasher);
@@ -48,8 +53,16 @@ fn rfc6962_reference_roots_for_every_size() {
         }
         let slices: Vec<&[u8]> = leaves[..size].iter().map(|l| l.as_slice()).collect();
         let want = want.as_str().unwrap();
-        assert_eq!(hex::encode(builder.root()), want, "streaming root of size {size}");
-        assert_eq!(hex::encode(root_recursive(&Sha256Hasher, &slices)), want, "recursive root of size {size}");
+        assert_eq!(
+            hex::encode(builder.root()),
+            want,
+            "streaming root of size {size}"
+        );
+        assert_eq!(
+            hex::encode(root_recursive(&Sha256Hasher, &slices)),
+            want,
+            "recursive root of size {size}"
+        );
     }
 }
 
@@ -57,7 +70,9 @@ fn rfc6962_reference_roots_for_every_size() {
 fn rfc6962_hasher_vectors() {
     for vector in vectors()["hasher_vectors"].as_array().unwrap() {
         // Two vectors give their hash only in base64; the hex ones cover the same functions.
-        let Some(want) = vector["want_hex"].as_str() else { continue };
+        let Some(want) = vector["want_hex"].as_str() else {
+            continue;
+        };
         match vector["kind"].as_str().unwrap() {
             "empty_root" => assert_eq!(hex::encode(Sha256Hasher.empty()), want),
             "leaf" => {
@@ -80,7 +95,10 @@ fn blake3_tree_of_three_by_hand() {
         builder.push(d);
     }
     assert_eq!(builder.root(), expected);
-    assert_eq!(MerkleBuilder::new(Blake3Hasher).root(), *blake3::hash(b"").as_bytes());
+    assert_eq!(
+        MerkleBuilder::new(Blake3Hasher).root(),
+        *blake3::hash(b"").as_bytes()
+    );
 }
 
 #[test]
@@ -90,6 +108,10 @@ fn streaming_equals_recursive_for_many_sizes() {
         let mut builder = MerkleBuilder::new(Blake3Hasher);
         data[..size].iter().for_each(|d| builder.push(d));
         let slices: Vec<&[u8]> = data[..size].iter().map(|d| d.as_slice()).collect();
-        assert_eq!(builder.root(), root_recursive(&Blake3Hasher, &slices), "size {size}");
+        assert_eq!(
+            builder.root(),
+            root_recursive(&Blake3Hasher, &slices),
+            "size {size}"
+        );
     }
 }
