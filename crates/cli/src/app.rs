@@ -106,6 +106,7 @@ pub fn run(cli: Cli, db_given: bool) -> Result<()> {
         Cmd::Log { from, limit } => app.log(from, limit),
         Cmd::Verify { replay } => app.verify(replay),
         Cmd::Demo { members, years } => crate::demo::run(&mut app, db_given, members, years),
+        Cmd::CrashChild { seed } => crate::crash_child::run(&mut app, seed),
         Cmd::Sample {
             command: SampleCmd::Roster { persons, seed },
         } => {

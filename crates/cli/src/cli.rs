@@ -121,6 +121,12 @@ pub enum Cmd {
         #[arg(long, default_value_t = 3)]
         years: u32,
     },
+    /// The child process of the crash test: appends batches until killed.
+    #[command(hide = true)]
+    CrashChild {
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Synthetic data for tests and benchmarks.
     Sample {
         #[command(subcommand)]

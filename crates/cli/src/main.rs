@@ -3,6 +3,7 @@
 
 mod app;
 mod cli;
+mod crash_child;
 mod demo;
 mod render;
 mod roster;

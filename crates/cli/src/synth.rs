@@ -96,3 +96,11 @@ pub fn roster_csv(persons: &[SynthPerson]) -> String {
     }
     text
 }
+
+/// The n-th ID of an endless sequence of distinct valid citizen IDs (born 1950-01-01 + n/1000 days).
+pub fn nth_citizen_id(n: u64) -> String {
+    let born = chrono::NaiveDate::from_ymd_opt(1950, 1, 1).expect("a date")
+        + chrono::Duration::days((n / 1000) as i64);
+    let first17 = format!("410183{}{:03}", born.format("%Y%m%d"), n % 1000);
+    format!("{first17}{}", citizen_check_character(&first17))
+}

@@ -261,7 +261,8 @@ impl Ledger {
         [COMMAND_PREFIX, command_id.as_slice()].concat()
     }
 
-    fn find_command(&self, command_id: &[u8; 16]) -> Result<Option<Outcome>, LedgerError> {
+    /// The first result of a command id, if the ledger holds it.
+    pub fn find_command(&self, command_id: &[u8; 16]) -> Result<Option<Outcome>, LedgerError> {
         let Some(bytes) = self.meta.get(Self::command_key(command_id))? else {
             return Ok(None);
         };
