@@ -1,1 +1,659 @@
-//! End-to-end tests of the real binary (filled below).
+//! End-to-end tests of the real `gufen` binary on a temporary store, with the clock pinned:
+//! exit codes, error messages, the head hash unchanged after every refusal, imports, as-of, and
+//! snapshots of the documents people read (register, certificate).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const ORG: &str = "N2410183MF0000001Y";
+const A: &str = "360426199101010071";
+const B: &str = "412723199010050012";
+const C: &str = "44011320141005001X";
+
+struct Gufen {
+    dir: tempfile::TempDir,
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(name)
+}
+
+impl Gufen {
+    fn new() -> Self {
+        Gufen {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn db(&self) -> PathBuf {
+        self.dir.path().join("store")
+    }
+
+    fn run(&self, args: &[&str]) -> Run {
+        let output = Command::new(env!("CARGO_BIN_EXE_gufen"))
+            .arg("--db")
+            .arg(self.db())
+            .args(args)
+            .env("GUFEN_NOW", "2026-01-15T08:00:00Z")
+            .env("GUFEN_ACTOR", "会计")
+            .env_remove("GUFEN_DB")
+            .env_remove("GUFEN_ORG")
+            .output()
+            .unwrap();
+        Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8(output.stdout).unwrap(),
+            stderr: String::from_utf8(output.stderr).unwrap(),
+        }
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let run = self.run(args);
+        assert_eq!(run.code, 0, "gufen {args:?} failed: {}", run.stderr);
+        run.stdout
+    }
+
+    fn write_file(&self, name: &str, text: &str) -> String {
+        let path = self.dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path.to_str().unwrap().to_string()
+    }
+
+    /// A store with the sample charter (cap raised to 50% for a small village) and members.
+    fn village() -> Self {
+        let g = Gufen::new();
+        let text = std::fs::read_to_string(fixture("charter.toml"))
+            .unwrap()
+            .replace(
+                "holding_cap_percent = \"3\"",
+                "holding_cap_percent = \"50\"",
+            );
+        let charter = g.write_file("charter.toml", &text);
+        g.ok(&["init", "--charter", &charter, "--date", "2017-06-30"]);
+        let roster = g.write_file("roster.csv", &format!("id,name,household,class,units\n{A},王秀英,001,basic,1\n{B},李建国,001,basic,1\n{C},张丽,002,basic,1.5\n"));
+        g.ok(&[
+            "member",
+            "import",
+            &roster,
+            "--resolution",
+            "2017-1",
+            "--date",
+            "2017-12-31",
+        ]);
+        g.ok(&[
+            "shares",
+            "allot",
+            "--id",
+            B,
+            "--class",
+            "labor",
+            "--units",
+            "0.5",
+            "--resolution",
+            "2017-2",
+            "--date",
+            "2017-12-31",
+        ]);
+        g.ok(&[
+            "household",
+            "head",
+            "--household",
+            "001",
+            "--id",
+            A,
+            "--date",
+            "2017-12-31",
+        ]);
+        g.ok(&[
+            "hukou",
+            "set",
+            "--id",
+            C,
+            "--kind",
+            "urban",
+            "--locality",
+            "郑州市金水区",
+            "--date",
+            "2021-03-01",
+        ]);
+        g
+    }
+
+    fn head(&self) -> String {
+        let v: serde_json::Value =
+            serde_json::from_str(&self.ok(&["--format", "json", "verify"])).unwrap();
+        v["head_hash"].as_str().unwrap().to_string()
+    }
+
+    /// Runs a command that must be refused with `code`, naming `expected`, head unchanged.
+    fn refused(&self, args: &[&str], code: i32, expected: &str) {
+        let before = self.head();
+        let run = self.run(args);
+        assert_eq!(
+            run.code, code,
+            "gufen {args:?}: {}{}",
+            run.stdout, run.stderr
+        );
+        assert!(
+            run.stderr.contains(expected),
+            "gufen {args:?}: expected {expected:?} in {}",
+            run.stderr
+        );
+        assert_eq!(self.head(), before, "gufen {args:?} changed the ledger");
+    }
+}
+
+#[test]
+fn verify_and_log_print_the_stable_json_fields() {
+    let g = Gufen::village();
+    let v: serde_json::Value =
+        serde_json::from_str(&g.ok(&["--format", "json", "verify", "--replay"])).unwrap();
+    assert_eq!(v["ok"], true);
+    assert_eq!(v["records"], 10);
+    assert_eq!(v["head_seq"], 9);
+    assert_eq!(v["first_bad_seq"], serde_json::Value::Null);
+    assert_eq!(v["merkle_root"].as_str().unwrap().len(), 64);
+    let log: serde_json::Value =
+        serde_json::from_str(&g.ok(&["--format", "json", "log", "--from", "1", "--limit", "2"]))
+            .unwrap();
+    let log = log.as_array().unwrap();
+    assert_eq!(log.len(), 2);
+    for field in [
+        "seq",
+        "type",
+        "hash",
+        "prev",
+        "stream",
+        "effective_date",
+        "recorded_at",
+    ] {
+        assert!(log[0].get(field).is_some(), "log lacks {field}");
+    }
+    assert_eq!(log[0]["type"], "MembershipConfirmed");
+    assert_eq!(log[1]["prev"], log[0]["hash"]);
+    assert_eq!(log[0]["recorded_at"], "2026-01-15T08:00:00Z");
+}
+
+#[test]
+fn charter_show_reads_back_the_charter() {
+    let g = Gufen::village();
+    let v: serde_json::Value =
+        serde_json::from_str(&g.ok(&["--format", "json", "charter", "show"])).unwrap();
+    assert_eq!(v["code"], ORG);
+    assert_eq!(v["holding_cap_percent"], "50");
+    assert_eq!(v["member_count"], 3);
+    assert!(g.ok(&["charter", "show"]).contains("溱水村股份经济合作社"));
+}
+
+#[test]
+fn bad_input_is_refused_with_the_ledger_unchanged() {
+    let g = Gufen::village();
+    g.refused(
+        &[
+            "member",
+            "confirm",
+            "--id",
+            "360426199101010072",
+            "--name",
+            "赵六",
+            "--household",
+            "003",
+            "--resolution",
+            "R",
+            "--date",
+            "2018-01-01",
+        ],
+        1,
+        "R5",
+    );
+    g.refused(
+        &[
+            "member",
+            "confirm",
+            "--id",
+            A,
+            "--name",
+            "王秀英",
+            "--household",
+            "001",
+            "--resolution",
+            "R",
+            "--date",
+            "2018-01-01",
+        ],
+        1,
+        "R1: 王秀英",
+    );
+    g.refused(
+        &[
+            "member",
+            "lose",
+            "--id",
+            A,
+            "--reason",
+            "marriage",
+            "--date",
+            "2020-01-01",
+        ],
+        1,
+        "R3",
+    );
+    g.refused(
+        &[
+            "member",
+            "lose",
+            "--id",
+            C,
+            "--reason",
+            "hukou-moved",
+            "--date",
+            "2022-01-01",
+        ],
+        1,
+        "R3",
+    );
+    g.refused(
+        &[
+            "shares",
+            "allot",
+            "--id",
+            A,
+            "--class",
+            "basic",
+            "--units",
+            "1",
+            "--resolution",
+            "R",
+            "--date",
+            "2018-01-01",
+        ],
+        1,
+        "R7",
+    );
+    g.refused(
+        &[
+            "shares",
+            "allot",
+            "--id",
+            A,
+            "--class",
+            "basic",
+            "--units",
+            "5",
+            "--resolution",
+            "R",
+            "--date",
+            "2017-12-31",
+        ],
+        1,
+        "R9",
+    );
+    g.refused(
+        &[
+            "shares",
+            "allot",
+            "--id",
+            A,
+            "--class",
+            "gold",
+            "--units",
+            "1",
+            "--resolution",
+            "R",
+            "--date",
+            "2017-12-31",
+        ],
+        1,
+        "R6",
+    );
+    g.refused(
+        &[
+            "shares",
+            "allot",
+            "--id",
+            A,
+            "--class",
+            "basic",
+            "--units",
+            "1.00001",
+            "--resolution",
+            "R",
+            "--date",
+            "2017-12-31",
+        ],
+        1,
+        "--units",
+    );
+    g.refused(
+        &[
+            "member",
+            "confirm",
+            "--id",
+            A,
+            "--name",
+            "王秀英",
+            "--household",
+            "001",
+            "--resolution",
+            "R",
+            "--date",
+            "2018-02-30",
+        ],
+        1,
+        "--date",
+    );
+    g.refused(
+        &["--org", "91310115MA1K3BTP2B", "member", "list"],
+        1,
+        "no collective with code 91310115MA1K3BTP2B",
+    );
+    g.refused(&["member", "confirm", "--id", A], 2, "--name");
+    g.refused(&["frobnicate"], 2, "unrecognized subcommand");
+    let bad = g.write_file("bad.toml", "name = \"x\"\ncode = \"N2410183MF0000001X\"\nbaseline_date = \"2017-12-31\"\n[[classes]]\ncode=\"basic\"\nname=\"人口股\"\ncoefficient=\"1\"\n");
+    g.refused(&["init", "--charter", &bad], 1, "charter key `code`");
+    g.refused(
+        &[
+            "init",
+            "--charter",
+            &fixture("charter.toml").to_string_lossy(),
+        ],
+        1,
+        "already in the store",
+    );
+}
+
+#[test]
+fn a_missing_store_or_a_malformed_charter_is_a_clear_error() {
+    let g = Gufen::new();
+    let run = g.run(&["register"]);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("no store at"), "{}", run.stderr);
+    assert!(!g.db().exists(), "reading must not create a store");
+    let bad = g.write_file("bad.toml", "name = \"溱水村\"\ncode = ");
+    let run = g.run(&["init", "--charter", &bad]);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("not valid TOML"), "{}", run.stderr);
+}
+
+#[test]
+fn a_store_in_use_is_refused_at_once() {
+    let g = Gufen::village();
+    let held = gufen_ledger::Store::open(&g.db(), false).unwrap();
+    let run = g.run(&["register"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("in use by another gufen process"),
+        "{}",
+        run.stderr
+    );
+    drop(held);
+    g.ok(&["register"]);
+}
+
+#[test]
+fn a_repeated_command_id_appends_once() {
+    let g = Gufen::village();
+    let id = "6f1c2a3e-0b4d-4c5e-9f60-718293a4b5c6";
+    let args = [
+        "--command-id",
+        id,
+        "hukou",
+        "set",
+        "--id",
+        A,
+        "--kind",
+        "urban",
+        "--locality",
+        "新密市",
+        "--date",
+        "2022-01-01",
+    ];
+    let first = g.ok(&args);
+    let head = g.head();
+    let second = g.ok(&args);
+    assert!(second.contains("重复命令"), "{second}");
+    assert_eq!(g.head(), head);
+    assert!(first.contains("#10..#10"), "{first}");
+}
+
+#[test]
+fn import_of_the_fixture_roster_reconciles() {
+    let g = Gufen::new();
+    g.ok(&[
+        "init",
+        "--charter",
+        &fixture("charter.toml").to_string_lossy(),
+        "--date",
+        "2017-06-30",
+    ]);
+    g.ok(&[
+        "member",
+        "import",
+        &fixture("roster-600.csv").to_string_lossy(),
+        "--resolution",
+        "2017-1",
+        "--date",
+        "2017-12-31",
+    ]);
+    let v: serde_json::Value =
+        serde_json::from_str(&g.ok(&["--format", "json", "register"])).unwrap();
+    let holders = v["holders"].as_array().unwrap();
+    assert_eq!(holders.len(), 600);
+    let sum: u64 = holders
+        .iter()
+        .map(|h| h["units_total"].as_u64().unwrap())
+        .sum();
+    assert_eq!(sum, v["total_units"].as_u64().unwrap());
+    let members: serde_json::Value =
+        serde_json::from_str(&g.ok(&["--format", "json", "member", "list"])).unwrap();
+    assert_eq!(members["count"], 600);
+    assert!(g
+        .ok(&["--format", "json", "verify", "--replay"])
+        .contains("\"ok\": true"));
+}
+
+#[test]
+fn import_with_a_bom_is_read() {
+    let g = Gufen::new();
+    let text = std::fs::read_to_string(fixture("charter.toml"))
+        .unwrap()
+        .replace(
+            "holding_cap_percent = \"3\"",
+            "holding_cap_percent = \"100\"",
+        );
+    let charter = g.write_file("charter.toml", &text);
+    g.ok(&["init", "--charter", &charter, "--date", "2017-06-30"]);
+    let roster = g.write_file(
+        "bom.csv",
+        &format!("\u{FEFF}id,name,household\r\n{A},王秀英,001\r\n{B},李建国,001\r\n"),
+    );
+    g.ok(&[
+        "member",
+        "import",
+        &roster,
+        "--resolution",
+        "2017-1",
+        "--date",
+        "2017-12-31",
+    ]);
+    let members: serde_json::Value =
+        serde_json::from_str(&g.ok(&["--format", "json", "member", "list"])).unwrap();
+    assert_eq!(members["count"], 2);
+}
+
+#[test]
+fn import_with_bad_rows_lists_every_one_by_line_and_writes_nothing() {
+    let g = Gufen::village();
+    let roster = g.write_file(
+        "bad.csv",
+        &format!("id,name,household,class,units\n110101199003072316,赵六,003,basic,1\n360426199101010072,钱七,003,basic,1\n{A},王秀英,001,basic,1\n410183199412042535,孙八,004,gold,1\n"),
+    );
+    g.refused(
+        &[
+            "member",
+            "import",
+            &roster,
+            "--resolution",
+            "2018-1",
+            "--date",
+            "2017-12-31",
+        ],
+        1,
+        "3 row(s)",
+    );
+    let run = g.run(&[
+        "member",
+        "import",
+        &roster,
+        "--resolution",
+        "2018-1",
+        "--date",
+        "2017-12-31",
+    ]);
+    for expected in ["line 3: R5", "line 4: R1", "line 5: R6"] {
+        assert!(
+            run.stderr.contains(expected),
+            "{expected} not in {}",
+            run.stderr
+        );
+    }
+    assert!(!run.stderr.contains("line 2"), "{}", run.stderr);
+}
+
+#[test]
+fn as_of_answers_for_past_dates_from_the_log() {
+    let g = Gufen::village();
+    let before: serde_json::Value =
+        serde_json::from_str(&g.ok(&["--format", "json", "register", "--as-of", "2017-12-30"]))
+            .unwrap();
+    assert_eq!(before["holders"].as_array().unwrap().len(), 0);
+    let after: serde_json::Value =
+        serde_json::from_str(&g.ok(&["--format", "json", "register", "--as-of", "2017-12-31"]))
+            .unwrap();
+    assert_eq!(after["total_units"], 40_000);
+    let members: serde_json::Value = serde_json::from_str(&g.ok(&[
+        "--format",
+        "json",
+        "member",
+        "list",
+        "--as-of",
+        "2017-06-30",
+    ]))
+    .unwrap();
+    assert_eq!(members["count"], 0);
+    let show: serde_json::Value =
+        serde_json::from_str(&g.ok(&["--format", "json", "member", "show", "--id", C])).unwrap();
+    assert_eq!(
+        show["member"], true,
+        "moving hukou to town changes no right"
+    );
+    assert_eq!(show["hukou"]["kind"], "urban");
+}
+
+#[test]
+fn history_lists_every_record_of_a_person_masked() {
+    let g = Gufen::village();
+    let text = g.ok(&["history", "--id", C]);
+    assert!(
+        text.contains("MembershipConfirmed")
+            && text.contains("SharesAllotted")
+            && text.contains("HukouRecorded"),
+        "{text}"
+    );
+    assert!(!text.contains(C), "history masks the ID unless --reveal");
+    assert!(g.ok(&["history", "--id", C, "--reveal"]).contains(C));
+}
+
+#[test]
+fn verify_names_the_damaged_record_and_exits_3() {
+    let g = Gufen::village();
+    {
+        let db = sled::open(g.db()).unwrap();
+        let records = db.open_tree(format!("ledger/{ORG}/records")).unwrap();
+        let mut bytes = records.get(3u64.to_be_bytes()).unwrap().unwrap().to_vec();
+        *bytes.last_mut().unwrap() ^= 0x20;
+        records.insert(3u64.to_be_bytes(), bytes).unwrap();
+        db.flush().unwrap();
+    }
+    let run = g.run(&["--format", "json", "verify"]);
+    assert_eq!(run.code, 3, "{}", run.stderr);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(v["ok"], false);
+    assert_eq!(v["first_bad_seq"], 3);
+}
+
+#[test]
+fn register_snapshots() {
+    let g = Gufen::village();
+    insta::assert_snapshot!("register_zh", g.ok(&["register"]));
+    insta::assert_snapshot!("register_en", g.ok(&["--lang", "en", "register"]));
+    insta::assert_snapshot!("register_json", g.ok(&["--format", "json", "register"]));
+    let csv = g.ok(&["--format", "csv", "register"]);
+    assert!(
+        csv.starts_with('\u{FEFF}'),
+        "CSV for Excel starts with a BOM"
+    );
+    insta::assert_snapshot!("register_csv", csv);
+}
+
+#[test]
+fn certificate_snapshots() {
+    let g = Gufen::village();
+    insta::assert_snapshot!(
+        "certificate_zh",
+        g.ok(&["household", "certificate", "--household", "001"])
+    );
+    insta::assert_snapshot!(
+        "certificate_en",
+        g.ok(&[
+            "--lang",
+            "en",
+            "household",
+            "certificate",
+            "--household",
+            "001"
+        ])
+    );
+    insta::assert_snapshot!(
+        "certificate_json_as_of",
+        g.ok(&[
+            "--format",
+            "json",
+            "household",
+            "certificate",
+            "--household",
+            "002",
+            "--as-of",
+            "2018-01-01"
+        ])
+    );
+}
+
+#[test]
+fn public_documents_never_print_a_whole_id() {
+    let g = Gufen::village();
+    for args in [
+        vec!["register"],
+        vec!["--format", "json", "register"],
+        vec!["--format", "csv", "register"],
+        vec!["household", "certificate", "--household", "001"],
+        vec!["member", "list"],
+        vec!["log"],
+    ] {
+        let out = g.ok(&args);
+        for id in [A, B, C] {
+            assert!(
+                !out.contains(id) && !out.contains(&id[6..14]),
+                "{args:?} prints {id}"
+            );
+        }
+    }
+}

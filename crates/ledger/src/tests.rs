@@ -184,6 +184,38 @@ fn a_flipped_payload_byte_is_named_by_seq() {
 }
 
 #[test]
+fn damage_inside_a_batch_is_named_by_its_own_seq() {
+    // Regression: the open batch around a record that fails to decode was reported first.
+    let dir = tempfile::tempdir().unwrap();
+    let store = populated(dir.path());
+    let ledger = store.ledger(ORG).unwrap();
+    let rows = (0..3)
+        .map(|i| gufen_core::RosterRow {
+            id: [
+                "110101199003072316",
+                "410183199412042535",
+                "11010519491231002X",
+            ][i]
+                .into(),
+            name: format!("新{i}"),
+            household: "009".into(),
+            ..Default::default()
+        })
+        .collect();
+    let import = Command {
+        date: date("2017-12-31"),
+        action: Action::ImportRoster {
+            rows,
+            resolution: "R".into(),
+        },
+    };
+    ledger.execute(&context(70), &import).unwrap();
+    rewrite(ledger.raw_records(), 8, |b| b.truncate(b.len() - 3));
+    let report = ledger.verify(false).unwrap();
+    assert_eq!(report.first_bad_seq, Some(8), "{report:?}");
+}
+
+#[test]
 fn a_broken_prev_link_is_named_by_seq() {
     // prev sits after format version (1 byte), ledger id (1 + 18 bytes) and seq (1 byte).
     let report = damaged(|tree| rewrite(tree, 4, |b| b[21] ^= 0xff));

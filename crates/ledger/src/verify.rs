@@ -138,7 +138,8 @@ impl Checker {
                 format!("record {blame} does not match the hash its successor links to"),
             );
         }
-        if let Some((first, ..)) = self.batch {
+        // A batch left open because the walk stopped at a bad record is not a second finding.
+        if let (Some((first, ..)), None) = (self.batch, &self.bad) {
             self.fail(
                 first,
                 format!("batch starting at record {first} is incomplete"),
