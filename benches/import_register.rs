@@ -16,9 +16,14 @@ fn gufen() -> Command {
 }
 
 /// Runs a command to completion; returns (seconds, peak RSS in MiB).
+#[allow(clippy::zombie_processes)] // the child is reaped by wait4, which also reports its peak RSS
 fn measure(command: &mut Command) -> (f64, f64) {
     let started = Instant::now();
-    let child = command.stdout(Stdio::null()).stderr(Stdio::piped()).spawn().expect("gufen starts");
+    let child = command
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("gufen starts");
     let pid = child.id() as libc::pid_t;
     let mut status = 0;
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
@@ -26,7 +31,10 @@ fn measure(command: &mut Command) -> (f64, f64) {
     let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
     let seconds = started.elapsed().as_secs_f64();
     assert_eq!(waited, pid, "wait4 failed");
-    assert!(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0, "gufen failed: {command:?}");
+    assert!(
+        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+        "gufen failed: {command:?}"
+    );
     (seconds, usage.ru_maxrss as f64 / 1024.0)
 }
 
@@ -36,7 +44,10 @@ fn median(mut values: Vec<f64>) -> f64 {
 }
 
 fn env_or(name: &str, default: usize) -> usize {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 fn main() {
@@ -44,7 +55,10 @@ fn main() {
     let runs = env_or("GUFEN_BENCH_RUNS", 3).max(1);
     let dir = tempfile::tempdir().unwrap();
     let roster = dir.path().join("roster.csv");
-    let output = gufen().args(["sample", "roster", "--persons", &persons.to_string()]).output().unwrap();
+    let output = gufen()
+        .args(["sample", "roster", "--persons", &persons.to_string()])
+        .output()
+        .unwrap();
     assert!(output.status.success());
     std::fs::write(&roster, output.stdout).unwrap();
     let charter = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/charter.toml");
@@ -54,23 +68,66 @@ fn main() {
     let mut lookup = Vec::new();
     for run in 0..runs {
         let db = dir.path().join(format!("store-{run}"));
-        let status = gufen().arg("--db").arg(&db).arg("init").arg("--charter").arg(&charter).args(["--date", "2017-06-30"]).stdout(Stdio::null()).status().unwrap();
+        let status = gufen()
+            .arg("--db")
+            .arg(&db)
+            .arg("init")
+            .arg("--charter")
+            .arg(&charter)
+            .args(["--date", "2017-06-30"])
+            .stdout(Stdio::null())
+            .status()
+            .unwrap();
         assert!(status.success());
-        let (s, mib) = measure(gufen().arg("--db").arg(&db).args(["member", "import"]).arg(&roster).args(["--resolution", "bench", "--date", "2017-12-31"]));
+        let (s, mib) = measure(
+            gufen()
+                .arg("--db")
+                .arg(&db)
+                .args(["member", "import"])
+                .arg(&roster)
+                .args(["--resolution", "bench", "--date", "2017-12-31"]),
+        );
         import.0.push(s);
         import.1.push(mib);
-        let (s, mib) = measure(gufen().arg("--db").arg(&db).args(["--format", "json", "register"]));
+        let (s, mib) = measure(
+            gufen()
+                .arg("--db")
+                .arg(&db)
+                .args(["--format", "json", "register"]),
+        );
         register.0.push(s);
         register.1.push(mib);
-        let first_id = std::fs::read_to_string(&roster).unwrap().lines().nth(1).unwrap().split(',').next().unwrap().to_string();
-        let (s, _) = measure(gufen().arg("--db").arg(&db).args(["member", "show", "--id", &first_id]));
+        let first_id = std::fs::read_to_string(&roster)
+            .unwrap()
+            .lines()
+            .nth(1)
+            .unwrap()
+            .split(',')
+            .next()
+            .unwrap()
+            .to_string();
+        let (s, _) = measure(
+            gufen()
+                .arg("--db")
+                .arg(&db)
+                .args(["member", "show", "--id", &first_id]),
+        );
         lookup.push(s);
-        eprintln!("run {run}: import {:.2} s, register {:.2} s, member show {:.3} s", import.0[run], register.0[run], lookup[run]);
+        eprintln!(
+            "run {run}: import {:.2} s, register {:.2} s, member show {:.3} s",
+            import.0[run], register.0[run], lookup[run]
+        );
     }
     let records = persons * 2 + 1;
     let import_s = median(import.0.clone());
-    println!("persons: {persons}; records in the store after import: {records}; runs: {runs} (medians)");
+    println!(
+        "persons: {persons}; records in the store after import: {records}; runs: {runs} (medians)"
+    );
     println!("import:      {import_s:.2} s  ({:.0} rows/s, {:.0} events/s)  peak RSS {:.0} MiB  [target ≤ 10 s]", persons as f64 / import_s, (persons * 2) as f64 / import_s, median(import.1));
-    println!("register:    {:.2} s  as JSON  peak RSS {:.0} MiB  [target ≤ 2 s]", median(register.0), median(register.1));
+    println!(
+        "register:    {:.2} s  as JSON  peak RSS {:.0} MiB  [target ≤ 2 s]",
+        median(register.0),
+        median(register.1)
+    );
     println!("member show: {:.3} s  (one command on a store of {records} records, process start included)", median(lookup));
 }

@@ -165,9 +165,8 @@ impl State {
         if let View::Partial(keys) = &mut self.view {
             keys.insert(key.clone());
         }
-        match entity {
-            Some(entity) => self.put(key, entity),
-            None => {}
+        if let Some(entity) = entity {
+            self.put(key, entity);
         }
     }
 

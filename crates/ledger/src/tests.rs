@@ -61,11 +61,11 @@ fn populated(dir: &std::path::Path) -> Store {
     for i in 0..4 {
         ledger.execute(&context(10 + i as u8), &confirm(i)).unwrap();
     }
-    for i in 0..2 {
+    for (i, id) in IDS.iter().take(2).enumerate() {
         let allot = Command {
             date: date("2017-12-31"),
             action: Action::AllotShares {
-                person: PersonId::parse(IDS[i]).unwrap(),
+                person: PersonId::parse(id).unwrap(),
                 class: "basic".into(),
                 units: Units(10_000),
                 resolution: "2017-2".into(),
