@@ -686,55 +686,25 @@ impl App {
                         "units_by_class": register.units_by_class, "holders": holders}),
             );
         }
-        let mut headers = vec![
-            t(lang, "户号", "household"),
-            t(lang, "姓名", "name"),
-            t(lang, "身份证号", "ID"),
-            t(lang, "成员", "member"),
-        ];
-        let class_names: Vec<String> = charter
-            .classes
-            .iter()
-            .map(|c| {
-                if lang == Lang::Zh {
-                    c.name.clone()
-                } else {
-                    c.code.clone()
-                }
-            })
-            .collect();
-        headers.extend(class_names.iter().map(String::as_str));
-        headers.extend([
-            t(lang, "合计股", "total"),
-            t(lang, "折算股", "weighted"),
-            t(lang, "占比%", "percent"),
-        ]);
-        let mut right = vec![false; 4];
-        right.extend(vec![true; charter.classes.len() + 3]);
-        let mut table = Table::new(headers, right);
-        let yes_no = |b: bool| {
-            if b {
-                t(lang, "是", "yes")
-            } else {
-                t(lang, "否", "no")
-            }
-            .to_string()
-        };
+        let mut table = holdings_table(
+            &charter,
+            lang,
+            &[
+                t(lang, "户号", "household"),
+                t(lang, "姓名", "name"),
+                t(lang, "身份证号", "ID"),
+                t(lang, "成员", "member"),
+            ],
+            &[t(lang, "占比%", "percent")],
+        );
         for h in &register.holders {
             let mut row = vec![
                 h.household.clone(),
                 h.name.clone(),
                 h.id_masked.clone(),
-                yes_no(h.member),
+                yes_no(lang, h.member),
             ];
-            row.extend(
-                charter
-                    .classes
-                    .iter()
-                    .map(|c| Units(h.units.get(&c.code).copied().unwrap_or(0)).to_string()),
-            );
-            row.push(Units(h.units_total).to_string());
-            row.push(Units(h.weighted_units).to_string());
+            row.extend(holding_cells(&charter, h));
             row.push(percent_text(
                 h.weighted_units,
                 register.total_weighted_units,
@@ -816,46 +786,19 @@ impl App {
                         "persons": persons}),
             );
         }
-        let mut headers = vec![
-            t(lang, "姓名", "name"),
-            t(lang, "身份证号", "ID"),
-            t(lang, "成员", "member"),
-        ];
-        let class_names: Vec<String> = charter
-            .classes
-            .iter()
-            .map(|c| {
-                if lang == Lang::Zh {
-                    c.name.clone()
-                } else {
-                    c.code.clone()
-                }
-            })
-            .collect();
-        headers.extend(class_names.iter().map(String::as_str));
-        headers.extend([t(lang, "合计股", "total"), t(lang, "折算股", "weighted")]);
-        let mut right = vec![false; 3];
-        right.extend(vec![true; charter.classes.len() + 2]);
-        let mut table = Table::new(headers, right);
+        let mut table = holdings_table(
+            &charter,
+            lang,
+            &[
+                t(lang, "姓名", "name"),
+                t(lang, "身份证号", "ID"),
+                t(lang, "成员", "member"),
+            ],
+            &[],
+        );
         for p in &cert.persons {
-            let mut row = vec![
-                p.name.clone(),
-                p.id_masked.clone(),
-                if p.member {
-                    t(lang, "是", "yes")
-                } else {
-                    t(lang, "否", "no")
-                }
-                .into(),
-            ];
-            row.extend(
-                charter
-                    .classes
-                    .iter()
-                    .map(|c| Units(p.units.get(&c.code).copied().unwrap_or(0)).to_string()),
-            );
-            row.push(Units(p.units_total).to_string());
-            row.push(Units(p.weighted_units).to_string());
+            let mut row = vec![p.name.clone(), p.id_masked.clone(), yes_no(lang, p.member)];
+            row.extend(holding_cells(&charter, p));
             table.push(row);
         }
         if self.global.format == Format::Text {
@@ -1078,6 +1021,50 @@ fn list_or_none(ids: &[String]) -> String {
     } else {
         ids.join(", ")
     }
+}
+
+fn yes_no(lang: Lang, value: bool) -> String {
+    if value {
+        t(lang, "是", "yes")
+    } else {
+        t(lang, "否", "no")
+    }
+    .to_string()
+}
+
+/// A table of holdings: the leading columns, one column per share class (its Chinese name, or
+/// its code in English), total and weighted units, then the trailing columns (right-aligned).
+fn holdings_table(charter: &Charter, lang: Lang, leading: &[&str], trailing: &[&str]) -> Table {
+    let class_names: Vec<&str> = charter
+        .classes
+        .iter()
+        .map(|c| {
+            if lang == Lang::Zh {
+                c.name.as_str()
+            } else {
+                c.code.as_str()
+            }
+        })
+        .collect();
+    let mut headers = leading.to_vec();
+    headers.extend(class_names);
+    headers.extend([t(lang, "合计股", "total"), t(lang, "折算股", "weighted")]);
+    headers.extend(trailing);
+    let mut right = vec![false; leading.len()];
+    right.resize(headers.len(), true);
+    Table::new(headers, right)
+}
+
+/// The cells `holdings_table` expects for one line: units per class, total, weighted.
+fn holding_cells(charter: &Charter, line: &report::RegisterLine) -> Vec<String> {
+    let mut cells: Vec<String> = charter
+        .classes
+        .iter()
+        .map(|c| Units(line.units.get(&c.code).copied().unwrap_or(0)).to_string())
+        .collect();
+    cells.push(Units(line.units_total).to_string());
+    cells.push(Units(line.weighted_units).to_string());
+    cells
 }
 
 /// Loads the persons of a household into a partial state that holds the household.
