@@ -38,6 +38,20 @@ impl Checker {
         }
     }
 
+    /// The link into record `after_break` is broken. If the next link holds, `after_break` is
+    /// intact and the record before it changed; otherwise `after_break` itself changed.
+    fn blame(&mut self, after_break: u64, next_link_holds: bool) {
+        let blame = if next_link_holds {
+            after_break - 1
+        } else {
+            after_break
+        };
+        self.fail(
+            blame,
+            format!("record {blame} does not match the hash its successor links to"),
+        );
+    }
+
     fn check(&mut self, ledger_id: &str, key_seq: u64, bytes: &[u8]) -> Result<(), ()> {
         if key_seq != self.expected_seq {
             self.fail(
@@ -59,15 +73,7 @@ impl Checker {
         };
         if let Some(previous) = self.suspect.take() {
             // The link into `previous` broke; this link decides which record changed.
-            let blame = if record.prev == self.prev {
-                previous - 1
-            } else {
-                previous
-            };
-            self.fail(
-                blame,
-                format!("record {blame} does not match the hash its successor links to"),
-            );
+            self.blame(previous, record.prev == self.prev);
             return Err(());
         }
         if record.prev != self.prev {
@@ -128,15 +134,7 @@ impl Checker {
 
     fn finish(&mut self, head: &Head) {
         if let Some(previous) = self.suspect.take() {
-            let blame = if self.prev == head.hash {
-                previous - 1
-            } else {
-                previous
-            };
-            self.fail(
-                blame,
-                format!("record {blame} does not match the hash its successor links to"),
-            );
+            self.blame(previous, self.prev == head.hash);
         }
         // A batch left open because the walk stopped at a bad record is not a second finding.
         if let (Some((first, ..)), None) = (self.batch, &self.bad) {
