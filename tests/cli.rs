@@ -657,3 +657,98 @@ fn public_documents_never_print_a_whole_id() {
         }
     }
 }
+
+#[test]
+fn persons_with_other_documents_and_household_moves() {
+    let g = Gufen::village();
+    g.ok(&[
+        "person",
+        "add",
+        "--doc",
+        "passport:E12345678",
+        "--name",
+        "Anna Wang",
+        "--household",
+        "002",
+        "--date",
+        "2024-05-01",
+    ]);
+    let show: serde_json::Value = serde_json::from_str(&g.ok(&[
+        "--format",
+        "json",
+        "member",
+        "show",
+        "--id",
+        "passport:E12345678",
+    ]))
+    .unwrap();
+    assert_eq!(show["member"], false, "a registered person is not a member");
+    assert_eq!(
+        show["id_masked"], "passport:*********",
+        "a number of 10 characters or fewer is masked whole"
+    );
+    g.refused(
+        &[
+            "person",
+            "add",
+            "--doc",
+            "E12345678",
+            "--name",
+            "Anna Wang",
+            "--date",
+            "2024-05-01",
+        ],
+        1,
+        "TYPE:NUMBER",
+    );
+    g.ok(&[
+        "household",
+        "move",
+        "--id",
+        B,
+        "--to",
+        "002",
+        "--date",
+        "2022-01-01",
+    ]);
+    let cert: serde_json::Value = serde_json::from_str(&g.ok(&[
+        "--format",
+        "json",
+        "household",
+        "certificate",
+        "--household",
+        "002",
+    ]))
+    .unwrap();
+    assert_eq!(cert["persons"].as_array().unwrap().len(), 3);
+    let old: serde_json::Value = serde_json::from_str(&g.ok(&[
+        "--format",
+        "json",
+        "household",
+        "certificate",
+        "--household",
+        "001",
+        "--as-of",
+        "2021-12-31",
+    ]))
+    .unwrap();
+    assert_eq!(
+        old["persons"].as_array().unwrap().len(),
+        2,
+        "as of before the move, B is still in 001"
+    );
+    g.refused(
+        &[
+            "household",
+            "move",
+            "--id",
+            B,
+            "--to",
+            "002",
+            "--date",
+            "2022-02-01",
+        ],
+        1,
+        "already in household 002",
+    );
+}
