@@ -199,6 +199,20 @@ fn bad_input_is_refused_with_the_ledger_unchanged() {
     g.refused(
         &[
             "member",
+            "lose",
+            "--id",
+            A,
+            "--reason",
+            "moved-away",
+            "--date",
+            "2020-01-01",
+        ],
+        1,
+        "R2",
+    );
+    g.refused(
+        &[
+            "member",
             "confirm",
             "--id",
             "360426199101010072",
@@ -570,6 +584,10 @@ fn history_lists_every_record_of_a_person_masked() {
     );
     assert!(!text.contains(C), "history masks the ID unless --reveal");
     assert!(g.ok(&["history", "--id", C, "--reveal"]).contains(C));
+    // Regression: the text heading was printed before the CSV, so the file no longer opened as CSV.
+    assert!(g
+        .ok(&["--format", "csv", "history", "--id", C])
+        .starts_with('\u{FEFF}'));
 }
 
 #[test]

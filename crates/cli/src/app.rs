@@ -890,13 +890,15 @@ impl App {
         } else {
             person.masked()
         };
-        writeln!(
-            self.out,
-            "{} {shown}: {} {}",
-            t(lang, "记录 关于", "records concerning"),
-            records.len(),
-            t(lang, "条", "records")
-        )?;
+        if self.global.format == Format::Text {
+            writeln!(
+                self.out,
+                "{} {shown}: {} {}",
+                t(lang, "记录 关于", "records concerning"),
+                records.len(),
+                t(lang, "条", "records")
+            )?;
+        }
         table.write(self.global.format, &mut self.out)
     }
 

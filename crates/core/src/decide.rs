@@ -6,7 +6,7 @@ use crate::command::{Action, Command, RosterRow};
 use crate::error::{reject, RowViolation, Rule, RuleViolation};
 use crate::event::*;
 use crate::ids::PersonId;
-use crate::state::{Collective, Key, Membership, Person, State};
+use crate::state::{Collective, Key, Person, State};
 use std::collections::BTreeMap;
 
 /// The most rows one roster import may hold (one batch).
@@ -490,11 +490,5 @@ fn split(violation: RuleViolation) -> (Rule, String) {
             let first = rows.remove(0);
             (first.rule, first.message)
         }
-    }
-}
-
-impl Membership {
-    pub fn is_current(&self) -> bool {
-        matches!(self, Membership::Member { .. })
     }
 }
