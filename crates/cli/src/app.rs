@@ -8,7 +8,7 @@ use gufen_core::command::Action;
 use gufen_core::event::{person_stream, Event, HukouKind, LifeEvent};
 use gufen_core::report::{self, percent_text};
 use gufen_core::state::{Key, Membership, State};
-use gufen_core::{Charter, Command, PersonId, RuleViolation, Units};
+use gufen_core::{Charter, Command, Fen, PersonId, RuleViolation, Units};
 use gufen_ledger::record::hex;
 use gufen_ledger::{Context, Ledger, LedgerError, Outcome, Store};
 use serde_json::json;
@@ -84,6 +84,7 @@ pub fn run(cli: Cli, db_given: bool) -> Result<()> {
             command:
                 SharesCmd::Allot {
                     id,
+                    collective,
                     class,
                     units,
                     resolution,
@@ -91,16 +92,22 @@ pub fn run(cli: Cli, db_given: bool) -> Result<()> {
                 },
         } => {
             let units = Units::parse_positive(&units).map_err(|e| anyhow!("--units: {e}"))?;
-            app.write(
-                &date,
-                Action::AllotShares {
+            let action = match id {
+                Some(id) if !collective => Action::AllotShares {
                     person: person_id(&id)?,
                     class,
                     units,
                     resolution,
                 },
-            )
+                _ => Action::AllotCollectiveShares {
+                    class,
+                    units,
+                    resolution,
+                },
+            };
+            app.write(&date, action)
         }
+        Cmd::Distribution { command } => app.distribution(command),
         Cmd::Register { as_of } => app.register(as_of.as_deref()),
         Cmd::History { id, reveal } => app.history(&id, reveal),
         Cmd::Log { from, limit } => app.log(from, limit),
@@ -196,7 +203,7 @@ impl App {
         context(&self.global)
     }
 
-    fn write(&mut self, date: &str, action: Action) -> Result<()> {
+    pub(crate) fn write(&mut self, date: &str, action: Action) -> Result<()> {
         let date = parse_date("--date", date)?;
         let store = self.open_store(false)?;
         let ledger = self.open_ledger(&store)?;
@@ -1025,7 +1032,7 @@ fn list_or_none(ids: &[String]) -> String {
     }
 }
 
-fn yes_no(lang: Lang, value: bool) -> String {
+pub(crate) fn yes_no(lang: Lang, value: bool) -> String {
     if value {
         t(lang, "是", "yes")
     } else {
@@ -1182,6 +1189,112 @@ pub fn describe(event: &Event, lang: Lang) -> String {
                     e.class,
                     Units(e.units),
                     e.resolution
+                )
+            }
+        }
+        CollectiveSharesAllotted(e) => {
+            if zh {
+                format!(
+                    "集体股配股 {} {} 股，决议 {}",
+                    e.class,
+                    Units(e.units),
+                    e.resolution
+                )
+            } else {
+                format!(
+                    "collective share allotted {} {} shares, resolution {}",
+                    e.class,
+                    Units(e.units),
+                    e.resolution
+                )
+            }
+        }
+        DistributionDrafted(e) => {
+            if zh {
+                format!(
+                    "{} 年度分配方案草案：可分配 {} 元，{} 户/人，股权登记日 {}",
+                    e.year,
+                    Fen(e.distributable_fen),
+                    e.lines.len(),
+                    e.record_date
+                )
+            } else {
+                format!(
+                    "{} distribution drafted: {} yuan distributable, {} holders, record date {}",
+                    e.year,
+                    Fen(e.distributable_fen),
+                    e.lines.len(),
+                    e.record_date
+                )
+            }
+        }
+        DistributionNoticed(e) => {
+            if zh {
+                format!("{} 年度分配方案公示", e.year)
+            } else {
+                format!("{} distribution put up for public notice", e.year)
+            }
+        }
+        DistributionApproved(e) => {
+            if zh {
+                format!(
+                    "{} 年度分配方案表决通过：{} / {} 赞成，决议 {}",
+                    e.year, e.votes_for, e.eligible, e.resolution
+                )
+            } else {
+                format!(
+                    "{} distribution approved: {} of {} for, resolution {}",
+                    e.year, e.votes_for, e.eligible, e.resolution
+                )
+            }
+        }
+        DividendDeclared(e) => {
+            let estate = match (e.estate, zh) {
+                (false, _) => "",
+                (true, true) => "（归遗产）",
+                (true, false) => " (to the estate)",
+            };
+            if zh {
+                format!("{} 年度分红 {} 元{estate}", e.year, Fen(e.amount_fen))
+            } else {
+                format!(
+                    "{} dividend declared: {} yuan{estate}",
+                    e.year,
+                    Fen(e.amount_fen)
+                )
+            }
+        }
+        DistributionPosted(e) => {
+            if zh {
+                format!(
+                    "{} 年度分配入账：{} 行，合计 {} 元",
+                    e.year,
+                    e.lines,
+                    Fen(e.declared_fen)
+                )
+            } else {
+                format!(
+                    "{} distribution posted: {} lines, {} yuan declared",
+                    e.year,
+                    e.lines,
+                    Fen(e.declared_fen)
+                )
+            }
+        }
+        DividendPaid(e) => {
+            if zh {
+                format!(
+                    "{} 年度分红已支付 {} 元，凭证 {}",
+                    e.year,
+                    Fen(e.amount_fen),
+                    e.reference
+                )
+            } else {
+                format!(
+                    "{} dividend paid: {} yuan, reference {}",
+                    e.year,
+                    Fen(e.amount_fen),
+                    e.reference
                 )
             }
         }

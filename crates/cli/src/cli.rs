@@ -89,6 +89,11 @@ pub enum Cmd {
         #[command(subcommand)]
         command: SharesCmd,
     },
+    /// The yearly distribution run: draft, notice, approve, post, pay, show, owed.
+    Distribution {
+        #[command(subcommand)]
+        command: DistributionCmd,
+    },
     /// The shareholder register (股东名册).
     Register {
         #[arg(long)]
@@ -259,10 +264,17 @@ pub enum HukouCmd {
 
 #[derive(Subcommand, Debug)]
 pub enum SharesCmd {
-    /// Allot shares under the adopted quantification plan (R6, R7, R9).
+    /// Allot shares under the adopted quantification plan (R6, R7, R9); `--collective` allots to
+    /// the collective share (集体股) where the charter keeps one.
     Allot {
+        #[arg(
+            long,
+            required_unless_present = "collective",
+            conflicts_with = "collective"
+        )]
+        id: Option<String>,
         #[arg(long)]
-        id: String,
+        collective: bool,
         #[arg(long)]
         class: String,
         #[arg(long)]
@@ -272,6 +284,92 @@ pub enum SharesCmd {
         #[arg(long)]
         date: String,
     },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DistributionCmd {
+    /// Draft (or redraft, until approved) the year's plan: funds at the charter's rates, then
+    /// every holder's line on the record date (R12, R14).
+    Draft {
+        #[arg(long)]
+        year: u16,
+        /// The year's income in yuan, e.g. 1250000.00.
+        #[arg(long)]
+        income: String,
+        /// Losses to cover first, in yuan.
+        #[arg(long, default_value = "0")]
+        losses: String,
+        #[arg(long)]
+        record_date: String,
+        /// largest-remainder or round-down (default: the charter's).
+        #[arg(long)]
+        rounding: Option<String>,
+        /// This year's reserve fund rate in percent (default: the charter's; never below its floor).
+        #[arg(long)]
+        reserve_rate: Option<String>,
+        /// This year's welfare fund rate in percent (default: the charter's; never below its floor).
+        #[arg(long)]
+        welfare_rate: Option<String>,
+        /// The date of the draft (default: today).
+        #[arg(long)]
+        date: Option<String>,
+    },
+    /// Put the plan up for public notice (公示) and print the notice (R13, R16).
+    Notice {
+        #[arg(long)]
+        year: u16,
+        #[arg(long)]
+        date: String,
+    },
+    /// Record the assembly's approval: after the notice period, at least 2/3 of all eligible (R13).
+    Approve {
+        #[arg(long)]
+        year: u16,
+        #[arg(long, value_enum)]
+        body: Body,
+        /// Votes for.
+        #[arg(long = "for")]
+        votes_for: u64,
+        /// All eligible: for the members' assembly, every member on the register that day.
+        #[arg(long)]
+        eligible: u64,
+        #[arg(long)]
+        resolution: String,
+        #[arg(long)]
+        date: String,
+    },
+    /// Post the approved plan: one dividend record per holder and a summary, in one batch (R14).
+    Post {
+        #[arg(long)]
+        year: u16,
+        #[arg(long)]
+        date: String,
+    },
+    /// Record the payment of one holder's dividend.
+    Pay {
+        #[arg(long)]
+        year: u16,
+        #[arg(long)]
+        id: String,
+        /// The bank's transaction reference.
+        #[arg(long = "ref")]
+        reference: String,
+        #[arg(long)]
+        date: String,
+    },
+    /// The plan and every holder's line, paid or unpaid.
+    Show {
+        #[arg(long)]
+        year: u16,
+    },
+    /// Every posted dividend not yet paid, over all years.
+    Owed,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Body {
+    Members,
+    Representatives,
 }
 
 #[derive(Subcommand, Debug)]

@@ -1,7 +1,8 @@
 //! Commands: what a user asks for, in the imperative. `decide` turns one into events or refuses it.
 
 use crate::amount::Units;
-use crate::charter::Charter;
+use crate::charter::{ApprovalBody, Charter};
+use crate::distribution::DraftInput;
 use crate::event::{HukouKind, LifeEvent};
 use crate::ids::PersonId;
 use chrono::NaiveDate;
@@ -63,6 +64,32 @@ pub enum Action {
         class: String,
         units: Units,
         resolution: String,
+    },
+    /// Allots units to the collective share (集体股), where the charter keeps one.
+    AllotCollectiveShares {
+        class: String,
+        units: Units,
+        resolution: String,
+    },
+    /// Drafts (or redrafts, until approved) a year's plan.
+    DraftDistribution(DraftInput),
+    NoticeDistribution {
+        year: u16,
+    },
+    ApproveDistribution {
+        year: u16,
+        body: ApprovalBody,
+        votes_for: u64,
+        eligible: u64,
+        resolution: String,
+    },
+    PostDistribution {
+        year: u16,
+    },
+    PayDividend {
+        year: u16,
+        person: PersonId,
+        reference: String,
     },
 }
 

@@ -1,12 +1,13 @@
 //! `decide`: a command and the state at head in, events or a rule violation out. Pure.
 
 use crate::amount::{Units, RATE_SCALE};
-use crate::charter::{Charter, Management};
+use crate::charter::{ApprovalBody, Charter, Management};
 use crate::command::{Action, Command, RosterRow};
+use crate::distribution::{self, DraftInput};
 use crate::error::{reject, RowViolation, Rule, RuleViolation};
 use crate::event::*;
 use crate::ids::PersonId;
-use crate::state::{Collective, Key, Person, State};
+use crate::state::{Collective, Distribution, Key, Person, PlanStatus, State};
 use std::collections::BTreeMap;
 
 /// The most rows one roster import may hold (one batch).
@@ -58,7 +59,14 @@ pub fn scope(action: &Action) -> Option<Vec<Key>> {
         Action::LoseMembership { person: id, .. }
         | Action::RecordHukou { person: id, .. }
         | Action::RecordLifeEvent { person: id, .. }
-        | Action::AllotShares { person: id, .. } => keys.push(person(id)),
+        | Action::AllotShares { person: id, .. }
+        | Action::PayDividend { person: id, .. } => keys.push(person(id)),
+        Action::AllotCollectiveShares { .. } => {}
+        Action::NoticeDistribution { year } | Action::ApproveDistribution { year, .. } => {
+            keys.push(Key::Distribution(*year))
+        }
+        // A plan's lines and their check read every holder.
+        Action::DraftDistribution(_) | Action::PostDistribution { .. } => return None,
     }
     Some(keys)
 }
@@ -189,7 +197,375 @@ pub fn decide(state: &State, command: &Command) -> Result<Vec<Event>, RuleViolat
             check_cap(state, collective, &added, units.0)?;
             Ok(vec![event])
         }
+        Action::AllotCollectiveShares {
+            class,
+            units,
+            resolution,
+        } => allot_collective(collective, date, class, *units, resolution).map(|e| vec![e]),
+        Action::DraftDistribution(input) => draft_distribution(state, collective, date, input),
+        Action::NoticeDistribution { year } => {
+            let plan = plan(state, *year)?;
+            match plan.status() {
+                PlanStatus::Drafted => {}
+                PlanStatus::Noticed => {
+                    return reject(
+                        Rule::R13,
+                        format!(
+                            "the {year} plan was already put up for notice on {}; the notice period runs from that date",
+                            plan.noticed_on.expect("noticed")
+                        ),
+                    )
+                }
+                status => {
+                    return reject(
+                        Rule::R13,
+                        format!("the {year} plan is already {}", status.as_str()),
+                    )
+                }
+            }
+            if date < plan.drafted_on {
+                return reject(
+                    Rule::Input,
+                    format!(
+                        "the notice ({date}) cannot come before the draft ({})",
+                        plan.drafted_on
+                    ),
+                );
+            }
+            Ok(vec![Event::DistributionNoticed(DistributionNoticed {
+                year: *year,
+            })])
+        }
+        Action::ApproveDistribution {
+            year,
+            body,
+            votes_for,
+            eligible,
+            resolution,
+        } => approve(
+            state, collective, date, *year, *body, *votes_for, *eligible, resolution,
+        )
+        .map(|e| vec![e]),
+        Action::PostDistribution { year } => post(state, collective, date, *year),
+        Action::PayDividend {
+            year,
+            person,
+            reference,
+        } => {
+            text("payment reference", reference)?;
+            let found = known(state, person)?;
+            let Some(dividend) = found.dividends.get(year) else {
+                return reject(
+                    Rule::R14,
+                    format!(
+                        "no {year} dividend was declared to {} ({}): only a posted plan's holders are paid",
+                        found.name,
+                        person.masked()
+                    ),
+                );
+            };
+            if let Some(paid) = &dividend.paid {
+                return reject(
+                    Rule::Input,
+                    format!(
+                        "the {year} dividend of {} ({}) was already paid on {} (reference {})",
+                        found.name,
+                        person.masked(),
+                        paid.on,
+                        paid.reference
+                    ),
+                );
+            }
+            if dividend.amount_fen == 0 {
+                return reject(
+                    Rule::Input,
+                    format!(
+                        "the {year} dividend of {} is zero: nothing to pay",
+                        person.masked()
+                    ),
+                );
+            }
+            if date < dividend.declared_on {
+                return reject(
+                    Rule::Input,
+                    format!(
+                        "the payment ({date}) cannot come before the dividend was posted ({})",
+                        dividend.declared_on
+                    ),
+                );
+            }
+            Ok(vec![Event::DividendPaid(DividendPaid {
+                year: *year,
+                person: person.clone(),
+                amount_fen: dividend.amount_fen,
+                reference: reference.trim().to_string(),
+            })])
+        }
     }
+}
+
+fn allot_collective(
+    collective: &Collective,
+    date: chrono::NaiveDate,
+    class: &str,
+    units: Units,
+    resolution: &str,
+) -> Result<Event, RuleViolation> {
+    let charter = &collective.charter;
+    if !charter.collective_share {
+        return reject(
+            Rule::R6,
+            "the charter keeps no collective share (collective_share = false)",
+        );
+    }
+    if charter.class(class).is_none() {
+        return reject(
+            Rule::R6,
+            format!("share class {class:?} is not in the charter"),
+        );
+    }
+    if units.0 == 0 {
+        return reject(Rule::Input, "an allotment needs units above zero");
+    }
+    if resolution.trim().is_empty() {
+        return reject(
+            Rule::R6,
+            "an allotment must cite the resolution adopting the quantification plan",
+        );
+    }
+    text("resolution", resolution)?;
+    check_static(charter, date)?;
+    Ok(Event::CollectiveSharesAllotted(CollectiveSharesAllotted {
+        class: class.to_string(),
+        units: units.0,
+        resolution: resolution.trim().to_string(),
+    }))
+}
+
+/// The most recent year a plan may be drafted for, and the earliest.
+const YEARS: std::ops::RangeInclusive<u16> = 1950..=2999;
+
+fn plan(state: &State, year: u16) -> Result<&Distribution, RuleViolation> {
+    state.distribution(year).ok_or_else(|| {
+        RuleViolation::new(
+            Rule::R13,
+            format!("no plan has been drafted for {year}: run `gufen distribution draft` first"),
+        )
+    })
+}
+
+fn draft_distribution(
+    state: &State,
+    collective: &Collective,
+    date: chrono::NaiveDate,
+    input: &DraftInput,
+) -> Result<Vec<Event>, RuleViolation> {
+    if !YEARS.contains(&input.year) {
+        return reject(
+            Rule::Input,
+            format!(
+                "the year must be between {} and {}",
+                YEARS.start(),
+                YEARS.end()
+            ),
+        );
+    }
+    if input.record_date > date {
+        return reject(
+            Rule::Input,
+            format!(
+                "the record date {} is after the draft's date {date}: the register on it is not known yet",
+                input.record_date
+            ),
+        );
+    }
+    if let Some(existing) = state.distribution(input.year) {
+        match existing.status() {
+            PlanStatus::Drafted | PlanStatus::Noticed => {}
+            PlanStatus::Posted => {
+                return reject(
+                    Rule::R13,
+                    format!(
+                        "the {} plan was posted on {}; a posted plan is final",
+                        input.year,
+                        existing.posted_on.expect("posted")
+                    ),
+                )
+            }
+            PlanStatus::Approved => {
+                let now = distribution::recompute(state, collective, &existing.plan);
+                if distribution::difference(&existing.plan, &now).is_none() {
+                    return reject(
+                        Rule::R13,
+                        format!(
+                            "the {} plan was approved on {}; an approved plan is not redrafted",
+                            input.year,
+                            existing.approval.as_ref().expect("approved").on
+                        ),
+                    );
+                }
+                // The register on its record date has changed since: the approved plan can no
+                // longer be posted, so a new draft (with a new notice and vote) takes its place.
+            }
+        }
+    }
+    distribution::draft(state, collective, input).map(|plan| vec![Event::DistributionDrafted(plan)])
+}
+
+#[allow(clippy::too_many_arguments)]
+fn approve(
+    state: &State,
+    collective: &Collective,
+    date: chrono::NaiveDate,
+    year: u16,
+    body: ApprovalBody,
+    votes_for: u64,
+    eligible: u64,
+    resolution: &str,
+) -> Result<Event, RuleViolation> {
+    let charter = &collective.charter;
+    let plan = plan(state, year)?;
+    let noticed_on = match plan.status() {
+        PlanStatus::Drafted => {
+            return reject(
+                Rule::R13,
+                format!("the {year} plan has not been put up for public notice: run `gufen distribution notice` first"),
+            )
+        }
+        PlanStatus::Noticed => plan.noticed_on.expect("noticed"),
+        status => {
+            return reject(
+                Rule::R13,
+                format!("the {year} plan is already {}", status.as_str()),
+            )
+        }
+    };
+    let earliest = noticed_on + chrono::Days::new(u64::from(charter.notice_days));
+    if date < earliest {
+        return reject(
+            Rule::R13,
+            format!(
+                "the plan was put up for notice on {noticed_on}; the charter's {} days of notice end on {earliest}, so the vote cannot be on {date}",
+                charter.notice_days
+            ),
+        );
+    }
+    if body == ApprovalBody::Representatives && charter.approval_body == ApprovalBody::Members {
+        return reject(
+            Rule::R13,
+            "the charter gives the approval of distributions to the members' assembly, not the representatives",
+        );
+    }
+    if resolution.trim().is_empty() {
+        return reject(Rule::R13, "an approval must cite the assembly's resolution");
+    }
+    text("resolution", resolution)?;
+    if eligible == 0 || votes_for > eligible {
+        return reject(
+            Rule::Input,
+            format!("{votes_for} votes for out of {eligible} eligible is not a count of a vote"),
+        );
+    }
+    if body == ApprovalBody::Members {
+        let members = collective.member_count_on(date);
+        if eligible != members {
+            return reject(
+                Rule::R13,
+                format!(
+                    "the register lists {members} members on {date}, not {eligible}: the threshold is 2/3 of all members"
+                ),
+            );
+        }
+    }
+    // 2/3 of all eligible, in integers: for × 3 ≥ eligible × 2.
+    if u128::from(votes_for) * 3 < u128::from(eligible) * 2 {
+        let needed = (u128::from(eligible) * 2).div_ceil(3);
+        return reject(
+            Rule::R13,
+            format!(
+                "{votes_for} of {eligible} is short of two thirds of all eligible: at least {needed} are needed"
+            ),
+        );
+    }
+    Ok(Event::DistributionApproved(DistributionApproved {
+        year,
+        body,
+        votes_for,
+        eligible,
+        resolution: resolution.trim().to_string(),
+    }))
+}
+
+fn post(
+    state: &State,
+    collective: &Collective,
+    date: chrono::NaiveDate,
+    year: u16,
+) -> Result<Vec<Event>, RuleViolation> {
+    let plan = plan(state, year)?;
+    let approved_on = match plan.status() {
+        PlanStatus::Approved => plan.approval.as_ref().expect("approved").on,
+        PlanStatus::Posted => {
+            return reject(
+                Rule::R13,
+                format!(
+                    "the {year} plan was already posted on {}; it is posted once",
+                    plan.posted_on.expect("posted")
+                ),
+            )
+        }
+        status => return reject(
+            Rule::R13,
+            format!(
+                "the {year} plan is {}, not approved: posting comes after the assembly's approval",
+                status.as_str()
+            ),
+        ),
+    };
+    if date < approved_on {
+        return reject(
+            Rule::Input,
+            format!("the posting ({date}) cannot come before the approval ({approved_on})"),
+        );
+    }
+    let now = distribution::recompute(state, collective, &plan.plan);
+    if let Some(difference) = distribution::difference(&plan.plan, &now) {
+        return reject(
+            Rule::R14,
+            format!(
+                "the register on the record date has changed since the {year} plan was drafted ({difference}); draft it again, then notice and approve the new plan"
+            ),
+        );
+    }
+    let mut events: Vec<Event> = Vec::with_capacity(plan.plan.lines.len() + 1);
+    let mut declared: i64 = 0;
+    for line in &plan.plan.lines {
+        let holder = state
+            .person(&line.person)
+            .expect("every plan line names a known person");
+        declared += line.amount_fen;
+        events.push(Event::DividendDeclared(DividendDeclared {
+            year,
+            person: line.person.clone(),
+            weighted_units: line.weighted_units,
+            amount_fen: line.amount_fen,
+            estate: holder.is_deceased(),
+        }));
+    }
+    events.push(Event::DistributionPosted(DistributionPosted {
+        year,
+        lines: plan.plan.lines.len() as u64,
+        declared_fen: declared,
+        collective_fen: plan.plan.collective_fen,
+        retained_fen: plan.plan.retained_fen,
+        distributable_fen: plan.plan.distributable_fen,
+    }));
+    assert_eq!(
+        declared + plan.plan.collective_fen + plan.plan.retained_fen,
+        plan.plan.distributable_fen,
+        "Σ lines + collective part + retained = distributable"
+    );
+    Ok(events)
 }
 
 fn text(field: &str, value: &str) -> Result<(), RuleViolation> {

@@ -4,8 +4,9 @@
 //! shape: the record bytes of existing events must not change (golden vectors in fixtures/ pin
 //! them). A new shape is a new schema version or a new event.
 
-use crate::charter::Charter;
+use crate::charter::{ApprovalBody, Charter, Rounding};
 use crate::ids::PersonId;
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -28,6 +29,21 @@ pub enum Event {
     LifeEventRecorded(LifeEventRecorded),
     /// Shares quantified to a person under an adopted plan (R6).
     SharesAllotted(SharesAllotted),
+    /// Shares quantified to the collective share (集体股) under an adopted plan (R6, R14).
+    CollectiveSharesAllotted(CollectiveSharesAllotted),
+    /// The board's distribution plan for a year, with every holder's line; a later draft for
+    /// the same year supersedes it until the plan is approved (R12, R13).
+    DistributionDrafted(DistributionDrafted),
+    /// The plan is posted for public notice (R13).
+    DistributionNoticed(DistributionNoticed),
+    /// The assembly approves the plan (R13).
+    DistributionApproved(DistributionApproved),
+    /// One holder's dividend, declared when the approved plan is posted (R14).
+    DividendDeclared(DividendDeclared),
+    /// The summary that closes a posting batch (R14).
+    DistributionPosted(DistributionPosted),
+    /// A declared dividend is paid.
+    DividendPaid(DividendPaid),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -153,6 +169,88 @@ pub struct SharesAllotted {
     pub resolution: String,
 }
 
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CollectiveSharesAllotted {
+    pub class: String,
+    pub units: u64,
+    pub resolution: String,
+}
+
+/// One holder's line in a plan: weighted units on the record date and the amount in fen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanLine {
+    pub person: PersonId,
+    pub weighted_units: u64,
+    pub amount_fen: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DistributionDrafted {
+    pub year: u16,
+    pub record_date: NaiveDate,
+    pub income_fen: i64,
+    pub losses_fen: i64,
+    /// The rates used, in millionths (at or above the charter's floors).
+    pub reserve_rate_ppm: u64,
+    pub welfare_rate_ppm: u64,
+    pub reserve_fen: i64,
+    pub welfare_fen: i64,
+    pub distributable_fen: i64,
+    pub rounding: Rounding,
+    /// Σ weighted units of every holder, the collective share included.
+    pub total_weighted_units: u64,
+    /// The collective share's weighted units and part, which stays with the collective (R14).
+    pub collective_weighted_units: u64,
+    pub collective_fen: i64,
+    /// Undistributed remainder under round-down; zero under largest-remainder.
+    pub retained_fen: i64,
+    /// Every person holding units on the record date, in id order.
+    pub lines: Vec<PlanLine>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DistributionNoticed {
+    pub year: u16,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DistributionApproved {
+    pub year: u16,
+    pub body: ApprovalBody,
+    pub votes_for: u64,
+    pub eligible: u64,
+    pub resolution: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DividendDeclared {
+    pub year: u16,
+    pub person: PersonId,
+    pub weighted_units: u64,
+    pub amount_fen: i64,
+    /// The holder had died: the dividend accrues to the estate (R10).
+    pub estate: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DistributionPosted {
+    pub year: u16,
+    pub lines: u64,
+    /// Σ of the declared lines.
+    pub declared_fen: i64,
+    pub collective_fen: i64,
+    pub retained_fen: i64,
+    pub distributable_fen: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DividendPaid {
+    pub year: u16,
+    pub person: PersonId,
+    pub amount_fen: i64,
+    pub reference: String,
+}
+
 impl Event {
     /// The stable type name stored in each record.
     pub fn type_name(&self) -> &'static str {
@@ -166,6 +264,13 @@ impl Event {
             Event::HukouRecorded(_) => "HukouRecorded",
             Event::LifeEventRecorded(_) => "LifeEventRecorded",
             Event::SharesAllotted(_) => "SharesAllotted",
+            Event::CollectiveSharesAllotted(_) => "CollectiveSharesAllotted",
+            Event::DistributionDrafted(_) => "DistributionDrafted",
+            Event::DistributionNoticed(_) => "DistributionNoticed",
+            Event::DistributionApproved(_) => "DistributionApproved",
+            Event::DividendDeclared(_) => "DividendDeclared",
+            Event::DistributionPosted(_) => "DistributionPosted",
+            Event::DividendPaid(_) => "DividendPaid",
         }
     }
 
@@ -186,6 +291,13 @@ impl Event {
             Event::HukouRecorded(e) => person_stream(&e.person),
             Event::LifeEventRecorded(e) => person_stream(&e.person),
             Event::SharesAllotted(e) => person_stream(&e.person),
+            Event::CollectiveSharesAllotted(_) => "org".to_string(),
+            Event::DistributionDrafted(e) => distribution_stream(e.year),
+            Event::DistributionNoticed(e) => distribution_stream(e.year),
+            Event::DistributionApproved(e) => distribution_stream(e.year),
+            Event::DividendDeclared(e) => person_stream(&e.person),
+            Event::DistributionPosted(e) => distribution_stream(e.year),
+            Event::DividendPaid(e) => person_stream(&e.person),
         }
     }
 
@@ -201,10 +313,22 @@ impl Event {
             Event::HukouRecorded(e) => vec![&e.person],
             Event::LifeEventRecorded(e) => vec![&e.person],
             Event::SharesAllotted(e) => vec![&e.person],
+            Event::CollectiveSharesAllotted(_) => vec![],
+            // A plan names every holder; their histories show the declared dividend instead.
+            Event::DistributionDrafted(_) => vec![],
+            Event::DistributionNoticed(_) => vec![],
+            Event::DistributionApproved(_) => vec![],
+            Event::DividendDeclared(e) => vec![&e.person],
+            Event::DistributionPosted(_) => vec![],
+            Event::DividendPaid(e) => vec![&e.person],
         }
     }
 }
 
 pub fn person_stream(person: &PersonId) -> String {
     format!("person/{person}")
+}
+
+pub fn distribution_stream(year: u16) -> String {
+    format!("distribution/{year}")
 }

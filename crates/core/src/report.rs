@@ -1,7 +1,8 @@
 //! Reports computed from a state: the shareholder register (股东名册) and the household share
 //! certificate (股权证). Pure data; the CLI renders them.
 
-use crate::state::{Person, State};
+use crate::state::{Person, PlanStatus, State};
+use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -23,6 +24,8 @@ pub struct Register {
     pub total_weighted_units: u64,
     pub units_by_class: BTreeMap<String, u64>,
     pub holders: Vec<RegisterLine>,
+    /// Units of the collective share (集体股) per class; not a person's holding.
+    pub collective_units: BTreeMap<String, u64>,
 }
 
 fn line(state: &State, person: &Person) -> RegisterLine {
@@ -67,13 +70,17 @@ pub fn register(state: &State) -> Register {
         total_weighted_units: holders.iter().map(|h| h.weighted_units).sum(),
         units_by_class,
         holders,
+        collective_units: state
+            .collective()
+            .map(|c| c.holdings.clone())
+            .unwrap_or_default(),
     };
     if let Some(collective) = state.collective() {
         // The register reconciles with the collective's own count of units in issue.
         assert_eq!(
-            register.total_units,
+            register.total_units + register.collective_units.values().sum::<u64>(),
             collective.units_total(),
-            "register total equals units in issue"
+            "register total and collective share equal units in issue"
         );
     }
     register
@@ -117,4 +124,148 @@ pub fn percent_text(part: u64, whole: u64) -> String {
     }
     let scaled = u128::from(part) * 100 * 10_000 / u128::from(whole);
     crate::amount::format_scaled(scaled, 4, 2)
+}
+
+/// One holder's line of a distribution, as the notice and `distribution show` print it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DividendLine {
+    pub name: String,
+    pub id_masked: String,
+    pub household: String,
+    pub weighted_units: u64,
+    pub amount_fen: i64,
+    /// The holder has died: the amount accrues to the estate (R10).
+    pub estate: bool,
+    pub paid: bool,
+    pub paid_on: Option<NaiveDate>,
+}
+
+/// A year's plan with every line: the public notice (公示) and `distribution show`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DistributionReport {
+    pub year: u16,
+    pub status: PlanStatus,
+    pub revision: u32,
+    pub record_date: NaiveDate,
+    pub drafted_on: NaiveDate,
+    pub noticed_on: Option<NaiveDate>,
+    pub approved_on: Option<NaiveDate>,
+    pub posted_on: Option<NaiveDate>,
+    pub income_fen: i64,
+    pub losses_fen: i64,
+    pub reserve_rate_ppm: u64,
+    pub welfare_rate_ppm: u64,
+    pub reserve_fen: i64,
+    pub welfare_fen: i64,
+    pub distributable_fen: i64,
+    pub rounding: crate::charter::Rounding,
+    pub total_weighted_units: u64,
+    pub collective_weighted_units: u64,
+    pub collective_fen: i64,
+    pub retained_fen: i64,
+    /// Distributable per whole weighted share, in 1/10000 yuan, rounded down.
+    pub per_share_yuan_e4: u128,
+    pub lines: Vec<DividendLine>,
+    pub lines_fen: i64,
+    pub paid_fen: i64,
+}
+
+/// The year's plan and lines (a complete state, or one holding the plan and its persons), ordered
+/// by household then ID like the register.
+pub fn distribution(state: &State, year: u16) -> Option<DistributionReport> {
+    let found = state.distribution(year)?;
+    let plan = &found.plan;
+    let mut lines: Vec<DividendLine> = plan
+        .lines
+        .iter()
+        .map(|line| {
+            let person = state.person(&line.person);
+            let dividend = person.and_then(|p| p.dividends.get(&year));
+            let paid_on = dividend.and_then(|d| d.paid.as_ref()).map(|p| p.on);
+            DividendLine {
+                name: person.map(|p| p.name.clone()).unwrap_or_default(),
+                id_masked: line.person.masked(),
+                household: person.and_then(|p| p.household.clone()).unwrap_or_default(),
+                weighted_units: line.weighted_units,
+                amount_fen: line.amount_fen,
+                estate: dividend
+                    .map_or_else(|| person.is_some_and(Person::is_deceased), |d| d.estate),
+                paid: paid_on.is_some(),
+                paid_on,
+            }
+        })
+        .collect();
+    lines.sort_by(|a, b| {
+        a.household
+            .cmp(&b.household)
+            .then_with(|| a.id_masked.cmp(&b.id_masked))
+    });
+    let per_share = if plan.total_weighted_units == 0 {
+        0
+    } else {
+        // fen × 100 = 1/10000 yuan; one share is 10,000 units.
+        u128::from(plan.distributable_fen as u64) * 100 * 10_000
+            / u128::from(plan.total_weighted_units)
+    };
+    Some(DistributionReport {
+        year,
+        status: found.status(),
+        revision: found.revision,
+        record_date: plan.record_date,
+        drafted_on: found.drafted_on,
+        noticed_on: found.noticed_on,
+        approved_on: found.approval.as_ref().map(|a| a.on),
+        posted_on: found.posted_on,
+        income_fen: plan.income_fen,
+        losses_fen: plan.losses_fen,
+        reserve_rate_ppm: plan.reserve_rate_ppm,
+        welfare_rate_ppm: plan.welfare_rate_ppm,
+        reserve_fen: plan.reserve_fen,
+        welfare_fen: plan.welfare_fen,
+        distributable_fen: plan.distributable_fen,
+        rounding: plan.rounding,
+        total_weighted_units: plan.total_weighted_units,
+        collective_weighted_units: plan.collective_weighted_units,
+        collective_fen: plan.collective_fen,
+        retained_fen: plan.retained_fen,
+        per_share_yuan_e4: per_share,
+        lines_fen: lines.iter().map(|l| l.amount_fen).sum(),
+        paid_fen: lines.iter().filter(|l| l.paid).map(|l| l.amount_fen).sum(),
+        lines,
+    })
+}
+
+/// One unpaid dividend, still owed (across years until paid).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OwedLine {
+    pub year: u16,
+    pub name: String,
+    pub id_masked: String,
+    pub household: String,
+    pub amount_fen: i64,
+    pub estate: bool,
+}
+
+/// Every declared, unpaid, non-zero dividend (complete states), by year, household and ID.
+pub fn owed(state: &State) -> Vec<OwedLine> {
+    let mut lines: Vec<OwedLine> = state
+        .persons()
+        .flat_map(|p| {
+            p.dividends
+                .iter()
+                .filter(|(_, d)| d.paid.is_none() && d.amount_fen > 0)
+                .map(move |(year, d)| OwedLine {
+                    year: *year,
+                    name: p.name.clone(),
+                    id_masked: p.id.masked(),
+                    household: p.household.clone().unwrap_or_default(),
+                    amount_fen: d.amount_fen,
+                    estate: d.estate,
+                })
+        })
+        .collect();
+    lines.sort_by(|a, b| {
+        (a.year, &a.household, &a.id_masked).cmp(&(b.year, &b.household, &b.id_masked))
+    });
+    lines
 }

@@ -21,12 +21,57 @@ pub struct Collective {
     pub units_by_class: BTreeMap<String, u64>,
     /// Current members (membership confirmed and not ended).
     pub member_count: u64,
+    /// Net change of the member count per effective date, for the count on any date (R13).
+    pub member_changes: BTreeMap<NaiveDate, i64>,
+    /// Units the collective share (集体股) holds per class, and their dated changes (R14).
+    pub holdings: BTreeMap<String, u64>,
+    pub holding_changes: Vec<HoldingChange>,
 }
 
 impl Collective {
     pub fn units_total(&self) -> u64 {
         self.units_by_class.values().sum()
     }
+
+    /// Members on `date` by effective dates: confirmations on or before it, less losses.
+    pub fn member_count_on(&self, date: NaiveDate) -> u64 {
+        let count: i64 = self.member_changes.range(..=date).map(|(_, n)| n).sum();
+        u64::try_from(count).expect("a member count is not negative")
+    }
+}
+
+/// One dated change of a holding, kept so that holdings on any record date can be read from the
+/// projection without replaying the log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HoldingChange {
+    pub date: NaiveDate,
+    pub class: String,
+    pub delta: i64,
+}
+
+/// Units per class held on `date`: the changes effective on or before it.
+pub fn holdings_on(changes: &[HoldingChange], date: NaiveDate) -> BTreeMap<String, u64> {
+    let mut sums: BTreeMap<String, i64> = BTreeMap::new();
+    for change in changes.iter().filter(|c| c.date <= date) {
+        *sums.entry(change.class.clone()).or_insert(0) += change.delta;
+    }
+    sums.into_iter()
+        .filter(|(_, units)| *units != 0)
+        .map(|(class, units)| {
+            (
+                class,
+                u64::try_from(units).expect("a holding on any date is not negative"),
+            )
+        })
+        .collect()
+}
+
+fn record_change(changes: &mut Vec<HoldingChange>, date: NaiveDate, class: &str, delta: i64) {
+    changes.push(HoldingChange {
+        date,
+        class: class.to_string(),
+        delta,
+    });
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -61,6 +106,24 @@ pub struct Person {
     pub hukou: Option<Hukou>,
     /// Units held per class code.
     pub holdings: BTreeMap<String, u64>,
+    pub holding_changes: Vec<HoldingChange>,
+    /// Dividends declared to this person (or their estate) by year; unpaid ones stay owed.
+    pub dividends: BTreeMap<u16, Dividend>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dividend {
+    pub weighted_units: u64,
+    pub amount_fen: i64,
+    pub estate: bool,
+    pub declared_on: NaiveDate,
+    pub paid: Option<Payment>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Payment {
+    pub on: NaiveDate,
+    pub reference: String,
 }
 
 impl Person {
@@ -70,6 +133,16 @@ impl Person {
 
     pub fn units_total(&self) -> u64 {
         self.holdings.values().sum()
+    }
+
+    pub fn is_deceased(&self) -> bool {
+        matches!(
+            self.membership,
+            Membership::Lost {
+                ground: LossGround::Death,
+                ..
+            }
+        )
     }
 
     /// Σ units × coefficient over the classes, floored once to a whole unit (1/10000 share).
@@ -96,12 +169,66 @@ pub struct Household {
     pub persons: BTreeSet<PersonId>,
 }
 
+/// A year's distribution plan and how far it has gone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Distribution {
+    /// The current draft (the last one recorded for the year).
+    pub plan: DistributionDrafted,
+    /// 1 for the first draft, one more for each redraft.
+    pub revision: u32,
+    pub drafted_on: NaiveDate,
+    pub noticed_on: Option<NaiveDate>,
+    pub approval: Option<Approval>,
+    pub posted_on: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Approval {
+    pub on: NaiveDate,
+    pub decision: DistributionApproved,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PlanStatus {
+    Drafted,
+    Noticed,
+    Approved,
+    Posted,
+}
+
+impl PlanStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PlanStatus::Drafted => "drafted",
+            PlanStatus::Noticed => "noticed",
+            PlanStatus::Approved => "approved",
+            PlanStatus::Posted => "posted",
+        }
+    }
+}
+
+impl Distribution {
+    pub fn status(&self) -> PlanStatus {
+        if self.posted_on.is_some() {
+            PlanStatus::Posted
+        } else if self.approval.is_some() {
+            PlanStatus::Approved
+        } else if self.noticed_on.is_some() {
+            PlanStatus::Noticed
+        } else {
+            PlanStatus::Drafted
+        }
+    }
+}
+
 /// The key of one entity; the ledger keeps one projection record per key.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Key {
     Collective,
     Person(PersonId),
     Household(String),
+    Distribution(u16),
 }
 
 /// One entity's value, for the ledger to store under its key.
@@ -110,6 +237,7 @@ pub enum Entity {
     Collective(Collective),
     Person(Person),
     Household(Household),
+    Distribution(Distribution),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -124,6 +252,7 @@ pub struct State {
     collective: Option<Collective>,
     persons: BTreeMap<PersonId, Person>,
     households: BTreeMap<String, Household>,
+    distributions: BTreeMap<u16, Distribution>,
     view: View,
     dirty: BTreeSet<Key>,
 }
@@ -182,6 +311,10 @@ impl State {
                 assert_eq!(n, h.number, "a household is stored under its own number");
                 self.households.insert(n, h);
             }
+            (Key::Distribution(year), Entity::Distribution(d)) => {
+                assert_eq!(year, d.plan.year, "a plan is stored under its own year");
+                self.distributions.insert(year, d);
+            }
             (key, entity) => panic!("entity {entity:?} does not belong under {key:?}"),
         }
     }
@@ -206,6 +339,11 @@ impl State {
             Key::Collective => self.collective.clone().map(Entity::Collective),
             Key::Person(id) => self.persons.get(id).cloned().map(Entity::Person),
             Key::Household(n) => self.households.get(n).cloned().map(Entity::Household),
+            Key::Distribution(year) => self
+                .distributions
+                .get(year)
+                .cloned()
+                .map(Entity::Distribution),
         }
     }
 
@@ -228,6 +366,12 @@ impl State {
             (
                 Key::Household(h.number.clone()),
                 Entity::Household(h.clone()),
+            )
+        }));
+        all.extend(self.distributions.values().map(|d| {
+            (
+                Key::Distribution(d.plan.year),
+                Entity::Distribution(d.clone()),
             )
         }));
         all
@@ -262,6 +406,13 @@ impl State {
             self.assert_covers(&Key::Household(number.to_string()));
         }
         self.households.get(number)
+    }
+
+    pub fn distribution(&self, year: u16) -> Option<&Distribution> {
+        if !self.is_complete() {
+            self.assert_covers(&Key::Distribution(year));
+        }
+        self.distributions.get(&year)
     }
 
     /// All persons in id order (complete states only).
@@ -306,6 +457,13 @@ impl State {
             })
     }
 
+    fn distribution_mut(&mut self, year: u16) -> &mut Distribution {
+        self.dirty.insert(Key::Distribution(year));
+        self.distributions
+            .get_mut(&year)
+            .expect("events name plans the ledger holds")
+    }
+
     fn leave_household(&mut self, id: &PersonId) {
         let Some(old) = self.persons.get(id).and_then(|p| p.household.clone()) else {
             return;
@@ -334,6 +492,8 @@ impl State {
                     membership: Membership::None,
                     hukou: None,
                     holdings: BTreeMap::new(),
+                    holding_changes: Vec::new(),
+                    dividends: BTreeMap::new(),
                 },
             );
         }
@@ -362,6 +522,9 @@ pub fn apply(state: &mut State, date: NaiveDate, event: &Event) {
                 registered_on: date,
                 units_by_class: BTreeMap::new(),
                 member_count: 0,
+                member_changes: BTreeMap::new(),
+                holdings: BTreeMap::new(),
+                holding_changes: Vec::new(),
             });
         }
         Event::PersonRegistered(e) => {
@@ -383,7 +546,9 @@ pub fn apply(state: &mut State, date: NaiveDate, event: &Event) {
                 since: date,
                 resolution: e.resolution.clone(),
             };
-            state.collective_mut().member_count += 1;
+            let collective = state.collective_mut();
+            collective.member_count += 1;
+            *collective.member_changes.entry(date).or_insert(0) += 1;
         }
         Event::MembershipLost(e) => {
             let person = state.person_mut(&e.person);
@@ -400,6 +565,7 @@ pub fn apply(state: &mut State, date: NaiveDate, event: &Event) {
                 .member_count
                 .checked_sub(1)
                 .expect("member count stays non-negative");
+            *collective.member_changes.entry(date).or_insert(0) -= 1;
         }
         Event::HouseholdMoved(e) => state.place_in_household(&e.person, &e.to),
         Event::HouseholdHeadNamed(e) => {
@@ -414,19 +580,93 @@ pub fn apply(state: &mut State, date: NaiveDate, event: &Event) {
         }
         Event::LifeEventRecorded(_) => {}
         Event::SharesAllotted(e) => {
-            *state
-                .person_mut(&e.person)
-                .holdings
-                .entry(e.class.clone())
-                .or_insert(0) += e.units;
+            let person = state.person_mut(&e.person);
+            *person.holdings.entry(e.class.clone()).or_insert(0) += e.units;
+            record_change(
+                &mut person.holding_changes,
+                date,
+                &e.class,
+                units_delta(e.units),
+            );
+            issue_units(state.collective_mut(), &e.class, e.units);
+        }
+        Event::CollectiveSharesAllotted(e) => {
             let collective = state.collective_mut();
-            let total = collective
-                .units_by_class
-                .entry(e.class.clone())
-                .or_insert(0);
-            *total = total
-                .checked_add(e.units)
-                .expect("units in issue fit in u64");
+            *collective.holdings.entry(e.class.clone()).or_insert(0) += e.units;
+            record_change(
+                &mut collective.holding_changes,
+                date,
+                &e.class,
+                units_delta(e.units),
+            );
+            issue_units(collective, &e.class, e.units);
+        }
+        Event::DistributionDrafted(e) => {
+            let revision = state.distributions.get(&e.year).map_or(0, |d| {
+                assert!(d.approval.is_none(), "an approved plan is never redrafted");
+                d.revision
+            }) + 1;
+            state.dirty.insert(Key::Distribution(e.year));
+            state.distributions.insert(
+                e.year,
+                Distribution {
+                    plan: e.clone(),
+                    revision,
+                    drafted_on: date,
+                    noticed_on: None,
+                    approval: None,
+                    posted_on: None,
+                },
+            );
+        }
+        Event::DistributionNoticed(e) => state.distribution_mut(e.year).noticed_on = Some(date),
+        Event::DistributionApproved(e) => {
+            state.distribution_mut(e.year).approval = Some(Approval {
+                on: date,
+                decision: e.clone(),
+            })
+        }
+        Event::DividendDeclared(e) => {
+            let previous = state.person_mut(&e.person).dividends.insert(
+                e.year,
+                Dividend {
+                    weighted_units: e.weighted_units,
+                    amount_fen: e.amount_fen,
+                    estate: e.estate,
+                    declared_on: date,
+                    paid: None,
+                },
+            );
+            assert!(previous.is_none(), "a year's dividend is declared once");
+        }
+        Event::DistributionPosted(e) => {
+            let plan = state.distribution_mut(e.year);
+            assert!(plan.posted_on.is_none(), "a plan is posted once");
+            plan.posted_on = Some(date);
+        }
+        Event::DividendPaid(e) => {
+            let dividend = state
+                .person_mut(&e.person)
+                .dividends
+                .get_mut(&e.year)
+                .expect("a paid dividend was declared");
+            assert!(dividend.paid.is_none(), "a dividend is paid once");
+            dividend.paid = Some(Payment {
+                on: date,
+                reference: e.reference.clone(),
+            });
         }
     }
+}
+
+fn units_delta(units: u64) -> i64 {
+    i64::try_from(units).expect("units of one event fit in i64")
+}
+
+fn issue_units(collective: &mut Collective, class: &str, units: u64) {
+    let total = collective
+        .units_by_class
+        .entry(class.to_string())
+        .or_insert(0);
+    *total = total.checked_add(units).expect("units in issue fit in u64");
 }

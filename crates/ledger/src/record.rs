@@ -11,8 +11,9 @@ pub const FORMAT_VERSION: u16 = 1;
 pub const RECORD_DOMAIN_TAG: &[u8] = b"gufen/record/v1\0";
 /// Domain tag hashed before the ledger id to make the genesis `prev`.
 pub const GENESIS_DOMAIN_TAG: &[u8] = b"gufen/genesis/v1\0";
-/// The largest record this code writes or reads, in bytes.
-pub const RECORD_BYTES_MAX: usize = 64 * 1024;
+/// The largest record this code writes or reads, in bytes. A distribution plan carries every
+/// holder's line (at most `gufen_core::distribution::PLAN_LINES_MAX`, under 100 bytes each).
+pub const RECORD_BYTES_MAX: usize = 64 * 1024 * 1024;
 
 pub type Hash = [u8; 32];
 

@@ -24,6 +24,10 @@ pub const BATCH_EVENTS_MAX: usize = 500_000;
 const HEAD_KEY: &[u8] = b"head";
 const COMMAND_PREFIX: &[u8] = b"cmd/";
 const WATERMARK_KEY: &[u8] = b"~applied";
+/// The shape of the stored projections; a store whose projections have another shape (or none
+/// recorded) rebuilds them from the log on open.
+const PROJECTION_VERSION_KEY: &[u8] = b"~version";
+pub const PROJECTION_VERSION: u32 = 2;
 
 #[derive(Debug, thiserror::Error)]
 pub enum LedgerError {
@@ -197,6 +201,7 @@ fn entity_key(key: &Key) -> Vec<u8> {
         Key::Collective => b"c".to_vec(),
         Key::Person(id) => format!("p/{id}").into_bytes(),
         Key::Household(number) => format!("h/{number}").into_bytes(),
+        Key::Distribution(year) => format!("d/{year}").into_bytes(),
     }
 }
 
@@ -209,6 +214,10 @@ fn key_from_bytes(bytes: &[u8]) -> Result<Key, LedgerError> {
             .map(Key::Person)
             .map_err(|e| corrupt(None, format!("projection key {text}: {e}"))),
         Some(("h", number)) => Ok(Key::Household(number.to_string())),
+        Some(("d", year)) => year
+            .parse()
+            .map(Key::Distribution)
+            .map_err(|_| corrupt(None, format!("projection key {text}: not a year"))),
         _ => Err(corrupt(None, format!("unknown projection key {text:?}"))),
     }
 }
@@ -429,8 +438,10 @@ impl Ledger {
         let chunks: Vec<_> = changes.chunks(CHUNK_ENTRIES).collect();
         let last = chunks.len().saturating_sub(1);
         if chunks.is_empty() {
-            self.projections
-                .insert(WATERMARK_KEY, &applied.to_be_bytes())?;
+            let mut batch = sled::Batch::default();
+            batch.insert(WATERMARK_KEY, &applied.to_be_bytes());
+            batch.insert(PROJECTION_VERSION_KEY, &PROJECTION_VERSION.to_be_bytes());
+            self.projections.apply_batch(batch)?;
             return Ok(());
         }
         for (i, chunk) in chunks.into_iter().enumerate() {
@@ -446,6 +457,7 @@ impl Ledger {
             }
             if i == last {
                 batch.insert(WATERMARK_KEY, &applied.to_be_bytes());
+                batch.insert(PROJECTION_VERSION_KEY, &PROJECTION_VERSION.to_be_bytes());
             }
             self.projections.apply_batch(batch)?;
         }
@@ -482,6 +494,10 @@ impl Ledger {
         }
         if discarded {
             make_durable(&self.db, &self.path)?;
+        }
+        let version = self.projections.get(PROJECTION_VERSION_KEY)?;
+        if head.seq_next > 0 && version.as_deref() != Some(&PROJECTION_VERSION.to_be_bytes()[..]) {
+            return self.rebuild_projections();
         }
         match self.watermark()? {
             Some(applied) if applied == head.seq_next => {}
@@ -520,7 +536,7 @@ impl Ledger {
             let mut state = State::new();
             for entry in self.projections.iter() {
                 let (key, value) = entry?;
-                if key.as_ref() == WATERMARK_KEY {
+                if key.starts_with(b"~") {
                     continue;
                 }
                 let entity: Entity = record::decode(&value)?;

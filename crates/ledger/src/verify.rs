@@ -4,8 +4,10 @@
 use crate::merkle::{Blake3Hasher, MerkleBuilder};
 use crate::record::{genesis_prev, record_hash, Hash, Record};
 use crate::store::{Head, Ledger, LedgerError};
-use gufen_core::apply;
+use gufen_core::distribution::check_posting;
+use gufen_core::event::DividendDeclared;
 use gufen_core::state::State;
+use gufen_core::{apply, Event};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VerifyReport {
@@ -174,16 +176,42 @@ impl Ledger {
             bad: None,
         };
         let mut state = replay.then(State::new);
+        // Dividend lines of the posting batch being replayed, with their seqs.
+        let mut declared: Vec<(u64, DividendDeclared)> = Vec::new();
         for entry in self.records_tree().range(..head.seq_next.to_be_bytes()) {
             let (key, bytes) = entry?;
             let key_seq = u64::from_be_bytes(key.as_ref().try_into().unwrap_or([0xff; 8]));
             if checker.check(self.id(), key_seq, &bytes).is_err() {
                 break;
             }
+            let mut replay_failed = false;
             if let Some(state) = state.as_mut() {
                 let record = Record::decode(&bytes).expect("checked above");
                 let event = record.event().expect("checked above");
+                match &event {
+                    Event::DividendDeclared(line) => declared.push((key_seq, line.clone())),
+                    Event::DistributionPosted(posted) => {
+                        let lines: Vec<DividendDeclared> =
+                            declared.iter().map(|(_, l)| l.clone()).collect();
+                        let collective = state
+                            .collective()
+                            .expect("a posting follows the registration");
+                        if let Err((index, message)) =
+                            check_posting(state, collective, &lines, posted)
+                        {
+                            let seq = declared.get(index).map_or(key_seq, |(s, _)| *s);
+                            checker.fail(seq, format!("record {seq}: {message}"));
+                            replay_failed = true;
+                        }
+                        declared.clear();
+                    }
+                    _ => {}
+                }
                 apply(state, record.effective_date(), &event);
+            }
+            if replay_failed {
+                // The chain is still checked to its end; the replay stops at the first mismatch.
+                state = None;
             }
         }
         checker.finish(&head);
