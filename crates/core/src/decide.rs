@@ -514,13 +514,15 @@ fn post(
                 ),
             )
         }
-        status => return reject(
-            Rule::R13,
-            format!(
+        status => {
+            return reject(
+                Rule::R13,
+                format!(
                 "the {year} plan is {}, not approved: posting comes after the assembly's approval",
                 status.as_str()
             ),
-        ),
+            )
+        }
     };
     if date < approved_on {
         return reject(

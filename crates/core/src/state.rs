@@ -602,8 +602,10 @@ pub fn apply(state: &mut State, date: NaiveDate, event: &Event) {
             issue_units(collective, &e.class, e.units);
         }
         Event::DistributionDrafted(e) => {
+            // A draft supersedes the year's plan until it is posted (an approved plan only when
+            // the register on its record date has changed; `decide` checks that).
             let revision = state.distributions.get(&e.year).map_or(0, |d| {
-                assert!(d.approval.is_none(), "an approved plan is never redrafted");
+                assert!(d.posted_on.is_none(), "a posted plan is never redrafted");
                 d.revision
             }) + 1;
             state.dirty.insert(Key::Distribution(e.year));

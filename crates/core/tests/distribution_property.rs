@@ -61,6 +61,21 @@ proptest! {
     }
 }
 
+proptest! {
+    // The full range of holder counts the issue asks for, with fewer cases: each is large.
+    #![proptest_config(ProptestConfig::with_cases(8))]
+    #[test]
+    fn split_is_exact_for_up_to_one_hundred_thousand_holders(
+        distributable in 0i64..=1_000_000_000_000,
+        weights in prop::collection::vec(0u64..=1_000_000_000, 1..=100_000),
+        round_down in any::<bool>(),
+        seed in any::<u64>(),
+    ) {
+        let rounding = if round_down { Rounding::RoundDown } else { Rounding::LargestRemainder };
+        check(distributable, weights, rounding, seed)?;
+    }
+}
+
 #[test]
 fn one_hundred_thousand_holders() {
     let weights: Vec<u64> = (0..100_000u64)

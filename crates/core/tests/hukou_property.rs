@@ -1,11 +1,14 @@
 //! Property: hukou is recorded and never acted on. For arbitrary command sequences, interleaving
-//! any hukou changes leaves every decision, the register, every holding, membership and
-//! household identical to the run without them (户籍与集体经济权益脱钩).
+//! any hukou changes leaves every decision (distribution drafts and their lines included), the
+//! register, every holding, membership, household and distribution line on any record date
+//! identical to the run without them (户籍与集体经济权益脱钩).
 
 use chrono::NaiveDate;
+use gufen_core::charter::Rounding;
 use gufen_core::command::Action;
+use gufen_core::distribution::{self, DraftInput};
 use gufen_core::event::{HukouKind, LifeEvent};
-use gufen_core::{apply, decide, report, Charter, Command, PersonId, State, Units};
+use gufen_core::{apply, decide, report, Charter, Command, Fen, PersonId, State, Units};
 use proptest::prelude::*;
 
 const CHARTER: &str = include_str!("../../../fixtures/charter.toml");
@@ -74,6 +77,21 @@ fn base_command() -> impl Strategy<Value = Command> {
             kind: LifeEvent::ALL[k],
             note: String::new()
         }),
+        (0..1200u32, 1..1_000_000_000i64, any::<bool>()).prop_map(|(record, income, down)| {
+            Action::DraftDistribution(DraftInput {
+                year: 2020,
+                record_date: day(record),
+                income: Fen(income),
+                losses: Fen(0),
+                reserve_rate: None,
+                welfare_rate: None,
+                rounding: Some(if down {
+                    Rounding::RoundDown
+                } else {
+                    Rounding::LargestRemainder
+                }),
+            })
+        }),
     ];
     (action, 0..1200u32).prop_map(|(action, offset)| Command {
         date: day(offset),
@@ -130,8 +148,9 @@ fn run(commands: &[(bool, Command)]) -> (Vec<String>, State) {
     (outcomes, state)
 }
 
-/// Everything a right depends on: the register and each person's membership, holdings, household.
-fn rights(state: &State) -> (report::Register, Vec<String>) {
+/// Everything a right depends on: the register, each person's membership, holdings and
+/// household, and the distribution lines on several record dates.
+fn rights(state: &State) -> (report::Register, Vec<String>, Vec<distribution::Lines>) {
     let persons = state
         .persons()
         .map(|p| {
@@ -141,7 +160,20 @@ fn rights(state: &State) -> (report::Register, Vec<String>) {
             )
         })
         .collect();
-    (report::register(state), persons)
+    let collective = state.collective().expect("registered");
+    let lines = [0, 300, 900, 3000]
+        .into_iter()
+        .map(|offset| {
+            distribution::lines_on(
+                state,
+                collective,
+                day(offset),
+                Fen(987_654_321),
+                Rounding::LargestRemainder,
+            )
+        })
+        .collect();
+    (report::register(state), persons, lines)
 }
 
 proptest! {

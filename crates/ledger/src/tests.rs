@@ -307,6 +307,118 @@ fn a_tampered_projection_fails_verify_replay() {
     let _ = ledger.raw_meta();
 }
 
+/// The populated ledger's 2024 plan drafted, noticed and approved (10 records), and the events
+/// its posting decides, not yet appended.
+fn approved_plan(ledger: &crate::Ledger) -> Vec<Event> {
+    use gufen_core::charter::ApprovalBody;
+    use gufen_core::distribution::DraftInput;
+    let steps = [
+        (
+            "2025-01-05",
+            Action::DraftDistribution(DraftInput {
+                year: 2024,
+                record_date: date("2024-12-31"),
+                income: gufen_core::Fen(1_000_003),
+                losses: gufen_core::Fen(0),
+                reserve_rate: None,
+                welfare_rate: None,
+                rounding: None,
+            }),
+        ),
+        ("2025-01-06", Action::NoticeDistribution { year: 2024 }),
+        (
+            "2025-01-21",
+            Action::ApproveDistribution {
+                year: 2024,
+                body: ApprovalBody::Members,
+                votes_for: 3,
+                eligible: 4,
+                resolution: "2025-1".into(),
+            },
+        ),
+    ];
+    for (i, (day, action)) in steps.into_iter().enumerate() {
+        let command = Command {
+            date: date(day),
+            action,
+        };
+        ledger.execute(&context(40 + i as u8), &command).unwrap();
+    }
+    let state = ledger.load_state(None).unwrap();
+    let post = Command {
+        date: date("2025-01-22"),
+        action: Action::PostDistribution { year: 2024 },
+    };
+    gufen_core::decide(&state, &post).unwrap()
+}
+
+#[test]
+fn verify_replay_recomputes_every_posted_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = populated(dir.path());
+    let ledger = store.ledger(ORG).unwrap();
+    approved_plan(&ledger);
+    let post = Command {
+        date: date("2025-01-22"),
+        action: Action::PostDistribution { year: 2024 },
+    };
+    let outcome = ledger.execute(&context(50), &post).unwrap();
+    // Two holders' lines and the summary.
+    assert_eq!((outcome.first_seq, outcome.len), (10, 3));
+    let report = ledger.verify(true).unwrap();
+    assert!(report.ok, "{report:?}");
+}
+
+#[test]
+fn a_posted_line_that_differs_from_the_recomputation_fails_verify_replay() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = populated(dir.path());
+    let ledger = store.ledger(ORG).unwrap();
+    let mut events = approved_plan(&ledger);
+    // A writer that skips `decide` moves one fen between the two holders: every hash is valid,
+    // the sum still balances, and the summary is untouched.
+    for (event, delta) in events.iter_mut().zip([1, -1]) {
+        let Event::DividendDeclared(line) = event else {
+            panic!("lines come first")
+        };
+        line.amount_fen += delta;
+    }
+    let head = ledger.head().unwrap();
+    ledger
+        .append(&context(51), date("2025-01-22"), &events, head, Vec::new())
+        .unwrap();
+    let chain_only = ledger.verify(false).unwrap();
+    assert!(chain_only.ok, "the chain itself is intact");
+    let report = ledger.verify(true).unwrap();
+    assert!(!report.ok);
+    assert_eq!(report.first_bad_seq, Some(10), "{report:?}");
+    assert!(
+        report.problem.as_deref().unwrap().contains("recomputed"),
+        "{report:?}"
+    );
+}
+
+#[test]
+fn projections_of_another_shape_are_rebuilt_on_open() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let store = populated(dir.path());
+        let ledger = store.ledger(ORG).unwrap();
+        // Projections written by a program with another projection shape.
+        ledger
+            .raw_projections()
+            .insert(b"~version", &1u32.to_be_bytes())
+            .unwrap();
+        ledger
+            .raw_projections()
+            .insert(format!("p/{}", IDS[0]).as_bytes(), b"old shape".as_slice())
+            .unwrap();
+    }
+    let store = Store::open(dir.path(), false).unwrap();
+    let ledger = store.ledger(ORG).unwrap();
+    assert!(ledger.verify(true).unwrap().ok);
+}
+
 /// The fixed records whose bytes and hashes fixtures/golden/records.json pins.
 fn golden_records() -> Vec<(&'static str, Record)> {
     let person = PersonId::parse(IDS[0]).unwrap();
