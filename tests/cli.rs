@@ -770,3 +770,170 @@ fn persons_with_other_documents_and_household_moves() {
         "already in household 002",
     );
 }
+
+#[test]
+fn a_whole_distribution_cycle_through_the_cli() {
+    let g = Gufen::village();
+    let year = ["--year", "2025"];
+    let with = |args: &[&'static str]| -> Vec<&'static str> {
+        let mut all = vec!["distribution"];
+        all.extend_from_slice(args);
+        all.extend_from_slice(&year);
+        all
+    };
+    g.refused(&with(&["post", "--date", "2026-01-05"]), 1, "R13");
+    g.ok(&with(&[
+        "draft",
+        "--income",
+        "10000",
+        "--losses",
+        "1000",
+        "--record-date",
+        "2025-12-31",
+        "--date",
+        "2026-01-05",
+    ]));
+    g.refused(
+        &with(&[
+            "draft",
+            "--income",
+            "10000",
+            "--record-date",
+            "2025-12-31",
+            "--reserve-rate",
+            "9",
+            "--date",
+            "2026-01-05",
+        ]),
+        1,
+        "R12",
+    );
+    let approve = |votes: &'static str, eligible: &'static str, day: &'static str| {
+        with(&[
+            "approve",
+            "--body",
+            "members",
+            "--for",
+            votes,
+            "--eligible",
+            eligible,
+            "--resolution",
+            "2026-分配-1",
+            "--date",
+            day,
+        ])
+    };
+    g.refused(&approve("3", "3", "2026-02-01"), 1, "notice");
+    let recorded = g.ok(&with(&["notice", "--date", "2026-01-06"]));
+    let notice = g.ok(&["distribution", "show", "--notice", "--year", "2025"]);
+    // Recording the notice prints the notice, then the record it appended.
+    assert!(recorded.starts_with(&notice), "{recorded}");
+    insta::assert_snapshot!("notice_zh", notice);
+    insta::assert_snapshot!(
+        "notice_en",
+        g.ok(&[
+            "--lang",
+            "en",
+            "distribution",
+            "show",
+            "--notice",
+            "--year",
+            "2025"
+        ])
+    );
+    insta::assert_snapshot!(
+        "notice_json",
+        g.ok(&[
+            "--format",
+            "json",
+            "distribution",
+            "show",
+            "--notice",
+            "--year",
+            "2025"
+        ])
+    );
+    let csv = g.ok(&[
+        "--format",
+        "csv",
+        "distribution",
+        "show",
+        "--notice",
+        "--year",
+        "2025",
+    ]);
+    assert!(csv.starts_with('\u{FEFF}'));
+    insta::assert_snapshot!("notice_csv", csv);
+    for out in [&notice, &csv] {
+        for id in [A, B, C] {
+            assert!(!out.contains(id) && !out.contains(&id[6..14]), "{out}");
+        }
+    }
+    // R13: the notice period, two thirds of all members, and the register's member count.
+    g.refused(&approve("3", "3", "2026-01-20"), 1, "2026-01-21");
+    g.refused(&approve("1", "3", "2026-01-21"), 1, "two thirds");
+    g.refused(&approve("2", "2", "2026-01-21"), 1, "lists 3 members");
+    g.refused(&with(&["post", "--date", "2026-01-22"]), 1, "not approved");
+    g.ok(&approve("2", "3", "2026-01-21"));
+    g.ok(&with(&["post", "--date", "2026-01-22"]));
+    g.refused(
+        &with(&["post", "--date", "2026-01-23"]),
+        1,
+        "already posted",
+    );
+    g.ok(&with(&[
+        "pay",
+        "--id",
+        A,
+        "--ref",
+        "BK-001",
+        "--date",
+        "2026-02-01",
+    ]));
+    g.refused(
+        &with(&["pay", "--id", A, "--ref", "BK-002", "--date", "2026-02-02"]),
+        1,
+        "already paid",
+    );
+    let show: serde_json::Value = serde_json::from_str(&g.ok(&[
+        "--format",
+        "json",
+        "distribution",
+        "show",
+        "--year",
+        "2025",
+    ]))
+    .unwrap();
+    assert_eq!(show["status"], "posted");
+    // 9000 yuan after losses; 10% and 5% funds; 7650 yuan over 3.75 weighted shares.
+    assert_eq!(show["income_fen"], 1_000_000);
+    assert_eq!(show["losses_fen"], 100_000);
+    assert_eq!(show["reserve_fen"], 90_000);
+    assert_eq!(show["welfare_fen"], 45_000);
+    assert_eq!(show["distributable_fen"], 765_000);
+    let lines = show["lines"].as_array().unwrap();
+    let amounts: Vec<i64> = lines
+        .iter()
+        .map(|l| l["amount_fen"].as_i64().unwrap())
+        .collect();
+    assert_eq!(amounts, vec![204_000, 255_000, 306_000]);
+    assert_eq!(
+        amounts.iter().sum::<i64>() + show["retained_fen"].as_i64().unwrap(),
+        765_000
+    );
+    let paid: Vec<bool> = lines.iter().map(|l| l["paid"].as_bool().unwrap()).collect();
+    assert_eq!(paid, vec![true, false, false]);
+    for field in ["name", "id_masked", "weighted_units"] {
+        assert!(lines[0].get(field).is_some(), "a line lacks {field}");
+    }
+    let owed = g.ok(&["--lang", "en", "distribution", "owed"]);
+    assert!(owed.contains("5610.00"), "{owed}");
+    let history = g.ok(&["--lang", "en", "history", "--id", A]);
+    assert!(
+        history.contains("2025 dividend paid: 2040.00 yuan"),
+        "{history}"
+    );
+    let verify: serde_json::Value =
+        serde_json::from_str(&g.ok(&["--format", "json", "verify", "--replay"])).unwrap();
+    assert_eq!(verify["ok"], true);
+}

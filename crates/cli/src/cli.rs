@@ -357,10 +357,12 @@ pub enum DistributionCmd {
         #[arg(long)]
         date: String,
     },
-    /// The plan and every holder's line, paid or unpaid.
+    /// The plan and every holder's line, paid or unpaid; `--notice` reprints the public notice.
     Show {
         #[arg(long)]
         year: u16,
+        #[arg(long)]
+        notice: bool,
     },
     /// Every posted dividend not yet paid, over all years.
     Owed,

@@ -111,10 +111,15 @@ impl App {
                     reference,
                 },
             ),
-            DistributionCmd::Show { year } => {
+            DistributionCmd::Show { year, notice } => {
                 let store = self.open_store(false)?;
                 let ledger = self.open_ledger(&store)?;
-                self.print_plan(&ledger, year, Document::Show)
+                let document = if notice {
+                    Document::Notice
+                } else {
+                    Document::Show
+                };
+                self.print_plan(&ledger, year, document)
             }
             DistributionCmd::Owed => self.owed(),
         }
@@ -339,43 +344,63 @@ impl App {
             t(lang, "表决不早于", "vote not before"),
             when(vote),
         )?;
-        writeln!(
-            out,
-            "{} {}；{} {}；{} ({}%) {}；{} ({}%) {}；{} {} {}",
-            t(lang, "年度收益", "income"),
-            Fen(plan.income_fen),
-            t(lang, "弥补亏损", "losses covered"),
-            Fen(plan.losses_fen),
-            t(lang, "提取公积金", "reserve fund"),
-            Percent(plan.reserve_rate_ppm),
-            Fen(plan.reserve_fen),
-            t(lang, "公益金", "welfare fund"),
-            Percent(plan.welfare_rate_ppm),
-            Fen(plan.welfare_fen),
-            t(lang, "可分配", "distributable"),
-            Fen(plan.distributable_fen),
-            t(lang, "元", "yuan"),
-        )?;
+        let sep = t(lang, "；", "; ");
         let rounding = match (plan.rounding, zh) {
             (Rounding::LargestRemainder, true) => "最大余额法",
             (Rounding::RoundDown, true) => "舍尾留存",
             (r, false) => r.as_str(),
         };
+        let funds = [
+            format!("{} {}", t(lang, "年度收益", "income"), Fen(plan.income_fen)),
+            format!(
+                "{} {}",
+                t(lang, "弥补亏损", "losses covered"),
+                Fen(plan.losses_fen)
+            ),
+            format!(
+                "{} ({}%) {}",
+                t(lang, "提取公积金", "reserve fund"),
+                Percent(plan.reserve_rate_ppm),
+                Fen(plan.reserve_fen)
+            ),
+            format!(
+                "{} ({}%) {}",
+                t(lang, "提取公益金", "welfare fund"),
+                Percent(plan.welfare_rate_ppm),
+                Fen(plan.welfare_fen)
+            ),
+            format!(
+                "{} {}",
+                t(lang, "可分配", "distributable"),
+                Fen(plan.distributable_fen)
+            ),
+        ];
         writeln!(
             out,
-            "{} {}；{} {} {}；{} {}；{} {}；{} {}",
-            t(lang, "折算总股数", "weighted shares in all"),
-            Units(plan.total_weighted_units),
-            t(lang, "每股分红", "per share"),
-            format_scaled(plan.per_share_yuan_e4, 4, 2),
-            t(lang, "元", "yuan"),
-            t(lang, "尾差处理", "rounding"),
-            rounding,
-            t(lang, "留存", "retained"),
-            Fen(plan.retained_fen),
-            t(lang, "集体股分得", "collective share's part"),
-            Fen(plan.collective_fen),
+            "{}{}",
+            funds.join(sep),
+            t(lang, "（金额单位：元）", " (amounts in yuan)")
         )?;
+        let shares = [
+            format!(
+                "{} {}",
+                t(lang, "折算总股数", "weighted shares in all"),
+                Units(plan.total_weighted_units)
+            ),
+            format!(
+                "{} {}",
+                t(lang, "每股分红", "per share"),
+                format_scaled(plan.per_share_yuan_e4, 4, 2)
+            ),
+            format!("{} {rounding}", t(lang, "尾差处理", "rounding")),
+            format!("{} {}", t(lang, "留存", "retained"), Fen(plan.retained_fen)),
+            format!(
+                "{} {}",
+                t(lang, "集体股分得", "collective share's part"),
+                Fen(plan.collective_fen)
+            ),
+        ];
+        writeln!(out, "{}", shares.join(sep))?;
         Ok(())
     }
 
