@@ -933,6 +933,39 @@ fn a_whole_distribution_cycle_through_the_cli() {
         history.contains("2025 dividend paid: 2040.00 yuan"),
         "{history}"
     );
+    // A bank's payment file is one batch: one bad row refuses it all, naming the line.
+    let bad = g.write_file("bad.csv", &format!("id,ref\n{C},BK-003\n{A},BK-004\n"));
+    g.refused(
+        &[
+            "distribution",
+            "pay",
+            "--year",
+            "2025",
+            "--file",
+            &bad,
+            "--date",
+            "2026-02-03",
+        ],
+        1,
+        "line 3: input: the 2025 dividend of 王秀英",
+    );
+    let good = g.write_file(
+        "good.csv",
+        &format!("\u{FEFF}id,ref\n{B},BK-005\n{C},BK-006\n"),
+    );
+    g.ok(&[
+        "distribution",
+        "pay",
+        "--year",
+        "2025",
+        "--file",
+        &good,
+        "--date",
+        "2026-02-03",
+    ]);
+    let owed: serde_json::Value =
+        serde_json::from_str(&g.ok(&["--format", "json", "distribution", "owed"])).unwrap();
+    assert_eq!(owed["owed_fen"], 0);
     let verify: serde_json::Value =
         serde_json::from_str(&g.ok(&["--format", "json", "verify", "--replay"])).unwrap();
     assert_eq!(verify["ok"], true);

@@ -432,7 +432,18 @@ impl App {
             date,
             action: Action::ImportRoster { rows, resolution },
         };
-        match ledger.execute(&self.context()?, &command) {
+        self.execute_rows(&ledger, &command, path, &lines)
+    }
+
+    /// Executes a command built from a file's rows; refused rows are listed by line number.
+    pub(crate) fn execute_rows(
+        &mut self,
+        ledger: &Ledger,
+        command: &Command,
+        path: &std::path::Path,
+        lines: &[u64],
+    ) -> Result<()> {
+        match ledger.execute(&self.context()?, command) {
             Ok(outcome) => self.print_outcome(&outcome),
             Err(LedgerError::Rejected(RuleViolation::Rows(violations))) => {
                 let listed: Vec<String> = violations

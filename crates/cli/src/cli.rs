@@ -345,15 +345,23 @@ pub enum DistributionCmd {
         #[arg(long)]
         date: String,
     },
-    /// Record the payment of one holder's dividend.
+    /// Record the payment of one holder's dividend, or of every row of a bank's payment file
+    /// (CSV id,ref) in one batch.
     Pay {
         #[arg(long)]
         year: u16,
-        #[arg(long)]
-        id: String,
+        #[arg(
+            long,
+            required_unless_present = "file",
+            conflicts_with = "file",
+            requires = "reference"
+        )]
+        id: Option<String>,
         /// The bank's transaction reference.
         #[arg(long = "ref")]
-        reference: String,
+        reference: Option<String>,
+        #[arg(long, conflicts_with = "reference")]
+        file: Option<PathBuf>,
         #[arg(long)]
         date: String,
     },

@@ -1,16 +1,21 @@
 //! `gufen demo`: a synthetic village end to end in a fresh store: charter, roster with shares,
 //! household heads, labour-years shares, members who move their hukou to town or marry out (and
-//! keep everything), a refused attempt to strip one of membership, a death; then the register's
-//! totals and a full verify.
+//! keep everything), a refused attempt to strip one of membership, a death; then a yearly
+//! distribution for each of `--years` years (draft, notice, approval, posting, payments, some
+//! left owed; the deceased member's dividend goes to the estate); then the register's totals
+//! and a full verify.
 
 use crate::app::App;
 use crate::cli::Lang;
 use crate::render::t;
 use anyhow::{bail, Result};
 use chrono::NaiveDate;
+use gufen_core::charter::ApprovalBody;
 use gufen_core::command::Action;
+use gufen_core::distribution::DraftInput;
 use gufen_core::event::{HukouKind, LifeEvent};
-use gufen_core::{report, Charter, Command, PersonId, RosterRow, Units};
+use gufen_core::state::Key;
+use gufen_core::{report, Charter, Command, Fen, PersonId, RosterRow, Units};
 use gufen_ledger::{LedgerError, Store};
 use std::io::Write;
 
@@ -191,8 +196,96 @@ pub fn run(app: &mut App, db_given: bool, members: usize, years: u32) -> Result<
         "6. recorded one member's death (membership ended; shares await inheritance)",
     )?;
 
+    // Yearly distributions: draft, public notice, approval by 2/3 of all members after the
+    // notice period, posting, and the bank's payments, with a few left owed.
+    for (n, year) in (2023..2023 + years as i32).enumerate() {
+        let y = u16::try_from(year).expect("a demo year fits u16");
+        let income = Fen(80_000_000 + 1_000_000 * rng.below(40) as i64 + rng.below(100) as i64);
+        exec(
+            date(year + 1, 1, 5),
+            Action::DraftDistribution(DraftInput {
+                year: y,
+                record_date: date(year, 12, 31),
+                income,
+                losses: Fen(if n == 0 { 2_500_000 } else { 0 }),
+                reserve_rate: None,
+                welfare_rate: None,
+                rounding: None,
+            }),
+        )?;
+        exec(date(year + 1, 1, 6), Action::NoticeDistribution { year: y })?;
+        let vote = date(year + 1, 1, 6) + chrono::Days::new(u64::from(charter.notice_days));
+        let eligible = ledger
+            .load_state(Some(vec![Key::Collective]))?
+            .collective()
+            .expect("registered")
+            .member_count_on(vote);
+        let votes_for = (eligible * 2).div_ceil(3) + eligible / 10;
+        exec(
+            vote,
+            Action::ApproveDistribution {
+                year: y,
+                body: ApprovalBody::Members,
+                votes_for,
+                eligible,
+                resolution: format!("{}年第1号成员大会决议", year + 1),
+            },
+        )?;
+        exec(
+            vote + chrono::Days::new(1),
+            Action::PostDistribution { year: y },
+        )?;
+        let state = ledger.load_state(Some(vec![Key::Collective, Key::Distribution(y)]))?;
+        let plan = &state.distribution(y).expect("posted").plan;
+        // Every holder but one in 25 is paid from the bank's file; the rest stay owed.
+        let payments: Vec<(PersonId, String)> = plan
+            .lines
+            .iter()
+            .enumerate()
+            .filter(|(i, line)| i % 25 != 7 && line.amount_fen > 0)
+            .map(|(i, line)| (line.person.clone(), format!("ICBC{year}{i:05}")))
+            .collect();
+        let paid = payments.len();
+        let deceased = ids[ids.len() - 1].clone();
+        let estate = ledger
+            .load_state(Some(vec![Key::Collective, Key::Person(deceased.clone())]))?
+            .person(&deceased)
+            .and_then(|p| p.dividends.get(&y).map(|d| (d.estate, d.amount_fen)));
+        let (estate_zh, estate_en) = match estate {
+            Some((true, fen)) => (
+                format!("（其中 {} 元归已故成员的遗产）", Fen(fen)),
+                format!(" ({} yuan of it to the deceased member's estate)", Fen(fen)),
+            ),
+            _ => (String::new(), String::new()),
+        };
+        exec(
+            vote + chrono::Days::new(10),
+            Action::PayDividends { year: y, payments },
+        )?;
+        say(
+            &mut app.out,
+            &format!(
+                "{}. {year} 年度分配：收益 {} 元，可分配 {} 元，{} 名股东{estate_zh}；公示 {} 天后 {votes_for}/{eligible} 名成员表决通过并入账；已付 {paid} 人，其余继续欠付",
+                7 + n,
+                income,
+                Fen(plan.distributable_fen),
+                plan.lines.len(),
+                charter.notice_days
+            ),
+            &format!(
+                "{}. {year} distribution: income {} yuan, {} distributable to {} holders{estate_en}; approved by {votes_for} of {eligible} members after {} days of notice, posted; {paid} paid, the rest stay owed",
+                7 + n,
+                income,
+                Fen(plan.distributable_fen),
+                plan.lines.len(),
+                charter.notice_days
+            ),
+        )?;
+    }
+
     let state = ledger.load_state(None)?;
     let register = report::register(&state);
+    let owed = report::owed(&state);
     let urban_members = state
         .persons()
         .filter(|p| p.is_member() && p.hukou.as_ref().is_some_and(|h| h.kind == HukouKind::Urban))
@@ -251,6 +344,14 @@ pub fn run(app: &mut App, db_given: bool, members: usize, years: u32) -> Result<
     )?;
     writeln!(
         out,
+        "  {}: {} {} {}",
+        t(lang, "未付分红", "dividends owed"),
+        owed.len(),
+        t(lang, "笔，合计", "lines, in all"),
+        Fen(owed.iter().map(|l| l.amount_fen).sum())
+    )?;
+    writeln!(
+        out,
         "{}: {} {}, merkle root {}",
         t(lang, "校验通过", "verified"),
         report.records,
@@ -271,5 +372,14 @@ pub fn run(app: &mut App, db_given: bool, members: usize, years: u32) -> Result<
         dir.display(),
         ids[1]
     )?;
+    if years > 0 {
+        writeln!(
+            out,
+            "  gufen --db {} distribution show --year {}",
+            dir.display(),
+            2022 + years
+        )?;
+        writeln!(out, "  gufen --db {} distribution owed", dir.display())?;
+    }
     Ok(())
 }

@@ -102,15 +102,20 @@ impl App {
                 year,
                 id,
                 reference,
+                file,
                 date,
-            } => self.write(
-                &date,
-                Action::PayDividend {
-                    year,
-                    person: person_id(&id)?,
-                    reference,
-                },
-            ),
+            } => match (id, reference, file) {
+                (Some(id), Some(reference), None) => self.write(
+                    &date,
+                    Action::PayDividend {
+                        year,
+                        person: person_id(&id)?,
+                        reference,
+                    },
+                ),
+                (None, None, Some(path)) => self.pay_file(year, &path, &date),
+                _ => bail!("give either --id and --ref, or --file"),
+            },
             DistributionCmd::Show { year, notice } => {
                 let store = self.open_store(false)?;
                 let ledger = self.open_ledger(&store)?;
@@ -123,6 +128,34 @@ impl App {
             }
             DistributionCmd::Owed => self.owed(),
         }
+    }
+
+    fn pay_file(&mut self, year: u16, path: &std::path::Path, date: &str) -> Result<()> {
+        let date = parse_date("--date", date)?;
+        let (rows, lines) = crate::roster::read_payments(path)?;
+        let mut payments = Vec::with_capacity(rows.len());
+        let mut problems = Vec::new();
+        for ((id, reference), line) in rows.into_iter().zip(&lines) {
+            match gufen_core::PersonId::parse(&id) {
+                Ok(person) => payments.push((person, reference)),
+                Err(e) => problems.push(format!("line {line}: {e}")),
+            }
+        }
+        if !problems.is_empty() {
+            bail!(
+                "{} row(s) of {} refused; nothing was written\n  {}",
+                problems.len(),
+                path.display(),
+                problems.join("\n  ")
+            );
+        }
+        let store = self.open_store(false)?;
+        let ledger = self.open_ledger(&store)?;
+        let command = Command {
+            date,
+            action: Action::PayDividends { year, payments },
+        };
+        self.execute_rows(&ledger, &command, path, &lines)
     }
 
     /// Executes a write, prints a document (text and CSV) and then the outcome (text and JSON;

@@ -1,17 +1,24 @@
-//! Reading a roster CSV: columns id,name,household[,class,units]; UTF-8 with or without BOM; an
-//! optional header row. Rows keep their line numbers so every refused row can be named.
+//! Reading CSV files people bring: a roster (id,name,household[,class,units]) and a bank's
+//! payment file (id,ref). UTF-8 with or without BOM; an optional header row whose first cell is
+//! `id`. Rows keep their line numbers so every refused row can be named.
 
 use anyhow::{bail, Context, Result};
 use gufen_core::RosterRow;
 use std::path::Path;
 
-/// Rows with their 1-based line numbers in the file.
-pub fn read(path: &Path) -> Result<(Vec<RosterRow>, Vec<u64>)> {
+/// The non-empty records of a CSV file with their 1-based line numbers; each must have one of
+/// `widths` columns (`expected` describes them for the error).
+fn records(
+    path: &Path,
+    what: &str,
+    widths: &[usize],
+    expected: &str,
+) -> Result<Lines<csv::StringRecord>> {
     let bytes =
-        std::fs::read(path).with_context(|| format!("cannot read roster {}", path.display()))?;
+        std::fs::read(path).with_context(|| format!("cannot read {what} {}", path.display()))?;
     let text = String::from_utf8(bytes).map_err(|e| {
         anyhow::anyhow!(
-            "roster {} is not UTF-8 (byte {}); save it as UTF-8 CSV",
+            "{what} {} is not UTF-8 (byte {}); save it as UTF-8 CSV",
             path.display(),
             e.utf8_error().valid_up_to()
         )
@@ -27,7 +34,7 @@ pub fn read(path: &Path) -> Result<(Vec<RosterRow>, Vec<u64>)> {
     let mut problems = Vec::new();
     for (index, record) in reader.records().enumerate() {
         let record =
-            record.with_context(|| format!("roster {} is not valid CSV", path.display()))?;
+            record.with_context(|| format!("{what} {} is not valid CSV", path.display()))?;
         let line = record.position().map_or(0, |p| p.line());
         if index == 0 && record.get(0).is_some_and(|f| f.eq_ignore_ascii_case("id")) {
             continue;
@@ -35,18 +42,14 @@ pub fn read(path: &Path) -> Result<(Vec<RosterRow>, Vec<u64>)> {
         if record.iter().all(str::is_empty) {
             continue;
         }
-        if record.len() != 3 && record.len() != 5 {
-            problems.push(format!("line {line}: expected 3 columns (id,name,household) or 5 (…,class,units), found {}", record.len()));
+        if !widths.contains(&record.len()) {
+            problems.push(format!(
+                "line {line}: expected {expected}, found {} columns",
+                record.len()
+            ));
             continue;
         }
-        let field = |i: usize| record.get(i).unwrap_or("").to_string();
-        rows.push(RosterRow {
-            id: field(0),
-            name: field(1),
-            household: field(2),
-            class: field(3),
-            units: field(4),
-        });
+        rows.push(record);
         lines.push(line);
     }
     if !problems.is_empty() {
@@ -56,5 +59,42 @@ pub fn read(path: &Path) -> Result<(Vec<RosterRow>, Vec<u64>)> {
             problems.join("\n  ")
         );
     }
+    Ok((rows, lines))
+}
+
+/// Rows read from a file, with the 1-based line number of each.
+pub type Lines<T> = (Vec<T>, Vec<u64>);
+
+/// Roster rows with their 1-based line numbers in the file.
+pub fn read(path: &Path) -> Result<Lines<RosterRow>> {
+    let (records, lines) = records(
+        path,
+        "roster",
+        &[3, 5],
+        "3 columns (id,name,household) or 5 (…,class,units)",
+    )?;
+    let rows = records
+        .iter()
+        .map(|record| {
+            let field = |i: usize| record.get(i).unwrap_or("").to_string();
+            RosterRow {
+                id: field(0),
+                name: field(1),
+                household: field(2),
+                class: field(3),
+                units: field(4),
+            }
+        })
+        .collect();
+    Ok((rows, lines))
+}
+
+/// Payment rows (id, bank reference) with their line numbers; IDs are parsed by the caller.
+pub fn read_payments(path: &Path) -> Result<Lines<(String, String)>> {
+    let (records, lines) = records(path, "payment file", &[2], "2 columns (id,ref)")?;
+    let rows = records
+        .iter()
+        .map(|r| (r[0].to_string(), r[1].to_string()))
+        .collect();
     Ok((rows, lines))
 }

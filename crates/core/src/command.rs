@@ -91,6 +91,11 @@ pub enum Action {
         person: PersonId,
         reference: String,
     },
+    /// Many payments of one year in one batch (a bank's payment file); one bad row refuses all.
+    PayDividends {
+        year: u16,
+        payments: Vec<(PersonId, String)>,
+    },
 }
 
 /// One roster row as read from the file; the core validates every field so that all bad rows

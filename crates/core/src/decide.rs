@@ -61,6 +61,9 @@ pub fn scope(action: &Action) -> Option<Vec<Key>> {
         | Action::RecordLifeEvent { person: id, .. }
         | Action::AllotShares { person: id, .. }
         | Action::PayDividend { person: id, .. } => keys.push(person(id)),
+        Action::PayDividends { payments, .. } => {
+            keys.extend(payments.iter().map(|(id, _)| person(id)));
+        }
         Action::AllotCollectiveShares { .. } => {}
         Action::NoticeDistribution { year } | Action::ApproveDistribution { year, .. } => {
             keys.push(Key::Distribution(*year))
@@ -251,57 +254,105 @@ pub fn decide(state: &State, command: &Command) -> Result<Vec<Event>, RuleViolat
             year,
             person,
             reference,
-        } => {
-            text("payment reference", reference)?;
-            let found = known(state, person)?;
-            let Some(dividend) = found.dividends.get(year) else {
-                return reject(
-                    Rule::R14,
-                    format!(
-                        "no {year} dividend was declared to {} ({}): only a posted plan's holders are paid",
-                        found.name,
-                        person.masked()
-                    ),
-                );
-            };
-            if let Some(paid) = &dividend.paid {
+        } => pay(state, date, *year, person, reference).map(|e| vec![e]),
+        Action::PayDividends { year, payments } => {
+            if payments.is_empty() {
+                return reject(Rule::Input, "the payment file has no rows");
+            }
+            if payments.len() > ROSTER_ROWS_MAX {
                 return reject(
                     Rule::Input,
-                    format!(
-                        "the {year} dividend of {} ({}) was already paid on {} (reference {})",
-                        found.name,
-                        person.masked(),
-                        paid.on,
-                        paid.reference
-                    ),
+                    format!("a payment file holds at most {ROSTER_ROWS_MAX} rows"),
                 );
             }
-            if dividend.amount_fen == 0 {
-                return reject(
-                    Rule::Input,
-                    format!(
-                        "the {year} dividend of {} is zero: nothing to pay",
-                        person.masked()
-                    ),
-                );
+            let mut events = Vec::with_capacity(payments.len());
+            let mut violations = Vec::new();
+            let mut seen: BTreeMap<&PersonId, usize> = BTreeMap::new();
+            for (row, (person, reference)) in payments.iter().enumerate() {
+                if let Some(first) = seen.insert(person, row) {
+                    violations.push(RowViolation {
+                        row,
+                        rule: Rule::Input,
+                        message: format!(
+                            "ID {} is also paid on row {}",
+                            person.masked(),
+                            first + 1
+                        ),
+                    });
+                    continue;
+                }
+                match pay(state, date, *year, person, reference) {
+                    Ok(event) => events.push(event),
+                    Err(e) => {
+                        let (rule, message) = split(e);
+                        violations.push(RowViolation { row, rule, message });
+                    }
+                }
             }
-            if date < dividend.declared_on {
-                return reject(
-                    Rule::Input,
-                    format!(
-                        "the payment ({date}) cannot come before the dividend was posted ({})",
-                        dividend.declared_on
-                    ),
-                );
+            if violations.is_empty() {
+                Ok(events)
+            } else {
+                Err(RuleViolation::Rows(violations))
             }
-            Ok(vec![Event::DividendPaid(DividendPaid {
-                year: *year,
-                person: person.clone(),
-                amount_fen: dividend.amount_fen,
-                reference: reference.trim().to_string(),
-            })])
         }
     }
+}
+
+fn pay(
+    state: &State,
+    date: chrono::NaiveDate,
+    year: u16,
+    person: &PersonId,
+    reference: &str,
+) -> Result<Event, RuleViolation> {
+    text("payment reference", reference)?;
+    let found = known(state, person)?;
+    let Some(dividend) = found.dividends.get(&year) else {
+        return reject(
+            Rule::R14,
+            format!(
+                "no {year} dividend was declared to {} ({}): only a posted plan's holders are paid",
+                found.name,
+                person.masked()
+            ),
+        );
+    };
+    if let Some(paid) = &dividend.paid {
+        return reject(
+            Rule::Input,
+            format!(
+                "the {year} dividend of {} ({}) was already paid on {} (reference {})",
+                found.name,
+                person.masked(),
+                paid.on,
+                paid.reference
+            ),
+        );
+    }
+    if dividend.amount_fen == 0 {
+        return reject(
+            Rule::Input,
+            format!(
+                "the {year} dividend of {} is zero: nothing to pay",
+                person.masked()
+            ),
+        );
+    }
+    if date < dividend.declared_on {
+        return reject(
+            Rule::Input,
+            format!(
+                "the payment ({date}) cannot come before the dividend was posted ({})",
+                dividend.declared_on
+            ),
+        );
+    }
+    Ok(Event::DividendPaid(DividendPaid {
+        year,
+        person: person.clone(),
+        amount_fen: dividend.amount_fen,
+        reference: reference.trim().to_string(),
+    }))
 }
 
 fn allot_collective(
