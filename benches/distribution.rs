@@ -122,7 +122,11 @@ fn main() {
         copy_dir(&base, &db);
         let step = |args: &[&str]| {
             let mut command = gufen();
-            command.arg("--db").arg(&db).args(["distribution"]).args(args);
+            command
+                .arg("--db")
+                .arg(&db)
+                .args(["distribution"])
+                .args(args);
             measure(&mut command)
         };
         let (s, mib) = step(&[
@@ -203,7 +207,9 @@ fn main() {
     }
 
     let (draft_s, post_s) = (median(draft.0), median(post.0));
-    println!("holders: {lines}; runs: {runs} (medians; each run on a fresh copy of the imported store)");
+    println!(
+        "holders: {lines}; runs: {runs} (medians; each run on a fresh copy of the imported store)"
+    );
     println!(
         "draft:   {draft_s:.2} s  peak RSS {:.0} MiB  (durable)",
         median(draft.1)
@@ -214,10 +220,7 @@ fn main() {
         lines + 1,
         (lines + 1) as f64 / post_s
     );
-    println!(
-        "draft + post: {:.2} s  [target ≤ 2 s]",
-        draft_s + post_s
-    );
+    println!("draft + post: {:.2} s  [target ≤ 2 s]", draft_s + post_s);
     println!(
         "notice:  {:.2} s   approve: {:.2} s  (for context)",
         median(notice),

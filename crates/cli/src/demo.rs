@@ -246,11 +246,11 @@ pub fn run(app: &mut App, db_given: bool, members: usize, years: u32) -> Result<
             .map(|(i, line)| (line.person.clone(), format!("ICBC{year}{i:05}")))
             .collect();
         let paid = payments.len();
-        let deceased = ids[ids.len() - 1].clone();
-        let estate = ledger
-            .load_state(Some(vec![Key::Collective, Key::Person(deceased.clone())]))?
-            .person(&deceased)
-            .and_then(|p| p.dividends.get(&y).map(|d| (d.estate, d.amount_fen)));
+        let deceased = &ids[ids.len() - 1];
+        let estate = state
+            .distribution(y)
+            .and_then(|d| d.dividend(deceased))
+            .map(|d| (d.estate, d.amount_fen));
         let (estate_zh, estate_en) = match estate {
             Some((true, fen)) => (
                 format!("（其中 {} 元归已故成员的遗产）", Fen(fen)),

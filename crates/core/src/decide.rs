@@ -59,10 +59,16 @@ pub fn scope(action: &Action) -> Option<Vec<Key>> {
         Action::LoseMembership { person: id, .. }
         | Action::RecordHukou { person: id, .. }
         | Action::RecordLifeEvent { person: id, .. }
-        | Action::AllotShares { person: id, .. }
-        | Action::PayDividend { person: id, .. } => keys.push(person(id)),
-        Action::PayDividends { payments, .. } => {
+        | Action::AllotShares { person: id, .. } => keys.push(person(id)),
+        Action::PayDividend {
+            person: id, year, ..
+        } => {
+            keys.push(person(id));
+            keys.push(Key::Distribution(*year));
+        }
+        Action::PayDividends { payments, year } => {
             keys.extend(payments.iter().map(|(id, _)| person(id)));
+            keys.push(Key::Distribution(*year));
         }
         Action::AllotCollectiveShares { .. } => {}
         Action::NoticeDistribution { year } | Action::ApproveDistribution { year, .. } => {
@@ -307,7 +313,8 @@ fn pay(
 ) -> Result<Event, RuleViolation> {
     text("payment reference", reference)?;
     let found = known(state, person)?;
-    let Some(dividend) = found.dividends.get(&year) else {
+    let posted = state.distribution(year).filter(|d| d.posted_on.is_some());
+    let Some(dividend) = posted.and_then(|d| d.dividend(person)) else {
         return reject(
             Rule::R14,
             format!(
@@ -338,12 +345,12 @@ fn pay(
             ),
         );
     }
-    if date < dividend.declared_on {
+    let posted_on = posted.and_then(|d| d.posted_on).expect("posted");
+    if date < posted_on {
         return reject(
             Rule::Input,
             format!(
-                "the payment ({date}) cannot come before the dividend was posted ({})",
-                dividend.declared_on
+                "the payment ({date}) cannot come before the dividend was posted ({posted_on})"
             ),
         );
     }

@@ -180,7 +180,7 @@ pub fn distribution(state: &State, year: u16) -> Option<DistributionReport> {
         .iter()
         .map(|line| {
             let person = state.person(&line.person);
-            let dividend = person.and_then(|p| p.dividends.get(&year));
+            let dividend = found.dividend(&line.person);
             let paid_on = dividend.and_then(|d| d.paid.as_ref()).map(|p| p.on);
             DividendLine {
                 name: person.map(|p| p.name.clone()).unwrap_or_default(),
@@ -249,18 +249,21 @@ pub struct OwedLine {
 /// Every declared, unpaid, non-zero dividend (complete states), by year, household and ID.
 pub fn owed(state: &State) -> Vec<OwedLine> {
     let mut lines: Vec<OwedLine> = state
-        .persons()
-        .flat_map(|p| {
-            p.dividends
+        .distributions()
+        .flat_map(|d| {
+            d.dividends
                 .iter()
-                .filter(|(_, d)| d.paid.is_none() && d.amount_fen > 0)
-                .map(move |(year, d)| OwedLine {
-                    year: *year,
-                    name: p.name.clone(),
-                    id_masked: p.id.masked(),
-                    household: p.household.clone().unwrap_or_default(),
-                    amount_fen: d.amount_fen,
-                    estate: d.estate,
+                .filter(|line| line.paid.is_none() && line.amount_fen > 0)
+                .map(|line| {
+                    let person = state.person(&line.person);
+                    OwedLine {
+                        year: d.plan.year,
+                        name: person.map(|p| p.name.clone()).unwrap_or_default(),
+                        id_masked: line.person.masked(),
+                        household: person.and_then(|p| p.household.clone()).unwrap_or_default(),
+                        amount_fen: line.amount_fen,
+                        estate: line.estate,
+                    }
                 })
         })
         .collect();

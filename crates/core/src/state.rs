@@ -107,16 +107,16 @@ pub struct Person {
     /// Units held per class code.
     pub holdings: BTreeMap<String, u64>,
     pub holding_changes: Vec<HoldingChange>,
-    /// Dividends declared to this person (or their estate) by year; unpaid ones stay owed.
-    pub dividends: BTreeMap<u16, Dividend>,
 }
 
+/// One holder's declared dividend of a posted plan; unpaid ones stay owed across years.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Dividend {
+    pub person: PersonId,
     pub weighted_units: u64,
     pub amount_fen: i64,
+    /// Accrues to the deceased holder's estate (R10).
     pub estate: bool,
-    pub declared_on: NaiveDate,
     pub paid: Option<Payment>,
 }
 
@@ -180,6 +180,9 @@ pub struct Distribution {
     pub noticed_on: Option<NaiveDate>,
     pub approval: Option<Approval>,
     pub posted_on: Option<NaiveDate>,
+    /// The declared dividends once posted, in the plan's (person id) order. They live with the
+    /// year's plan, not with each person, so that posting writes one projection entry.
+    pub dividends: Vec<Dividend>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -209,6 +212,14 @@ impl PlanStatus {
 }
 
 impl Distribution {
+    /// The dividend declared to `person` in this year's posting.
+    pub fn dividend(&self, person: &PersonId) -> Option<&Dividend> {
+        self.dividends
+            .binary_search_by(|d| d.person.cmp(person))
+            .ok()
+            .map(|i| &self.dividends[i])
+    }
+
     pub fn status(&self) -> PlanStatus {
         if self.posted_on.is_some() {
             PlanStatus::Posted
@@ -424,6 +435,12 @@ impl State {
         self.persons.values()
     }
 
+    /// All distribution plans in year order (complete states only).
+    pub fn distributions(&self) -> impl Iterator<Item = &Distribution> {
+        assert!(self.is_complete(), "only a complete state lists every plan");
+        self.distributions.values()
+    }
+
     /// All households in number order (complete states only).
     pub fn households(&self) -> impl Iterator<Item = &Household> {
         assert!(
@@ -493,7 +510,6 @@ impl State {
                     hukou: None,
                     holdings: BTreeMap::new(),
                     holding_changes: Vec::new(),
-                    dividends: BTreeMap::new(),
                 },
             );
         }
@@ -618,6 +634,7 @@ pub fn apply(state: &mut State, date: NaiveDate, event: &Event) {
                     noticed_on: None,
                     approval: None,
                     posted_on: None,
+                    dividends: Vec::new(),
                 },
             );
         }
@@ -629,17 +646,22 @@ pub fn apply(state: &mut State, date: NaiveDate, event: &Event) {
             })
         }
         Event::DividendDeclared(e) => {
-            let previous = state.person_mut(&e.person).dividends.insert(
-                e.year,
-                Dividend {
-                    weighted_units: e.weighted_units,
-                    amount_fen: e.amount_fen,
-                    estate: e.estate,
-                    declared_on: date,
-                    paid: None,
-                },
+            let plan = state.distribution_mut(e.year);
+            assert!(
+                plan.posted_on.is_none(),
+                "lines are declared before the summary"
             );
-            assert!(previous.is_none(), "a year's dividend is declared once");
+            assert!(
+                plan.dividends.last().is_none_or(|d| d.person < e.person),
+                "a year's dividends are declared once each, in id order"
+            );
+            plan.dividends.push(Dividend {
+                person: e.person.clone(),
+                weighted_units: e.weighted_units,
+                amount_fen: e.amount_fen,
+                estate: e.estate,
+                paid: None,
+            });
         }
         Event::DistributionPosted(e) => {
             let plan = state.distribution_mut(e.year);
@@ -647,11 +669,12 @@ pub fn apply(state: &mut State, date: NaiveDate, event: &Event) {
             plan.posted_on = Some(date);
         }
         Event::DividendPaid(e) => {
-            let dividend = state
-                .person_mut(&e.person)
+            let plan = state.distribution_mut(e.year);
+            let index = plan
                 .dividends
-                .get_mut(&e.year)
+                .binary_search_by(|d| d.person.cmp(&e.person))
                 .expect("a paid dividend was declared");
+            let dividend = &mut plan.dividends[index];
             assert!(dividend.paid.is_none(), "a dividend is paid once");
             dividend.paid = Some(Payment {
                 on: date,

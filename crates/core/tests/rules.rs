@@ -709,8 +709,8 @@ fn r14_a_changed_register_before_the_record_date_blocks_posting() {
         ],
     );
     // A holds 2 of 5 shares: 2/5 of 850,000 fen.
-    let a = again.person(&id(A)).unwrap();
-    assert_eq!(a.dividends[&2024].amount_fen, 340_000);
+    let a = again.distribution(2024).unwrap().dividend(&id(A)).unwrap();
+    assert_eq!(a.amount_fen, 340_000);
 }
 
 #[test]

@@ -1,8 +1,8 @@
 //! The event store on sled: one store directory, many ledgers (one per collective), each its own
 //! hash chain, with its projections kept beside it.
 //!
-//! Append protocol (see docs/ARCHITECTURE.md): records and their index entries are written in
-//! chunks past the head, made durable, then published by moving the head pointer (with the
+//! Append protocol (see docs/ARCHITECTURE.md): records and then their index entries are written
+//! past the head, made durable, then published by moving the head pointer (with the
 //! command id) in one atomic write, made durable. Projections follow behind a watermark. On
 //! open, records past the head are discarded and projections catch up to the head.
 
@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-/// Records, index entries or projection entries written per sled batch.
+/// Projection entries written per sled batch.
 pub const CHUNK_ENTRIES: usize = 1_000;
 /// The most events one command may append.
 pub const BATCH_EVENTS_MAX: usize = 500_000;
@@ -347,7 +347,12 @@ impl Ledger {
         })
     }
 
-    /// Writes records and index entries past the head, in chunks. Not yet visible.
+    /// Writes records and then index entries past the head. Not yet visible: the head still
+    /// points before them, reads stop at the head, and recovery discards them.
+    ///
+    /// Each is a plain sled insert rather than a batch: nothing past the head needs atomicity,
+    /// and on this storage one insert costs less than its share of a batch. Index entries go in
+    /// key order, since a large batch's entries (one per holder) spread over the whole index.
     fn write_records(
         &self,
         context: &Context,
@@ -359,55 +364,54 @@ impl Ledger {
         let mut prev = head.hash;
         let mut seq = head.seq_next;
         let effective_days = record::days_from_date(date);
-        for (chunk_index, chunk) in events.chunks(CHUNK_ENTRIES).enumerate() {
-            let mut records = sled::Batch::default();
-            let mut index = sled::Batch::default();
-            for (offset, event) in chunk.iter().enumerate() {
-                let stream = event.stream();
-                let version = match stream_versions.get_mut(&stream) {
-                    Some(v) => v,
-                    None => {
-                        let next = self.stream_len(&stream)?;
-                        stream_versions.entry(stream.clone()).or_insert(next)
-                    }
-                };
-                let record = Record {
-                    format_version: FORMAT_VERSION,
-                    ledger_id: self.id.clone(),
-                    seq,
-                    prev,
-                    batch: BatchRef {
-                        command_id: context.command_id,
-                        index: (chunk_index * CHUNK_ENTRIES + offset) as u32,
-                        len: events.len() as u32,
-                    },
-                    recorded_at_micros: context.recorded_at_micros,
-                    effective_days,
-                    actor: context.actor.clone(),
-                    stream: stream.clone(),
-                    stream_version: *version,
-                    event_type: event.type_name().to_string(),
-                    schema_version: event.schema_version(),
-                    payload: record::encode(event),
-                };
-                *version += 1;
-                let bytes = record.encode();
-                prev = record_hash(&bytes);
-                index.insert(
-                    index_key(&stream, seq),
-                    record.stream_version.to_be_bytes().to_vec(),
-                );
-                for person in event.persons() {
-                    let concerned = gufen_core::event::person_stream(person);
-                    if concerned != stream {
-                        index.insert(index_key(&concerned, seq), Vec::new());
-                    }
+        let mut index: Vec<(Vec<u8>, Vec<u8>)> = Vec::with_capacity(events.len());
+        for (position, event) in events.iter().enumerate() {
+            let stream = event.stream();
+            let version = match stream_versions.get_mut(&stream) {
+                Some(v) => v,
+                None => {
+                    let next = self.stream_len(&stream)?;
+                    stream_versions.entry(stream.clone()).or_insert(next)
                 }
-                records.insert(&seq_key(seq), bytes);
-                seq += 1;
+            };
+            let record = Record {
+                format_version: FORMAT_VERSION,
+                ledger_id: self.id.clone(),
+                seq,
+                prev,
+                batch: BatchRef {
+                    command_id: context.command_id,
+                    index: position as u32,
+                    len: events.len() as u32,
+                },
+                recorded_at_micros: context.recorded_at_micros,
+                effective_days,
+                actor: context.actor.clone(),
+                stream: stream.clone(),
+                stream_version: *version,
+                event_type: event.type_name().to_string(),
+                schema_version: event.schema_version(),
+                payload: record::encode(event),
+            };
+            *version += 1;
+            let bytes = record.encode();
+            prev = record_hash(&bytes);
+            index.push((
+                index_key(&stream, seq),
+                record.stream_version.to_be_bytes().to_vec(),
+            ));
+            for person in event.persons() {
+                let concerned = gufen_core::event::person_stream(person);
+                if concerned != stream {
+                    index.push((index_key(&concerned, seq), Vec::new()));
+                }
             }
-            self.records.apply_batch(records)?;
-            self.index.apply_batch(index)?;
+            self.records.insert(seq_key(seq), bytes)?;
+            seq += 1;
+        }
+        index.sort_unstable();
+        for (key, value) in index {
+            self.index.insert(key, value)?;
         }
         Ok(Head {
             seq_next: seq,
@@ -415,15 +419,21 @@ impl Ledger {
         })
     }
 
-    /// The number of records in `stream` (its next version).
+    /// The number of records in `stream` (its next version): one seek to the stream's last index
+    /// entry, stepping back over entries that only mention a person (their value is empty).
     fn stream_len(&self, stream: &str) -> Result<u64, LedgerError> {
         let mut prefix = stream.as_bytes().to_vec();
         prefix.push(0);
-        for entry in self.index.scan_prefix(&prefix).rev() {
-            let (_, value) = entry?;
+        let mut bound = prefix.clone();
+        bound.extend_from_slice(&[0xff; 9]);
+        while let Some((key, value)) = self.index.get_lt(&bound)? {
+            if !key.starts_with(&prefix) {
+                break;
+            }
             if value.len() == 8 {
                 return Ok(u64::from_be_bytes(value.as_ref().try_into().expect("8 bytes")) + 1);
             }
+            bound = key.to_vec();
         }
         Ok(0)
     }
