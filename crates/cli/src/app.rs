@@ -701,7 +701,8 @@ impl App {
                 &mut self.out,
                 &json!({"collective": charter.name, "code": charter.code.as_str(), "as_of": date.to_string(),
                         "total_units": register.total_units, "total_weighted_units": register.total_weighted_units,
-                        "units_by_class": register.units_by_class, "holders": holders}),
+                        "units_by_class": register.units_by_class, "collective_units": register.collective_units,
+                        "holders": holders}),
             );
         }
         let mut table = holdings_table(
@@ -761,6 +762,19 @@ impl App {
                 t(lang, "股东人数", "holders"),
                 register.holders.len()
             )?;
+            if !register.collective_units.is_empty() {
+                let units: u64 = register.collective_units.values().sum();
+                writeln!(
+                    self.out,
+                    "{}: {}",
+                    t(
+                        lang,
+                        "集体股（不计入下表）",
+                        "collective share (not in the table)"
+                    ),
+                    Units(units)
+                )?;
+            }
         }
         table.write(self.global.format, &mut self.out)
     }
