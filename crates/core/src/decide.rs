@@ -74,8 +74,9 @@ pub fn scope(action: &Action) -> Option<Vec<Key>> {
         Action::NoticeDistribution { year } | Action::ApproveDistribution { year, .. } => {
             keys.push(Key::Distribution(*year))
         }
-        // A plan's lines and their check read every holder.
-        Action::DraftDistribution(_) | Action::PostDistribution { .. } => return None,
+        Action::PostDistribution { year } => keys.push(Key::Distribution(*year)),
+        // A plan's lines read every holder.
+        Action::DraftDistribution(_) => return None,
     }
     Some(keys)
 }
@@ -451,8 +452,7 @@ fn draft_distribution(
                 )
             }
             PlanStatus::Approved => {
-                let now = distribution::recompute(state, collective, &existing.plan);
-                if distribution::difference(&existing.plan, &now).is_none() {
+                if !register_changed(collective, existing) {
                     return reject(
                         Rule::R13,
                         format!(
@@ -468,6 +468,12 @@ fn draft_distribution(
         }
     }
     distribution::draft(state, collective, input).map(|plan| vec![Event::DistributionDrafted(plan)])
+}
+
+/// Whether holdings effective on or before the plan's record date changed since its draft: the
+/// plan's lines would no longer be the register's on that date.
+fn register_changed(collective: &Collective, plan: &Distribution) -> bool {
+    collective.register_mark(plan.plan.record_date) != plan.register_mark
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -588,28 +594,27 @@ fn post(
             format!("the posting ({date}) cannot come before the approval ({approved_on})"),
         );
     }
-    let now = distribution::recompute(state, collective, &plan.plan);
-    if let Some(difference) = distribution::difference(&plan.plan, &now) {
+    if register_changed(collective, plan) {
         return reject(
             Rule::R14,
             format!(
-                "the register on the record date has changed since the {year} plan was drafted ({difference}); draft it again, then notice and approve the new plan"
+                "holdings effective on or before the record date {} have changed since the {year} plan was drafted ({} changes then, {} now); draft it again, then notice and approve the new plan",
+                plan.plan.record_date,
+                plan.register_mark,
+                collective.register_mark(plan.plan.record_date)
             ),
         );
     }
     let mut events: Vec<Event> = Vec::with_capacity(plan.plan.lines.len() + 1);
     let mut declared: i64 = 0;
     for line in &plan.plan.lines {
-        let holder = state
-            .person(&line.person)
-            .expect("every plan line names a known person");
         declared += line.amount_fen;
         events.push(Event::DividendDeclared(DividendDeclared {
             year,
             person: line.person.clone(),
             weighted_units: line.weighted_units,
             amount_fen: line.amount_fen,
-            estate: holder.is_deceased(),
+            estate: collective.deceased.contains(&line.person),
         }));
     }
     events.push(Event::DistributionPosted(DistributionPosted {

@@ -309,58 +309,6 @@ pub fn recompute(state: &State, collective: &Collective, plan: &DistributionDraf
     )
 }
 
-/// How a recomputation differs from a plan: None if it matches line for line.
-pub fn difference(plan: &DistributionDrafted, now: &Lines) -> Option<String> {
-    if plan.collective_weighted_units != now.collective_weighted_units {
-        return Some(format!(
-            "the collective share held {} weighted units on the record date when drafted, {} now",
-            plan.collective_weighted_units, now.collective_weighted_units
-        ));
-    }
-    let changed = plan
-        .lines
-        .iter()
-        .zip(&now.lines)
-        .filter(|(a, b)| a != b)
-        .count()
-        + plan.lines.len().abs_diff(now.lines.len());
-    if changed == 0 && plan.retained_fen == now.retained_fen {
-        return None;
-    }
-    let first = plan
-        .lines
-        .iter()
-        .zip(&now.lines)
-        .find(|(a, b)| a != b)
-        .map(|(a, b)| {
-            if a.person == b.person {
-                format!(
-                    "{} had {} weighted units when drafted, {} now",
-                    a.person.masked(),
-                    a.weighted_units,
-                    b.weighted_units
-                )
-            } else {
-                format!(
-                    "the holder lists differ from {} / {}",
-                    a.person.masked(),
-                    b.person.masked()
-                )
-            }
-        })
-        .unwrap_or_else(|| {
-            format!(
-                "{} holder lines when drafted, {} now",
-                plan.lines.len(),
-                now.lines.len()
-            )
-        });
-    Some(format!(
-        "{changed} holder line(s) on the record date {} differ: {first}",
-        plan.record_date
-    ))
-}
-
 /// Checks a posting batch against a recomputation from the state it was posted on: every
 /// declared line (holder, weighted units, amount, estate) and the summary. On a mismatch returns
 /// the index in `declared` of the first bad line (`declared.len()` for the summary) and why.

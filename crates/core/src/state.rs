@@ -26,9 +26,23 @@ pub struct Collective {
     /// Units the collective share (集体股) holds per class, and their dated changes (R14).
     pub holdings: BTreeMap<String, u64>,
     pub holding_changes: Vec<HoldingChange>,
+    /// How many holding changes take effect on each date: a plan remembers the count through
+    /// its record date, and a different count at posting means the register on that date changed.
+    pub holding_events: BTreeMap<NaiveDate, u64>,
+    /// Holders who have died; their dividends accrue to their estates (R10).
+    pub deceased: BTreeSet<PersonId>,
 }
 
 impl Collective {
+    /// The number of holding changes effective on or before `date`.
+    pub fn register_mark(&self, date: NaiveDate) -> u64 {
+        self.holding_events.range(..=date).map(|(_, n)| n).sum()
+    }
+
+    fn holding_changed(&mut self, date: NaiveDate) {
+        *self.holding_events.entry(date).or_insert(0) += 1;
+    }
+
     pub fn units_total(&self) -> u64 {
         self.units_by_class.values().sum()
     }
@@ -180,6 +194,8 @@ pub struct Distribution {
     pub noticed_on: Option<NaiveDate>,
     pub approval: Option<Approval>,
     pub posted_on: Option<NaiveDate>,
+    /// The collective's `register_mark` through the record date when drafted.
+    pub register_mark: u64,
     /// The declared dividends once posted, in the plan's (person id) order. They live with the
     /// year's plan, not with each person, so that posting writes one projection entry.
     pub dividends: Vec<Dividend>,
@@ -541,6 +557,8 @@ pub fn apply(state: &mut State, date: NaiveDate, event: &Event) {
                 member_changes: BTreeMap::new(),
                 holdings: BTreeMap::new(),
                 holding_changes: Vec::new(),
+                holding_events: BTreeMap::new(),
+                deceased: BTreeSet::new(),
             });
         }
         Event::PersonRegistered(e) => {
@@ -582,6 +600,9 @@ pub fn apply(state: &mut State, date: NaiveDate, event: &Event) {
                 .checked_sub(1)
                 .expect("member count stays non-negative");
             *collective.member_changes.entry(date).or_insert(0) -= 1;
+            if e.ground == LossGround::Death {
+                collective.deceased.insert(e.person.clone());
+            }
         }
         Event::HouseholdMoved(e) => state.place_in_household(&e.person, &e.to),
         Event::HouseholdHeadNamed(e) => {
@@ -604,7 +625,9 @@ pub fn apply(state: &mut State, date: NaiveDate, event: &Event) {
                 &e.class,
                 units_delta(e.units),
             );
-            issue_units(state.collective_mut(), &e.class, e.units);
+            let collective = state.collective_mut();
+            issue_units(collective, &e.class, e.units);
+            collective.holding_changed(date);
         }
         Event::CollectiveSharesAllotted(e) => {
             let collective = state.collective_mut();
@@ -616,8 +639,14 @@ pub fn apply(state: &mut State, date: NaiveDate, event: &Event) {
                 units_delta(e.units),
             );
             issue_units(collective, &e.class, e.units);
+            collective.holding_changed(date);
         }
         Event::DistributionDrafted(e) => {
+            let register_mark = state
+                .collective
+                .as_ref()
+                .expect("a plan follows the registration")
+                .register_mark(e.record_date);
             // A draft supersedes the year's plan until it is posted (an approved plan only when
             // the register on its record date has changed; `decide` checks that).
             let revision = state.distributions.get(&e.year).map_or(0, |d| {
@@ -634,6 +663,7 @@ pub fn apply(state: &mut State, date: NaiveDate, event: &Event) {
                     noticed_on: None,
                     approval: None,
                     posted_on: None,
+                    register_mark,
                     dividends: Vec::new(),
                 },
             );
