@@ -108,6 +108,16 @@ pub fn run(cli: Cli, db_given: bool) -> Result<()> {
             app.write(&date, action)
         }
         Cmd::Distribution { command } => app.distribution(command),
+        Cmd::Shares { command } => app.shares(command),
+        Cmd::Death {
+            command: DeathCmd::Record { id, date },
+        } => app.write(
+            &date,
+            Action::RecordDeath {
+                person: person_id(&id)?,
+            },
+        ),
+        Cmd::Inherit { from, heirs, date } => app.inherit(&from, &heirs, &date),
         Cmd::Register { as_of } => app.register(as_of.as_deref()),
         Cmd::History { id, reveal } => app.history(&id, reveal),
         Cmd::Log { from, limit } => app.log(from, limit),
@@ -367,6 +377,25 @@ impl App {
 
     fn member(&mut self, command: MemberCmd) -> Result<()> {
         match command {
+            MemberCmd::Exit {
+                id,
+                resolution,
+                redeem: _,
+                price,
+                date,
+            } => {
+                let redeem = price
+                    .map(|p| Fen::parse_yuan(&p).map_err(|e| anyhow!("--price: {e}")))
+                    .transpose()?;
+                self.write(
+                    &date,
+                    Action::ExitMember {
+                        person: person_id(&id)?,
+                        resolution,
+                        redeem,
+                    },
+                )
+            }
             MemberCmd::Confirm {
                 id,
                 name,
@@ -714,7 +743,7 @@ impl App {
                 t(lang, "身份证号", "ID"),
                 t(lang, "成员", "member"),
             ],
-            &[t(lang, "占比%", "percent")],
+            &[t(lang, "占比%", "percent"), t(lang, "质押股", "pledged")],
         );
         for h in &register.holders {
             let mut row = vec![
@@ -728,6 +757,7 @@ impl App {
                 h.weighted_units,
                 register.total_weighted_units,
             ));
+            row.push(Units(h.pledged_units).to_string());
             table.push(row);
         }
         let mut total = vec![
@@ -746,6 +776,7 @@ impl App {
         } else {
             "100.00".into()
         });
+        total.push(Units(register.holders.iter().map(|h| h.pledged_units).sum()).to_string());
         table.push(total);
         if self.global.format == Format::Text {
             writeln!(
@@ -1304,6 +1335,116 @@ pub fn describe(event: &Event, lang: Lang) -> String {
                     e.lines,
                     Fen(e.declared_fen)
                 )
+            }
+        }
+        SharesPledged(e) => {
+            if zh {
+                format!(
+                    "质押 {} 股给 {}，合同 {}",
+                    Units(e.units),
+                    e.pledgee,
+                    e.contract
+                )
+            } else {
+                format!(
+                    "pledged {} shares to {}, contract {}",
+                    Units(e.units),
+                    e.pledgee,
+                    e.contract
+                )
+            }
+        }
+        PledgeReleased(e) => {
+            if zh {
+                format!("解除质押，合同 {}", e.contract)
+            } else {
+                format!("pledge released, contract {}", e.contract)
+            }
+        }
+        SharesTransferred(e) => {
+            let kind = match (e.gift, zh) {
+                (true, true) => "赠与",
+                (false, true) => "转让",
+                (true, false) => "gift",
+                (false, false) => "transfer",
+            };
+            if zh {
+                format!(
+                    "{kind} {} {} 股：{} → {}，价款 {} 元",
+                    e.class,
+                    Units(e.units),
+                    e.from.masked(),
+                    e.to.masked(),
+                    Fen(e.price_fen)
+                )
+            } else {
+                format!(
+                    "{kind} of {} {} shares: {} → {}, price {} yuan",
+                    e.class,
+                    Units(e.units),
+                    e.from.masked(),
+                    e.to.masked(),
+                    Fen(e.price_fen)
+                )
+            }
+        }
+        DeathRecorded(_) => t(
+            lang,
+            "死亡登记：股份转为遗产，待继承",
+            "death recorded: the holding is an estate until settled",
+        )
+        .to_string(),
+        EstateSettled(e) => {
+            let heirs: Vec<String> = e
+                .fractions
+                .iter()
+                .map(|(heir, num, den)| {
+                    let units: u64 = e
+                        .shares
+                        .iter()
+                        .filter(|s| &s.heir == heir)
+                        .map(|s| s.units)
+                        .sum();
+                    format!("{} {num}/{den} = {}", heir.masked(), Units(units))
+                })
+                .collect();
+            format!(
+                "{} {}: {}",
+                t(lang, "遗产继承", "estate settled"),
+                e.deceased.masked(),
+                heirs.join(", ")
+            )
+        }
+        SharesRedeemed(e) => {
+            let fate = match (e.to_collective, zh) {
+                (true, true) => "转为集体股",
+                (false, true) => "注销",
+                (true, false) => "to the collective share",
+                (false, false) => "cancelled",
+            };
+            if zh {
+                format!(
+                    "集体赎回 {} {} 股（{fate}），价款 {} 元，决议 {}",
+                    e.class,
+                    Units(e.units),
+                    Fen(e.price_fen),
+                    e.resolution
+                )
+            } else {
+                format!(
+                    "redeemed by the collective: {} {} shares ({fate}), price {} yuan, resolution {}",
+                    e.class,
+                    Units(e.units),
+                    Fen(e.price_fen),
+                    e.resolution
+                )
+            }
+        }
+        MembershipExited(e) => {
+            if zh {
+                format!("自愿退出，决议 {}", e.resolution)
+            } else {
+                format!("voluntary exit, resolution {}", e.resolution)
             }
         }
         DividendPaid(e) => {

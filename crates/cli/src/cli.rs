@@ -89,6 +89,20 @@ pub enum Cmd {
         #[command(subcommand)]
         command: SharesCmd,
     },
+    /// Deaths: the holding becomes an estate (R2, R10).
+    Death {
+        #[command(subcommand)]
+        command: DeathCmd,
+    },
+    /// Settle a deceased holder's estate among heirs: `--heir ID[:NUM/DEN]`, repeated (R10).
+    Inherit {
+        #[arg(long)]
+        from: String,
+        #[arg(long = "heir", required = true)]
+        heirs: Vec<String>,
+        #[arg(long)]
+        date: String,
+    },
     /// The yearly distribution run: draft, notice, approve, post, pay, show, owed.
     Distribution {
         #[command(subcommand)]
@@ -146,6 +160,20 @@ pub enum CharterCmd {
 
 #[derive(Subcommand, Debug)]
 pub enum MemberCmd {
+    /// Voluntary exit with the organization's consent (R4): `--redeem --price` redeems every
+    /// unit; otherwise they are kept as a non-member's income rights.
+    Exit {
+        #[arg(long)]
+        id: String,
+        #[arg(long)]
+        resolution: String,
+        #[arg(long, requires = "price")]
+        redeem: bool,
+        #[arg(long, requires = "redeem")]
+        price: Option<String>,
+        #[arg(long)]
+        date: String,
+    },
     /// Confirm a person's membership (R1: cites the assembly's resolution).
     Confirm {
         #[arg(long)]
@@ -284,6 +312,60 @@ pub enum SharesCmd {
         #[arg(long)]
         date: String,
     },
+    /// Transfer (or give, with --gift) units to another current member (R8, R9, R11).
+    Transfer {
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+        /// Needed when the giver holds more than one class.
+        #[arg(long)]
+        class: Option<String>,
+        #[arg(long)]
+        units: String,
+        /// The price in yuan (zero, or omitted, for a gift).
+        #[arg(long, required_unless_present = "gift")]
+        price: Option<String>,
+        #[arg(long)]
+        gift: bool,
+        #[arg(long)]
+        date: String,
+    },
+    /// Redemption by the collective: the units are cancelled, or kept as the collective share.
+    Redeem {
+        #[arg(long)]
+        id: String,
+        #[arg(long)]
+        class: Option<String>,
+        #[arg(long)]
+        units: String,
+        #[arg(long)]
+        price: String,
+        #[arg(long)]
+        resolution: String,
+        #[arg(long)]
+        date: String,
+    },
+    /// Register a pledge (股权质押) of units under a contract (R11).
+    Pledge {
+        #[arg(long)]
+        id: String,
+        #[arg(long)]
+        units: String,
+        #[arg(long)]
+        pledgee: String,
+        #[arg(long)]
+        contract: String,
+        #[arg(long)]
+        date: String,
+    },
+    /// Release the pledge registered under a contract.
+    Release {
+        #[arg(long)]
+        contract: String,
+        #[arg(long)]
+        date: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -380,6 +462,17 @@ pub enum DistributionCmd {
 pub enum Body {
     Members,
     Representatives,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DeathCmd {
+    /// Record a death: membership ends (R2) and the holding is an estate until settled.
+    Record {
+        #[arg(long)]
+        id: String,
+        #[arg(long)]
+        date: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]

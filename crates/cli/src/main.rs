@@ -6,6 +6,7 @@ mod cli;
 mod crash_child;
 mod demo;
 mod distribution;
+mod lifecycle;
 mod render;
 mod roster;
 mod synth;

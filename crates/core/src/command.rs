@@ -1,6 +1,6 @@
 //! Commands: what a user asks for, in the imperative. `decide` turns one into events or refuses it.
 
-use crate::amount::Units;
+use crate::amount::{Fen, Units};
 use crate::charter::{ApprovalBody, Charter};
 use crate::distribution::DraftInput;
 use crate::event::{HukouKind, LifeEvent};
@@ -90,6 +90,48 @@ pub enum Action {
         year: u16,
         person: PersonId,
         reference: String,
+    },
+    PledgeShares {
+        person: PersonId,
+        units: Units,
+        pledgee: String,
+        contract: String,
+    },
+    /// The person is the pledgor the contract names (the CLI looks it up).
+    ReleasePledge {
+        person: PersonId,
+        contract: String,
+    },
+    /// `class` may be omitted when the holder holds one class only.
+    TransferShares {
+        from: PersonId,
+        to: PersonId,
+        class: Option<String>,
+        units: Units,
+        price: Fen,
+        gift: bool,
+    },
+    RecordDeath {
+        person: PersonId,
+    },
+    /// Heirs with their fractions (numerator, denominator), or none for an equal split.
+    Inherit {
+        from: PersonId,
+        heirs: Vec<(PersonId, Option<(u64, u64)>)>,
+    },
+    RedeemShares {
+        person: PersonId,
+        class: Option<String>,
+        units: Units,
+        price: Fen,
+        resolution: String,
+    },
+    /// Voluntary exit; with `redeem`, every unit is redeemed for that total price, otherwise the
+    /// units are kept as a non-member holder's income rights.
+    ExitMember {
+        person: PersonId,
+        resolution: String,
+        redeem: Option<Fen>,
     },
     /// Many payments of one year in one batch (a bank's payment file); one bad row refuses all.
     PayDividends {

@@ -1,13 +1,15 @@
 //! `decide`: a command and the state at head in, events or a rule violation out. Pure.
 
+use crate::amount::Fen;
 use crate::amount::{Units, RATE_SCALE};
+use crate::charter::Rounding;
 use crate::charter::{ApprovalBody, Charter, Management};
 use crate::command::{Action, Command, RosterRow};
 use crate::distribution::{self, DraftInput};
 use crate::error::{reject, RowViolation, Rule, RuleViolation};
 use crate::event::*;
 use crate::ids::PersonId;
-use crate::state::{Collective, Distribution, Key, Person, PlanStatus, State};
+use crate::state::{Collective, Distribution, Key, Membership, Person, PlanStatus, State};
 use std::collections::BTreeMap;
 
 /// The most rows one roster import may hold (one batch).
@@ -59,7 +61,20 @@ pub fn scope(action: &Action) -> Option<Vec<Key>> {
         Action::LoseMembership { person: id, .. }
         | Action::RecordHukou { person: id, .. }
         | Action::RecordLifeEvent { person: id, .. }
-        | Action::AllotShares { person: id, .. } => keys.push(person(id)),
+        | Action::AllotShares { person: id, .. }
+        | Action::PledgeShares { person: id, .. }
+        | Action::ReleasePledge { person: id, .. }
+        | Action::RecordDeath { person: id }
+        | Action::RedeemShares { person: id, .. }
+        | Action::ExitMember { person: id, .. } => keys.push(person(id)),
+        Action::TransferShares { from, to, .. } => {
+            keys.push(person(from));
+            keys.push(person(to));
+        }
+        Action::Inherit { from, heirs } => {
+            keys.push(person(from));
+            keys.extend(heirs.iter().map(|(heir, _)| person(heir)));
+        }
         Action::PayDividend {
             person: id, year, ..
         } => {
@@ -262,6 +277,166 @@ pub fn decide(state: &State, command: &Command) -> Result<Vec<Event>, RuleViolat
             person,
             reference,
         } => pay(state, date, *year, person, reference).map(|e| vec![e]),
+        Action::PledgeShares {
+            person,
+            units,
+            pledgee,
+            contract,
+        } => {
+            text("pledgee", pledgee)?;
+            text("contract", contract)?;
+            let holder = living(state, person)?;
+            if units.0 == 0 {
+                return reject(Rule::Input, "a pledge needs units above zero");
+            }
+            if units.0 > holder.unpledged_units() {
+                return reject(
+                    Rule::R11,
+                    format!(
+                        "{} holds {} shares of which {} are free of pledges; {} cannot be pledged",
+                        person.masked(),
+                        Units(holder.units_total()),
+                        Units(holder.unpledged_units()),
+                        units
+                    ),
+                );
+            }
+            if collective.pledges.contains_key(contract.trim()) {
+                return reject(
+                    Rule::Input,
+                    format!("contract {contract} already registers a pledge"),
+                );
+            }
+            Ok(vec![Event::SharesPledged(SharesPledged {
+                person: person.clone(),
+                units: units.0,
+                pledgee: pledgee.trim().to_string(),
+                contract: contract.trim().to_string(),
+            })])
+        }
+        Action::ReleasePledge { person, contract } => {
+            if collective.pledges.get(contract.trim()) != Some(person) {
+                return reject(
+                    Rule::R11,
+                    format!(
+                        "no open pledge of {} under contract {contract}",
+                        person.masked()
+                    ),
+                );
+            }
+            Ok(vec![Event::PledgeReleased(PledgeReleased {
+                person: person.clone(),
+                contract: contract.trim().to_string(),
+            })])
+        }
+        Action::TransferShares {
+            from,
+            to,
+            class,
+            units,
+            price,
+            gift,
+        } => transfer(
+            state,
+            collective,
+            from,
+            to,
+            class.as_deref(),
+            *units,
+            *price,
+            *gift,
+        ),
+        Action::RecordDeath { person } => {
+            let found = known(state, person)?;
+            if found.is_deceased() {
+                return reject(
+                    Rule::Input,
+                    format!("the death of {} is already recorded", person.masked()),
+                );
+            }
+            let mut events = Vec::new();
+            if found.is_member() {
+                events.push(Event::MembershipLost(MembershipLost {
+                    person: person.clone(),
+                    ground: LossGround::Death,
+                    note: String::new(),
+                }));
+            }
+            events.push(Event::DeathRecorded(DeathRecorded {
+                person: person.clone(),
+            }));
+            Ok(events)
+        }
+        Action::Inherit { from, heirs } => inherit(state, collective, from, heirs),
+        Action::RedeemShares {
+            person,
+            class,
+            units,
+            price,
+            resolution,
+        } => {
+            let holder = known(state, person)?;
+            let class = holder_class(holder, class.as_deref())?;
+            redeem(collective, holder, &class, *units, *price, resolution).map(|e| vec![e])
+        }
+        Action::ExitMember {
+            person,
+            resolution,
+            redeem: price,
+        } => {
+            if resolution.trim().is_empty() {
+                return reject(
+                    Rule::R4,
+                    "a voluntary exit needs the organization's consent: cite its resolution",
+                );
+            }
+            text("resolution", resolution)?;
+            let found = known(state, person)?;
+            if !found.is_member() {
+                return reject(
+                    Rule::R4,
+                    format!(
+                        "{} ({}) is not a current member",
+                        found.name,
+                        person.masked()
+                    ),
+                );
+            }
+            if found.pledged_units() > 0 {
+                return reject(
+                    Rule::R11,
+                    format!(
+                        "{} has {} pledged shares outstanding: release them before the exit",
+                        person.masked(),
+                        Units(found.pledged_units())
+                    ),
+                );
+            }
+            let mut events = Vec::new();
+            if let Some(price) = price {
+                let weights: Vec<(String, u64)> = found
+                    .holdings
+                    .iter()
+                    .map(|(c, u)| (c.clone(), *u))
+                    .collect();
+                let prices = distribution::split(*price, &weights, Rounding::LargestRemainder);
+                for ((class, units), (_, part)) in weights.iter().zip(prices.lines) {
+                    events.push(redeem(
+                        collective,
+                        found,
+                        class,
+                        Units(*units),
+                        part,
+                        resolution,
+                    )?);
+                }
+            }
+            events.push(Event::MembershipExited(MembershipExited {
+                person: person.clone(),
+                resolution: resolution.trim().to_string(),
+            }));
+            Ok(events)
+        }
         Action::PayDividends { year, payments } => {
             if payments.is_empty() {
                 return reject(Rule::Input, "the payment file has no rows");
@@ -361,6 +536,369 @@ fn pay(
         amount_fen: dividend.amount_fen,
         reference: reference.trim().to_string(),
     }))
+}
+
+/// A known person who has not died.
+fn living<'s>(state: &'s State, person: &PersonId) -> Result<&'s Person, RuleViolation> {
+    let found = known(state, person)?;
+    if found.is_deceased() {
+        return reject(
+            Rule::R10,
+            format!(
+                "{} ({}) has died: the holding is an estate, settled by inheritance",
+                found.name,
+                person.masked()
+            ),
+        );
+    }
+    Ok(found)
+}
+
+/// The class a command acts on: the one named (which the holder must hold), or the holder's
+/// only class.
+fn holder_class(holder: &Person, class: Option<&str>) -> Result<String, RuleViolation> {
+    match class {
+        Some(class) => {
+            if !holder.holdings.contains_key(class) {
+                return reject(
+                    Rule::Input,
+                    format!("{} holds no {class:?} shares", holder.id.masked()),
+                );
+            }
+            Ok(class.to_string())
+        }
+        None => {
+            let mut classes = holder.holdings.keys();
+            match (classes.next(), classes.next()) {
+                (Some(only), None) => Ok(only.clone()),
+                (None, _) => reject(
+                    Rule::Input,
+                    format!("{} holds no shares", holder.id.masked()),
+                ),
+                _ => reject(
+                    Rule::Input,
+                    format!(
+                        "{} holds several classes of shares: name one with --class",
+                        holder.id.masked()
+                    ),
+                ),
+            }
+        }
+    }
+}
+
+/// Units the holder holds of `class` and that are free of pledges (R11).
+fn check_free(holder: &Person, class: &str, units: Units, what: &str) -> Result<(), RuleViolation> {
+    if units.0 == 0 {
+        return reject(Rule::Input, format!("a {what} needs units above zero"));
+    }
+    let held = holder.holdings.get(class).copied().unwrap_or(0);
+    if units.0 > held {
+        return reject(
+            Rule::Input,
+            format!(
+                "{} holds {} {class} shares, fewer than the {} to {what}",
+                holder.id.masked(),
+                Units(held),
+                units
+            ),
+        );
+    }
+    if units.0 > holder.unpledged_units() {
+        return reject(
+            Rule::R11,
+            format!(
+                "{} has {} shares free of pledges; pledged units cannot be {what}ed until released",
+                holder.id.masked(),
+                Units(holder.unpledged_units())
+            ),
+        );
+    }
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn transfer(
+    state: &State,
+    collective: &Collective,
+    from: &PersonId,
+    to: &PersonId,
+    class: Option<&str>,
+    units: Units,
+    price: Fen,
+    gift: bool,
+) -> Result<Vec<Event>, RuleViolation> {
+    if from == to {
+        return reject(Rule::Input, "a transfer needs two different persons");
+    }
+    let giver = living(state, from)?;
+    if !giver.is_member() {
+        return reject(
+            Rule::R8,
+            format!(
+                "{} ({}) is not a current member: shares pass only between current members; the collective may redeem them",
+                giver.name,
+                from.masked()
+            ),
+        );
+    }
+    let Some(receiver) = state.person(to) else {
+        return reject(
+            Rule::R8,
+            format!(
+                "{} is not a member of this collective: shares never go to an outsider",
+                to.masked()
+            ),
+        );
+    };
+    if !receiver.is_member() || receiver.is_deceased() {
+        let why = if receiver.is_deceased() {
+            "has died"
+        } else {
+            match receiver.membership {
+                Membership::None => "is not a member (a non-member heir holds income rights only)",
+                Membership::Lost {
+                    ground: LossGround::Exit,
+                    ..
+                } => "has exited the collective",
+                _ => "is no longer a member",
+            }
+        };
+        return reject(
+            Rule::R8,
+            format!(
+                "{} ({}) {why}: shares pass only to a current member",
+                receiver.name,
+                to.masked()
+            ),
+        );
+    }
+    let class = holder_class(giver, class)?;
+    check_free(giver, &class, units, "transfer")?;
+    if price.0 < 0 || (gift && price.0 != 0) {
+        return reject(
+            Rule::Input,
+            "the price is zero or more, and zero for a gift",
+        );
+    }
+    let mut added = BTreeMap::new();
+    added.insert(to.clone(), units.0);
+    check_cap(state, collective, &added, 0)?;
+    Ok(vec![Event::SharesTransferred(SharesTransferred {
+        from: from.clone(),
+        to: to.clone(),
+        class,
+        units: units.0,
+        price_fen: price.0,
+        gift,
+    })])
+}
+
+fn redeem(
+    collective: &Collective,
+    holder: &Person,
+    class: &str,
+    units: Units,
+    price: Fen,
+    resolution: &str,
+) -> Result<Event, RuleViolation> {
+    if resolution.trim().is_empty() {
+        return reject(
+            Rule::R8,
+            "a redemption by the collective cites the resolution that decides it",
+        );
+    }
+    text("resolution", resolution)?;
+    check_free(holder, class, units, "redeem")?;
+    if price.0 < 0 {
+        return reject(Rule::Input, "the price is zero or more");
+    }
+    Ok(Event::SharesRedeemed(SharesRedeemed {
+        person: holder.id.clone(),
+        class: class.to_string(),
+        units: units.0,
+        price_fen: price.0,
+        resolution: resolution.trim().to_string(),
+        to_collective: collective.charter.collective_share,
+    }))
+}
+
+/// The most heirs one settlement may name, and the largest fraction denominator.
+const HEIRS_MAX: usize = 100;
+const DENOMINATOR_MAX: u64 = 1_000_000;
+
+fn inherit(
+    state: &State,
+    collective: &Collective,
+    from: &PersonId,
+    heirs: &[(PersonId, Option<(u64, u64)>)],
+) -> Result<Vec<Event>, RuleViolation> {
+    let deceased = known(state, from)?;
+    if !deceased.is_deceased() {
+        return reject(
+            Rule::R10,
+            format!(
+                "{} ({}) has no recorded death: record it with `gufen death record` first",
+                deceased.name,
+                from.masked()
+            ),
+        );
+    }
+    if deceased.units_total() == 0 {
+        return reject(
+            Rule::R10,
+            format!("the estate of {} holds no shares to settle", from.masked()),
+        );
+    }
+    if deceased.pledged_units() > 0 {
+        return reject(
+            Rule::R11,
+            format!(
+                "the estate of {} has {} pledged shares: release them before settling",
+                from.masked(),
+                Units(deceased.pledged_units())
+            ),
+        );
+    }
+    if heirs.is_empty() || heirs.len() > HEIRS_MAX {
+        return reject(
+            Rule::R10,
+            format!("a settlement names 1 to {HEIRS_MAX} heirs"),
+        );
+    }
+    let given = heirs.iter().filter(|(_, f)| f.is_some()).count();
+    if given != 0 && given != heirs.len() {
+        return reject(
+            Rule::R10,
+            "give every heir a fraction, or none for an equal split",
+        );
+    }
+    let mut fractions: Vec<(PersonId, u64, u64)> = Vec::with_capacity(heirs.len());
+    for (heir, fraction) in heirs {
+        if heir == from || fractions.iter().any(|(h, _, _)| h == heir) {
+            return reject(
+                Rule::R10,
+                format!("{} is named twice, or is the deceased", heir.masked()),
+            );
+        }
+        let found = state.person(heir).ok_or_else(|| {
+            RuleViolation::new(
+                Rule::Input,
+                format!(
+                    "no person with ID {} in this collective: register a non-member heir with `gufen person add` first",
+                    heir.masked()
+                ),
+            )
+        })?;
+        if found.is_deceased() {
+            return reject(
+                Rule::R10,
+                format!(
+                    "heir {} has died: settle through their own estate",
+                    heir.masked()
+                ),
+            );
+        }
+        let (num, den) = fraction.unwrap_or((1, heirs.len() as u64));
+        if num == 0 || den == 0 || num > den || den > DENOMINATOR_MAX {
+            return reject(
+                Rule::R10,
+                format!(
+                    "{num}/{den} for {} is not a fraction between 0 and 1 (denominators up to {DENOMINATOR_MAX})",
+                    heir.masked()
+                ),
+            );
+        }
+        fractions.push((heir.clone(), num, den));
+    }
+    // Σ num/den = 1 exactly, in reduced rationals (too fine a set of fractions is refused).
+    let mut sum: (u128, u128) = (0, 1);
+    for (_, num, den) in &fractions {
+        let (n, d) = (u128::from(*num), u128::from(*den));
+        let numerator = sum
+            .0
+            .checked_mul(d)
+            .and_then(|a| n.checked_mul(sum.1).and_then(|b| a.checked_add(b)));
+        let denominator = sum.1.checked_mul(d);
+        let (Some(numerator), Some(denominator)) = (numerator, denominator) else {
+            return reject(Rule::R10, "these fractions are too fine to add up exactly");
+        };
+        let g = gcd(numerator, denominator);
+        sum = (numerator / g, denominator / g);
+    }
+    if sum != (1, 1) {
+        return reject(
+            Rule::R10,
+            format!(
+                "the heirs' fractions sum to {}/{}, not exactly one",
+                sum.0, sum.1
+            ),
+        );
+    }
+    let mut shares = Vec::new();
+    let mut added: BTreeMap<PersonId, u64> = BTreeMap::new();
+    for (class, units) in &deceased.holdings {
+        for (heir, part) in split_units(*units, &fractions) {
+            if part > 0 {
+                *added.entry(heir.clone()).or_insert(0) += part;
+                shares.push(HeirShare {
+                    heir,
+                    class: class.clone(),
+                    units: part,
+                });
+            }
+        }
+    }
+    if collective.charter.inheritance_counts_toward_cap {
+        check_cap(state, collective, &added, 0)?;
+    }
+    Ok(vec![Event::EstateSettled(EstateSettled {
+        deceased: from.clone(),
+        fractions,
+        shares,
+    })])
+}
+
+fn gcd(mut a: u128, mut b: u128) -> u128 {
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    a.max(1)
+}
+
+/// Splits `units` by exact fractions: floor(units·num/den) each, then the remaining units one
+/// each to the largest fractional parts, ties by heir ID (R10). The parts sum to `units`.
+pub fn split_units(units: u64, fractions: &[(PersonId, u64, u64)]) -> Vec<(PersonId, u64)> {
+    let mut parts: Vec<(PersonId, u64, u128, u128)> = fractions
+        .iter()
+        .map(|(heir, num, den)| {
+            let product = u128::from(units) * u128::from(*num);
+            let den = u128::from(*den);
+            (heir.clone(), (product / den) as u64, product % den, den)
+        })
+        .collect();
+    let given: u64 = parts.iter().map(|p| p.1).sum();
+    let mut remainder = units - given;
+    let mut order: Vec<usize> = (0..parts.len()).collect();
+    // Larger fraction r_i/d_i first: r_i·d_j > r_j·d_i; equal ones by heir ID.
+    order.sort_by(|&i, &j| {
+        let (a, b) = (&parts[i], &parts[j]);
+        (b.2 * a.3).cmp(&(a.2 * b.3)).then_with(|| a.0.cmp(&b.0))
+    });
+    for i in order {
+        if remainder == 0 {
+            break;
+        }
+        if parts[i].2 > 0 {
+            parts[i].1 += 1;
+            remainder -= 1;
+        }
+    }
+    assert_eq!(remainder, 0, "the units of an estate are all given out");
+    parts
+        .into_iter()
+        .map(|(heir, part, _, _)| (heir, part))
+        .collect()
 }
 
 fn allot_collective(

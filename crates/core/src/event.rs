@@ -44,6 +44,20 @@ pub enum Event {
     DistributionPosted(DistributionPosted),
     /// A declared dividend is paid.
     DividendPaid(DividendPaid),
+    /// Units pledged under a contract (股权质押, R11).
+    SharesPledged(SharesPledged),
+    /// A pledge released.
+    PledgeReleased(PledgeReleased),
+    /// Units transferred or given between members (R8, R9).
+    SharesTransferred(SharesTransferred),
+    /// A death: the holding becomes an estate until it is settled (R2, R10).
+    DeathRecorded(DeathRecorded),
+    /// An estate settled among heirs by exact fractions (R10).
+    EstateSettled(EstateSettled),
+    /// Units redeemed by the collective: cancelled, or kept as the collective share (R4, R8).
+    SharesRedeemed(SharesRedeemed),
+    /// A member leaves of their own will with the organization's consent (R4).
+    MembershipExited(MembershipExited),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -73,6 +87,8 @@ pub enum LossGround {
     OtherCollective,
     CivilServant,
     Charter,
+    /// Voluntary exit with the organization's consent (R4); recorded by `MembershipExited`.
+    Exit,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -251,6 +267,70 @@ pub struct DividendPaid {
     pub reference: String,
 }
 
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SharesPledged {
+    pub person: PersonId,
+    pub units: u64,
+    pub pledgee: String,
+    pub contract: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PledgeReleased {
+    pub person: PersonId,
+    pub contract: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SharesTransferred {
+    pub from: PersonId,
+    pub to: PersonId,
+    pub class: String,
+    pub units: u64,
+    /// Zero for a gift.
+    pub price_fen: i64,
+    pub gift: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeathRecorded {
+    pub person: PersonId,
+}
+
+/// Units of one class an heir receives from an estate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeirShare {
+    pub heir: PersonId,
+    pub class: String,
+    pub units: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EstateSettled {
+    pub deceased: PersonId,
+    /// Each heir's fraction as given (numerator, denominator); they sum to exactly one.
+    pub fractions: Vec<(PersonId, u64, u64)>,
+    /// Every unit of the estate, by heir and class; the estate ends empty.
+    pub shares: Vec<HeirShare>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SharesRedeemed {
+    pub person: PersonId,
+    pub class: String,
+    pub units: u64,
+    pub price_fen: i64,
+    pub resolution: String,
+    /// The units go to the collective share (the charter keeps one) instead of being cancelled.
+    pub to_collective: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MembershipExited {
+    pub person: PersonId,
+    pub resolution: String,
+}
+
 impl Event {
     /// The stable type name stored in each record.
     pub fn type_name(&self) -> &'static str {
@@ -271,6 +351,13 @@ impl Event {
             Event::DividendDeclared(_) => "DividendDeclared",
             Event::DistributionPosted(_) => "DistributionPosted",
             Event::DividendPaid(_) => "DividendPaid",
+            Event::SharesPledged(_) => "SharesPledged",
+            Event::PledgeReleased(_) => "PledgeReleased",
+            Event::SharesTransferred(_) => "SharesTransferred",
+            Event::DeathRecorded(_) => "DeathRecorded",
+            Event::EstateSettled(_) => "EstateSettled",
+            Event::SharesRedeemed(_) => "SharesRedeemed",
+            Event::MembershipExited(_) => "MembershipExited",
         }
     }
 
@@ -298,6 +385,13 @@ impl Event {
             Event::DividendDeclared(e) => person_stream(&e.person),
             Event::DistributionPosted(e) => distribution_stream(e.year),
             Event::DividendPaid(e) => person_stream(&e.person),
+            Event::SharesPledged(e) => person_stream(&e.person),
+            Event::PledgeReleased(e) => person_stream(&e.person),
+            Event::SharesTransferred(e) => person_stream(&e.from),
+            Event::DeathRecorded(e) => person_stream(&e.person),
+            Event::EstateSettled(e) => person_stream(&e.deceased),
+            Event::SharesRedeemed(e) => person_stream(&e.person),
+            Event::MembershipExited(e) => person_stream(&e.person),
         }
     }
 
@@ -321,6 +415,17 @@ impl Event {
             Event::DividendDeclared(e) => vec![&e.person],
             Event::DistributionPosted(_) => vec![],
             Event::DividendPaid(e) => vec![&e.person],
+            Event::SharesPledged(e) => vec![&e.person],
+            Event::PledgeReleased(e) => vec![&e.person],
+            Event::SharesTransferred(e) => vec![&e.from, &e.to],
+            Event::DeathRecorded(e) => vec![&e.person],
+            Event::EstateSettled(e) => {
+                let mut persons = vec![&e.deceased];
+                persons.extend(e.fractions.iter().map(|(heir, _, _)| heir));
+                persons
+            }
+            Event::SharesRedeemed(e) => vec![&e.person],
+            Event::MembershipExited(e) => vec![&e.person],
         }
     }
 }

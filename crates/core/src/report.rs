@@ -46,7 +46,7 @@ fn line(state: &State, person: &Person) -> RegisterLine {
             .collect(),
         units_total: person.units_total(),
         weighted_units: person.weighted_units(charter),
-        pledged_units: 0,
+        pledged_units: person.pledged_units(),
     }
 }
 

@@ -31,6 +31,8 @@ pub struct Collective {
     pub holding_events: BTreeMap<NaiveDate, u64>,
     /// Holders who have died; their dividends accrue to their estates (R10).
     pub deceased: BTreeSet<PersonId>,
+    /// Open pledges: contract → the pledging person (R11).
+    pub pledges: BTreeMap<String, PersonId>,
 }
 
 impl Collective {
@@ -121,6 +123,18 @@ pub struct Person {
     /// Units held per class code.
     pub holdings: BTreeMap<String, u64>,
     pub holding_changes: Vec<HoldingChange>,
+    /// Open pledges against this person's units (R11).
+    pub pledges: Vec<Pledge>,
+    /// Set by a recorded death (also of a non-member); the holding is then an estate (R10).
+    pub deceased_on: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pledge {
+    pub contract: String,
+    pub pledgee: String,
+    pub units: u64,
+    pub since: NaiveDate,
 }
 
 /// One holder's declared dividend of a posted plan; unpaid ones stay owed across years.
@@ -150,13 +164,23 @@ impl Person {
     }
 
     pub fn is_deceased(&self) -> bool {
-        matches!(
-            self.membership,
-            Membership::Lost {
-                ground: LossGround::Death,
-                ..
-            }
-        )
+        self.deceased_on.is_some()
+            || matches!(
+                self.membership,
+                Membership::Lost {
+                    ground: LossGround::Death,
+                    ..
+                }
+            )
+    }
+
+    pub fn pledged_units(&self) -> u64 {
+        self.pledges.iter().map(|p| p.units).sum()
+    }
+
+    /// Units free of pledges: what may be transferred, redeemed or taken out on exit (R11).
+    pub fn unpledged_units(&self) -> u64 {
+        self.units_total().saturating_sub(self.pledged_units())
     }
 
     /// Σ units × coefficient over the classes, floored once to a whole unit (1/10000 share).
@@ -526,6 +550,8 @@ impl State {
                     hukou: None,
                     holdings: BTreeMap::new(),
                     holding_changes: Vec::new(),
+                    pledges: Vec::new(),
+                    deceased_on: None,
                 },
             );
         }
@@ -559,6 +585,7 @@ pub fn apply(state: &mut State, date: NaiveDate, event: &Event) {
                 holding_changes: Vec::new(),
                 holding_events: BTreeMap::new(),
                 deceased: BTreeSet::new(),
+                pledges: BTreeMap::new(),
             });
         }
         Event::PersonRegistered(e) => {
@@ -711,7 +738,108 @@ pub fn apply(state: &mut State, date: NaiveDate, event: &Event) {
                 reference: e.reference.clone(),
             });
         }
+        Event::SharesPledged(e) => {
+            state.person_mut(&e.person).pledges.push(Pledge {
+                contract: e.contract.clone(),
+                pledgee: e.pledgee.clone(),
+                units: e.units,
+                since: date,
+            });
+            let previous = state
+                .collective_mut()
+                .pledges
+                .insert(e.contract.clone(), e.person.clone());
+            assert!(previous.is_none(), "a contract pledges once");
+        }
+        Event::PledgeReleased(e) => {
+            let person = state.person_mut(&e.person);
+            let before = person.pledges.len();
+            person.pledges.retain(|p| p.contract != e.contract);
+            assert_eq!(
+                person.pledges.len() + 1,
+                before,
+                "a released pledge was open"
+            );
+            state.collective_mut().pledges.remove(&e.contract);
+        }
+        Event::SharesTransferred(e) => {
+            let units = units_delta(e.units);
+            change_holding(state, &e.from, &e.class, -units, date);
+            change_holding(state, &e.to, &e.class, units, date);
+        }
+        Event::DeathRecorded(e) => {
+            state.person_mut(&e.person).deceased_on = Some(date);
+            state.collective_mut().deceased.insert(e.person.clone());
+        }
+        Event::EstateSettled(e) => {
+            for share in &e.shares {
+                let units = units_delta(share.units);
+                change_holding(state, &e.deceased, &share.class, -units, date);
+                change_holding(state, &share.heir, &share.class, units, date);
+            }
+            assert_eq!(
+                state.persons[&e.deceased].units_total(),
+                0,
+                "a settled estate ends empty"
+            );
+        }
+        Event::SharesRedeemed(e) => {
+            change_holding(state, &e.person, &e.class, -units_delta(e.units), date);
+            let collective = state.collective_mut();
+            if e.to_collective {
+                *collective.holdings.entry(e.class.clone()).or_insert(0) += e.units;
+                record_change(
+                    &mut collective.holding_changes,
+                    date,
+                    &e.class,
+                    units_delta(e.units),
+                );
+            } else {
+                let issued = collective
+                    .units_by_class
+                    .get_mut(&e.class)
+                    .expect("redeemed units were issued");
+                *issued = issued
+                    .checked_sub(e.units)
+                    .expect("no more units are cancelled than were issued");
+            }
+        }
+        Event::MembershipExited(e) => {
+            let person = state.person_mut(&e.person);
+            let Membership::Member { since, .. } = person.membership else {
+                panic!("only a member exits")
+            };
+            person.membership = Membership::Lost {
+                since,
+                ended: date,
+                ground: LossGround::Exit,
+            };
+            let collective = state.collective_mut();
+            collective.member_count = collective
+                .member_count
+                .checked_sub(1)
+                .expect("member count stays non-negative");
+            *collective.member_changes.entry(date).or_insert(0) -= 1;
+        }
     }
+}
+
+/// Adds `delta` units of `class` to a person's holding (never below zero), with its dated change.
+fn change_holding(state: &mut State, id: &PersonId, class: &str, delta: i64, date: NaiveDate) {
+    let person = state.person_mut(id);
+    let held = person.holdings.entry(class.to_string()).or_insert(0);
+    *held = held
+        .checked_add_signed(delta)
+        .expect("a holding never goes below zero");
+    if *held == 0 {
+        person.holdings.remove(class);
+    }
+    assert!(
+        person.pledged_units() <= person.units_total(),
+        "pledged units never exceed the holding"
+    );
+    record_change(&mut person.holding_changes, date, class, delta);
+    state.collective_mut().holding_changed(date);
 }
 
 fn units_delta(units: u64) -> i64 {
