@@ -882,3 +882,363 @@ fn hukou_and_marriage_change_no_line() {
     let (_, mixed) = then(&moved, &[post(2024, "2025-02-02")]);
     assert_eq!(plain, mixed);
 }
+
+// ---- Share lifecycle (R4, R8–R11) ----
+
+const E: &str = "110101199003072316";
+
+fn transfer(from: &str, to: &str, shares: &str) -> Command {
+    on(
+        "2024-03-01",
+        Action::TransferShares {
+            from: id(from),
+            to: id(to),
+            class: None,
+            units: Units::parse(shares).unwrap(),
+            price: Fen(100_00),
+            gift: false,
+        },
+    )
+}
+
+fn pledge(person: &str, shares: &str, contract: &str) -> Command {
+    on(
+        "2024-02-01",
+        Action::PledgeShares {
+            person: id(person),
+            units: Units::parse(shares).unwrap(),
+            pledgee: "农商银行".into(),
+            contract: contract.into(),
+        },
+    )
+}
+
+fn death(person: &str) -> Command {
+    on("2024-05-01", Action::RecordDeath { person: id(person) })
+}
+
+fn heirs(from: &str, heirs: &[(&str, Option<(u64, u64)>)]) -> Command {
+    on(
+        "2024-06-01",
+        Action::Inherit {
+            from: id(from),
+            heirs: heirs.iter().map(|(h, f)| (id(h), *f)).collect(),
+        },
+    )
+}
+
+fn redeem(person: &str, shares: &str) -> Command {
+    on(
+        "2024-04-01",
+        Action::RedeemShares {
+            person: id(person),
+            class: None,
+            units: Units::parse(shares).unwrap(),
+            price: Fen(500_00),
+            resolution: "2024-赎回".into(),
+        },
+    )
+}
+
+fn exit(person: &str, redeem: Option<i64>) -> Command {
+    on(
+        "2024-07-01",
+        Action::ExitMember {
+            person: id(person),
+            resolution: "2024-退出".into(),
+            redeem: redeem.map(Fen),
+        },
+    )
+}
+
+/// E: a non-member (say, a daughter living in the city) registered to inherit.
+fn outsider_registered(state: &State) -> State {
+    then(
+        state,
+        &[on(
+            "2024-01-01",
+            Action::RegisterPerson {
+                person: id(E),
+                name: "城里的女儿".into(),
+                household: None,
+            },
+        )],
+    )
+    .0
+}
+
+fn units_of(state: &State, person: &str) -> u64 {
+    state.person(&id(person)).unwrap().units_total()
+}
+
+#[test]
+fn r11_pledged_units_block_transfer_redemption_and_exit_until_released() {
+    let (pledged, _) = then(&quantified("50", "dynamic"), &[pledge(A, "0.6", "质押-1")]);
+    assert_eq!(
+        report::register(&pledged)
+            .holders
+            .iter()
+            .map(|h| h.pledged_units)
+            .sum::<u64>(),
+        6_000
+    );
+    // 0.4 of A's share is free: 0.5 cannot go anywhere, 0.4 can.
+    check_rejected(&pledged, transfer(A, B, "0.5"), Rule::R11);
+    check_rejected(&pledged, redeem(A, "0.5"), Rule::R11);
+    check_rejected(&pledged, exit(A, None), Rule::R11);
+    check_rejected(&pledged, pledge(A, "0.5", "质押-2"), Rule::R11);
+    assert!(decide(&pledged, &transfer(A, B, "0.4")).is_ok());
+    // A contract pledges once, and only an open pledge is released.
+    check_rejected(&pledged, pledge(B, "0.1", "质押-1"), Rule::Input);
+    let release = |person: &str| {
+        on(
+            "2024-03-01",
+            Action::ReleasePledge {
+                person: id(person),
+                contract: "质押-1".into(),
+            },
+        )
+    };
+    check_rejected(&pledged, release(B), Rule::R11);
+    let (released, _) = then(&pledged, &[release(A)]);
+    assert!(decide(&released, &transfer(A, B, "0.5")).is_ok());
+}
+
+#[test]
+fn r8_shares_pass_only_between_current_members() {
+    let state = outsider_registered(&quantified("50", "dynamic"));
+    // An outsider unknown to the ledger, a non-member heir, the deceased, an exited member.
+    check_rejected(&state, transfer(A, "410183199412042535", "0.1"), Rule::R8);
+    check_rejected(&state, transfer(A, E, "0.1"), Rule::R8);
+    let (b_died, _) = then(&state, &[death(B)]);
+    check_rejected(&b_died, transfer(A, B, "0.1"), Rule::R8);
+    let (c_left, _) = then(&state, &[exit(C, None)]);
+    let message = check_rejected(&c_left, transfer(A, C, "0.1"), Rule::R8).to_string();
+    assert!(message.contains("exited"), "{message}");
+    // A non-member holder cannot pass shares on either; the collective may redeem them.
+    check_rejected(&c_left, transfer(C, A, "0.1"), Rule::R8);
+    assert!(decide(&c_left, &redeem(C, "1")).is_ok());
+    // Between members, a transfer and a gift are accepted; more than is held is not.
+    let (moved, _) = then(&state, &[transfer(A, D, "0.5")]);
+    assert_eq!((units_of(&moved, A), units_of(&moved, D)), (5_000, 15_000));
+    check_rejected(&moved, transfer(A, D, "0.6"), Rule::Input);
+    let mut gift = transfer(A, C, "0.5");
+    if let Action::TransferShares { price, gift: g, .. } = &mut gift.action {
+        (*price, *g) = (Fen(0), true);
+    }
+    assert!(decide(&moved, &gift).is_ok());
+}
+
+#[test]
+fn r9_the_cap_holds_for_transfers_and_a_holding_above_it_is_kept_but_never_increased() {
+    let state = quantified("50", "dynamic");
+    // C: 1 + 1 of 4 is exactly 50%; 1 + 1.5 is above.
+    let (a_more, _) = then(&state, &[transfer(B, A, "0.5")]);
+    check_rejected(&a_more, transfer(A, C, "1.5"), Rule::R9);
+    let (at_cap, _) = then(&state, &[transfer(A, C, "1")]);
+    assert_eq!(units_of(&at_cap, C), 20_000);
+    // Redemption shrinks the issue: C's 2 of 3 shares is above the cap, and is kept.
+    let (above, _) = then(&at_cap, &[redeem(D, "1")]);
+    assert_eq!(above.collective().unwrap().units_total(), 30_000);
+    assert_eq!(units_of(&above, C), 20_000);
+    check_rejected(&above, transfer(B, C, "0.1"), Rule::R9);
+    // C may still give shares away.
+    assert!(decide(&above, &transfer(C, B, "0.5")).is_ok());
+}
+
+#[test]
+fn r10_an_estate_is_settled_by_exact_fractions_to_members_and_non_members() {
+    let state = outsider_registered(&quantified("50", "dynamic"));
+    check_rejected(&state, heirs(A, &[(C, None)]), Rule::R10);
+    let (died, events) = then(&state, &[death(A)]);
+    // The death ends membership (R2) and leaves the holding as an estate.
+    assert!(matches!(events[0], Event::MembershipLost(_)));
+    assert_eq!(died.collective().unwrap().member_count, 3);
+    assert_eq!(units_of(&died, A), 10_000);
+    check_rejected(&died, death(A), Rule::Input);
+    check_rejected(
+        &died,
+        heirs(A, &[(C, Some((1, 3))), (E, Some((1, 3)))]),
+        Rule::R10,
+    );
+    check_rejected(&died, heirs(A, &[(C, Some((1, 3))), (E, None)]), Rule::R10);
+    check_rejected(
+        &died,
+        heirs(A, &[(C, Some((0, 1))), (E, Some((1, 1)))]),
+        Rule::R10,
+    );
+    check_rejected(&died, heirs(A, &[(C, None), (C, None)]), Rule::R10);
+    check_rejected(
+        &died,
+        heirs(A, &[(C, None), ("410183199412042535", None)]),
+        Rule::Input,
+    );
+    let (b_died, _) = then(&died, &[death(B)]);
+    check_rejected(&b_died, heirs(A, &[(B, None), (C, None)]), Rule::R10);
+    // 1 share = 10,000 units: 1/3 is 3,333.33 and 2/3 is 6,666.67; the larger fraction gets the unit.
+    let (settled, _) = then(&died, &[heirs(A, &[(C, Some((1, 3))), (E, Some((2, 3)))])]);
+    assert_eq!(units_of(&settled, A), 0);
+    assert_eq!(units_of(&settled, C), 10_000 + 3_333);
+    assert_eq!(units_of(&settled, E), 6_667);
+    // The non-member heir holds income rights only: not a member, not counted.
+    let heir = settled.person(&id(E)).unwrap();
+    assert!(!heir.is_member());
+    assert_eq!(settled.collective().unwrap().member_count, 3);
+    assert_eq!(settled.collective().unwrap().units_total(), 40_000);
+    // Nothing is left to settle.
+    check_rejected(&settled, heirs(A, &[(C, None)]), Rule::R10);
+}
+
+#[test]
+fn r10_an_equal_split_gives_remainder_units_by_id() {
+    let (died, _) = then(&quantified("50", "dynamic"), &[death(D)]);
+    let (settled, _) = then(&died, &[heirs(D, &[(C, None), (B, None), (A, None)])]);
+    // 10,000 / 3: each fraction is equal, so the one unit left goes to the smallest ID (C).
+    let ids: std::collections::BTreeSet<PersonId> = [A, B, C].iter().map(|p| id(p)).collect();
+    let first = ids.iter().next().unwrap().clone();
+    for p in [A, B, C] {
+        let expected = if id(p) == first { 13_334 } else { 13_333 };
+        assert_eq!(units_of(&settled, p), expected, "{p}");
+    }
+}
+
+#[test]
+fn r9_inheritance_counts_toward_the_cap_only_where_the_charter_says() {
+    let counting = given(&[
+        register(charter_with(&[
+            (
+                "holding_cap_percent = \"3\"",
+                "holding_cap_percent = \"50\"",
+            ),
+            (
+                "inheritance_counts_toward_cap = false",
+                "inheritance_counts_toward_cap = true",
+            ),
+        ])),
+        import(vec![
+            row(A, "甲", "001", "basic", "1"),
+            row(B, "乙", "001", "basic", "1"),
+            row(C, "丙", "002", "basic", "1"),
+            row(D, "丁", "002", "basic", "1"),
+        ]),
+    ]);
+    let (died, _) = then(&counting, &[death(A), death(B)]);
+    let (one, _) = then(&died, &[heirs(A, &[(C, None)])]);
+    // C would hold 3 of 4 shares.
+    check_rejected(&one, heirs(B, &[(C, None)]), Rule::R9);
+    let (default_charter, _) = then(
+        &quantified("50", "dynamic"),
+        &[death(A), death(B), heirs(A, &[(C, None)])],
+    );
+    assert!(decide(&default_charter, &heirs(B, &[(C, None)])).is_ok());
+}
+
+#[test]
+fn r4_exit_needs_consent_and_redeems_or_keeps_the_units() {
+    let state = quantified("50", "dynamic");
+    let mut no_resolution = exit(A, None);
+    if let Action::ExitMember { resolution, .. } = &mut no_resolution.action {
+        resolution.clear();
+    }
+    check_rejected(&state, no_resolution, Rule::R4);
+    // Keeping the units: a non-member holder with income rights.
+    let (kept, _) = then(&state, &[exit(A, None)]);
+    assert!(!kept.person(&id(A)).unwrap().is_member());
+    assert_eq!(units_of(&kept, A), 10_000);
+    assert_eq!(kept.collective().unwrap().member_count, 3);
+    check_rejected(&kept, exit(A, None), Rule::R4);
+    // Redeeming every unit: cancelled, since this charter keeps no collective share.
+    let (redeemed, events) = then(&state, &[exit(B, Some(800_00))]);
+    assert!(matches!(events[0], Event::SharesRedeemed(_)));
+    assert_eq!(units_of(&redeemed, B), 0);
+    assert_eq!(redeemed.collective().unwrap().units_total(), 30_000);
+}
+
+#[test]
+fn redeemed_units_go_to_the_collective_share_where_the_charter_keeps_one() {
+    let state = given(&[
+        register(charter_with(&[
+            (
+                "holding_cap_percent = \"3\"",
+                "holding_cap_percent = \"50\"",
+            ),
+            ("collective_share = false", "collective_share = true"),
+        ])),
+        import(vec![
+            row(A, "甲", "001", "basic", "1"),
+            row(B, "乙", "001", "basic", "1"),
+            row(C, "丙", "002", "basic", "1"),
+        ]),
+    ]);
+    let (after, _) = then(&state, &[redeem(A, "0.5")]);
+    let collective = after.collective().unwrap();
+    assert_eq!(collective.units_total(), 30_000);
+    assert_eq!(collective.holdings["basic"], 5_000);
+    let mut no_resolution = redeem(A, "0.1");
+    if let Action::RedeemShares { resolution, .. } = &mut no_resolution.action {
+        resolution.clear();
+    }
+    check_rejected(&state, no_resolution, Rule::R8);
+}
+
+#[test]
+fn an_estate_is_paid_its_dividends_and_then_the_heirs_are() {
+    let state = outsider_registered(&quantified("50", "dynamic"));
+    let cycle =
+        |year: u16, record: &str, day: &str, notice_day: &str, vote: &str, eligible: u64| {
+            vec![
+                draft(year, 1_000_000, record, day),
+                notice(year, notice_day),
+                approve(year, eligible, eligible, vote),
+                post(year, vote),
+            ]
+        };
+    let (estate_year, _) = then(
+        &state,
+        &[
+            vec![death(A)],
+            cycle(
+                2024,
+                "2024-12-31",
+                "2025-01-05",
+                "2025-01-05",
+                "2025-01-20",
+                3,
+            ),
+        ]
+        .concat(),
+    );
+    let line = estate_year
+        .distribution(2024)
+        .unwrap()
+        .dividend(&id(A))
+        .unwrap()
+        .clone();
+    assert!(line.estate);
+    assert_eq!(line.amount_fen, 212_500);
+    let (settled, _) = then(
+        &estate_year,
+        &[
+            vec![on(
+                "2025-03-01",
+                Action::Inherit {
+                    from: id(A),
+                    heirs: vec![(id(C), Some((1, 2))), (id(E), Some((1, 2)))],
+                },
+            )],
+            cycle(
+                2025,
+                "2025-12-31",
+                "2026-01-05",
+                "2026-01-05",
+                "2026-01-20",
+                3,
+            ),
+        ]
+        .concat(),
+    );
+    let year = settled.distribution(2025).unwrap();
+    assert!(year.dividend(&id(A)).is_none());
+    assert_eq!(year.dividend(&id(E)).unwrap().amount_fen, 106_250);
+    assert_eq!(year.dividend(&id(C)).unwrap().amount_fen, 318_750);
+}
