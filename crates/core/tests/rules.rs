@@ -895,7 +895,7 @@ fn transfer(from: &str, to: &str, shares: &str) -> Command {
             to: id(to),
             class: None,
             units: Units::parse(shares).unwrap(),
-            price: Fen(100_00),
+            price: Fen(10_000),
             gift: false,
         },
     )
@@ -934,7 +934,7 @@ fn redeem(person: &str, shares: &str) -> Command {
             person: id(person),
             class: None,
             units: Units::parse(shares).unwrap(),
-            price: Fen(500_00),
+            price: Fen(50_000),
             resolution: "2024-赎回".into(),
         },
     )
@@ -1148,7 +1148,7 @@ fn r4_exit_needs_consent_and_redeems_or_keeps_the_units() {
     assert_eq!(kept.collective().unwrap().member_count, 3);
     check_rejected(&kept, exit(A, None), Rule::R4);
     // Redeeming every unit: cancelled, since this charter keeps no collective share.
-    let (redeemed, events) = then(&state, &[exit(B, Some(800_00))]);
+    let (redeemed, events) = then(&state, &[exit(B, Some(80_000))]);
     assert!(matches!(events[0], Event::SharesRedeemed(_)));
     assert_eq!(units_of(&redeemed, B), 0);
     assert_eq!(redeemed.collective().unwrap().units_total(), 30_000);
