@@ -9,7 +9,9 @@ use crate::distribution::{self, DraftInput};
 use crate::error::{reject, RowViolation, Rule, RuleViolation};
 use crate::event::*;
 use crate::ids::PersonId;
-use crate::state::{Collective, Distribution, Key, Membership, Person, PlanStatus, State};
+use crate::state::{
+    units_available_from, Collective, Distribution, Key, Membership, Person, PlanStatus, State,
+};
 use std::collections::BTreeMap;
 
 /// The most rows one roster import may hold (one batch).
@@ -339,6 +341,7 @@ pub fn decide(state: &State, command: &Command) -> Result<Vec<Event>, RuleViolat
         } => transfer(
             state,
             collective,
+            date,
             from,
             to,
             class.as_deref(),
@@ -367,7 +370,7 @@ pub fn decide(state: &State, command: &Command) -> Result<Vec<Event>, RuleViolat
             }));
             Ok(events)
         }
-        Action::Inherit { from, heirs } => inherit(state, collective, from, heirs),
+        Action::Inherit { from, heirs } => inherit(state, collective, date, from, heirs),
         Action::RedeemShares {
             person,
             class,
@@ -377,7 +380,7 @@ pub fn decide(state: &State, command: &Command) -> Result<Vec<Event>, RuleViolat
         } => {
             let holder = known(state, person)?;
             let class = holder_class(holder, class.as_deref())?;
-            redeem(collective, holder, &class, *units, *price, resolution).map(|e| vec![e])
+            redeem(collective, date, holder, &class, *units, *price, resolution).map(|e| vec![e])
         }
         Action::ExitMember {
             person,
@@ -423,6 +426,7 @@ pub fn decide(state: &State, command: &Command) -> Result<Vec<Event>, RuleViolat
                 for ((class, units), (_, part)) in weights.iter().zip(prices.lines) {
                     events.push(redeem(
                         collective,
+                        date,
                         found,
                         class,
                         Units(*units),
@@ -587,8 +591,14 @@ fn holder_class(holder: &Person, class: Option<&str>) -> Result<String, RuleViol
     }
 }
 
-/// Units the holder holds of `class` and that are free of pledges (R11).
-fn check_free(holder: &Person, class: &str, units: Units, what: &str) -> Result<(), RuleViolation> {
+/// Units the holder holds of `class` from `date` on, and that are free of pledges (R11).
+fn check_free(
+    holder: &Person,
+    class: &str,
+    units: Units,
+    what: &str,
+    date: chrono::NaiveDate,
+) -> Result<(), RuleViolation> {
     if units.0 == 0 {
         return reject(Rule::Input, format!("a {what} needs units above zero"));
     }
@@ -601,6 +611,17 @@ fn check_free(holder: &Person, class: &str, units: Units, what: &str) -> Result<
                 holder.id.masked(),
                 Units(held),
                 units
+            ),
+        );
+    }
+    let available = units_available_from(&holder.holding_changes, class, date);
+    if units.0 > available {
+        return reject(
+            Rule::Input,
+            format!(
+                "{} holds only {} {class} shares from {date} on (later holdings are dated after it); date the {what} when the units are held",
+                holder.id.masked(),
+                Units(available)
             ),
         );
     }
@@ -621,6 +642,7 @@ fn check_free(holder: &Person, class: &str, units: Units, what: &str) -> Result<
 fn transfer(
     state: &State,
     collective: &Collective,
+    date: chrono::NaiveDate,
     from: &PersonId,
     to: &PersonId,
     class: Option<&str>,
@@ -674,7 +696,7 @@ fn transfer(
         );
     }
     let class = holder_class(giver, class)?;
-    check_free(giver, &class, units, "transfer")?;
+    check_free(giver, &class, units, "transfer", date)?;
     if price.0 < 0 || (gift && price.0 != 0) {
         return reject(
             Rule::Input,
@@ -696,6 +718,7 @@ fn transfer(
 
 fn redeem(
     collective: &Collective,
+    date: chrono::NaiveDate,
     holder: &Person,
     class: &str,
     units: Units,
@@ -709,7 +732,7 @@ fn redeem(
         );
     }
     text("resolution", resolution)?;
-    check_free(holder, class, units, "redeem")?;
+    check_free(holder, class, units, "redeem", date)?;
     if price.0 < 0 {
         return reject(Rule::Input, "the price is zero or more");
     }
@@ -730,6 +753,7 @@ const DENOMINATOR_MAX: u64 = 1_000_000;
 fn inherit(
     state: &State,
     collective: &Collective,
+    date: chrono::NaiveDate,
     from: &PersonId,
     heirs: &[(PersonId, Option<(u64, u64)>)],
 ) -> Result<Vec<Event>, RuleViolation> {
@@ -749,6 +773,17 @@ fn inherit(
             Rule::R10,
             format!("the estate of {} holds no shares to settle", from.masked()),
         );
+    }
+    for (class, units) in &deceased.holdings {
+        if units_available_from(&deceased.holding_changes, class, date) < *units {
+            return reject(
+                Rule::Input,
+                format!(
+                    "part of the estate of {} is dated after {date}: date the settlement when the estate holds it all",
+                    from.masked()
+                ),
+            );
+        }
     }
     if deceased.pledged_units() > 0 {
         return reject(

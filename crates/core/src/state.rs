@@ -82,6 +82,33 @@ pub fn holdings_on(changes: &[HoldingChange], date: NaiveDate) -> BTreeMap<Strin
         .collect()
 }
 
+/// The units of `class` that can leave a holding on `date` without it going below zero on that
+/// date or any later one: the smallest balance from `date` on.
+pub fn units_available_from(changes: &[HoldingChange], class: &str, date: NaiveDate) -> u64 {
+    let mut balance: i64 = changes
+        .iter()
+        .filter(|c| c.class == class && c.date <= date)
+        .map(|c| c.delta)
+        .sum();
+    let mut later: Vec<&HoldingChange> = changes
+        .iter()
+        .filter(|c| c.class == class && c.date > date)
+        .collect();
+    later.sort_by_key(|c| c.date);
+    let mut lowest = balance;
+    let mut index = 0;
+    while index < later.len() {
+        // All changes of one date apply together.
+        let day = later[index].date;
+        while index < later.len() && later[index].date == day {
+            balance += later[index].delta;
+            index += 1;
+        }
+        lowest = lowest.min(balance);
+    }
+    u64::try_from(lowest).expect("a holding is never below zero on any date")
+}
+
 fn record_change(changes: &mut Vec<HoldingChange>, date: NaiveDate, class: &str, delta: i64) {
     changes.push(HoldingChange {
         date,

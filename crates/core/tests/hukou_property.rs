@@ -2,13 +2,18 @@
 //! any hukou changes leaves every decision (distribution drafts and their lines included), the
 //! register, every holding, membership, household and distribution line on any record date
 //! identical to the run without them (户籍与集体经济权益脱钩).
+//!
+//! The same runs check conservation after every command of the share lifecycle (allot,
+//! transfer, gift, redeem, death, inherit, pledge, release, exit): units in issue change only by
+//! allotment and cancelling redemption, every unit in issue is held by a person or the
+//! collective share, and pledged units never exceed a holding.
 
 use chrono::NaiveDate;
 use gufen_core::charter::Rounding;
 use gufen_core::command::Action;
 use gufen_core::distribution::{self, DraftInput};
 use gufen_core::event::{HukouKind, LifeEvent};
-use gufen_core::{apply, decide, report, Charter, Command, Fen, PersonId, State, Units};
+use gufen_core::{apply, decide, report, Charter, Command, Event, Fen, PersonId, State, Units};
 use proptest::prelude::*;
 
 const CHARTER: &str = include_str!("../../../fixtures/charter.toml");
@@ -77,6 +82,45 @@ fn base_command() -> impl Strategy<Value = Command> {
             kind: LifeEvent::ALL[k],
             note: String::new()
         }),
+        (0..6usize, 0..6usize, 1..20_000u64, any::<bool>()).prop_map(|(i, j, units, gift)| {
+            Action::TransferShares {
+                from: id(i),
+                to: id(j),
+                class: None,
+                units: Units(units),
+                price: Fen(0),
+                gift,
+            }
+        }),
+        (0..6usize, 1..20_000u64).prop_map(|(i, units)| Action::RedeemShares {
+            person: id(i),
+            class: None,
+            units: Units(units),
+            price: Fen(100),
+            resolution: "R".into(),
+        }),
+        (0..6usize, 1..20_000u64, 0..2u8).prop_map(|(i, units, k)| Action::PledgeShares {
+            person: id(i),
+            units: Units(units),
+            pledgee: "银行".into(),
+            contract: format!("C{i}-{k}"),
+        }),
+        (0..6usize, 0..2u8).prop_map(|(i, k)| Action::ReleasePledge {
+            person: id(i),
+            contract: format!("C{i}-{k}"),
+        }),
+        (0..6usize).prop_map(|i| Action::RecordDeath { person: id(i) }),
+        (0..6usize, prop::collection::vec(0..6usize, 1..4)).prop_map(|(i, heirs)| {
+            Action::Inherit {
+                from: id(i),
+                heirs: heirs.into_iter().map(|h| (id(h), None)).collect(),
+            }
+        }),
+        (0..6usize, any::<bool>()).prop_map(|(i, redeem)| Action::ExitMember {
+            person: id(i),
+            resolution: "R".into(),
+            redeem: redeem.then_some(Fen(1_000)),
+        }),
         (0..1200u32, 1..1_000_000_000i64, any::<bool>()).prop_map(|(record, income, down)| {
             Action::DraftDistribution(DraftInput {
                 year: 2020,
@@ -135,17 +179,70 @@ fn run(commands: &[(bool, Command)]) -> (Vec<String>, State) {
     for event in decide(&state, &register).unwrap() {
         apply(&mut state, register.date, &event);
     }
+    // Everyone starts as a member holding shares, so the lifecycle commands have units to move.
+    let mut preamble: Vec<(bool, Command)> = Vec::new();
+    for i in 0..IDS.len() {
+        for action in [
+            Action::ConfirmMembership {
+                person: id(i),
+                name: format!("人{i}"),
+                household: format!("00{}", i % 3),
+                resolution: "R".into(),
+            },
+            Action::AllotShares {
+                person: id(i),
+                class: "basic".into(),
+                units: Units(20_000 + 1_000 * i as u64),
+                resolution: "Q".into(),
+            },
+        ] {
+            preamble.push((
+                false,
+                Command {
+                    date: day(0),
+                    action,
+                },
+            ));
+        }
+    }
     let mut outcomes = Vec::new();
-    for (is_hukou, command) in commands {
+    let mut issued: u64 = 0;
+    for (is_hukou, command) in preamble.iter().chain(commands) {
         let result = decide(&state, command);
         if !is_hukou {
             outcomes.push(format!("{result:?}"));
         }
         for event in result.unwrap_or_default() {
+            match &event {
+                Event::SharesAllotted(e) => issued += e.units,
+                Event::SharesRedeemed(e) if !e.to_collective => issued -= e.units,
+                _ => {}
+            }
             apply(&mut state, command.date, &event);
         }
+        check_conservation(&state, issued);
     }
     (outcomes, state)
+}
+
+/// Units in issue equal allotments less cancellations, and are all held; pledges fit holdings.
+fn check_conservation(state: &State, issued: u64) {
+    let collective = state.collective().expect("registered");
+    assert_eq!(collective.units_total(), issued, "units in issue");
+    let mut held: std::collections::BTreeMap<String, u64> = collective.holdings.clone();
+    for person in state.persons() {
+        for (class, units) in &person.holdings {
+            *held.entry(class.clone()).or_insert(0) += units;
+        }
+        assert!(
+            person.pledged_units() <= person.units_total(),
+            "pledged units within the holding"
+        );
+    }
+    held.retain(|_, units| *units > 0);
+    let mut by_class = collective.units_by_class.clone();
+    by_class.retain(|_, units| *units > 0);
+    assert_eq!(held, by_class, "every unit in issue is held");
 }
 
 /// Everything a right depends on: the register, each person's membership, holdings and
@@ -155,8 +252,8 @@ fn rights(state: &State) -> (report::Register, Vec<String>, Vec<distribution::Li
         .persons()
         .map(|p| {
             format!(
-                "{:?} {:?} {:?} {:?}",
-                p.id, p.membership, p.holdings, p.household
+                "{:?} {:?} {:?} {:?} {:?} {:?}",
+                p.id, p.membership, p.holdings, p.household, p.pledges, p.deceased_on
             )
         })
         .collect();
@@ -180,7 +277,7 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
     #[test]
     fn hukou_changes_change_no_right(
-        base in prop::collection::vec(base_command(), 1..40),
+        base in prop::collection::vec(base_command(), 1..60),
         hukou in prop::collection::vec((any::<prop::sample::Index>(), hukou_command()), 0..20),
     ) {
         let plain: Vec<(bool, Command)> = base.iter().cloned().map(|c| (false, c)).collect();

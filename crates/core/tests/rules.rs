@@ -1242,3 +1242,19 @@ fn an_estate_is_paid_its_dividends_and_then_the_heirs_are() {
     assert_eq!(year.dividend(&id(E)).unwrap().amount_fen, 106_250);
     assert_eq!(year.dividend(&id(C)).unwrap().amount_fen, 318_750);
 }
+
+#[test]
+fn units_cannot_leave_a_holding_on_a_date_before_they_were_held() {
+    // Regression (found by the conservation property): a transfer dated before the allotment
+    // it draws on made the holding negative on the dates in between.
+    let (state, _) = then(
+        &quantified("50", "dynamic"),
+        &[allot(A, "basic", "1", "2024-06-01")],
+    );
+    let mut early = transfer(A, B, "1.5");
+    early.date = date("2024-03-01");
+    let message = check_rejected(&state, early.clone(), Rule::Input).to_string();
+    assert!(message.contains("from 2024-03-01"), "{message}");
+    early.date = date("2024-06-01");
+    assert!(decide(&state, &early).is_ok());
+}
