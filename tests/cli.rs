@@ -970,3 +970,291 @@ fn a_whole_distribution_cycle_through_the_cli() {
         serde_json::from_str(&g.ok(&["--format", "json", "verify", "--replay"])).unwrap();
     assert_eq!(verify["ok"], true);
 }
+
+/// Runs one distribution year to posting, with every member voting for.
+fn distribute(g: &Gufen, year: &str, members: &str) {
+    let next = (year.parse::<i32>().unwrap() + 1).to_string();
+    let day = |md: &str| format!("{next}-{md}");
+    let record = format!("{year}-12-31");
+    let (d1, d2, d3) = (day("01-05"), day("01-20"), day("01-21"));
+    for args in [
+        vec![
+            "draft",
+            "--income",
+            "10000",
+            "--record-date",
+            &record,
+            "--date",
+            &d1,
+        ],
+        vec!["notice", "--date", &d1],
+        vec![
+            "approve",
+            "--body",
+            "members",
+            "--for",
+            members,
+            "--eligible",
+            members,
+            "--resolution",
+            "分配",
+            "--date",
+            &d2,
+        ],
+        vec!["post", "--date", &d3],
+    ] {
+        let mut all = vec!["distribution", args[0], "--year", year];
+        all.extend(&args[1..]);
+        g.ok(&all);
+    }
+}
+
+#[test]
+fn a_life_told_by_the_ledger_town_marriage_death_heirs_and_dividends() {
+    const E: &str = "110101199003072316";
+    let g = Gufen::village();
+    // 张丽 (C) moved her hukou to town in 2021; she marries out; she keeps everything.
+    g.ok(&[
+        "member",
+        "life-event",
+        "--id",
+        C,
+        "--kind",
+        "marriage",
+        "--date",
+        "2022-05-01",
+    ]);
+    // Her daughter lives in the city and is no member; she is registered to inherit.
+    g.ok(&[
+        "person",
+        "add",
+        "--id",
+        E,
+        "--name",
+        "张小丽",
+        "--date",
+        "2024-01-10",
+    ]);
+    g.refused(
+        &[
+            "shares",
+            "transfer",
+            "--from",
+            A,
+            "--to",
+            E,
+            "--units",
+            "0.1",
+            "--price",
+            "10",
+            "--date",
+            "2024-02-01",
+        ],
+        1,
+        "R8",
+    );
+    g.ok(&["death", "record", "--id", C, "--date", "2024-03-01"]);
+    g.refused(
+        &[
+            "shares",
+            "transfer",
+            "--from",
+            A,
+            "--to",
+            C,
+            "--units",
+            "0.1",
+            "--gift",
+            "--date",
+            "2024-03-02",
+        ],
+        1,
+        "has died",
+    );
+    g.refused(
+        &[
+            "inherit",
+            "--from",
+            C,
+            "--heir",
+            &format!("{A}:1/2"),
+            "--heir",
+            &format!("{E}:1/3"),
+            "--date",
+            "2025-03-01",
+        ],
+        1,
+        "R10",
+    );
+    // The 2024 dividend of her 1.5 shares goes to her estate.
+    distribute(&g, "2024", "2");
+    let show: serde_json::Value = serde_json::from_str(&g.ok(&[
+        "--format",
+        "json",
+        "distribution",
+        "show",
+        "--year",
+        "2024",
+    ]))
+    .unwrap();
+    let estate: Vec<&serde_json::Value> = show["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["estate"] == true)
+        .collect();
+    assert_eq!(estate.len(), 1);
+    // 8,500 yuan distributable (10% and 5% funds) over 3.75 weighted shares; she held 1.5.
+    assert_eq!(estate[0]["amount_fen"], 340_000);
+    g.ok(&[
+        "distribution",
+        "pay",
+        "--year",
+        "2024",
+        "--id",
+        C,
+        "--ref",
+        "ESTATE-1",
+        "--date",
+        "2025-02-01",
+    ]);
+    // Two heirs, one a non-member in the city, settle the estate half and half.
+    g.ok(&[
+        "inherit",
+        "--from",
+        C,
+        "--heir",
+        &format!("{A}:1/2"),
+        "--heir",
+        &format!("{E}:1/2"),
+        "--date",
+        "2025-03-01",
+    ]);
+    distribute(&g, "2025", "2");
+    let show: serde_json::Value = serde_json::from_str(&g.ok(&[
+        "--format",
+        "json",
+        "distribution",
+        "show",
+        "--year",
+        "2025",
+    ]))
+    .unwrap();
+    let amounts: Vec<(String, i64)> = show["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["id_masked"].as_str().unwrap().to_string(),
+                l["amount_fen"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    // A 1.75, B 1.25, E 0.75 of 3.75 weighted shares over 8,500 yuan; the one fen of
+    // remainder goes to the largest fraction (A's .67).
+    assert_eq!(amounts.len(), 3);
+    assert!(
+        amounts.contains(&("110101********2316".to_string(), 170_000)),
+        "{amounts:?}"
+    );
+    assert!(
+        amounts.contains(&("360426********0071".to_string(), 396_667)),
+        "{amounts:?}"
+    );
+    assert!(
+        amounts.contains(&("412723********0012".to_string(), 283_333)),
+        "{amounts:?}"
+    );
+    // The register: the daughter holds income rights as a non-member; the deceased holds nothing.
+    let register: serde_json::Value =
+        serde_json::from_str(&g.ok(&["--format", "json", "register"])).unwrap();
+    let holders = register["holders"].as_array().unwrap();
+    assert_eq!(holders.len(), 3);
+    let daughter = holders.iter().find(|h| h["name"] == "张小丽").unwrap();
+    assert_eq!(daughter["member"], false);
+    assert_eq!(daughter["units_total"], 7_500);
+    // Before the settlement the estate was still hers.
+    let before: serde_json::Value =
+        serde_json::from_str(&g.ok(&["--format", "json", "register", "--as-of", "2025-02-28"]))
+            .unwrap();
+    assert!(before["holders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|h| h["name"] == "张丽"));
+    let history = g.ok(&["--lang", "en", "history", "--id", C]);
+    for expected in [
+        "hukou recorded",
+        "marriage",
+        "death recorded",
+        "2024 dividend declared: 3400.00 yuan (to the estate)",
+        "2024 dividend paid",
+        "estate settled",
+    ] {
+        assert!(history.contains(expected), "{expected} not in {history}");
+    }
+    let history = g.ok(&["--lang", "en", "history", "--id", E]);
+    assert!(
+        history.contains("estate settled") && history.contains("2025 dividend declared"),
+        "{history}"
+    );
+    // Pledged units cannot be transferred until released (R11).
+    g.ok(&[
+        "shares",
+        "pledge",
+        "--id",
+        A,
+        "--units",
+        "1",
+        "--pledgee",
+        "农商银行",
+        "--contract",
+        "ZY-2026-1",
+        "--date",
+        "2026-02-01",
+    ]);
+    g.refused(
+        &[
+            "shares",
+            "transfer",
+            "--from",
+            A,
+            "--to",
+            B,
+            "--units",
+            "1",
+            "--price",
+            "100",
+            "--date",
+            "2026-02-02",
+        ],
+        1,
+        "R11",
+    );
+    g.ok(&[
+        "shares",
+        "release",
+        "--contract",
+        "ZY-2026-1",
+        "--date",
+        "2026-02-03",
+    ]);
+    g.ok(&[
+        "shares",
+        "transfer",
+        "--from",
+        A,
+        "--to",
+        B,
+        "--units",
+        "0.5",
+        "--price",
+        "100",
+        "--date",
+        "2026-02-04",
+    ]);
+    let verify: serde_json::Value =
+        serde_json::from_str(&g.ok(&["--format", "json", "verify", "--replay"])).unwrap();
+    assert_eq!(verify["ok"], true);
+}
