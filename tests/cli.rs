@@ -1258,3 +1258,125 @@ fn a_life_told_by_the_ledger_town_marriage_death_heirs_and_dividends() {
         serde_json::from_str(&g.ok(&["--format", "json", "verify", "--replay"])).unwrap();
     assert_eq!(verify["ok"], true);
 }
+
+#[test]
+fn a_mistake_is_corrected_by_a_compensating_record_and_nothing_is_edited() {
+    let g = Gufen::village();
+    let seq_of = |out: &str| -> String {
+        let v: serde_json::Value = serde_json::from_str(out).unwrap();
+        v["first_seq"].to_string()
+    };
+    // A labour-years allotment to 王秀英 (A) keyed in by mistake.
+    let wrong = seq_of(&g.ok(&[
+        "--format",
+        "json",
+        "shares",
+        "allot",
+        "--id",
+        A,
+        "--class",
+        "labor",
+        "--units",
+        "0.5",
+        "--resolution",
+        "2017-2",
+        "--date",
+        "2017-12-31",
+    ]));
+    let before = g.ok(&["--format", "json", "log", "--from", &wrong, "--limit", "1"]);
+    // She has since given 0.3 of those labour-years shares away: undoing the allotment would
+    // take units she no longer holds.
+    let gift = seq_of(&g.ok(&[
+        "--format",
+        "json",
+        "shares",
+        "transfer",
+        "--from",
+        A,
+        "--to",
+        C,
+        "--units",
+        "0.3",
+        "--class",
+        "labor",
+        "--gift",
+        "--date",
+        "2024-01-01",
+    ]));
+    g.refused(
+        &[
+            "correct",
+            "--seq",
+            &wrong,
+            "--reason",
+            "录入错误",
+            "--date",
+            "2025-01-10",
+        ],
+        1,
+        "R15",
+    );
+    let run = g.run(&[
+        "correct",
+        "--seq",
+        &wrong,
+        "--reason",
+        "录入错误",
+        "--date",
+        "2025-01-10",
+    ]);
+    assert!(
+        run.stderr.contains(&format!("{gift} (SharesTransferred)")),
+        "{}",
+        run.stderr
+    );
+    // Undo the gift first (C still holds the units), then the allotment.
+    g.ok(&[
+        "correct",
+        "--seq",
+        &gift,
+        "--reason",
+        "赠与未经确认",
+        "--date",
+        "2025-01-10",
+    ]);
+    g.ok(&[
+        "correct",
+        "--seq",
+        &wrong,
+        "--reason",
+        "录入错误",
+        "--date",
+        "2025-01-10",
+    ]);
+    g.refused(
+        &[
+            "correct",
+            "--seq",
+            &wrong,
+            "--reason",
+            "again",
+            "--date",
+            "2025-01-11",
+        ],
+        1,
+        "already been corrected",
+    );
+    let register: serde_json::Value =
+        serde_json::from_str(&g.ok(&["--format", "json", "register"])).unwrap();
+    assert_eq!(register["total_units"], 40_000);
+    // The mistaken record is still there, byte for byte; the history tells both.
+    assert_eq!(
+        g.ok(&["--format", "json", "log", "--from", &wrong, "--limit", "1"]),
+        before
+    );
+    let history = g.ok(&["--lang", "en", "history", "--id", A]);
+    assert!(
+        history.contains(&format!("correction of record {wrong}")),
+        "{history}"
+    );
+    assert!(history.contains("allotted labor 0.5 shares"), "{history}");
+    let verify: serde_json::Value =
+        serde_json::from_str(&g.ok(&["--format", "json", "verify", "--replay"])).unwrap();
+    assert_eq!(verify["ok"], true);
+}

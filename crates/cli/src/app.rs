@@ -5,7 +5,7 @@ use crate::render::{hex_short, json, t, Table};
 use anyhow::{anyhow, bail, Context as _, Result};
 use chrono::NaiveDate;
 use gufen_core::command::Action;
-use gufen_core::event::{person_stream, Event, HukouKind, LifeEvent};
+use gufen_core::event::{person_stream, Event, HukouKind, LifeEvent, Reversal};
 use gufen_core::report::{self, percent_text};
 use gufen_core::state::{Key, Membership, State};
 use gufen_core::{Charter, Command, Fen, PersonId, RuleViolation, Units};
@@ -118,6 +118,7 @@ pub fn run(cli: Cli, db_given: bool) -> Result<()> {
             },
         ),
         Cmd::Inherit { from, heirs, date } => app.inherit(&from, &heirs, &date),
+        Cmd::Correct { seq, reason, date } => app.correct(seq, reason, &date),
         Cmd::Register { as_of } => app.register(as_of.as_deref()),
         Cmd::History { id, reveal } => app.history(&id, reveal),
         Cmd::Log { from, limit } => app.log(from, limit),
@@ -1437,6 +1438,32 @@ pub fn describe(event: &Event, lang: Lang) -> String {
                     Units(e.units),
                     Fen(e.price_fen),
                     e.resolution
+                )
+            }
+        }
+        RecordCorrected(e) => {
+            let what = match (&e.reversal, zh) {
+                (Reversal::Allotment(a), true) => {
+                    format!("撤销配股 {} {} 股", a.class, Units(a.units))
+                }
+                (Reversal::Allotment(a), false) => {
+                    format!("allotment of {} {} shares undone", a.class, Units(a.units))
+                }
+                (Reversal::Transfer(t), true) => format!("撤销转让 {} 股", Units(t.units)),
+                (Reversal::Transfer(t), false) => {
+                    format!("transfer of {} shares undone", Units(t.units))
+                }
+                (Reversal::Pledge(p), true) => format!("撤销质押登记，合同 {}", p.contract),
+                (Reversal::Pledge(p), false) => format!("pledge {} undone", p.contract),
+                (Reversal::MembershipLoss(_), true) => "恢复成员身份".to_string(),
+                (Reversal::MembershipLoss(_), false) => "membership restored".to_string(),
+            };
+            if zh {
+                format!("更正第 {} 号记录：{what}；理由：{}", e.seq, e.reason)
+            } else {
+                format!(
+                    "correction of record {}: {what}; reason: {}",
+                    e.seq, e.reason
                 )
             }
         }

@@ -103,6 +103,15 @@ pub enum Cmd {
         #[arg(long)]
         date: String,
     },
+    /// Correct record N by a compensating event that cites it (R15); nothing is edited.
+    Correct {
+        #[arg(long)]
+        seq: u64,
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        date: String,
+    },
     /// The yearly distribution run: draft, notice, approve, post, pay, show, owed.
     Distribution {
         #[command(subcommand)]

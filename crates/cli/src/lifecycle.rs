@@ -5,6 +5,7 @@ use crate::app::{person_id, App};
 use crate::cli::SharesCmd;
 use anyhow::{anyhow, bail, Result};
 use gufen_core::command::Action;
+use gufen_core::event::person_stream;
 use gufen_core::state::Key;
 use gufen_core::{Fen, Units};
 
@@ -110,6 +111,43 @@ impl App {
                 self.write(&date, Action::ReleasePledge { person, contract })
             }
         }
+    }
+
+    /// Reads record `seq` and the later records about the same persons, then asks the core for
+    /// the compensating event.
+    pub fn correct(&mut self, seq: u64, reason: String, date: &str) -> Result<()> {
+        let (original, later) = {
+            let store = self.open_store(false)?;
+            let ledger = self.open_ledger(&store)?;
+            let Some(stored) = ledger.records(seq, 1)?.into_iter().next() else {
+                bail!(
+                    "no record {seq} in this ledger (its head is {})",
+                    ledger.head()?.seq_next
+                )
+            };
+            let original = stored.record.event()?;
+            let mut later: Vec<(u64, gufen_core::Event)> = Vec::new();
+            for person in original.persons() {
+                for record in ledger.stream(&person_stream(person))? {
+                    if record.record.seq > seq
+                        && !later.iter().any(|(s, _)| *s == record.record.seq)
+                    {
+                        later.push((record.record.seq, record.record.event()?));
+                    }
+                }
+            }
+            later.sort_by_key(|(s, _)| *s);
+            (original, later)
+        };
+        self.write(
+            date,
+            Action::Correct {
+                seq,
+                reason,
+                original,
+                later,
+            },
+        )
     }
 
     pub fn inherit(&mut self, from: &str, heirs: &[String], date: &str) -> Result<()> {

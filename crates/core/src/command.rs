@@ -3,7 +3,7 @@
 use crate::amount::{Fen, Units};
 use crate::charter::{ApprovalBody, Charter};
 use crate::distribution::DraftInput;
-use crate::event::{HukouKind, LifeEvent};
+use crate::event::{Event, HukouKind, LifeEvent};
 use crate::ids::PersonId;
 use chrono::NaiveDate;
 
@@ -132,6 +132,14 @@ pub enum Action {
         person: PersonId,
         resolution: String,
         redeem: Option<Fen>,
+    },
+    /// Corrects record `seq` by a compensating event (R15). The caller reads the record from the
+    /// log: its event and effective date, and the later records concerning the same persons.
+    Correct {
+        seq: u64,
+        reason: String,
+        original: Event,
+        later: Vec<(u64, Event)>,
     },
     /// Many payments of one year in one batch (a bank's payment file); one bad row refuses all.
     PayDividends {

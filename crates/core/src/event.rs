@@ -58,6 +58,8 @@ pub enum Event {
     SharesRedeemed(SharesRedeemed),
     /// A member leaves of their own will with the organization's consent (R4).
     MembershipExited(MembershipExited),
+    /// A compensating event: undoes the effect of an earlier record, which stays (R15).
+    RecordCorrected(RecordCorrected),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -331,6 +333,38 @@ pub struct MembershipExited {
     pub resolution: String,
 }
 
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordCorrected {
+    /// The seq of the record corrected.
+    pub seq: u64,
+    pub reason: String,
+    pub reversal: Reversal,
+}
+
+/// What a correction undoes: the corrected record's event, whose effect is reversed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Reversal {
+    /// The units go back out of issue.
+    Allotment(SharesAllotted),
+    /// The units go back to the giver.
+    Transfer(SharesTransferred),
+    /// The pledge is lifted as if never registered.
+    Pledge(SharesPledged),
+    /// The membership is restored.
+    MembershipLoss(MembershipLost),
+}
+
+impl Reversal {
+    pub fn person(&self) -> &PersonId {
+        match self {
+            Reversal::Allotment(e) => &e.person,
+            Reversal::Transfer(e) => &e.to,
+            Reversal::Pledge(e) => &e.person,
+            Reversal::MembershipLoss(e) => &e.person,
+        }
+    }
+}
+
 impl Event {
     /// The stable type name stored in each record.
     pub fn type_name(&self) -> &'static str {
@@ -358,6 +392,7 @@ impl Event {
             Event::EstateSettled(_) => "EstateSettled",
             Event::SharesRedeemed(_) => "SharesRedeemed",
             Event::MembershipExited(_) => "MembershipExited",
+            Event::RecordCorrected(_) => "RecordCorrected",
         }
     }
 
@@ -392,6 +427,7 @@ impl Event {
             Event::EstateSettled(e) => person_stream(&e.deceased),
             Event::SharesRedeemed(e) => person_stream(&e.person),
             Event::MembershipExited(e) => person_stream(&e.person),
+            Event::RecordCorrected(e) => person_stream(e.reversal.person()),
         }
     }
 
@@ -426,6 +462,10 @@ impl Event {
             }
             Event::SharesRedeemed(e) => vec![&e.person],
             Event::MembershipExited(e) => vec![&e.person],
+            Event::RecordCorrected(e) => match &e.reversal {
+                Reversal::Transfer(t) => vec![&t.to, &t.from],
+                other => vec![other.person()],
+            },
         }
     }
 }

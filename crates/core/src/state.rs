@@ -33,6 +33,8 @@ pub struct Collective {
     pub deceased: BTreeSet<PersonId>,
     /// Open pledges: contract → the pledging person (R11).
     pub pledges: BTreeMap<String, PersonId>,
+    /// Records corrected by a compensating event (R15), each once.
+    pub corrected: BTreeSet<u64>,
 }
 
 impl Collective {
@@ -613,6 +615,7 @@ pub fn apply(state: &mut State, date: NaiveDate, event: &Event) {
                 holding_events: BTreeMap::new(),
                 deceased: BTreeSet::new(),
                 pledges: BTreeMap::new(),
+                corrected: BTreeSet::new(),
             });
         }
         Event::PersonRegistered(e) => {
@@ -847,6 +850,46 @@ pub fn apply(state: &mut State, date: NaiveDate, event: &Event) {
                 .checked_sub(1)
                 .expect("member count stays non-negative");
             *collective.member_changes.entry(date).or_insert(0) -= 1;
+        }
+        Event::RecordCorrected(e) => {
+            match &e.reversal {
+                Reversal::Allotment(a) => {
+                    change_holding(state, &a.person, &a.class, -units_delta(a.units), date);
+                    let issued = state
+                        .collective_mut()
+                        .units_by_class
+                        .get_mut(&a.class)
+                        .expect("corrected units were issued");
+                    *issued = issued
+                        .checked_sub(a.units)
+                        .expect("no more units are withdrawn than were issued");
+                }
+                Reversal::Transfer(t) => {
+                    let units = units_delta(t.units);
+                    change_holding(state, &t.to, &t.class, -units, date);
+                    change_holding(state, &t.from, &t.class, units, date);
+                }
+                Reversal::Pledge(p) => {
+                    let person = state.person_mut(&p.person);
+                    person.pledges.retain(|open| open.contract != p.contract);
+                    state.collective_mut().pledges.remove(&p.contract);
+                }
+                Reversal::MembershipLoss(loss) => {
+                    let person = state.person_mut(&loss.person);
+                    let Membership::Lost { since, .. } = person.membership else {
+                        panic!("a corrected loss is still in force")
+                    };
+                    person.membership = Membership::Member {
+                        since,
+                        resolution: format!("correction of record {}", e.seq),
+                    };
+                    let collective = state.collective_mut();
+                    collective.member_count += 1;
+                    *collective.member_changes.entry(date).or_insert(0) += 1;
+                }
+            }
+            let fresh = state.collective_mut().corrected.insert(e.seq);
+            assert!(fresh, "a record is corrected once");
         }
     }
 }

@@ -116,6 +116,13 @@ fn base_command() -> impl Strategy<Value = Command> {
                 heirs: heirs.into_iter().map(|h| (id(h), None)).collect(),
             }
         }),
+        // Corrects the k-th event so far (filled in by `run` from its log).
+        (0..60u64).prop_map(|k| Action::Correct {
+            seq: k,
+            reason: "更正".into(),
+            original: Event::DeathRecorded(gufen_core::event::DeathRecorded { person: id(0) }),
+            later: Vec::new(),
+        }),
         (0..6usize, any::<bool>()).prop_map(|(i, redeem)| Action::ExitMember {
             person: id(i),
             resolution: "R".into(),
@@ -207,7 +214,29 @@ fn run(commands: &[(bool, Command)]) -> (Vec<String>, State) {
     }
     let mut outcomes = Vec::new();
     let mut issued: u64 = 0;
+    // Events of the non-hukou commands, so a correction's target is the same in both runs.
+    let mut log: Vec<Event> = Vec::new();
     for (is_hukou, command) in preamble.iter().chain(commands) {
+        let mut command = command.clone();
+        if let Action::Correct {
+            seq,
+            original,
+            later,
+            ..
+        } = &mut command.action
+        {
+            let Some(target) = log.get(*seq as usize) else {
+                continue;
+            };
+            *original = target.clone();
+            *later = log
+                .iter()
+                .enumerate()
+                .skip(*seq as usize + 1)
+                .map(|(i, e)| (i as u64, e.clone()))
+                .collect();
+        }
+        let command = &command;
         let result = decide(&state, command);
         if !is_hukou {
             outcomes.push(format!("{result:?}"));
@@ -216,7 +245,14 @@ fn run(commands: &[(bool, Command)]) -> (Vec<String>, State) {
             match &event {
                 Event::SharesAllotted(e) => issued += e.units,
                 Event::SharesRedeemed(e) if !e.to_collective => issued -= e.units,
+                Event::RecordCorrected(gufen_core::event::RecordCorrected {
+                    reversal: gufen_core::event::Reversal::Allotment(e),
+                    ..
+                }) => issued -= e.units,
                 _ => {}
+            }
+            if !is_hukou {
+                log.push(event.clone());
             }
             apply(&mut state, command.date, &event);
         }

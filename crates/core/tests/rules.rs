@@ -1258,3 +1258,74 @@ fn units_cannot_leave_a_holding_on_a_date_before_they_were_held() {
     early.date = date("2024-06-01");
     assert!(decide(&state, &early).is_ok());
 }
+
+// ---- Corrections (R15) ----
+
+fn correct(seq: u64, original: &Event, later: &[(u64, Event)]) -> Command {
+    on(
+        "2025-01-10",
+        Action::Correct {
+            seq,
+            reason: "录入错误".into(),
+            original: original.clone(),
+            later: later.to_vec(),
+        },
+    )
+}
+
+#[test]
+fn r15_an_allotment_is_undone_by_a_compensating_event_once() {
+    let base = quantified("50", "dynamic");
+    let (state, events) = then(&base, &[allot(A, "basic", "0.5", "2024-06-01")]);
+    let wrong = events[0].clone();
+    let (corrected, _) = then(&state, &[correct(42, &wrong, &[])]);
+    assert_eq!(units_of(&corrected, A), 10_000);
+    assert_eq!(corrected.collective().unwrap().units_total(), 40_000);
+    check_rejected(&corrected, correct(42, &wrong, &[]), Rule::R15);
+    let mut no_reason = correct(43, &wrong, &[]);
+    if let Action::Correct { reason, .. } = &mut no_reason.action {
+        reason.clear();
+    }
+    check_rejected(&state, no_reason, Rule::R15);
+}
+
+#[test]
+fn r15_a_correction_is_refused_where_later_records_depend_on_it() {
+    let base = quantified("50", "dynamic");
+    let (state, events) = then(
+        &base,
+        &[
+            allot(A, "basic", "0.5", "2024-01-15"),
+            transfer(A, B, "1.2"),
+        ],
+    );
+    let (allotment, moved) = (events[0].clone(), events[1].clone());
+    let message = check_rejected(
+        &state,
+        correct(7, &allotment, &[(8, moved.clone())]),
+        Rule::R15,
+    )
+    .to_string();
+    assert!(message.contains("8 (SharesTransferred)"), "{message}");
+    // The transfer itself can be undone: B still holds the units.
+    let (undone, _) = then(&state, &[correct(8, &moved, &[])]);
+    assert_eq!(
+        (units_of(&undone, A), units_of(&undone, B)),
+        (15_000, 10_000)
+    );
+}
+
+#[test]
+fn r15_pledges_and_wrongful_losses_are_corrected_deaths_are_not() {
+    let base = quantified("50", "dynamic");
+    let (state, events) = then(&base, &[pledge(A, "0.5", "ZY-1"), lose(B, "nationality")]);
+    let (corrected, _) = then(
+        &state,
+        &[correct(5, &events[0], &[]), correct(6, &events[1], &[])],
+    );
+    assert_eq!(corrected.person(&id(A)).unwrap().pledged_units(), 0);
+    assert!(corrected.person(&id(B)).unwrap().is_member());
+    assert_eq!(corrected.collective().unwrap().member_count, 4);
+    let (died, events) = then(&base, &[death(C)]);
+    check_rejected(&died, correct(9, &events[0], &[]), Rule::R15);
+}
