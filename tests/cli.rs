@@ -1380,3 +1380,21 @@ fn a_mistake_is_corrected_by_a_compensating_record_and_nothing_is_edited() {
         serde_json::from_str(&g.ok(&["--format", "json", "verify", "--replay"])).unwrap();
     assert_eq!(verify["ok"], true);
 }
+
+#[test]
+fn the_demo_runs_end_to_end_and_verifies() {
+    let g = Gufen::new();
+    let out = g.ok(&["--lang", "en", "demo", "--members", "60", "--years", "2"]);
+    for expected in [
+        "2023 distribution",
+        "2024 distribution",
+        "the estate is settled",
+        "refused",
+        "verified:",
+    ] {
+        assert!(out.contains(expected), "{expected} not in {out}");
+    }
+    let verify: serde_json::Value =
+        serde_json::from_str(&g.ok(&["--format", "json", "verify", "--replay"])).unwrap();
+    assert_eq!(verify["ok"], true);
+}

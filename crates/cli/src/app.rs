@@ -533,6 +533,8 @@ impl App {
                 "membership": status, "since": since.map(|d| d.to_string()),
                 "hukou": found.hukou.as_ref().map(|h| json!({"kind": format!("{:?}", h.kind).to_lowercase(), "locality": h.locality, "since": h.since.to_string()})),
                 "units": found.holdings, "units_total": found.units_total(), "weighted_units": found.weighted_units(charter),
+                "pledged_units": found.pledged_units(), "deceased": found.is_deceased(),
+                "pledges": found.pledges.iter().map(|p| json!({"contract": p.contract, "pledgee": p.pledgee, "units": p.units, "since": p.since.to_string()})).collect::<Vec<_>>(),
             });
             if reveal {
                 value["id"] = json!(person.to_string());
@@ -600,6 +602,29 @@ impl App {
             t(lang, "折算股", "weighted shares"),
             Units(found.weighted_units(charter))
         )?;
+        for pledge in &found.pledges {
+            writeln!(
+                self.out,
+                "{}: {} ({} {}, {} {})",
+                t(lang, "质押", "pledged"),
+                Units(pledge.units),
+                t(lang, "质权人", "to"),
+                pledge.pledgee,
+                t(lang, "合同", "contract"),
+                pledge.contract
+            )?;
+        }
+        if found.is_deceased() && found.units_total() > 0 {
+            writeln!(
+                self.out,
+                "{}",
+                t(
+                    lang,
+                    "已故：股份为遗产，待继承",
+                    "deceased: the holding is an estate awaiting settlement"
+                )
+            )?;
+        }
         Ok(())
     }
 

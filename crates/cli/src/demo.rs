@@ -2,7 +2,8 @@
 //! household heads, labour-years shares, members who move their hukou to town or marry out (and
 //! keep everything), a refused attempt to strip one of membership, a death; then a yearly
 //! distribution for each of `--years` years (draft, notice, approval, posting, payments, some
-//! left owed; the deceased member's dividend goes to the estate); then the register's totals
+//! left owed; the deceased member's dividend goes to the estate, which is then settled between a
+//! member and a non-member heir); then the register's totals
 //! and a full verify.
 
 use crate::app::App;
@@ -281,6 +282,40 @@ pub fn run(app: &mut App, db_given: bool, members: usize, years: u32) -> Result<
                 charter.notice_days
             ),
         )?;
+        if n == 0 {
+            // The estate is settled: half to a member of the household, half to a daughter who
+            // lives in the city and is no member (income rights only).
+            let first17 = "11010519900214002";
+            let daughter = PersonId::parse(&format!(
+                "{first17}{}",
+                gufen_core::ids::citizen_check_character(first17)
+            ))
+            .expect("a valid ID");
+            let settled_on = date(year + 1, 3, 1);
+            exec(
+                settled_on,
+                Action::RegisterPerson {
+                    person: daughter.clone(),
+                    name: "城里的女儿".into(),
+                    household: None,
+                },
+            )?;
+            exec(
+                settled_on,
+                Action::Inherit {
+                    from: deceased.clone(),
+                    heirs: vec![
+                        (ids[ids.len() - 2].clone(), Some((1, 2))),
+                        (daughter, Some((1, 2))),
+                    ],
+                },
+            )?;
+            say(
+                &mut app.out,
+                &format!("   {settled_on} 遗产继承：一名成员与一名住在城里的非成员女儿各继承 1/2，此后分红付给继承人"),
+                &format!("   {settled_on} the estate is settled: half to a member, half to a non-member daughter living in the city; later dividends go to the heirs"),
+            )?;
+        }
     }
 
     let state = ledger.load_state(None)?;
