@@ -1398,3 +1398,96 @@ fn the_demo_runs_end_to_end_and_verifies() {
         serde_json::from_str(&g.ok(&["--format", "json", "verify", "--replay"])).unwrap();
     assert_eq!(verify["ok"], true);
 }
+
+#[test]
+fn exit_and_redemption_through_the_cli() {
+    let g = Gufen::village();
+    g.refused(
+        &[
+            "member",
+            "exit",
+            "--id",
+            A,
+            "--resolution",
+            " ",
+            "--date",
+            "2024-01-01",
+        ],
+        1,
+        "R4",
+    );
+    g.ok(&[
+        "shares",
+        "pledge",
+        "--id",
+        B,
+        "--units",
+        "0.5",
+        "--pledgee",
+        "银行",
+        "--contract",
+        "ZY-9",
+        "--date",
+        "2024-01-01",
+    ]);
+    g.refused(
+        &[
+            "member",
+            "exit",
+            "--id",
+            B,
+            "--resolution",
+            "2024-5",
+            "--redeem",
+            "--price",
+            "900",
+            "--date",
+            "2024-02-01",
+        ],
+        1,
+        "R11",
+    );
+    // A leaves and keeps her share as income rights; she is off the member list, on the register.
+    g.ok(&[
+        "member",
+        "exit",
+        "--id",
+        A,
+        "--resolution",
+        "2024-4",
+        "--date",
+        "2024-02-01",
+    ]);
+    let members = g.ok(&["--format", "json", "member", "list"]);
+    assert!(!members.contains("360426********0071"), "{members}");
+    let register: serde_json::Value =
+        serde_json::from_str(&g.ok(&["--format", "json", "register"])).unwrap();
+    let a = register["holders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["name"] == "王秀英")
+        .unwrap();
+    assert_eq!(
+        (a["member"].clone(), a["units_total"].clone()),
+        (false.into(), 10_000.into())
+    );
+    // The collective redeems it; with no collective share in the charter the units are cancelled.
+    g.ok(&[
+        "shares",
+        "redeem",
+        "--id",
+        A,
+        "--units",
+        "1",
+        "--price",
+        "1200",
+        "--resolution",
+        "2024-6",
+        "--date",
+        "2024-03-01",
+    ]);
+    let register: serde_json::Value =
+        serde_json::from_str(&g.ok(&["--format", "json", "register"])).unwrap();
+    assert_eq!(register["total_units"], 30_000);
+}
