@@ -1480,8 +1480,20 @@ pub fn describe(event: &Event, lang: Lang) -> String {
                 }
                 (Reversal::Pledge(p), true) => format!("撤销质押登记，合同 {}", p.contract),
                 (Reversal::Pledge(p), false) => format!("pledge {} undone", p.contract),
-                (Reversal::MembershipLoss(_), true) => "恢复成员身份".to_string(),
-                (Reversal::MembershipLoss(_), false) => "membership restored".to_string(),
+                (Reversal::MembershipLoss(_) | Reversal::Exit(_), true) => {
+                    "恢复成员身份".to_string()
+                }
+                (Reversal::MembershipLoss(_) | Reversal::Exit(_), false) => {
+                    "membership restored".to_string()
+                }
+                (Reversal::Redemption(r), true) => format!("撤销赎回 {} 股", Units(r.units)),
+                (Reversal::Redemption(r), false) => {
+                    format!("redemption of {} shares undone", Units(r.units))
+                }
+                (Reversal::LifeEvent(l), true) => format!("撤销误记的生活事件 {}", l.kind.as_str()),
+                (Reversal::LifeEvent(l), false) => {
+                    format!("mistaken life event {} withdrawn", l.kind.as_str())
+                }
             };
             if zh {
                 format!("更正第 {} 号记录：{what}；理由：{}", e.seq, e.reason)

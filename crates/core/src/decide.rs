@@ -646,11 +646,47 @@ fn correct(
             }
             Reversal::MembershipLoss(e.clone())
         }
+        Event::SharesRedeemed(e) => {
+            if e.to_collective {
+                let held = collective.holdings.get(&e.class).copied().unwrap_or(0);
+                let available =
+                    units_available_from(&collective.holding_changes, &e.class, date).min(held);
+                if available < e.units {
+                    return reject(
+                        Rule::R15,
+                        format!("record {seq} cannot be undone: the collective share no longer holds the units it redeemed"),
+                    );
+                }
+            }
+            known(state, &e.person)?;
+            Reversal::Redemption(e.clone())
+        }
+        Event::MembershipExited(e) => {
+            let person = known(state, &e.person)?;
+            let still = matches!(
+                person.membership,
+                Membership::Lost {
+                    ground: LossGround::Exit,
+                    ..
+                }
+            );
+            if !still || person.is_deceased() {
+                return reject(
+                    Rule::R15,
+                    format!(
+                        "the exit of record {seq} is no longer in force{}",
+                        depending(&e.person, &["MembershipConfirmed", "DeathRecorded", "MembershipLost", "RecordCorrected"])
+                    ),
+                );
+            }
+            Reversal::Exit(e.clone())
+        }
+        Event::LifeEventRecorded(e) => Reversal::LifeEvent(e.clone()),
         other => {
             return reject(
                 Rule::R15,
                 format!(
-                    "record {seq} ({}) has no compensating event in gufen: allotments, transfers, pledges and losses of membership other than by death can be corrected",
+                    "record {seq} ({}) has no compensating event in gufen: allotments, transfers, redemptions, pledges, exits, life events and losses of membership other than by death can be corrected",
                     other.type_name()
                 ),
             )

@@ -352,6 +352,12 @@ pub enum Reversal {
     Pledge(SharesPledged),
     /// The membership is restored.
     MembershipLoss(MembershipLost),
+    /// The units go back to the holder (out of the collective share, or issued again).
+    Redemption(SharesRedeemed),
+    /// The membership is restored.
+    Exit(MembershipExited),
+    /// A life event recorded by mistake; it had no effect to undo (R3).
+    LifeEvent(LifeEventRecorded),
 }
 
 impl Reversal {
@@ -361,6 +367,9 @@ impl Reversal {
             Reversal::Transfer(e) => &e.to,
             Reversal::Pledge(e) => &e.person,
             Reversal::MembershipLoss(e) => &e.person,
+            Reversal::Redemption(e) => &e.person,
+            Reversal::Exit(e) => &e.person,
+            Reversal::LifeEvent(e) => &e.person,
         }
     }
 }

@@ -874,8 +874,31 @@ pub fn apply(state: &mut State, date: NaiveDate, event: &Event) {
                     person.pledges.retain(|open| open.contract != p.contract);
                     state.collective_mut().pledges.remove(&p.contract);
                 }
-                Reversal::MembershipLoss(loss) => {
-                    let person = state.person_mut(&loss.person);
+                Reversal::Redemption(r) => {
+                    change_holding(state, &r.person, &r.class, units_delta(r.units), date);
+                    let collective = state.collective_mut();
+                    if r.to_collective {
+                        let held = collective
+                            .holdings
+                            .get_mut(&r.class)
+                            .expect("the collective share holds the redeemed units");
+                        *held = held
+                            .checked_sub(r.units)
+                            .expect("the collective share still holds them");
+                        record_change(
+                            &mut collective.holding_changes,
+                            date,
+                            &r.class,
+                            -units_delta(r.units),
+                        );
+                    } else {
+                        issue_units(collective, &r.class, r.units);
+                    }
+                }
+                Reversal::LifeEvent(_) => {}
+                Reversal::Exit(MembershipExited { person: id, .. })
+                | Reversal::MembershipLoss(MembershipLost { person: id, .. }) => {
+                    let person = state.person_mut(id);
                     let Membership::Lost { since, .. } = person.membership else {
                         panic!("a corrected loss is still in force")
                     };

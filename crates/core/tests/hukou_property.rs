@@ -249,6 +249,10 @@ fn run(commands: &[(bool, Command)]) -> (Vec<String>, State) {
                     reversal: gufen_core::event::Reversal::Allotment(e),
                     ..
                 }) => issued -= e.units,
+                Event::RecordCorrected(gufen_core::event::RecordCorrected {
+                    reversal: gufen_core::event::Reversal::Redemption(e),
+                    ..
+                }) if !e.to_collective => issued += e.units,
                 _ => {}
             }
             if !is_hukou {

@@ -1329,3 +1329,39 @@ fn r15_pledges_and_wrongful_losses_are_corrected_deaths_are_not() {
     let (died, events) = then(&base, &[death(C)]);
     check_rejected(&died, correct(9, &events[0], &[]), Rule::R15);
 }
+
+#[test]
+fn r15_redemptions_exits_and_mistaken_life_events_are_corrected() {
+    let base = quantified("50", "dynamic");
+    let (state, events) = then(
+        &base,
+        &[
+            redeem(A, "0.5"),
+            exit(B, None),
+            on(
+                "2024-08-01",
+                Action::RecordLifeEvent {
+                    person: id(C),
+                    kind: LifeEvent::Marriage,
+                    note: String::new(),
+                },
+            ),
+        ],
+    );
+    assert_eq!(state.collective().unwrap().units_total(), 35_000);
+    let (corrected, _) = then(
+        &state,
+        &[
+            correct(10, &events[0], &[]),
+            correct(11, &events[1], &[]),
+            correct(12, &events[2], &[]),
+        ],
+    );
+    assert_eq!(units_of(&corrected, A), 10_000);
+    assert_eq!(corrected.collective().unwrap().units_total(), 40_000);
+    assert!(corrected.person(&id(B)).unwrap().is_member());
+    assert_eq!(corrected.collective().unwrap().member_count, 4);
+    // A confirmation or an allotment plan's import is not undone this way.
+    let (_, confirmed) = then(&given(&[register(charter_with(&[]))]), &[confirm(A, "001")]);
+    check_rejected(&base, correct(1, &confirmed[0], &[]), Rule::R15);
+}
