@@ -11,13 +11,12 @@
 mod common;
 
 use chrono::NaiveDate;
-use common::{env_or, gufen, measure, median};
+use common::{env_or, gufen, import_roster, init_store, measure, median, sample_roster};
 use gufen_core::charter::Rounding;
 use gufen_core::command::Action;
 use gufen_core::distribution::{self, DraftInput, Holder};
 use gufen_core::{apply, decide, Charter, Command, Fen, RosterRow, State};
 use std::path::Path;
-use std::process::Stdio;
 use std::time::Instant;
 
 const CHARTER: &str = include_str!("../fixtures/charter.toml");
@@ -81,35 +80,10 @@ fn main() {
     let persons = env_or("GUFEN_BENCH_PERSONS", 100_000);
     let runs = env_or("GUFEN_BENCH_RUNS", 3).max(1);
     let dir = tempfile::tempdir().unwrap();
-    let output = gufen()
-        .args(["sample", "roster", "--persons", &persons.to_string()])
-        .output()
-        .unwrap();
-    assert!(output.status.success());
-    let roster_text = String::from_utf8(output.stdout).unwrap();
-    let roster = dir.path().join("roster.csv");
-    std::fs::write(&roster, &roster_text).unwrap();
-    let charter = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/charter.toml");
+    let (roster, roster_text) = sample_roster(dir.path(), persons);
     let base = dir.path().join("base");
-    let status = gufen()
-        .arg("--db")
-        .arg(&base)
-        .arg("init")
-        .arg("--charter")
-        .arg(&charter)
-        .args(["--date", "2017-06-30"])
-        .stdout(Stdio::null())
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let (import_s, _) = measure(
-        gufen()
-            .arg("--db")
-            .arg(&base)
-            .args(["member", "import"])
-            .arg(&roster)
-            .args(["--resolution", "bench", "--date", "2017-12-31"]),
-    );
+    init_store(&base);
+    let (import_s, _) = import_roster(&base, &roster);
     eprintln!("setup: imported {persons} persons in {import_s:.2} s");
 
     let mut draft = (Vec::new(), Vec::new());

@@ -7,47 +7,21 @@
 
 mod common;
 
-use common::{env_or, gufen, measure, median};
-use std::path::Path;
-use std::process::Stdio;
+use common::{env_or, gufen, import_roster, init_store, measure, median, sample_roster};
 
 fn main() {
     let persons = env_or("GUFEN_BENCH_PERSONS", 100_000);
     let runs = env_or("GUFEN_BENCH_RUNS", 3).max(1);
     let dir = tempfile::tempdir().unwrap();
-    let roster = dir.path().join("roster.csv");
-    let output = gufen()
-        .args(["sample", "roster", "--persons", &persons.to_string()])
-        .output()
-        .unwrap();
-    assert!(output.status.success());
-    std::fs::write(&roster, output.stdout).unwrap();
-    let charter = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/charter.toml");
+    let (roster, roster_text) = sample_roster(dir.path(), persons);
 
     let mut import = (Vec::new(), Vec::new());
     let mut register = (Vec::new(), Vec::new());
     let mut lookup = Vec::new();
     for run in 0..runs {
         let db = dir.path().join(format!("store-{run}"));
-        let status = gufen()
-            .arg("--db")
-            .arg(&db)
-            .arg("init")
-            .arg("--charter")
-            .arg(&charter)
-            .args(["--date", "2017-06-30"])
-            .stdout(Stdio::null())
-            .status()
-            .unwrap();
-        assert!(status.success());
-        let (s, mib) = measure(
-            gufen()
-                .arg("--db")
-                .arg(&db)
-                .args(["member", "import"])
-                .arg(&roster)
-                .args(["--resolution", "bench", "--date", "2017-12-31"]),
-        );
+        init_store(&db);
+        let (s, mib) = import_roster(&db, &roster);
         import.0.push(s);
         import.1.push(mib);
         let (s, mib) = measure(
@@ -58,8 +32,7 @@ fn main() {
         );
         register.0.push(s);
         register.1.push(mib);
-        let first_id = std::fs::read_to_string(&roster)
-            .unwrap()
+        let first_id = roster_text
             .lines()
             .nth(1)
             .unwrap()

@@ -2,6 +2,7 @@
 
 #![allow(dead_code)] // each benchmark uses its own subset
 
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
@@ -44,4 +45,45 @@ pub fn env_or(name: &str, default: usize) -> usize {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(default)
+}
+
+/// Writes a synthetic roster of `persons` rows into `dir`; returns its path and text.
+pub fn sample_roster(dir: &Path, persons: usize) -> (PathBuf, String) {
+    let output = gufen()
+        .args(["sample", "roster", "--persons", &persons.to_string()])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let text = String::from_utf8(output.stdout).unwrap();
+    let path = dir.join("roster.csv");
+    std::fs::write(&path, &text).unwrap();
+    (path, text)
+}
+
+/// Creates a store at `db` with the sample charter (not measured).
+pub fn init_store(db: &Path) {
+    let charter = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/charter.toml");
+    let status = gufen()
+        .arg("--db")
+        .arg(db)
+        .arg("init")
+        .arg("--charter")
+        .arg(&charter)
+        .args(["--date", "2017-06-30"])
+        .stdout(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+/// Imports the roster into the store at `db`, measured: (seconds, peak RSS in MiB).
+pub fn import_roster(db: &Path, roster: &Path) -> (f64, f64) {
+    measure(
+        gufen()
+            .arg("--db")
+            .arg(db)
+            .args(["member", "import"])
+            .arg(roster)
+            .args(["--resolution", "bench", "--date", "2017-12-31"]),
+    )
 }

@@ -10,7 +10,7 @@ use gufen_core::charter::{ApprovalBody, Rounding};
 use gufen_core::command::Action;
 use gufen_core::distribution::DraftInput;
 use gufen_core::report::{self, DistributionReport};
-use gufen_core::state::{Key, State};
+use gufen_core::state::Key;
 use gufen_core::{Charter, Command, Fen, Units};
 use gufen_ledger::Ledger;
 use serde_json::json;
@@ -64,15 +64,15 @@ impl App {
                     Some(d) => d,
                     None => now()?.date_naive().to_string(),
                 };
-                self.write_quiet(&date, Action::DraftDistribution(input), |app, ledger| {
+                self.write_with_document(&date, Action::DraftDistribution(input), |app, ledger| {
                     app.print_summary(ledger, year)
                 })
             }
-            DistributionCmd::Notice { year, date } => {
-                self.write_quiet(&date, Action::NoticeDistribution { year }, |app, ledger| {
-                    app.print_plan(ledger, year, Document::Notice)
-                })
-            }
+            DistributionCmd::Notice { year, date } => self.write_with_document(
+                &date,
+                Action::NoticeDistribution { year },
+                |app, ledger| app.print_plan(ledger, year, Document::Notice),
+            ),
             DistributionCmd::Approve {
                 year,
                 body,
@@ -94,7 +94,7 @@ impl App {
                 },
             ),
             DistributionCmd::Post { year, date } => {
-                self.write_quiet(&date, Action::PostDistribution { year }, |app, ledger| {
+                self.write_with_document(&date, Action::PostDistribution { year }, |app, ledger| {
                     app.print_summary(ledger, year)
                 })
             }
@@ -160,7 +160,7 @@ impl App {
 
     /// Executes a write, prints a document (text and CSV) and then the outcome (text and JSON;
     /// JSON prints the outcome alone, CSV the document alone).
-    fn write_quiet(
+    fn write_with_document(
         &mut self,
         date: &str,
         action: Action,
@@ -208,12 +208,8 @@ impl App {
         Ok(())
     }
 
-    fn load_all(&self, ledger: &Ledger) -> Result<State> {
-        Ok(ledger.load_state(None)?)
-    }
-
     fn print_plan(&mut self, ledger: &Ledger, year: u16, document: Document) -> Result<()> {
-        let state = self.load_all(ledger)?;
+        let state = ledger.load_state(None)?;
         let charter = state
             .collective()
             .ok_or_else(|| anyhow!("the collective is not registered"))?
@@ -253,17 +249,17 @@ impl App {
             &json!({
                 "document": match document { Document::Notice => "notice", Document::Show => "distribution" },
                 "collective": charter.name, "code": charter.code.as_str(),
-                "year": plan.year, "status": plan.status, "revision": plan.revision,
-                "record_date": plan.record_date.to_string(), "drafted_on": plan.drafted_on.to_string(),
+                "year": plan.plan.year, "status": plan.status, "revision": plan.revision,
+                "record_date": plan.plan.record_date.to_string(), "drafted_on": plan.drafted_on.to_string(),
                 "noticed_on": date(plan.noticed_on), "approved_on": date(plan.approved_on), "posted_on": date(plan.posted_on),
                 "vote_not_before": date(plan.noticed_on.map(|d| d + chrono::Days::new(u64::from(charter.notice_days)))),
-                "income_fen": plan.income_fen, "losses_fen": plan.losses_fen,
-                "reserve_rate_percent": Percent(plan.reserve_rate_ppm).to_string(), "reserve_fen": plan.reserve_fen,
-                "welfare_rate_percent": Percent(plan.welfare_rate_ppm).to_string(), "welfare_fen": plan.welfare_fen,
-                "distributable_fen": plan.distributable_fen, "rounding": plan.rounding.as_str(),
-                "total_weighted_units": plan.total_weighted_units,
-                "collective_weighted_units": plan.collective_weighted_units, "collective_fen": plan.collective_fen,
-                "retained_fen": plan.retained_fen, "per_share_yuan": format_scaled(plan.per_share_yuan_e4, 4, 2),
+                "income_fen": plan.plan.income_fen, "losses_fen": plan.plan.losses_fen,
+                "reserve_rate_percent": Percent(plan.plan.reserve_rate_ppm).to_string(), "reserve_fen": plan.plan.reserve_fen,
+                "welfare_rate_percent": Percent(plan.plan.welfare_rate_ppm).to_string(), "welfare_fen": plan.plan.welfare_fen,
+                "distributable_fen": plan.plan.distributable_fen, "rounding": plan.plan.rounding.as_str(),
+                "total_weighted_units": plan.plan.total_weighted_units,
+                "collective_weighted_units": plan.plan.collective_weighted_units, "collective_fen": plan.plan.collective_fen,
+                "retained_fen": plan.plan.retained_fen, "per_share_yuan": format_scaled(plan.per_share_yuan_e4, 4, 2),
                 "lines_fen": plan.lines_fen, "paid_fen": plan.paid_fen, "holders": plan.lines.len(),
                 "lines": lines,
             }),
@@ -354,13 +350,13 @@ impl App {
             writeln!(
                 out,
                 "{}（{}）{} {title}（第 {} 稿，{status}）",
-                charter.name, charter.code, plan.year, plan.revision
+                charter.name, charter.code, plan.plan.year, plan.revision
             )?;
         } else {
             writeln!(
                 out,
                 "{} ({}) {} {title} (draft {}, {status})",
-                charter.name, charter.code, plan.year, plan.revision
+                charter.name, charter.code, plan.plan.year, plan.revision
             )?;
         }
         let when = |d: Option<chrono::NaiveDate>| d.map_or("-".to_string(), |d| d.to_string());
@@ -371,41 +367,45 @@ impl App {
             out,
             "{}: {}    {}: {}    {}: {}",
             t(lang, "股权登记日", "record date"),
-            plan.record_date,
+            plan.plan.record_date,
             t(lang, "公示日期", "noticed on"),
             when(plan.noticed_on),
             t(lang, "表决不早于", "vote not before"),
             when(vote),
         )?;
         let sep = t(lang, "；", "; ");
-        let rounding = match (plan.rounding, zh) {
+        let rounding = match (plan.plan.rounding, zh) {
             (Rounding::LargestRemainder, true) => "最大余额法",
             (Rounding::RoundDown, true) => "舍尾留存",
             (r, false) => r.as_str(),
         };
         let funds = [
-            format!("{} {}", t(lang, "年度收益", "income"), Fen(plan.income_fen)),
+            format!(
+                "{} {}",
+                t(lang, "年度收益", "income"),
+                Fen(plan.plan.income_fen)
+            ),
             format!(
                 "{} {}",
                 t(lang, "弥补亏损", "losses covered"),
-                Fen(plan.losses_fen)
+                Fen(plan.plan.losses_fen)
             ),
             format!(
                 "{} ({}%) {}",
                 t(lang, "提取公积金", "reserve fund"),
-                Percent(plan.reserve_rate_ppm),
-                Fen(plan.reserve_fen)
+                Percent(plan.plan.reserve_rate_ppm),
+                Fen(plan.plan.reserve_fen)
             ),
             format!(
                 "{} ({}%) {}",
                 t(lang, "提取公益金", "welfare fund"),
-                Percent(plan.welfare_rate_ppm),
-                Fen(plan.welfare_fen)
+                Percent(plan.plan.welfare_rate_ppm),
+                Fen(plan.plan.welfare_fen)
             ),
             format!(
                 "{} {}",
                 t(lang, "可分配", "distributable"),
-                Fen(plan.distributable_fen)
+                Fen(plan.plan.distributable_fen)
             ),
         ];
         writeln!(
@@ -418,7 +418,7 @@ impl App {
             format!(
                 "{} {}",
                 t(lang, "折算总股数", "weighted shares in all"),
-                Units(plan.total_weighted_units)
+                Units(plan.plan.total_weighted_units)
             ),
             format!(
                 "{} {}",
@@ -426,11 +426,15 @@ impl App {
                 format_scaled(plan.per_share_yuan_e4, 4, 2)
             ),
             format!("{} {rounding}", t(lang, "尾差处理", "rounding")),
-            format!("{} {}", t(lang, "留存", "retained"), Fen(plan.retained_fen)),
+            format!(
+                "{} {}",
+                t(lang, "留存", "retained"),
+                Fen(plan.plan.retained_fen)
+            ),
             format!(
                 "{} {}",
                 t(lang, "集体股分得", "collective share's part"),
-                Fen(plan.collective_fen)
+                Fen(plan.plan.collective_fen)
             ),
         ];
         writeln!(out, "{}", shares.join(sep))?;
@@ -440,7 +444,7 @@ impl App {
     fn owed(&mut self) -> Result<()> {
         let store = self.open_store(false)?;
         let ledger = self.open_ledger(&store)?;
-        let state = self.load_all(&ledger)?;
+        let state = ledger.load_state(None)?;
         let owed = report::owed(&state);
         let lang = self.global.lang;
         let total: i64 = owed.iter().map(|l| l.amount_fen).sum();

@@ -1,13 +1,12 @@
 //! The share lifecycle at the command line: transfer and gift, redemption, pledge and release,
 //! and inheritance (`--heir ID[:NUM/DEN]`). Rules are the core's; this parses and looks up.
 
-use crate::app::{person_id, App};
+use crate::app::{parse_date, person_id, App};
 use crate::cli::SharesCmd;
 use anyhow::{anyhow, bail, Result};
 use gufen_core::command::Action;
-use gufen_core::event::person_stream;
 use gufen_core::state::Key;
-use gufen_core::{Fen, Units};
+use gufen_core::{Command, Fen, Units};
 
 fn units(text: &str) -> Result<Units> {
     Units::parse_positive(text).map_err(|e| anyhow!("--units: {e}"))
@@ -113,41 +112,26 @@ impl App {
         }
     }
 
-    /// Reads record `seq` and the later records about the same persons, then asks the core for
-    /// the compensating event.
+    /// Corrects record `seq`: the ledger reads it and the later records about the same persons
+    /// (this process holds the store, so nothing is appended in between); the core decides.
     pub fn correct(&mut self, seq: u64, reason: String, date: &str) -> Result<()> {
-        let (original, later) = {
-            let store = self.open_store(false)?;
-            let ledger = self.open_ledger(&store)?;
-            let Some(stored) = ledger.records(seq, 1)?.into_iter().next() else {
-                bail!(
-                    "no record {seq} in this ledger (its head is {})",
-                    ledger.head()?.seq_next
-                )
-            };
-            let original = stored.record.event()?;
-            let mut later: Vec<(u64, gufen_core::Event)> = Vec::new();
-            for person in original.persons() {
-                for record in ledger.stream(&person_stream(person))? {
-                    if record.record.seq > seq
-                        && !later.iter().any(|(s, _)| *s == record.record.seq)
-                    {
-                        later.push((record.record.seq, record.record.event()?));
-                    }
-                }
-            }
-            later.sort_by_key(|(s, _)| *s);
-            (original, later)
+        let date = parse_date("--date", date)?;
+        let store = self.open_store(false)?;
+        let ledger = self.open_ledger(&store)?;
+        let Some((original, later)) = ledger.event_and_later(seq)? else {
+            bail!(
+                "no record {seq} in this ledger (its head is {})",
+                ledger.head()?.seq_next
+            )
         };
-        self.write(
-            date,
-            Action::Correct {
-                seq,
-                reason,
-                original,
-                later,
-            },
-        )
+        let action = Action::Correct {
+            seq,
+            reason,
+            original,
+            later,
+        };
+        let outcome = ledger.execute(&self.context()?, &Command { date, action })?;
+        self.print_outcome(&outcome)
     }
 
     pub fn inherit(&mut self, from: &str, heirs: &[String], date: &str) -> Result<()> {

@@ -618,6 +618,20 @@ fn correct(
         }
         Event::SharesTransferred(e) => {
             units_back(&e.to, &e.class, e.units)?;
+            let giver = known(state, &e.from)?;
+            if !giver.is_member() || giver.is_deceased() {
+                return reject(
+                    Rule::R15,
+                    format!(
+                        "record {seq} cannot be undone: {} is no longer a member to take the units back{}",
+                        e.from.masked(),
+                        depending(
+                            &e.from,
+                            &["MembershipLost", "DeathRecorded", "EstateSettled", "MembershipExited"]
+                        )
+                    ),
+                );
+            }
             Reversal::Transfer(e.clone())
         }
         Event::SharesPledged(e) => {
@@ -786,7 +800,7 @@ fn check_free(
         return reject(
             Rule::R11,
             format!(
-                "{} has {} shares free of pledges; pledged units cannot be {what}ed until released",
+                "{} has {} shares free of pledges; pledged units are not given up by a {what} until released",
                 holder.id.masked(),
                 Units(holder.unpledged_units())
             ),

@@ -1,6 +1,8 @@
 //! Reports computed from a state: the shareholder register (股东名册) and the household share
 //! certificate (股权证). Pure data; the CLI renders them.
 
+use crate::event::DistributionDrafted;
+use crate::ids::PersonId;
 use crate::state::{Person, PlanStatus, State};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -143,26 +145,14 @@ pub struct DividendLine {
 /// A year's plan with every line: the public notice (公示) and `distribution show`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DistributionReport {
-    pub year: u16,
     pub status: PlanStatus,
     pub revision: u32,
-    pub record_date: NaiveDate,
     pub drafted_on: NaiveDate,
     pub noticed_on: Option<NaiveDate>,
     pub approved_on: Option<NaiveDate>,
     pub posted_on: Option<NaiveDate>,
-    pub income_fen: i64,
-    pub losses_fen: i64,
-    pub reserve_rate_ppm: u64,
-    pub welfare_rate_ppm: u64,
-    pub reserve_fen: i64,
-    pub welfare_fen: i64,
-    pub distributable_fen: i64,
-    pub rounding: crate::charter::Rounding,
-    pub total_weighted_units: u64,
-    pub collective_weighted_units: u64,
-    pub collective_fen: i64,
-    pub retained_fen: i64,
+    /// The plan's figures as drafted (its own lines left out: `lines` below replace them).
+    pub plan: DistributionDrafted,
     /// Distributable per whole weighted share, in 1/10000 yuan, rounded down.
     pub per_share_yuan_e4: u128,
     pub lines: Vec<DividendLine>,
@@ -174,32 +164,35 @@ pub struct DistributionReport {
 /// by household then ID like the register.
 pub fn distribution(state: &State, year: u16) -> Option<DistributionReport> {
     let found = state.distribution(year)?;
-    let plan = &found.plan;
-    let mut lines: Vec<DividendLine> = plan
+    let mut keyed: Vec<(String, &PersonId, DividendLine)> = found
+        .plan
         .lines
         .iter()
         .map(|line| {
             let person = state.person(&line.person);
             let dividend = found.dividend(&line.person);
             let paid_on = dividend.and_then(|d| d.paid.as_ref()).map(|p| p.on);
-            DividendLine {
+            let household = person.and_then(|p| p.household.clone()).unwrap_or_default();
+            let shown = DividendLine {
                 name: person.map(|p| p.name.clone()).unwrap_or_default(),
                 id_masked: line.person.masked(),
-                household: person.and_then(|p| p.household.clone()).unwrap_or_default(),
+                household: household.clone(),
                 weighted_units: line.weighted_units,
                 amount_fen: line.amount_fen,
                 estate: dividend
                     .map_or_else(|| person.is_some_and(Person::is_deceased), |d| d.estate),
                 paid: paid_on.is_some(),
                 paid_on,
-            }
+            };
+            (household, &line.person, shown)
         })
         .collect();
-    lines.sort_by(|a, b| {
-        a.household
-            .cmp(&b.household)
-            .then_with(|| a.id_masked.cmp(&b.id_masked))
-    });
+    keyed.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+    let lines: Vec<DividendLine> = keyed.into_iter().map(|(_, _, line)| line).collect();
+    let plan = DistributionDrafted {
+        lines: Vec::new(),
+        ..found.plan.clone()
+    };
     let per_share = if plan.total_weighted_units == 0 {
         0
     } else {
@@ -208,26 +201,13 @@ pub fn distribution(state: &State, year: u16) -> Option<DistributionReport> {
             / u128::from(plan.total_weighted_units)
     };
     Some(DistributionReport {
-        year,
         status: found.status(),
         revision: found.revision,
-        record_date: plan.record_date,
         drafted_on: found.drafted_on,
         noticed_on: found.noticed_on,
         approved_on: found.approval.as_ref().map(|a| a.on),
         posted_on: found.posted_on,
-        income_fen: plan.income_fen,
-        losses_fen: plan.losses_fen,
-        reserve_rate_ppm: plan.reserve_rate_ppm,
-        welfare_rate_ppm: plan.welfare_rate_ppm,
-        reserve_fen: plan.reserve_fen,
-        welfare_fen: plan.welfare_fen,
-        distributable_fen: plan.distributable_fen,
-        rounding: plan.rounding,
-        total_weighted_units: plan.total_weighted_units,
-        collective_weighted_units: plan.collective_weighted_units,
-        collective_fen: plan.collective_fen,
-        retained_fen: plan.retained_fen,
+        plan,
         per_share_yuan_e4: per_share,
         lines_fen: lines.iter().map(|l| l.amount_fen).sum(),
         paid_fen: lines.iter().filter(|l| l.paid).map(|l| l.amount_fen).sum(),

@@ -67,23 +67,6 @@ pub struct HoldingChange {
     pub delta: i64,
 }
 
-/// Units per class held on `date`: the changes effective on or before it.
-pub fn holdings_on(changes: &[HoldingChange], date: NaiveDate) -> BTreeMap<String, u64> {
-    let mut sums: BTreeMap<String, i64> = BTreeMap::new();
-    for change in changes.iter().filter(|c| c.date <= date) {
-        *sums.entry(change.class.clone()).or_insert(0) += change.delta;
-    }
-    sums.into_iter()
-        .filter(|(_, units)| *units != 0)
-        .map(|(class, units)| {
-            (
-                class,
-                u64::try_from(units).expect("a holding on any date is not negative"),
-            )
-        })
-        .collect()
-}
-
 /// The units of `class` that can leave a holding on `date` without it going below zero on that
 /// date or any later one: the smallest balance from `date` on.
 pub fn units_available_from(changes: &[HoldingChange], class: &str, date: NaiveDate) -> u64 {

@@ -1307,7 +1307,20 @@ fn r15_a_correction_is_refused_where_later_records_depend_on_it() {
     )
     .to_string();
     assert!(message.contains("8 (SharesTransferred)"), "{message}");
-    // The transfer itself can be undone: B still holds the units.
+    // Nor is a transfer undone once the giver has died: the units would go back to an estate.
+    let (a_died, deaths) = then(&state, &[death(A)]);
+    let message = check_rejected(
+        &a_died,
+        correct(
+            8,
+            &moved,
+            &[(9, deaths[0].clone()), (10, deaths[1].clone())],
+        ),
+        Rule::R15,
+    )
+    .to_string();
+    assert!(message.contains("10 (DeathRecorded)"), "{message}");
+    // The transfer itself can be undone while the giver is a member and B still holds the units.
     let (undone, _) = then(&state, &[correct(8, &moved, &[])]);
     assert_eq!(
         (units_of(&undone, A), units_of(&undone, B)),

@@ -62,6 +62,9 @@ impl From<DecodeError> for LedgerError {
     }
 }
 
+/// A record's event and the later records (seq, event) concerning the same persons.
+pub type EventAndLater = (Event, Vec<(u64, Event)>);
+
 /// The head of a chain: the next seq to write and the hash the next record links to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Head {
@@ -643,6 +646,26 @@ impl Ledger {
             }
         }
         Ok(out)
+    }
+
+    /// Record `seq`'s event and every later record concerning a person it names, in seq order:
+    /// what a correction (R15) is decided on. None if there is no such record.
+    pub fn event_and_later(&self, seq: u64) -> Result<Option<EventAndLater>, LedgerError> {
+        let Some(stored) = self.records(seq, 1)?.into_iter().next() else {
+            return Ok(None);
+        };
+        let original = stored.record.event()?;
+        let mut later: Vec<(u64, Event)> = Vec::new();
+        for person in original.persons() {
+            for record in self.stream(&gufen_core::event::person_stream(person))? {
+                let at = record.record.seq;
+                if at > seq && !later.iter().any(|(s, _)| *s == at) {
+                    later.push((at, record.record.event()?));
+                }
+            }
+        }
+        later.sort_by_key(|(s, _)| *s);
+        Ok(Some((original, later)))
     }
 
     pub(crate) fn records_tree(&self) -> &sled::Tree {
