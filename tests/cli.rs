@@ -874,6 +874,22 @@ fn a_whole_distribution_cycle_through_the_cli() {
     g.refused(&approve("1", "3", "2026-01-21"), 1, "two thirds");
     g.refused(&approve("2", "2", "2026-01-21"), 1, "lists 3 members");
     g.refused(&with(&["post", "--date", "2026-01-22"]), 1, "not approved");
+    g.refused(
+        &[
+            "distribution",
+            "pay",
+            "--year",
+            "2025",
+            "--id",
+            A,
+            "--ref",
+            "BK-000",
+            "--date",
+            "2026-01-21",
+        ],
+        1,
+        "R14",
+    );
     g.ok(&approve("2", "3", "2026-01-21"));
     g.ok(&with(&["post", "--date", "2026-01-22"]));
     g.refused(
@@ -1446,6 +1462,25 @@ fn exit_and_redemption_through_the_cli() {
         ],
         1,
         "R11",
+    );
+    // R9: 李建国 (B) would hold 2.5 of 4 shares, above the 50% cap.
+    g.refused(
+        &[
+            "shares",
+            "transfer",
+            "--from",
+            C,
+            "--to",
+            B,
+            "--units",
+            "1",
+            "--price",
+            "10",
+            "--date",
+            "2024-01-15",
+        ],
+        1,
+        "R9",
     );
     // A leaves and keeps her share as income rights; she is off the member list, on the register.
     g.ok(&[
