@@ -1494,6 +1494,67 @@ pub fn describe(event: &Event, lang: Lang) -> String {
                 (Reversal::LifeEvent(l), false) => {
                     format!("mistaken life event {} withdrawn", l.kind.as_str())
                 }
+                (Reversal::Death(_), true) => "撤销死亡登记，恢复原状".to_string(),
+                (Reversal::Death(_), false) => "death record withdrawn".to_string(),
+                (Reversal::Estate(_), true) => "撤销遗产分割，股份回到遗产".to_string(),
+                (Reversal::Estate(_), false) => {
+                    "estate settlement undone: the units are the estate's again".to_string()
+                }
+                (Reversal::Confirmation(_), true) => "撤销成员资格确认".to_string(),
+                (Reversal::Confirmation(_), false) => "membership confirmation undone".to_string(),
+                (Reversal::HouseholdMove(m), true) => {
+                    format!("撤销迁户，回到 {}", m.from.as_deref().unwrap_or("（无户）"))
+                }
+                (Reversal::HouseholdMove(m), false) => format!(
+                    "household move undone, back to {}",
+                    m.from.as_deref().unwrap_or("(no household)")
+                ),
+                (Reversal::HouseholdHead(h), true) => {
+                    format!("撤销户主登记（户 {}）", h.named.household)
+                }
+                (Reversal::HouseholdHead(h), false) => {
+                    format!("head of household {} undone", h.named.household)
+                }
+                (Reversal::Hukou(_), true) => "撤销户籍登记（户籍不影响权益）".to_string(),
+                (Reversal::Hukou(_), false) => {
+                    "hukou record undone (hukou changes no right)".to_string()
+                }
+                (Reversal::CollectiveAllotment(a), true) => {
+                    format!("撤销集体股配置 {} {} 股", a.class, Units(a.units))
+                }
+                (Reversal::CollectiveAllotment(a), false) => format!(
+                    "collective share allotment of {} {} shares undone",
+                    a.class,
+                    Units(a.units)
+                ),
+                (Reversal::Draft(d), true) => format!("撤回 {} 年度分配方案草案", d.year),
+                (Reversal::Draft(d), false) => format!("draft plan for {} withdrawn", d.year),
+                (Reversal::Notice(n), true) => format!("撤销 {} 年度方案公示", n.year),
+                (Reversal::Notice(n), false) => format!("notice of the {} plan undone", n.year),
+                (Reversal::Approval(a), true) => format!("撤销 {} 年度方案表决", a.year),
+                (Reversal::Approval(a), false) => {
+                    format!("approval of the {} plan undone", a.year)
+                }
+                (Reversal::Posting(p), true) => {
+                    format!("撤销 {} 年度分红入账（{} 户）", p.year, p.lines)
+                }
+                (Reversal::Posting(p), false) => {
+                    format!("posting of {} undone ({} dividends)", p.year, p.lines)
+                }
+                (Reversal::Payment(p), true) => {
+                    format!("撤销 {} 年度分红支付 {}", p.year, p.reference)
+                }
+                (Reversal::Payment(p), false) => {
+                    format!("payment {} of the {} dividend undone", p.reference, p.year)
+                }
+                (Reversal::Registration(_), true) => "撤销人员登记".to_string(),
+                (Reversal::Registration(_), false) => "registration withdrawn".to_string(),
+                (Reversal::Release(r, _, _), true) => {
+                    format!("撤销质押解除，合同 {} 恢复", r.contract)
+                }
+                (Reversal::Release(r, _, _), false) => {
+                    format!("release undone: pledge {} open again", r.contract)
+                }
             };
             if zh {
                 format!("更正第 {} 号记录：{what}；理由：{}", e.seq, e.reason)

@@ -112,23 +112,22 @@ impl App {
         }
     }
 
-    /// Corrects record `seq`: the ledger reads it and the later records about the same persons
-    /// (this process holds the store, so nothing is appended in between); the core decides.
+    /// Corrects record `seq`: the ledger reads it and its related records (this process holds
+    /// the store, so nothing is appended in between); the core decides.
     pub fn correct(&mut self, seq: u64, reason: String, date: &str) -> Result<()> {
         let date = parse_date("--date", date)?;
         let store = self.open_store(false)?;
         let ledger = self.open_ledger(&store)?;
-        let Some((original, later)) = ledger.event_and_later(seq)? else {
+        let Some((original, related)) = ledger.record_and_related(seq)? else {
             bail!(
                 "no record {seq} in this ledger (its head is {})",
                 ledger.head()?.seq_next
             )
         };
         let action = Action::Correct {
-            seq,
             reason,
             original,
-            later,
+            related,
         };
         let outcome = ledger.execute(&self.context()?, &Command { date, action })?;
         self.print_outcome(&outcome)

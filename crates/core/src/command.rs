@@ -133,19 +133,27 @@ pub enum Action {
         resolution: String,
         redeem: Option<Fen>,
     },
-    /// Corrects record `seq` by a compensating event (R15). The caller reads the record from the
-    /// log: its event and effective date, and the later records concerning the same persons.
+    /// Corrects a record by a compensating event (R15). The caller reads the record from the
+    /// log, and every other record of its `Event::correction_streams`, earlier and later, in seq
+    /// order: what the correction is decided on.
     Correct {
-        seq: u64,
         reason: String,
-        original: Event,
-        later: Vec<(u64, Event)>,
+        original: Recorded,
+        related: Vec<Recorded>,
     },
     /// Many payments of one year in one batch (a bank's payment file); one bad row refuses all.
     PayDividends {
         year: u16,
         payments: Vec<(PersonId, String)>,
     },
+}
+
+/// A record as a correction reads it: its seq, effective date and event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recorded {
+    pub seq: u64,
+    pub date: NaiveDate,
+    pub event: Event,
 }
 
 /// One roster row as read from the file; the core validates every field so that all bad rows

@@ -73,9 +73,9 @@ pub fn scope(action: &Action) -> Option<Vec<Key>> {
             keys.push(person(from));
             keys.push(person(to));
         }
-        Action::Correct { original, .. } => {
-            keys.extend(original.persons().into_iter().map(person));
-        }
+        Action::Correct {
+            original, related, ..
+        } => keys.extend(crate::correction::scope(original, related)),
         Action::Inherit { from, heirs } => {
             keys.push(person(from));
             keys.extend(heirs.iter().map(|(heir, _)| person(heir)));
@@ -445,11 +445,11 @@ pub fn decide(state: &State, command: &Command) -> Result<Vec<Event>, RuleViolat
             Ok(events)
         }
         Action::Correct {
-            seq,
             reason,
             original,
-            later,
-        } => correct(state, collective, date, *seq, reason, original, later).map(|e| vec![e]),
+            related,
+        } => crate::correction::correct(state, collective, date, reason, original, related)
+            .map(|e| vec![e]),
         Action::PayDividends { year, payments } => {
             if payments.is_empty() {
                 return reject(Rule::Input, "the payment file has no rows");
@@ -548,168 +548,6 @@ fn pay(
         person: person.clone(),
         amount_fen: dividend.amount_fen,
         reference: reference.trim().to_string(),
-    }))
-}
-
-/// R15: a compensating event for record `seq`, refused where later records depend on it.
-fn correct(
-    state: &State,
-    collective: &Collective,
-    date: chrono::NaiveDate,
-    seq: u64,
-    reason: &str,
-    original: &Event,
-    later: &[(u64, Event)],
-) -> Result<Event, RuleViolation> {
-    if reason.trim().is_empty() {
-        return reject(Rule::R15, "a correction states its reason");
-    }
-    text("reason", reason)?;
-    if collective.corrected.contains(&seq) {
-        return reject(
-            Rule::R15,
-            format!("record {seq} has already been corrected"),
-        );
-    }
-    // The later records that would stand on the corrected one: named in the refusal.
-    let depending = |person: &PersonId, types: &[&str]| -> String {
-        let seqs: Vec<String> = later
-            .iter()
-            .filter(|(s, e)| {
-                *s > seq && types.contains(&e.type_name()) && e.persons().contains(&person)
-            })
-            .map(|(s, e)| format!("{s} ({})", e.type_name()))
-            .collect();
-        if seqs.is_empty() {
-            String::new()
-        } else {
-            format!("; later records depend on it: {}", seqs.join(", "))
-        }
-    };
-    const MOVES: [&str; 5] = [
-        "SharesTransferred",
-        "SharesRedeemed",
-        "SharesPledged",
-        "EstateSettled",
-        "RecordCorrected",
-    ];
-    let units_back = |person: &PersonId, class: &str, units: u64| -> Result<(), RuleViolation> {
-        let holder = known(state, person)?;
-        let available = units_available_from(&holder.holding_changes, class, date)
-            .min(holder.unpledged_units());
-        if available < units {
-            return reject(
-                Rule::R15,
-                format!(
-                    "record {seq} cannot be undone: {} no longer holds the {} {class} shares it gave (free now: {}){}",
-                    person.masked(),
-                    Units(units),
-                    Units(available),
-                    depending(person, &MOVES)
-                ),
-            );
-        }
-        Ok(())
-    };
-    let reversal = match original {
-        Event::SharesAllotted(e) => {
-            units_back(&e.person, &e.class, e.units)?;
-            Reversal::Allotment(e.clone())
-        }
-        Event::SharesTransferred(e) => {
-            units_back(&e.to, &e.class, e.units)?;
-            let giver = known(state, &e.from)?;
-            if !giver.is_member() || giver.is_deceased() {
-                return reject(
-                    Rule::R15,
-                    format!(
-                        "record {seq} cannot be undone: {} is no longer a member to take the units back{}",
-                        e.from.masked(),
-                        depending(
-                            &e.from,
-                            &["MembershipLost", "DeathRecorded", "EstateSettled", "MembershipExited"]
-                        )
-                    ),
-                );
-            }
-            Reversal::Transfer(e.clone())
-        }
-        Event::SharesPledged(e) => {
-            if collective.pledges.get(&e.contract) != Some(&e.person) {
-                return reject(
-                    Rule::R15,
-                    format!(
-                        "the pledge of record {seq} is no longer open{}",
-                        depending(&e.person, &["PledgeReleased"])
-                    ),
-                );
-            }
-            Reversal::Pledge(e.clone())
-        }
-        Event::MembershipLost(e) if e.ground != LossGround::Death => {
-            let person = known(state, &e.person)?;
-            let still = matches!(person.membership, Membership::Lost { ground, .. } if ground == e.ground);
-            if !still {
-                return reject(
-                    Rule::R15,
-                    format!(
-                        "the loss of record {seq} is no longer in force{}",
-                        depending(&e.person, &["MembershipConfirmed", "MembershipExited", "RecordCorrected"])
-                    ),
-                );
-            }
-            Reversal::MembershipLoss(e.clone())
-        }
-        Event::SharesRedeemed(e) => {
-            if e.to_collective {
-                let held = collective.holdings.get(&e.class).copied().unwrap_or(0);
-                let available =
-                    units_available_from(&collective.holding_changes, &e.class, date).min(held);
-                if available < e.units {
-                    return reject(
-                        Rule::R15,
-                        format!("record {seq} cannot be undone: the collective share no longer holds the units it redeemed"),
-                    );
-                }
-            }
-            known(state, &e.person)?;
-            Reversal::Redemption(e.clone())
-        }
-        Event::MembershipExited(e) => {
-            let person = known(state, &e.person)?;
-            let still = matches!(
-                person.membership,
-                Membership::Lost {
-                    ground: LossGround::Exit,
-                    ..
-                }
-            );
-            if !still || person.is_deceased() {
-                return reject(
-                    Rule::R15,
-                    format!(
-                        "the exit of record {seq} is no longer in force{}",
-                        depending(&e.person, &["MembershipConfirmed", "DeathRecorded", "MembershipLost", "RecordCorrected"])
-                    ),
-                );
-            }
-            Reversal::Exit(e.clone())
-        }
-        Event::LifeEventRecorded(e) => Reversal::LifeEvent(e.clone()),
-        other => {
-            return reject(
-                Rule::R15,
-                format!(
-                    "record {seq} ({}) has no compensating event in gufen: allotments, transfers, redemptions, pledges, exits, life events and losses of membership other than by death can be corrected",
-                    other.type_name()
-                ),
-            )
-        }
-    };
-    Ok(Event::RecordCorrected(RecordCorrected {
-        seq,
-        reason: reason.trim().to_string(),
-        reversal,
     }))
 }
 
@@ -1377,7 +1215,7 @@ fn post(
     Ok(events)
 }
 
-fn text(field: &str, value: &str) -> Result<(), RuleViolation> {
+pub(crate) fn text(field: &str, value: &str) -> Result<(), RuleViolation> {
     let value = value.trim();
     if value.is_empty() {
         return reject(Rule::Input, format!("{field} must not be empty"));
@@ -1393,7 +1231,7 @@ fn text(field: &str, value: &str) -> Result<(), RuleViolation> {
     Ok(())
 }
 
-fn known<'s>(state: &'s State, person: &PersonId) -> Result<&'s Person, RuleViolation> {
+pub(crate) fn known<'s>(state: &'s State, person: &PersonId) -> Result<&'s Person, RuleViolation> {
     state.person(person).ok_or_else(|| {
         RuleViolation::new(
             Rule::Input,

@@ -358,6 +358,68 @@ pub enum Reversal {
     Exit(MembershipExited),
     /// A life event recorded by mistake; it had no effect to undo (R3).
     LifeEvent(LifeEventRecorded),
+    /// The person is alive: the estate ends and a membership lost by the death is restored.
+    Death(DeathRecorded),
+    /// The heirs' units go back to the estate, which is open again.
+    Estate(EstateSettled),
+    /// The membership never began: the person is again what they were before it.
+    Confirmation(ConfirmationUndone),
+    /// The person goes back to the household they came from.
+    HouseholdMove(HouseholdMoved),
+    /// The household's previous head is head again (or none).
+    HouseholdHead(HouseholdHeadUndone),
+    /// The previous hukou record is in force again (or none); hukou changes no right.
+    Hukou(HukouUndone),
+    /// The units go back out of the collective share and out of issue.
+    CollectiveAllotment(CollectiveSharesAllotted),
+    /// The year's only draft is withdrawn: there is no plan for the year until one is drafted.
+    Draft(DistributionDrafted),
+    /// The plan is back to drafted: the notice period starts again with a new notice.
+    Notice(DistributionNoticed),
+    /// The plan is back to noticed: it can be voted on (or redrafted) again.
+    Approval(DistributionApproved),
+    /// Every dividend the posting declared is withdrawn; the plan is back to approved.
+    Posting(DistributionPosted),
+    /// The dividend is owed again.
+    Payment(DividendPaid),
+    /// The person is no longer known to the ledger (nothing else was recorded about them).
+    Registration(PersonRegistered),
+    /// The released pledge is open again, as registered on its date.
+    Release(PledgeReleased, SharesPledged, NaiveDate),
+}
+
+/// A confirmation undone, with what the person was before it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConfirmationUndone {
+    pub confirmed: MembershipConfirmed,
+    /// The membership the person had lost before being confirmed again; None: never a member.
+    pub before: Option<EarlierMembership>,
+    /// The household the person is in once the confirmation is undone: the one they were in
+    /// before it placed them, unless they have moved since; None: no household.
+    pub household: Option<String>,
+}
+
+/// A membership that had ended, as it stood before a later confirmation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EarlierMembership {
+    pub since: NaiveDate,
+    pub ended: NaiveDate,
+    pub ground: LossGround,
+}
+
+/// A head's naming undone, with the head named before (if still in the household).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HouseholdHeadUndone {
+    pub named: HouseholdHeadNamed,
+    pub previous: Option<PersonId>,
+}
+
+/// A hukou record undone, with the record in force before it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HukouUndone {
+    pub recorded: HukouRecorded,
+    /// The earlier record and its effective date; None: no hukou was recorded before.
+    pub previous: Option<(HukouRecorded, NaiveDate)>,
 }
 
 impl Reversal {
@@ -370,6 +432,35 @@ impl Reversal {
             Reversal::Redemption(e) => &e.person,
             Reversal::Exit(e) => &e.person,
             Reversal::LifeEvent(e) => &e.person,
+            Reversal::Death(e) => &e.person,
+            Reversal::Estate(e) => &e.deceased,
+            Reversal::Confirmation(e) => &e.confirmed.person,
+            Reversal::HouseholdMove(e) => &e.person,
+            Reversal::HouseholdHead(e) => &e.named.person,
+            Reversal::Hukou(e) => &e.recorded.person,
+            Reversal::Payment(e) => &e.person,
+            Reversal::Registration(e) => &e.person,
+            Reversal::Release(e, _, _) => &e.person,
+            Reversal::CollectiveAllotment(_)
+            | Reversal::Draft(_)
+            | Reversal::Notice(_)
+            | Reversal::Approval(_)
+            | Reversal::Posting(_) => {
+                unreachable!("corrections of the collective's and plans' records name no person")
+            }
+        }
+    }
+
+    /// The stream the correction belongs to: the corrected record's own.
+    pub fn stream(&self) -> String {
+        match self {
+            Reversal::CollectiveAllotment(_) => "org".to_string(),
+            Reversal::Draft(e) => distribution_stream(e.year),
+            Reversal::Notice(e) => distribution_stream(e.year),
+            Reversal::Approval(e) => distribution_stream(e.year),
+            Reversal::Posting(e) => distribution_stream(e.year),
+            Reversal::HouseholdHead(e) => format!("household/{}", e.named.household),
+            other => person_stream(other.person()),
         }
     }
 }
@@ -436,7 +527,7 @@ impl Event {
             Event::EstateSettled(e) => person_stream(&e.deceased),
             Event::SharesRedeemed(e) => person_stream(&e.person),
             Event::MembershipExited(e) => person_stream(&e.person),
-            Event::RecordCorrected(e) => person_stream(e.reversal.person()),
+            Event::RecordCorrected(e) => e.reversal.stream(),
         }
     }
 
@@ -473,9 +564,60 @@ impl Event {
             Event::MembershipExited(e) => vec![&e.person],
             Event::RecordCorrected(e) => match &e.reversal {
                 Reversal::Transfer(t) => vec![&t.to, &t.from],
+                Reversal::Estate(estate) => {
+                    let mut persons = vec![&estate.deceased];
+                    persons.extend(estate.fractions.iter().map(|(heir, _, _)| heir));
+                    persons
+                }
+                Reversal::HouseholdHead(head) => {
+                    let mut persons = vec![&head.named.person];
+                    persons.extend(head.previous.as_ref());
+                    persons
+                }
+                Reversal::CollectiveAllotment(_)
+                | Reversal::Draft(_)
+                | Reversal::Notice(_)
+                | Reversal::Approval(_)
+                | Reversal::Posting(_) => vec![],
                 other => vec![other.person()],
             },
         }
+    }
+
+    /// The streams a record is indexed under: its own and each concerned person's.
+    pub fn index_streams(&self) -> Vec<String> {
+        let own = self.stream();
+        let mut streams = vec![own];
+        for person in self.persons() {
+            let stream = person_stream(person);
+            if !streams.contains(&stream) {
+                streams.push(stream);
+            }
+        }
+        streams
+    }
+
+    /// The streams whose records a correction of this record is decided on (R15): its index
+    /// streams, the households it names and, for a dividend, its year's plan.
+    pub fn correction_streams(&self) -> Vec<String> {
+        let mut streams = self.index_streams();
+        let mut extra = Vec::new();
+        match self {
+            Event::HouseholdMoved(e) => {
+                extra.extend(e.from.iter().map(|h| format!("household/{h}")));
+                extra.push(format!("household/{}", e.to));
+            }
+            Event::MembershipConfirmed(e) => extra.push(format!("household/{}", e.household)),
+            Event::DividendDeclared(e) => extra.push(distribution_stream(e.year)),
+            Event::DividendPaid(e) => extra.push(distribution_stream(e.year)),
+            _ => {}
+        }
+        for stream in extra {
+            if !streams.contains(&stream) {
+                streams.push(stream);
+            }
+        }
+        streams
     }
 }
 

@@ -7,6 +7,7 @@
 pub mod amount;
 pub mod charter;
 pub mod command;
+pub mod correction;
 pub mod decide;
 pub mod distribution;
 pub mod error;
@@ -17,7 +18,7 @@ pub mod state;
 
 pub use amount::{Fen, Units};
 pub use charter::Charter;
-pub use command::{Action, Command, RosterRow};
+pub use command::{Action, Command, Recorded, RosterRow};
 pub use decide::{decide, scope};
 pub use error::{Rule, RuleViolation};
 pub use event::Event;

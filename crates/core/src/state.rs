@@ -893,6 +893,157 @@ pub fn apply(state: &mut State, date: NaiveDate, event: &Event) {
                     collective.member_count += 1;
                     *collective.member_changes.entry(date).or_insert(0) += 1;
                 }
+                Reversal::Death(d) => {
+                    let person = state.person_mut(&d.person);
+                    assert!(person.is_deceased(), "a corrected death was recorded");
+                    person.deceased_on = None;
+                    let restored = match person.membership {
+                        Membership::Lost {
+                            since,
+                            ground: LossGround::Death,
+                            ..
+                        } => {
+                            person.membership = Membership::Member {
+                                since,
+                                resolution: format!("correction of record {}", e.seq),
+                            };
+                            true
+                        }
+                        _ => false,
+                    };
+                    let collective = state.collective_mut();
+                    collective.deceased.remove(&d.person);
+                    if restored {
+                        collective.member_count += 1;
+                        *collective.member_changes.entry(date).or_insert(0) += 1;
+                    }
+                }
+                Reversal::Estate(settled) => {
+                    for share in &settled.shares {
+                        let units = units_delta(share.units);
+                        change_holding(state, &share.heir, &share.class, -units, date);
+                        change_holding(state, &settled.deceased, &share.class, units, date);
+                    }
+                }
+                Reversal::Confirmation(undone) => {
+                    let id = &undone.confirmed.person;
+                    let person = state.person_mut(id);
+                    assert!(person.is_member(), "a corrected confirmation is in force");
+                    person.membership = match &undone.before {
+                        None => Membership::None,
+                        Some(before) => Membership::Lost {
+                            since: before.since,
+                            ended: before.ended,
+                            ground: before.ground,
+                        },
+                    };
+                    let moves = person.household != undone.household;
+                    let collective = state.collective_mut();
+                    collective.member_count = collective
+                        .member_count
+                        .checked_sub(1)
+                        .expect("member count stays non-negative");
+                    *collective.member_changes.entry(date).or_insert(0) -= 1;
+                    if moves {
+                        state.leave_household(id);
+                        state.person_mut(id).household = None;
+                        if let Some(number) = &undone.household {
+                            state.join_household(id, number);
+                        }
+                    }
+                }
+                Reversal::HouseholdMove(moved) => {
+                    state.leave_household(&moved.person);
+                    state.person_mut(&moved.person).household = None;
+                    if let Some(number) = &moved.from {
+                        state.join_household(&moved.person, number);
+                    }
+                }
+                Reversal::HouseholdHead(undone) => {
+                    state.household_mut(&undone.named.household).head = undone.previous.clone();
+                }
+                Reversal::Hukou(undone) => {
+                    state.person_mut(&undone.recorded.person).hukou =
+                        undone.previous.as_ref().map(|(recorded, since)| Hukou {
+                            kind: recorded.kind,
+                            locality: recorded.locality.clone(),
+                            since: *since,
+                        });
+                }
+                Reversal::CollectiveAllotment(a) => {
+                    let collective = state.collective_mut();
+                    let held = collective
+                        .holdings
+                        .get_mut(&a.class)
+                        .expect("the collective share holds the corrected units");
+                    *held = held
+                        .checked_sub(a.units)
+                        .expect("the collective share still holds them");
+                    record_change(
+                        &mut collective.holding_changes,
+                        date,
+                        &a.class,
+                        -units_delta(a.units),
+                    );
+                    let issued = collective
+                        .units_by_class
+                        .get_mut(&a.class)
+                        .expect("corrected units were issued");
+                    *issued = issued
+                        .checked_sub(a.units)
+                        .expect("no more units are withdrawn than were issued");
+                    collective.holding_changed(date);
+                }
+                Reversal::Draft(d) => {
+                    state.dirty.insert(Key::Distribution(d.year));
+                    let withdrawn = state.distributions.remove(&d.year);
+                    assert!(
+                        withdrawn.is_some_and(|p| p.status() == PlanStatus::Drafted),
+                        "a withdrawn draft is the year's plan, not yet noticed"
+                    );
+                }
+                Reversal::Notice(n) => state.distribution_mut(n.year).noticed_on = None,
+                Reversal::Approval(a) => state.distribution_mut(a.year).approval = None,
+                Reversal::Posting(p) => {
+                    let plan = state.distribution_mut(p.year);
+                    assert!(
+                        plan.dividends.iter().all(|d| d.paid.is_none()),
+                        "a posting is undone only while nothing of it is paid"
+                    );
+                    plan.posted_on = None;
+                    plan.dividends.clear();
+                }
+                Reversal::Payment(paid) => {
+                    let plan = state.distribution_mut(paid.year);
+                    let index = plan
+                        .dividends
+                        .binary_search_by(|d| d.person.cmp(&paid.person))
+                        .expect("a corrected payment was declared");
+                    plan.dividends[index].paid = None;
+                }
+                Reversal::Release(_, pledge, since) => {
+                    state.person_mut(&pledge.person).pledges.push(Pledge {
+                        contract: pledge.contract.clone(),
+                        pledgee: pledge.pledgee.clone(),
+                        units: pledge.units,
+                        since: *since,
+                    });
+                    let previous = state
+                        .collective_mut()
+                        .pledges
+                        .insert(pledge.contract.clone(), pledge.person.clone());
+                    assert!(previous.is_none(), "a reopened pledge was released");
+                    let person = &state.persons[&pledge.person];
+                    assert!(
+                        person.pledged_units() <= person.units_total(),
+                        "pledged units never exceed the holding"
+                    );
+                }
+                Reversal::Registration(r) => {
+                    state.leave_household(&r.person);
+                    state.dirty.insert(Key::Person(r.person.clone()));
+                    state.persons.remove(&r.person);
+                }
             }
             let fresh = state.collective_mut().corrected.insert(e.seq);
             assert!(fresh, "a record is corrected once");

@@ -10,7 +10,7 @@
 
 use chrono::NaiveDate;
 use gufen_core::charter::Rounding;
-use gufen_core::command::Action;
+use gufen_core::command::{Action, Recorded};
 use gufen_core::distribution::{self, DraftInput};
 use gufen_core::event::{HukouKind, LifeEvent};
 use gufen_core::{apply, decide, report, Charter, Command, Event, Fen, PersonId, State, Units};
@@ -116,12 +116,16 @@ fn base_command() -> impl Strategy<Value = Command> {
                 heirs: heirs.into_iter().map(|h| (id(h), None)).collect(),
             }
         }),
-        // Corrects the k-th event so far (filled in by `run` from its log).
-        (0..60u64).prop_map(|k| Action::Correct {
-            seq: k,
+        // Corrects the k-th event so far, or the k-th from the end (seq u64::MAX - k), filled in
+        // by `run` from its log.
+        (0..60u64, any::<bool>()).prop_map(|(k, from_end)| Action::Correct {
             reason: "更正".into(),
-            original: Event::DeathRecorded(gufen_core::event::DeathRecorded { person: id(0) }),
-            later: Vec::new(),
+            original: Recorded {
+                seq: if from_end { u64::MAX - k } else { k },
+                date: day(0),
+                event: Event::DeathRecorded(gufen_core::event::DeathRecorded { person: id(0) }),
+            },
+            related: Vec::new(),
         }),
         (0..6usize, any::<bool>()).prop_map(|(i, redeem)| Action::ExitMember {
             person: id(i),
@@ -215,26 +219,22 @@ fn run(commands: &[(bool, Command)]) -> (Vec<String>, State) {
     let mut outcomes = Vec::new();
     let mut issued: u64 = 0;
     // Events of the non-hukou commands, so a correction's target is the same in both runs.
-    let mut log: Vec<Event> = Vec::new();
+    let mut log: Vec<Recorded> = Vec::new();
     for (is_hukou, command) in preamble.iter().chain(commands) {
         let mut command = command.clone();
         if let Action::Correct {
-            seq,
-            original,
-            later,
-            ..
+            original, related, ..
         } = &mut command.action
         {
-            let Some(target) = log.get(*seq as usize) else {
+            let index = match u64::MAX - original.seq {
+                k if k < 60 => log.len().checked_sub(1 + k as usize),
+                _ => Some(original.seq as usize),
+            };
+            let Some(target) = index.and_then(|i| log.get(i)) else {
                 continue;
             };
             *original = target.clone();
-            *later = log
-                .iter()
-                .enumerate()
-                .skip(*seq as usize + 1)
-                .map(|(i, e)| (i as u64, e.clone()))
-                .collect();
+            *related = gufen_core::correction::related(original, &log);
         }
         let command = &command;
         let result = decide(&state, command);
@@ -256,7 +256,11 @@ fn run(commands: &[(bool, Command)]) -> (Vec<String>, State) {
                 _ => {}
             }
             if !is_hukou {
-                log.push(event.clone());
+                log.push(Recorded {
+                    seq: log.len() as u64,
+                    date: command.date,
+                    event: event.clone(),
+                });
             }
             apply(&mut state, command.date, &event);
         }

@@ -11,8 +11,8 @@ use crate::record::{
 };
 use chrono::NaiveDate;
 use gufen_core::state::{Entity, Key};
-use gufen_core::{apply, decide, scope, Command, Event, RuleViolation, State};
-use std::collections::HashMap;
+use gufen_core::{apply, decide, scope, Command, Event, Recorded, RuleViolation, State};
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -63,7 +63,8 @@ impl From<DecodeError> for LedgerError {
 }
 
 /// A record's event and the later records (seq, event) concerning the same persons.
-pub type EventAndLater = (Event, Vec<(u64, Event)>);
+/// A record and the records a correction of it is decided on.
+pub type RecordAndRelated = (Recorded, Vec<Recorded>);
 
 /// The head of a chain: the next seq to write and the hash the next record links to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -648,24 +649,31 @@ impl Ledger {
         Ok(out)
     }
 
-    /// Record `seq`'s event and every later record concerning a person it names, in seq order:
-    /// what a correction (R15) is decided on. None if there is no such record.
-    pub fn event_and_later(&self, seq: u64) -> Result<Option<EventAndLater>, LedgerError> {
+    /// Record `seq` and every other record of its `Event::correction_streams`, earlier and
+    /// later, in seq order: what a correction (R15) is decided on. None if there is no such
+    /// record.
+    pub fn record_and_related(&self, seq: u64) -> Result<Option<RecordAndRelated>, LedgerError> {
         let Some(stored) = self.records(seq, 1)?.into_iter().next() else {
             return Ok(None);
         };
-        let original = stored.record.event()?;
-        let mut later: Vec<(u64, Event)> = Vec::new();
-        for person in original.persons() {
-            for record in self.stream(&gufen_core::event::person_stream(person))? {
+        let recorded = |record: &Record| -> Result<Recorded, LedgerError> {
+            Ok(Recorded {
+                seq: record.seq,
+                date: record.effective_date(),
+                event: record.event()?,
+            })
+        };
+        let original = recorded(&stored.record)?;
+        let mut related: BTreeMap<u64, Recorded> = BTreeMap::new();
+        for stream in original.event.correction_streams() {
+            for record in self.stream(&stream)? {
                 let at = record.record.seq;
-                if at > seq && !later.iter().any(|(s, _)| *s == at) {
-                    later.push((at, record.record.event()?));
+                if at != seq && !related.contains_key(&at) {
+                    related.insert(at, recorded(&record.record)?);
                 }
             }
         }
-        later.sort_by_key(|(s, _)| *s);
-        Ok(Some((original, later)))
+        Ok(Some((original, related.into_values().collect())))
     }
 
     pub(crate) fn records_tree(&self) -> &sled::Tree {
