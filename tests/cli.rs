@@ -1526,3 +1526,135 @@ fn exit_and_redemption_through_the_cli() {
         serde_json::from_str(&g.ok(&["--format", "json", "register"])).unwrap();
     assert_eq!(register["total_units"], 30_000);
 }
+
+/// Runs a command with `--format json` and returns the seq of its last record.
+fn last_seq(g: &Gufen, args: &[&str]) -> String {
+    let mut all = vec!["--format", "json"];
+    all.extend(args);
+    let v: serde_json::Value = serde_json::from_str(&g.ok(&all)).unwrap();
+    v["head_seq"].to_string()
+}
+
+fn correct_args<'a>(seq: &'a str, date: &'a str) -> [&'a str; 7] {
+    [
+        "correct",
+        "--seq",
+        seq,
+        "--reason",
+        "录入错误",
+        "--date",
+        date,
+    ]
+}
+
+#[test]
+fn a_death_an_estate_and_a_posting_are_corrected_in_reverse_order() {
+    let g = Gufen::village();
+    // 张丽 (C) is recorded dead by mistake, and her estate settled on A and B.
+    let died = last_seq(&g, &["death", "record", "--id", C, "--date", "2024-03-01"]);
+    let settled = last_seq(
+        &g,
+        &[
+            "inherit",
+            "--from",
+            C,
+            "--heir",
+            A,
+            "--heir",
+            B,
+            "--date",
+            "2024-04-01",
+        ],
+    );
+    g.refused(
+        &correct_args(&died, "2024-05-01"),
+        1,
+        &format!("{settled} (EstateSettled)"),
+    );
+    g.ok(&correct_args(&settled, "2024-05-01"));
+    g.ok(&correct_args(&died, "2024-05-01"));
+    let show: serde_json::Value =
+        serde_json::from_str(&g.ok(&["--format", "json", "member", "show", "--id", C])).unwrap();
+    assert_eq!(show["member"], true, "{show}");
+    assert_eq!(show["units_total"], 15_000, "{show}");
+    let charter: serde_json::Value =
+        serde_json::from_str(&g.ok(&["--format", "json", "charter", "show"])).unwrap();
+    assert_eq!(charter["member_count"], 3, "{charter}");
+    // The 2024 distribution is posted and one dividend paid; then the plan proves wrong.
+    distribute(&g, "2024", "3");
+    let paid = last_seq(
+        &g,
+        &[
+            "distribution",
+            "pay",
+            "--year",
+            "2024",
+            "--id",
+            A,
+            "--ref",
+            "BANK-1",
+            "--date",
+            "2025-02-01",
+        ],
+    );
+    let log: serde_json::Value =
+        serde_json::from_str(&g.ok(&["--format", "json", "log", "--limit", "100000"])).unwrap();
+    let seq_of = |event_type: &str| -> String {
+        log.as_array()
+            .unwrap()
+            .iter()
+            .rev()
+            .find(|r| r["type"] == event_type)
+            .unwrap_or_else(|| panic!("no {event_type}"))["seq"]
+            .to_string()
+    };
+    // Her membership stands on her allotment: it is not undone while that stands.
+    g.refused(
+        &correct_args(&seq_of("MembershipConfirmed"), "2025-02-01"),
+        1,
+        "(SharesAllotted)",
+    );
+    // Her hukou record (urban, 2021) was wrong too: once undone, no hukou is on record.
+    g.ok(&correct_args(&seq_of("HukouRecorded"), "2025-02-01"));
+    let show: serde_json::Value =
+        serde_json::from_str(&g.ok(&["--format", "json", "member", "show", "--id", C])).unwrap();
+    assert_eq!(show["hukou"], serde_json::Value::Null, "{show}");
+    let (posted, line) = (seq_of("DistributionPosted"), seq_of("DividendDeclared"));
+    g.refused(
+        &correct_args(&line, "2025-02-02"),
+        1,
+        &format!("record {posted} (DistributionPosted)"),
+    );
+    g.refused(
+        &correct_args(&posted, "2025-02-02"),
+        1,
+        "correct those payments first",
+    );
+    g.ok(&correct_args(&paid, "2025-02-02"));
+    g.ok(&correct_args(&posted, "2025-02-02"));
+    let show: serde_json::Value = serde_json::from_str(&g.ok(&[
+        "--format",
+        "json",
+        "distribution",
+        "show",
+        "--year",
+        "2024",
+    ]))
+    .unwrap();
+    assert_eq!(show["status"], "approved", "{show}");
+    // Posted again, every line is recomputed from the log by the auditor's replay.
+    g.ok(&[
+        "distribution",
+        "post",
+        "--year",
+        "2024",
+        "--date",
+        "2025-02-03",
+    ]);
+    let verify: serde_json::Value =
+        serde_json::from_str(&g.ok(&["--format", "json", "verify", "--replay"])).unwrap();
+    assert_eq!(verify["ok"], true, "{verify}");
+    let history = g.ok(&["--lang", "en", "history", "--id", C]);
+    assert!(history.contains("death record withdrawn"), "{history}");
+    assert!(history.contains("estate settlement undone"), "{history}");
+}
