@@ -1432,20 +1432,31 @@ fn exit_and_redemption_through_the_cli() {
         1,
         "R4",
     );
-    g.ok(&[
-        "shares",
-        "pledge",
-        "--id",
-        B,
-        "--units",
-        "0.5",
-        "--pledgee",
-        "银行",
-        "--contract",
-        "ZY-9",
-        "--date",
-        "2024-01-01",
-    ]);
+    // B holds basic and labour-years shares: a pledge names the class of its units (R11).
+    let pledge = |class: Option<&'static str>| {
+        let mut args = vec![
+            "shares",
+            "pledge",
+            "--id",
+            B,
+            "--units",
+            "0.5",
+            "--pledgee",
+            "银行",
+            "--contract",
+            "ZY-9",
+            "--date",
+            "2024-01-01",
+        ];
+        if let Some(class) = class {
+            args.extend(["--class", class]);
+        }
+        args
+    };
+    g.refused(&pledge(None), 1, "name one with --class");
+    g.ok(&pledge(Some("labor")));
+    let show = g.ok(&["--lang", "en", "member", "show", "--id", B]);
+    assert!(show.contains("pledged: labor 0.5"), "{show}");
     g.refused(
         &[
             "member",

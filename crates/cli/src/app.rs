@@ -534,7 +534,7 @@ impl App {
                 "hukou": found.hukou.as_ref().map(|h| json!({"kind": format!("{:?}", h.kind).to_lowercase(), "locality": h.locality, "since": h.since.to_string()})),
                 "units": found.holdings, "units_total": found.units_total(), "weighted_units": found.weighted_units(charter),
                 "pledged_units": found.pledged_units(), "deceased": found.is_deceased(),
-                "pledges": found.pledges.iter().map(|p| json!({"contract": p.contract, "pledgee": p.pledgee, "units": p.units, "since": p.since.to_string()})).collect::<Vec<_>>(),
+                "pledges": found.pledges.iter().map(|p| json!({"contract": p.contract, "pledgee": p.pledgee, "class": p.class, "units": p.units, "since": p.since.to_string()})).collect::<Vec<_>>(),
             });
             if reveal {
                 value["id"] = json!(person.to_string());
@@ -605,8 +605,12 @@ impl App {
         for pledge in &found.pledges {
             writeln!(
                 self.out,
-                "{}: {} ({} {}, {} {})",
+                "{}: {}{} ({} {}, {} {})",
                 t(lang, "质押", "pledged"),
+                pledge
+                    .class
+                    .as_ref()
+                    .map_or(String::new(), |class| format!("{class} ")),
                 Units(pledge.units),
                 t(lang, "质权人", "to"),
                 pledge.pledgee,
@@ -1380,6 +1384,26 @@ pub fn describe(event: &Event, lang: Lang) -> String {
                 )
             }
         }
+        SharesPledgedInClass(e) => {
+            let p = &e.pledge;
+            if zh {
+                format!(
+                    "质押 {} {} 股给 {}，合同 {}",
+                    e.class,
+                    Units(p.units),
+                    p.pledgee,
+                    p.contract
+                )
+            } else {
+                format!(
+                    "pledged {} {} shares to {}, contract {}",
+                    e.class,
+                    Units(p.units),
+                    p.pledgee,
+                    p.contract
+                )
+            }
+        }
         PledgeReleased(e) => {
             if zh {
                 format!("解除质押，合同 {}", e.contract)
@@ -1549,11 +1573,11 @@ pub fn describe(event: &Event, lang: Lang) -> String {
                 }
                 (Reversal::Registration(_), true) => "撤销人员登记".to_string(),
                 (Reversal::Registration(_), false) => "registration withdrawn".to_string(),
-                (Reversal::Release(r, _, _), true) => {
-                    format!("撤销质押解除，合同 {} 恢复", r.contract)
+                (Reversal::Release(r), true) => {
+                    format!("撤销质押解除，合同 {} 恢复", r.released.contract)
                 }
-                (Reversal::Release(r, _, _), false) => {
-                    format!("release undone: pledge {} open again", r.contract)
+                (Reversal::Release(r), false) => {
+                    format!("release undone: pledge {} open again", r.released.contract)
                 }
             };
             if zh {

@@ -355,10 +355,13 @@ pub enum SharesCmd {
         #[arg(long)]
         date: String,
     },
-    /// Register a pledge (股权质押) of units under a contract (R11).
+    /// Register a pledge (股权质押) of units of a class under a contract (R11).
     Pledge {
         #[arg(long)]
         id: String,
+        /// The class of the pledged units (needed when the holder holds several).
+        #[arg(long)]
+        class: Option<String>,
         #[arg(long)]
         units: String,
         #[arg(long)]

@@ -84,6 +84,7 @@ impl App {
             ),
             SharesCmd::Pledge {
                 id,
+                class,
                 units: amount,
                 pledgee,
                 contract,
@@ -92,6 +93,7 @@ impl App {
                 &date,
                 Action::PledgeShares {
                     person: person_id(&id)?,
+                    class,
                     units: units(&amount)?,
                     pledgee,
                     contract,

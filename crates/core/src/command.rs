@@ -91,8 +91,10 @@ pub enum Action {
         person: PersonId,
         reference: String,
     },
+    /// Pledges units of the named class, or of the holder's only class (R11).
     PledgeShares {
         person: PersonId,
+        class: Option<String>,
         units: Units,
         pledgee: String,
         contract: String,

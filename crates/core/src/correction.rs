@@ -16,10 +16,11 @@ use chrono::NaiveDate;
 use std::collections::BTreeMap;
 
 /// Record types that move or encumber a person's units after they arrived.
-const MOVES: [&str; 6] = [
+const MOVES: [&str; 7] = [
     "SharesTransferred",
     "SharesRedeemed",
     "SharesPledged",
+    "SharesPledgedInClass",
     "EstateSettled",
     "MembershipExited",
     "RecordCorrected",
@@ -85,7 +86,7 @@ impl<'a> Case<'a> {
     ) -> Result<(), RuleViolation> {
         let holder = known(state, person)?;
         let available = units_available_from(&holder.holding_changes, class, self.date)
-            .min(holder.unpledged_units());
+            .min(holder.free_units(class));
         if available < units {
             return self.refuse(format_args!(
                 "{} no longer holds the {} {class} shares it received (free now: {}){}",
@@ -159,7 +160,8 @@ pub(crate) fn correct(
             }
             Reversal::Transfer(e.clone())
         }
-        Event::SharesPledged(e) => {
+        Event::SharesPledged(e)
+        | Event::SharesPledgedInClass(SharesPledgedInClass { pledge: e, .. }) => {
             if collective.pledges.get(&e.contract) != Some(&e.person) {
                 return case.refuse(format_args!(
                     "the pledge is no longer open{}",
@@ -170,26 +172,38 @@ pub(crate) fn correct(
         }
         Event::PledgeReleased(e) => {
             let pledge = case.earlier().rev().find_map(|r| match &r.event {
-                Event::SharesPledged(p) if p.contract == e.contract => Some((p, r.date)),
+                Event::SharesPledged(p) if p.contract == e.contract => Some((p, None, r.date)),
+                Event::SharesPledgedInClass(p) if p.pledge.contract == e.contract => {
+                    Some((&p.pledge, Some(p.class.clone()), r.date))
+                }
                 _ => None,
             });
-            let Some((pledge, since)) = pledge else {
+            let Some((pledge, class, since)) = pledge else {
                 return case.refuse(format_args!("no pledge under contract {} was found", e.contract));
             };
             if collective.pledges.contains_key(&e.contract) {
                 return case.refuse(format_args!("contract {} is open again", e.contract));
             }
             let holder = known(state, &e.person)?;
-            if holder.unpledged_units() < pledge.units {
+            let free = match &class {
+                Some(class) => holder.free_units(class),
+                None => holder.unpledged_units(),
+            };
+            if free < pledge.units {
                 return case.refuse(format_args!(
                     "{} has {} shares free of pledges, fewer than the {} the pledge held{}",
                     e.person.masked(),
-                    Units(holder.unpledged_units()),
+                    Units(free),
                     Units(pledge.units),
                     case.depending(Some(&e.person), &MOVES)
                 ));
             }
-            Reversal::Release(e.clone(), pledge.clone(), since)
+            Reversal::Release(PledgeReopened {
+                released: e.clone(),
+                pledge: pledge.clone(),
+                class,
+                since,
+            })
         }
         Event::MembershipLost(e) if e.ground == LossGround::Death => {
             let death = case

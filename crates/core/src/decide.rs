@@ -284,6 +284,7 @@ pub fn decide(state: &State, command: &Command) -> Result<Vec<Event>, RuleViolat
         } => pay(state, date, *year, person, reference).map(|e| vec![e]),
         Action::PledgeShares {
             person,
+            class,
             units,
             pledgee,
             contract,
@@ -291,17 +292,18 @@ pub fn decide(state: &State, command: &Command) -> Result<Vec<Event>, RuleViolat
             text("pledgee", pledgee)?;
             text("contract", contract)?;
             let holder = living(state, person)?;
+            let class = holder_class(holder, class.as_deref())?;
             if units.0 == 0 {
                 return reject(Rule::Input, "a pledge needs units above zero");
             }
-            if units.0 > holder.unpledged_units() {
+            if units.0 > holder.free_units(&class) {
                 return reject(
                     Rule::R11,
                     format!(
-                        "{} holds {} shares of which {} are free of pledges; {} cannot be pledged",
+                        "{} holds {} {class} shares of which {} are free of pledges; {} cannot be pledged",
                         person.masked(),
-                        Units(holder.units_total()),
-                        Units(holder.unpledged_units()),
+                        Units(holder.holdings.get(&class).copied().unwrap_or(0)),
+                        Units(holder.free_units(&class)),
                         units
                     ),
                 );
@@ -312,11 +314,14 @@ pub fn decide(state: &State, command: &Command) -> Result<Vec<Event>, RuleViolat
                     format!("contract {contract} already registers a pledge"),
                 );
             }
-            Ok(vec![Event::SharesPledged(SharesPledged {
-                person: person.clone(),
-                units: units.0,
-                pledgee: pledgee.trim().to_string(),
-                contract: contract.trim().to_string(),
+            Ok(vec![Event::SharesPledgedInClass(SharesPledgedInClass {
+                pledge: SharesPledged {
+                    person: person.clone(),
+                    units: units.0,
+                    pledgee: pledgee.trim().to_string(),
+                    contract: contract.trim().to_string(),
+                },
+                class,
             })])
         }
         Action::ReleasePledge { person, contract } => {
@@ -634,13 +639,13 @@ fn check_free(
             ),
         );
     }
-    if units.0 > holder.unpledged_units() {
+    if units.0 > holder.free_units(class) {
         return reject(
             Rule::R11,
             format!(
-                "{} has {} shares free of pledges; pledged units are not given up by a {what} until released",
+                "{} has {} {class} shares free of pledges; pledged units are not given up by a {what} until released",
                 holder.id.masked(),
-                Units(holder.unpledged_units())
+                Units(holder.free_units(class))
             ),
         );
     }

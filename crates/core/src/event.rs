@@ -60,6 +60,9 @@ pub enum Event {
     MembershipExited(MembershipExited),
     /// A compensating event: undoes the effect of an earlier record, which stays (R15).
     RecordCorrected(RecordCorrected),
+    /// Units of a named class pledged under a contract (股权质押, R11). A `SharesPledged`
+    /// record, from before pledges named their class, pledges units of the whole holding.
+    SharesPledgedInClass(SharesPledgedInClass),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -278,6 +281,12 @@ pub struct SharesPledged {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SharesPledgedInClass {
+    pub pledge: SharesPledged,
+    pub class: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PledgeReleased {
     pub person: PersonId,
     pub contract: String,
@@ -385,7 +394,18 @@ pub enum Reversal {
     /// The person is no longer known to the ledger (nothing else was recorded about them).
     Registration(PersonRegistered),
     /// The released pledge is open again, as registered on its date.
-    Release(PledgeReleased, SharesPledged, NaiveDate),
+    Release(PledgeReopened),
+}
+
+/// A release undone: the pledge as registered, open again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PledgeReopened {
+    pub released: PledgeReleased,
+    pub pledge: SharesPledged,
+    /// The class the pledge named; None for a pledge of the whole holding.
+    pub class: Option<String>,
+    /// The date the pledge was registered.
+    pub since: NaiveDate,
 }
 
 /// A confirmation undone, with what the person was before it.
@@ -440,7 +460,7 @@ impl Reversal {
             Reversal::Hukou(e) => &e.recorded.person,
             Reversal::Payment(e) => &e.person,
             Reversal::Registration(e) => &e.person,
-            Reversal::Release(e, _, _) => &e.person,
+            Reversal::Release(e) => &e.released.person,
             Reversal::CollectiveAllotment(_)
             | Reversal::Draft(_)
             | Reversal::Notice(_)
@@ -493,6 +513,7 @@ impl Event {
             Event::SharesRedeemed(_) => "SharesRedeemed",
             Event::MembershipExited(_) => "MembershipExited",
             Event::RecordCorrected(_) => "RecordCorrected",
+            Event::SharesPledgedInClass(_) => "SharesPledgedInClass",
         }
     }
 
@@ -528,6 +549,7 @@ impl Event {
             Event::SharesRedeemed(e) => person_stream(&e.person),
             Event::MembershipExited(e) => person_stream(&e.person),
             Event::RecordCorrected(e) => e.reversal.stream(),
+            Event::SharesPledgedInClass(e) => person_stream(&e.pledge.person),
         }
     }
 
@@ -552,6 +574,7 @@ impl Event {
             Event::DistributionPosted(_) => vec![],
             Event::DividendPaid(e) => vec![&e.person],
             Event::SharesPledged(e) => vec![&e.person],
+            Event::SharesPledgedInClass(e) => vec![&e.pledge.person],
             Event::PledgeReleased(e) => vec![&e.person],
             Event::SharesTransferred(e) => vec![&e.from, &e.to],
             Event::DeathRecorded(e) => vec![&e.person],

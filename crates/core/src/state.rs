@@ -147,6 +147,9 @@ pub struct Pledge {
     pub pledgee: String,
     pub units: u64,
     pub since: NaiveDate,
+    /// The class of the pledged units; None for a pledge of the whole holding (an earlier
+    /// record's `SharesPledged`).
+    pub class: Option<String>,
 }
 
 /// One holder's declared dividend of a posted plan; unpaid ones stay owed across years.
@@ -193,6 +196,35 @@ impl Person {
     /// Units free of pledges: what may be transferred, redeemed or taken out on exit (R11).
     pub fn unpledged_units(&self) -> u64 {
         self.units_total().saturating_sub(self.pledged_units())
+    }
+
+    /// Units of `class` pledged by name.
+    pub fn pledged_in(&self, class: &str) -> u64 {
+        self.pledges
+            .iter()
+            .filter(|p| p.class.as_deref() == Some(class))
+            .map(|p| p.units)
+            .sum()
+    }
+
+    /// Units of `class` free of pledges: not pledged by name, and within what pledges of the
+    /// whole holding leave free (R11).
+    pub fn free_units(&self, class: &str) -> u64 {
+        let held = self.holdings.get(class).copied().unwrap_or(0);
+        held.saturating_sub(self.pledged_in(class))
+            .min(self.unpledged_units())
+    }
+
+    /// Pledges never exceed the holding, in total and in each class named.
+    fn pledges_fit(&self) -> bool {
+        self.pledged_units() <= self.units_total()
+            && self
+                .pledges
+                .iter()
+                .filter_map(|p| p.class.as_deref())
+                .all(|class| {
+                    self.pledged_in(class) <= self.holdings.get(class).copied().unwrap_or(0)
+                })
     }
 
     /// Σ units × coefficient over the classes, floored once to a whole unit (1/10000 share).
@@ -751,18 +783,9 @@ pub fn apply(state: &mut State, date: NaiveDate, event: &Event) {
                 reference: e.reference.clone(),
             });
         }
-        Event::SharesPledged(e) => {
-            state.person_mut(&e.person).pledges.push(Pledge {
-                contract: e.contract.clone(),
-                pledgee: e.pledgee.clone(),
-                units: e.units,
-                since: date,
-            });
-            let previous = state
-                .collective_mut()
-                .pledges
-                .insert(e.contract.clone(), e.person.clone());
-            assert!(previous.is_none(), "a contract pledges once");
+        Event::SharesPledged(e) => open_pledge(state, e, None, date),
+        Event::SharesPledgedInClass(e) => {
+            open_pledge(state, &e.pledge, Some(e.class.clone()), date)
         }
         Event::PledgeReleased(e) => {
             let person = state.person_mut(&e.person);
@@ -1021,24 +1044,12 @@ pub fn apply(state: &mut State, date: NaiveDate, event: &Event) {
                         .expect("a corrected payment was declared");
                     plan.dividends[index].paid = None;
                 }
-                Reversal::Release(_, pledge, since) => {
-                    state.person_mut(&pledge.person).pledges.push(Pledge {
-                        contract: pledge.contract.clone(),
-                        pledgee: pledge.pledgee.clone(),
-                        units: pledge.units,
-                        since: *since,
-                    });
-                    let previous = state
-                        .collective_mut()
-                        .pledges
-                        .insert(pledge.contract.clone(), pledge.person.clone());
-                    assert!(previous.is_none(), "a reopened pledge was released");
-                    let person = &state.persons[&pledge.person];
-                    assert!(
-                        person.pledged_units() <= person.units_total(),
-                        "pledged units never exceed the holding"
-                    );
-                }
+                Reversal::Release(reopened) => open_pledge(
+                    state,
+                    &reopened.pledge,
+                    reopened.class.clone(),
+                    reopened.since,
+                ),
                 Reversal::Registration(r) => {
                     state.leave_household(&r.person);
                     state.dirty.insert(Key::Person(r.person.clone()));
@@ -1049,6 +1060,27 @@ pub fn apply(state: &mut State, date: NaiveDate, event: &Event) {
             assert!(fresh, "a record is corrected once");
         }
     }
+}
+
+/// Registers a pledge (R11), of units of `class` or of the whole holding.
+fn open_pledge(state: &mut State, e: &SharesPledged, class: Option<String>, since: NaiveDate) {
+    let person = state.person_mut(&e.person);
+    person.pledges.push(Pledge {
+        contract: e.contract.clone(),
+        pledgee: e.pledgee.clone(),
+        units: e.units,
+        since,
+        class,
+    });
+    assert!(
+        person.pledges_fit(),
+        "pledged units never exceed the holding"
+    );
+    let previous = state
+        .collective_mut()
+        .pledges
+        .insert(e.contract.clone(), e.person.clone());
+    assert!(previous.is_none(), "a contract pledges once");
 }
 
 /// Adds `delta` units of `class` to a person's holding (never below zero), with its dated change.
@@ -1062,7 +1094,7 @@ fn change_holding(state: &mut State, id: &PersonId, class: &str, delta: i64, dat
         person.holdings.remove(class);
     }
     assert!(
-        person.pledged_units() <= person.units_total(),
+        person.pledges_fit(),
         "pledged units never exceed the holding"
     );
     record_change(&mut person.holding_changes, date, class, delta);

@@ -82,16 +82,16 @@ fn base_command() -> impl Strategy<Value = Command> {
             kind: LifeEvent::ALL[k],
             note: String::new()
         }),
-        (0..6usize, 0..6usize, 1..20_000u64, any::<bool>()).prop_map(|(i, j, units, gift)| {
-            Action::TransferShares {
+        (0..6usize, 0..6usize, 1..20_000u64, any::<bool>(), 0..3usize).prop_map(
+            |(i, j, units, gift, c)| Action::TransferShares {
                 from: id(i),
                 to: id(j),
-                class: None,
+                class: class(c),
                 units: Units(units),
                 price: Fen(0),
                 gift,
             }
-        }),
+        ),
         (0..6usize, 1..20_000u64).prop_map(|(i, units)| Action::RedeemShares {
             person: id(i),
             class: None,
@@ -99,11 +99,14 @@ fn base_command() -> impl Strategy<Value = Command> {
             price: Fen(100),
             resolution: "R".into(),
         }),
-        (0..6usize, 1..20_000u64, 0..2u8).prop_map(|(i, units, k)| Action::PledgeShares {
-            person: id(i),
-            units: Units(units),
-            pledgee: "银行".into(),
-            contract: format!("C{i}-{k}"),
+        (0..6usize, 1..20_000u64, 0..2u8, 0..3usize).prop_map(|(i, units, k, c)| {
+            Action::PledgeShares {
+                person: id(i),
+                class: class(c),
+                units: Units(units),
+                pledgee: "银行".into(),
+                contract: format!("C{i}-{k}"),
+            }
         }),
         (0..6usize, 0..2u8).prop_map(|(i, k)| Action::ReleasePledge {
             person: id(i),
@@ -269,6 +272,11 @@ fn run(commands: &[(bool, Command)]) -> (Vec<String>, State) {
     (outcomes, state)
 }
 
+/// None (the holder's only class), basic or labor.
+fn class(choice: usize) -> Option<String> {
+    [None, Some("basic".to_string()), Some("labor".to_string())][choice].clone()
+}
+
 /// Units in issue equal allotments less cancellations, and are all held; pledges fit holdings.
 fn check_conservation(state: &State, issued: u64) {
     let collective = state.collective().expect("registered");
@@ -281,6 +289,20 @@ fn check_conservation(state: &State, issued: u64) {
         assert!(
             person.pledged_units() <= person.units_total(),
             "pledged units within the holding"
+        );
+        for (class, units) in &person.holdings {
+            assert!(
+                person.pledged_in(class) <= *units,
+                "pledged {class} units within the {class} holding"
+            );
+        }
+        assert!(
+            person
+                .pledges
+                .iter()
+                .filter_map(|p| p.class.as_deref())
+                .all(|class| person.holdings.contains_key(class)),
+            "a class pledged is a class held"
         );
     }
     held.retain(|_, units| *units > 0);
