@@ -76,6 +76,18 @@ impl<'a> Case<'a> {
         )
     }
 
+    /// Refuses, naming the record to correct instead.
+    fn refuse_for<T>(&self, why: &str, instead: Option<&Recorded>) -> Result<T, RuleViolation> {
+        match instead {
+            Some(r) => self.refuse(format_args!(
+                "{why}: correct record {} ({})",
+                r.seq,
+                r.event.type_name()
+            )),
+            None => self.refuse(why),
+        }
+    }
+
     /// `units` of `class` can leave `person`'s holding on the correction's date (R15, R11).
     fn units_back(
         &self,
@@ -209,13 +221,10 @@ pub(crate) fn correct(
             let death = case
                 .later()
                 .find(|r| matches!(&r.event, Event::DeathRecorded(d) if d.person == e.person));
-            return case.refuse(format_args!(
-                "a loss of membership by death is undone with the death: correct {}",
-                death.map_or("the death record".to_string(), |r| format!(
-                    "record {} (DeathRecorded)",
-                    r.seq
-                ))
-            ));
+            return case.refuse_for(
+                "a loss of membership by death is undone with the death",
+                death,
+            );
         }
         Event::MembershipLost(e) => {
             let person = known(state, &e.person)?;
@@ -454,13 +463,10 @@ pub(crate) fn correct(
             let posting = case
                 .later()
                 .find(|r| matches!(&r.event, Event::DistributionPosted(p) if p.year == e.year));
-            return case.refuse(format_args!(
-                "a dividend is undone with its whole posting, never alone (the lines sum to the plan): correct {}",
-                posting.map_or("the posting".to_string(), |r| format!(
-                    "record {} (DistributionPosted)",
-                    r.seq
-                ))
-            ));
+            return case.refuse_for(
+                "a dividend is undone with its whole posting, never alone (the lines sum to the plan)",
+                posting,
+            );
         }
         Event::DividendPaid(e) => {
             let plan = plan_of(state, &case, e.year)?;

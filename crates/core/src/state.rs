@@ -703,13 +703,7 @@ pub fn apply(state: &mut State, date: NaiveDate, event: &Event) {
         }
         Event::CollectiveSharesAllotted(e) => {
             let collective = state.collective_mut();
-            *collective.holdings.entry(e.class.clone()).or_insert(0) += e.units;
-            record_change(
-                &mut collective.holding_changes,
-                date,
-                &e.class,
-                units_delta(e.units),
-            );
+            change_collective_share(collective, &e.class, units_delta(e.units), date);
             issue_units(collective, &e.class, e.units);
             collective.holding_changed(date);
         }
@@ -823,21 +817,9 @@ pub fn apply(state: &mut State, date: NaiveDate, event: &Event) {
             change_holding(state, &e.person, &e.class, -units_delta(e.units), date);
             let collective = state.collective_mut();
             if e.to_collective {
-                *collective.holdings.entry(e.class.clone()).or_insert(0) += e.units;
-                record_change(
-                    &mut collective.holding_changes,
-                    date,
-                    &e.class,
-                    units_delta(e.units),
-                );
+                change_collective_share(collective, &e.class, units_delta(e.units), date);
             } else {
-                let issued = collective
-                    .units_by_class
-                    .get_mut(&e.class)
-                    .expect("redeemed units were issued");
-                *issued = issued
-                    .checked_sub(e.units)
-                    .expect("no more units are cancelled than were issued");
+                cancel_units(collective, &e.class, e.units);
             }
         }
         Event::MembershipExited(e) => {
@@ -861,14 +843,7 @@ pub fn apply(state: &mut State, date: NaiveDate, event: &Event) {
             match &e.reversal {
                 Reversal::Allotment(a) => {
                     change_holding(state, &a.person, &a.class, -units_delta(a.units), date);
-                    let issued = state
-                        .collective_mut()
-                        .units_by_class
-                        .get_mut(&a.class)
-                        .expect("corrected units were issued");
-                    *issued = issued
-                        .checked_sub(a.units)
-                        .expect("no more units are withdrawn than were issued");
+                    cancel_units(state.collective_mut(), &a.class, a.units);
                 }
                 Reversal::Transfer(t) => {
                     let units = units_delta(t.units);
@@ -884,19 +859,7 @@ pub fn apply(state: &mut State, date: NaiveDate, event: &Event) {
                     change_holding(state, &r.person, &r.class, units_delta(r.units), date);
                     let collective = state.collective_mut();
                     if r.to_collective {
-                        let held = collective
-                            .holdings
-                            .get_mut(&r.class)
-                            .expect("the collective share holds the redeemed units");
-                        *held = held
-                            .checked_sub(r.units)
-                            .expect("the collective share still holds them");
-                        record_change(
-                            &mut collective.holding_changes,
-                            date,
-                            &r.class,
-                            -units_delta(r.units),
-                        );
+                        change_collective_share(collective, &r.class, -units_delta(r.units), date);
                     } else {
                         issue_units(collective, &r.class, r.units);
                     }
@@ -995,26 +958,8 @@ pub fn apply(state: &mut State, date: NaiveDate, event: &Event) {
                 }
                 Reversal::CollectiveAllotment(a) => {
                     let collective = state.collective_mut();
-                    let held = collective
-                        .holdings
-                        .get_mut(&a.class)
-                        .expect("the collective share holds the corrected units");
-                    *held = held
-                        .checked_sub(a.units)
-                        .expect("the collective share still holds them");
-                    record_change(
-                        &mut collective.holding_changes,
-                        date,
-                        &a.class,
-                        -units_delta(a.units),
-                    );
-                    let issued = collective
-                        .units_by_class
-                        .get_mut(&a.class)
-                        .expect("corrected units were issued");
-                    *issued = issued
-                        .checked_sub(a.units)
-                        .expect("no more units are withdrawn than were issued");
+                    change_collective_share(collective, &a.class, -units_delta(a.units), date);
+                    cancel_units(collective, &a.class, a.units);
                     collective.holding_changed(date);
                 }
                 Reversal::Draft(d) => {
@@ -1103,6 +1048,27 @@ fn change_holding(state: &mut State, id: &PersonId, class: &str, delta: i64, dat
 
 fn units_delta(units: u64) -> i64 {
     i64::try_from(units).expect("units of one event fit in i64")
+}
+
+/// Cancels units in issue (a redemption, or an allotment undone).
+fn cancel_units(collective: &mut Collective, class: &str, units: u64) {
+    let issued = collective
+        .units_by_class
+        .get_mut(class)
+        .expect("cancelled units were issued");
+    *issued = issued
+        .checked_sub(units)
+        .expect("no more units are cancelled than were issued");
+}
+
+/// Adds `delta` units of `class` to the collective share (never below zero), with its dated
+/// change.
+fn change_collective_share(collective: &mut Collective, class: &str, delta: i64, date: NaiveDate) {
+    let held = collective.holdings.entry(class.to_string()).or_insert(0);
+    *held = held
+        .checked_add_signed(delta)
+        .expect("the collective share never goes below zero");
+    record_change(&mut collective.holding_changes, date, class, delta);
 }
 
 fn issue_units(collective: &mut Collective, class: &str, units: u64) {
