@@ -1669,3 +1669,83 @@ fn a_death_an_estate_and_a_posting_are_corrected_in_reverse_order() {
     assert!(history.contains("death record withdrawn"), "{history}");
     assert!(history.contains("estate settlement undone"), "{history}");
 }
+
+#[test]
+fn a_registration_a_confirmation_and_a_household_move_are_corrected_through_the_cli() {
+    const E: &str = "110101199003072316";
+    let g = Gufen::village();
+    // E is registered in household 003, then confirmed as a member into 002 by mistake.
+    let registered = last_seq(
+        &g,
+        &[
+            "person",
+            "add",
+            "--id",
+            E,
+            "--name",
+            "赵敏",
+            "--household",
+            "003",
+            "--date",
+            "2024-01-10",
+        ],
+    );
+    let confirmed = last_seq(
+        &g,
+        &[
+            "member",
+            "confirm",
+            "--id",
+            E,
+            "--name",
+            "赵敏",
+            "--household",
+            "002",
+            "--resolution",
+            "2024-1",
+            "--date",
+            "2024-02-01",
+        ],
+    );
+    // The registration has a record standing on it.
+    g.refused(
+        &correct_args(&registered, "2024-03-01"),
+        1,
+        &format!("{confirmed} (MembershipConfirmed)"),
+    );
+    g.ok(&correct_args(&confirmed, "2024-03-01"));
+    let show: serde_json::Value =
+        serde_json::from_str(&g.ok(&["--format", "json", "member", "show", "--id", E])).unwrap();
+    assert_eq!(
+        (show["member"].clone(), show["household"].clone()),
+        (serde_json::json!(false), serde_json::json!("003")),
+        "{show}"
+    );
+    // With its confirmation undone, the registration itself can go: E is unknown again.
+    g.ok(&correct_args(&registered, "2024-03-01"));
+    let run = g.run(&["member", "show", "--id", E]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let history = g.ok(&["--lang", "en", "history", "--id", E]);
+    assert!(history.contains("registration withdrawn"), "{history}");
+    // 张丽 (C) moved to household 003 by mistake: she goes back to 002.
+    let moved = last_seq(
+        &g,
+        &[
+            "household",
+            "move",
+            "--id",
+            C,
+            "--to",
+            "003",
+            "--date",
+            "2024-04-01",
+        ],
+    );
+    g.ok(&correct_args(&moved, "2024-04-02"));
+    let show: serde_json::Value =
+        serde_json::from_str(&g.ok(&["--format", "json", "member", "show", "--id", C])).unwrap();
+    assert_eq!(show["household"], "002", "{show}");
+    let verify: serde_json::Value =
+        serde_json::from_str(&g.ok(&["--format", "json", "verify", "--replay"])).unwrap();
+    assert_eq!(verify["ok"], true, "{verify}");
+}
