@@ -443,8 +443,10 @@ pub struct HukouUndone {
 }
 
 impl Reversal {
-    pub fn person(&self) -> &PersonId {
-        match self {
+    /// The person whose stream holds the correction; None for the collective's and a plan's
+    /// records.
+    pub fn person(&self) -> Option<&PersonId> {
+        Some(match self {
             Reversal::Allotment(e) => &e.person,
             Reversal::Transfer(e) => &e.to,
             Reversal::Pledge(e) => &e.person,
@@ -465,10 +467,8 @@ impl Reversal {
             | Reversal::Draft(_)
             | Reversal::Notice(_)
             | Reversal::Approval(_)
-            | Reversal::Posting(_) => {
-                unreachable!("corrections of the collective's and plans' records name no person")
-            }
-        }
+            | Reversal::Posting(_) => return None,
+        })
     }
 
     /// The stream the correction belongs to: the corrected record's own.
@@ -480,7 +480,11 @@ impl Reversal {
             Reversal::Approval(e) => distribution_stream(e.year),
             Reversal::Posting(e) => distribution_stream(e.year),
             Reversal::HouseholdHead(e) => format!("household/{}", e.named.household),
-            other => person_stream(other.person()),
+            other => person_stream(
+                other
+                    .person()
+                    .expect("the other corrections are a person's"),
+            ),
         }
     }
 }
@@ -597,12 +601,7 @@ impl Event {
                     persons.extend(head.previous.as_ref());
                     persons
                 }
-                Reversal::CollectiveAllotment(_)
-                | Reversal::Draft(_)
-                | Reversal::Notice(_)
-                | Reversal::Approval(_)
-                | Reversal::Posting(_) => vec![],
-                other => vec![other.person()],
+                other => other.person().into_iter().collect(),
             },
         }
     }
