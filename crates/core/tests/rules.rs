@@ -1896,3 +1896,84 @@ fn r15_a_registration_and_a_collective_allotment_are_undone() {
         .persons
         .contains(&id(E)));
 }
+
+#[test]
+fn r15_a_record_no_longer_in_force_is_not_undone_and_the_later_one_is_named() {
+    let mut journal = quantified_journal();
+    let head = |person: &str| {
+        on(
+            "2024-02-01",
+            Action::NameHouseholdHead {
+                household: "001".into(),
+                person: id(person),
+            },
+        )
+    };
+    let move_c = |to: &str, day: &str| {
+        on(
+            day,
+            Action::MoveHousehold {
+                person: id(C),
+                to: to.into(),
+            },
+        )
+    };
+    let readmit = on(
+        "2021-01-01",
+        Action::ConfirmMembership {
+            person: id(B),
+            name: "乙".into(),
+            household: "001".into(),
+            resolution: "2021-1".into(),
+        },
+    );
+    let first_confirmation = journal
+        .log
+        .iter()
+        .find(|r| matches!(&r.event, Event::MembershipConfirmed(c) if c.person == id(B)))
+        .unwrap()
+        .seq;
+    let seqs = journal.run(&[
+        lose(B, "nationality"),
+        readmit,
+        pledge(A, "0.5", "ZY-1"),
+        on(
+            "2024-02-15",
+            Action::ReleasePledge {
+                person: id(A),
+                contract: "ZY-1".into(),
+            },
+        ),
+        head(A),
+        head(B),
+        move_c("003", "2024-03-01"),
+        move_c("004", "2024-03-02"),
+    ]);
+    let [lost, readmitted, pledged, released, a_head, b_head, to_003, to_004] = seqs[..] else {
+        unreachable!()
+    };
+    let named = |seq: u64, day: &str, later: u64, type_name: &str| {
+        let message = journal.refused(seq, day);
+        assert!(
+            message.contains(&format!("{later} ({type_name})")),
+            "{message}"
+        );
+    };
+    named(lost, "2024-06-01", readmitted, "MembershipConfirmed");
+    named(
+        first_confirmation,
+        "2024-06-01",
+        readmitted,
+        "MembershipConfirmed",
+    );
+    named(pledged, "2024-06-01", released, "PledgeReleased");
+    named(a_head, "2024-06-01", b_head, "HouseholdHeadNamed");
+    named(to_003, "2024-06-01", to_004, "HouseholdMoved");
+    // The first records of the ledger, and corrections themselves, are not undone.
+    let message = journal.refused(0, "2024-06-01");
+    assert!(message.contains("first record"), "{message}");
+    journal.correct(to_004, "2024-06-01");
+    let correction = journal.last("RecordCorrected");
+    let message = journal.refused(correction, "2024-06-02");
+    assert!(message.contains("not itself undone"), "{message}");
+}

@@ -400,16 +400,16 @@ impl Ledger {
             *version += 1;
             let bytes = record.encode();
             prev = record_hash(&bytes);
+            // The record's own stream (with its version), then each person it also concerns:
+            // the streams `Event::index_streams` names, which corrections read back.
+            let mut streams = event.index_streams().into_iter();
+            let own = streams.next().expect("a record has its own stream");
+            debug_assert_eq!(own, stream);
             index.push((
-                index_key(&stream, seq),
+                index_key(&own, seq),
                 record.stream_version.to_be_bytes().to_vec(),
             ));
-            for person in event.persons() {
-                let concerned = gufen_core::event::person_stream(person);
-                if concerned != stream {
-                    index.push((index_key(&concerned, seq), Vec::new()));
-                }
-            }
+            index.extend(streams.map(|concerned| (index_key(&concerned, seq), Vec::new())));
             self.records.insert(seq_key(seq), bytes)?;
             seq += 1;
         }
@@ -497,9 +497,8 @@ impl Ledger {
             if let Ok(record) = Record::decode(&bytes) {
                 self.index.remove(index_key(&record.stream, seq))?;
                 if let Ok(event) = record.event() {
-                    for person in event.persons() {
-                        self.index
-                            .remove(index_key(&gufen_core::event::person_stream(person), seq))?;
+                    for concerned in event.index_streams() {
+                        self.index.remove(index_key(&concerned, seq))?;
                     }
                 }
             }
