@@ -65,6 +65,18 @@ impl RuleViolation {
             RuleViolation::Rows(rows) => rows.first().map_or(Rule::Input, |r| r.rule),
         }
     }
+
+    /// The rule and message of a single violation, or of the first row (to report it as a row
+    /// of a multi-row command).
+    pub(crate) fn first(self) -> (Rule, String) {
+        match self {
+            RuleViolation::Rule { rule, message } => (rule, message),
+            RuleViolation::Rows(mut rows) => {
+                let first = rows.remove(0);
+                (first.rule, first.message)
+            }
+        }
+    }
 }
 
 pub(crate) fn reject<T>(rule: Rule, message: impl Into<String>) -> Result<T, RuleViolation> {

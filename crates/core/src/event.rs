@@ -492,33 +492,7 @@ impl Reversal {
 impl Event {
     /// The stable type name stored in each record.
     pub fn type_name(&self) -> &'static str {
-        match self {
-            Event::CollectiveRegistered(_) => "CollectiveRegistered",
-            Event::PersonRegistered(_) => "PersonRegistered",
-            Event::MembershipConfirmed(_) => "MembershipConfirmed",
-            Event::MembershipLost(_) => "MembershipLost",
-            Event::HouseholdMoved(_) => "HouseholdMoved",
-            Event::HouseholdHeadNamed(_) => "HouseholdHeadNamed",
-            Event::HukouRecorded(_) => "HukouRecorded",
-            Event::LifeEventRecorded(_) => "LifeEventRecorded",
-            Event::SharesAllotted(_) => "SharesAllotted",
-            Event::CollectiveSharesAllotted(_) => "CollectiveSharesAllotted",
-            Event::DistributionDrafted(_) => "DistributionDrafted",
-            Event::DistributionNoticed(_) => "DistributionNoticed",
-            Event::DistributionApproved(_) => "DistributionApproved",
-            Event::DividendDeclared(_) => "DividendDeclared",
-            Event::DistributionPosted(_) => "DistributionPosted",
-            Event::DividendPaid(_) => "DividendPaid",
-            Event::SharesPledged(_) => "SharesPledged",
-            Event::PledgeReleased(_) => "PledgeReleased",
-            Event::SharesTransferred(_) => "SharesTransferred",
-            Event::DeathRecorded(_) => "DeathRecorded",
-            Event::EstateSettled(_) => "EstateSettled",
-            Event::SharesRedeemed(_) => "SharesRedeemed",
-            Event::MembershipExited(_) => "MembershipExited",
-            Event::RecordCorrected(_) => "RecordCorrected",
-            Event::SharesPledgedInClass(_) => "SharesPledgedInClass",
-        }
+        self.kind().name()
     }
 
     /// The payload schema version of this event type.
@@ -650,3 +624,68 @@ pub fn person_stream(person: &PersonId) -> String {
 pub fn distribution_stream(year: u16) -> String {
     format!("distribution/{year}")
 }
+
+/// Names each event variant once: the fieldless `EventKind` (what rules and corrections name
+/// record types by) and `Event::kind`. The stored type name is the variant's name.
+macro_rules! event_kinds {
+    ($($variant:ident),* $(,)?) => {
+        /// An event's type without its payload, in the wire enum's order.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum EventKind {
+            $($variant),*
+        }
+
+        impl EventKind {
+            /// Every event type, in the wire enum's order (the variant index is the position).
+            pub const ALL: &'static [EventKind] = &[$(EventKind::$variant),*];
+
+            /// The stable type name stored in each record.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(EventKind::$variant => stringify!($variant)),*
+                }
+            }
+
+            /// The type named `name`, as a record stores it.
+            pub fn parse(name: &str) -> Option<EventKind> {
+                Self::ALL.iter().copied().find(|kind| kind.name() == name)
+            }
+        }
+
+        impl Event {
+            pub fn kind(&self) -> EventKind {
+                match self {
+                    $(Event::$variant(_) => EventKind::$variant),*
+                }
+            }
+        }
+    };
+}
+
+event_kinds!(
+    CollectiveRegistered,
+    PersonRegistered,
+    MembershipConfirmed,
+    MembershipLost,
+    HouseholdMoved,
+    HouseholdHeadNamed,
+    HukouRecorded,
+    LifeEventRecorded,
+    SharesAllotted,
+    CollectiveSharesAllotted,
+    DistributionDrafted,
+    DistributionNoticed,
+    DistributionApproved,
+    DividendDeclared,
+    DistributionPosted,
+    DividendPaid,
+    SharesPledged,
+    PledgeReleased,
+    SharesTransferred,
+    DeathRecorded,
+    EstateSettled,
+    SharesRedeemed,
+    MembershipExited,
+    RecordCorrected,
+    SharesPledgedInClass,
+);

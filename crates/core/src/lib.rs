@@ -2,19 +2,29 @@
 //!
 //! `decide(&State, &Command) -> Result<Vec<Event>, RuleViolation>` and
 //! `apply(&mut State, date, &Event)`, both pure: no I/O, no clock, no environment. Time, ids and
-//! files are the caller's.
+//! files are the caller's. Both are thin dispatchers; each rule's decide, apply and undo live
+//! together in its domain area's module (docs/ARCHITECTURE.md has the map).
 
 pub mod amount;
 pub mod charter;
 pub mod command;
-pub mod correction;
-pub mod decide;
-pub mod distribution;
 pub mod error;
 pub mod event;
 pub mod ids;
 pub mod report;
 pub mod state;
+
+pub mod apply;
+mod checks;
+pub mod correction;
+pub mod decide;
+
+pub mod distribution;
+mod estate;
+mod household;
+mod membership;
+mod pledge;
+mod shares;
 
 pub use amount::{Fen, Units};
 pub use charter::Charter;
@@ -23,7 +33,9 @@ pub use decide::{decide, scope};
 pub use error::{Rule, RuleViolation};
 pub use event::Event;
 pub use ids::{CitizenId, OrgCode, PersonId};
-pub use state::{apply, State};
+pub use state::State;
+
+pub use apply::apply;
 
 /// Replays events into a complete state (the rebuild that projections must equal).
 pub fn replay<'a>(events: impl IntoIterator<Item = (chrono::NaiveDate, &'a Event)>) -> State {

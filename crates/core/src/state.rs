@@ -43,12 +43,27 @@ impl Collective {
         self.holding_events.range(..=date).map(|(_, n)| n).sum()
     }
 
-    fn holding_changed(&mut self, date: NaiveDate) {
+    pub(crate) fn holding_changed(&mut self, date: NaiveDate) {
         *self.holding_events.entry(date).or_insert(0) += 1;
     }
 
     pub fn units_total(&self) -> u64 {
         self.units_by_class.values().sum()
+    }
+
+    /// One more member from `date` (a confirmation, or a loss undone).
+    pub(crate) fn member_joined(&mut self, date: NaiveDate) {
+        self.member_count += 1;
+        *self.member_changes.entry(date).or_insert(0) += 1;
+    }
+
+    /// One member fewer from `date` (a loss or exit, or a confirmation undone).
+    pub(crate) fn member_left(&mut self, date: NaiveDate) {
+        self.member_count = self
+            .member_count
+            .checked_sub(1)
+            .expect("member count stays non-negative");
+        *self.member_changes.entry(date).or_insert(0) -= 1;
     }
 
     /// Members on `date` by effective dates: confirmations on or before it, less losses.
@@ -94,7 +109,12 @@ pub fn units_available_from(changes: &[HoldingChange], class: &str, date: NaiveD
     u64::try_from(lowest).expect("a holding is never below zero on any date")
 }
 
-fn record_change(changes: &mut Vec<HoldingChange>, date: NaiveDate, class: &str, delta: i64) {
+pub(crate) fn record_change(
+    changes: &mut Vec<HoldingChange>,
+    date: NaiveDate,
+    class: &str,
+    delta: i64,
+) {
     changes.push(HoldingChange {
         date,
         class: class.to_string(),
@@ -216,7 +236,7 @@ impl Person {
     }
 
     /// Pledges never exceed the holding, in total and in each class named.
-    fn pledges_fit(&self) -> bool {
+    pub(crate) fn pledges_fit(&self) -> bool {
         self.pledged_units() <= self.units_total()
             && self
                 .pledges
@@ -259,14 +279,32 @@ pub struct Distribution {
     /// 1 for the first draft, one more for each redraft.
     pub revision: u32,
     pub drafted_on: NaiveDate,
-    pub noticed_on: Option<NaiveDate>,
-    pub approval: Option<Approval>,
-    pub posted_on: Option<NaiveDate>,
+    /// How far the plan has gone, with the date of each step taken.
+    pub progress: Progress,
     /// The collective's `register_mark` through the record date when drafted.
     pub register_mark: u64,
     /// The declared dividends once posted, in the plan's (person id) order. They live with the
     /// year's plan, not with each person, so that posting writes one projection entry.
     pub dividends: Vec<Dividend>,
+}
+
+/// A plan's steps after its draft (R13, R14), each carrying what the step recorded: a plan
+/// cannot be approved without a notice date, nor posted without an approval.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Progress {
+    Drafted,
+    Noticed {
+        noticed_on: NaiveDate,
+    },
+    Approved {
+        noticed_on: NaiveDate,
+        approval: Approval,
+    },
+    Posted {
+        noticed_on: NaiveDate,
+        approval: Approval,
+        posted_on: NaiveDate,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -275,6 +313,7 @@ pub struct Approval {
     pub decision: DistributionApproved,
 }
 
+/// A plan's status without its dates, for reports and labels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum PlanStatus {
@@ -295,6 +334,17 @@ impl PlanStatus {
     }
 }
 
+impl Progress {
+    pub fn status(&self) -> PlanStatus {
+        match self {
+            Progress::Drafted => PlanStatus::Drafted,
+            Progress::Noticed { .. } => PlanStatus::Noticed,
+            Progress::Approved { .. } => PlanStatus::Approved,
+            Progress::Posted { .. } => PlanStatus::Posted,
+        }
+    }
+}
+
 impl Distribution {
     /// The dividend declared to `person` in this year's posting.
     pub fn dividend(&self, person: &PersonId) -> Option<&Dividend> {
@@ -305,14 +355,31 @@ impl Distribution {
     }
 
     pub fn status(&self) -> PlanStatus {
-        if self.posted_on.is_some() {
-            PlanStatus::Posted
-        } else if self.approval.is_some() {
-            PlanStatus::Approved
-        } else if self.noticed_on.is_some() {
-            PlanStatus::Noticed
-        } else {
-            PlanStatus::Drafted
+        self.progress.status()
+    }
+
+    pub fn noticed_on(&self) -> Option<NaiveDate> {
+        match &self.progress {
+            Progress::Drafted => None,
+            Progress::Noticed { noticed_on }
+            | Progress::Approved { noticed_on, .. }
+            | Progress::Posted { noticed_on, .. } => Some(*noticed_on),
+        }
+    }
+
+    pub fn approval(&self) -> Option<&Approval> {
+        match &self.progress {
+            Progress::Drafted | Progress::Noticed { .. } => None,
+            Progress::Approved { approval, .. } | Progress::Posted { approval, .. } => {
+                Some(approval)
+            }
+        }
+    }
+
+    pub fn posted_on(&self) -> Option<NaiveDate> {
+        match &self.progress {
+            Progress::Posted { posted_on, .. } => Some(*posted_on),
+            _ => None,
         }
     }
 }
@@ -534,21 +601,50 @@ impl State {
         self.households.values()
     }
 
-    fn collective_mut(&mut self) -> &mut Collective {
+    /// The collective's entity, once, from its registration.
+    pub(crate) fn register_collective(&mut self, collective: Collective) {
+        assert!(
+            self.collective.is_none(),
+            "a ledger registers its collective once"
+        );
+        self.dirty.insert(Key::Collective);
+        self.collective = Some(collective);
+    }
+
+    /// Puts a year's plan in place of the one before (a draft or a redraft).
+    pub(crate) fn put_plan(&mut self, plan: Distribution) {
+        self.dirty.insert(Key::Distribution(plan.plan.year));
+        self.distributions.insert(plan.plan.year, plan);
+    }
+
+    /// Removes a year's plan (its only draft undone).
+    pub(crate) fn withdraw_plan(&mut self, year: u16) -> Option<Distribution> {
+        self.dirty.insert(Key::Distribution(year));
+        self.distributions.remove(&year)
+    }
+
+    /// Removes a person (their registration undone), out of their household first.
+    pub(crate) fn forget_person(&mut self, id: &PersonId) {
+        self.leave_household(id);
+        self.dirty.insert(Key::Person(id.clone()));
+        self.persons.remove(id);
+    }
+
+    pub(crate) fn collective_mut(&mut self) -> &mut Collective {
         self.dirty.insert(Key::Collective);
         self.collective
             .as_mut()
             .expect("events after registration find the collective")
     }
 
-    fn person_mut(&mut self, id: &PersonId) -> &mut Person {
+    pub(crate) fn person_mut(&mut self, id: &PersonId) -> &mut Person {
         self.dirty.insert(Key::Person(id.clone()));
         self.persons
             .get_mut(id)
             .expect("events name persons the ledger knows")
     }
 
-    fn household_mut(&mut self, number: &str) -> &mut Household {
+    pub(crate) fn household_mut(&mut self, number: &str) -> &mut Household {
         self.dirty.insert(Key::Household(number.to_string()));
         self.households
             .entry(number.to_string())
@@ -558,14 +654,14 @@ impl State {
             })
     }
 
-    fn distribution_mut(&mut self, year: u16) -> &mut Distribution {
+    pub(crate) fn distribution_mut(&mut self, year: u16) -> &mut Distribution {
         self.dirty.insert(Key::Distribution(year));
         self.distributions
             .get_mut(&year)
             .expect("events name plans the ledger holds")
     }
 
-    fn leave_household(&mut self, id: &PersonId) {
+    pub(crate) fn leave_household(&mut self, id: &PersonId) {
         let Some(old) = self.persons.get(id).and_then(|p| p.household.clone()) else {
             return;
         };
@@ -576,12 +672,12 @@ impl State {
         }
     }
 
-    fn join_household(&mut self, id: &PersonId, number: &str) {
+    pub(crate) fn join_household(&mut self, id: &PersonId, number: &str) {
         self.household_mut(number).persons.insert(id.clone());
         self.person_mut(id).household = Some(number.to_string());
     }
 
-    fn ensure_person(&mut self, id: &PersonId, name: &str) {
+    pub(crate) fn ensure_person(&mut self, id: &PersonId, name: &str) {
         if !self.persons.contains_key(id) {
             self.dirty.insert(Key::Person(id.clone()));
             self.persons.insert(
@@ -601,7 +697,7 @@ impl State {
         }
     }
 
-    fn place_in_household(&mut self, id: &PersonId, number: &str) {
+    pub(crate) fn place_in_household(&mut self, id: &PersonId, number: &str) {
         let current = self.persons.get(id).and_then(|p| p.household.clone());
         if current.as_deref() != Some(number) {
             self.leave_household(id);
@@ -610,426 +706,14 @@ impl State {
     }
 }
 
-/// Folds one event into the state. Total: every event `decide` produced applies.
-pub fn apply(state: &mut State, date: NaiveDate, event: &Event) {
-    match event {
-        Event::CollectiveRegistered(e) => {
-            assert!(
-                state.collective.is_none(),
-                "a ledger registers its collective once"
-            );
-            state.dirty.insert(Key::Collective);
-            state.collective = Some(Collective {
-                charter: e.charter.clone(),
-                registered_on: date,
-                units_by_class: BTreeMap::new(),
-                member_count: 0,
-                member_changes: BTreeMap::new(),
-                holdings: BTreeMap::new(),
-                holding_changes: Vec::new(),
-                holding_events: BTreeMap::new(),
-                deceased: BTreeSet::new(),
-                pledges: BTreeMap::new(),
-                corrected: BTreeSet::new(),
-            });
-        }
-        Event::PersonRegistered(e) => {
-            state.ensure_person(&e.person, &e.name);
-            if let Some(number) = &e.household {
-                state.place_in_household(&e.person, number);
-            }
-        }
-        Event::MembershipConfirmed(e) => {
-            state.ensure_person(&e.person, &e.name);
-            state.place_in_household(&e.person, &e.household);
-            let person = state.person_mut(&e.person);
-            assert!(
-                !person.is_member(),
-                "membership is confirmed only for non-members"
-            );
-            person.name = e.name.clone();
-            person.membership = Membership::Member {
-                since: date,
-                resolution: e.resolution.clone(),
-            };
-            let collective = state.collective_mut();
-            collective.member_count += 1;
-            *collective.member_changes.entry(date).or_insert(0) += 1;
-        }
-        Event::MembershipLost(e) => {
-            let person = state.person_mut(&e.person);
-            let Membership::Member { since, .. } = person.membership else {
-                panic!("membership is lost only by a member")
-            };
-            person.membership = Membership::Lost {
-                since,
-                ended: date,
-                ground: e.ground,
-            };
-            let collective = state.collective_mut();
-            collective.member_count = collective
-                .member_count
-                .checked_sub(1)
-                .expect("member count stays non-negative");
-            *collective.member_changes.entry(date).or_insert(0) -= 1;
-            if e.ground == LossGround::Death {
-                collective.deceased.insert(e.person.clone());
-            }
-        }
-        Event::HouseholdMoved(e) => state.place_in_household(&e.person, &e.to),
-        Event::HouseholdHeadNamed(e) => {
-            state.household_mut(&e.household).head = Some(e.person.clone())
-        }
-        Event::HukouRecorded(e) => {
-            state.person_mut(&e.person).hukou = Some(Hukou {
-                kind: e.kind,
-                locality: e.locality.clone(),
-                since: date,
-            });
-        }
-        Event::LifeEventRecorded(_) => {}
-        Event::SharesAllotted(e) => {
-            let person = state.person_mut(&e.person);
-            *person.holdings.entry(e.class.clone()).or_insert(0) += e.units;
-            record_change(
-                &mut person.holding_changes,
-                date,
-                &e.class,
-                units_delta(e.units),
-            );
-            let collective = state.collective_mut();
-            issue_units(collective, &e.class, e.units);
-            collective.holding_changed(date);
-        }
-        Event::CollectiveSharesAllotted(e) => {
-            let collective = state.collective_mut();
-            change_collective_share(collective, &e.class, units_delta(e.units), date);
-            issue_units(collective, &e.class, e.units);
-            collective.holding_changed(date);
-        }
-        Event::DistributionDrafted(e) => {
-            let register_mark = state
-                .collective
-                .as_ref()
-                .expect("a plan follows the registration")
-                .register_mark(e.record_date);
-            // A draft supersedes the year's plan until it is posted (an approved plan only when
-            // the register on its record date has changed; `decide` checks that).
-            let revision = state.distributions.get(&e.year).map_or(0, |d| {
-                assert!(d.posted_on.is_none(), "a posted plan is never redrafted");
-                d.revision
-            }) + 1;
-            state.dirty.insert(Key::Distribution(e.year));
-            state.distributions.insert(
-                e.year,
-                Distribution {
-                    plan: e.clone(),
-                    revision,
-                    drafted_on: date,
-                    noticed_on: None,
-                    approval: None,
-                    posted_on: None,
-                    register_mark,
-                    dividends: Vec::new(),
-                },
-            );
-        }
-        Event::DistributionNoticed(e) => state.distribution_mut(e.year).noticed_on = Some(date),
-        Event::DistributionApproved(e) => {
-            state.distribution_mut(e.year).approval = Some(Approval {
-                on: date,
-                decision: e.clone(),
-            })
-        }
-        Event::DividendDeclared(e) => {
-            let plan = state.distribution_mut(e.year);
-            assert!(
-                plan.posted_on.is_none(),
-                "lines are declared before the summary"
-            );
-            assert!(
-                plan.dividends.last().is_none_or(|d| d.person < e.person),
-                "a year's dividends are declared once each, in id order"
-            );
-            plan.dividends.push(Dividend {
-                person: e.person.clone(),
-                weighted_units: e.weighted_units,
-                amount_fen: e.amount_fen,
-                estate: e.estate,
-                paid: None,
-            });
-        }
-        Event::DistributionPosted(e) => {
-            let plan = state.distribution_mut(e.year);
-            assert!(plan.posted_on.is_none(), "a plan is posted once");
-            plan.posted_on = Some(date);
-        }
-        Event::DividendPaid(e) => {
-            let plan = state.distribution_mut(e.year);
-            let index = plan
-                .dividends
-                .binary_search_by(|d| d.person.cmp(&e.person))
-                .expect("a paid dividend was declared");
-            let dividend = &mut plan.dividends[index];
-            assert!(dividend.paid.is_none(), "a dividend is paid once");
-            dividend.paid = Some(Payment {
-                on: date,
-                reference: e.reference.clone(),
-            });
-        }
-        Event::SharesPledged(e) => open_pledge(state, e, None, date),
-        Event::SharesPledgedInClass(e) => {
-            open_pledge(state, &e.pledge, Some(e.class.clone()), date)
-        }
-        Event::PledgeReleased(e) => {
-            let person = state.person_mut(&e.person);
-            let before = person.pledges.len();
-            person.pledges.retain(|p| p.contract != e.contract);
-            assert_eq!(
-                person.pledges.len() + 1,
-                before,
-                "a released pledge was open"
-            );
-            state.collective_mut().pledges.remove(&e.contract);
-        }
-        Event::SharesTransferred(e) => {
-            let units = units_delta(e.units);
-            change_holding(state, &e.from, &e.class, -units, date);
-            change_holding(state, &e.to, &e.class, units, date);
-        }
-        Event::DeathRecorded(e) => {
-            state.person_mut(&e.person).deceased_on = Some(date);
-            state.collective_mut().deceased.insert(e.person.clone());
-        }
-        Event::EstateSettled(e) => {
-            for share in &e.shares {
-                let units = units_delta(share.units);
-                change_holding(state, &e.deceased, &share.class, -units, date);
-                change_holding(state, &share.heir, &share.class, units, date);
-            }
-            assert_eq!(
-                state.persons[&e.deceased].units_total(),
-                0,
-                "a settled estate ends empty"
-            );
-        }
-        Event::SharesRedeemed(e) => {
-            change_holding(state, &e.person, &e.class, -units_delta(e.units), date);
-            let collective = state.collective_mut();
-            if e.to_collective {
-                change_collective_share(collective, &e.class, units_delta(e.units), date);
-            } else {
-                cancel_units(collective, &e.class, e.units);
-            }
-        }
-        Event::MembershipExited(e) => {
-            let person = state.person_mut(&e.person);
-            let Membership::Member { since, .. } = person.membership else {
-                panic!("only a member exits")
-            };
-            person.membership = Membership::Lost {
-                since,
-                ended: date,
-                ground: LossGround::Exit,
-            };
-            let collective = state.collective_mut();
-            collective.member_count = collective
-                .member_count
-                .checked_sub(1)
-                .expect("member count stays non-negative");
-            *collective.member_changes.entry(date).or_insert(0) -= 1;
-        }
-        Event::RecordCorrected(e) => {
-            match &e.reversal {
-                Reversal::Allotment(a) => {
-                    change_holding(state, &a.person, &a.class, -units_delta(a.units), date);
-                    cancel_units(state.collective_mut(), &a.class, a.units);
-                }
-                Reversal::Transfer(t) => {
-                    let units = units_delta(t.units);
-                    change_holding(state, &t.to, &t.class, -units, date);
-                    change_holding(state, &t.from, &t.class, units, date);
-                }
-                Reversal::Pledge(p) => {
-                    let person = state.person_mut(&p.person);
-                    person.pledges.retain(|open| open.contract != p.contract);
-                    state.collective_mut().pledges.remove(&p.contract);
-                }
-                Reversal::Redemption(r) => {
-                    change_holding(state, &r.person, &r.class, units_delta(r.units), date);
-                    let collective = state.collective_mut();
-                    if r.to_collective {
-                        change_collective_share(collective, &r.class, -units_delta(r.units), date);
-                    } else {
-                        issue_units(collective, &r.class, r.units);
-                    }
-                }
-                Reversal::LifeEvent(_) => {}
-                Reversal::Exit(MembershipExited { person: id, .. })
-                | Reversal::MembershipLoss(MembershipLost { person: id, .. }) => {
-                    let person = state.person_mut(id);
-                    let Membership::Lost { since, .. } = person.membership else {
-                        panic!("a corrected loss is still in force")
-                    };
-                    person.membership = Membership::Member {
-                        since,
-                        resolution: format!("correction of record {}", e.seq),
-                    };
-                    let collective = state.collective_mut();
-                    collective.member_count += 1;
-                    *collective.member_changes.entry(date).or_insert(0) += 1;
-                }
-                Reversal::Death(d) => {
-                    let person = state.person_mut(&d.person);
-                    assert!(person.is_deceased(), "a corrected death was recorded");
-                    person.deceased_on = None;
-                    let restored = match person.membership {
-                        Membership::Lost {
-                            since,
-                            ground: LossGround::Death,
-                            ..
-                        } => {
-                            person.membership = Membership::Member {
-                                since,
-                                resolution: format!("correction of record {}", e.seq),
-                            };
-                            true
-                        }
-                        _ => false,
-                    };
-                    let collective = state.collective_mut();
-                    collective.deceased.remove(&d.person);
-                    if restored {
-                        collective.member_count += 1;
-                        *collective.member_changes.entry(date).or_insert(0) += 1;
-                    }
-                }
-                Reversal::Estate(settled) => {
-                    for share in &settled.shares {
-                        let units = units_delta(share.units);
-                        change_holding(state, &share.heir, &share.class, -units, date);
-                        change_holding(state, &settled.deceased, &share.class, units, date);
-                    }
-                }
-                Reversal::Confirmation(undone) => {
-                    let id = &undone.confirmed.person;
-                    let person = state.person_mut(id);
-                    assert!(person.is_member(), "a corrected confirmation is in force");
-                    person.membership = match &undone.before {
-                        None => Membership::None,
-                        Some(before) => Membership::Lost {
-                            since: before.since,
-                            ended: before.ended,
-                            ground: before.ground,
-                        },
-                    };
-                    let moves = person.household != undone.household;
-                    let collective = state.collective_mut();
-                    collective.member_count = collective
-                        .member_count
-                        .checked_sub(1)
-                        .expect("member count stays non-negative");
-                    *collective.member_changes.entry(date).or_insert(0) -= 1;
-                    if moves {
-                        state.leave_household(id);
-                        state.person_mut(id).household = None;
-                        if let Some(number) = &undone.household {
-                            state.join_household(id, number);
-                        }
-                    }
-                }
-                Reversal::HouseholdMove(moved) => {
-                    state.leave_household(&moved.person);
-                    state.person_mut(&moved.person).household = None;
-                    if let Some(number) = &moved.from {
-                        state.join_household(&moved.person, number);
-                    }
-                }
-                Reversal::HouseholdHead(undone) => {
-                    state.household_mut(&undone.named.household).head = undone.previous.clone();
-                }
-                Reversal::Hukou(undone) => {
-                    state.person_mut(&undone.recorded.person).hukou =
-                        undone.previous.as_ref().map(|(recorded, since)| Hukou {
-                            kind: recorded.kind,
-                            locality: recorded.locality.clone(),
-                            since: *since,
-                        });
-                }
-                Reversal::CollectiveAllotment(a) => {
-                    let collective = state.collective_mut();
-                    change_collective_share(collective, &a.class, -units_delta(a.units), date);
-                    cancel_units(collective, &a.class, a.units);
-                    collective.holding_changed(date);
-                }
-                Reversal::Draft(d) => {
-                    state.dirty.insert(Key::Distribution(d.year));
-                    let withdrawn = state.distributions.remove(&d.year);
-                    assert!(
-                        withdrawn.is_some_and(|p| p.status() == PlanStatus::Drafted),
-                        "a withdrawn draft is the year's plan, not yet noticed"
-                    );
-                }
-                Reversal::Notice(n) => state.distribution_mut(n.year).noticed_on = None,
-                Reversal::Approval(a) => state.distribution_mut(a.year).approval = None,
-                Reversal::Posting(p) => {
-                    let plan = state.distribution_mut(p.year);
-                    assert!(
-                        plan.dividends.iter().all(|d| d.paid.is_none()),
-                        "a posting is undone only while nothing of it is paid"
-                    );
-                    plan.posted_on = None;
-                    plan.dividends.clear();
-                }
-                Reversal::Payment(paid) => {
-                    let plan = state.distribution_mut(paid.year);
-                    let index = plan
-                        .dividends
-                        .binary_search_by(|d| d.person.cmp(&paid.person))
-                        .expect("a corrected payment was declared");
-                    plan.dividends[index].paid = None;
-                }
-                Reversal::Release(reopened) => open_pledge(
-                    state,
-                    &reopened.pledge,
-                    reopened.class.clone(),
-                    reopened.since,
-                ),
-                Reversal::Registration(r) => {
-                    state.leave_household(&r.person);
-                    state.dirty.insert(Key::Person(r.person.clone()));
-                    state.persons.remove(&r.person);
-                }
-            }
-            let fresh = state.collective_mut().corrected.insert(e.seq);
-            assert!(fresh, "a record is corrected once");
-        }
-    }
-}
-
-/// Registers a pledge (R11), of units of `class` or of the whole holding.
-fn open_pledge(state: &mut State, e: &SharesPledged, class: Option<String>, since: NaiveDate) {
-    let person = state.person_mut(&e.person);
-    person.pledges.push(Pledge {
-        contract: e.contract.clone(),
-        pledgee: e.pledgee.clone(),
-        units: e.units,
-        since,
-        class,
-    });
-    assert!(
-        person.pledges_fit(),
-        "pledged units never exceed the holding"
-    );
-    let previous = state
-        .collective_mut()
-        .pledges
-        .insert(e.contract.clone(), e.person.clone());
-    assert!(previous.is_none(), "a contract pledges once");
-}
-
 /// Adds `delta` units of `class` to a person's holding (never below zero), with its dated change.
-fn change_holding(state: &mut State, id: &PersonId, class: &str, delta: i64, date: NaiveDate) {
+pub(crate) fn change_holding(
+    state: &mut State,
+    id: &PersonId,
+    class: &str,
+    delta: i64,
+    date: NaiveDate,
+) {
     let person = state.person_mut(id);
     let held = person.holdings.entry(class.to_string()).or_insert(0);
     *held = held
@@ -1046,12 +730,12 @@ fn change_holding(state: &mut State, id: &PersonId, class: &str, delta: i64, dat
     state.collective_mut().holding_changed(date);
 }
 
-fn units_delta(units: u64) -> i64 {
+pub(crate) fn units_delta(units: u64) -> i64 {
     i64::try_from(units).expect("units of one event fit in i64")
 }
 
 /// Cancels units in issue (a redemption, or an allotment undone).
-fn cancel_units(collective: &mut Collective, class: &str, units: u64) {
+pub(crate) fn cancel_units(collective: &mut Collective, class: &str, units: u64) {
     let issued = collective
         .units_by_class
         .get_mut(class)
@@ -1063,7 +747,12 @@ fn cancel_units(collective: &mut Collective, class: &str, units: u64) {
 
 /// Adds `delta` units of `class` to the collective share (never below zero), with its dated
 /// change.
-fn change_collective_share(collective: &mut Collective, class: &str, delta: i64, date: NaiveDate) {
+pub(crate) fn change_collective_share(
+    collective: &mut Collective,
+    class: &str,
+    delta: i64,
+    date: NaiveDate,
+) {
     let held = collective.holdings.entry(class.to_string()).or_insert(0);
     *held = held
         .checked_add_signed(delta)
@@ -1071,7 +760,7 @@ fn change_collective_share(collective: &mut Collective, class: &str, delta: i64,
     record_change(&mut collective.holding_changes, date, class, delta);
 }
 
-fn issue_units(collective: &mut Collective, class: &str, units: u64) {
+pub(crate) fn issue_units(collective: &mut Collective, class: &str, units: u64) {
     let total = collective
         .units_by_class
         .entry(class.to_string())

@@ -1,0 +1,59 @@
+//! `apply`: folds one event into the state. Pure and total: every event `decide` produced
+//! applies, and a broken invariant stops the program. This is the dispatcher: each event is
+//! applied by its domain area, one line a variant.
+
+use crate::distribution::{dividends, plan};
+use crate::event::*;
+use crate::state::{Collective, State};
+use crate::{correction, estate, household, membership, pledge, shares};
+use chrono::NaiveDate;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Folds one event into the state.
+pub fn apply(state: &mut State, date: NaiveDate, event: &Event) {
+    match event {
+        Event::CollectiveRegistered(e) => register_collective(state, date, e),
+        Event::PersonRegistered(e) => membership::apply_registered(state, e),
+        Event::MembershipConfirmed(e) => membership::apply_confirmed(state, date, e),
+        Event::MembershipLost(e) => membership::apply_lost(state, date, e),
+        Event::MembershipExited(e) => membership::apply_exited(state, date, e),
+        Event::HouseholdMoved(e) => household::apply_moved(state, e),
+        Event::HouseholdHeadNamed(e) => household::apply_head_named(state, e),
+        Event::HukouRecorded(e) => household::apply_hukou(state, date, e),
+        Event::LifeEventRecorded(_) => {}
+        Event::SharesAllotted(e) => shares::apply_allotted(state, date, e),
+        Event::CollectiveSharesAllotted(e) => shares::apply_collective_allotted(state, date, e),
+        Event::SharesTransferred(e) => shares::apply_transferred(state, date, e),
+        Event::SharesRedeemed(e) => shares::apply_redeemed(state, date, e),
+        Event::SharesPledged(e) => pledge::apply_pledged(state, e, None, date),
+        Event::SharesPledgedInClass(e) => {
+            pledge::apply_pledged(state, &e.pledge, Some(e.class.clone()), date)
+        }
+        Event::PledgeReleased(e) => pledge::apply_released(state, e),
+        Event::DeathRecorded(e) => estate::apply_death(state, date, e),
+        Event::EstateSettled(e) => estate::apply_settled(state, date, e),
+        Event::DistributionDrafted(e) => plan::apply_drafted(state, date, e),
+        Event::DistributionNoticed(e) => plan::apply_noticed(state, date, e),
+        Event::DistributionApproved(e) => plan::apply_approved(state, date, e),
+        Event::DividendDeclared(e) => dividends::apply_declared(state, e),
+        Event::DistributionPosted(e) => plan::apply_posted(state, date, e),
+        Event::DividendPaid(e) => dividends::apply_paid(state, date, e),
+        Event::RecordCorrected(e) => correction::apply(state, date, e),
+    }
+}
+
+fn register_collective(state: &mut State, date: NaiveDate, e: &CollectiveRegistered) {
+    state.register_collective(Collective {
+        charter: e.charter.clone(),
+        registered_on: date,
+        units_by_class: BTreeMap::new(),
+        member_count: 0,
+        member_changes: BTreeMap::new(),
+        holdings: BTreeMap::new(),
+        holding_changes: Vec::new(),
+        holding_events: BTreeMap::new(),
+        deceased: BTreeSet::new(),
+        pledges: BTreeMap::new(),
+        corrected: BTreeSet::new(),
+    });
+}

@@ -1,0 +1,200 @@
+//! Dividends (R14): each holder's line, declared when the plan is posted, and its payment, one
+//! at a time or a bank's file in one batch; unpaid dividends stay owed across years. Each is
+//! decided, applied and undone here.
+
+use crate::checks::{known, text};
+use crate::correction::Case;
+use crate::decide::Given;
+use crate::distribution::plan::plan;
+use crate::error::{reject, RowViolation, Rule, RuleViolation};
+use crate::event::*;
+use crate::ids::PersonId;
+use crate::membership::ROSTER_ROWS_MAX;
+use crate::state::{Dividend, Payment, Progress, State};
+use chrono::NaiveDate;
+use std::collections::BTreeMap;
+
+// ---- decide ----
+
+pub(crate) fn pay(
+    given: &Given,
+    year: u16,
+    person: &PersonId,
+    reference: &str,
+) -> Result<Vec<Event>, RuleViolation> {
+    payment(given, year, person, reference).map(|e| vec![e])
+}
+
+/// Many payments of one year in one batch (a bank's payment file); every bad row is reported
+/// and one refuses all.
+pub(crate) fn pay_many(
+    given: &Given,
+    year: u16,
+    payments: &[(PersonId, String)],
+) -> Result<Vec<Event>, RuleViolation> {
+    if payments.is_empty() {
+        return reject(Rule::Input, "the payment file has no rows");
+    }
+    if payments.len() > ROSTER_ROWS_MAX {
+        return reject(
+            Rule::Input,
+            format!("a payment file holds at most {ROSTER_ROWS_MAX} rows"),
+        );
+    }
+    let mut events = Vec::with_capacity(payments.len());
+    let mut violations = Vec::new();
+    let mut seen: BTreeMap<&PersonId, usize> = BTreeMap::new();
+    for (row, (person, reference)) in payments.iter().enumerate() {
+        if let Some(first) = seen.insert(person, row) {
+            violations.push(RowViolation {
+                row,
+                rule: Rule::Input,
+                message: format!("ID {} is also paid on row {}", person.masked(), first + 1),
+            });
+            continue;
+        }
+        match payment(given, year, person, reference) {
+            Ok(event) => events.push(event),
+            Err(e) => {
+                let (rule, message) = e.first();
+                violations.push(RowViolation { row, rule, message });
+            }
+        }
+    }
+    if violations.is_empty() {
+        Ok(events)
+    } else {
+        Err(RuleViolation::Rows(violations))
+    }
+}
+
+fn payment(
+    given: &Given,
+    year: u16,
+    person: &PersonId,
+    reference: &str,
+) -> Result<Event, RuleViolation> {
+    let reference = text("payment reference", reference)?;
+    let found = known(given.state, person)?;
+    let posted = given
+        .state
+        .distribution(year)
+        .and_then(|d| d.posted_on().map(|on| (d, on)));
+    let Some((dividend, posted_on)) = posted.and_then(|(d, on)| Some((d.dividend(person)?, on)))
+    else {
+        return reject(
+            Rule::R14,
+            format!(
+                "no {year} dividend was declared to {} ({}): only a posted plan's holders are paid",
+                found.name,
+                person.masked()
+            ),
+        );
+    };
+    if let Some(paid) = &dividend.paid {
+        return reject(
+            Rule::Input,
+            format!(
+                "the {year} dividend of {} ({}) was already paid on {} (reference {})",
+                found.name,
+                person.masked(),
+                paid.on,
+                paid.reference
+            ),
+        );
+    }
+    if dividend.amount_fen == 0 {
+        return reject(
+            Rule::Input,
+            format!(
+                "the {year} dividend of {} is zero: nothing to pay",
+                person.masked()
+            ),
+        );
+    }
+    if given.date < posted_on {
+        return reject(
+            Rule::Input,
+            format!(
+                "the payment ({}) cannot come before the dividend was posted ({posted_on})",
+                given.date
+            ),
+        );
+    }
+    Ok(Event::DividendPaid(DividendPaid {
+        year,
+        person: person.clone(),
+        amount_fen: dividend.amount_fen,
+        reference,
+    }))
+}
+
+// ---- apply ----
+
+pub(crate) fn apply_declared(state: &mut State, e: &DividendDeclared) {
+    let plan = state.distribution_mut(e.year);
+    assert!(
+        matches!(plan.progress, Progress::Approved { .. }),
+        "lines are declared before the summary, of an approved plan"
+    );
+    assert!(
+        plan.dividends.last().is_none_or(|d| d.person < e.person),
+        "a year's dividends are declared once each, in id order"
+    );
+    plan.dividends.push(Dividend {
+        person: e.person.clone(),
+        weighted_units: e.weighted_units,
+        amount_fen: e.amount_fen,
+        estate: e.estate,
+        paid: None,
+    });
+}
+
+pub(crate) fn apply_paid(state: &mut State, date: NaiveDate, e: &DividendPaid) {
+    let dividend = declared(state, e.year, &e.person);
+    assert!(dividend.paid.is_none(), "a dividend is paid once");
+    dividend.paid = Some(Payment {
+        on: date,
+        reference: e.reference.clone(),
+    });
+}
+
+fn declared<'s>(state: &'s mut State, year: u16, person: &PersonId) -> &'s mut Dividend {
+    let plan = state.distribution_mut(year);
+    let index = plan
+        .dividends
+        .binary_search_by(|d| d.person.cmp(person))
+        .expect("a paid dividend was declared");
+    &mut plan.dividends[index]
+}
+
+// ---- undo (R15) ----
+
+pub(crate) fn undo_declared(case: &Case, e: &DividendDeclared) -> Result<Reversal, RuleViolation> {
+    let posting = case
+        .later()
+        .find(|r| matches!(&r.event, Event::DistributionPosted(p) if p.year == e.year));
+    case.refuse_for(
+        "a dividend is undone with its whole posting, never alone (the lines sum to the plan)",
+        posting,
+    )
+}
+
+pub(crate) fn undo_payment(case: &Case, e: &DividendPaid) -> Result<Reversal, RuleViolation> {
+    let plan = plan(case.state, e.year)
+        .or_else(|_| case.refuse(format_args!("there is no plan for {}", e.year)))?;
+    let paid = plan
+        .dividend(&e.person)
+        .and_then(|d| d.paid.as_ref())
+        .is_some_and(|p| p.reference == e.reference);
+    if !paid {
+        return case.refuse("the payment is no longer recorded");
+    }
+    Ok(Reversal::Payment(e.clone()))
+}
+
+pub(crate) fn apply_payment_undone(state: &mut State, paid: &DividendPaid) {
+    let dividend = declared(state, paid.year, &paid.person);
+    assert!(dividend.paid.is_some(), "a corrected payment was paid");
+    dividend.paid = None;
+}

@@ -1,0 +1,568 @@
+//! Membership (R1–R4): persons known to the ledger, confirmation by the assembly (one by one or
+//! a whole roster), loss on a lawful ground, voluntary exit; each decided, applied and undone
+//! here.
+
+use crate::amount::Units;
+use crate::charter::Rounding;
+use crate::checks::{self, known, member, resolution, text};
+use crate::command::RosterRow;
+use crate::correction::{named, Case};
+use crate::decide::Given;
+use crate::distribution;
+use crate::error::{reject, RowViolation, Rule, RuleViolation};
+use crate::event::*;
+use crate::ids::PersonId;
+use crate::shares;
+use crate::state::{Membership, State};
+use chrono::NaiveDate;
+use std::collections::BTreeMap;
+
+/// The most rows one roster import may hold (one batch).
+pub const ROSTER_ROWS_MAX: usize = 200_000;
+
+// ---- decide ----
+
+pub(crate) fn register_person(
+    given: &Given,
+    person: &PersonId,
+    name: &str,
+    household: Option<&str>,
+) -> Result<Vec<Event>, RuleViolation> {
+    let name = text("name", name)?;
+    let household = household.map(|h| text("household", h)).transpose()?;
+    if given.state.person(person).is_some() {
+        return reject(
+            Rule::Input,
+            format!("person {} is already registered", person.masked()),
+        );
+    }
+    Ok(vec![Event::PersonRegistered(PersonRegistered {
+        person: person.clone(),
+        name,
+        household,
+    })])
+}
+
+pub(crate) fn confirm(
+    state: &State,
+    person: &PersonId,
+    name: &str,
+    household: &str,
+    resolution_cited: &str,
+) -> Result<Event, RuleViolation> {
+    let name = text("name", name)?;
+    let household = text("household", household)?;
+    let resolution = resolution(
+        Rule::R1,
+        resolution_cited,
+        "a membership confirmation must cite the assembly's resolution",
+    )?;
+    if let Some(existing) = state.person(person) {
+        if existing.is_member() {
+            return reject(
+                Rule::R1,
+                format!(
+                    "{} ({}) is already a member",
+                    existing.name,
+                    person.masked()
+                ),
+            );
+        }
+        if existing.name != name {
+            return reject(
+                Rule::Input,
+                format!(
+                    "ID {} is registered under the name {}, not {name}",
+                    person.masked(),
+                    existing.name,
+                ),
+            );
+        }
+    }
+    Ok(Event::MembershipConfirmed(MembershipConfirmed {
+        person: person.clone(),
+        name,
+        household,
+        resolution,
+    }))
+}
+
+/// Confirms every row's membership and allots its units in one batch; every bad row is
+/// reported and one refuses all.
+pub(crate) fn import(
+    given: &Given,
+    rows: &[RosterRow],
+    resolution_cited: &str,
+) -> Result<Vec<Event>, RuleViolation> {
+    let (state, collective) = (given.state, given.collective);
+    if rows.is_empty() {
+        return reject(Rule::Input, "the roster has no rows");
+    }
+    if rows.len() > ROSTER_ROWS_MAX {
+        return reject(
+            Rule::Input,
+            format!("a roster holds at most {ROSTER_ROWS_MAX} rows"),
+        );
+    }
+    let resolution = resolution(
+        Rule::R1,
+        resolution_cited,
+        "a roster import must cite the assembly's resolution",
+    )?;
+    let mut violations = Vec::new();
+    let mut seen: BTreeMap<PersonId, usize> = BTreeMap::new();
+    let mut events = Vec::with_capacity(rows.len() * 2);
+    let mut added: BTreeMap<PersonId, u64> = BTreeMap::new();
+    let mut added_total: u64 = 0;
+    for (index, row) in rows.iter().enumerate() {
+        let mut fail = |rule: Rule, message: String| {
+            violations.push(RowViolation {
+                row: index,
+                rule,
+                message,
+            })
+        };
+        let person = match PersonId::parse(&row.id) {
+            Ok(p) => p,
+            Err(e) => {
+                fail(
+                    Rule::R5,
+                    e.to_string().trim_start_matches("R5: ").to_string(),
+                );
+                continue;
+            }
+        };
+        if let Some(first) = seen.insert(person.clone(), index) {
+            fail(
+                Rule::Input,
+                format!("ID {} also appears on row {}", person.masked(), first + 1),
+            );
+            continue;
+        }
+        match confirm(state, &person, &row.name, &row.household, &resolution) {
+            Ok(event) => events.push(event),
+            Err(e) => {
+                let (rule, message) = e.first();
+                fail(rule, message);
+                continue;
+            }
+        }
+        let (class, units) = (row.class.trim(), row.units.trim());
+        if class.is_empty() && units.is_empty() {
+            continue;
+        }
+        let units = match Units::parse_positive(units) {
+            Ok(u) => u,
+            Err(e) => {
+                fail(Rule::Input, format!("units: {e}"));
+                continue;
+            }
+        };
+        if collective.charter.class(class).is_none() {
+            fail(
+                Rule::R6,
+                format!("share class {class:?} is not in the charter"),
+            );
+            continue;
+        }
+        if let Err(e) = checks::static_management(&collective.charter, given.date) {
+            let (rule, message) = e.first();
+            fail(rule, message);
+            continue;
+        }
+        events.push(Event::SharesAllotted(SharesAllotted {
+            person: person.clone(),
+            class: class.to_string(),
+            units: units.0,
+            resolution: resolution.clone(),
+        }));
+        *added.entry(person).or_insert(0) += units.0;
+        added_total = added_total.saturating_add(units.0);
+    }
+    if violations.is_empty() {
+        checks::cap(state, collective, &added, added_total)?;
+        return Ok(events);
+    }
+    Err(RuleViolation::Rows(violations))
+}
+
+pub(crate) fn lose(
+    given: &Given,
+    person: &PersonId,
+    ground: &str,
+    note: &str,
+) -> Result<Vec<Event>, RuleViolation> {
+    let ground = loss_ground(ground)?;
+    member(given.state, person)?;
+    Ok(vec![Event::MembershipLost(MembershipLost {
+        person: person.clone(),
+        ground,
+        note: note.trim().to_string(),
+    })])
+}
+
+/// Lawful grounds (R2) are accepted; grounds R3 forbids are refused naming R3.
+pub fn loss_ground(text: &str) -> Result<LossGround, RuleViolation> {
+    match text {
+        "death" => Ok(LossGround::Death),
+        "nationality" => Ok(LossGround::Nationality),
+        "other-collective" => Ok(LossGround::OtherCollective),
+        "civil-servant" => Ok(LossGround::CivilServant),
+        "charter" => Ok(LossGround::Charter),
+        other => match LifeEvent::parse(other) {
+            Some(event) => reject(
+                Rule::R3,
+                format!("{} never ends membership (RCEOL 18); record it as a life event instead", event.as_str()),
+            ),
+            None => reject(
+                Rule::R2,
+                format!("{other:?} is not a ground for losing membership: death, nationality, other-collective, civil-servant or charter"),
+            ),
+        },
+    }
+}
+
+/// Voluntary exit (R4): with `redeem`, every unit is redeemed for that total price, split by
+/// class in proportion to the units; otherwise the units stay as a non-member's income rights.
+pub(crate) fn exit(
+    given: &Given,
+    person: &PersonId,
+    resolution_cited: &str,
+    redeem: Option<crate::amount::Fen>,
+) -> Result<Vec<Event>, RuleViolation> {
+    let resolution = resolution(
+        Rule::R4,
+        resolution_cited,
+        "a voluntary exit needs the organization's consent: cite its resolution",
+    )?;
+    let found = known(given.state, person)?;
+    if !found.is_member() {
+        return reject(
+            Rule::R4,
+            format!(
+                "{} ({}) is not a current member",
+                found.name,
+                person.masked()
+            ),
+        );
+    }
+    if found.pledged_units() > 0 {
+        return reject(
+            Rule::R11,
+            format!(
+                "{} has {} pledged shares outstanding: release them before the exit",
+                person.masked(),
+                Units(found.pledged_units())
+            ),
+        );
+    }
+    let mut events = Vec::new();
+    if let Some(price) = redeem {
+        let weights: Vec<(String, u64)> = found
+            .holdings
+            .iter()
+            .map(|(c, u)| (c.clone(), *u))
+            .collect();
+        let prices = distribution::split(price, &weights, Rounding::LargestRemainder);
+        for ((class, units), (_, part)) in weights.iter().zip(prices.lines) {
+            events.push(shares::redemption(
+                given,
+                found,
+                class,
+                Units(*units),
+                part,
+                &resolution,
+            )?);
+        }
+    }
+    events.push(Event::MembershipExited(MembershipExited {
+        person: person.clone(),
+        resolution,
+    }));
+    Ok(events)
+}
+
+// ---- apply ----
+
+pub(crate) fn apply_registered(state: &mut State, e: &PersonRegistered) {
+    state.ensure_person(&e.person, &e.name);
+    if let Some(number) = &e.household {
+        state.place_in_household(&e.person, number);
+    }
+}
+
+pub(crate) fn apply_confirmed(state: &mut State, date: NaiveDate, e: &MembershipConfirmed) {
+    state.ensure_person(&e.person, &e.name);
+    state.place_in_household(&e.person, &e.household);
+    let person = state.person_mut(&e.person);
+    assert!(
+        !person.is_member(),
+        "membership is confirmed only for non-members"
+    );
+    person.name = e.name.clone();
+    person.membership = Membership::Member {
+        since: date,
+        resolution: e.resolution.clone(),
+    };
+    state.collective_mut().member_joined(date);
+}
+
+pub(crate) fn apply_lost(state: &mut State, date: NaiveDate, e: &MembershipLost) {
+    end_membership(state, date, &e.person, e.ground);
+    if e.ground == LossGround::Death {
+        state.collective_mut().deceased.insert(e.person.clone());
+    }
+}
+
+pub(crate) fn apply_exited(state: &mut State, date: NaiveDate, e: &MembershipExited) {
+    end_membership(state, date, &e.person, LossGround::Exit);
+}
+
+fn end_membership(state: &mut State, date: NaiveDate, id: &PersonId, ground: LossGround) {
+    let person = state.person_mut(id);
+    let Membership::Member { since, .. } = person.membership else {
+        panic!("membership is lost only by a member")
+    };
+    person.membership = Membership::Lost {
+        since,
+        ended: date,
+        ground,
+    };
+    state.collective_mut().member_left(date);
+}
+
+// ---- undo (R15) ----
+
+pub(crate) fn undo_registration(
+    case: &Case,
+    e: &PersonRegistered,
+) -> Result<Reversal, RuleViolation> {
+    known(case.state, &e.person)?;
+    let since: Vec<String> = case
+        .later()
+        .filter(|r| {
+            !matches!(r.event, Event::RecordCorrected(_)) && r.event.persons().contains(&&e.person)
+        })
+        .map(named)
+        .collect();
+    if !since.is_empty() {
+        return case.refuse(format_args!(
+            "later records depend on it: {}",
+            since.join(", ")
+        ));
+    }
+    Ok(Reversal::Registration(e.clone()))
+}
+
+pub(crate) fn undo_loss(case: &Case, e: &MembershipLost) -> Result<Reversal, RuleViolation> {
+    if e.ground == LossGround::Death {
+        let death = case
+            .later()
+            .find(|r| matches!(&r.event, Event::DeathRecorded(d) if d.person == e.person));
+        return case.refuse_for(
+            "a loss of membership by death is undone with the death",
+            death,
+        );
+    }
+    let person = known(case.state, &e.person)?;
+    let still = matches!(person.membership, Membership::Lost { ground, .. } if ground == e.ground);
+    if !still {
+        return case.refuse(format_args!(
+            "the loss is no longer in force{}",
+            case.depending(
+                Some(&e.person),
+                &[
+                    EventKind::MembershipConfirmed,
+                    EventKind::MembershipExited,
+                    EventKind::DeathRecorded
+                ]
+            )
+        ));
+    }
+    Ok(Reversal::MembershipLoss(e.clone()))
+}
+
+pub(crate) fn undo_exit(case: &Case, e: &MembershipExited) -> Result<Reversal, RuleViolation> {
+    let person = known(case.state, &e.person)?;
+    let still = matches!(
+        person.membership,
+        Membership::Lost {
+            ground: LossGround::Exit,
+            ..
+        }
+    );
+    if !still || person.is_deceased() {
+        return case.refuse(format_args!(
+            "the exit is no longer in force{}",
+            case.depending(
+                Some(&e.person),
+                &[
+                    EventKind::MembershipConfirmed,
+                    EventKind::DeathRecorded,
+                    EventKind::MembershipLost
+                ]
+            )
+        ));
+    }
+    Ok(Reversal::Exit(e.clone()))
+}
+
+/// A confirmation undone: the person holds nothing and goes back to what they were before it.
+pub(crate) fn undo_confirmation(
+    case: &Case,
+    e: &MembershipConfirmed,
+) -> Result<Reversal, RuleViolation> {
+    let person = known(case.state, &e.person)?;
+    if let Some(record) = case
+        .later()
+        .find(|r| matches!(&r.event, Event::MembershipConfirmed(c) if c.person == e.person))
+    {
+        return case.refuse(format_args!(
+            "a later confirmation, {}, is in force instead",
+            named(record)
+        ));
+    }
+    if !person.is_member() || person.is_deceased() {
+        return case.refuse(format_args!(
+            "the membership is no longer in force{}",
+            case.depending(
+                Some(&e.person),
+                &[
+                    EventKind::MembershipLost,
+                    EventKind::MembershipExited,
+                    EventKind::DeathRecorded
+                ]
+            )
+        ));
+    }
+    // Units that reached the person as a member since: an allotment (R6) or a transfer (R8).
+    let received: Vec<String> = case
+        .later()
+        .filter(|r| match &r.event {
+            Event::SharesAllotted(a) => a.person == e.person,
+            Event::SharesTransferred(t) => t.to == e.person,
+            _ => false,
+        })
+        .map(named)
+        .collect();
+    if !received.is_empty() {
+        return case.refuse(format_args!(
+            "{} received shares as a member since; undo those first; later records depend on it: {}",
+            e.person.masked(),
+            received.join(", ")
+        ));
+    }
+    let (before, household) = before_confirmation(case, &e.person);
+    // A household the person moved to since stays theirs.
+    let household = if person.household.as_deref() == Some(e.household.as_str()) {
+        household
+    } else {
+        person.household.clone()
+    };
+    let head = case
+        .state
+        .household(&e.household)
+        .and_then(|h| h.head.as_ref());
+    if household != person.household && head == Some(&e.person) {
+        return case.refuse(format_args!(
+            "{} has since been named head of household {}{}",
+            e.person.masked(),
+            e.household,
+            case.depending(Some(&e.person), &[EventKind::HouseholdHeadNamed])
+        ));
+    }
+    Ok(Reversal::Confirmation(ConfirmationUndone {
+        confirmed: e.clone(),
+        before,
+        household,
+    }))
+}
+
+/// What the person was before the corrected confirmation, by their earlier records: the
+/// membership they had lost (if any) and their household.
+fn before_confirmation(
+    case: &Case,
+    person: &PersonId,
+) -> (Option<EarlierMembership>, Option<String>) {
+    let mut confirmed_on = None;
+    let mut before = None;
+    let mut household = None;
+    for record in case.earlier() {
+        match &record.event {
+            Event::PersonRegistered(r) if r.person == *person => household = r.household.clone(),
+            Event::MembershipConfirmed(c) if c.person == *person => {
+                confirmed_on = Some(record.date);
+                household = Some(c.household.clone());
+            }
+            Event::MembershipLost(MembershipLost {
+                person: lost,
+                ground,
+                ..
+            }) if lost == person && !case.is_corrected(record.seq) => {
+                before = confirmed_on.map(|since| EarlierMembership {
+                    since,
+                    ended: record.date,
+                    ground: *ground,
+                })
+            }
+            Event::MembershipExited(x) if x.person == *person && !case.is_corrected(record.seq) => {
+                before = confirmed_on.map(|since| EarlierMembership {
+                    since,
+                    ended: record.date,
+                    ground: LossGround::Exit,
+                })
+            }
+            Event::HouseholdMoved(m) if m.person == *person => household = Some(m.to.clone()),
+            Event::RecordCorrected(c) => match &c.reversal {
+                Reversal::HouseholdMove(m) if m.person == *person => household = m.from.clone(),
+                Reversal::Confirmation(u) if u.confirmed.person == *person => {
+                    household = u.household.clone();
+                    before = u.before.clone();
+                }
+                _ => {}
+            },
+            _ => {}
+        }
+    }
+    (before, household)
+}
+
+pub(crate) fn apply_registration_undone(state: &mut State, r: &PersonRegistered) {
+    state.forget_person(&r.person);
+}
+
+/// A loss or an exit undone: the membership is restored, from its first date.
+pub(crate) fn apply_loss_undone(state: &mut State, date: NaiveDate, seq: u64, id: &PersonId) {
+    let person = state.person_mut(id);
+    let Membership::Lost { since, .. } = person.membership else {
+        panic!("a corrected loss is still in force")
+    };
+    person.membership = Membership::Member {
+        since,
+        resolution: format!("correction of record {seq}"),
+    };
+    state.collective_mut().member_joined(date);
+}
+
+pub(crate) fn apply_confirmation_undone(
+    state: &mut State,
+    date: NaiveDate,
+    undone: &ConfirmationUndone,
+) {
+    let id = &undone.confirmed.person;
+    let person = state.person_mut(id);
+    assert!(person.is_member(), "a corrected confirmation is in force");
+    person.membership = match &undone.before {
+        None => Membership::None,
+        Some(before) => Membership::Lost {
+            since: before.since,
+            ended: before.ended,
+            ground: before.ground,
+        },
+    };
+    let moves = person.household != undone.household;
+    state.collective_mut().member_left(date);
+    if moves {
+        crate::household::rehouse(state, id, undone.household.as_deref());
+    }
+}
