@@ -8,6 +8,7 @@
 pub mod amount;
 pub mod charter;
 pub mod command;
+pub mod entity;
 pub mod error;
 pub mod event;
 pub mod ids;

@@ -214,13 +214,15 @@ pub(crate) fn post(given: &Given, year: u16) -> Result<Vec<Event>, RuleViolation
                 format!("the {year} plan was already posted on {posted_on}; it is posted once"),
             )
         }
-        other => return reject(
-            Rule::R13,
-            format!(
+        other => {
+            return reject(
+                Rule::R13,
+                format!(
                 "the {year} plan is {}, not approved: posting comes after the assembly's approval",
                 other.status().as_str()
             ),
-        ),
+            )
+        }
     };
     if date < approved_on {
         return reject(

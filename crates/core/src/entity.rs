@@ -1,0 +1,447 @@
+//! The entities (the projection shape): the collective, each person, each household and each
+//! year's plan, as the ledger stores them one projection entry each. A change of shape is a new
+//! projection version (the ledger rebuilds older projections on open). Also the holding
+//! primitives every area's `apply` uses, so that units are counted in one place.
+
+use crate::amount::COEFFICIENT_SCALE;
+use crate::charter::Charter;
+use crate::event::{DistributionApproved, DistributionDrafted, HukouKind, LossGround};
+use crate::ids::PersonId;
+use crate::state::State;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The collective's own entity: charter and the aggregates rules need.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Collective {
+    pub charter: Charter,
+    pub registered_on: NaiveDate,
+    /// Units in issue per class code.
+    pub units_by_class: BTreeMap<String, u64>,
+    /// Current members (membership confirmed and not ended).
+    pub member_count: u64,
+    /// Net change of the member count per effective date, for the count on any date (R13).
+    pub member_changes: BTreeMap<NaiveDate, i64>,
+    /// Units the collective share (集体股) holds per class, and their dated changes (R14).
+    pub holdings: BTreeMap<String, u64>,
+    pub holding_changes: Vec<HoldingChange>,
+    /// How many holding changes take effect on each date: a plan remembers the count through
+    /// its record date, and a different count at posting means the register on that date changed.
+    pub holding_events: BTreeMap<NaiveDate, u64>,
+    /// Holders who have died; their dividends accrue to their estates (R10).
+    pub deceased: BTreeSet<PersonId>,
+    /// Open pledges: contract → the pledging person (R11).
+    pub pledges: BTreeMap<String, PersonId>,
+    /// Records corrected by a compensating event (R15), each once.
+    pub corrected: BTreeSet<u64>,
+}
+
+impl Collective {
+    /// The number of holding changes effective on or before `date`.
+    pub fn register_mark(&self, date: NaiveDate) -> u64 {
+        self.holding_events.range(..=date).map(|(_, n)| n).sum()
+    }
+
+    pub(crate) fn holding_changed(&mut self, date: NaiveDate) {
+        *self.holding_events.entry(date).or_insert(0) += 1;
+    }
+
+    pub fn units_total(&self) -> u64 {
+        self.units_by_class.values().sum()
+    }
+
+    /// One more member from `date` (a confirmation, or a loss undone).
+    pub(crate) fn member_joined(&mut self, date: NaiveDate) {
+        self.member_count += 1;
+        *self.member_changes.entry(date).or_insert(0) += 1;
+    }
+
+    /// One member fewer from `date` (a loss or exit, or a confirmation undone).
+    pub(crate) fn member_left(&mut self, date: NaiveDate) {
+        self.member_count = self
+            .member_count
+            .checked_sub(1)
+            .expect("member count stays non-negative");
+        *self.member_changes.entry(date).or_insert(0) -= 1;
+    }
+
+    /// Members on `date` by effective dates: confirmations on or before it, less losses.
+    pub fn member_count_on(&self, date: NaiveDate) -> u64 {
+        let count: i64 = self.member_changes.range(..=date).map(|(_, n)| n).sum();
+        u64::try_from(count).expect("a member count is not negative")
+    }
+}
+
+/// One dated change of a holding, kept so that holdings on any record date can be read from the
+/// projection without replaying the log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HoldingChange {
+    pub date: NaiveDate,
+    pub class: String,
+    pub delta: i64,
+}
+
+/// The units of `class` that can leave a holding on `date` without it going below zero on that
+/// date or any later one: the smallest balance from `date` on.
+pub fn units_available_from(changes: &[HoldingChange], class: &str, date: NaiveDate) -> u64 {
+    let mut balance: i64 = changes
+        .iter()
+        .filter(|c| c.class == class && c.date <= date)
+        .map(|c| c.delta)
+        .sum();
+    let mut later: Vec<&HoldingChange> = changes
+        .iter()
+        .filter(|c| c.class == class && c.date > date)
+        .collect();
+    later.sort_by_key(|c| c.date);
+    let mut lowest = balance;
+    let mut index = 0;
+    while index < later.len() {
+        // All changes of one date apply together.
+        let day = later[index].date;
+        while index < later.len() && later[index].date == day {
+            balance += later[index].delta;
+            index += 1;
+        }
+        lowest = lowest.min(balance);
+    }
+    u64::try_from(lowest).expect("a holding is never below zero on any date")
+}
+
+pub(crate) fn record_change(
+    changes: &mut Vec<HoldingChange>,
+    date: NaiveDate,
+    class: &str,
+    delta: i64,
+) {
+    changes.push(HoldingChange {
+        date,
+        class: class.to_string(),
+        delta,
+    });
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Membership {
+    /// Known to the ledger, never a member (e.g. a non-member heir).
+    None,
+    Member {
+        since: NaiveDate,
+        resolution: String,
+    },
+    Lost {
+        since: NaiveDate,
+        ended: NaiveDate,
+        ground: LossGround,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Hukou {
+    pub kind: HukouKind,
+    pub locality: String,
+    pub since: NaiveDate,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Person {
+    pub id: PersonId,
+    pub name: String,
+    pub household: Option<String>,
+    pub membership: Membership,
+    /// Recorded, never acted on.
+    pub hukou: Option<Hukou>,
+    /// Units held per class code.
+    pub holdings: BTreeMap<String, u64>,
+    pub holding_changes: Vec<HoldingChange>,
+    /// Open pledges against this person's units (R11).
+    pub pledges: Vec<Pledge>,
+    /// Set by a recorded death (also of a non-member); the holding is then an estate (R10).
+    pub deceased_on: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pledge {
+    pub contract: String,
+    pub pledgee: String,
+    pub units: u64,
+    pub since: NaiveDate,
+    /// The class of the pledged units; None for a pledge of the whole holding (an earlier
+    /// record's `SharesPledged`).
+    pub class: Option<String>,
+}
+
+/// One holder's declared dividend of a posted plan; unpaid ones stay owed across years.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dividend {
+    pub person: PersonId,
+    pub weighted_units: u64,
+    pub amount_fen: i64,
+    /// Accrues to the deceased holder's estate (R10).
+    pub estate: bool,
+    pub paid: Option<Payment>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Payment {
+    pub on: NaiveDate,
+    pub reference: String,
+}
+
+impl Person {
+    pub fn is_member(&self) -> bool {
+        matches!(self.membership, Membership::Member { .. })
+    }
+
+    pub fn units_total(&self) -> u64 {
+        self.holdings.values().sum()
+    }
+
+    pub fn is_deceased(&self) -> bool {
+        self.deceased_on.is_some()
+            || matches!(
+                self.membership,
+                Membership::Lost {
+                    ground: LossGround::Death,
+                    ..
+                }
+            )
+    }
+
+    pub fn pledged_units(&self) -> u64 {
+        self.pledges.iter().map(|p| p.units).sum()
+    }
+
+    /// Units free of pledges: what may be transferred, redeemed or taken out on exit (R11).
+    pub fn unpledged_units(&self) -> u64 {
+        self.units_total().saturating_sub(self.pledged_units())
+    }
+
+    /// Units of `class` pledged by name.
+    pub fn pledged_in(&self, class: &str) -> u64 {
+        self.pledges
+            .iter()
+            .filter(|p| p.class.as_deref() == Some(class))
+            .map(|p| p.units)
+            .sum()
+    }
+
+    /// Units of `class` free of pledges: not pledged by name, and within what pledges of the
+    /// whole holding leave free (R11).
+    pub fn free_units(&self, class: &str) -> u64 {
+        let held = self.holdings.get(class).copied().unwrap_or(0);
+        held.saturating_sub(self.pledged_in(class))
+            .min(self.unpledged_units())
+    }
+
+    /// Pledges never exceed the holding, in total and in each class named.
+    pub(crate) fn pledges_fit(&self) -> bool {
+        self.pledged_units() <= self.units_total()
+            && self
+                .pledges
+                .iter()
+                .filter_map(|p| p.class.as_deref())
+                .all(|class| {
+                    self.pledged_in(class) <= self.holdings.get(class).copied().unwrap_or(0)
+                })
+    }
+
+    /// Σ units × coefficient over the classes, floored once to a whole unit (1/10000 share).
+    pub fn weighted_units(&self, charter: &Charter) -> u64 {
+        weighted_units(charter, &self.holdings)
+    }
+}
+
+pub fn weighted_units(charter: &Charter, holdings: &BTreeMap<String, u64>) -> u64 {
+    let scaled: u128 = holdings
+        .iter()
+        .map(|(class, units)| {
+            let coefficient = charter.class(class).map_or(0, |c| c.coefficient.0);
+            u128::from(*units) * u128::from(coefficient)
+        })
+        .sum();
+    u64::try_from(scaled / u128::from(COEFFICIENT_SCALE)).expect("weighted units fit in u64")
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Household {
+    pub number: String,
+    pub head: Option<PersonId>,
+    pub persons: BTreeSet<PersonId>,
+}
+
+/// A year's distribution plan and how far it has gone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Distribution {
+    /// The current draft (the last one recorded for the year).
+    pub plan: DistributionDrafted,
+    /// 1 for the first draft, one more for each redraft.
+    pub revision: u32,
+    pub drafted_on: NaiveDate,
+    /// How far the plan has gone, with the date of each step taken.
+    pub progress: Progress,
+    /// The collective's `register_mark` through the record date when drafted.
+    pub register_mark: u64,
+    /// The declared dividends once posted, in the plan's (person id) order. They live with the
+    /// year's plan, not with each person, so that posting writes one projection entry.
+    pub dividends: Vec<Dividend>,
+}
+
+/// A plan's steps after its draft (R13, R14), each carrying what the step recorded: a plan
+/// cannot be approved without a notice date, nor posted without an approval.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Progress {
+    Drafted,
+    Noticed {
+        noticed_on: NaiveDate,
+    },
+    Approved {
+        noticed_on: NaiveDate,
+        approval: Approval,
+    },
+    Posted {
+        noticed_on: NaiveDate,
+        approval: Approval,
+        posted_on: NaiveDate,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Approval {
+    pub on: NaiveDate,
+    pub decision: DistributionApproved,
+}
+
+/// A plan's status without its dates, for reports and labels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PlanStatus {
+    Drafted,
+    Noticed,
+    Approved,
+    Posted,
+}
+
+impl PlanStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PlanStatus::Drafted => "drafted",
+            PlanStatus::Noticed => "noticed",
+            PlanStatus::Approved => "approved",
+            PlanStatus::Posted => "posted",
+        }
+    }
+}
+
+impl Progress {
+    pub fn status(&self) -> PlanStatus {
+        match self {
+            Progress::Drafted => PlanStatus::Drafted,
+            Progress::Noticed { .. } => PlanStatus::Noticed,
+            Progress::Approved { .. } => PlanStatus::Approved,
+            Progress::Posted { .. } => PlanStatus::Posted,
+        }
+    }
+}
+
+impl Distribution {
+    /// The dividend declared to `person` in this year's posting.
+    pub fn dividend(&self, person: &PersonId) -> Option<&Dividend> {
+        self.dividends
+            .binary_search_by(|d| d.person.cmp(person))
+            .ok()
+            .map(|i| &self.dividends[i])
+    }
+
+    pub fn status(&self) -> PlanStatus {
+        self.progress.status()
+    }
+
+    pub fn noticed_on(&self) -> Option<NaiveDate> {
+        match &self.progress {
+            Progress::Drafted => None,
+            Progress::Noticed { noticed_on }
+            | Progress::Approved { noticed_on, .. }
+            | Progress::Posted { noticed_on, .. } => Some(*noticed_on),
+        }
+    }
+
+    pub fn approval(&self) -> Option<&Approval> {
+        match &self.progress {
+            Progress::Drafted | Progress::Noticed { .. } => None,
+            Progress::Approved { approval, .. } | Progress::Posted { approval, .. } => {
+                Some(approval)
+            }
+        }
+    }
+
+    pub fn posted_on(&self) -> Option<NaiveDate> {
+        match &self.progress {
+            Progress::Posted { posted_on, .. } => Some(*posted_on),
+            _ => None,
+        }
+    }
+}
+
+/// Adds `delta` units of `class` to a person's holding (never below zero), with its dated change.
+pub(crate) fn change_holding(
+    state: &mut State,
+    id: &PersonId,
+    class: &str,
+    delta: i64,
+    date: NaiveDate,
+) {
+    let person = state.person_mut(id);
+    let held = person.holdings.entry(class.to_string()).or_insert(0);
+    *held = held
+        .checked_add_signed(delta)
+        .expect("a holding never goes below zero");
+    if *held == 0 {
+        person.holdings.remove(class);
+    }
+    assert!(
+        person.pledges_fit(),
+        "pledged units never exceed the holding"
+    );
+    record_change(&mut person.holding_changes, date, class, delta);
+    state.collective_mut().holding_changed(date);
+}
+
+pub(crate) fn units_delta(units: u64) -> i64 {
+    i64::try_from(units).expect("units of one event fit in i64")
+}
+
+/// Cancels units in issue (a redemption, or an allotment undone).
+pub(crate) fn cancel_units(collective: &mut Collective, class: &str, units: u64) {
+    let issued = collective
+        .units_by_class
+        .get_mut(class)
+        .expect("cancelled units were issued");
+    *issued = issued
+        .checked_sub(units)
+        .expect("no more units are cancelled than were issued");
+}
+
+/// Adds `delta` units of `class` to the collective share (never below zero), with its dated
+/// change.
+pub(crate) fn change_collective_share(
+    collective: &mut Collective,
+    class: &str,
+    delta: i64,
+    date: NaiveDate,
+) {
+    let held = collective.holdings.entry(class.to_string()).or_insert(0);
+    *held = held
+        .checked_add_signed(delta)
+        .expect("the collective share never goes below zero");
+    record_change(&mut collective.holding_changes, date, class, delta);
+}
+
+pub(crate) fn issue_units(collective: &mut Collective, class: &str, units: u64) {
+    let total = collective
+        .units_by_class
+        .entry(class.to_string())
+        .or_insert(0);
+    *total = total.checked_add(units).expect("units in issue fit in u64");
+}
