@@ -1,5 +1,5 @@
-//! The charter (章程): the collective's settings, read from TOML with the keys fixed in
-//! DESIGN.md, validated into exact values. Parsing a string is pure; reading the file is the CLI's.
+//! The charter (章程): the collective's settings, read from TOML with fixed keys (`Toml` below;
+//! fixtures/charter.toml is a sample), validated into exact values. Parsing a string is pure; reading the file is the CLI's.
 
 use crate::amount::{Coefficient, Percent};
 use crate::ids::OrgCode;
@@ -87,7 +87,8 @@ pub struct Charter {
     pub classes: Vec<ShareClass>,
 }
 
-/// The TOML as written; every key but name, code and classes has the RULES.md default.
+/// The TOML as written; every key but name, code and classes has a default, given
+/// where it is read below.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct CharterToml {

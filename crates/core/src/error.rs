@@ -1,8 +1,9 @@
-//! Rule violations: why a command was refused, naming the rule (RULES.md R1…R16).
+//! Rule violations: why a command was refused, naming the rule (R1…R16, each listed in
+//! docs/rules.md with where it is enforced).
 
 use std::fmt;
 
-/// A rule of RULES.md, or `Input` for input that breaks no domain rule but cannot be used.
+/// A domain rule (docs/rules.md), or `Input` for input that breaks no domain rule but cannot be used.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Rule {
     R1,
