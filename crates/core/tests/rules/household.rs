@@ -1,0 +1,70 @@
+//! Households and hukou: moves, heads, and hukou recorded without effect on any right. Each wrong case is refused
+//! naming its rule, and deciding never changes the state.
+
+use super::support::*;
+
+#[test]
+fn hukou_is_recorded_and_changes_nothing_else() {
+    let before = given(&[
+        register(charter_with(&[(
+            "holding_cap_percent = \"3\"",
+            "holding_cap_percent = \"100\"",
+        )])),
+        confirm(A, "001"),
+        allot(A, "basic", "1", "2017-12-31"),
+    ]);
+    let mut after = before.clone();
+    let command = Command {
+        date: date("2021-03-01"),
+        action: Action::RecordHukou {
+            person: id(A),
+            kind: HukouKind::Urban,
+            locality: "郑州市".into(),
+        },
+    };
+    for event in decide(&after.clone(), &command).unwrap() {
+        apply(&mut after, command.date, &event);
+    }
+    let person = after.person(&id(A)).unwrap();
+    assert_eq!(person.hukou.as_ref().unwrap().kind, HukouKind::Urban);
+    assert!(person.is_member());
+    assert_eq!(report::register(&after), report::register(&before));
+    assert!(
+        decide(&after, &allot(A, "basic", "1", "2017-12-31")).is_ok(),
+        "an urban hukou still receives allotments"
+    );
+}
+
+#[test]
+fn households_move_and_name_their_head() {
+    let mut state = village();
+    let moved = Command {
+        date: date("2020-01-01"),
+        action: Action::MoveHousehold {
+            person: id(A),
+            to: "002".into(),
+        },
+    };
+    let head = Command {
+        date: date("2020-01-01"),
+        action: Action::NameHouseholdHead {
+            household: "002".into(),
+            person: id(A),
+        },
+    };
+    for command in [moved, head] {
+        for event in decide(&state, &command).unwrap() {
+            apply(&mut state, command.date, &event);
+        }
+    }
+    assert_eq!(state.household("002").unwrap().head, Some(id(A)));
+    assert!(!state.household("001").unwrap().persons.contains(&id(A)));
+    let not_there = Command {
+        date: date("2020-01-01"),
+        action: Action::NameHouseholdHead {
+            household: "001".into(),
+            person: id(A),
+        },
+    };
+    check_rejected(&state, not_there, Rule::R7);
+}

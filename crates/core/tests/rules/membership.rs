@@ -1,0 +1,159 @@
+//! Membership (R1–R4): confirmation, roster imports, lawful grounds of loss and what never ends membership, voluntary exit. Each wrong case is refused
+//! naming its rule, and deciding never changes the state.
+
+use super::support::*;
+
+#[test]
+fn r1_confirmation_cites_a_resolution() {
+    let state = village();
+    let mut command = confirm("110101199003072316", "003");
+    if let Action::ConfirmMembership { resolution, .. } = &mut command.action {
+        *resolution = "  ".into();
+    }
+    check_rejected(&state, command, Rule::R1);
+}
+
+#[test]
+fn r1_a_member_is_not_confirmed_twice() {
+    let message = check_rejected(&village(), confirm(A, "001"), Rule::R1).to_string();
+    assert!(message.contains("already a member"), "{message}");
+}
+
+#[test]
+fn r2_only_lawful_grounds_end_membership() {
+    let state = village();
+    check_rejected(&state, lose(A, "moved-away"), Rule::R2);
+    for ground in [
+        "death",
+        "nationality",
+        "other-collective",
+        "civil-servant",
+        "charter",
+    ] {
+        assert!(decide(&state, &lose(A, ground)).is_ok(), "{ground}");
+    }
+}
+
+#[test]
+fn r3_life_events_never_end_membership() {
+    let state = village();
+    for event in LifeEvent::ALL {
+        check_rejected(&state, lose(C, event.as_str()), Rule::R3);
+    }
+    // Marriage is recorded as a life event, with no effect on membership or shares.
+    let after = given(&[register(charter_with(&[])), confirm(C, "002")]);
+    let mut married = after.clone();
+    let command = Command {
+        date: date("2019-10-01"),
+        action: Action::RecordLifeEvent {
+            person: id(C),
+            kind: LifeEvent::Marriage,
+            note: "外嫁".into(),
+        },
+    };
+    for event in decide(&married.clone(), &command).unwrap() {
+        apply(&mut married, command.date, &event);
+    }
+    assert!(married.person(&id(C)).unwrap().is_member());
+    assert_eq!(report::register(&married), report::register(&after));
+}
+
+#[test]
+fn r2_a_lost_membership_cannot_be_lost_again() {
+    let state = given(&[
+        register(charter_with(&[])),
+        confirm(A, "001"),
+        lose(A, "civil-servant"),
+    ]);
+    check_rejected(&state, lose(A, "death"), Rule::R1);
+    assert_eq!(state.collective().unwrap().member_count, 0);
+}
+
+#[test]
+fn an_import_confirms_and_allots_every_row() {
+    let state = given(&[register(charter_with(&[(
+        "holding_cap_percent = \"3\"",
+        "holding_cap_percent = \"40\"",
+    )]))]);
+    let events = decide(
+        &state,
+        &import(vec![
+            row(A, "甲", "001", "basic", "1"),
+            row(B, "乙", "001", "", ""),
+            row(C, "丙", "002", "labor", "1.5"),
+            row(D, "丁", "002", "basic", "1.5"),
+        ]),
+    )
+    .unwrap();
+    let kinds: Vec<&str> = events.iter().map(Event::type_name).collect();
+    assert_eq!(
+        kinds,
+        [
+            "MembershipConfirmed",
+            "SharesAllotted",
+            "MembershipConfirmed",
+            "MembershipConfirmed",
+            "SharesAllotted",
+            "MembershipConfirmed",
+            "SharesAllotted"
+        ]
+    );
+}
+
+#[test]
+fn an_import_with_bad_rows_lists_every_one_and_writes_nothing() {
+    let state = given(&[register(charter_with(&[])), confirm(D, "009")]);
+    let command = import(vec![
+        row(A, "甲", "001", "basic", "1"),
+        row("360426199101010072", "乙", "001", "basic", "1"),
+        row(A, "甲二", "001", "basic", "1"),
+        row(C, "丙", "002", "gold", "1"),
+        row(D, "丁", "009", "basic", "1"),
+        row(B, "", "003", "basic", "1"),
+        row("110101199003072316", "戊", "004", "basic", "-1"),
+    ]);
+    let before = state.clone();
+    let Err(RuleViolation::Rows(rows)) = decide(&state, &command) else {
+        panic!("expected row violations")
+    };
+    let listed: Vec<(usize, Rule)> = rows.iter().map(|r| (r.row, r.rule)).collect();
+    assert_eq!(
+        listed,
+        vec![
+            (1, Rule::R5),
+            (2, Rule::Input),
+            (3, Rule::R6),
+            (4, Rule::R1),
+            (5, Rule::Input),
+            (6, Rule::Input)
+        ]
+    );
+    assert_eq!(state, before);
+}
+
+#[test]
+fn nothing_is_decided_before_the_collective_exists() {
+    check_rejected(&State::new(), confirm(A, "001"), Rule::Input);
+    check_rejected(&village(), register(charter_with(&[])), Rule::Input);
+}
+
+#[test]
+fn r4_exit_needs_consent_and_redeems_or_keeps_the_units() {
+    let state = quantified("50", "dynamic");
+    let mut no_resolution = exit(A, None);
+    if let Action::ExitMember { resolution, .. } = &mut no_resolution.action {
+        resolution.clear();
+    }
+    check_rejected(&state, no_resolution, Rule::R4);
+    // Keeping the units: a non-member holder with income rights.
+    let (kept, _) = then(&state, &[exit(A, None)]);
+    assert!(!kept.person(&id(A)).unwrap().is_member());
+    assert_eq!(units_of(&kept, A), 10_000);
+    assert_eq!(kept.collective().unwrap().member_count, 3);
+    check_rejected(&kept, exit(A, None), Rule::R4);
+    // Redeeming every unit: cancelled, since this charter keeps no collective share.
+    let (redeemed, events) = then(&state, &[exit(B, Some(80_000))]);
+    assert!(matches!(events[0], Event::SharesRedeemed(_)));
+    assert_eq!(units_of(&redeemed, B), 0);
+    assert_eq!(redeemed.collective().unwrap().units_total(), 30_000);
+}

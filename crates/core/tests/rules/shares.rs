@@ -1,0 +1,148 @@
+//! Shares (R6–R9): allotment under a plan and a charter class, static management, transfers only between current members, the holding cap, redemption. Each wrong case is refused
+//! naming its rule, and deciding never changes the state.
+
+use super::support::*;
+
+#[test]
+fn r6_allotments_need_a_charter_class_a_resolution_and_a_member() {
+    let state = village();
+    check_rejected(
+        &state,
+        allot(A, "contribution", "1", "2017-12-31"),
+        Rule::R6,
+    );
+    let mut no_resolution = allot(A, "basic", "1", "2017-12-31");
+    if let Action::AllotShares { resolution, .. } = &mut no_resolution.action {
+        resolution.clear();
+    }
+    check_rejected(&state, no_resolution, Rule::R6);
+    let outsider = given(&[
+        register(charter_with(&[])),
+        confirm(A, "001"),
+        lose(A, "nationality"),
+    ]);
+    check_rejected(&outsider, allot(A, "basic", "1", "2017-12-31"), Rule::R1);
+}
+
+#[test]
+fn r7_static_management_allots_nothing_after_the_baseline() {
+    let state = quantified("50", "static");
+    let message =
+        check_rejected(&state, allot(A, "basic", "0.0001", "2018-01-01"), Rule::R7).to_string();
+    assert!(message.contains("2017-12-31"), "{message}");
+    assert!(decide(&state, &allot(A, "basic", "0.0001", "2017-12-31")).is_ok());
+    let dynamic = quantified("50", "dynamic");
+    assert!(decide(&dynamic, &allot(A, "basic", "0.0001", "2024-01-01")).is_ok());
+}
+
+#[test]
+fn r9_no_holder_above_the_cap_through_allotment() {
+    let state = quantified("50", "static");
+    // A: 1 + 3 of 7 shares is 57% > 50%; 1 + 1 of 5 is 40%.
+    check_rejected(&state, allot(A, "basic", "3", "2017-12-31"), Rule::R9);
+    assert!(decide(&state, &allot(A, "basic", "1", "2017-12-31")).is_ok());
+    // Exactly at the cap is allowed: A holds 1 + 2 of 6 shares, 50%.
+    assert!(decide(&state, &allot(A, "basic", "2", "2017-12-31")).is_ok());
+    check_rejected(&state, allot(A, "basic", "2.0001", "2017-12-31"), Rule::R9);
+}
+
+#[test]
+fn r9_the_cap_applies_to_an_import_as_a_whole() {
+    let state = given(&[register(charter_with(&[]))]);
+    // 3% of 4 shares: nobody may hold 1.
+    check_rejected(
+        &state,
+        import(vec![
+            row(A, "甲", "001", "basic", "1"),
+            row(B, "乙", "001", "basic", "1"),
+            row(C, "丙", "002", "basic", "1"),
+            row(D, "丁", "002", "basic", "1"),
+        ]),
+        Rule::R9,
+    );
+}
+
+#[test]
+fn r8_shares_pass_only_between_current_members() {
+    let state = outsider_registered(&quantified("50", "dynamic"));
+    // An outsider unknown to the ledger, a non-member heir, the deceased, an exited member.
+    check_rejected(&state, transfer(A, "410183199412042535", "0.1"), Rule::R8);
+    check_rejected(&state, transfer(A, E, "0.1"), Rule::R8);
+    let (b_died, _) = then(&state, &[death(B)]);
+    check_rejected(&b_died, transfer(A, B, "0.1"), Rule::R8);
+    let (c_left, _) = then(&state, &[exit(C, None)]);
+    let message = check_rejected(&c_left, transfer(A, C, "0.1"), Rule::R8).to_string();
+    assert!(message.contains("exited"), "{message}");
+    // A non-member holder cannot pass shares on either; the collective may redeem them.
+    check_rejected(&c_left, transfer(C, A, "0.1"), Rule::R8);
+    assert!(decide(&c_left, &redeem(C, "1")).is_ok());
+    // Between members, a transfer and a gift are accepted; more than is held is not.
+    let (moved, _) = then(&state, &[transfer(A, D, "0.5")]);
+    assert_eq!((units_of(&moved, A), units_of(&moved, D)), (5_000, 15_000));
+    check_rejected(&moved, transfer(A, D, "0.6"), Rule::Input);
+    let mut gift = transfer(A, C, "0.5");
+    if let Action::TransferShares { price, gift: g, .. } = &mut gift.action {
+        (*price, *g) = (Fen(0), true);
+    }
+    assert!(decide(&moved, &gift).is_ok());
+}
+
+#[test]
+fn r9_the_cap_holds_for_transfers_and_a_holding_above_it_is_kept_but_never_increased() {
+    let state = quantified("50", "dynamic");
+    // C: 1 + 1 of 4 is exactly 50%; 1 + 1.5 is above.
+    let (a_more, _) = then(&state, &[transfer(B, A, "0.5")]);
+    check_rejected(&a_more, transfer(A, C, "1.5"), Rule::R9);
+    let (at_cap, _) = then(&state, &[transfer(A, C, "1")]);
+    assert_eq!(units_of(&at_cap, C), 20_000);
+    // Redemption shrinks the issue: C's 2 of 3 shares is above the cap, and is kept.
+    let (above, _) = then(&at_cap, &[redeem(D, "1")]);
+    assert_eq!(above.collective().unwrap().units_total(), 30_000);
+    assert_eq!(units_of(&above, C), 20_000);
+    check_rejected(&above, transfer(B, C, "0.1"), Rule::R9);
+    // C may still give shares away.
+    assert!(decide(&above, &transfer(C, B, "0.5")).is_ok());
+}
+
+#[test]
+fn redeemed_units_go_to_the_collective_share_where_the_charter_keeps_one() {
+    let state = given(&[
+        register(charter_with(&[
+            (
+                "holding_cap_percent = \"3\"",
+                "holding_cap_percent = \"50\"",
+            ),
+            ("collective_share = false", "collective_share = true"),
+        ])),
+        import(vec![
+            row(A, "甲", "001", "basic", "1"),
+            row(B, "乙", "001", "basic", "1"),
+            row(C, "丙", "002", "basic", "1"),
+        ]),
+    ]);
+    let (after, _) = then(&state, &[redeem(A, "0.5")]);
+    let collective = after.collective().unwrap();
+    assert_eq!(collective.units_total(), 30_000);
+    assert_eq!(collective.holdings["basic"], 5_000);
+    let mut no_resolution = redeem(A, "0.1");
+    if let Action::RedeemShares { resolution, .. } = &mut no_resolution.action {
+        resolution.clear();
+    }
+    check_rejected(&state, no_resolution, Rule::R8);
+}
+
+#[test]
+fn units_cannot_leave_a_holding_on_a_date_before_they_were_held() {
+    // Regression (found by the conservation property): a transfer dated before the allotment
+    // it draws on made the holding negative on the dates in between.
+    let (state, _) = then(
+        &quantified("50", "dynamic"),
+        &[allot(A, "basic", "1", "2024-06-01")],
+    );
+    let mut early = transfer(A, B, "1.5");
+    early.date = date("2024-03-01");
+    let message = check_rejected(&state, early.clone(), Rule::Input).to_string();
+    assert!(message.contains("from 2024-03-01"), "{message}");
+    early.date = date("2024-06-01");
+    assert!(decide(&state, &early).is_ok());
+}
