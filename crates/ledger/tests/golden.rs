@@ -839,59 +839,69 @@ fn format_md_worked_examples_are_the_golden_bytes() {
     assert_eq!(hex(&header), hex(&first[..header.len()]));
 }
 
-/// Each encoding rule docs/format.md states, on bytes from the project's one encoder.
+/// Each encoding rule docs/format.md states, on bytes from the project's one encoder. `shown`
+/// checks an example the doc shows as `xx xx`, byte for byte, and that the doc shows it.
 #[test]
 fn encoding_rules_in_format_md_hold() {
-    let enc = |bytes: Vec<u8>| hex(&bytes);
+    let doc = format_md();
+    let shown = |bytes: Vec<u8>, spaced: &str| {
+        assert_eq!(hex(&bytes), spaced.replace(' ', ""));
+        let quoted = format!("`{spaced}`");
+        assert!(doc.contains(&quoted), "docs/format.md shows {quoted}");
+    };
     // Unsigned varints and their markers.
-    assert_eq!(enc(record::encode(&250u64)), "fa");
-    assert_eq!(enc(record::encode(&251u64)), "fbfb00");
-    assert_eq!(enc(record::encode(&65_535u64)), "fbffff");
-    assert_eq!(enc(record::encode(&65_536u64)), "fc00000100");
-    assert_eq!(enc(record::encode(&(1u64 << 32))), "fd0000000001000000");
-    assert_eq!(enc(record::encode(&2018u16)), "fbe207");
+    shown(record::encode(&250u64), "fa");
+    shown(record::encode(&251u64), "fb fb 00");
+    shown(record::encode(&65_536u64), "fc 00 00 01 00");
+    shown(record::encode(&(1u64 << 32)), "fd 00 00 00 00 01 00 00 00");
+    assert_eq!(hex(&record::encode(&65_535u64)), "fbffff");
+    assert_eq!(hex(&record::encode(&2018u16)), "fbe207");
+    assert_eq!(hex(&record::encode(&5u32)), "05");
     // Signed: zigzag, then the varint.
-    assert_eq!(enc(record::encode(&0i64)), "00");
-    assert_eq!(enc(record::encode(&-1i64)), "01");
-    assert_eq!(enc(record::encode(&1i64)), "02");
-    assert_eq!(enc(record::encode(&-2i64)), "03");
-    assert_eq!(enc(record::encode(&250_000i64)), "fc20a10700");
+    shown(record::encode(&-1i64), "01");
+    shown(record::encode(&250_000i64), "fc 20 a1 07 00");
+    assert_eq!(hex(&record::encode(&0i64)), "00");
+    assert_eq!(hex(&record::encode(&1i64)), "02");
+    assert_eq!(hex(&record::encode(&-2i64)), "03");
+    assert_eq!(hex(&record::encode(&-2i32)), "03");
     // A byte and a byte array: raw, no length.
-    assert_eq!(enc(record::encode(&200u8)), "c8");
-    assert_eq!(enc(record::encode(&[7u8; 16])), "07".repeat(16));
+    shown(record::encode(&200u8), "c8");
+    assert_eq!(hex(&record::encode(&[7u8; 16])), "07".repeat(16));
     // bool, Option, string, sequence, tuple, map, date.
-    assert_eq!(enc(record::encode(&true)), "01");
-    assert_eq!(enc(record::encode(&None::<u64>)), "00");
-    assert_eq!(enc(record::encode(&Some(5u64))), "0105");
-    assert_eq!(enc(record::encode(&"王")), "03e78e8b");
-    assert_eq!(enc(record::encode(&vec![1u64, 300])), "0201fb2c01");
-    assert_eq!(enc(record::encode(&(1u64, 2u64, 3u64))), "010203");
+    shown(record::encode(&false), "00");
+    shown(record::encode(&true), "01");
+    shown(record::encode(&None::<u64>), "00");
+    shown(record::encode(&Some(5u64)), "01 05");
+    shown(record::encode(&"王"), "03 e7 8e 8b");
+    shown(record::encode(&vec![1u64, 300]), "02 01 fb 2c 01");
+    shown(record::encode(&vec![7u8, 8]), "02 07 08");
+    shown(record::encode(&(1u64, 2u64, 3u64)), "01 02 03");
     let map = BTreeMap::from([("b".to_string(), 2u64), ("a".to_string(), 1u64)]);
-    assert_eq!(enc(record::encode(&map)), "02016101016202");
-    assert_eq!(
-        enc(record::encode(&date("2018-12-31"))),
-        "0a".to_string() + &hex(b"2018-12-31")
+    shown(record::encode(&map), "02 01 61 01 01 62 02");
+    shown(
+        record::encode(&date("2018-12-31")),
+        "0a 32 30 31 38 2d 31 32 2d 33 31",
     );
     // A person ID: the variant, then a citizen ID's string or a document's two strings.
     assert_eq!(
-        enc(record::encode(&wang())),
+        hex(&record::encode(&wang())),
         "0012".to_string() + &hex(b"360426199101010071")
     );
     assert_eq!(
-        enc(record::encode(&heir())),
+        hex(&record::encode(&heir())),
         "0108".to_string() + &hex(b"passport") + "09" + &hex(b"E12345678")
     );
     // Newtypes (Percent, Coefficient, OrgCode) are their inner value.
-    assert_eq!(enc(record::encode(&Percent(30_000))), "fb3075");
-    assert_eq!(enc(record::encode(&Coefficient(5_000))), "fb8813");
-    // A unit variant is its index alone; a newtype variant is its index, then the value.
-    assert_eq!(enc(record::encode(&LifeEvent::Marriage)), "05");
+    shown(record::encode(&Percent(30_000)), "fb 30 75");
+    assert_eq!(hex(&record::encode(&Coefficient(5_000))), "fb8813");
     assert_eq!(
-        enc(record::encode(&Event::DistributionNoticed(
-            distribution_noticed()
-        ))),
-        "0bfbe207"
+        record::encode(&OrgCode::parse(ORG).unwrap()),
+        record::encode(&ORG)
     );
+    // A unit variant is its index alone; a newtype variant is its index, then the value.
+    shown(record::encode(&LifeEvent::Marriage), "05");
+    let noticed = Event::DistributionNoticed(distribution_noticed());
+    shown(record::encode(&noticed), "0b fb e2 07");
 }
 
 /// Non-shortest varints: bincode 2.0.1 accepts them, so the same value has more than one
@@ -899,6 +909,15 @@ fn encoding_rules_in_format_md_hold() {
 /// over the bytes as stored, and `decode then encode` in the golden test.
 #[test]
 fn non_shortest_varints_are_accepted_on_decode() {
+    let doc = format_md();
+    for shown in [
+        "`fb 05 00`",
+        "`fc 05 00 00 00`",
+        "`fd 05 00 00 00 00 00 00 00`",
+    ] {
+        assert!(doc.contains(shown), "docs/format.md shows {shown}");
+    }
+    assert!(doc.contains("**Non-shortest varints are accepted on decode.**"));
     assert_eq!(record::decode::<u64>(&[0x05]), Ok(5));
     assert_eq!(record::decode::<u64>(&[0xfb, 0x05, 0x00]), Ok(5));
     assert_eq!(record::decode::<u64>(&[0xfc, 0x05, 0, 0, 0]), Ok(5));
