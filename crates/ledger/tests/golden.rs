@@ -1,6 +1,7 @@
 //! Pins the record format: a change to the bytes or hash of a fixed record of any event or
 //! correction variant, a variant without a golden record, or docs/format.md drifting from the
-//! bytes (a variant missing or misnumbered, an encoding rule that no longer holds).
+//! bytes (a variant missing or misnumbered, a payload field missing, misplaced or mistyped, an
+//! encoding rule that no longer holds).
 //!
 //! fixtures/golden/records.json holds one record per `Event` variant and one `RecordCorrected`
 //! per `Reversal` variant, chained as a ledger chains them. `GUFEN_BLESS_GOLDEN=1` rewrites the
@@ -614,6 +615,7 @@ struct Reader<'a>(&'a [u8]);
 
 impl Reader<'_> {
     fn take(&mut self, n: usize) -> &[u8] {
+        assert!(n <= self.0.len(), "{n} bytes wanted, {} left", self.0.len());
         let (head, rest) = self.0.split_at(n);
         self.0 = rest;
         head
@@ -712,12 +714,13 @@ fn format_md() -> String {
 
 /// The text under a heading line, up to the next heading of the same or a higher level.
 fn section<'a>(doc: &'a str, heading: &str) -> &'a str {
-    let level = heading.chars().take_while(|c| *c == '#').count();
-    let start = doc
-        .find(&format!("\n{heading}\n"))
+    section_if_any(doc, heading)
         .unwrap_or_else(|| panic!("docs/format.md has no heading {heading:?}"))
-        + heading.len()
-        + 2;
+}
+
+fn section_if_any<'a>(doc: &'a str, heading: &str) -> Option<&'a str> {
+    let level = heading.chars().take_while(|c| *c == '#').count();
+    let start = doc.find(&format!("\n{heading}\n"))? + heading.len() + 2;
     let rest = &doc[start..];
     let end = rest
         .lines()
@@ -731,7 +734,7 @@ fn section<'a>(doc: &'a str, heading: &str) -> &'a str {
             hashes > 0 && hashes <= level && line[hashes..].starts_with(' ')
         })
         .map_or(rest.len(), |(at, _)| at);
-    &rest[..end]
+    Some(&rest[..end])
 }
 
 /// `(index, name)` of each table row `| index | name | …` in a section.
@@ -805,6 +808,170 @@ fn format_md_value_tables_list_every_variant() {
     check("### ApprovalBody", variants_of::<ApprovalBody>());
     check("### Rounding", variants_of::<Rounding>());
     check("### Reversal", variants_of::<Reversal>());
+}
+
+/// docs/format.md read as a schema: each type it names is defined by a heading, `### N Name` for
+/// an event's payload, `### Name` for a struct (a field table) or an enum (a value table).
+struct DocSchema<'a>(&'a str);
+
+/// The text of the first code span in a table cell.
+fn code_span(cell: &str) -> Option<&str> {
+    let (_, rest) = cell.split_once('`')?;
+    Some(rest.split_once('`')?.0)
+}
+
+/// Splits `A, B<C, D>, (E, F)` at its top-level commas.
+fn split_top(list: &str) -> Vec<&str> {
+    let (mut parts, mut depth, mut start) = (Vec::new(), 0, 0);
+    for (i, c) in list.char_indices() {
+        match c {
+            '<' | '(' | '{' => depth += 1,
+            '>' | ')' | '}' => depth -= 1,
+            ',' if depth == 0 => {
+                parts.push(list[start..i].trim());
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(list[start..].trim());
+    parts
+}
+
+impl DocSchema<'_> {
+    /// The event payload or struct section defining `name`.
+    fn definition(&self, name: &str) -> &str {
+        let events = section(self.0, "## Events");
+        let event_heading = events.lines().find(|line| {
+            line.strip_prefix("### ")
+                .and_then(|rest| rest.split_once(' '))
+                .is_some_and(|(index, n)| index.parse::<u64>().is_ok() && n == name)
+        });
+        match event_heading {
+            Some(heading) => section(events, heading),
+            None => section(self.0, &format!("### {name}")),
+        }
+    }
+
+    /// `(variant, content type)` by index, if `name` is an enum.
+    fn variants(&self, name: &str) -> Option<Vec<(String, Option<String>)>> {
+        if name == "Event" {
+            let headings = section(self.0, "## Events").lines().filter_map(|line| {
+                let (index, name) = line.strip_prefix("### ")?.split_once(' ')?;
+                Some((index.parse::<u64>().ok()?, name.to_string()))
+            });
+            return Some(headings.map(|(_, n)| (n.clone(), Some(n))).collect());
+        }
+        let values = section_if_any(section(self.0, "## Value tables"), &format!("### {name}"))?;
+        let rows = values.lines().filter_map(|line| {
+            let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+            cells.get(1)?.parse::<u64>().ok()?;
+            let then = cells.get(3).and_then(|cell| code_span(cell));
+            Some((code_span(cells[2])?.to_string(), then.map(str::to_string)))
+        });
+        Some(rows.collect())
+    }
+
+    /// `(field, type)` of a struct, in order.
+    fn fields(&self, name: &str) -> Vec<(String, String)> {
+        self.definition(name)
+            .lines()
+            .filter_map(|line| {
+                let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+                let ty = code_span(cells.get(2)?)?;
+                Some((cells[1].to_string(), ty.to_string()))
+            })
+            .collect()
+    }
+
+    /// Reads a value of type `ty` as the doc describes it, as serde_json shows the Rust value.
+    fn read(&self, ty: &str, reader: &mut Reader) -> serde_json::Value {
+        use serde_json::{json, Value};
+        let inner = |open: &str, close: char| ty.strip_prefix(open)?.strip_suffix(close);
+        if let Some(inner) = inner("Option<", '>') {
+            return match reader.take(1)[0] {
+                0 => Value::Null,
+                1 => self.read(inner, reader),
+                tag => panic!("Option tag {tag}"),
+            };
+        }
+        if let Some(inner) = inner("Vec<", '>') {
+            let len = reader.varint();
+            return (0..len).map(|_| self.read(inner, reader)).collect();
+        }
+        if let Some(inner) = inner("(", ')') {
+            return split_top(inner)
+                .iter()
+                .map(|t| self.read(t, reader))
+                .collect();
+        }
+        if let Some(inner) = inner("{", '}') {
+            let fields = split_top(inner).into_iter().map(|field| {
+                let (name, ty) = field.split_once(':').expect("name: type");
+                (name.trim().to_string(), self.read(ty.trim(), reader))
+            });
+            return Value::Object(fields.collect());
+        }
+        match ty {
+            "u16" | "u32" | "u64" => json!(reader.varint()),
+            "i32" | "i64" => {
+                let zigzag = reader.varint();
+                json!((zigzag >> 1) as i64 ^ -((zigzag & 1) as i64))
+            }
+            "bool" => match reader.take(1)[0] {
+                0 => json!(false),
+                1 => json!(true),
+                byte => panic!("bool byte {byte}"),
+            },
+            "string" => json!(reader.string()),
+            "date" => {
+                let text = reader.string();
+                assert!(
+                    NaiveDate::parse_from_str(&text, "%Y-%m-%d").is_ok(),
+                    "{text}"
+                );
+                json!(text)
+            }
+            name => match self.variants(name) {
+                Some(variants) => {
+                    let index = reader.varint() as usize;
+                    let (variant, then) = &variants[index];
+                    match then {
+                        None => json!(variant),
+                        Some(then) => json!({ variant.as_str(): self.read(then, reader) }),
+                    }
+                }
+                None => {
+                    let fields = self.fields(name);
+                    assert!(
+                        !fields.is_empty(),
+                        "docs/format.md defines no fields of {name}"
+                    );
+                    let values = fields.into_iter().map(|(f, t)| {
+                        let value = self.read(&t, reader);
+                        (f, value)
+                    });
+                    Value::Object(values.collect())
+                }
+            },
+        }
+    }
+}
+
+/// Every golden payload read field by field as docs/format.md lists the fields, their types and
+/// the value tables: all its bytes are used and every value read is the event's.
+#[test]
+fn format_md_describes_every_payload_field_by_field() {
+    let doc = format_md();
+    let schema = DocSchema(&doc);
+    for event in golden_events() {
+        let name = entry_name(&event);
+        let payload = record::encode(&event);
+        let mut reader = Reader(&payload);
+        let read = schema.read("Event", &mut reader);
+        assert_eq!(reader.0.len(), 0, "{name}: bytes left after the fields");
+        assert_eq!(read, serde_json::to_value(&event).unwrap(), "{name}");
+    }
 }
 
 /// The hex of the lines of a fenced block that follows `marker`: on each line, the hex pairs
