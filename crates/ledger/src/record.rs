@@ -12,7 +12,8 @@ pub const RECORD_DOMAIN_TAG: &[u8] = b"gufen/record/v1\0";
 /// Domain tag hashed before the ledger id to make the genesis `prev`.
 pub const GENESIS_DOMAIN_TAG: &[u8] = b"gufen/genesis/v1\0";
 /// The largest record this code writes or reads, in bytes. A distribution plan carries every
-/// holder's line (at most `gufen_core::distribution::PLAN_LINES_MAX`, under 100 bytes each).
+/// holder's line (at most `gufen_core::distribution::PLAN_LINES_MAX`); a citizen's line is at
+/// most 38 bytes (20 for the person ID, at most 9 for each of the two varints).
 pub const RECORD_BYTES_MAX: usize = 64 * 1024 * 1024;
 
 pub type Hash = [u8; 32];
@@ -71,7 +72,8 @@ pub fn encode<T: Serialize>(value: &T) -> Vec<u8> {
     bincode::serde::encode_to_vec(value, config()).expect("encoding to a Vec cannot fail")
 }
 
-/// Decodes a value encoded by `encode`, refusing trailing bytes.
+/// Decodes a value encoded by `encode`, refusing trailing bytes. Non-shortest varints are
+/// accepted (bincode 2.0.1 does not check), so only `encode` of the result is canonical.
 pub fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
     let (value, used) = bincode::serde::decode_from_slice(bytes, config())
         .map_err(|e| DecodeError::Bytes(e.to_string()))?;
