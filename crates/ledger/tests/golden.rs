@@ -1129,3 +1129,22 @@ fn invalid_tags_are_refused_on_decode() {
         Ok(LifeEvent::Imprisonment)
     );
 }
+
+/// `EventKind` (what rules and corrections name record types by) lists the event types in the
+/// wire enum's order, under the names records store.
+#[test]
+fn event_kinds_follow_the_wire_order() {
+    let wire = variants_of::<Event>();
+    let kinds: Vec<&str> = gufen_core::event::EventKind::ALL
+        .iter()
+        .map(|kind| kind.name())
+        .collect();
+    assert_eq!(kinds, wire);
+    for event in golden_events() {
+        let index = wire
+            .iter()
+            .position(|name| *name == event.type_name())
+            .expect("a wire variant");
+        assert_eq!(gufen_core::event::EventKind::ALL[index], event.kind());
+    }
+}
