@@ -384,6 +384,66 @@ fn bad_input_is_refused_with_the_ledger_unchanged() {
     );
 }
 
+/// Typed arguments: a value of the wrong shape is bad input (exit 1) naming its flag, a value
+/// outside a fixed set is a usage error (exit 2) listing the choices, and neither opens (or
+/// creates) the store.
+#[test]
+fn a_bad_value_is_refused_before_the_store_is_opened() {
+    let g = Gufen::new();
+    let confirm = |id: &str, date: &str| {
+        g.run(&[
+            "member",
+            "confirm",
+            "--id",
+            id,
+            "--name",
+            "王秀英",
+            "--household",
+            "001",
+            "--resolution",
+            "R",
+            "--date",
+            date,
+        ])
+    };
+    for (run, flag) in [
+        (confirm(A, "2018-02-30"), "--date"),
+        (confirm("360426199101010072", "2018-02-01"), "R5"),
+    ] {
+        assert_eq!(run.code, 1, "{}", run.stderr);
+        assert!(run.stderr.contains(flag), "{}", run.stderr);
+        assert!(!run.stderr.contains("no store"), "{}", run.stderr);
+    }
+    let run = g.run(&[
+        "hukou",
+        "set",
+        "--id",
+        A,
+        "--kind",
+        "town",
+        "--locality",
+        "x",
+        "--date",
+        "2018-02-01",
+    ]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("urban, rural"), "{}", run.stderr);
+    let run = g.run(&[
+        "shares",
+        "release",
+        "--contract",
+        "C-1",
+        "--date",
+        "2018-13-01",
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("--date"), "{}", run.stderr);
+    assert!(
+        !g.db().exists(),
+        "a refused argument must not create a store"
+    );
+}
+
 #[test]
 fn a_missing_store_or_a_malformed_charter_is_a_clear_error() {
     let g = Gufen::new();

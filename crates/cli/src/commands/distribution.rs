@@ -1,20 +1,116 @@
 //! `gufen distribution …`: the yearly run (draft, notice, approve, post, pay) and its documents,
 //! the public notice (公示) and `show`, in zh/en as text, JSON or CSV. IDs are always masked.
 
-use crate::app::{now, parse_date, person_id, yes_no, App};
-use crate::cli::{Body, DistributionCmd, Format, Lang};
+use crate::app::{date_or_today, yes_no, App};
+use crate::arguments::{choice, date, percent, person_id, yuan};
+use crate::cli::{Format, Lang};
+use crate::labels::Labelled;
 use crate::render::{json, t, Table};
 use anyhow::{anyhow, bail, Result};
+use chrono::NaiveDate;
+use clap::Subcommand;
 use gufen_core::amount::{format_scaled, Percent};
 use gufen_core::charter::{ApprovalBody, Rounding};
 use gufen_core::command::Action;
 use gufen_core::distribution::DraftInput;
 use gufen_core::report::{self, DistributionReport};
 use gufen_core::state::Key;
-use gufen_core::{Charter, Command, Fen, Units};
+use gufen_core::{Charter, Command, Fen, PersonId, Units};
 use gufen_ledger::Ledger;
 use serde_json::json;
 use std::io::Write;
+use std::path::PathBuf;
+
+#[derive(Subcommand, Debug)]
+pub enum DistributionCommand {
+    /// Draft (or redraft, until approved) the year's plan: funds at the charter's rates, then
+    /// every holder's line on the record date (R12, R14).
+    Draft {
+        #[arg(long)]
+        year: u16,
+        /// The year's income in yuan, e.g. 1250000.00.
+        #[arg(long, value_parser = yuan)]
+        income: Fen,
+        /// Losses to cover first, in yuan.
+        #[arg(long, default_value = "0", value_parser = yuan)]
+        losses: Fen,
+        #[arg(long, value_parser = date)]
+        record_date: NaiveDate,
+        /// The rounding rule (default: the charter's).
+        #[arg(long, value_parser = choice::<Rounding>())]
+        rounding: Option<Rounding>,
+        /// This year's reserve fund rate in percent (default: the charter's; never below its floor).
+        #[arg(long, value_parser = percent)]
+        reserve_rate: Option<Percent>,
+        /// This year's welfare fund rate in percent (default: the charter's; never below its floor).
+        #[arg(long, value_parser = percent)]
+        welfare_rate: Option<Percent>,
+        /// The date of the draft (default: today).
+        #[arg(long, value_parser = date)]
+        date: Option<NaiveDate>,
+    },
+    /// Put the plan up for public notice (公示) and print the notice (R13, R16).
+    Notice {
+        #[arg(long)]
+        year: u16,
+        #[arg(long, value_parser = date)]
+        date: NaiveDate,
+    },
+    /// Record the assembly's approval: after the notice period, at least 2/3 of all eligible (R13).
+    Approve {
+        #[arg(long)]
+        year: u16,
+        #[arg(long, value_parser = choice::<ApprovalBody>())]
+        body: ApprovalBody,
+        /// Votes for.
+        #[arg(long = "for")]
+        votes_for: u64,
+        /// All eligible: for the members' assembly, every member on the register that day.
+        #[arg(long)]
+        eligible: u64,
+        #[arg(long)]
+        resolution: String,
+        #[arg(long, value_parser = date)]
+        date: NaiveDate,
+    },
+    /// Post the approved plan: one dividend record per holder and a summary, in one batch (R14).
+    Post {
+        #[arg(long)]
+        year: u16,
+        #[arg(long, value_parser = date)]
+        date: NaiveDate,
+    },
+    /// Record the payment of one holder's dividend, or of every row of a bank's payment file
+    /// (CSV id,ref) in one batch.
+    Pay {
+        #[arg(long)]
+        year: u16,
+        #[arg(
+            long,
+            required_unless_present = "file",
+            conflicts_with = "file",
+            requires = "reference",
+            value_parser = person_id
+        )]
+        id: Option<PersonId>,
+        /// The bank's transaction reference.
+        #[arg(long = "ref")]
+        reference: Option<String>,
+        #[arg(long, conflicts_with = "reference")]
+        file: Option<PathBuf>,
+        #[arg(long, value_parser = date)]
+        date: NaiveDate,
+    },
+    /// The plan and every holder's line, paid or unpaid; `--notice` reprints the public notice.
+    Show {
+        #[arg(long)]
+        year: u16,
+        #[arg(long)]
+        notice: bool,
+    },
+    /// Every posted dividend not yet paid, over all years.
+    Owed,
+}
 
 /// Which document to print from a plan.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -25,118 +121,97 @@ enum Document {
     Show,
 }
 
-impl App {
-    pub fn distribution(&mut self, command: DistributionCmd) -> Result<()> {
-        match command {
-            DistributionCmd::Draft {
+pub fn run(app: &mut App, command: DistributionCommand) -> Result<()> {
+    match command {
+        DistributionCommand::Draft {
+            year,
+            income,
+            losses,
+            record_date,
+            rounding,
+            reserve_rate,
+            welfare_rate,
+            date,
+        } => {
+            let input = DraftInput {
                 year,
+                record_date,
                 income,
                 losses,
-                record_date,
-                rounding,
                 reserve_rate,
                 welfare_rate,
-                date,
-            } => {
-                let yuan = |flag: &str, text: &str| {
-                    Fen::parse_yuan(text).map_err(|e| anyhow!("{flag}: {e}"))
-                };
-                let rate = |flag: &str, text: Option<String>| {
-                    text.map(|t| Percent::parse(&t).map_err(|e| anyhow!("{flag}: {e}")))
-                        .transpose()
-                };
-                let rounding = match rounding {
-                    None => None,
-                    Some(text) => Some(Rounding::parse(&text).ok_or_else(|| {
-                        anyhow!("--rounding: {text:?} is neither largest-remainder nor round-down")
-                    })?),
-                };
-                let input = DraftInput {
-                    year,
-                    record_date: parse_date("--record-date", &record_date)?,
-                    income: yuan("--income", &income)?,
-                    losses: yuan("--losses", &losses)?,
-                    reserve_rate: rate("--reserve-rate", reserve_rate)?,
-                    welfare_rate: rate("--welfare-rate", welfare_rate)?,
-                    rounding,
-                };
-                let date = match date {
-                    Some(d) => d,
-                    None => now()?.date_naive().to_string(),
-                };
-                self.write_with_document(&date, Action::DraftDistribution(input), |app, ledger| {
-                    app.print_summary(ledger, year)
-                })
-            }
-            DistributionCmd::Notice { year, date } => self.write_with_document(
-                &date,
-                Action::NoticeDistribution { year },
-                |app, ledger| app.print_plan(ledger, year, Document::Notice),
-            ),
-            DistributionCmd::Approve {
+                rounding,
+            };
+            let date = date_or_today(date)?;
+            app.write_with_document(date, Action::DraftDistribution(input), |app, ledger| {
+                app.print_summary(ledger, year)
+            })
+        }
+        DistributionCommand::Notice { year, date } => {
+            app.write_with_document(date, Action::NoticeDistribution { year }, |app, ledger| {
+                app.print_plan(ledger, year, Document::Notice)
+            })
+        }
+        DistributionCommand::Approve {
+            year,
+            body,
+            votes_for,
+            eligible,
+            resolution,
+            date,
+        } => app.write(
+            date,
+            Action::ApproveDistribution {
                 year,
                 body,
                 votes_for,
                 eligible,
                 resolution,
+            },
+        ),
+        DistributionCommand::Post { year, date } => {
+            app.write_with_document(date, Action::PostDistribution { year }, |app, ledger| {
+                app.print_summary(ledger, year)
+            })
+        }
+        DistributionCommand::Pay {
+            year,
+            id,
+            reference,
+            file,
+            date,
+        } => match (id, reference, file) {
+            (Some(person), Some(reference), None) => app.write(
                 date,
-            } => self.write(
-                &date,
-                Action::ApproveDistribution {
+                Action::PayDividend {
                     year,
-                    body: match body {
-                        Body::Members => ApprovalBody::Members,
-                        Body::Representatives => ApprovalBody::Representatives,
-                    },
-                    votes_for,
-                    eligible,
-                    resolution,
+                    person,
+                    reference,
                 },
             ),
-            DistributionCmd::Post { year, date } => {
-                self.write_with_document(&date, Action::PostDistribution { year }, |app, ledger| {
-                    app.print_summary(ledger, year)
-                })
-            }
-            DistributionCmd::Pay {
-                year,
-                id,
-                reference,
-                file,
-                date,
-            } => match (id, reference, file) {
-                (Some(id), Some(reference), None) => self.write(
-                    &date,
-                    Action::PayDividend {
-                        year,
-                        person: person_id(&id)?,
-                        reference,
-                    },
-                ),
-                (None, None, Some(path)) => self.pay_file(year, &path, &date),
-                _ => bail!("give either --id and --ref, or --file"),
-            },
-            DistributionCmd::Show { year, notice } => {
-                let store = self.open_store(false)?;
-                let ledger = self.open_ledger(&store)?;
-                let document = if notice {
-                    Document::Notice
-                } else {
-                    Document::Show
-                };
-                self.print_plan(&ledger, year, document)
-            }
-            DistributionCmd::Owed => self.owed(),
+            (None, None, Some(path)) => app.pay_file(year, &path, date),
+            _ => bail!("give either --id and --ref, or --file"),
+        },
+        DistributionCommand::Show { year, notice } => {
+            let (_store, ledger) = app.open()?;
+            let document = if notice {
+                Document::Notice
+            } else {
+                Document::Show
+            };
+            app.print_plan(&ledger, year, document)
         }
+        DistributionCommand::Owed => app.owed(),
     }
+}
 
-    fn pay_file(&mut self, year: u16, path: &std::path::Path, date: &str) -> Result<()> {
-        let date = parse_date("--date", date)?;
+impl App {
+    fn pay_file(&mut self, year: u16, path: &std::path::Path, date: NaiveDate) -> Result<()> {
         let (rows, lines) = crate::roster::read_payments(path)?;
         let mut payments = Vec::with_capacity(rows.len());
         let mut problems = Vec::new();
         for ((id, reference), line) in rows.into_iter().zip(&lines) {
-            match gufen_core::PersonId::parse(&id) {
+            match PersonId::parse(&id) {
                 Ok(person) => payments.push((person, reference)),
                 Err(e) => problems.push(format!("line {line}: {e}")),
             }
@@ -149,8 +224,7 @@ impl App {
                 problems.join("\n  ")
             );
         }
-        let store = self.open_store(false)?;
-        let ledger = self.open_ledger(&store)?;
+        let (_store, ledger) = self.open()?;
         let command = Command {
             date,
             action: Action::PayDividends { year, payments },
@@ -162,13 +236,11 @@ impl App {
     /// JSON prints the outcome alone, CSV the document alone).
     fn write_with_document(
         &mut self,
-        date: &str,
+        date: NaiveDate,
         action: Action,
         document: impl FnOnce(&mut App, &Ledger) -> Result<()>,
     ) -> Result<()> {
-        let date = parse_date("--date", date)?;
-        let store = self.open_store(false)?;
-        let ledger = self.open_ledger(&store)?;
+        let (_store, ledger) = self.open()?;
         let outcome = ledger.execute(&self.context()?, &Command { date, action })?;
         if self.global.format != Format::Json {
             document(self, &ledger)?;
@@ -374,11 +446,7 @@ impl App {
             when(vote),
         )?;
         let sep = t(lang, "；", "; ");
-        let rounding = match (plan.plan.rounding, zh) {
-            (Rounding::LargestRemainder, true) => "最大余额法",
-            (Rounding::RoundDown, true) => "舍尾留存",
-            (r, false) => r.as_str(),
-        };
+        let rounding = plan.plan.rounding.text(lang);
         let funds = [
             format!(
                 "{} {}",
@@ -442,8 +510,7 @@ impl App {
     }
 
     fn owed(&mut self) -> Result<()> {
-        let store = self.open_store(false)?;
-        let ledger = self.open_ledger(&store)?;
+        let (_store, ledger) = self.open()?;
         let state = ledger.load_state(None)?;
         let owed = report::owed(&state);
         let lang = self.global.lang;
