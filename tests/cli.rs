@@ -637,10 +637,17 @@ fn history_lists_every_record_of_a_person_masked() {
     let g = Gufen::village();
     let text = g.ok(&["history", "--id", C]);
     assert!(
-        text.contains("MembershipConfirmed")
-            && text.contains("SharesAllotted")
-            && text.contains("HukouRecorded"),
+        text.contains("确认成员身份")
+            && text.contains("配股 人口股 1.5 股")
+            && text.contains("户籍登记 城镇"),
         "{text}"
+    );
+    let english = g.ok(&["--lang", "en", "history", "--id", C]);
+    assert!(
+        english.contains("MembershipConfirmed")
+            && english.contains("allotted basic 1.5 shares")
+            && english.contains("hukou recorded: urban"),
+        "{english}"
     );
     assert!(!text.contains(C), "history masks the ID unless --reveal");
     assert!(g.ok(&["history", "--id", C, "--reveal"]).contains(C));

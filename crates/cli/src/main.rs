@@ -5,6 +5,7 @@ mod app;
 mod arguments;
 mod cli;
 mod commands;
+mod document;
 mod labels;
 mod render;
 mod roster;

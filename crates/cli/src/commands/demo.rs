@@ -8,7 +8,7 @@
 
 use crate::app::App;
 use crate::cli::Lang;
-use crate::render::t;
+use crate::labels::t;
 use anyhow::{bail, Result};
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};

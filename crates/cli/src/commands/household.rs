@@ -1,21 +1,17 @@
 //! `gufen household …`: move a person, name the head, and the household share certificate
 //! (股权证).
 
-use crate::app::{now, yes_no, App};
+use crate::app::{now, App};
 use crate::arguments::{date, person_id};
-use crate::cli::Format;
-use crate::commands::register::{holding_cells, holdings_table};
-use crate::render::{json, t};
+use crate::document::holdings::{CertificateDocument, Heading};
 use anyhow::{anyhow, bail, Result};
 use chrono::NaiveDate;
 use clap::Subcommand;
 use gufen_core::command::Action;
 use gufen_core::report;
 use gufen_core::state::{Key, State};
-use gufen_core::{PersonId, Units};
+use gufen_core::PersonId;
 use gufen_ledger::Ledger;
-use serde_json::json;
-use std::io::Write;
 
 #[derive(Subcommand, Debug)]
 pub enum HouseholdCommand {
@@ -86,70 +82,15 @@ fn certificate(app: &mut App, household: &str, as_of: Option<NaiveDate>) -> Resu
     let Some(collective) = state.collective() else {
         bail!("the collective is not registered on {date}")
     };
-    let charter = collective.charter.clone();
-    let cert = report::certificate(&state, household)
+    let certificate = report::certificate(&state, household)
         .ok_or_else(|| anyhow!("no household {household} on {date}"))?;
-    let lang = app.global.lang;
-    if app.global.format == Format::Json {
-        let persons: Vec<_> = cert
-            .persons
-            .iter()
-            .map(|p| json!({"name": p.name, "id_masked": p.id_masked, "member": p.member, "units": p.units,
-                           "units_total": p.units_total, "weighted_units": p.weighted_units}))
-            .collect();
-        return json(
-            &mut app.out,
-            &json!({"collective": charter.name, "code": charter.code.as_str(), "household": cert.household, "head": cert.head,
-                    "as_of": date.to_string(), "total_units": cert.total_units, "total_weighted_units": cert.total_weighted_units,
-                    "persons": persons}),
-        );
-    }
-    let mut table = holdings_table(
-        &charter,
-        lang,
-        &[
-            t(lang, "姓名", "name"),
-            t(lang, "身份证号", "ID"),
-            t(lang, "成员", "member"),
-        ],
-        &[],
-    );
-    for p in &cert.persons {
-        let mut row = vec![p.name.clone(), p.id_masked.clone(), yes_no(lang, p.member)];
-        row.extend(holding_cells(&charter, p));
-        table.push(row);
-    }
-    if app.global.format == Format::Text {
-        writeln!(
-            app.out,
-            "{}  {}",
-            charter.name,
-            t(lang, "股权证", "household share certificate")
-        )?;
-        writeln!(
-            app.out,
-            "{}: {}    {}: {}    {}: {date}",
-            t(lang, "户号", "household"),
-            cert.household,
-            t(lang, "户主", "head"),
-            cert.head.as_deref().unwrap_or("-"),
-            t(lang, "截至", "as of")
-        )?;
-    }
-    table.write(app.global.format, &mut app.out)?;
-    if app.global.format == Format::Text {
-        writeln!(
-            app.out,
-            "{}: {}    {}: {}",
-            t(lang, "本户合计股", "household total"),
-            Units(cert.total_units),
-            t(lang, "折算股", "weighted"),
-            Units(cert.total_weighted_units)
-        )?;
-    }
-    Ok(())
+    app.render(&CertificateDocument {
+        heading: Heading::new(&collective.charter, date),
+        certificate,
+    })
 }
 
+/// Loads the persons of a household into a partial state that holds the household.
 fn load_household_persons(ledger: &Ledger, state: State, household: &str) -> Result<State> {
     let Some(found) = state.household(household) else {
         return Ok(state);
