@@ -356,7 +356,10 @@ pub fn run(app: &mut App, args: DemoArgs) -> Result<()> {
         .count();
     let report = ledger.verify(true)?;
     if !report.ok {
-        bail!("the demo ledger failed to verify: {:?}", report.problem);
+        bail!(
+            "the demo ledger failed to verify: {}",
+            report.problem.unwrap_or_default()
+        );
     }
     let out = &mut app.out;
     writeln!(out)?;
