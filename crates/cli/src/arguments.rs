@@ -61,11 +61,11 @@ pub fn heir(text: &str) -> Result<Heir, String> {
     };
     let (numerator, denominator) = fraction
         .split_once('/')
-        .ok_or_else(|| format!("{text}: the fraction is NUM/DEN, e.g. 1/3"))?;
+        .ok_or_else(|| "the fraction is NUM/DEN, e.g. 1/3".to_string())?;
     let number = |part: &str| {
         part.trim()
             .parse::<u64>()
-            .map_err(|_| format!("{text}: {part:?} is not a whole number"))
+            .map_err(|_| format!("{part:?} is not a whole number"))
     };
     let fraction = (number(numerator)?, number(denominator)?);
     Ok((person_id(id).map_err(|e| e.to_string())?, Some(fraction)))

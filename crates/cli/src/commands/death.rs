@@ -26,7 +26,7 @@ pub struct InheritArgs {
     #[arg(long, value_parser = person_id)]
     from: PersonId,
     /// An heir: ID, or ID:NUM/DEN for their fraction of the estate.
-    #[arg(long = "heir", required = true, value_parser = heir)]
+    #[arg(long = "heir", required = true, value_name = "ID[:NUM/DEN]", value_parser = heir)]
     heirs: Vec<Heir>,
     #[arg(long, value_parser = date)]
     date: NaiveDate,
