@@ -384,6 +384,66 @@ fn bad_input_is_refused_with_the_ledger_unchanged() {
     );
 }
 
+/// Typed arguments: a value of the wrong shape is bad input (exit 1) naming its flag, a value
+/// outside a fixed set is a usage error (exit 2) listing the choices, and neither opens (or
+/// creates) the store.
+#[test]
+fn a_bad_value_is_refused_before_the_store_is_opened() {
+    let g = Gufen::new();
+    let confirm = |id: &str, date: &str| {
+        g.run(&[
+            "member",
+            "confirm",
+            "--id",
+            id,
+            "--name",
+            "王秀英",
+            "--household",
+            "001",
+            "--resolution",
+            "R",
+            "--date",
+            date,
+        ])
+    };
+    for (run, flag) in [
+        (confirm(A, "2018-02-30"), "--date"),
+        (confirm("360426199101010072", "2018-02-01"), "R5"),
+    ] {
+        assert_eq!(run.code, 1, "{}", run.stderr);
+        assert!(run.stderr.contains(flag), "{}", run.stderr);
+        assert!(!run.stderr.contains("no store"), "{}", run.stderr);
+    }
+    let run = g.run(&[
+        "hukou",
+        "set",
+        "--id",
+        A,
+        "--kind",
+        "town",
+        "--locality",
+        "x",
+        "--date",
+        "2018-02-01",
+    ]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("urban, rural"), "{}", run.stderr);
+    let run = g.run(&[
+        "shares",
+        "release",
+        "--contract",
+        "C-1",
+        "--date",
+        "2018-13-01",
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("--date"), "{}", run.stderr);
+    assert!(
+        !g.db().exists(),
+        "a refused argument must not create a store"
+    );
+}
+
 #[test]
 fn a_missing_store_or_a_malformed_charter_is_a_clear_error() {
     let g = Gufen::new();
@@ -577,10 +637,17 @@ fn history_lists_every_record_of_a_person_masked() {
     let g = Gufen::village();
     let text = g.ok(&["history", "--id", C]);
     assert!(
-        text.contains("MembershipConfirmed")
-            && text.contains("SharesAllotted")
-            && text.contains("HukouRecorded"),
+        text.contains("确认成员身份")
+            && text.contains("配股 人口股 1.5 股")
+            && text.contains("户籍登记 城镇"),
         "{text}"
+    );
+    let english = g.ok(&["--lang", "en", "history", "--id", C]);
+    assert!(
+        english.contains("MembershipConfirmed")
+            && english.contains("allotted basic 1.5 shares")
+            && english.contains("hukou recorded: urban"),
+        "{english}"
     );
     assert!(!text.contains(C), "history masks the ID unless --reveal");
     assert!(g.ok(&["history", "--id", C, "--reveal"]).contains(C));
@@ -1748,4 +1815,441 @@ fn a_registration_a_confirmation_and_a_household_move_are_corrected_through_the_
     let verify: serde_json::Value =
         serde_json::from_str(&g.ok(&["--format", "json", "verify", "--replay"])).unwrap();
     assert_eq!(verify["ok"], true, "{verify}");
+}
+
+/// An heir who is no member (a valid citizen ID).
+const HEIR: &str = "110101199003072316";
+
+/// The README's tour on the small village, every write in `lang`: a life event, a whole
+/// distribution, a pledge and its release, a transfer, a death and its estate settled with a
+/// non-member heir, a redemption, an exit, a loss, and a correction. Then every document. Returns
+/// each command with its output (text and CSV in `lang`, and JSON).
+fn tour(lang: &str) -> Vec<(String, String)> {
+    let g = Gufen::village();
+    let mut outputs = Vec::new();
+    let mut run = |args: &[&str]| {
+        let mut all = vec!["--lang", lang];
+        all.extend(args);
+        outputs.push((all.join(" "), g.ok(&all)));
+    };
+    let writes: &[&[&str]] = &[
+        &[
+            "member",
+            "life-event",
+            "--id",
+            C,
+            "--kind",
+            "marriage",
+            "--date",
+            "2022-05-01",
+        ],
+        &[
+            "distribution",
+            "draft",
+            "--year",
+            "2025",
+            "--income",
+            "10000",
+            "--losses",
+            "1000",
+            "--record-date",
+            "2025-12-31",
+            "--date",
+            "2026-01-05",
+        ],
+        &[
+            "distribution",
+            "notice",
+            "--year",
+            "2025",
+            "--date",
+            "2026-01-06",
+        ],
+        &[
+            "distribution",
+            "approve",
+            "--year",
+            "2025",
+            "--body",
+            "members",
+            "--for",
+            "3",
+            "--eligible",
+            "3",
+            "--resolution",
+            "2026-1",
+            "--date",
+            "2026-01-21",
+        ],
+        &[
+            "distribution",
+            "post",
+            "--year",
+            "2025",
+            "--date",
+            "2026-01-22",
+        ],
+        &[
+            "distribution",
+            "pay",
+            "--year",
+            "2025",
+            "--id",
+            A,
+            "--ref",
+            "BK0001",
+            "--date",
+            "2026-02-01",
+        ],
+        &[
+            "shares",
+            "pledge",
+            "--id",
+            A,
+            "--units",
+            "0.5",
+            "--pledgee",
+            "RCB",
+            "--contract",
+            "ZY-1",
+            "--date",
+            "2026-03-02",
+        ],
+        &[
+            "shares",
+            "release",
+            "--contract",
+            "ZY-1",
+            "--date",
+            "2026-03-20",
+        ],
+        &[
+            "shares",
+            "pledge",
+            "--id",
+            A,
+            "--units",
+            "0.25",
+            "--pledgee",
+            "RCB",
+            "--contract",
+            "ZY-2",
+            "--date",
+            "2026-03-21",
+        ],
+        &[
+            "shares",
+            "transfer",
+            "--from",
+            B,
+            "--to",
+            C,
+            "--class",
+            "basic",
+            "--units",
+            "0.25",
+            "--price",
+            "400",
+            "--date",
+            "2026-03-22",
+        ],
+        &["death", "record", "--id", B, "--date", "2026-04-01"],
+        &[
+            "person",
+            "add",
+            "--id",
+            HEIR,
+            "--name",
+            "张小丽",
+            "--date",
+            "2026-04-10",
+        ],
+        &[
+            "inherit",
+            "--from",
+            B,
+            "--heir",
+            &format!("{A}:1/2"),
+            "--heir",
+            &format!("{HEIR}:1/2"),
+            "--date",
+            "2026-05-01",
+        ],
+        &[
+            "shares",
+            "redeem",
+            "--id",
+            HEIR,
+            "--class",
+            "basic",
+            "--units",
+            "0.25",
+            "--price",
+            "400",
+            "--resolution",
+            "2026-3",
+            "--date",
+            "2026-06-01",
+        ],
+        &[
+            "member",
+            "exit",
+            "--id",
+            C,
+            "--resolution",
+            "2026-4",
+            "--date",
+            "2026-07-01",
+        ],
+        &[
+            "member",
+            "lose",
+            "--id",
+            A,
+            "--reason",
+            "other-collective",
+            "--date",
+            "2026-08-01",
+        ],
+    ];
+    for args in writes {
+        run(args);
+    }
+    let log: serde_json::Value = serde_json::from_str(&g.ok(&["--format", "json", "log"])).unwrap();
+    let redeemed = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["type"] == "SharesRedeemed")
+        .unwrap()["seq"]
+        .to_string();
+    run(&[
+        "correct",
+        "--seq",
+        &redeemed,
+        "--reason",
+        "unresolved",
+        "--date",
+        "2026-08-02",
+    ]);
+    let mut reads: Vec<Vec<&str>> = vec![
+        vec!["charter", "show"],
+        vec!["register"],
+        vec!["register", "--as-of", "2026-01-01"],
+        vec!["household", "certificate", "--household", "001"],
+        vec!["household", "certificate", "--household", "002"],
+        vec!["member", "list"],
+        vec!["distribution", "show", "--year", "2025"],
+        vec!["distribution", "show", "--year", "2025", "--notice"],
+        vec!["distribution", "owed"],
+        vec!["log"],
+        vec!["verify", "--replay"],
+    ];
+    for id in [A, B, C, HEIR] {
+        reads.push(vec!["member", "show", "--id", id]);
+        reads.push(vec!["history", "--id", id]);
+    }
+    for args in &reads {
+        for format in ["text", "csv", "json"] {
+            let mut all = vec!["--format", format];
+            all.extend(args);
+            run(&all);
+        }
+    }
+    outputs
+}
+
+/// Runs of 18 characters that are a whole citizen ID (17 digits and a digit or X), standing
+/// alone (not inside a hash or a longer number).
+fn whole_citizen_ids(text: &str) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let alone = |i: Option<&char>| !i.is_some_and(|c| c.is_ascii_alphanumeric());
+    (0..chars.len().saturating_sub(17))
+        .filter(|&i| {
+            chars[i..i + 17].iter().all(char::is_ascii_digit)
+                && (chars[i + 17].is_ascii_digit() || chars[i + 17] == 'X')
+                && alone(i.checked_sub(1).and_then(|j| chars.get(j)))
+                && alone(chars.get(i + 18))
+        })
+        .map(|i| chars[i..i + 18].iter().collect())
+        .collect()
+}
+
+/// R16: no output of the tour, in any format or language, carries a whole ID; the log's JSON
+/// `stream` included (it printed `person/` and the whole ID).
+#[test]
+fn no_output_of_the_tour_carries_a_whole_id() {
+    assert_eq!(
+        whole_citizen_ids(&format!("id {A}, {C}.")),
+        [A, C],
+        "the check finds IDs"
+    );
+    for lang in ["zh", "en"] {
+        for (command, output) in tour(lang) {
+            let found = whole_citizen_ids(&output);
+            assert!(found.is_empty(), "`{command}` prints {found:?}:\n{output}");
+        }
+    }
+    let g = Gufen::village();
+    let log: serde_json::Value = serde_json::from_str(&g.ok(&["--format", "json", "log"])).unwrap();
+    let streams: Vec<&str> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["stream"].as_str().unwrap())
+        .collect();
+    assert!(
+        streams.contains(&"person/360426********0071"),
+        "{streams:?}"
+    );
+}
+
+/// Every event type's stable name and every enum value's Rust name: none may reach Chinese output.
+const ENGLISH_NAMES: &[&str] = &[
+    "CollectiveRegistered",
+    "PersonRegistered",
+    "MembershipConfirmed",
+    "MembershipLost",
+    "HouseholdMoved",
+    "HouseholdHeadNamed",
+    "HukouRecorded",
+    "LifeEventRecorded",
+    "SharesAllotted",
+    "CollectiveSharesAllotted",
+    "DistributionDrafted",
+    "DistributionNoticed",
+    "DistributionApproved",
+    "DividendDeclared",
+    "DistributionPosted",
+    "DividendPaid",
+    "SharesPledged",
+    "PledgeReleased",
+    "SharesTransferred",
+    "DeathRecorded",
+    "EstateSettled",
+    "SharesRedeemed",
+    "MembershipExited",
+    "RecordCorrected",
+    "SharesPledgedInClass",
+    // LossGround, HukouKind, LifeEvent, Management, ApprovalBody, Rounding, PlanStatus, Option
+    "Death",
+    "Nationality",
+    "OtherCollective",
+    "CivilServant",
+    "Charter",
+    "Exit",
+    "Urban",
+    "Rural",
+    "HukouMoved",
+    "Study",
+    "Military",
+    "MigrantWork",
+    "Business",
+    "Marriage",
+    "Divorce",
+    "Widowhood",
+    "Imprisonment",
+    "Static",
+    "Dynamic",
+    "Members",
+    "Representatives",
+    "LargestRemainder",
+    "RoundDown",
+    "Drafted",
+    "Noticed",
+    "Approved",
+    "Posted",
+    "Some",
+    "None",
+    // the codes of those enums, booleans, and the log's and history's English column names
+    "death",
+    "nationality",
+    "other-collective",
+    "civil-servant",
+    "charter",
+    "exit",
+    "urban",
+    "rural",
+    "hukou-moved",
+    "study",
+    "military",
+    "migrant-work",
+    "business",
+    "marriage",
+    "divorce",
+    "widowhood",
+    "imprisonment",
+    "static",
+    "dynamic",
+    "members",
+    "representatives",
+    "largest-remainder",
+    "round-down",
+    "drafted",
+    "noticed",
+    "approved",
+    "posted",
+    "true",
+    "false",
+    "yes",
+    "no",
+    "seq",
+    "type",
+    "hash",
+    "date",
+    "summary",
+    "event",
+    "merkle",
+    "root",
+];
+
+/// What the tour's user typed that is Chinese: names, the collective, its province, its share
+/// classes, a locality. English output may carry these and no other Chinese character.
+const ENTERED_CHINESE: &[&str] = &[
+    "王秀英",
+    "李建国",
+    "张丽",
+    "张小丽",
+    "溱水村股份经济合作社",
+    "河南",
+    "人口股",
+    "农龄股",
+    "郑州市金水区",
+];
+
+fn is_chinese(c: char) -> bool {
+    matches!(c, '\u{3000}'..='\u{303F}' | '\u{3400}'..='\u{9FFF}' | '\u{FF00}'..='\u{FFEF}')
+}
+
+/// Labels come from one table in each language: Chinese text and CSV carry no English event or
+/// enum name, and English ones no Chinese character but the data the user entered.
+#[test]
+fn each_language_prints_only_its_own_labels() {
+    let documents = |outputs: Vec<(String, String)>| {
+        outputs
+            .into_iter()
+            .filter(|(command, _)| !command.contains("--format json"))
+    };
+    for (command, output) in documents(tour("zh")) {
+        let words: Vec<&str> = output
+            .split(|c: char| !(c.is_ascii_alphabetic() || c == '-'))
+            .collect();
+        for name in ENGLISH_NAMES {
+            assert!(
+                !words.contains(name),
+                "`{command}` prints {name:?}:\n{output}"
+            );
+        }
+    }
+    for (command, output) in documents(tour("en")) {
+        let mut rest = output.clone();
+        for entered in ENTERED_CHINESE {
+            rest = rest.replace(entered, "");
+        }
+        let chinese: String = rest.chars().filter(|c| is_chinese(*c)).collect();
+        assert!(
+            chinese.is_empty(),
+            "`{command}` prints {chinese:?}:\n{output}"
+        );
+    }
 }

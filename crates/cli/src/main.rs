@@ -2,27 +2,31 @@
 //! the store, renders the result, and maps errors to exit codes (1 rejected, 2 usage, 3 integrity).
 
 mod app;
+mod arguments;
 mod cli;
-mod crash_child;
-mod demo;
-mod distribution;
-mod lifecycle;
+mod commands;
+mod document;
+mod labels;
 mod render;
 mod roster;
 mod synth;
 
+use clap::error::ErrorKind;
 use clap::{CommandFactory, FromArgMatches};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let matches = cli::Cli::command().get_matches();
+    let matches = match cli::Cli::command().try_get_matches() {
+        Ok(matches) => matches,
+        Err(error) => return usage_error(error),
+    };
     let db_given = matches!(
         matches.value_source("db"),
         Some(clap::parser::ValueSource::CommandLine | clap::parser::ValueSource::EnvVariable)
     );
     let parsed = match cli::Cli::from_arg_matches(&matches) {
         Ok(parsed) => parsed,
-        Err(e) => e.exit(),
+        Err(error) => return usage_error(error),
     };
     match app::run(parsed, db_given) {
         Ok(()) => ExitCode::SUCCESS,
@@ -34,6 +38,19 @@ fn main() -> ExitCode {
             eprintln!("gufen: {}", app::describe_error(&error));
             ExitCode::from(code)
         }
+    }
+}
+
+/// clap's errors: help and version exit 0, a value of the wrong shape (a date, an ID, an amount
+/// its parser refused) is bad input, exit 1, and anything else is a usage error, exit 2.
+fn usage_error(error: clap::Error) -> ExitCode {
+    let _ = error.print();
+    match error.kind() {
+        ErrorKind::DisplayHelp
+        | ErrorKind::DisplayVersion
+        | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => ExitCode::SUCCESS,
+        ErrorKind::ValueValidation => ExitCode::from(1),
+        _ => ExitCode::from(2),
     }
 }
 

@@ -141,6 +141,41 @@ impl PersonId {
             PersonId::Document { kind, number } => format!("{kind}:{}", mask(number)),
         }
     }
+
+    /// The ID as a public document shows it (R16).
+    pub fn masked_id(&self) -> MaskedId {
+        MaskedId(self.masked())
+    }
+}
+
+/// A person's ID as a public document shows it (R16): at most the first 6 and last 4
+/// characters of the number. It is made only from a `PersonId`, so a document that holds IDs as
+/// `MaskedId` cannot hold a whole one; it serializes as the masked text.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct MaskedId(String);
+
+impl MaskedId {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&PersonId> for MaskedId {
+    fn from(id: &PersonId) -> Self {
+        id.masked_id()
+    }
+}
+
+impl fmt::Display for MaskedId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl Serialize for MaskedId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
 }
 
 impl fmt::Display for PersonId {
@@ -254,6 +289,16 @@ mod tests {
         let id = PersonId::parse("passport:e1234567890").unwrap();
         assert_eq!(id.to_string(), "passport:E1234567890");
         assert_eq!(id.masked(), "passport:E12345*7890");
+    }
+
+    #[test]
+    fn a_masked_id_holds_the_masked_text_only() {
+        let id = PersonId::parse("360426199101010071").unwrap();
+        let masked = MaskedId::from(&id);
+        assert_eq!(masked.as_str(), "360426********0071");
+        assert_eq!(masked.to_string(), masked.as_str());
+        let document = PersonId::parse("passport:E1234567890").unwrap();
+        assert_eq!(document.masked_id().as_str(), "passport:E12345*7890");
     }
 
     #[test]

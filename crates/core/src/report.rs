@@ -1,8 +1,9 @@
-//! Reports computed from a state: the shareholder register (股东名册) and the household share
-//! certificate (股权证). Pure data; the CLI renders them.
+//! Reports computed from a state: the shareholder register (股东名册), the household share
+//! certificate (股权证), a year's distribution (the public notice, 公示) and the dividends owed.
+//! Pure, language-neutral data holding IDs only as `MaskedId`; the CLI renders them.
 
 use crate::event::DistributionDrafted;
-use crate::ids::PersonId;
+use crate::ids::{MaskedId, PersonId};
 use crate::state::{Person, PlanStatus, State};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -11,12 +12,15 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RegisterLine {
     pub name: String,
-    pub id_masked: String,
+    pub id_masked: MaskedId,
     pub household: String,
     pub member: bool,
     pub units: BTreeMap<String, u64>,
     pub units_total: u64,
     pub weighted_units: u64,
+    /// The holder's share of all weighted units, in percent with 4 decimal places (exact text,
+    /// rounded down).
+    pub percent: String,
     pub pledged_units: u64,
 }
 
@@ -37,7 +41,7 @@ fn line(state: &State, person: &Person) -> RegisterLine {
         .charter;
     RegisterLine {
         name: person.name.clone(),
-        id_masked: person.id.masked(),
+        id_masked: person.id.masked_id(),
         household: person.household.clone().unwrap_or_default(),
         member: person.is_member(),
         units: person
@@ -48,6 +52,7 @@ fn line(state: &State, person: &Person) -> RegisterLine {
             .collect(),
         units_total: person.units_total(),
         weighted_units: person.weighted_units(charter),
+        percent: String::new(),
         pledged_units: person.pledged_units(),
     }
 }
@@ -60,7 +65,11 @@ pub fn register(state: &State) -> Register {
         .map(|p| (p.household.as_deref().unwrap_or(""), p))
         .collect();
     holders.sort_by(|a, b| a.0.cmp(b.0).then_with(|| a.1.id.cmp(&b.1.id)));
-    let holders: Vec<RegisterLine> = holders.into_iter().map(|(_, p)| line(state, p)).collect();
+    let mut holders: Vec<RegisterLine> = holders.into_iter().map(|(_, p)| line(state, p)).collect();
+    let total_weighted_units = holders.iter().map(|h| h.weighted_units).sum();
+    for holder in &mut holders {
+        holder.percent = percent_text(holder.weighted_units, total_weighted_units);
+    }
     let mut units_by_class = BTreeMap::new();
     for holder in &holders {
         for (class, units) in &holder.units {
@@ -69,7 +78,7 @@ pub fn register(state: &State) -> Register {
     }
     let register = Register {
         total_units: holders.iter().map(|h| h.units_total).sum(),
-        total_weighted_units: holders.iter().map(|h| h.weighted_units).sum(),
+        total_weighted_units,
         units_by_class,
         holders,
         collective_units: state
@@ -92,19 +101,40 @@ pub fn register(state: &State) -> Register {
 pub struct Certificate {
     pub household: String,
     pub head: Option<String>,
-    pub persons: Vec<RegisterLine>,
+    pub persons: Vec<CertificateLine>,
     pub total_units: u64,
     pub total_weighted_units: u64,
+}
+
+/// One person of a household on its certificate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CertificateLine {
+    pub name: String,
+    pub id_masked: MaskedId,
+    pub member: bool,
+    pub units: BTreeMap<String, u64>,
+    pub units_total: u64,
+    pub weighted_units: u64,
 }
 
 /// The household's certificate: every person in it (holders or not) and their units.
 pub fn certificate(state: &State, household: &str) -> Option<Certificate> {
     let found = state.household(household)?;
-    let persons: Vec<RegisterLine> = found
+    let persons: Vec<CertificateLine> = found
         .persons
         .iter()
         .filter_map(|id| state.person(id))
-        .map(|p| line(state, p))
+        .map(|p| {
+            let line = line(state, p);
+            CertificateLine {
+                name: line.name,
+                id_masked: line.id_masked,
+                member: line.member,
+                units: line.units,
+                units_total: line.units_total,
+                weighted_units: line.weighted_units,
+            }
+        })
         .collect();
     Some(Certificate {
         household: household.to_string(),
@@ -132,14 +162,27 @@ pub fn percent_text(part: u64, whole: u64) -> String {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DividendLine {
     pub name: String,
-    pub id_masked: String,
+    pub id_masked: MaskedId,
     pub household: String,
     pub weighted_units: u64,
     pub amount_fen: i64,
     /// The holder has died: the amount accrues to the estate (R10).
     pub estate: bool,
+    /// Whether and when it was paid; left out (None) on the public notice.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub payment: Option<LinePayment>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LinePayment {
     pub paid: bool,
     pub paid_on: Option<NaiveDate>,
+}
+
+impl DividendLine {
+    pub fn paid(&self) -> bool {
+        self.payment.as_ref().is_some_and(|p| p.paid)
+    }
 }
 
 /// A year's plan with every line: the public notice (公示) and `distribution show`.
@@ -175,14 +218,16 @@ pub fn distribution(state: &State, year: u16) -> Option<DistributionReport> {
             let household = person.and_then(|p| p.household.clone()).unwrap_or_default();
             let shown = DividendLine {
                 name: person.map(|p| p.name.clone()).unwrap_or_default(),
-                id_masked: line.person.masked(),
+                id_masked: line.person.masked_id(),
                 household: household.clone(),
                 weighted_units: line.weighted_units,
                 amount_fen: line.amount_fen,
                 estate: dividend
                     .map_or_else(|| person.is_some_and(Person::is_deceased), |d| d.estate),
-                paid: paid_on.is_some(),
-                paid_on,
+                payment: Some(LinePayment {
+                    paid: paid_on.is_some(),
+                    paid_on,
+                }),
             };
             (household, &line.person, shown)
         })
@@ -210,7 +255,11 @@ pub fn distribution(state: &State, year: u16) -> Option<DistributionReport> {
         plan,
         per_share_yuan_e4: per_share,
         lines_fen: lines.iter().map(|l| l.amount_fen).sum(),
-        paid_fen: lines.iter().filter(|l| l.paid).map(|l| l.amount_fen).sum(),
+        paid_fen: lines
+            .iter()
+            .filter(|l| l.paid())
+            .map(|l| l.amount_fen)
+            .sum(),
         lines,
     })
 }
@@ -220,7 +269,7 @@ pub fn distribution(state: &State, year: u16) -> Option<DistributionReport> {
 pub struct OwedLine {
     pub year: u16,
     pub name: String,
-    pub id_masked: String,
+    pub id_masked: MaskedId,
     pub household: String,
     pub amount_fen: i64,
     pub estate: bool,
@@ -239,7 +288,7 @@ pub fn owed(state: &State) -> Vec<OwedLine> {
                     OwedLine {
                         year: d.plan.year,
                         name: person.map(|p| p.name.clone()).unwrap_or_default(),
-                        id_masked: line.person.masked(),
+                        id_masked: line.person.masked_id(),
                         household: person.and_then(|p| p.household.clone()).unwrap_or_default(),
                         amount_fen: line.amount_fen,
                         estate: line.estate,

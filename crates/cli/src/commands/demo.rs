@@ -1,4 +1,4 @@
-//! `gufen demo`: a synthetic village end to end in a fresh store: charter, roster with shares,
+//! `gufen demo` and `gufen sample roster`. The demo: a synthetic village end to end in a fresh store: charter, roster with shares,
 //! household heads, labour-years shares, members who move their hukou to town or marry out (and
 //! keep everything), a refused attempt to strip one of membership, a death; then a yearly
 //! distribution for each of `--years` years (draft, notice, approval, posting, payments, some
@@ -8,9 +8,10 @@
 
 use crate::app::App;
 use crate::cli::Lang;
-use crate::render::t;
+use crate::labels::t;
 use anyhow::{bail, Result};
 use chrono::NaiveDate;
+use clap::{Args, Subcommand};
 use gufen_core::charter::ApprovalBody;
 use gufen_core::command::Action;
 use gufen_core::distribution::DraftInput;
@@ -20,18 +21,46 @@ use gufen_core::{report, Charter, Command, Fen, PersonId, RosterRow, Units};
 use gufen_ledger::{LedgerError, Store};
 use std::io::Write;
 
-const CHARTER: &str = include_str!("../../../fixtures/charter.toml");
+const CHARTER: &str = include_str!("../../../../fixtures/charter.toml");
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).expect("a valid demo date")
 }
 
-pub fn run(app: &mut App, db_given: bool, members: usize, years: u32) -> Result<()> {
+#[derive(Args, Debug)]
+pub struct DemoArgs {
+    #[arg(long, default_value_t = 300)]
+    members: usize,
+    #[arg(long, default_value_t = 3)]
+    years: u32,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SampleCommand {
+    /// Print a synthetic roster CSV (valid IDs, Chinese names) to stdout.
+    Roster {
+        #[arg(long, default_value_t = 500)]
+        persons: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+}
+
+/// `gufen sample roster`: a synthetic roster for tests and benchmarks.
+pub fn sample(app: &mut App, command: SampleCommand) -> Result<()> {
+    let SampleCommand::Roster { persons, seed } = command;
+    let text = crate::synth::roster_csv(&crate::synth::roster(persons, seed));
+    app.out.write_all(text.as_bytes())?;
+    Ok(())
+}
+
+pub fn run(app: &mut App, args: DemoArgs) -> Result<()> {
+    let DemoArgs { members, years } = args;
     if !(10..=200_000).contains(&members) {
         bail!("--members must be between 10 and 200000");
     }
     let lang = app.global.lang;
-    let dir = if db_given {
+    let dir = if app.db_given {
         app.global.db.clone()
     } else {
         std::env::temp_dir().join(format!(
@@ -327,7 +356,10 @@ pub fn run(app: &mut App, db_given: bool, members: usize, years: u32) -> Result<
         .count();
     let report = ledger.verify(true)?;
     if !report.ok {
-        bail!("the demo ledger failed to verify: {:?}", report.problem);
+        bail!(
+            "the demo ledger failed to verify: {}",
+            report.problem.unwrap_or_default()
+        );
     }
     let out = &mut app.out;
     writeln!(out)?;

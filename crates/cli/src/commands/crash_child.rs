@@ -5,15 +5,22 @@
 use crate::app::{context, App};
 use anyhow::Result;
 use chrono::NaiveDate;
+use clap::Args;
 use gufen_core::command::Action;
 use gufen_core::event::HukouKind;
 use gufen_core::state::Key;
 use gufen_core::{Command, PersonId, RosterRow};
 use std::io::Write;
 
-pub fn run(app: &mut App, seed: u64) -> Result<()> {
-    let store = app.open_store(false)?;
-    let ledger = app.open_ledger(&store)?;
+#[derive(Args, Debug)]
+pub struct CrashChildArgs {
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+}
+
+pub fn run(app: &mut App, args: CrashChildArgs) -> Result<()> {
+    let seed = args.seed;
+    let (_store, ledger) = app.open()?;
     let mut rng = crate::synth::Rng::new(seed);
     let mut global = app.global.clone();
     global.command_id = None;

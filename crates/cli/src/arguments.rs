@@ -1,0 +1,82 @@
+//! Value parsers for typed clap arguments: a handler receives validated values, and a bad value
+//! is refused (naming its flag) before any store is opened. A value of the wrong shape (a date,
+//! an ID, an amount) is bad input, exit 1; a value outside a fixed set of choices is a usage
+//! error, exit 2, and clap lists the choices.
+
+use crate::labels::Labelled;
+use chrono::NaiveDate;
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+use gufen_core::amount::{AmountError, Percent};
+use gufen_core::ids::IdError;
+use gufen_core::{Fen, PersonId, Units};
+
+/// A date `YYYY-MM-DD`.
+pub fn date(text: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("{text:?} is not a date YYYY-MM-DD"))
+}
+
+/// A command id: a UUID.
+pub fn uuid(text: &str) -> Result<uuid::Uuid, String> {
+    uuid::Uuid::parse_str(text).map_err(|_| format!("{text:?} is not a UUID"))
+}
+
+/// An 18-character citizen ID (GB 11643) or `TYPE:NUMBER` of another document (R5).
+pub fn person_id(text: &str) -> Result<PersonId, IdError> {
+    PersonId::parse(text)
+}
+
+/// Another document than a citizen ID: `TYPE:NUMBER`, e.g. `passport:E12345678`.
+pub fn document(text: &str) -> Result<PersonId, String> {
+    if !text.contains(':') {
+        return Err(format!(
+            "{text:?} must be TYPE:NUMBER, e.g. passport:E12345678"
+        ));
+    }
+    PersonId::parse(text).map_err(|e| e.to_string())
+}
+
+/// A positive number of shares, at most 4 decimal places ("1.5").
+pub fn units(text: &str) -> Result<Units, AmountError> {
+    Units::parse_positive(text)
+}
+
+/// An amount in yuan, at most 2 decimal places ("1234.56").
+pub fn yuan(text: &str) -> Result<Fen, AmountError> {
+    Fen::parse_yuan(text)
+}
+
+/// A percentage as decimal text ("10", "2.5").
+pub fn percent(text: &str) -> Result<Percent, AmountError> {
+    Percent::parse(text)
+}
+
+/// An heir and their share of the estate: `ID` or `ID:NUM/DEN`.
+pub type Heir = (PersonId, Option<(u64, u64)>);
+
+/// `ID` or `ID:NUM/DEN` (R10).
+pub fn heir(text: &str) -> Result<Heir, String> {
+    let Some((id, fraction)) = text.split_once(':') else {
+        return Ok((person_id(text).map_err(|e| e.to_string())?, None));
+    };
+    let (numerator, denominator) = fraction
+        .split_once('/')
+        .ok_or_else(|| "the fraction is NUM/DEN, e.g. 1/3".to_string())?;
+    let number = |part: &str| {
+        part.trim()
+            .parse::<u64>()
+            .map_err(|_| format!("{part:?} is not a whole number"))
+    };
+    let fraction = (number(numerator)?, number(denominator)?);
+    Ok((person_id(id).map_err(|e| e.to_string())?, Some(fraction)))
+}
+
+/// One of a labelled enum's codes; clap lists them in the help and in the error.
+pub fn choice<T: Labelled + Clone>() -> impl TypedValueParser<Value = T> {
+    PossibleValuesParser::new(
+        T::TABLE
+            .iter()
+            .map(|(_, label)| PossibleValue::new(label.code)),
+    )
+    .map(|code: String| T::from_code(&code).expect("clap accepts only the table's codes"))
+}

@@ -1,0 +1,74 @@
+//! `gufen init` (register the collective from its charter) and `gufen charter show`.
+
+use crate::app::{date_or_today, App};
+use crate::cli::Format;
+use crate::document::charter::CharterDocument;
+use crate::labels::t;
+use anyhow::{anyhow, bail, Context as _, Result};
+use chrono::NaiveDate;
+use clap::{Args, Subcommand};
+use gufen_core::command::Action;
+use gufen_core::state::Key;
+use gufen_core::{Charter, Command};
+use std::io::Write;
+use std::path::PathBuf;
+
+#[derive(Args, Debug)]
+pub struct InitArgs {
+    #[arg(long)]
+    charter: PathBuf,
+    /// Registration date (default: today).
+    #[arg(long, value_parser = crate::arguments::date)]
+    date: Option<NaiveDate>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CharterCommand {
+    Show,
+}
+
+pub fn init(app: &mut App, args: InitArgs) -> Result<()> {
+    let path = &args.charter;
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read charter {}", path.display()))?;
+    let charter = Charter::from_toml(&text)?;
+    let date = date_or_today(args.date)?;
+    let store = app.open_store(true)?;
+    let ledger = store.ledger(charter.code.as_str())?;
+    if ledger.head()?.seq_next > 0 {
+        bail!(
+            "collective {} is already in the store {}",
+            charter.code,
+            app.global.db.display()
+        );
+    }
+    let action = Action::RegisterCollective {
+        charter: charter.clone(),
+    };
+    let outcome = ledger.execute(&app.context()?, &Command { date, action })?;
+    if app.global.format != Format::Json {
+        writeln!(
+            app.out,
+            "{} {} ({})",
+            t(app.global.lang, "已建立", "registered"),
+            charter.name,
+            charter.code
+        )?;
+    }
+    app.print_outcome(&outcome)
+}
+
+pub fn run(app: &mut App, command: CharterCommand) -> Result<()> {
+    match command {
+        CharterCommand::Show => show(app),
+    }
+}
+
+fn show(app: &mut App) -> Result<()> {
+    let (_store, ledger) = app.open()?;
+    let state = ledger.load_state(Some(vec![Key::Collective]))?;
+    let collective = state
+        .collective()
+        .ok_or_else(|| anyhow!("the collective is not registered"))?;
+    app.render(&CharterDocument::new(collective))
+}

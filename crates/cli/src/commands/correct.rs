@@ -1,0 +1,44 @@
+//! `gufen correct --seq N`: a compensating record that cites record N (R15); nothing is edited.
+
+use crate::app::App;
+use crate::arguments::date;
+use anyhow::{bail, Result};
+use chrono::NaiveDate;
+use clap::Args;
+use gufen_core::command::Action;
+use gufen_core::Command;
+
+#[derive(Args, Debug)]
+pub struct CorrectArgs {
+    /// The record to correct.
+    #[arg(long)]
+    seq: u64,
+    #[arg(long)]
+    reason: String,
+    #[arg(long, value_parser = date)]
+    date: NaiveDate,
+}
+
+/// The ledger reads record `seq` and its related records (this process holds the store, so
+/// nothing is appended in between); the core decides the correction.
+pub fn run(app: &mut App, args: CorrectArgs) -> Result<()> {
+    let (_store, ledger) = app.open()?;
+    let Some((original, related)) = ledger.record_and_related(args.seq)? else {
+        bail!(
+            "no record {} in this ledger (its head is {})",
+            args.seq,
+            ledger.head()?.seq_next
+        )
+    };
+    let action = Action::Correct {
+        reason: args.reason,
+        original,
+        related,
+    };
+    let command = Command {
+        date: args.date,
+        action,
+    };
+    let outcome = ledger.execute(&app.context()?, &command)?;
+    app.print_outcome(&outcome)
+}

@@ -1,0 +1,196 @@
+//! `gufen member …`: confirm, import a roster, lose, exit, record a life event, show, list.
+
+use crate::app::App;
+use crate::arguments::{choice, date, person_id, yuan};
+use crate::document::member::{MemberDocument, MemberList, MemberRow};
+use anyhow::{anyhow, Result};
+use chrono::NaiveDate;
+use clap::Subcommand;
+use gufen_core::command::Action;
+use gufen_core::event::LifeEvent;
+use gufen_core::state::Key;
+use gufen_core::{Command, Fen, PersonId};
+use std::path::PathBuf;
+
+#[derive(Subcommand, Debug)]
+pub enum MemberCommand {
+    /// Voluntary exit with the organization's consent (R4): `--redeem --price` redeems every
+    /// unit; otherwise they are kept as a non-member's income rights.
+    Exit {
+        #[arg(long, value_parser = person_id)]
+        id: PersonId,
+        #[arg(long)]
+        resolution: String,
+        #[arg(long, requires = "price")]
+        redeem: bool,
+        #[arg(long, requires = "redeem", value_parser = yuan)]
+        price: Option<Fen>,
+        #[arg(long, value_parser = date)]
+        date: NaiveDate,
+    },
+    /// Confirm a person's membership (R1: cites the assembly's resolution).
+    Confirm {
+        #[arg(long, value_parser = person_id)]
+        id: PersonId,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        household: String,
+        #[arg(long)]
+        resolution: String,
+        #[arg(long, value_parser = date)]
+        date: NaiveDate,
+    },
+    /// Import a roster CSV (id,name,household[,class,units]); one bad row refuses the whole file.
+    Import {
+        roster: PathBuf,
+        #[arg(long)]
+        resolution: String,
+        #[arg(long, value_parser = date)]
+        date: NaiveDate,
+    },
+    /// End membership on a lawful ground (R2): death, nationality, other-collective,
+    /// civil-servant, or one of the charter's own grounds; grounds R3 forbids are refused.
+    Lose {
+        #[arg(long, value_parser = person_id)]
+        id: PersonId,
+        /// The ground's code (the charter may add its own, so the core checks it).
+        #[arg(long)]
+        reason: String,
+        #[arg(long, value_parser = date)]
+        date: NaiveDate,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Record a life event (marriage, study, …); it changes no right (R3).
+    LifeEvent {
+        #[arg(long, value_parser = person_id)]
+        id: PersonId,
+        #[arg(long, value_parser = choice::<LifeEvent>())]
+        kind: LifeEvent,
+        #[arg(long, value_parser = date)]
+        date: NaiveDate,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// One person: membership, household, hukou, holdings, pledges.
+    Show {
+        #[arg(long, value_parser = person_id)]
+        id: PersonId,
+        /// Print the ID whole (the owner's own request; never on public documents).
+        #[arg(long)]
+        reveal: bool,
+    },
+    /// The members on a date (default: today).
+    List {
+        #[arg(long, value_parser = date)]
+        as_of: Option<NaiveDate>,
+    },
+}
+
+pub fn run(app: &mut App, command: MemberCommand) -> Result<()> {
+    match command {
+        MemberCommand::Exit {
+            id,
+            resolution,
+            redeem: _,
+            price,
+            date,
+        } => app.write(
+            date,
+            Action::ExitMember {
+                person: id,
+                resolution,
+                redeem: price,
+            },
+        ),
+        MemberCommand::Confirm {
+            id,
+            name,
+            household,
+            resolution,
+            date,
+        } => app.write(
+            date,
+            Action::ConfirmMembership {
+                person: id,
+                name,
+                household,
+                resolution,
+            },
+        ),
+        MemberCommand::Import {
+            roster,
+            resolution,
+            date,
+        } => import(app, &roster, resolution, date),
+        MemberCommand::Lose {
+            id,
+            reason,
+            date,
+            note,
+        } => app.write(
+            date,
+            Action::LoseMembership {
+                person: id,
+                ground: reason,
+                note,
+            },
+        ),
+        MemberCommand::LifeEvent {
+            id,
+            kind,
+            date,
+            note,
+        } => app.write(
+            date,
+            Action::RecordLifeEvent {
+                person: id,
+                kind,
+                note,
+            },
+        ),
+        MemberCommand::Show { id, reveal } => show(app, &id, reveal),
+        MemberCommand::List { as_of } => list(app, as_of),
+    }
+}
+
+fn import(
+    app: &mut App,
+    path: &std::path::Path,
+    resolution: String,
+    date: NaiveDate,
+) -> Result<()> {
+    let (rows, lines) = crate::roster::read(path)?;
+    let (_store, ledger) = app.open()?;
+    let command = Command {
+        date,
+        action: Action::ImportRoster { rows, resolution },
+    };
+    app.execute_rows(&ledger, &command, path, &lines)
+}
+
+fn show(app: &mut App, person: &PersonId, reveal: bool) -> Result<()> {
+    let (_store, ledger) = app.open()?;
+    let state = ledger.load_state(Some(vec![Key::Collective, Key::Person(person.clone())]))?;
+    let charter = &state
+        .collective()
+        .ok_or_else(|| anyhow!("the collective is not registered"))?
+        .charter;
+    let found = state
+        .person(person)
+        .ok_or_else(|| anyhow!("no person with ID {} in this collective", person.masked()))?;
+    app.render(&MemberDocument::new(found, charter, reveal))
+}
+
+fn list(app: &mut App, as_of: Option<NaiveDate>) -> Result<()> {
+    let (_store, ledger) = app.open()?;
+    let (state, date) = app.state(&ledger, as_of)?;
+    let mut members: Vec<_> = state.persons().filter(|p| p.is_member()).collect();
+    members.sort_by(|a, b| (&a.household, &a.id).cmp(&(&b.household, &b.id)));
+    app.render(&MemberList {
+        as_of: date,
+        count: members.len(),
+        members: members.into_iter().map(MemberRow::new).collect(),
+    })
+}

@@ -1,0 +1,96 @@
+//! The commands, one module per command group, each with its clap arguments and its handler;
+//! `run` below is the one dispatch, one line per command.
+
+pub mod charter;
+pub mod correct;
+pub mod crash_child;
+pub mod death;
+pub mod demo;
+pub mod distribution;
+pub mod history;
+pub mod household;
+pub mod hukou;
+pub mod log;
+pub mod member;
+pub mod person;
+pub mod register;
+pub mod shares;
+pub mod verify;
+
+use crate::app::App;
+use anyhow::Result;
+use clap::Subcommand;
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Create the collective's ledger from its charter.
+    Init(charter::InitArgs),
+    /// The charter's settings.
+    #[command(subcommand)]
+    Charter(charter::CharterCommand),
+    /// Members: confirm, import, lose, exit, life events, show, list.
+    #[command(subcommand)]
+    Member(member::MemberCommand),
+    /// Persons who are not members (e.g. heirs).
+    #[command(subcommand)]
+    Person(person::PersonCommand),
+    /// Households and the household share certificate.
+    #[command(subcommand)]
+    Household(household::HouseholdCommand),
+    /// Hukou records: recorded, never acted on.
+    #[command(subcommand)]
+    Hukou(hukou::HukouCommand),
+    /// Shares: allot, transfer, redeem, pledge, release.
+    #[command(subcommand)]
+    Shares(shares::SharesCommand),
+    /// Deaths: the holding becomes an estate (R2, R10).
+    #[command(subcommand)]
+    Death(death::DeathCommand),
+    /// Settle a deceased holder's estate among heirs: `--heir ID[:NUM/DEN]`, repeated (R10).
+    Inherit(death::InheritArgs),
+    /// Correct record N by a compensating event that cites it (R15); nothing is edited.
+    Correct(correct::CorrectArgs),
+    /// The yearly distribution run: draft, notice, approve, post, pay, show, owed.
+    #[command(subcommand)]
+    Distribution(distribution::DistributionCommand),
+    /// The shareholder register (股东名册).
+    Register(register::RegisterArgs),
+    /// Every record concerning one person.
+    History(history::HistoryArgs),
+    /// Records with seq, type and hash.
+    Log(log::LogArgs),
+    /// Check the chain; with --replay also rebuild the state and compare it with the projections.
+    Verify(verify::VerifyArgs),
+    /// Build a synthetic village end to end in a fresh store and verify it.
+    Demo(demo::DemoArgs),
+    /// The child process of the crash test: appends batches until killed.
+    #[command(hide = true)]
+    CrashChild(crash_child::CrashChildArgs),
+    /// Synthetic data for tests and benchmarks.
+    #[command(subcommand)]
+    Sample(demo::SampleCommand),
+}
+
+/// Runs one command: the one place that maps a command to its handler.
+pub fn run(app: &mut App, command: Command) -> Result<()> {
+    match command {
+        Command::Init(args) => charter::init(app, args),
+        Command::Charter(command) => charter::run(app, command),
+        Command::Member(command) => member::run(app, command),
+        Command::Person(command) => person::run(app, command),
+        Command::Household(command) => household::run(app, command),
+        Command::Hukou(command) => hukou::run(app, command),
+        Command::Shares(command) => shares::run(app, command),
+        Command::Death(command) => death::run(app, command),
+        Command::Inherit(args) => death::inherit(app, args),
+        Command::Correct(args) => correct::run(app, args),
+        Command::Distribution(command) => distribution::run(app, command),
+        Command::Register(args) => register::run(app, args),
+        Command::History(args) => history::run(app, args),
+        Command::Log(args) => log::run(app, args),
+        Command::Verify(args) => verify::run(app, args),
+        Command::Demo(args) => demo::run(app, args),
+        Command::CrashChild(args) => crash_child::run(app, args),
+        Command::Sample(command) => demo::sample(app, command),
+    }
+}

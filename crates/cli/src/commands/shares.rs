@@ -1,0 +1,188 @@
+//! `gufen shares …`: allotment, transfer and gift, redemption, pledge and release. Rules are the
+//! core's; this reads the arguments and, for a release, looks up the pledge's holder.
+
+use crate::app::App;
+use crate::arguments::{date, person_id, units, yuan};
+use anyhow::{anyhow, Result};
+use chrono::NaiveDate;
+use clap::Subcommand;
+use gufen_core::command::Action;
+use gufen_core::state::Key;
+use gufen_core::{Fen, PersonId, Units};
+
+#[derive(Subcommand, Debug)]
+pub enum SharesCommand {
+    /// Allot shares under the adopted quantification plan (R6, R7, R9); `--collective` allots to
+    /// the collective share (集体股) where the charter keeps one.
+    Allot {
+        #[arg(
+            long,
+            required_unless_present = "collective",
+            conflicts_with = "collective",
+            value_parser = person_id
+        )]
+        id: Option<PersonId>,
+        #[arg(long)]
+        collective: bool,
+        #[arg(long)]
+        class: String,
+        #[arg(long, value_parser = units)]
+        units: Units,
+        #[arg(long)]
+        resolution: String,
+        #[arg(long, value_parser = date)]
+        date: NaiveDate,
+    },
+    /// Transfer (or give, with --gift) units to another current member (R8, R9, R11).
+    Transfer {
+        #[arg(long, value_parser = person_id)]
+        from: PersonId,
+        #[arg(long, value_parser = person_id)]
+        to: PersonId,
+        /// Needed when the giver holds more than one class.
+        #[arg(long)]
+        class: Option<String>,
+        #[arg(long, value_parser = units)]
+        units: Units,
+        /// The price in yuan (zero, or omitted, for a gift).
+        #[arg(long, required_unless_present = "gift", value_parser = yuan)]
+        price: Option<Fen>,
+        #[arg(long)]
+        gift: bool,
+        #[arg(long, value_parser = date)]
+        date: NaiveDate,
+    },
+    /// Redemption by the collective: the units are cancelled, or kept as the collective share.
+    Redeem {
+        #[arg(long, value_parser = person_id)]
+        id: PersonId,
+        #[arg(long)]
+        class: Option<String>,
+        #[arg(long, value_parser = units)]
+        units: Units,
+        #[arg(long, value_parser = yuan)]
+        price: Fen,
+        #[arg(long)]
+        resolution: String,
+        #[arg(long, value_parser = date)]
+        date: NaiveDate,
+    },
+    /// Register a pledge (股权质押) of units of a class under a contract (R11).
+    Pledge {
+        #[arg(long, value_parser = person_id)]
+        id: PersonId,
+        /// The class of the pledged units (needed when the holder holds several).
+        #[arg(long)]
+        class: Option<String>,
+        #[arg(long, value_parser = units)]
+        units: Units,
+        #[arg(long)]
+        pledgee: String,
+        #[arg(long)]
+        contract: String,
+        #[arg(long, value_parser = date)]
+        date: NaiveDate,
+    },
+    /// Release the pledge registered under a contract.
+    Release {
+        #[arg(long)]
+        contract: String,
+        #[arg(long, value_parser = date)]
+        date: NaiveDate,
+    },
+}
+
+pub fn run(app: &mut App, command: SharesCommand) -> Result<()> {
+    match command {
+        SharesCommand::Allot {
+            id,
+            collective: _,
+            class,
+            units,
+            resolution,
+            date,
+        } => {
+            let action = match id {
+                Some(person) => Action::AllotShares {
+                    person,
+                    class,
+                    units,
+                    resolution,
+                },
+                None => Action::AllotCollectiveShares {
+                    class,
+                    units,
+                    resolution,
+                },
+            };
+            app.write(date, action)
+        }
+        SharesCommand::Transfer {
+            from,
+            to,
+            class,
+            units,
+            price,
+            gift,
+            date,
+        } => app.write(
+            date,
+            Action::TransferShares {
+                from,
+                to,
+                class,
+                units,
+                // clap requires --price unless --gift; a gift without one is free.
+                price: price.unwrap_or(Fen(0)),
+                gift,
+            },
+        ),
+        SharesCommand::Redeem {
+            id,
+            class,
+            units,
+            price,
+            resolution,
+            date,
+        } => app.write(
+            date,
+            Action::RedeemShares {
+                person: id,
+                class,
+                units,
+                price,
+                resolution,
+            },
+        ),
+        SharesCommand::Pledge {
+            id,
+            class,
+            units,
+            pledgee,
+            contract,
+            date,
+        } => app.write(
+            date,
+            Action::PledgeShares {
+                person: id,
+                class,
+                units,
+                pledgee,
+                contract,
+            },
+        ),
+        SharesCommand::Release { contract, date } => release(app, contract, date),
+    }
+}
+
+fn release(app: &mut App, contract: String, date: NaiveDate) -> Result<()> {
+    let person = {
+        let (_store, ledger) = app.open()?;
+        let state = ledger.load_state(Some(vec![Key::Collective]))?;
+        state
+            .collective()
+            .and_then(|c| c.pledges.get(contract.trim()).cloned())
+            .ok_or_else(|| anyhow!("R11: no open pledge under contract {contract}"))?
+    };
+    app.write(date, Action::ReleasePledge { person, contract })
+}

@@ -1,0 +1,43 @@
+//! `gufen verify`: check the chain; with --replay also rebuild the state from the log and
+//! compare it with the projections. A failure is an integrity failure (exit 3).
+
+use crate::app::{App, IntegrityFailure};
+use crate::document::records::Verification;
+use anyhow::Result;
+use clap::Args;
+use gufen_ledger::record::hex;
+
+#[derive(Args, Debug)]
+pub struct VerifyArgs {
+    /// Also rebuild the state from the log and compare it with the projections.
+    #[arg(long)]
+    replay: bool,
+}
+
+pub fn run(app: &mut App, args: VerifyArgs) -> Result<()> {
+    let (_store, ledger) = app.open()?;
+    let report = ledger.verify(args.replay)?;
+    let verification = Verification {
+        collective: ledger.id().to_string(),
+        ok: report.ok,
+        records: report.records,
+        head_seq: report.head.last_seq(),
+        head_hash: hex(&report.head.hash),
+        merkle_root: hex(&report.merkle_root),
+        first_bad_seq: report.first_bad_seq,
+        problem: report.problem.clone(),
+        replayed: report.replayed,
+    };
+    app.render(&verification)?;
+    if !report.ok {
+        let at = report
+            .first_bad_seq
+            .map_or_else(|| "-".to_string(), |s| s.to_string());
+        return Err(IntegrityFailure(format!(
+            "verify failed at record {at}: {}",
+            report.problem.unwrap_or_default()
+        ))
+        .into());
+    }
+    Ok(())
+}

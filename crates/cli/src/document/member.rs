@@ -1,0 +1,249 @@
+//! One person (`member show`) and the members on a date (`member list`).
+
+use super::{Document, Layout, Table};
+use crate::cli::Lang;
+use crate::labels::{class_name, serialize_code, t, Labelled};
+use chrono::NaiveDate;
+use gufen_core::charter::{Charter, ShareClass};
+use gufen_core::event::{HukouKind, LossGround};
+use gufen_core::ids::MaskedId;
+use gufen_core::state::{Membership, Person, Pledge};
+use gufen_core::Units;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// One person: membership, household, hukou (recorded only), holdings and pledges.
+#[derive(Serialize)]
+pub struct MemberDocument {
+    pub name: String,
+    pub id_masked: MaskedId,
+    /// The whole ID, only when the owner asked for it (`--reveal`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    pub household: Option<String>,
+    pub member: bool,
+    /// none, member or lost.
+    pub membership: &'static str,
+    /// When the membership began, or, once lost, ended.
+    pub since: Option<NaiveDate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resolution: Option<String>,
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "serialize_ground"
+    )]
+    pub ground: Option<LossGround>,
+    pub hukou: Option<HukouRow>,
+    pub units: BTreeMap<String, u64>,
+    pub units_total: u64,
+    pub weighted_units: u64,
+    pub pledged_units: u64,
+    pub deceased: bool,
+    pub pledges: Vec<Pledge>,
+    #[serde(skip)]
+    pub classes: Vec<ShareClass>,
+}
+
+fn serialize_ground<S: serde::Serializer>(
+    ground: &Option<LossGround>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match ground {
+        Some(ground) => serialize_code(ground, serializer),
+        None => serializer.serialize_none(),
+    }
+}
+
+#[derive(Serialize)]
+pub struct HukouRow {
+    #[serde(serialize_with = "serialize_code")]
+    pub kind: HukouKind,
+    pub locality: String,
+    pub since: NaiveDate,
+}
+
+impl MemberDocument {
+    /// `reveal`: the owner asked to see the whole ID.
+    pub fn new(person: &Person, charter: &Charter, reveal: bool) -> Self {
+        let (membership, since, resolution, ground) = match &person.membership {
+            Membership::None => ("none", None, None, None),
+            Membership::Member { since, resolution } => {
+                ("member", Some(*since), Some(resolution.clone()), None)
+            }
+            Membership::Lost { ended, ground, .. } => ("lost", Some(*ended), None, Some(*ground)),
+        };
+        MemberDocument {
+            name: person.name.clone(),
+            id_masked: person.id.masked_id(),
+            id: reveal.then(|| person.id.to_string()),
+            household: person.household.clone(),
+            member: person.is_member(),
+            membership,
+            since,
+            resolution,
+            ground,
+            hukou: person.hukou.as_ref().map(|h| HukouRow {
+                kind: h.kind,
+                locality: h.locality.clone(),
+                since: h.since,
+            }),
+            units: person.holdings.clone(),
+            units_total: person.units_total(),
+            weighted_units: person.weighted_units(charter),
+            pledged_units: person.pledged_units(),
+            deceased: person.is_deceased(),
+            pledges: person.pledges.clone(),
+            classes: charter.classes.clone(),
+        }
+    }
+
+    fn membership_text(&self, lang: Lang) -> String {
+        let date = self.since.map(|d| d.to_string()).unwrap_or_default();
+        let resolution = self.resolution.as_deref().unwrap_or_default();
+        match (self.ground, self.membership) {
+            (Some(ground), _) => t(
+                lang,
+                format!("成员资格已于 {date} 丧失（{}）", ground.label().zh),
+                format!("membership ended {date} ({})", ground.label().en),
+            ),
+            (None, "member") => t(
+                lang,
+                format!("成员（{date} 起，决议 {resolution}）"),
+                format!("member since {date} (resolution {resolution})"),
+            ),
+            _ => t(lang, "非成员", "not a member").to_string(),
+        }
+    }
+}
+
+impl Document for MemberDocument {
+    fn layout(&self, lang: Lang) -> Layout {
+        let mut layout = Layout::default();
+        let shown = self
+            .id
+            .clone()
+            .unwrap_or_else(|| self.id_masked.to_string());
+        layout.field(t(lang, "姓名", "name"), self.name.clone());
+        layout.field(t(lang, "身份证号", "ID"), shown);
+        layout.field(
+            t(lang, "户号", "household"),
+            self.household.as_deref().unwrap_or("-"),
+        );
+        layout.field(
+            t(lang, "成员身份", "membership"),
+            self.membership_text(lang),
+        );
+        let hukou = match &self.hukou {
+            Some(h) => format!("{} {} ({})", h.kind.text(lang), h.locality, h.since),
+            None => "-".into(),
+        };
+        layout.field(
+            t(
+                lang,
+                "户籍（仅记录，不影响权益）",
+                "hukou (recorded only; changes no right)",
+            ),
+            hukou,
+        );
+        for (class, units) in &self.units {
+            layout.field(
+                format!(
+                    "{} {}",
+                    t(lang, "股份", "shares"),
+                    class_name(&self.classes, class, lang)
+                ),
+                Units(*units).to_string(),
+            );
+        }
+        layout.field(
+            t(lang, "折算股", "weighted shares"),
+            Units(self.weighted_units).to_string(),
+        );
+        for pledge in &self.pledges {
+            let class = pledge.class.as_ref().map_or(String::new(), |class| {
+                format!("{} ", class_name(&self.classes, class, lang))
+            });
+            layout.field(
+                t(lang, "质押", "pledged"),
+                format!(
+                    "{class}{} ({} {}, {} {})",
+                    Units(pledge.units),
+                    t(lang, "质权人", "to"),
+                    pledge.pledgee,
+                    t(lang, "合同", "contract"),
+                    pledge.contract
+                ),
+            );
+        }
+        if self.deceased && self.units_total > 0 {
+            layout.line(t(
+                lang,
+                "已故：股份为遗产，待继承",
+                "deceased: the holding is an estate awaiting settlement",
+            ));
+        }
+        layout
+    }
+}
+
+/// The members on a date.
+#[derive(Serialize)]
+pub struct MemberList {
+    pub as_of: NaiveDate,
+    pub count: usize,
+    pub members: Vec<MemberRow>,
+}
+
+#[derive(Serialize)]
+pub struct MemberRow {
+    pub name: String,
+    pub id_masked: MaskedId,
+    pub household: Option<String>,
+    pub since: Option<NaiveDate>,
+}
+
+impl MemberRow {
+    pub fn new(person: &Person) -> Self {
+        MemberRow {
+            name: person.name.clone(),
+            id_masked: person.id.masked_id(),
+            household: person.household.clone(),
+            since: match &person.membership {
+                Membership::Member { since, .. } => Some(*since),
+                _ => None,
+            },
+        }
+    }
+}
+
+impl Document for MemberList {
+    fn layout(&self, lang: Lang) -> Layout {
+        let mut table = Table::new(
+            vec![
+                t(lang, "户号", "household"),
+                t(lang, "姓名", "name"),
+                t(lang, "身份证号", "ID"),
+                t(lang, "成员起始日", "member since"),
+            ],
+            vec![false; 4],
+        );
+        for member in &self.members {
+            table.push(vec![
+                member.household.clone().unwrap_or_default(),
+                member.name.clone(),
+                member.id_masked.to_string(),
+                member.since.map(|d| d.to_string()).unwrap_or_default(),
+            ]);
+        }
+        let mut layout = Layout::default();
+        layout.line(format!(
+            "{} {}: {} {}",
+            t(lang, "成员名单 截至", "members as of"),
+            self.as_of,
+            self.count,
+            t(lang, "人", "persons")
+        ));
+        layout.table(table);
+        layout
+    }
+}

@@ -1,0 +1,83 @@
+//! The one document model. Every paper and listing gufen prints (register, certificate, notice,
+//! member list, history, log, verify, …) is a language-neutral struct holding IDs only as
+//! `MaskedId` (a whole ID only in an explicit `id` field where the owner asked for it). Its
+//! `Serialize` is its JSON; its `layout` in one language (lines, labelled fields and tables) is
+//! what the text and CSV renderers print, and what HTML and XLSX renderers will print.
+
+pub mod charter;
+pub mod distribution;
+pub mod holdings;
+pub mod member;
+pub mod records;
+
+use crate::cli::Lang;
+use serde::Serialize;
+
+/// A document: its data serializes as JSON; `layout` lays it out in a language.
+pub trait Document: Serialize {
+    fn layout(&self, lang: Lang) -> Layout;
+}
+
+/// A document laid out in one language: blocks in order.
+#[derive(Default)]
+pub struct Layout {
+    pub blocks: Vec<Block>,
+}
+
+pub enum Block {
+    /// A heading or a sentence.
+    Line(String),
+    /// Labelled values, one per line.
+    Fields(Vec<(String, String)>),
+    Table(Table),
+}
+
+impl Layout {
+    pub fn line(&mut self, text: impl Into<String>) {
+        self.blocks.push(Block::Line(text.into()));
+    }
+
+    pub fn field(&mut self, label: impl Into<String>, value: impl Into<String>) {
+        let field = (label.into(), value.into());
+        match self.blocks.last_mut() {
+            Some(Block::Fields(fields)) => fields.push(field),
+            _ => self.blocks.push(Block::Fields(vec![field])),
+        }
+    }
+
+    pub fn table(&mut self, table: Table) {
+        self.blocks.push(Block::Table(table));
+    }
+}
+
+/// A table: a header row and data rows of text; numeric columns are right-aligned.
+pub struct Table {
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+    pub right_aligned: Vec<bool>,
+}
+
+impl Table {
+    pub fn new(headers: Vec<&str>, right_aligned: Vec<bool>) -> Self {
+        assert_eq!(headers.len(), right_aligned.len());
+        Table {
+            headers: headers.into_iter().map(String::from).collect(),
+            rows: Vec::new(),
+            right_aligned,
+        }
+    }
+
+    pub fn push(&mut self, row: Vec<String>) {
+        assert_eq!(
+            row.len(),
+            self.headers.len(),
+            "every row has one cell per column"
+        );
+        self.rows.push(row);
+    }
+}
+
+/// A date, or `-` when there is none.
+pub fn date_or_dash(date: Option<chrono::NaiveDate>) -> String {
+    date.map_or_else(|| "-".to_string(), |d| d.to_string())
+}

@@ -1,0 +1,277 @@
+//! Documents about records: a write's outcome, a person's history, the log, and verify.
+
+use super::{Document, Layout, Table};
+use crate::cli::Lang;
+use crate::labels::{event_type, t};
+use gufen_core::ids::{mask, MaskedId};
+use gufen_core::PersonId;
+use gufen_ledger::record::hex;
+use gufen_ledger::{Outcome, StoredRecord};
+use serde::{Serialize, Serializer};
+
+/// What a write appended.
+#[derive(Serialize)]
+pub struct WriteOutcome {
+    pub first_seq: u64,
+    pub len: u32,
+    pub head_seq: Option<u64>,
+    pub head_hash: String,
+    /// The command id had been seen: nothing new was appended.
+    pub repeated: bool,
+}
+
+impl WriteOutcome {
+    pub fn new(outcome: &Outcome) -> Self {
+        WriteOutcome {
+            first_seq: outcome.first_seq,
+            len: outcome.len,
+            head_seq: outcome.head.last_seq(),
+            head_hash: hex(&outcome.head.hash),
+            repeated: outcome.repeated,
+        }
+    }
+}
+
+impl Document for WriteOutcome {
+    fn layout(&self, lang: Lang) -> Layout {
+        let last = self.first_seq + u64::from(self.len) - 1;
+        let repeated = if self.repeated {
+            t(
+                lang,
+                "（重复命令，未新增记录）",
+                " (repeated command: nothing new appended)",
+            )
+        } else {
+            ""
+        };
+        let mut layout = Layout::default();
+        layout.line(format!(
+            "{} #{}..#{last} ({} {}){repeated}, {} {}",
+            t(lang, "已记录", "recorded"),
+            self.first_seq,
+            self.len,
+            t(lang, "条", "records"),
+            t(lang, "链头", "head"),
+            self.head_hash
+        ));
+        layout
+    }
+}
+
+/// Every record concerning one person.
+#[derive(Serialize)]
+pub struct History {
+    pub id_masked: MaskedId,
+    /// The whole ID, only when the owner asked for it (`--reveal`); otherwise null.
+    pub id: Option<String>,
+    pub records: Vec<HistoryRecord>,
+}
+
+#[derive(Serialize)]
+pub struct HistoryRecord {
+    pub seq: u64,
+    #[serde(rename = "type")]
+    pub event_type: String,
+    pub hash: String,
+    pub effective_date: chrono::NaiveDate,
+    /// Prose, in the language the document was asked for.
+    pub summary: String,
+}
+
+impl HistoryRecord {
+    pub fn new(record: &StoredRecord, summary: String) -> Self {
+        HistoryRecord {
+            seq: record.record.seq,
+            event_type: record.record.event_type.clone(),
+            hash: hex(&record.hash),
+            effective_date: record.record.effective_date(),
+            summary,
+        }
+    }
+}
+
+impl Document for History {
+    fn layout(&self, lang: Lang) -> Layout {
+        let mut table = Table::new(
+            vec![
+                t(lang, "序号", "seq"),
+                t(lang, "日期", "date"),
+                t(lang, "事件", "event"),
+                t(lang, "摘要", "summary"),
+                t(lang, "哈希", "hash"),
+            ],
+            vec![true, false, false, false, false],
+        );
+        for record in &self.records {
+            table.push(vec![
+                record.seq.to_string(),
+                record.effective_date.to_string(),
+                event_type(&record.event_type, lang).to_string(),
+                record.summary.clone(),
+                record.hash[..12].to_string(),
+            ]);
+        }
+        let shown = self
+            .id
+            .clone()
+            .unwrap_or_else(|| self.id_masked.to_string());
+        let mut layout = Layout::default();
+        layout.line(format!(
+            "{} {shown}: {} {}",
+            t(lang, "记录 关于", "records concerning"),
+            self.records.len(),
+            t(lang, "条", "records")
+        ));
+        layout.table(table);
+        layout
+    }
+}
+
+/// A record's stream as documents show it: a person's stream names the person by masked ID.
+pub enum Stream {
+    Person(MaskedId),
+    /// `org`, `household/NO`, `distribution/YEAR`: no person in them.
+    Other(String),
+}
+
+impl Stream {
+    pub fn new(stream: &str) -> Self {
+        match stream.strip_prefix("person/") {
+            Some(id) => match PersonId::parse(id) {
+                Ok(person) => Stream::Person(person.masked_id()),
+                // The ledger writes only valid IDs; should one not parse, it is still masked.
+                Err(_) => Stream::Other(format!("person/{}", mask(id))),
+            },
+            None => Stream::Other(stream.to_string()),
+        }
+    }
+}
+
+impl std::fmt::Display for Stream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Stream::Person(id) => write!(f, "person/{id}"),
+            Stream::Other(stream) => f.write_str(stream),
+        }
+    }
+}
+
+impl Serialize for Stream {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+/// Records in order: `gufen log`. Its JSON is the array of records.
+#[derive(Serialize)]
+#[serde(transparent)]
+pub struct Log {
+    pub records: Vec<LogRecord>,
+}
+
+#[derive(Serialize)]
+pub struct LogRecord {
+    pub seq: u64,
+    #[serde(rename = "type")]
+    pub event_type: String,
+    pub hash: String,
+    pub prev: String,
+    pub stream: Stream,
+    pub effective_date: chrono::NaiveDate,
+    /// RFC 3339, UTC, whole seconds.
+    pub recorded_at: String,
+    pub actor: String,
+    pub command_id: String,
+}
+
+impl LogRecord {
+    pub fn new(stored: &StoredRecord) -> Self {
+        let record = &stored.record;
+        LogRecord {
+            seq: record.seq,
+            event_type: record.event_type.clone(),
+            hash: hex(&stored.hash),
+            prev: hex(&record.prev),
+            stream: Stream::new(&record.stream),
+            effective_date: record.effective_date(),
+            recorded_at: chrono::DateTime::from_timestamp_micros(record.recorded_at_micros)
+                .map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+                .unwrap_or_default(),
+            actor: record.actor.clone(),
+            command_id: uuid::Uuid::from_bytes(record.batch.command_id).to_string(),
+        }
+    }
+}
+
+impl Document for Log {
+    fn layout(&self, lang: Lang) -> Layout {
+        let mut table = Table::new(
+            vec![
+                t(lang, "序号", "seq"),
+                t(lang, "类型", "type"),
+                t(lang, "流", "stream"),
+                t(lang, "生效日期", "effective_date"),
+                t(lang, "记录时间", "recorded_at"),
+                t(lang, "哈希", "hash"),
+            ],
+            vec![true, false, false, false, false, false],
+        );
+        for record in &self.records {
+            table.push(vec![
+                record.seq.to_string(),
+                event_type(&record.event_type, lang).to_string(),
+                record.stream.to_string(),
+                record.effective_date.to_string(),
+                record.recorded_at.clone(),
+                record.hash.clone(),
+            ]);
+        }
+        let mut layout = Layout::default();
+        layout.table(table);
+        layout
+    }
+}
+
+/// The result of `gufen verify`.
+#[derive(Serialize)]
+pub struct Verification {
+    #[serde(skip)]
+    pub collective: String,
+    pub ok: bool,
+    pub records: u64,
+    pub head_seq: Option<u64>,
+    pub head_hash: String,
+    pub merkle_root: String,
+    pub first_bad_seq: Option<u64>,
+    pub problem: Option<String>,
+    pub replayed: bool,
+}
+
+impl Document for Verification {
+    fn layout(&self, lang: Lang) -> Layout {
+        let mut layout = Layout::default();
+        if !self.ok {
+            // A failure is an error (exit 3), printed on stderr.
+            return layout;
+        }
+        layout.line(format!(
+            "{} {}",
+            t(lang, "校验通过", "verified"),
+            self.collective
+        ));
+        layout.field(t(lang, "记录数", "records"), self.records.to_string());
+        layout.field(t(lang, "链头哈希", "head hash"), self.head_hash.clone());
+        layout.field(
+            t(lang, "默克尔树根", "merkle root"),
+            self.merkle_root.clone(),
+        );
+        if self.replayed {
+            layout.line(t(
+                lang,
+                "重放：投影与日志重建结果一致",
+                "replay: projections equal the state rebuilt from the log",
+            ));
+        }
+        layout
+    }
+}

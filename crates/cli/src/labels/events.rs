@@ -1,0 +1,396 @@
+//! The one-line summary of every event, in Chinese and in English, as history prints it. Enum
+//! values read through the label table, share classes by the charter's names.
+
+use super::{class_name, t, Labelled};
+use crate::cli::Lang;
+use gufen_core::charter::ShareClass;
+use gufen_core::event::{EstateSettled, Event, RecordCorrected, Reversal};
+use gufen_core::{Fen, Units};
+
+/// A summary of `event` in `lang`; `classes` are the charter's share classes.
+pub fn summary(event: &Event, lang: Lang, classes: &[ShareClass]) -> String {
+    use Event::*;
+    let class = |code: &str| class_name(classes, code, lang).to_string();
+    let (zh, en) = match event {
+        CollectiveRegistered(e) => (
+            format!("登记集体经济组织 {}", e.charter.name),
+            format!("collective registered: {}", e.charter.name),
+        ),
+        PersonRegistered(e) => (
+            format!("登记人员 {}", e.name),
+            format!("person registered: {}", e.name),
+        ),
+        MembershipConfirmed(e) => (
+            format!(
+                "确认成员身份 {}，户号 {}，决议 {}",
+                e.name, e.household, e.resolution
+            ),
+            format!(
+                "membership confirmed: {}, household {}, resolution {}",
+                e.name, e.household, e.resolution
+            ),
+        ),
+        MembershipLost(e) => (
+            format!("成员身份丧失：{}", e.ground.label().zh),
+            format!("membership lost: {}", e.ground.label().en),
+        ),
+        HouseholdMoved(e) => (
+            format!("迁入户 {}", e.to),
+            format!("moved to household {}", e.to),
+        ),
+        HouseholdHeadNamed(e) => (
+            format!("任户主 {}", e.household),
+            format!("named head of household {}", e.household),
+        ),
+        HukouRecorded(e) => (
+            format!(
+                "户籍登记 {} {}（不影响权益）",
+                e.kind.label().zh,
+                e.locality
+            ),
+            format!(
+                "hukou recorded: {} {} (changes no right)",
+                e.kind.label().en,
+                e.locality
+            ),
+        ),
+        LifeEventRecorded(e) => (
+            format!("生活事件（不影响成员身份） {}", e.kind.label().zh),
+            format!("life event (changes no right): {}", e.kind.label().en),
+        ),
+        SharesAllotted(e) => (
+            format!(
+                "配股 {} {} 股，决议 {}",
+                class(&e.class),
+                Units(e.units),
+                e.resolution
+            ),
+            format!(
+                "allotted {} {} shares, resolution {}",
+                class(&e.class),
+                Units(e.units),
+                e.resolution
+            ),
+        ),
+        CollectiveSharesAllotted(e) => (
+            format!(
+                "集体股配股 {} {} 股，决议 {}",
+                class(&e.class),
+                Units(e.units),
+                e.resolution
+            ),
+            format!(
+                "collective share allotted {} {} shares, resolution {}",
+                class(&e.class),
+                Units(e.units),
+                e.resolution
+            ),
+        ),
+        DistributionDrafted(e) => (
+            format!(
+                "{} 年度分配方案草案：可分配 {} 元，{} 户/人，股权登记日 {}",
+                e.year,
+                Fen(e.distributable_fen),
+                e.lines.len(),
+                e.record_date
+            ),
+            format!(
+                "{} distribution drafted: {} yuan distributable, {} holders, record date {}",
+                e.year,
+                Fen(e.distributable_fen),
+                e.lines.len(),
+                e.record_date
+            ),
+        ),
+        DistributionNoticed(e) => (
+            format!("{} 年度分配方案公示", e.year),
+            format!("{} distribution put up for public notice", e.year),
+        ),
+        DistributionApproved(e) => (
+            format!(
+                "{} 年度分配方案表决通过：{} / {} 赞成，决议 {}",
+                e.year, e.votes_for, e.eligible, e.resolution
+            ),
+            format!(
+                "{} distribution approved: {} of {} for, resolution {}",
+                e.year, e.votes_for, e.eligible, e.resolution
+            ),
+        ),
+        DividendDeclared(e) => {
+            let (estate_zh, estate_en) = if e.estate {
+                ("（归遗产）", " (to the estate)")
+            } else {
+                ("", "")
+            };
+            (
+                format!("{} 年度分红 {} 元{estate_zh}", e.year, Fen(e.amount_fen)),
+                format!(
+                    "{} dividend declared: {} yuan{estate_en}",
+                    e.year,
+                    Fen(e.amount_fen)
+                ),
+            )
+        }
+        DistributionPosted(e) => (
+            format!(
+                "{} 年度分配入账：{} 行，合计 {} 元",
+                e.year,
+                e.lines,
+                Fen(e.declared_fen)
+            ),
+            format!(
+                "{} distribution posted: {} lines, {} yuan declared",
+                e.year,
+                e.lines,
+                Fen(e.declared_fen)
+            ),
+        ),
+        SharesPledged(e) => (
+            format!(
+                "质押 {} 股给 {}，合同 {}",
+                Units(e.units),
+                e.pledgee,
+                e.contract
+            ),
+            format!(
+                "pledged {} shares to {}, contract {}",
+                Units(e.units),
+                e.pledgee,
+                e.contract
+            ),
+        ),
+        SharesPledgedInClass(e) => {
+            let p = &e.pledge;
+            (
+                format!(
+                    "质押 {} {} 股给 {}，合同 {}",
+                    class(&e.class),
+                    Units(p.units),
+                    p.pledgee,
+                    p.contract
+                ),
+                format!(
+                    "pledged {} {} shares to {}, contract {}",
+                    class(&e.class),
+                    Units(p.units),
+                    p.pledgee,
+                    p.contract
+                ),
+            )
+        }
+        PledgeReleased(e) => (
+            format!("解除质押，合同 {}", e.contract),
+            format!("pledge released, contract {}", e.contract),
+        ),
+        SharesTransferred(e) => {
+            let (kind_zh, kind_en) = if e.gift {
+                ("赠与", "gift")
+            } else {
+                ("转让", "transfer")
+            };
+            let (from, to) = (e.from.masked_id(), e.to.masked_id());
+            (
+                format!(
+                    "{kind_zh} {} {} 股：{from} → {to}，价款 {} 元",
+                    class(&e.class),
+                    Units(e.units),
+                    Fen(e.price_fen)
+                ),
+                format!(
+                    "{kind_en} of {} {} shares: {from} → {to}, price {} yuan",
+                    class(&e.class),
+                    Units(e.units),
+                    Fen(e.price_fen)
+                ),
+            )
+        }
+        DeathRecorded(_) => (
+            "死亡登记：股份转为遗产，待继承".to_string(),
+            "death recorded: the holding is an estate until settled".to_string(),
+        ),
+        EstateSettled(e) => {
+            let heirs = heirs(e);
+            (
+                format!("遗产继承 {}: {heirs}", e.deceased.masked_id()),
+                format!("estate settled {}: {heirs}", e.deceased.masked_id()),
+            )
+        }
+        SharesRedeemed(e) => {
+            let (fate_zh, fate_en) = if e.to_collective {
+                ("转为集体股", "to the collective share")
+            } else {
+                ("注销", "cancelled")
+            };
+            (
+                format!(
+                    "集体赎回 {} {} 股（{fate_zh}），价款 {} 元，决议 {}",
+                    class(&e.class),
+                    Units(e.units),
+                    Fen(e.price_fen),
+                    e.resolution
+                ),
+                format!(
+                    "redeemed by the collective: {} {} shares ({fate_en}), price {} yuan, resolution {}",
+                    class(&e.class),
+                    Units(e.units),
+                    Fen(e.price_fen),
+                    e.resolution
+                ),
+            )
+        }
+        RecordCorrected(e) => {
+            let what = reversal(&e.reversal, lang, &class);
+            return correction(e, &what, lang);
+        }
+        MembershipExited(e) => (
+            format!("自愿退出，决议 {}", e.resolution),
+            format!("voluntary exit, resolution {}", e.resolution),
+        ),
+        DividendPaid(e) => (
+            format!(
+                "{} 年度分红已支付 {} 元，凭证 {}",
+                e.year,
+                Fen(e.amount_fen),
+                e.reference
+            ),
+            format!(
+                "{} dividend paid: {} yuan, reference {}",
+                e.year,
+                Fen(e.amount_fen),
+                e.reference
+            ),
+        ),
+    };
+    t(lang, zh, en)
+}
+
+/// Each heir's fraction and units, IDs masked.
+fn heirs(e: &EstateSettled) -> String {
+    let heirs: Vec<String> = e
+        .fractions
+        .iter()
+        .map(|(heir, numerator, denominator)| {
+            let units: u64 = e
+                .shares
+                .iter()
+                .filter(|share| &share.heir == heir)
+                .map(|share| share.units)
+                .sum();
+            format!(
+                "{} {numerator}/{denominator} = {}",
+                heir.masked_id(),
+                Units(units)
+            )
+        })
+        .collect();
+    heirs.join(", ")
+}
+
+fn correction(e: &RecordCorrected, what: &str, lang: Lang) -> String {
+    t(
+        lang,
+        format!("更正第 {} 号记录：{what}；理由：{}", e.seq, e.reason),
+        format!(
+            "correction of record {}: {what}; reason: {}",
+            e.seq, e.reason
+        ),
+    )
+}
+
+/// What a correction undoes.
+fn reversal(reversal: &Reversal, lang: Lang, class: &dyn Fn(&str) -> String) -> String {
+    let (zh, en) = match reversal {
+        Reversal::Allotment(a) => (
+            format!("撤销配股 {} {} 股", class(&a.class), Units(a.units)),
+            format!(
+                "allotment of {} {} shares undone",
+                class(&a.class),
+                Units(a.units)
+            ),
+        ),
+        Reversal::Transfer(transfer) => (
+            format!("撤销转让 {} 股", Units(transfer.units)),
+            format!("transfer of {} shares undone", Units(transfer.units)),
+        ),
+        Reversal::Pledge(p) => (
+            format!("撤销质押登记，合同 {}", p.contract),
+            format!("pledge {} undone", p.contract),
+        ),
+        Reversal::MembershipLoss(_) | Reversal::Exit(_) => (
+            "恢复成员身份".to_string(),
+            "membership restored".to_string(),
+        ),
+        Reversal::Redemption(r) => (
+            format!("撤销赎回 {} 股", Units(r.units)),
+            format!("redemption of {} shares undone", Units(r.units)),
+        ),
+        Reversal::LifeEvent(l) => (
+            format!("撤销误记的生活事件 {}", l.kind.label().zh),
+            format!("mistaken life event {} withdrawn", l.kind.label().en),
+        ),
+        Reversal::Death(_) => (
+            "撤销死亡登记，恢复原状".to_string(),
+            "death record withdrawn".to_string(),
+        ),
+        Reversal::Estate(_) => (
+            "撤销遗产分割，股份回到遗产".to_string(),
+            "estate settlement undone: the units are the estate's again".to_string(),
+        ),
+        Reversal::Confirmation(_) => (
+            "撤销成员资格确认".to_string(),
+            "membership confirmation undone".to_string(),
+        ),
+        Reversal::HouseholdMove(m) => (
+            format!("撤销迁户，回到 {}", m.from.as_deref().unwrap_or("（无户）")),
+            format!(
+                "household move undone, back to {}",
+                m.from.as_deref().unwrap_or("(no household)")
+            ),
+        ),
+        Reversal::HouseholdHead(h) => (
+            format!("撤销户主登记（户 {}）", h.named.household),
+            format!("head of household {} undone", h.named.household),
+        ),
+        Reversal::Hukou(_) => (
+            "撤销户籍登记（户籍不影响权益）".to_string(),
+            "hukou record undone (hukou changes no right)".to_string(),
+        ),
+        Reversal::CollectiveAllotment(a) => (
+            format!("撤销集体股配置 {} {} 股", class(&a.class), Units(a.units)),
+            format!(
+                "collective share allotment of {} {} shares undone",
+                class(&a.class),
+                Units(a.units)
+            ),
+        ),
+        Reversal::Draft(d) => (
+            format!("撤回 {} 年度分配方案草案", d.year),
+            format!("draft plan for {} withdrawn", d.year),
+        ),
+        Reversal::Notice(n) => (
+            format!("撤销 {} 年度方案公示", n.year),
+            format!("notice of the {} plan undone", n.year),
+        ),
+        Reversal::Approval(a) => (
+            format!("撤销 {} 年度方案表决", a.year),
+            format!("approval of the {} plan undone", a.year),
+        ),
+        Reversal::Posting(p) => (
+            format!("撤销 {} 年度分红入账（{} 户）", p.year, p.lines),
+            format!("posting of {} undone ({} dividends)", p.year, p.lines),
+        ),
+        Reversal::Payment(p) => (
+            format!("撤销 {} 年度分红支付 {}", p.year, p.reference),
+            format!("payment {} of the {} dividend undone", p.reference, p.year),
+        ),
+        Reversal::Registration(_) => (
+            "撤销人员登记".to_string(),
+            "registration withdrawn".to_string(),
+        ),
+        Reversal::Release(r) => (
+            format!("撤销质押解除，合同 {} 恢复", r.released.contract),
+            format!("release undone: pledge {} open again", r.released.contract),
+        ),
+    };
+    t(lang, zh, en)
+}

@@ -1,0 +1,72 @@
+//! Text for a terminal: lines, `label: value` fields, and tables aligned by display width
+//! (East Asian wide characters take two columns).
+
+use crate::document::{Block, Layout, Table};
+use anyhow::Result;
+use std::io::Write;
+
+pub fn write(out: &mut impl Write, layout: &Layout) -> Result<()> {
+    for block in &layout.blocks {
+        match block {
+            Block::Line(text) => writeln!(out, "{text}")?,
+            Block::Fields(fields) => {
+                for (label, value) in fields {
+                    writeln!(out, "{label}: {value}")?;
+                }
+            }
+            Block::Table(table) => write_table(out, table)?,
+        }
+    }
+    Ok(())
+}
+
+/// Display width in a terminal.
+fn width(text: &str) -> usize {
+    text.chars()
+        .map(|c| {
+            let cp = c as u32;
+            let wide = (0x1100..=0x115F).contains(&cp)
+                || (0x2E80..=0xA4CF).contains(&cp)
+                || (0xAC00..=0xD7A3).contains(&cp)
+                || (0xF900..=0xFAFF).contains(&cp)
+                || (0xFE30..=0xFE4F).contains(&cp)
+                || (0xFF00..=0xFF60).contains(&cp)
+                || (0xFFE0..=0xFFE6).contains(&cp)
+                || (0x20000..=0x3FFFD).contains(&cp);
+            if wide {
+                2
+            } else {
+                1
+            }
+        })
+        .sum()
+}
+
+fn write_table(out: &mut impl Write, table: &Table) -> Result<()> {
+    let mut widths: Vec<usize> = table.headers.iter().map(|h| width(h)).collect();
+    for row in &table.rows {
+        for (i, cell) in row.iter().enumerate() {
+            widths[i] = widths[i].max(width(cell));
+        }
+    }
+    let line = |cells: &[String]| -> String {
+        let parts: Vec<String> = cells
+            .iter()
+            .enumerate()
+            .map(|(i, cell)| {
+                let pad = " ".repeat(widths[i] - width(cell));
+                if table.right_aligned[i] {
+                    format!("{pad}{cell}")
+                } else {
+                    format!("{cell}{pad}")
+                }
+            })
+            .collect();
+        parts.join("  ").trim_end().to_string()
+    };
+    writeln!(out, "{}", line(&table.headers))?;
+    for row in &table.rows {
+        writeln!(out, "{}", line(row))?;
+    }
+    Ok(())
+}
