@@ -384,9 +384,9 @@ fn bad_input_is_refused_with_the_ledger_unchanged() {
     );
 }
 
-/// Typed arguments: a value of the wrong shape is bad input (exit 1) naming its flag, a value
-/// outside a fixed set is a usage error (exit 2) listing the choices, and neither opens (or
-/// creates) the store.
+/// Typed arguments: a value of the wrong shape is bad input (exit 1) naming its flag, so is a
+/// value outside a fixed set (listing the choices), a missing argument is a usage error (exit 2),
+/// and none of them opens (or creates) the store.
 #[test]
 fn a_bad_value_is_refused_before_the_store_is_opened() {
     let g = Gufen::new();
@@ -426,8 +426,11 @@ fn a_bad_value_is_refused_before_the_store_is_opened() {
         "--date",
         "2018-02-01",
     ]);
-    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(run.stderr.contains("urban, rural"), "{}", run.stderr);
+    let run = g.run(&["hukou", "set", "--id", A, "--kind", "urban"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("--locality"), "{}", run.stderr);
     let run = g.run(&[
         "shares",
         "release",

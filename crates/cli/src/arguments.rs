@@ -1,7 +1,6 @@
 //! Value parsers for typed clap arguments: a handler receives validated values, and a bad value
-//! is refused (naming its flag) before any store is opened. A value of the wrong shape (a date,
-//! an ID, an amount) is bad input, exit 1; a value outside a fixed set of choices is a usage
-//! error, exit 2, and clap lists the choices.
+//! is refused (naming its flag) before any store is opened, as bad input (exit 1): a value of the
+//! wrong shape (a date, an ID, an amount), or outside a fixed set of choices (clap lists them).
 
 use crate::labels::Labelled;
 use chrono::NaiveDate;

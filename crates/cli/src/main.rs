@@ -41,15 +41,17 @@ fn main() -> ExitCode {
     }
 }
 
-/// clap's errors: help and version exit 0, a value of the wrong shape (a date, an ID, an amount
-/// its parser refused) is bad input, exit 1, and anything else is a usage error, exit 2.
+/// clap's errors: help and version exit 0; a value refused (a date, an ID or an amount of the
+/// wrong shape, or a choice outside its fixed set) is bad input, exit 1, as a refused value is
+/// everywhere else; the command line's own grammar (an unknown flag or command, a missing
+/// argument) is a usage error, exit 2.
 fn usage_error(error: clap::Error) -> ExitCode {
     let _ = error.print();
     match error.kind() {
         ErrorKind::DisplayHelp
         | ErrorKind::DisplayVersion
         | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => ExitCode::SUCCESS,
-        ErrorKind::ValueValidation => ExitCode::from(1),
+        ErrorKind::ValueValidation | ErrorKind::InvalidValue => ExitCode::from(1),
         _ => ExitCode::from(2),
     }
 }
