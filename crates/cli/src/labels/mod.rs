@@ -6,7 +6,7 @@ pub mod events;
 
 use crate::cli::Lang;
 use gufen_core::charter::{ApprovalBody, Management, Rounding, ShareClass};
-use gufen_core::event::{HukouKind, LifeEvent, LossGround};
+use gufen_core::event::{EventKind, HukouKind, LifeEvent, LossGround};
 use gufen_core::state::PlanStatus;
 
 /// A label (or text) in the document's language: Chinese by default, English with `--lang en`.
@@ -209,43 +209,81 @@ impl Labelled for PlanStatus {
     ];
 }
 
-/// Event types: the stable name each record stores (printed as it is in English and in JSON)
-/// and its Chinese name.
-const EVENT_TYPES: &[(&str, &str)] = &[
-    ("CollectiveRegistered", "登记集体经济组织"),
-    ("PersonRegistered", "登记人员"),
-    ("MembershipConfirmed", "确认成员身份"),
-    ("MembershipLost", "丧失成员身份"),
-    ("HouseholdMoved", "迁户"),
-    ("HouseholdHeadNamed", "登记户主"),
-    ("HukouRecorded", "户籍登记"),
-    ("LifeEventRecorded", "生活事件"),
-    ("SharesAllotted", "配股"),
-    ("CollectiveSharesAllotted", "集体股配股"),
-    ("DistributionDrafted", "分配方案草案"),
-    ("DistributionNoticed", "分配方案公示"),
-    ("DistributionApproved", "分配方案表决"),
-    ("DividendDeclared", "分红"),
-    ("DistributionPosted", "分配入账"),
-    ("DividendPaid", "分红支付"),
-    ("SharesPledged", "股权质押"),
-    ("PledgeReleased", "解除质押"),
-    ("SharesTransferred", "股权转让"),
-    ("DeathRecorded", "死亡登记"),
-    ("EstateSettled", "遗产继承"),
-    ("SharesRedeemed", "集体赎回"),
-    ("MembershipExited", "自愿退出"),
-    ("RecordCorrected", "更正"),
-    ("SharesPledgedInClass", "股权质押"),
-];
+/// An event type's Chinese name; one arm a type, so a new event type needs its name here.
+fn event_type_zh(kind: EventKind) -> &'static str {
+    match kind {
+        EventKind::CollectiveRegistered => "登记集体经济组织",
+        EventKind::PersonRegistered => "登记人员",
+        EventKind::MembershipConfirmed => "确认成员身份",
+        EventKind::MembershipLost => "丧失成员身份",
+        EventKind::HouseholdMoved => "迁户",
+        EventKind::HouseholdHeadNamed => "登记户主",
+        EventKind::HukouRecorded => "户籍登记",
+        EventKind::LifeEventRecorded => "生活事件",
+        EventKind::SharesAllotted => "配股",
+        EventKind::CollectiveSharesAllotted => "集体股配股",
+        EventKind::DistributionDrafted => "分配方案草案",
+        EventKind::DistributionNoticed => "分配方案公示",
+        EventKind::DistributionApproved => "分配方案表决",
+        EventKind::DividendDeclared => "分红",
+        EventKind::DistributionPosted => "分配入账",
+        EventKind::DividendPaid => "分红支付",
+        EventKind::SharesPledged | EventKind::SharesPledgedInClass => "股权质押",
+        EventKind::PledgeReleased => "解除质押",
+        EventKind::SharesTransferred => "股权转让",
+        EventKind::DeathRecorded => "死亡登记",
+        EventKind::EstateSettled => "遗产继承",
+        EventKind::SharesRedeemed => "集体赎回",
+        EventKind::MembershipExited => "自愿退出",
+        EventKind::RecordCorrected => "更正",
+    }
+}
 
-/// An event type as a document names it: Chinese, or in English its stable name.
+/// An event type as a document names it, from the stable name a record stores: Chinese, or in
+/// English the stable name itself.
 pub fn event_type(name: &str, lang: Lang) -> &str {
-    match lang {
-        Lang::Zh => EVENT_TYPES
-            .iter()
-            .find(|(stable, _)| *stable == name)
-            .map_or(name, |(_, zh)| zh),
-        Lang::En => name,
+    match (lang, EventKind::parse(name)) {
+        (Lang::Zh, Some(kind)) => event_type_zh(kind),
+        _ => name,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn distinct<T: Labelled + std::fmt::Debug>() {
+        let codes: std::collections::BTreeSet<&str> =
+            T::TABLE.iter().map(|(_, label)| label.code).collect();
+        assert_eq!(codes.len(), T::TABLE.len(), "codes are distinct");
+        for (value, label) in T::TABLE {
+            assert_eq!(T::from_code(label.code), Some(*value));
+            assert!(label.zh.chars().any(|c| c > '\u{2e80}'), "{}", label.zh);
+            assert!(label.en.is_ascii(), "{}", label.en);
+        }
+    }
+
+    #[test]
+    fn every_label_has_a_distinct_code_a_chinese_and_an_english_name() {
+        distinct::<HukouKind>();
+        distinct::<LifeEvent>();
+        distinct::<ApprovalBody>();
+        distinct::<Rounding>();
+        distinct::<Management>();
+        distinct::<LossGround>();
+        distinct::<PlanStatus>();
+        for event in LifeEvent::ALL {
+            assert_eq!(
+                event.code(),
+                event.as_str(),
+                "the code is what the core parses"
+            );
+        }
+        for kind in EventKind::ALL {
+            assert!(event_type(kind.name(), Lang::Zh)
+                .chars()
+                .all(|c| c > '\u{2e80}'));
+            assert_eq!(event_type(kind.name(), Lang::En), kind.name());
+        }
     }
 }
