@@ -18,6 +18,18 @@ pub enum Key {
     Distribution(u16),
 }
 
+/// A key as messages name it: a person by their masked ID (R16), never the whole one.
+impl std::fmt::Display for Key {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Key::Collective => f.write_str("collective"),
+            Key::Person(id) => write!(f, "person {}", id.masked()),
+            Key::Household(number) => write!(f, "household {number}"),
+            Key::Distribution(year) => write!(f, "the {year} plan"),
+        }
+    }
+}
+
 /// One entity's value, for the ledger to store under its key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Entity {
@@ -72,7 +84,7 @@ impl State {
     fn assert_covers(&self, key: &Key) {
         assert!(
             self.covers(key),
-            "state read {key:?}, which the command's scope did not load"
+            "state read {key}, which the command's scope did not load"
         );
     }
 

@@ -41,7 +41,7 @@ pub enum LedgerError {
     Conflict { expected: u64, found: u64 },
     #[error("{0}")]
     Rejected(#[from] RuleViolation),
-    #[error("integrity failure at record {seq:?}: {message}")]
+    #[error("integrity failure{}: {message}", .seq.map(|seq| format!(" at record {seq}")).unwrap_or_default())]
     Corrupt { seq: Option<u64>, message: String },
     #[error("store error: {0}")]
     Sled(#[from] sled::Error),

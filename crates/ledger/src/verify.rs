@@ -238,7 +238,7 @@ impl Ledger {
         for (r, s) in rebuilt.iter().zip(stored.iter()) {
             if r != s {
                 return Ok(Some(format!(
-                    "projection {:?} differs from the state rebuilt from the log",
+                    "the projection of {} differs from the state rebuilt from the log",
                     r.0
                 )));
             }
