@@ -14,6 +14,7 @@ pub mod event;
 pub mod ids;
 pub mod report;
 pub mod state;
+pub mod variants;
 
 pub mod apply;
 mod checks;

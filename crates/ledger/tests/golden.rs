@@ -11,9 +11,9 @@ use chrono::NaiveDate;
 use gufen_core::amount::{Coefficient, Percent};
 use gufen_core::charter::{ApprovalBody, Management, Rounding, ShareClass};
 use gufen_core::event::*;
+use gufen_core::variants::variant_names;
 use gufen_core::{Charter, OrgCode, PersonId};
 use gufen_ledger::record::{self, hex, record_hash, BatchRef, Record, FORMAT_VERSION};
-use serde::de::{DeserializeOwned, Visitor};
 use std::collections::BTreeMap;
 
 const ORG: &str = "N2410183MF0000001Y";
@@ -554,62 +554,6 @@ fn golden_records_decode_to_their_events_and_form_one_chain() {
     }
 }
 
-// ---------------------------------------------------------------------------------------------
-// The variants as serde (and so bincode) sees them.
-
-/// A deserializer that only records the variant names an enum's derived `Deserialize` passes
-/// to `deserialize_enum`: the enum's variants in declaration order, each name's position being
-/// its variant index on the wire.
-struct VariantNames<'a>(&'a mut Option<&'static [&'static str]>);
-
-#[derive(Debug)]
-struct Stop;
-
-impl std::fmt::Display for Stop {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("not an enum")
-    }
-}
-
-impl std::error::Error for Stop {}
-
-impl serde::de::Error for Stop {
-    fn custom<T: std::fmt::Display>(_: T) -> Self {
-        Stop
-    }
-}
-
-impl<'de> serde::Deserializer<'de> for VariantNames<'_> {
-    type Error = Stop;
-
-    fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Stop> {
-        Err(Stop)
-    }
-
-    fn deserialize_enum<V: Visitor<'de>>(
-        self,
-        _name: &'static str,
-        variants: &'static [&'static str],
-        _: V,
-    ) -> Result<V::Value, Stop> {
-        *self.0 = Some(variants);
-        Err(Stop)
-    }
-
-    serde::forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
-        option unit unit_struct newtype_struct seq tuple tuple_struct map struct identifier
-        ignored_any
-    }
-}
-
-/// The variants of `T` in declaration order (index = position).
-fn variants_of<T: DeserializeOwned>() -> &'static [&'static str] {
-    let mut names = None;
-    let _ = T::deserialize(VariantNames(&mut names));
-    names.expect("the type is an enum")
-}
-
 /// Reads the varints of docs/format.md: below 251 one byte; 251, 252, 253 then u16, u32, u64 LE.
 struct Reader<'a>(&'a [u8]);
 
@@ -647,7 +591,7 @@ type Variant = (&'static str, u64);
 /// Each golden record's event variant and, for a correction, its `Reversal` variant: the
 /// indices read from the payload bytes, the names from the types.
 fn golden_variants() -> Vec<(Variant, Option<Variant>)> {
-    let reversal_names = variants_of::<Reversal>();
+    let reversal_names = variant_names::<Reversal>();
     golden_events()
         .iter()
         .map(|event| {
@@ -671,8 +615,8 @@ fn golden_variants() -> Vec<(Variant, Option<Variant>)> {
 #[test]
 fn every_variant_has_exactly_one_golden_record() {
     let golden = golden_variants();
-    let event_names = variants_of::<Event>();
-    let reversal_names = variants_of::<Reversal>();
+    let event_names = variant_names::<Event>();
+    let reversal_names = variant_names::<Reversal>();
     assert_eq!(
         event_names.len(),
         25,
@@ -800,14 +744,14 @@ fn format_md_value_tables_list_every_variant() {
             "{heading}"
         );
     };
-    check("### PersonId", variants_of::<PersonId>());
-    check("### LossGround", variants_of::<LossGround>());
-    check("### HukouKind", variants_of::<HukouKind>());
-    check("### LifeEvent", variants_of::<LifeEvent>());
-    check("### Management", variants_of::<Management>());
-    check("### ApprovalBody", variants_of::<ApprovalBody>());
-    check("### Rounding", variants_of::<Rounding>());
-    check("### Reversal", variants_of::<Reversal>());
+    check("### PersonId", variant_names::<PersonId>());
+    check("### LossGround", variant_names::<LossGround>());
+    check("### HukouKind", variant_names::<HukouKind>());
+    check("### LifeEvent", variant_names::<LifeEvent>());
+    check("### Management", variant_names::<Management>());
+    check("### ApprovalBody", variant_names::<ApprovalBody>());
+    check("### Rounding", variant_names::<Rounding>());
+    check("### Reversal", variant_names::<Reversal>());
 }
 
 /// docs/format.md read as a schema: each type it names is defined by a heading, `### N Name` for
@@ -1134,7 +1078,7 @@ fn invalid_tags_are_refused_on_decode() {
 /// wire enum's order, under the names records store.
 #[test]
 fn event_kinds_follow_the_wire_order() {
-    let wire = variants_of::<Event>();
+    let wire = variant_names::<Event>();
     let kinds: Vec<&str> = gufen_core::event::EventKind::ALL
         .iter()
         .map(|kind| kind.name())

@@ -252,7 +252,15 @@ pub fn event_type(name: &str, lang: Lang) -> &str {
 mod tests {
     use super::*;
 
-    fn distinct<T: Labelled + std::fmt::Debug>() {
+    /// Every value of `T` has one row (counted against the enum's own variants, so a new
+    /// variant without a label fails here, not at run time), with a distinct code.
+    fn distinct<T: Labelled + std::fmt::Debug + serde::de::DeserializeOwned>() {
+        let variants = gufen_core::variants::variant_names::<T>();
+        assert_eq!(
+            T::TABLE.len(),
+            variants.len(),
+            "one row a variant: {variants:?}"
+        );
         let codes: std::collections::BTreeSet<&str> =
             T::TABLE.iter().map(|(_, label)| label.code).collect();
         assert_eq!(codes.len(), T::TABLE.len(), "codes are distinct");
@@ -272,12 +280,17 @@ mod tests {
         distinct::<Management>();
         distinct::<LossGround>();
         distinct::<PlanStatus>();
+        // The codes are what the core parses.
         for event in LifeEvent::ALL {
-            assert_eq!(
-                event.code(),
-                event.as_str(),
-                "the code is what the core parses"
-            );
+            assert_eq!(event.code(), event.as_str());
+        }
+        for (ground, label) in LossGround::TABLE {
+            if *ground != LossGround::Exit {
+                assert_eq!(gufen_core::decide::loss_ground(label.code), Ok(*ground));
+            }
+        }
+        for (rounding, label) in Rounding::TABLE {
+            assert_eq!(Rounding::parse(label.code), Some(*rounding));
         }
         for kind in EventKind::ALL {
             assert!(event_type(kind.name(), Lang::Zh)
