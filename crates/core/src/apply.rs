@@ -4,15 +4,14 @@
 
 use crate::distribution::{dividends, plan};
 use crate::event::*;
-use crate::state::{Collective, State};
-use crate::{correction, estate, household, membership, pledge, shares};
+use crate::state::State;
+use crate::{collective, correction, estate, household, membership, pledge, shares};
 use chrono::NaiveDate;
-use std::collections::{BTreeMap, BTreeSet};
 
 /// Folds one event into the state.
 pub fn apply(state: &mut State, date: NaiveDate, event: &Event) {
     match event {
-        Event::CollectiveRegistered(e) => register_collective(state, date, e),
+        Event::CollectiveRegistered(e) => collective::apply_registered(state, date, e),
         Event::PersonRegistered(e) => membership::apply_registered(state, e),
         Event::MembershipConfirmed(e) => membership::apply_confirmed(state, date, e),
         Event::MembershipLost(e) => membership::apply_lost(state, date, e),
@@ -20,7 +19,7 @@ pub fn apply(state: &mut State, date: NaiveDate, event: &Event) {
         Event::HouseholdMoved(e) => household::apply_moved(state, e),
         Event::HouseholdHeadNamed(e) => household::apply_head_named(state, e),
         Event::HukouRecorded(e) => household::apply_hukou(state, date, e),
-        Event::LifeEventRecorded(_) => {}
+        Event::LifeEventRecorded(e) => household::apply_life_event(state, e),
         Event::SharesAllotted(e) => shares::apply_allotted(state, date, e),
         Event::CollectiveSharesAllotted(e) => shares::apply_collective_allotted(state, date, e),
         Event::SharesTransferred(e) => shares::apply_transferred(state, date, e),
@@ -40,20 +39,4 @@ pub fn apply(state: &mut State, date: NaiveDate, event: &Event) {
         Event::DividendPaid(e) => dividends::apply_paid(state, date, e),
         Event::RecordCorrected(e) => correction::apply(state, date, e),
     }
-}
-
-fn register_collective(state: &mut State, date: NaiveDate, e: &CollectiveRegistered) {
-    state.register_collective(Collective {
-        charter: e.charter.clone(),
-        registered_on: date,
-        units_by_class: BTreeMap::new(),
-        member_count: 0,
-        member_changes: BTreeMap::new(),
-        holdings: BTreeMap::new(),
-        holding_changes: Vec::new(),
-        holding_events: BTreeMap::new(),
-        deceased: BTreeSet::new(),
-        pledges: BTreeMap::new(),
-        corrected: BTreeSet::new(),
-    });
 }

@@ -1,5 +1,6 @@
-//! The charter (章程): the collective's settings, read from TOML with fixed keys (`Toml` below;
-//! fixtures/charter.toml is a sample), validated into exact values. Parsing a string is pure; reading the file is the CLI's.
+//! The charter (章程): the collective's settings, read from TOML with fixed keys (`CharterToml`
+//! below; fixtures/charter.toml is a sample), validated into exact values. Parsing a string is
+//! pure; reading the file is the CLI's.
 
 use crate::amount::{Coefficient, Percent};
 use crate::ids::OrgCode;

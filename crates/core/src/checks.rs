@@ -51,10 +51,19 @@ pub(crate) fn known<'s>(state: &'s State, person: &PersonId) -> Result<&'s Perso
 
 /// A current member (R1).
 pub(crate) fn member<'s>(state: &'s State, person: &PersonId) -> Result<&'s Person, RuleViolation> {
+    member_for(Rule::R1, state, person)
+}
+
+/// A current member, as `rule` requires (an allotment R1, an exit R4).
+pub(crate) fn member_for<'s>(
+    rule: Rule,
+    state: &'s State,
+    person: &PersonId,
+) -> Result<&'s Person, RuleViolation> {
     let found = known(state, person)?;
     if !found.is_member() {
         return reject(
-            Rule::R1,
+            rule,
             format!(
                 "{} ({}) is not a current member",
                 found.name,
@@ -79,6 +88,24 @@ pub(crate) fn living<'s>(state: &'s State, person: &PersonId) -> Result<&'s Pers
         );
     }
     Ok(found)
+}
+
+/// The most rows one batch (a roster, a bank's payment file) may hold.
+pub const BATCH_ROWS_MAX: usize = 200_000;
+
+/// A batch of `rows` rows of a `what` (a roster, a payment file): at least one, at most
+/// `BATCH_ROWS_MAX`.
+pub(crate) fn batch(rows: usize, what: &str) -> Result<(), RuleViolation> {
+    if rows == 0 {
+        return reject(Rule::Input, format!("the {what} has no rows"));
+    }
+    if rows > BATCH_ROWS_MAX {
+        return reject(
+            Rule::Input,
+            format!("a {what} holds at most {BATCH_ROWS_MAX} rows"),
+        );
+    }
+    Ok(())
 }
 
 /// The class a command acts on: the one named (which the holder must hold), or the holder's

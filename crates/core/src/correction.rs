@@ -14,7 +14,7 @@ use crate::error::{reject, Rule, RuleViolation};
 use crate::event::*;
 use crate::ids::PersonId;
 use crate::state::{Collective, Key, State};
-use crate::{distribution, estate, household, membership, pledge, shares};
+use crate::{collective, distribution, estate, household, membership, pledge, shares};
 use chrono::NaiveDate;
 
 /// Record types that move or encumber a person's units after they arrived.
@@ -167,9 +167,7 @@ pub(crate) fn correct(
 /// Each record type's reversal, decided by its domain area; one line a type.
 fn reversal(case: &Case) -> Result<Reversal, RuleViolation> {
     match &case.original.event {
-        Event::CollectiveRegistered(_) => case.refuse(
-            "the collective's registration is the ledger's first record; a wrong charter is a new ledger",
-        ),
+        Event::CollectiveRegistered(_) => collective::undo_registration(case),
         Event::PersonRegistered(e) => membership::undo_registration(case, e),
         Event::MembershipConfirmed(e) => membership::undo_confirmation(case, e),
         Event::MembershipLost(e) => membership::undo_loss(case, e),
@@ -177,7 +175,7 @@ fn reversal(case: &Case) -> Result<Reversal, RuleViolation> {
         Event::HouseholdMoved(e) => household::undo_move(case, e),
         Event::HouseholdHeadNamed(e) => household::undo_head(case, e),
         Event::HukouRecorded(e) => household::undo_hukou(case, e),
-        Event::LifeEventRecorded(e) => Ok(Reversal::LifeEvent(e.clone())),
+        Event::LifeEventRecorded(e) => household::undo_life_event(e),
         Event::SharesAllotted(e) => shares::undo_allotment(case, e),
         Event::CollectiveSharesAllotted(e) => shares::undo_collective_allotment(case, e),
         Event::SharesTransferred(e) => shares::undo_transfer(case, e),
@@ -193,9 +191,8 @@ fn reversal(case: &Case) -> Result<Reversal, RuleViolation> {
         Event::DistributionPosted(e) => distribution::plan::undo_posting(case, e),
         Event::DividendDeclared(e) => distribution::dividends::undo_declared(case, e),
         Event::DividendPaid(e) => distribution::dividends::undo_payment(case, e),
-        Event::RecordCorrected(_) => case.refuse(
-            "a correction is not itself undone: record the event again if it did happen",
-        ),
+        Event::RecordCorrected(_) => case
+            .refuse("a correction is not itself undone: record the event again if it did happen"),
     }
 }
 
@@ -210,7 +207,7 @@ pub(crate) fn apply(state: &mut State, date: NaiveDate, corrected: &RecordCorrec
         Reversal::HouseholdMove(m) => household::apply_move_undone(state, m),
         Reversal::HouseholdHead(h) => household::apply_head_undone(state, h),
         Reversal::Hukou(h) => household::apply_hukou_undone(state, h),
-        Reversal::LifeEvent(_) => {}
+        Reversal::LifeEvent(_) => household::apply_life_event_undone(),
         Reversal::Allotment(a) => shares::apply_allotment_undone(state, date, a),
         Reversal::CollectiveAllotment(a) => {
             shares::apply_collective_allotment_undone(state, date, a)

@@ -9,7 +9,7 @@ use crate::error::{reject, Rule, RuleViolation};
 use crate::event::*;
 use crate::ids::PersonId;
 use crate::state::{Collective, Key, State};
-use crate::{estate, household, membership, pledge, shares};
+use crate::{collective, estate, household, membership, pledge, shares};
 use chrono::NaiveDate;
 
 pub use crate::checks::TEXT_CHARS_MAX;
@@ -108,15 +108,7 @@ pub fn scope(action: &Action) -> Option<Vec<Key>> {
 /// Decides a command against the state; the state is not changed.
 pub fn decide(state: &State, command: &Command) -> Result<Vec<Event>, RuleViolation> {
     if let Action::RegisterCollective { charter } = &command.action {
-        if state.collective().is_some() {
-            return reject(
-                Rule::Input,
-                "this ledger already has its collective registered",
-            );
-        }
-        return Ok(vec![Event::CollectiveRegistered(CollectiveRegistered {
-            charter: charter.clone(),
-        })]);
+        return collective::register(state, charter);
     }
     let Some(collective) = state.collective() else {
         return reject(

@@ -408,6 +408,21 @@ pub(crate) fn change_holding(
     state.collective_mut().holding_changed(date);
 }
 
+/// Moves `units` of `class` from one person's holding to another's on `date`: a transfer, an
+/// estate's share to an heir, or either undone.
+pub(crate) fn move_units(
+    state: &mut State,
+    from: &PersonId,
+    to: &PersonId,
+    class: &str,
+    units: u64,
+    date: NaiveDate,
+) {
+    let units = units_delta(units);
+    change_holding(state, from, class, -units, date);
+    change_holding(state, to, class, units, date);
+}
+
 pub(crate) fn units_delta(units: u64) -> i64 {
     i64::try_from(units).expect("units of one event fit in i64")
 }

@@ -8,7 +8,7 @@ use crate::decide::Given;
 use crate::error::{reject, Rule, RuleViolation};
 use crate::event::*;
 use crate::ids::PersonId;
-use crate::state::{change_holding, units_available_from, units_delta, Membership, State};
+use crate::state::{move_units, Membership, State};
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 
@@ -64,7 +64,7 @@ pub(crate) fn inherit(
         );
     }
     for (class, units) in &deceased.holdings {
-        if units_available_from(&deceased.holding_changes, class, date) < *units {
+        if checks::leaving(deceased, class, date).from_date < *units {
             return reject(
                 Rule::Input,
                 format!(
@@ -245,9 +245,14 @@ pub(crate) fn apply_death(state: &mut State, date: NaiveDate, e: &DeathRecorded)
 
 pub(crate) fn apply_settled(state: &mut State, date: NaiveDate, e: &EstateSettled) {
     for share in &e.shares {
-        let units = units_delta(share.units);
-        change_holding(state, &e.deceased, &share.class, -units, date);
-        change_holding(state, &share.heir, &share.class, units, date);
+        move_units(
+            state,
+            &e.deceased,
+            &share.heir,
+            &share.class,
+            share.units,
+            date,
+        );
     }
     assert_eq!(
         state
@@ -318,8 +323,13 @@ pub(crate) fn apply_death_undone(state: &mut State, date: NaiveDate, seq: u64, d
 
 pub(crate) fn apply_settlement_undone(state: &mut State, date: NaiveDate, settled: &EstateSettled) {
     for share in &settled.shares {
-        let units = units_delta(share.units);
-        change_holding(state, &share.heir, &share.class, -units, date);
-        change_holding(state, &settled.deceased, &share.class, units, date);
+        move_units(
+            state,
+            &share.heir,
+            &settled.deceased,
+            &share.class,
+            share.units,
+            date,
+        );
     }
 }

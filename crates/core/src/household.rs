@@ -98,6 +98,9 @@ pub(crate) fn apply_hukou(state: &mut State, date: NaiveDate, e: &HukouRecorded)
     });
 }
 
+/// A life event changes nothing but the record (R3): membership, shares and household stay.
+pub(crate) fn apply_life_event(_state: &mut State, _e: &LifeEventRecorded) {}
+
 /// Moves a person out of their household and into `household` (or into none).
 pub(crate) fn rehouse(state: &mut State, id: &PersonId, household: Option<&str>) {
     state.leave_household(id);
@@ -199,6 +202,13 @@ pub(crate) fn undo_hukou(case: &Case, e: &HukouRecorded) -> Result<Reversal, Rul
         previous,
     }))
 }
+
+/// A life event recorded by mistake: it had no effect to undo (R3).
+pub(crate) fn undo_life_event(e: &LifeEventRecorded) -> Result<Reversal, RuleViolation> {
+    Ok(Reversal::LifeEvent(e.clone()))
+}
+
+pub(crate) fn apply_life_event_undone() {}
 
 pub(crate) fn apply_move_undone(state: &mut State, moved: &HouseholdMoved) {
     rehouse(state, &moved.person, moved.from.as_deref());

@@ -21,6 +21,7 @@ mod checks;
 pub mod correction;
 pub mod decide;
 
+mod collective;
 pub mod distribution;
 mod estate;
 mod household;

@@ -4,7 +4,7 @@
 
 use crate::amount::Units;
 use crate::charter::Rounding;
-use crate::checks::{self, known, member, resolution, text};
+use crate::checks::{self, known, member, member_for, resolution, text};
 use crate::command::RosterRow;
 use crate::correction::{named, Case};
 use crate::decide::Given;
@@ -18,7 +18,7 @@ use chrono::NaiveDate;
 use std::collections::BTreeMap;
 
 /// The most rows one roster import may hold (one batch).
-pub const ROSTER_ROWS_MAX: usize = 200_000;
+pub const ROSTER_ROWS_MAX: usize = checks::BATCH_ROWS_MAX;
 
 // ---- decide ----
 
@@ -95,15 +95,7 @@ pub(crate) fn import(
     resolution_cited: &str,
 ) -> Result<Vec<Event>, RuleViolation> {
     let (state, collective) = (given.state, given.collective);
-    if rows.is_empty() {
-        return reject(Rule::Input, "the roster has no rows");
-    }
-    if rows.len() > ROSTER_ROWS_MAX {
-        return reject(
-            Rule::Input,
-            format!("a roster holds at most {ROSTER_ROWS_MAX} rows"),
-        );
-    }
+    checks::batch(rows.len(), "roster")?;
     let resolution = resolution(
         Rule::R1,
         resolution_cited,
@@ -235,17 +227,7 @@ pub(crate) fn exit(
         resolution_cited,
         "a voluntary exit needs the organization's consent: cite its resolution",
     )?;
-    let found = known(given.state, person)?;
-    if !found.is_member() {
-        return reject(
-            Rule::R4,
-            format!(
-                "{} ({}) is not a current member",
-                found.name,
-                person.masked()
-            ),
-        );
-    }
+    let found = member_for(Rule::R4, given.state, person)?;
     if found.pledged_units() > 0 {
         return reject(
             Rule::R11,

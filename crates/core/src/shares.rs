@@ -10,8 +10,8 @@ use crate::error::{reject, Rule, RuleViolation};
 use crate::event::*;
 use crate::ids::PersonId;
 use crate::state::{
-    cancel_units, change_collective_share, change_holding, issue_units, record_change, units_delta,
-    Membership, Person, State,
+    cancel_units, change_collective_share, change_holding, issue_units, move_units, record_change,
+    units_delta, Membership, Person, State,
 };
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
@@ -233,26 +233,60 @@ pub(crate) fn apply_collective_allotted(
     date: NaiveDate,
     e: &CollectiveSharesAllotted,
 ) {
-    let collective = state.collective_mut();
-    change_collective_share(collective, &e.class, units_delta(e.units), date);
-    issue_units(collective, &e.class, e.units);
-    collective.holding_changed(date);
+    collective_allotment_applied(state, date, e, Direction::Forward);
 }
 
 pub(crate) fn apply_transferred(state: &mut State, date: NaiveDate, e: &SharesTransferred) {
-    let units = units_delta(e.units);
-    change_holding(state, &e.from, &e.class, -units, date);
-    change_holding(state, &e.to, &e.class, units, date);
+    move_units(state, &e.from, &e.to, &e.class, e.units, date);
 }
 
 pub(crate) fn apply_redeemed(state: &mut State, date: NaiveDate, e: &SharesRedeemed) {
-    change_holding(state, &e.person, &e.class, -units_delta(e.units), date);
-    let collective = state.collective_mut();
-    if e.to_collective {
-        change_collective_share(collective, &e.class, units_delta(e.units), date);
-    } else {
-        cancel_units(collective, &e.class, e.units);
+    redemption_applied(state, date, e, Direction::Forward);
+}
+
+/// Whether a record takes effect or is undone (a correction applies the same change back).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Direction {
+    Forward,
+    Back,
+}
+
+impl Direction {
+    fn signed(self, units: u64) -> i64 {
+        match self {
+            Direction::Forward => units_delta(units),
+            Direction::Back => -units_delta(units),
+        }
     }
+}
+
+/// A redemption's units leave the holding for the collective share or out of issue (or come
+/// back, when it is undone).
+fn redemption_applied(state: &mut State, date: NaiveDate, e: &SharesRedeemed, way: Direction) {
+    let units = way.signed(e.units);
+    change_holding(state, &e.person, &e.class, -units, date);
+    let collective = state.collective_mut();
+    match (e.to_collective, way) {
+        (true, _) => change_collective_share(collective, &e.class, units, date),
+        (false, Direction::Forward) => cancel_units(collective, &e.class, e.units),
+        (false, Direction::Back) => issue_units(collective, &e.class, e.units),
+    }
+}
+
+/// Units allotted to the collective share come into issue (or go out, when undone).
+fn collective_allotment_applied(
+    state: &mut State,
+    date: NaiveDate,
+    e: &CollectiveSharesAllotted,
+    way: Direction,
+) {
+    let collective = state.collective_mut();
+    change_collective_share(collective, &e.class, way.signed(e.units), date);
+    match way {
+        Direction::Forward => issue_units(collective, &e.class, e.units),
+        Direction::Back => cancel_units(collective, &e.class, e.units),
+    }
+    collective.holding_changed(date);
 }
 
 // ---- undo (R15) ----
@@ -324,24 +358,13 @@ pub(crate) fn apply_collective_allotment_undone(
     date: NaiveDate,
     a: &CollectiveSharesAllotted,
 ) {
-    let collective = state.collective_mut();
-    change_collective_share(collective, &a.class, -units_delta(a.units), date);
-    cancel_units(collective, &a.class, a.units);
-    collective.holding_changed(date);
+    collective_allotment_applied(state, date, a, Direction::Back);
 }
 
 pub(crate) fn apply_transfer_undone(state: &mut State, date: NaiveDate, t: &SharesTransferred) {
-    let units = units_delta(t.units);
-    change_holding(state, &t.to, &t.class, -units, date);
-    change_holding(state, &t.from, &t.class, units, date);
+    move_units(state, &t.to, &t.from, &t.class, t.units, date);
 }
 
 pub(crate) fn apply_redemption_undone(state: &mut State, date: NaiveDate, r: &SharesRedeemed) {
-    change_holding(state, &r.person, &r.class, units_delta(r.units), date);
-    let collective = state.collective_mut();
-    if r.to_collective {
-        change_collective_share(collective, &r.class, -units_delta(r.units), date);
-    } else {
-        issue_units(collective, &r.class, r.units);
-    }
+    redemption_applied(state, date, r, Direction::Back);
 }

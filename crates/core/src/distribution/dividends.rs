@@ -2,14 +2,13 @@
 //! at a time or a bank's file in one batch; unpaid dividends stay owed across years. Each is
 //! decided, applied and undone here.
 
-use crate::checks::{known, text};
+use crate::checks::{self, known, text};
 use crate::correction::Case;
 use crate::decide::Given;
-use crate::distribution::plan::plan;
+use crate::distribution::plan::plan_of;
 use crate::error::{reject, RowViolation, Rule, RuleViolation};
 use crate::event::*;
 use crate::ids::PersonId;
-use crate::membership::ROSTER_ROWS_MAX;
 use crate::state::{Dividend, Payment, Progress, State};
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
@@ -32,15 +31,7 @@ pub(crate) fn pay_many(
     year: u16,
     payments: &[(PersonId, String)],
 ) -> Result<Vec<Event>, RuleViolation> {
-    if payments.is_empty() {
-        return reject(Rule::Input, "the payment file has no rows");
-    }
-    if payments.len() > ROSTER_ROWS_MAX {
-        return reject(
-            Rule::Input,
-            format!("a payment file holds at most {ROSTER_ROWS_MAX} rows"),
-        );
-    }
+    checks::batch(payments.len(), "payment file")?;
     let mut events = Vec::with_capacity(payments.len());
     let mut violations = Vec::new();
     let mut seen: BTreeMap<&PersonId, usize> = BTreeMap::new();
@@ -164,7 +155,7 @@ fn declared<'s>(state: &'s mut State, year: u16, person: &PersonId) -> &'s mut D
     let index = plan
         .dividends
         .binary_search_by(|d| d.person.cmp(person))
-        .expect("a paid dividend was declared");
+        .expect("a paid (or unpaid) dividend was declared");
     &mut plan.dividends[index]
 }
 
@@ -181,8 +172,7 @@ pub(crate) fn undo_declared(case: &Case, e: &DividendDeclared) -> Result<Reversa
 }
 
 pub(crate) fn undo_payment(case: &Case, e: &DividendPaid) -> Result<Reversal, RuleViolation> {
-    let plan = plan(case.state, e.year)
-        .or_else(|_| case.refuse(format_args!("there is no plan for {}", e.year)))?;
+    let plan = plan_of(case, e.year)?;
     let paid = plan
         .dividend(&e.person)
         .and_then(|d| d.paid.as_ref())

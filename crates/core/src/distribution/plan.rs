@@ -337,7 +337,7 @@ pub(crate) fn apply_posted(state: &mut State, date: NaiveDate, e: &DistributionP
 
 // ---- undo (R15) ----
 
-fn plan_of<'s>(case: &Case<'s>, year: u16) -> Result<&'s Distribution, RuleViolation> {
+pub(crate) fn plan_of<'s>(case: &Case<'s>, year: u16) -> Result<&'s Distribution, RuleViolation> {
     case.state.distribution(year).map_or_else(
         || case.refuse(format_args!("there is no plan for {year}")),
         Ok,
