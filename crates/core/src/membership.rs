@@ -346,47 +346,41 @@ pub(crate) fn undo_loss(case: &Case, e: &MembershipLost) -> Result<Reversal, Rul
             death,
         );
     }
-    let person = known(case.state, &e.person)?;
-    let still = matches!(person.membership, Membership::Lost { ground, .. } if ground == e.ground);
-    if !still {
+    ending_in_force(case, &e.person, e.ground, "loss")?;
+    Ok(Reversal::MembershipLoss(e.clone()))
+}
+
+pub(crate) fn undo_exit(case: &Case, e: &MembershipExited) -> Result<Reversal, RuleViolation> {
+    ending_in_force(case, &e.person, LossGround::Exit, "exit")?;
+    Ok(Reversal::Exit(e.clone()))
+}
+
+/// A membership's end (a `what`: loss or exit) on `ground` is undone only while it is the
+/// person's membership now and the person is alive: a later confirmation, exit, loss or death
+/// stands on it, and a dead person's membership is not restored.
+fn ending_in_force(
+    case: &Case,
+    id: &PersonId,
+    ground: LossGround,
+    what: &str,
+) -> Result<(), RuleViolation> {
+    let person = known(case.state, id)?;
+    let still = matches!(person.membership, Membership::Lost { ground: now, .. } if now == ground);
+    if !still || person.is_deceased() {
         return case.refuse(format_args!(
-            "the loss is no longer in force{}",
+            "the {what} is no longer in force{}",
             case.depending(
-                Some(&e.person),
+                Some(id),
                 &[
                     EventKind::MembershipConfirmed,
                     EventKind::MembershipExited,
+                    EventKind::MembershipLost,
                     EventKind::DeathRecorded
                 ]
             )
         ));
     }
-    Ok(Reversal::MembershipLoss(e.clone()))
-}
-
-pub(crate) fn undo_exit(case: &Case, e: &MembershipExited) -> Result<Reversal, RuleViolation> {
-    let person = known(case.state, &e.person)?;
-    let still = matches!(
-        person.membership,
-        Membership::Lost {
-            ground: LossGround::Exit,
-            ..
-        }
-    );
-    if !still || person.is_deceased() {
-        return case.refuse(format_args!(
-            "the exit is no longer in force{}",
-            case.depending(
-                Some(&e.person),
-                &[
-                    EventKind::MembershipConfirmed,
-                    EventKind::DeathRecorded,
-                    EventKind::MembershipLost
-                ]
-            )
-        ));
-    }
-    Ok(Reversal::Exit(e.clone()))
+    Ok(())
 }
 
 /// A confirmation undone: the person holds nothing and goes back to what they were before it.

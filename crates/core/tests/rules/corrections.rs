@@ -570,3 +570,21 @@ fn r15_a_record_no_longer_in_force_is_not_undone_and_the_later_one_is_named() {
     let message = journal.refused(correction, "2024-06-02");
     assert!(message.contains("not itself undone"), "{message}");
 }
+
+/// Regression: a loss of membership corrected after the person has died restored a dead
+/// person's membership (and counted them among the members who vote).
+#[test]
+fn r15_a_loss_is_not_undone_once_the_person_has_died() {
+    let mut journal = quantified_journal();
+    let seqs = journal.run(&[lose(B, "nationality"), death(B)]);
+    let message = journal.refused(seqs[0], "2025-01-10");
+    assert!(message.contains("no longer in force"), "{message}");
+    assert!(message.contains("(DeathRecorded)"), "{message}");
+    assert!(!journal.person(B).is_member());
+    assert_eq!(journal.members(), 3);
+    // Undo the death first; then the loss can be undone.
+    journal.correct(journal.last("DeathRecorded"), "2025-01-10");
+    journal.correct(seqs[0], "2025-01-10");
+    assert!(journal.person(B).is_member());
+    assert_eq!(journal.members(), 4);
+}
