@@ -387,6 +387,55 @@ fn bad_input_is_refused_with_the_ledger_unchanged() {
 /// Typed arguments: a value of the wrong shape is bad input (exit 1) naming its flag, so is a
 /// value outside a fixed set (listing the choices), a missing argument is a usage error (exit 2),
 /// and none of them opens (or creates) the store.
+/// `--heir` names an heir by any document ID, `passport:E12345678` too, with or without a
+/// fraction: the fraction is what follows the last ':' and only when it holds a '/'.
+#[test]
+fn an_estate_is_settled_on_an_heir_with_a_passport() {
+    let g = Gufen::village();
+    const PASSPORT: &str = "passport:E12345678";
+    g.ok(&[
+        "person",
+        "add",
+        "--doc",
+        PASSPORT,
+        "--name",
+        "Anna Wang",
+        "--date",
+        "2024-05-01",
+    ]);
+    g.ok(&["death", "record", "--id", B, "--date", "2024-06-01"]);
+    g.ok(&["death", "record", "--id", C, "--date", "2024-06-02"]);
+    let heir = format!("{PASSPORT}:1/2");
+    g.ok(&[
+        "inherit",
+        "--from",
+        B,
+        "--heir",
+        &format!("{A}:1/2"),
+        "--heir",
+        &heir,
+        "--date",
+        "2024-07-01",
+    ]);
+    let units = || {
+        let show: serde_json::Value =
+            serde_json::from_str(&g.ok(&["--format", "json", "member", "show", "--id", PASSPORT]))
+                .unwrap();
+        show["units_total"].as_i64().unwrap()
+    };
+    assert_eq!(units(), 7_500, "half of B's 1 basic and 0.5 labour shares");
+    g.ok(&[
+        "inherit",
+        "--from",
+        C,
+        "--heir",
+        PASSPORT,
+        "--date",
+        "2024-07-02",
+    ]);
+    assert_eq!(units(), 7_500 + 15_000, "the whole of C's 1.5 shares");
+}
+
 #[test]
 fn a_bad_value_is_refused_before_the_store_is_opened() {
     let g = Gufen::new();
