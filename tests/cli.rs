@@ -463,6 +463,83 @@ fn a_bad_value_is_refused_before_the_store_is_opened() {
         assert!(run.stderr.contains(flag), "{}", run.stderr);
         assert!(!run.stderr.contains("no store"), "{}", run.stderr);
     }
+    // A mistyped citizen ID is refused by its flag and R5, and printed masked only, whatever
+    // the flag; clap's own message would repeat the value whole.
+    const BAD: &str = "410183195202210054";
+    let heir = format!("{BAD}:1/2");
+    for (args, flag) in [
+        (vec!["history", "--id", BAD], "--id"),
+        (
+            vec![
+                "shares",
+                "transfer",
+                "--from",
+                A,
+                "--to",
+                BAD,
+                "--units",
+                "1",
+                "--gift",
+                "--date",
+                "2020-01-01",
+            ],
+            "--to",
+        ),
+        (
+            vec![
+                "inherit",
+                "--from",
+                BAD,
+                "--heir",
+                A,
+                "--date",
+                "2020-01-01",
+            ],
+            "--from",
+        ),
+        (
+            vec![
+                "inherit",
+                "--from",
+                A,
+                "--heir",
+                &heir,
+                "--date",
+                "2020-01-01",
+            ],
+            "--heir",
+        ),
+        (
+            vec![
+                "person",
+                "add",
+                "--doc",
+                BAD,
+                "--name",
+                "x",
+                "--date",
+                "2020-01-01",
+            ],
+            "--doc",
+        ),
+    ] {
+        let run = g.run(&args);
+        assert_eq!(run.code, 1, "{args:?}: {}", run.stderr);
+        assert!(
+            run.stderr.starts_with(&format!("gufen: {flag}: ")),
+            "{args:?}: {}",
+            run.stderr
+        );
+        if flag != "--doc" {
+            assert!(
+                run.stderr
+                    .contains("R5: citizen ID 410183********0054 has a wrong check character"),
+                "{args:?}: {}",
+                run.stderr
+            );
+        }
+        assert!(!run.stderr.contains(BAD), "{args:?}: {}", run.stderr);
+    }
     let run = g.run(&[
         "hukou",
         "set",
@@ -494,6 +571,38 @@ fn a_bad_value_is_refused_before_the_store_is_opened() {
         !g.db().exists(),
         "a refused argument must not create a store"
     );
+}
+
+/// A missing command or subcommand is a usage error (exit 2), the help printed, as clap has it.
+/// Without any argument or flag from the environment clap takes it as a request for help, which
+/// exited 0.
+#[test]
+fn a_missing_subcommand_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let gufen = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_gufen"))
+            .args(args)
+            .current_dir(dir.path())
+            .env_remove("GUFEN_DB")
+            .env_remove("GUFEN_ORG")
+            .env_remove("GUFEN_ACTOR")
+            .output()
+            .unwrap()
+    };
+    for args in [
+        &[][..],
+        &["member"],
+        &["shares"],
+        &["--lang", "en", "member"],
+    ] {
+        let output = gufen(args);
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert_eq!(output.status.code(), Some(2), "gufen {args:?}: {stderr}");
+        assert!(stderr.contains("Usage: gufen"), "{stderr}");
+    }
+    assert_eq!(gufen(&["--help"]).status.code(), Some(0));
+    assert_eq!(gufen(&["member", "--help"]).status.code(), Some(0));
+    assert!(!dir.path().join("gufen-data").exists());
 }
 
 #[test]

@@ -28,9 +28,8 @@ pub fn person_id(text: &str) -> Result<PersonId, IdError> {
 /// Another document than a citizen ID: `TYPE:NUMBER`, e.g. `passport:E12345678`.
 pub fn document(text: &str) -> Result<PersonId, String> {
     if !text.contains(':') {
-        return Err(format!(
-            "{text:?} must be TYPE:NUMBER, e.g. passport:E12345678"
-        ));
+        // The value is not repeated: it may be a citizen ID typed here by mistake.
+        return Err("must be TYPE:NUMBER, e.g. passport:E12345678".to_string());
     }
     PersonId::parse(text).map_err(|e| e.to_string())
 }
