@@ -1633,11 +1633,20 @@ fn the_demo_runs_end_to_end_and_verifies() {
         "2023 distribution",
         "2024 distribution",
         "the estate is settled",
-        "refused",
-        "verified:",
+        "refused: R3: ",
+        "verified N2410183MF0000001Y",
+        "replay: projections equal",
+        "--lang en register",
+        "gufen sample roster --persons 60 --seed 2017",
     ] {
         assert!(out.contains(expected), "{expected} not in {out}");
     }
+    // In Chinese the refusal names R3 in Chinese, and verify's own labels are used.
+    let (_, zh) = demo("zh").remove(0);
+    for expected in ["被拒绝（R3：", "默克尔树根: ", "继续查看："] {
+        assert!(zh.contains(expected), "{expected} not in {zh}");
+    }
+    assert!(!zh.contains("--lang en"), "{zh}");
     let verify: serde_json::Value =
         serde_json::from_str(&g.ok(&["--format", "json", "verify", "--replay"])).unwrap();
     assert_eq!(verify["ok"], true);
@@ -2220,6 +2229,13 @@ fn tour(lang: &str) -> Vec<(String, String)> {
     outputs
 }
 
+/// A small demo in `lang` (in a fresh store): its command and output.
+fn demo(lang: &str) -> Vec<(String, String)> {
+    let g = Gufen::new();
+    let args = ["--lang", lang, "demo", "--members", "30", "--years", "1"];
+    vec![(args.join(" "), g.ok(&args))]
+}
+
 /// Runs of 18 characters that are a whole citizen ID (17 digits and a digit or X), standing
 /// alone (not inside a hash or a longer number).
 fn whole_citizen_ids(text: &str) -> Vec<String> {
@@ -2246,7 +2262,7 @@ fn no_output_of_the_tour_carries_a_whole_id() {
         "the check finds IDs"
     );
     for lang in ["zh", "en"] {
-        for (command, output) in tour(lang) {
+        for (command, output) in tour(lang).into_iter().chain(demo(lang)) {
             let found = whole_citizen_ids(&output);
             assert!(found.is_empty(), "`{command}` prints {found:?}:\n{output}");
         }
@@ -2391,7 +2407,7 @@ fn each_language_prints_only_its_own_labels() {
             .into_iter()
             .filter(|(command, _)| !command.contains("--format json"))
     };
-    for (command, output) in documents(tour("zh")) {
+    for (command, output) in documents(tour("zh")).chain(demo("zh")) {
         let words: Vec<&str> = output
             .split(|c: char| !(c.is_ascii_alphabetic() || c == '-'))
             .collect();
@@ -2402,7 +2418,7 @@ fn each_language_prints_only_its_own_labels() {
             );
         }
     }
-    for (command, output) in documents(tour("en")) {
+    for (command, output) in documents(tour("en")).chain(demo("en")) {
         let mut rest = output.clone();
         for entered in ENTERED_CHINESE {
             rest = rest.replace(entered, "");
