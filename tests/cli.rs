@@ -812,6 +812,26 @@ fn history_lists_every_record_of_a_person_masked() {
     );
     assert!(!text.contains(C), "history masks the ID unless --reveal");
     assert!(g.ok(&["history", "--id", C, "--reveal"]).contains(C));
+    // The JSON is language-neutral: every summary in both languages, whatever --lang says.
+    let json = g.ok(&["--format", "json", "history", "--id", C]);
+    assert_eq!(
+        json,
+        g.ok(&["--lang", "en", "--format", "json", "history", "--id", C])
+    );
+    let history: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let hukou = history["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["type"] == "HukouRecorded")
+        .unwrap();
+    assert_eq!(
+        hukou["summary"],
+        serde_json::json!({
+            "zh": "户籍登记 城镇 郑州市金水区（不影响权益）",
+            "en": "hukou recorded: urban 郑州市金水区 (changes no right)",
+        })
+    );
     // Regression: the text heading was printed before the CSV, so the file no longer opened as CSV.
     assert!(g
         .ok(&["--format", "csv", "history", "--id", C])

@@ -74,12 +74,25 @@ pub struct HistoryRecord {
     pub event_type: String,
     pub hash: String,
     pub effective_date: chrono::NaiveDate,
-    /// Prose, in the language the document was asked for.
-    pub summary: String,
+    pub summary: Summary,
+}
+
+/// A record's one-line summary in each language: the JSON carries both, text and CSV the
+/// document's language.
+#[derive(Serialize)]
+pub struct Summary {
+    pub zh: String,
+    pub en: String,
+}
+
+impl Summary {
+    pub fn text(&self, lang: Lang) -> &str {
+        t(lang, &self.zh, &self.en)
+    }
 }
 
 impl HistoryRecord {
-    pub fn new(record: &StoredRecord, summary: String) -> Self {
+    pub fn new(record: &StoredRecord, summary: Summary) -> Self {
         HistoryRecord {
             seq: record.record.seq,
             event_type: record.record.event_type.clone(),
@@ -107,7 +120,7 @@ impl Document for History {
                 record.seq.to_string(),
                 record.effective_date.to_string(),
                 event_type(&record.event_type, lang).to_string(),
-                record.summary.clone(),
+                record.summary.text(lang).to_string(),
                 record.hash[..12].to_string(),
             ]);
         }
