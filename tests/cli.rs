@@ -434,6 +434,14 @@ fn an_estate_is_settled_on_an_heir_with_a_passport() {
         "2024-07-02",
     ]);
     assert_eq!(units(), 7_500 + 15_000, "the whole of C's 1.5 shares");
+    // `membership` is one of three codes, the same in JSON whatever the language.
+    for (id, code) in [(PASSPORT, "none"), (A, "member"), (B, "lost")] {
+        let show: serde_json::Value = serde_json::from_str(&g.ok(&[
+            "--lang", "en", "--format", "json", "member", "show", "--id", id,
+        ]))
+        .unwrap();
+        assert_eq!(show["membership"], code, "{id}");
+    }
 }
 
 #[test]
