@@ -215,7 +215,10 @@ pub fn run(app: &mut App, args: DemoArgs) -> Result<()> {
         // The core's message is English; in Chinese the rule is named and told in Chinese.
         Err(LedgerError::Rejected(violation)) if violation.rule() == Rule::R3 => say(
             &mut app.out,
-            "5. 以“户籍迁出”取消成员资格被拒绝（R3：户籍迁移、婚姻等生活事件不导致丧失成员身份）",
+            concat!(
+                "5. 以“户籍迁出”取消成员资格被拒绝",
+                "（R3：户籍迁移、婚姻等生活事件不导致丧失成员身份）"
+            ),
             &format!("5. removing a member for moving hukou was refused: {violation}"),
         )?,
         Err(error) => bail!("the demo expected R3 to refuse a loss for moving hukou: {error}"),
@@ -475,8 +478,14 @@ pub fn run(app: &mut App, args: DemoArgs) -> Result<()> {
         "{}",
         t(
             lang,
-            format!("ID：成员的身份证号；本演示的名册可由 gufen sample roster --persons {members} --seed {ROSTER_SEED} 重现"),
-            format!("ID: a member's citizen ID; the demo's roster is reproduced by gufen sample roster --persons {members} --seed {ROSTER_SEED}"),
+            format!(
+                "ID：成员的身份证号；本演示的名册可由 \
+                 gufen sample roster --persons {members} --seed {ROSTER_SEED} 重现"
+            ),
+            format!(
+                "ID: a member's citizen ID; the demo's roster is reproduced by \
+                 gufen sample roster --persons {members} --seed {ROSTER_SEED}"
+            ),
         )
     )?;
     Ok(())
