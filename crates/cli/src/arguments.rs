@@ -28,9 +28,8 @@ pub fn person_id(text: &str) -> Result<PersonId, IdError> {
 /// Another document than a citizen ID: `TYPE:NUMBER`, e.g. `passport:E12345678`.
 pub fn document(text: &str) -> Result<PersonId, String> {
     if !text.contains(':') {
-        return Err(format!(
-            "{text:?} must be TYPE:NUMBER, e.g. passport:E12345678"
-        ));
+        // The value is not repeated: it may be a citizen ID typed here by mistake.
+        return Err("must be TYPE:NUMBER, e.g. passport:E12345678".to_string());
     }
     PersonId::parse(text).map_err(|e| e.to_string())
 }
@@ -53,14 +52,16 @@ pub fn percent(text: &str) -> Result<Percent, AmountError> {
 /// An heir and their share of the estate: `ID` or `ID:NUM/DEN`.
 pub type Heir = (PersonId, Option<(u64, u64)>);
 
-/// `ID` or `ID:NUM/DEN` (R10).
+/// `ID` or `ID:NUM/DEN` (R10). The ID may itself hold a ':' (`passport:E12345678`), so the
+/// fraction is the text after the last ':', and only when it holds a '/'.
 pub fn heir(text: &str) -> Result<Heir, String> {
-    let Some((id, fraction)) = text.split_once(':') else {
+    let Some((id, fraction)) = text
+        .rsplit_once(':')
+        .filter(|(_, fraction)| fraction.contains('/'))
+    else {
         return Ok((person_id(text).map_err(|e| e.to_string())?, None));
     };
-    let (numerator, denominator) = fraction
-        .split_once('/')
-        .ok_or_else(|| "the fraction is NUM/DEN, e.g. 1/3".to_string())?;
+    let (numerator, denominator) = fraction.split_once('/').expect("the fraction holds a '/'");
     let number = |part: &str| {
         part.trim()
             .parse::<u64>()
@@ -78,4 +79,33 @@ pub fn choice<T: Labelled + Clone>() -> impl TypedValueParser<Value = T> {
             .map(|(_, label)| PossibleValue::new(label.code)),
     )
     .map(|code: String| T::from_code(&code).expect("clap accepts only the table's codes"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_heir_is_an_id_with_or_without_a_fraction() {
+        const A: &str = "360426199101010071";
+        let a = PersonId::parse(A).unwrap();
+        let passport = PersonId::parse("passport:E12345678").unwrap();
+        assert_eq!(heir(A).unwrap(), (a.clone(), None));
+        assert_eq!(heir(&format!("{A}:1/3")).unwrap(), (a, Some((1, 3))));
+        assert_eq!(
+            heir("passport:E12345678").unwrap(),
+            (passport.clone(), None)
+        );
+        assert_eq!(
+            heir("passport:E12345678:2/5").unwrap(),
+            (passport, Some((2, 5)))
+        );
+        assert!(heir(&format!("{A}:1/x"))
+            .unwrap_err()
+            .contains("whole number"));
+        assert!(
+            heir("E12345678").is_err(),
+            "no document type, and no citizen ID"
+        );
+    }
 }

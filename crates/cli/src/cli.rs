@@ -1,6 +1,6 @@
 //! The command line as clap sees it: the global flags and the command groups, each of whose
-//! arguments live with its handler in `commands`. Names and flags in DESIGN.md's CLI contract
-//! are fixed.
+//! arguments live with its handler in `commands`. The command names and flags are a stable
+//! contract, documented in README.md.
 
 use crate::commands::Command;
 use clap::{Args, Parser, ValueEnum};

@@ -11,7 +11,7 @@ mod render;
 mod roster;
 mod synth;
 
-use clap::error::ErrorKind;
+use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{CommandFactory, FromArgMatches};
 use std::process::ExitCode;
 
@@ -44,16 +44,44 @@ fn main() -> ExitCode {
 /// clap's errors: help and version exit 0; a value refused (a date, an ID or an amount of the
 /// wrong shape, or a choice outside its fixed set) is bad input, exit 1, as a refused value is
 /// everywhere else; the command line's own grammar (an unknown flag or command, a missing
-/// argument) is a usage error, exit 2.
+/// argument or subcommand, for which the help is printed) is a usage error, exit 2.
 fn usage_error(error: clap::Error) -> ExitCode {
-    let _ = error.print();
     match error.kind() {
-        ErrorKind::DisplayHelp
-        | ErrorKind::DisplayVersion
-        | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => ExitCode::SUCCESS,
-        ErrorKind::ValueValidation | ErrorKind::InvalidValue => ExitCode::from(1),
-        _ => ExitCode::from(2),
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            let _ = error.print();
+            ExitCode::SUCCESS
+        }
+        ErrorKind::ValueValidation => {
+            match value_error(&error) {
+                Some(message) => eprintln!("gufen: {message}"),
+                None => {
+                    let _ = error.print();
+                }
+            }
+            ExitCode::from(1)
+        }
+        ErrorKind::InvalidValue => {
+            // A choice outside its set: clap names the value (a word, never an ID) and the choices.
+            let _ = error.print();
+            ExitCode::from(1)
+        }
+        _ => {
+            let _ = error.print();
+            ExitCode::from(2)
+        }
     }
+}
+
+/// A value refused by its parser, as `FLAG: MESSAGE`, without the raw value: clap's own message
+/// repeats the value whole, and a mistyped citizen ID is still an ID (R16); the parser's message
+/// names it masked.
+fn value_error(error: &clap::Error) -> Option<String> {
+    let ContextValue::String(arg) = error.get(ContextKind::InvalidArg)? else {
+        return None;
+    };
+    let flag = arg.split_whitespace().next()?;
+    let source = std::error::Error::source(error)?;
+    Some(format!("{flag}: {source}"))
 }
 
 fn exit_code(error: &anyhow::Error) -> u8 {

@@ -2,7 +2,8 @@
 
 use crate::app::App;
 use crate::arguments::person_id;
-use crate::document::records::{History, HistoryRecord};
+use crate::cli::Lang;
+use crate::document::records::{History, HistoryRecord, Summary};
 use crate::labels::events::summary;
 use anyhow::{bail, Result};
 use clap::Args;
@@ -31,13 +32,18 @@ pub fn run(app: &mut App, args: HistoryArgs) -> Result<()> {
         .collective()
         .map(|c| c.charter.classes.clone())
         .unwrap_or_default();
-    let lang = app.global.lang;
     let records = records
         .iter()
         .map(|stored| {
             let summary = match stored.record.event() {
-                Ok(event) => summary(&event, lang, &classes),
-                Err(error) => error.to_string(),
+                Ok(event) => Summary {
+                    zh: summary(&event, Lang::Zh, &classes),
+                    en: summary(&event, Lang::En, &classes),
+                },
+                Err(error) => Summary {
+                    zh: error.to_string(),
+                    en: error.to_string(),
+                },
             };
             HistoryRecord::new(stored, summary)
         })

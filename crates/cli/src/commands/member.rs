@@ -50,11 +50,13 @@ pub enum MemberCommand {
         date: NaiveDate,
     },
     /// End membership on a lawful ground (R2): death, nationality, other-collective,
-    /// civil-servant, or one of the charter's own grounds; grounds R3 forbids are refused.
+    /// civil-servant or charter (a ground the charter names); a life event is refused (R3).
     Lose {
         #[arg(long, value_parser = person_id)]
         id: PersonId,
-        /// The ground's code (the charter may add its own, so the core checks it).
+        /// The ground's code. Free text rather than a fixed choice so that the core names the
+        /// rule: a life event's word (hukou-moved, marriage, …) is refused under R3, which says
+        /// it never ends membership, and any other unknown word under R2.
         #[arg(long)]
         reason: String,
         #[arg(long, value_parser = date)]

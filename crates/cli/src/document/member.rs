@@ -22,8 +22,7 @@ pub struct MemberDocument {
     pub id: Option<String>,
     pub household: Option<String>,
     pub member: bool,
-    /// none, member or lost.
-    pub membership: &'static str,
+    pub membership: MembershipStatus,
     /// When the membership began, or, once lost, ended.
     pub since: Option<NaiveDate>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -42,6 +41,16 @@ pub struct MemberDocument {
     pub pledges: Vec<Pledge>,
     #[serde(skip)]
     pub classes: Vec<ShareClass>,
+}
+
+/// Where a person stands; JSON carries its code: `none`, `member` or `lost`.
+#[derive(Serialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum MembershipStatus {
+    /// Never a member (a registered person, e.g. an heir).
+    None,
+    Member,
+    Lost,
 }
 
 fn serialize_ground<S: serde::Serializer>(
@@ -66,11 +75,16 @@ impl MemberDocument {
     /// `reveal`: the owner asked to see the whole ID.
     pub fn new(person: &Person, charter: &Charter, reveal: bool) -> Self {
         let (membership, since, resolution, ground) = match &person.membership {
-            Membership::None => ("none", None, None, None),
-            Membership::Member { since, resolution } => {
-                ("member", Some(*since), Some(resolution.clone()), None)
+            Membership::None => (MembershipStatus::None, None, None, None),
+            Membership::Member { since, resolution } => (
+                MembershipStatus::Member,
+                Some(*since),
+                Some(resolution.clone()),
+                None,
+            ),
+            Membership::Lost { ended, ground, .. } => {
+                (MembershipStatus::Lost, Some(*ended), None, Some(*ground))
             }
-            Membership::Lost { ended, ground, .. } => ("lost", Some(*ended), None, Some(*ground)),
         };
         MemberDocument {
             name: person.name.clone(),
@@ -106,7 +120,7 @@ impl MemberDocument {
                 format!("成员资格已于 {date} 丧失（{}）", ground.label().zh),
                 format!("membership ended {date} ({})", ground.label().en),
             ),
-            (None, "member") => t(
+            (None, MembershipStatus::Member) => t(
                 lang,
                 format!("成员（{date} 起，决议 {resolution}）"),
                 format!("member since {date} (resolution {resolution})"),
@@ -245,5 +259,23 @@ impl Document for MemberList {
         ));
         layout.table(table);
         layout
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::MembershipStatus;
+
+    #[test]
+    fn membership_serializes_as_its_code() {
+        let codes: Vec<String> = [
+            MembershipStatus::None,
+            MembershipStatus::Member,
+            MembershipStatus::Lost,
+        ]
+        .iter()
+        .map(|status| serde_json::to_string(status).unwrap())
+        .collect();
+        assert_eq!(codes, [r#""none""#, r#""member""#, r#""lost""#]);
     }
 }

@@ -45,14 +45,14 @@ impl Document for WriteOutcome {
             ""
         };
         let mut layout = Layout::default();
-        layout.line(format!(
-            "{} #{}..#{last} ({} {}){repeated}, {} {}",
-            t(lang, "已记录", "recorded"),
-            self.first_seq,
-            self.len,
-            t(lang, "条", "records"),
-            t(lang, "链头", "head"),
-            self.head_hash
+        let (first, len, head) = (self.first_seq, self.len, &self.head_hash);
+        layout.line(t(
+            lang,
+            format!("已记录 #{first}..#{last}（{len} 条）{repeated}，链头 {head}"),
+            format!(
+                "recorded #{first}..#{last} ({len} {}){repeated}, head {head}",
+                if len == 1 { "record" } else { "records" }
+            ),
         ));
         layout
     }
@@ -74,12 +74,25 @@ pub struct HistoryRecord {
     pub event_type: String,
     pub hash: String,
     pub effective_date: chrono::NaiveDate,
-    /// Prose, in the language the document was asked for.
-    pub summary: String,
+    pub summary: Summary,
+}
+
+/// A record's one-line summary in each language: the JSON carries both, text and CSV the
+/// document's language.
+#[derive(Serialize)]
+pub struct Summary {
+    pub zh: String,
+    pub en: String,
+}
+
+impl Summary {
+    pub fn text(&self, lang: Lang) -> &str {
+        t(lang, &self.zh, &self.en)
+    }
 }
 
 impl HistoryRecord {
-    pub fn new(record: &StoredRecord, summary: String) -> Self {
+    pub fn new(record: &StoredRecord, summary: Summary) -> Self {
         HistoryRecord {
             seq: record.record.seq,
             event_type: record.record.event_type.clone(),
@@ -107,7 +120,7 @@ impl Document for History {
                 record.seq.to_string(),
                 record.effective_date.to_string(),
                 event_type(&record.event_type, lang).to_string(),
-                record.summary.clone(),
+                record.summary.text(lang).to_string(),
                 record.hash[..12].to_string(),
             ]);
         }
@@ -116,11 +129,14 @@ impl Document for History {
             .clone()
             .unwrap_or_else(|| self.id_masked.to_string());
         let mut layout = Layout::default();
-        layout.line(format!(
-            "{} {shown}: {} {}",
-            t(lang, "记录 关于", "records concerning"),
-            self.records.len(),
-            t(lang, "条", "records")
+        let count = self.records.len();
+        layout.line(t(
+            lang,
+            format!("{shown} 的记录：{count} 条"),
+            format!(
+                "{count} {} concerning {shown}",
+                if count == 1 { "record" } else { "records" }
+            ),
         ));
         layout.table(table);
         layout
@@ -128,21 +144,47 @@ impl Document for History {
 }
 
 /// A record's stream as documents show it: a person's stream names the person by masked ID.
+/// JSON carries the stable form (`person/ID`, `household/NO`, `distribution/YEAR`, `org`), the
+/// ID masked; text and CSV name the kind in the document's language.
 pub enum Stream {
     Person(MaskedId),
-    /// `org`, `household/NO`, `distribution/YEAR`: no person in them.
+    Household(String),
+    Distribution(String),
+    /// `org`: the collective itself.
+    Collective,
+    /// A stream of no known kind, as it is (a person's already masked).
     Other(String),
 }
 
 impl Stream {
     pub fn new(stream: &str) -> Self {
-        match stream.strip_prefix("person/") {
-            Some(id) => match PersonId::parse(id) {
+        if let Some(id) = stream.strip_prefix("person/") {
+            return match PersonId::parse(id) {
                 Ok(person) => Stream::Person(person.masked_id()),
                 // The ledger writes only valid IDs; should one not parse, it is still masked.
                 Err(_) => Stream::Other(format!("person/{}", mask(id))),
-            },
-            None => Stream::Other(stream.to_string()),
+            };
+        }
+        if let Some(number) = stream.strip_prefix("household/") {
+            return Stream::Household(number.to_string());
+        }
+        if let Some(year) = stream.strip_prefix("distribution/") {
+            return Stream::Distribution(year.to_string());
+        }
+        match stream {
+            "org" => Stream::Collective,
+            other => Stream::Other(other.to_string()),
+        }
+    }
+
+    /// The stream in `lang`: its kind named, then its key.
+    pub fn label(&self, lang: Lang) -> String {
+        match self {
+            Stream::Person(id) => format!("{}/{id}", t(lang, "人员", "person")),
+            Stream::Household(number) => format!("{}/{number}", t(lang, "户", "household")),
+            Stream::Distribution(year) => format!("{}/{year}", t(lang, "分配", "distribution")),
+            Stream::Collective => t(lang, "组织", "collective").to_string(),
+            Stream::Other(stream) => stream.clone(),
         }
     }
 }
@@ -151,6 +193,9 @@ impl std::fmt::Display for Stream {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Stream::Person(id) => write!(f, "person/{id}"),
+            Stream::Household(number) => write!(f, "household/{number}"),
+            Stream::Distribution(year) => write!(f, "distribution/{year}"),
+            Stream::Collective => f.write_str("org"),
             Stream::Other(stream) => f.write_str(stream),
         }
     }
@@ -210,8 +255,8 @@ impl Document for Log {
                 t(lang, "序号", "seq"),
                 t(lang, "类型", "type"),
                 t(lang, "流", "stream"),
-                t(lang, "生效日期", "effective_date"),
-                t(lang, "记录时间", "recorded_at"),
+                t(lang, "生效日期", "effective date"),
+                t(lang, "记录时间", "recorded at"),
                 t(lang, "哈希", "hash"),
             ],
             vec![true, false, false, false, false, false],
@@ -220,7 +265,7 @@ impl Document for Log {
             table.push(vec![
                 record.seq.to_string(),
                 event_type(&record.event_type, lang).to_string(),
-                record.stream.to_string(),
+                record.stream.label(lang),
                 record.effective_date.to_string(),
                 record.recorded_at.clone(),
                 record.hash.clone(),
