@@ -394,3 +394,101 @@ fn reversal(reversal: &Reversal, lang: Lang, class: &dyn Fn(&str) -> String) -> 
     };
     t(lang, zh, en)
 }
+
+#[cfg(test)]
+mod tests {
+    //! Every event and correction variant, from the golden records (fixtures/golden), summarized
+    //! in both languages: Chinese carries no program English, English no program Chinese.
+
+    use super::*;
+    use gufen_core::event::EventKind;
+    use gufen_ledger::record::Record;
+
+    fn bytes(hex: &str) -> Vec<u8> {
+        (0..hex.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+            .collect()
+    }
+
+    /// Every string the user entered in an event (names, households, localities, notes…).
+    fn entered(value: &serde_json::Value, into: &mut Vec<String>) {
+        match value {
+            serde_json::Value::String(text) => into.push(text.clone()),
+            serde_json::Value::Array(items) => items.iter().for_each(|v| entered(v, into)),
+            serde_json::Value::Object(map) => map.values().for_each(|v| entered(v, into)),
+            _ => {}
+        }
+    }
+
+    fn cjk(c: char) -> bool {
+        ('\u{2e80}'..='\u{9fff}').contains(&c) || ('\u{ff00}'..='\u{ffef}').contains(&c)
+    }
+
+    #[test]
+    fn every_event_is_summarized_in_each_language_without_the_other() {
+        let golden: Vec<serde_json::Value> =
+            serde_json::from_str(include_str!("../../../../fixtures/golden/records.json")).unwrap();
+        let events: Vec<Event> = golden
+            .iter()
+            .map(|entry| {
+                let record = Record::decode(&bytes(entry["bytes_hex"].as_str().unwrap()));
+                record.unwrap().event().unwrap()
+            })
+            .collect();
+        let Event::CollectiveRegistered(registered) = &events[0] else {
+            panic!("the golden chain starts with the registration")
+        };
+        let classes = &registered.charter.classes;
+        // Program words that must not reach Chinese output: event type names and every
+        // labelled enum's variant names and codes.
+        let mut english: Vec<String> = EventKind::ALL.iter().map(|k| k.name().into()).collect();
+        for names in [
+            gufen_core::variants::variant_names::<gufen_core::event::LossGround>(),
+            gufen_core::variants::variant_names::<gufen_core::event::HukouKind>(),
+            gufen_core::variants::variant_names::<gufen_core::event::LifeEvent>(),
+            gufen_core::variants::variant_names::<gufen_core::charter::Rounding>(),
+            gufen_core::variants::variant_names::<gufen_core::charter::ApprovalBody>(),
+            gufen_core::variants::variant_names::<Reversal>(),
+        ] {
+            english.extend(names.iter().map(|n| n.to_string()));
+        }
+        english.extend(classes.iter().map(|c| c.code.clone()));
+        let mut reversals = std::collections::HashSet::new();
+        for event in &events {
+            if let Event::RecordCorrected(c) = event {
+                reversals.insert(std::mem::discriminant(&c.reversal));
+            }
+            let mut data = Vec::new();
+            entered(&serde_json::to_value(event).unwrap(), &mut data);
+            // An enum value serializes as its variant name: that is program text, not data.
+            data.retain(|text| !english.contains(text));
+            data.extend(classes.iter().map(|c| c.name.clone()));
+            data.sort_by_key(|d| std::cmp::Reverse(d.len()));
+            let zh = summary(event, Lang::Zh, classes);
+            let en = summary(event, Lang::En, classes);
+            let mut zh_program = zh.clone();
+            let mut en_program = en.clone();
+            for text in &data {
+                zh_program = zh_program.replace(text.as_str(), " ");
+                en_program = en_program.replace(text.as_str(), " ");
+            }
+            assert!(zh_program.chars().any(cjk), "{zh}");
+            for word in &english {
+                let found = zh_program
+                    .split(|c: char| !c.is_ascii_alphanumeric() && c != '-')
+                    .any(|w| w == word);
+                assert!(!found, "{word} in the Chinese summary {zh}");
+            }
+            assert!(
+                !en_program.chars().any(cjk),
+                "Chinese in the English summary {en}"
+            );
+        }
+        assert_eq!(
+            reversals.len(),
+            gufen_core::variants::variant_names::<Reversal>().len(),
+            "the golden records hold every correction"
+        );
+    }
+}
