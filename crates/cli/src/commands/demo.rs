@@ -21,7 +21,6 @@ use gufen_core::error::Rule;
 use gufen_core::event::{HukouKind, LifeEvent};
 use gufen_core::state::Key;
 use gufen_core::{report, Charter, Command, Fen, PersonId, RosterRow, Units};
-use gufen_ledger::record::hex;
 use gufen_ledger::{LedgerError, Store};
 use std::io::Write;
 
@@ -442,17 +441,7 @@ pub fn run(app: &mut App, args: DemoArgs) -> Result<()> {
         out,
         Format::Text,
         lang,
-        &Verification {
-            collective: ledger.id().to_string(),
-            ok: report.ok,
-            records: report.records,
-            head_seq: report.head.last_seq(),
-            head_hash: hex(&report.head.hash),
-            merkle_root: hex(&report.merkle_root),
-            first_bad_seq: report.first_bad_seq,
-            problem: None,
-            replayed: report.replayed,
-        },
+        &Verification::new(ledger.id(), &report),
     )?;
     // The hints print no whole ID: the demo's roster is a synthetic one anyone can reproduce.
     let db = dir.display();

@@ -5,7 +5,6 @@ use crate::app::{App, IntegrityFailure};
 use crate::document::records::Verification;
 use anyhow::Result;
 use clap::Args;
-use gufen_ledger::record::hex;
 
 #[derive(Args, Debug)]
 pub struct VerifyArgs {
@@ -17,17 +16,7 @@ pub struct VerifyArgs {
 pub fn run(app: &mut App, args: VerifyArgs) -> Result<()> {
     let (_store, ledger) = app.open()?;
     let report = ledger.verify(args.replay)?;
-    let verification = Verification {
-        collective: ledger.id().to_string(),
-        ok: report.ok,
-        records: report.records,
-        head_seq: report.head.last_seq(),
-        head_hash: hex(&report.head.hash),
-        merkle_root: hex(&report.merkle_root),
-        first_bad_seq: report.first_bad_seq,
-        problem: report.problem.clone(),
-        replayed: report.replayed,
-    };
+    let verification = Verification::new(ledger.id(), &report);
     app.render(&verification)?;
     if !report.ok {
         let at = report

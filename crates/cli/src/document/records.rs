@@ -292,6 +292,23 @@ pub struct Verification {
     pub replayed: bool,
 }
 
+impl Verification {
+    /// The document of a ledger's verify report.
+    pub fn new(collective: &str, report: &gufen_ledger::VerifyReport) -> Self {
+        Verification {
+            collective: collective.to_string(),
+            ok: report.ok,
+            records: report.records,
+            head_seq: report.head.last_seq(),
+            head_hash: gufen_ledger::record::hex(&report.head.hash),
+            merkle_root: gufen_ledger::record::hex(&report.merkle_root),
+            first_bad_seq: report.first_bad_seq,
+            problem: report.problem.clone(),
+            replayed: report.replayed,
+        }
+    }
+}
+
 impl Document for Verification {
     fn layout(&self, lang: Lang) -> Layout {
         let mut layout = Layout::default();
