@@ -1216,10 +1216,12 @@ fn a_whole_distribution_cycle_through_the_cli() {
         }
     }
     // R13: the notice period, two thirds of all members, and the register's member count.
-    g.refused(&approve("3", "3", "2026-01-20"), 1, "2026-01-21");
-    g.refused(&approve("1", "3", "2026-01-21"), 1, "two thirds");
-    g.refused(&approve("2", "2", "2026-01-21"), 1, "lists 3 members");
-    g.refused(&with(&["post", "--date", "2026-01-22"]), 1, "not approved");
+    // Noticed on 2026-01-06 for 15 days: the day of the notice is not counted and the 15th
+    // day, the 21st, runs to its end; the vote comes after it (CC 201, 203).
+    g.refused(&approve("3", "3", "2026-01-21"), 1, "2026-01-22");
+    g.refused(&approve("1", "3", "2026-01-22"), 1, "two thirds");
+    g.refused(&approve("2", "2", "2026-01-22"), 1, "lists 3 members");
+    g.refused(&with(&["post", "--date", "2026-01-23"]), 1, "not approved");
     g.refused(
         &[
             "distribution",
@@ -1236,10 +1238,10 @@ fn a_whole_distribution_cycle_through_the_cli() {
         1,
         "R14",
     );
-    g.ok(&approve("2", "3", "2026-01-21"));
-    g.ok(&with(&["post", "--date", "2026-01-22"]));
+    g.ok(&approve("2", "3", "2026-01-22"));
+    g.ok(&with(&["post", "--date", "2026-01-23"]));
     g.refused(
-        &with(&["post", "--date", "2026-01-23"]),
+        &with(&["post", "--date", "2026-01-24"]),
         1,
         "already posted",
     );
@@ -1338,7 +1340,7 @@ fn distribute(g: &Gufen, year: &str, members: &str) {
     let next = (year.parse::<i32>().unwrap() + 1).to_string();
     let day = |md: &str| format!("{next}-{md}");
     let record = format!("{year}-12-31");
-    let (d1, d2, d3) = (day("01-05"), day("01-20"), day("01-21"));
+    let (d1, d2, d3) = (day("01-05"), day("01-21"), day("01-22"));
     for args in [
         vec![
             "draft",
@@ -2245,7 +2247,7 @@ fn tour(lang: &str) -> Vec<(String, String)> {
             "--resolution",
             "2026-1",
             "--date",
-            "2026-01-21",
+            "2026-01-22",
         ],
         &[
             "distribution",
@@ -2253,7 +2255,7 @@ fn tour(lang: &str) -> Vec<(String, String)> {
             "--year",
             "2025",
             "--date",
-            "2026-01-22",
+            "2026-01-23",
         ],
         &[
             "distribution",

@@ -119,6 +119,9 @@ struct ClassToml {
     coefficient: String,
 }
 
+/// The fewest days of public notice a charter may set (RCEOL 46).
+pub const NOTICE_DAYS_MIN: u32 = 10;
+
 /// The most share classes a charter may define.
 pub const CLASSES_MAX: usize = 16;
 
@@ -229,6 +232,15 @@ impl Charter {
                 "reserve and welfare rates together exceed 100%",
             ));
         }
+        if self.notice_days < NOTICE_DAYS_MIN {
+            return Err(key_error(
+                "notice_days",
+                format!(
+                    "R13: {} days is too short: the plan is open to members at least {NOTICE_DAYS_MIN} days before the vote (RCEOL 46)",
+                    self.notice_days
+                ),
+            ));
+        }
         if self.holding_cap_percent.0 == 0 {
             return Err(key_error(
                 "holding_cap_percent",
@@ -271,6 +283,19 @@ impl Charter {
 
     pub fn class(&self, code: &str) -> Option<&ShareClass> {
         self.classes.iter().find(|c| c.code == code)
+    }
+
+    /// The last day of the public notice of a plan put up on `noticed_on`, counted as the Civil
+    /// Code counts days (CC 201, 203): the day of the notice is not counted and the period ends
+    /// at the end of its last day (R13).
+    pub fn notice_period_end(&self, noticed_on: NaiveDate) -> NaiveDate {
+        noticed_on + chrono::Days::new(u64::from(self.notice_days))
+    }
+
+    /// The first day a plan put up on `noticed_on` can be voted on: the day after its notice
+    /// period ends (R13).
+    pub fn earliest_vote(&self, noticed_on: NaiveDate) -> NaiveDate {
+        self.notice_period_end(noticed_on) + chrono::Days::new(1)
     }
 }
 
@@ -318,6 +343,13 @@ coefficient = "0.5"
     fn bad_charters_name_the_key() {
         check_error(("N2410183MF0000001Y", "N2410183MF0000001X"), "code");
         check_error(("2017-12-31", "2017-13-31"), "baseline_date");
+        check_error(
+            (
+                "province = \"河南\"",
+                "province = \"河南\"\nnotice_days = 9",
+            ),
+            "notice_days",
+        );
         check_error(
             ("coefficient = \"0.5\"", "coefficient = \"half\""),
             "classes.coefficient",

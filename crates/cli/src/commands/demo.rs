@@ -255,7 +255,7 @@ pub fn run(app: &mut App, args: DemoArgs) -> Result<()> {
             }),
         )?;
         exec(date(year + 1, 1, 6), Action::NoticeDistribution { year: y })?;
-        let vote = date(year + 1, 1, 6) + chrono::Days::new(u64::from(charter.notice_days));
+        let vote = charter.earliest_vote(date(year + 1, 1, 6));
         let eligible = ledger
             .load_state(Some(vec![Key::Collective]))?
             .collective()

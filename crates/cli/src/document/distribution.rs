@@ -62,7 +62,6 @@ pub struct PlanDocument {
 impl PlanDocument {
     pub fn new(charter: &Charter, report: &DistributionReport, paper: PlanPaper) -> Self {
         let plan = &report.plan;
-        let notice_days = chrono::Days::new(u64::from(charter.notice_days));
         PlanDocument {
             document: paper,
             collective: charter.name.clone(),
@@ -75,7 +74,7 @@ impl PlanDocument {
             noticed_on: report.noticed_on,
             approved_on: report.approved_on,
             posted_on: report.posted_on,
-            vote_not_before: report.noticed_on.map(|d| d + notice_days),
+            vote_not_before: report.noticed_on.map(|d| charter.earliest_vote(d)),
             income_fen: plan.income_fen,
             losses_fen: plan.losses_fen,
             reserve_rate_percent: Percent(plan.reserve_rate_ppm).to_string(),

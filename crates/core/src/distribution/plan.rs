@@ -143,13 +143,14 @@ pub(crate) fn approve(given: &Given, year: u16, vote: Vote) -> Result<Vec<Event>
         Progress::Noticed { noticed_on } => *noticed_on,
         other => return Err(already(year, other.status())),
     };
-    let earliest = noticed_on + chrono::Days::new(u64::from(charter.notice_days));
-    if date < earliest {
+    let period_ends = charter.notice_period_end(noticed_on);
+    if date < charter.earliest_vote(noticed_on) {
         return reject(
             Rule::R13,
             format!(
-                "the plan was put up for notice on {noticed_on}; the charter's {} days of notice end on {earliest}, so the vote cannot be on {date}",
-                charter.notice_days
+                "the plan was put up for notice on {noticed_on}; the charter's {} days of notice run to the end of {period_ends}, so the vote cannot be before {}",
+                charter.notice_days,
+                charter.earliest_vote(noticed_on)
             ),
         );
     }

@@ -79,10 +79,11 @@ fn r13_approval_needs_the_notice_period_first() {
     .0;
     check_rejected(&drafted, approve(2024, 4, 4, "2025-03-01"), Rule::R13);
     let state = noticed();
-    // Noticed on 2025-01-06 with 15 days: the 20th is too early, the 21st is the first day.
-    let message = check_rejected(&state, approve(2024, 4, 4, "2025-01-20"), Rule::R13).to_string();
-    assert!(message.contains("2025-01-21"), "{message}");
-    assert!(decide(&state, &approve(2024, 4, 4, "2025-01-21")).is_ok());
+    // Noticed on 2025-01-06 with 15 days: the day of the notice is not counted, the 15th day
+    // (the 21st) ends at its end, so the 21st is too early and the 22nd the first day (CC 201).
+    let message = check_rejected(&state, approve(2024, 4, 4, "2025-01-21"), Rule::R13).to_string();
+    assert!(message.contains("2025-01-22"), "{message}");
+    assert!(decide(&state, &approve(2024, 4, 4, "2025-01-22")).is_ok());
 }
 
 #[test]
@@ -205,8 +206,8 @@ fn r14_a_changed_register_before_the_record_date_blocks_posting() {
         &[
             draft(2024, 1_000_000, "2024-12-31", "2025-02-03"),
             notice(2024, "2025-02-03"),
-            approve(2024, 3, 4, "2025-02-18"),
-            post(2024, "2025-02-18"),
+            approve(2024, 3, 4, "2025-02-19"),
+            post(2024, "2025-02-19"),
         ],
     );
     // A holds 2 of 5 shares: 2/5 of 850,000 fen.
@@ -245,8 +246,8 @@ fn r14_the_collective_share_keeps_its_part() {
         &[
             draft(2024, 1_000_001, "2024-12-31", "2025-01-05"),
             notice(2024, "2025-01-06"),
-            approve(2024, 3, 3, "2025-01-21"),
-            post(2024, "2025-01-22"),
+            approve(2024, 3, 3, "2025-01-22"),
+            post(2024, "2025-01-23"),
         ],
     );
     let Event::DistributionDrafted(plan) = &events[0] else {
@@ -311,8 +312,8 @@ fn dividends_are_paid_once_and_unpaid_ones_stay_owed_across_years() {
             pay(2024, A, "2025-02-05"),
             draft(2025, 2_000_000, "2025-12-31", "2026-01-05"),
             notice(2025, "2026-01-05"),
-            approve(2025, 4, 4, "2026-01-20"),
-            post(2025, "2026-01-21"),
+            approve(2025, 4, 4, "2026-01-21"),
+            post(2025, "2026-01-22"),
         ],
     );
     let message = check_rejected(&state, pay(2024, A, "2026-02-01"), Rule::Input).to_string();

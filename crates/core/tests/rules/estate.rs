@@ -111,7 +111,7 @@ fn an_estate_is_paid_its_dividends_and_then_the_heirs_are() {
                 "2024-12-31",
                 "2025-01-05",
                 "2025-01-05",
-                "2025-01-20",
+                "2025-01-21",
                 3,
             ),
         ]
@@ -140,7 +140,7 @@ fn an_estate_is_paid_its_dividends_and_then_the_heirs_are() {
                 "2025-12-31",
                 "2026-01-05",
                 "2026-01-05",
-                "2026-01-20",
+                "2026-01-21",
                 3,
             ),
         ]
