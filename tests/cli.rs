@@ -779,6 +779,102 @@ fn import_with_bad_rows_lists_every_one_by_line_and_writes_nothing() {
 }
 
 #[test]
+fn a_member_holds_a_real_citizen_id_and_every_error_masks_a_typed_one() {
+    let g = Gufen::village();
+    let confirm = |id: &'static str, date: &'static str| {
+        [
+            "member",
+            "confirm",
+            "--id",
+            id,
+            "--name",
+            "赵六",
+            "--household",
+            "003",
+            "--resolution",
+            "2019-1",
+            "--date",
+            date,
+        ]
+    };
+    // R1: a person known by a passport is registered (to inherit) and never confirmed.
+    g.ok(&[
+        "person",
+        "add",
+        "--doc",
+        "passport:E12345678",
+        "--name",
+        "赵六",
+        "--date",
+        "2019-01-01",
+    ]);
+    g.refused(&confirm("passport:E12345678", "2019-02-01"), 1, "R1");
+    let run = g.run(&confirm("passport:E12345678", "2019-02-01"));
+    assert!(!run.stderr.contains("E12345678"), "{}", run.stderr);
+    // R5: born 2019-03-01, not confirmed on 2019-02-01; the birth date is not echoed.
+    const BORN_2019: &str = "410183201903010028";
+    g.refused(&confirm(BORN_2019, "2019-02-01"), 1, "R5");
+    let run = g.run(&confirm(BORN_2019, "2019-02-01"));
+    assert!(!run.stderr.contains("20190301"), "{}", run.stderr);
+    // A roster with a 15-digit ID of the old format, a 19-digit typo, an unknown province (39)
+    // and a day that does not exist (1991-02-30): each row refused masked, nothing written.
+    let typed = [
+        "360426910101007",
+        "3604261991010100711",
+        "390426199101010077",
+        "360426199102300070",
+    ];
+    let roster = g.write_file(
+        "typos.csv",
+        &format!(
+            "id,name,household\n{}\n",
+            typed.map(|id| format!("{id},赵六,003")).join("\n")
+        ),
+    );
+    let import = [
+        "member",
+        "import",
+        &roster,
+        "--resolution",
+        "2019-1",
+        "--date",
+        "2019-02-01",
+    ];
+    g.refused(&import, 1, "4 row(s)");
+    let run = g.run(&import);
+    for line in ["line 2: R5", "line 3: R5", "line 4: R5", "line 5: R5"] {
+        assert!(run.stderr.contains(line), "{line} in {}", run.stderr);
+    }
+    // A bank's payment file and a typed --id are masked the same way.
+    let bank = g.write_file(
+        "bank.csv",
+        &format!("id,ref\n{},BK1\n{},BK2\n", typed[0], typed[1]),
+    );
+    let pay = g.run(&[
+        "distribution",
+        "pay",
+        "--year",
+        "2025",
+        "--file",
+        &bank,
+        "--date",
+        "2026-02-01",
+    ]);
+    assert_eq!(pay.code, 1, "{}", pay.stderr);
+    let show = g.run(&["member", "show", "--id", typed[1]]);
+    assert_eq!(show.code, 1, "{}", show.stderr);
+    for stderr in [&run.stderr, &pay.stderr, &show.stderr] {
+        assert!(stderr.contains("R5"), "{stderr}");
+        for id in typed {
+            assert!(!stderr.contains(id), "{id} in {stderr}");
+            assert!(!stderr.contains(&id[6..12]), "{id} in {stderr}");
+        }
+    }
+    // The passing twin: the same person confirmed on the day of the birth.
+    g.ok(&confirm(BORN_2019, "2019-03-01"));
+}
+
+#[test]
 fn as_of_answers_for_past_dates_from_the_log() {
     let g = Gufen::village();
     let before: serde_json::Value =

@@ -49,6 +49,21 @@ pub(crate) fn known<'s>(state: &'s State, person: &PersonId) -> Result<&'s Perso
     })
 }
 
+/// A person whose citizen ID holds a birth date on or before `date`, the record's date (R5). A
+/// person known by another document has no birth date to check.
+pub(crate) fn born_by(person: &PersonId, date: NaiveDate) -> Result<(), RuleViolation> {
+    match person {
+        PersonId::Citizen(id) if id.birth_date() > date => reject(
+            Rule::R5,
+            format!(
+                "citizen ID {} holds a birth date after the record's date {date}",
+                person.masked()
+            ),
+        ),
+        _ => Ok(()),
+    }
+}
+
 /// A current member (R1).
 pub(crate) fn member<'s>(state: &'s State, person: &PersonId) -> Result<&'s Person, RuleViolation> {
     member_for(Rule::R1, state, person)

@@ -133,7 +133,8 @@ pub fn decide(state: &State, command: &Command) -> Result<Vec<Event>, RuleViolat
             name,
             household,
             resolution,
-        } => membership::confirm(state, person, name, household, resolution).map(|e| vec![e]),
+        } => membership::confirm(state, given.date, person, name, household, resolution)
+            .map(|e| vec![e]),
         Action::ImportRoster { rows, resolution } => membership::import(given, rows, resolution),
         Action::LoseMembership {
             person,

@@ -1,16 +1,25 @@
 //! Identifiers: the citizen ID (GB 11643-1999), the unified social credit code (GB 32100-2015),
 //! and masking for public documents (R16).
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// Why an identifier was refused. Each message names the rule it enforces.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum IdError {
-    #[error("R5: citizen ID {0:?} must have 18 characters (17 digits and a check character)")]
+    /// The text as typed, masked (R16).
+    #[error("R5: citizen ID {0} must have 18 characters (17 digits and a check character)")]
     CitizenIdLength(String),
-    #[error("R5: citizen ID {0:?} must be 17 digits followed by a digit or X")]
+    /// The text as typed, masked (R16).
+    #[error("R5: citizen ID {0} must be 17 digits followed by a digit or X")]
     CitizenIdCharacters(String),
+    /// The ID, masked (R16).
+    #[error("R5: citizen ID {0} does not begin with a province code of GB/T 2260 (11–15, 21–23, 31–37, 41–46, 50–54, 61–65, 71, 81, 82)")]
+    CitizenIdProvince(String),
+    /// The ID, masked (R16).
+    #[error("R5: citizen ID {0} does not hold a real birth date (characters 7 to 14, YYYYMMDD)")]
+    CitizenIdBirthDate(String),
     #[error("R5: citizen ID {masked} has a wrong check character: expected {expected}, found {found} (GB 11643)")]
     CitizenIdCheck {
         masked: String,
@@ -27,7 +36,8 @@ pub enum IdError {
         expected: char,
         found: char,
     },
-    #[error("R5: document {0:?} must be TYPE:NUMBER, e.g. passport:E12345678")]
+    /// The text as typed, masked (R16).
+    #[error("R5: document {0} must be TYPE:NUMBER, e.g. passport:E12345678")]
     Document(String),
 }
 
@@ -44,12 +54,18 @@ impl CitizenId {
         let upper = text.trim().to_ascii_uppercase();
         let bytes = upper.as_bytes();
         if bytes.len() != 18 || !upper.is_ascii() {
-            return Err(IdError::CitizenIdLength(text.to_string()));
+            return Err(IdError::CitizenIdLength(mask(text.trim())));
         }
         if !bytes[..17].iter().all(u8::is_ascii_digit)
             || !(bytes[17].is_ascii_digit() || bytes[17] == b'X')
         {
-            return Err(IdError::CitizenIdCharacters(text.to_string()));
+            return Err(IdError::CitizenIdCharacters(mask(&upper)));
+        }
+        if !is_province_code(&upper[..2]) {
+            return Err(IdError::CitizenIdProvince(mask(&upper)));
+        }
+        if birth_date_of(&upper).is_none() {
+            return Err(IdError::CitizenIdBirthDate(mask(&upper)));
         }
         let expected = citizen_check_character(&upper[..17]);
         let found = bytes[17] as char;
@@ -71,6 +87,25 @@ impl CitizenId {
     pub fn masked(&self) -> String {
         mask(&self.0)
     }
+
+    /// The birth date the ID holds (characters 7 to 14), a real date by construction (R5).
+    pub fn birth_date(&self) -> NaiveDate {
+        birth_date_of(&self.0).expect("a citizen ID holds a real birth date")
+    }
+}
+
+/// The first two digits of a citizen ID's address code: a province of GB/T 2260 (R5).
+fn is_province_code(digits: &str) -> bool {
+    matches!(
+        digits.parse::<u8>(),
+        Ok(11..=15 | 21..=23 | 31..=37 | 41..=46 | 50..=54 | 61..=65 | 71 | 81 | 82)
+    )
+}
+
+/// The birth date in characters 7 to 14 of an 18-character ID, if it is a real date.
+fn birth_date_of(id: &str) -> Option<NaiveDate> {
+    let digits = id.get(6..14)?;
+    NaiveDate::parse_from_str(digits, "%Y%m%d").ok()
 }
 
 impl fmt::Display for CitizenId {
@@ -127,7 +162,7 @@ impl PersonId {
                         .chars()
                         .all(|c| c.is_ascii_alphanumeric() || c == '-');
                 if !ok_kind || !ok_number || kind == "citizen" {
-                    return Err(IdError::Document(text.to_string()));
+                    return Err(IdError::Document(mask(text.trim())));
                 }
                 Ok(PersonId::Document { kind, number })
             }
@@ -272,6 +307,61 @@ mod tests {
             CitizenId::parse("3604261991010100A1"),
             Err(IdError::CitizenIdCharacters(_))
         ));
+    }
+
+    #[test]
+    fn a_citizen_id_holds_a_real_birth_date_and_a_province_code() {
+        let id = CitizenId::parse("360426199101010071").unwrap();
+        assert_eq!(
+            id.birth_date(),
+            NaiveDate::from_ymd_opt(1991, 1, 1).unwrap()
+        );
+        // 1991-02-30 does not exist; the check character is right for the 17 digits.
+        let first17 = "36042619910230007";
+        let text = format!("{first17}{}", citizen_check_character(first17));
+        let error = CitizenId::parse(&text).unwrap_err();
+        assert!(matches!(error, IdError::CitizenIdBirthDate(_)), "{error}");
+        assert!(!error.to_string().contains("19910230"), "{error}");
+        // 29 February exists in 2000, not in 1900.
+        for (first17, real) in [("11010120000229001", true), ("11010119000229001", false)] {
+            let text = format!("{first17}{}", citizen_check_character(first17));
+            assert_eq!(CitizenId::parse(&text).is_ok(), real, "{text}");
+        }
+        // 16, 39 and 90 are no province of GB/T 2260; 11, 65, 71, 81 and 82 are.
+        for (province, known) in [
+            ("16", false),
+            ("39", false),
+            ("90", false),
+            ("11", true),
+            ("65", true),
+            ("71", true),
+            ("81", true),
+            ("82", true),
+        ] {
+            let first17 = format!("{province}0426199101010071")[..17].to_string();
+            let text = format!("{first17}{}", citizen_check_character(&first17));
+            let parsed = CitizenId::parse(&text);
+            assert_eq!(parsed.is_ok(), known, "{text}: {parsed:?}");
+            if !known {
+                assert!(matches!(parsed, Err(IdError::CitizenIdProvince(_))));
+            }
+        }
+    }
+
+    #[test]
+    fn errors_about_a_typed_id_mask_it() {
+        // A 15-digit ID of the old format, a 19-digit typo, a bad character, a bad document.
+        for text in [
+            "360426910101007",
+            "3604261991010100711",
+            "3604261991010100A1",
+            "passport:E1234567890!",
+        ] {
+            let message = PersonId::parse(text).unwrap_err().to_string();
+            assert!(message.starts_with("R5:"), "{message}");
+            assert!(!message.contains(text), "{message}");
+            assert!(!message.contains("910101"), "{message}");
+        }
     }
 
     #[test]

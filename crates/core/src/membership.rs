@@ -30,6 +30,7 @@ pub(crate) fn register_person(
 ) -> Result<Vec<Event>, RuleViolation> {
     let name = text("name", name)?;
     let household = household.map(|h| text("household", h)).transpose()?;
+    checks::born_by(person, given.date)?;
     if given.state.person(person).is_some() {
         return reject(
             Rule::Input,
@@ -45,6 +46,7 @@ pub(crate) fn register_person(
 
 pub(crate) fn confirm(
     state: &State,
+    date: NaiveDate,
     person: &PersonId,
     name: &str,
     household: &str,
@@ -57,6 +59,16 @@ pub(crate) fn confirm(
         resolution_cited,
         "a membership confirmation must cite the assembly's resolution",
     )?;
+    if let PersonId::Document { kind, .. } = person {
+        return reject(
+            Rule::R1,
+            format!(
+                "{} is known by a {kind}, not a citizen ID: a member is a PRC citizen keyed by the citizen ID (a foreign heir may be registered and inherit, never be a member)",
+                person.masked()
+            ),
+        );
+    }
+    checks::born_by(person, date)?;
     if let Some(existing) = state.person(person) {
         if existing.is_member() {
             return reject(
@@ -131,7 +143,14 @@ pub(crate) fn import(
             );
             continue;
         }
-        match confirm(state, &person, &row.name, &row.household, &resolution) {
+        match confirm(
+            state,
+            given.date,
+            &person,
+            &row.name,
+            &row.household,
+            &resolution,
+        ) {
             Ok(event) => events.push(event),
             Err(e) => {
                 let (rule, message) = e.first();

@@ -157,3 +157,94 @@ fn r4_exit_needs_consent_and_redeems_or_keeps_the_units() {
     assert_eq!(units_of(&redeemed, B), 0);
     assert_eq!(redeemed.collective().unwrap().units_total(), 30_000);
 }
+
+/// A valid citizen ID (check character included) from its first 17 digits.
+fn citizen(first17: &str) -> String {
+    format!(
+        "{first17}{}",
+        gufen_core::ids::citizen_check_character(first17)
+    )
+}
+
+#[test]
+fn r1_a_person_known_by_another_document_is_registered_and_never_confirmed() {
+    let state = village();
+    let register_heir = on(
+        "2024-01-01",
+        Action::RegisterPerson {
+            person: id("passport:E12345678"),
+            name: "Mary Wang".into(),
+            household: None,
+        },
+    );
+    // Given a foreign heir known by a passport, registered (she may inherit, R10)…
+    let (registered, _) = then(&state, &[register_heir]);
+    // …when the assembly confirms her membership, then R1 refuses it, naming the document.
+    let mut command = confirm("passport:E12345678", "003");
+    command.date = date("2024-02-01");
+    if let Action::ConfirmMembership { name, .. } = &mut command.action {
+        *name = "Mary Wang".into();
+    }
+    let message = check_rejected(&registered, command, Rule::R1).to_string();
+    assert!(message.contains("citizen ID"), "{message}");
+    assert!(!message.contains("E12345678"), "{message}");
+    // A roster row with a document is refused the same way.
+    let rows = import(vec![row("passport:E87654321", "John", "003", "", "")]);
+    check_rejected(&state, rows, Rule::R1);
+    // The passing twin: a citizen is confirmed.
+    let mut twin = confirm(E, "003");
+    twin.date = date("2024-02-01");
+    assert!(decide(&registered, &twin).is_ok());
+}
+
+#[test]
+fn r5_a_birth_date_after_the_records_date_is_refused() {
+    let state = village();
+    // Born 2018-03-01: neither registered nor confirmed on 2018-02-28.
+    let born_2018 = citizen("41018320180301002");
+    let mut confirmation = confirm(&born_2018, "003");
+    confirmation.date = date("2018-02-28");
+    let message = check_rejected(&state, confirmation.clone(), Rule::R5).to_string();
+    assert!(message.contains("birth date"), "{message}");
+    assert!(!message.contains("20180301"), "{message}");
+    let registration = |day: &str| {
+        on(
+            day,
+            Action::RegisterPerson {
+                person: id(&born_2018),
+                name: "新生儿".into(),
+                household: Some("003".into()),
+            },
+        )
+    };
+    check_rejected(&state, registration("2018-02-28"), Rule::R5);
+    let mut rows = import(vec![row(&born_2018, "新生儿", "003", "", "")]);
+    rows.date = date("2018-02-28");
+    check_rejected(&state, rows, Rule::R5);
+    // The passing twins: on the birth date itself, both are accepted.
+    assert!(decide(&state, &registration("2018-03-01")).is_ok());
+    confirmation.date = date("2018-03-01");
+    assert!(decide(&state, &confirmation).is_ok());
+}
+
+#[test]
+fn r5_a_citizen_id_needs_a_real_birth_date_and_a_province_code() {
+    // 1991-02-30 does not exist; 39 is no province of GB/T 2260. Both check characters are right.
+    for (text, why) in [
+        (citizen("36042619910230007"), "birth date"),
+        (citizen("39042619910101007"), "province"),
+    ] {
+        let error = PersonId::parse(&text).unwrap_err().to_string();
+        assert!(error.starts_with("R5:") && error.contains(why), "{error}");
+        assert!(!error.contains(&text[6..14]), "{error}");
+        // A roster row with such an ID is refused naming R5, the whole roster with it.
+        let rows = import(vec![
+            row(&text, "甲", "003", "basic", "1"),
+            row(E, "乙", "003", "basic", "1"),
+        ]);
+        let message = check_rejected(&village(), rows, Rule::R5).to_string();
+        assert!(!message.contains(&text[6..14]), "{message}");
+    }
+    // The passing twin: 1991-01-01 in 36 (江西).
+    assert!(PersonId::parse(&citizen("36042619910101007")).is_ok());
+}
