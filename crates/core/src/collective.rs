@@ -32,6 +32,7 @@ pub(crate) fn apply_registered(state: &mut State, date: NaiveDate, e: &Collectiv
         units_by_class: BTreeMap::new(),
         member_count: 0,
         member_changes: BTreeMap::new(),
+        adult_member_changes: BTreeMap::new(),
         holdings: BTreeMap::new(),
         holding_changes: Vec::new(),
         holding_events: BTreeMap::new(),

@@ -8,7 +8,7 @@ use crate::charter::Charter;
 use crate::event::{DistributionApproved, DistributionDrafted, HukouKind, LossGround};
 use crate::ids::PersonId;
 use crate::state::State;
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -23,6 +23,11 @@ pub struct Collective {
     pub member_count: u64,
     /// Net change of the member count per effective date, for the count on any date (R13).
     pub member_changes: BTreeMap<NaiveDate, i64>,
+    /// Net change of the count of members aged 18 or more per date (R13: the members' assembly
+    /// is the members of full civil capacity). A member counts from the later of joining and
+    /// their 18th birthday, and stops on leaving (a change at the later of leaving and the
+    /// birthday, so one who leaves a minor is never counted).
+    pub adult_member_changes: BTreeMap<NaiveDate, i64>,
     /// Units the collective share (集体股) holds per class, and their dated changes (R14).
     pub holdings: BTreeMap<String, u64>,
     pub holding_changes: Vec<HoldingChange>,
@@ -52,24 +57,62 @@ impl Collective {
     }
 
     /// One more member from `date` (a confirmation, or a loss undone).
-    pub(crate) fn member_joined(&mut self, date: NaiveDate) {
+    pub(crate) fn member_joined(&mut self, date: NaiveDate, person: &PersonId) {
         self.member_count += 1;
         *self.member_changes.entry(date).or_insert(0) += 1;
+        *self
+            .adult_member_changes
+            .entry(date.max(adult_from(person)))
+            .or_insert(0) += 1;
     }
 
     /// One member fewer from `date` (a loss or exit, or a confirmation undone).
-    pub(crate) fn member_left(&mut self, date: NaiveDate) {
+    pub(crate) fn member_left(&mut self, date: NaiveDate, person: &PersonId) {
         self.member_count = self
             .member_count
             .checked_sub(1)
             .expect("member count stays non-negative");
         *self.member_changes.entry(date).or_insert(0) -= 1;
+        *self
+            .adult_member_changes
+            .entry(date.max(adult_from(person)))
+            .or_insert(0) -= 1;
     }
 
     /// Members on `date` by effective dates: confirmations on or before it, less losses.
     pub fn member_count_on(&self, date: NaiveDate) -> u64 {
         let count: i64 = self.member_changes.range(..=date).map(|(_, n)| n).sum();
         u64::try_from(count).expect("a member count is not negative")
+    }
+
+    /// Members aged 18 or more on `date` by their citizen ID's birth date: the members'
+    /// assembly, the eligible count of a members' vote (R13).
+    pub fn adult_member_count_on(&self, date: NaiveDate) -> u64 {
+        let count: i64 = self
+            .adult_member_changes
+            .range(..=date)
+            .map(|(_, n)| n)
+            .sum();
+        u64::try_from(count).expect("an adult member count is not negative")
+    }
+}
+
+/// The age of full civil capacity (CC 17–18).
+pub const ADULT_AGE_YEARS: u32 = 18;
+
+/// The first day `person` is 18 by the citizen ID's birth date: the 18th birthday (1 March for
+/// one born on 29 February, in a common year). A person known by another document has no birth
+/// date on record and counts as of age (such a person is never confirmed a member, R1).
+pub fn adult_from(person: &PersonId) -> NaiveDate {
+    match person {
+        PersonId::Citizen(id) => {
+            let born = id.birth_date();
+            let years = born.year() + ADULT_AGE_YEARS as i32;
+            NaiveDate::from_ymd_opt(years, born.month(), born.day())
+                .or_else(|| NaiveDate::from_ymd_opt(years, 3, 1))
+                .expect("1 March exists")
+        }
+        PersonId::Document { .. } => NaiveDate::MIN,
     }
 }
 

@@ -317,7 +317,7 @@ pub(crate) fn apply_death_undone(state: &mut State, date: NaiveDate, seq: u64, d
     let collective = state.collective_mut();
     collective.deceased.remove(&d.person);
     if restored {
-        collective.member_joined(date);
+        collective.member_joined(date, &d.person);
     }
 }
 

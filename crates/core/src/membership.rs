@@ -305,7 +305,7 @@ pub(crate) fn apply_confirmed(state: &mut State, date: NaiveDate, e: &Membership
         since: date,
         resolution: e.resolution.clone(),
     };
-    state.collective_mut().member_joined(date);
+    state.collective_mut().member_joined(date, &e.person);
 }
 
 pub(crate) fn apply_lost(state: &mut State, date: NaiveDate, e: &MembershipLost) {
@@ -329,7 +329,7 @@ fn end_membership(state: &mut State, date: NaiveDate, id: &PersonId, ground: Los
         ended: date,
         ground,
     };
-    state.collective_mut().member_left(date);
+    state.collective_mut().member_left(date, id);
 }
 
 // ---- undo (R15) ----
@@ -536,7 +536,7 @@ pub(crate) fn apply_loss_undone(state: &mut State, date: NaiveDate, seq: u64, id
         since,
         resolution: format!("correction of record {seq}"),
     };
-    state.collective_mut().member_joined(date);
+    state.collective_mut().member_joined(date, id);
 }
 
 pub(crate) fn apply_confirmation_undone(
@@ -556,7 +556,7 @@ pub(crate) fn apply_confirmation_undone(
         },
     };
     let moves = person.household != undone.household;
-    state.collective_mut().member_left(date);
+    state.collective_mut().member_left(date, id);
     if moves {
         crate::household::rehouse(state, id, undone.household.as_deref());
     }

@@ -237,7 +237,7 @@ pub fn run(app: &mut App, args: DemoArgs) -> Result<()> {
         "6. recorded one member's death (membership ended; shares await inheritance)",
     )?;
 
-    // Yearly distributions: draft, public notice, approval by 2/3 of all members after the
+    // Yearly distributions: draft, public notice, approval by 2/3 of all members aged 18 or more after the
     // notice period, posting, and the bank's payments, with a few left owed.
     for (n, year) in (2023..2023 + years as i32).enumerate() {
         let y = u16::try_from(year).expect("a demo year fits u16");
@@ -260,7 +260,7 @@ pub fn run(app: &mut App, args: DemoArgs) -> Result<()> {
             .load_state(Some(vec![Key::Collective]))?
             .collective()
             .expect("registered")
-            .member_count_on(vote);
+            .adult_member_count_on(vote);
         let votes_for = (eligible * 2).div_ceil(3) + eligible / 10;
         exec(
             vote,
@@ -306,7 +306,7 @@ pub fn run(app: &mut App, args: DemoArgs) -> Result<()> {
         say(
             &mut app.out,
             &format!(
-                "{}. {year} 年度分配：收益 {} 元，可分配 {} 元，{} 名股东{estate_zh}；公示 {} 天后 {votes_for}/{eligible} 名成员表决通过并入账；已付 {paid} 人，其余继续欠付",
+                "{}. {year} 年度分配：收益 {} 元，可分配 {} 元，{} 名股东{estate_zh}；公示 {} 天后 {votes_for}/{eligible} 名年满十八周岁的成员表决通过并入账；已付 {paid} 人，其余继续欠付",
                 7 + n,
                 income,
                 Fen(plan.distributable_fen),
@@ -314,7 +314,7 @@ pub fn run(app: &mut App, args: DemoArgs) -> Result<()> {
                 charter.notice_days
             ),
             &format!(
-                "{}. {year} distribution: income {} yuan, {} distributable to {} holders{estate_en}; approved by {votes_for} of {eligible} members after {} days of notice, posted; {paid} paid, the rest stay owed",
+                "{}. {year} distribution: income {} yuan, {} distributable to {} holders{estate_en}; approved by {votes_for} of {eligible} members aged 18 or more after {} days of notice, posted; {paid} paid, the rest stay owed",
                 7 + n,
                 income,
                 Fen(plan.distributable_fen),

@@ -174,12 +174,12 @@ pub(crate) fn approve(given: &Given, year: u16, vote: Vote) -> Result<Vec<Event>
         );
     }
     if vote.body == ApprovalBody::Members {
-        let members = collective.member_count_on(date);
+        let members = collective.adult_member_count_on(date);
         if eligible != members {
             return reject(
                 Rule::R13,
                 format!(
-                    "the register lists {members} members on {date}, not {eligible}: the threshold is 2/3 of all members"
+                    "the register lists {members} members aged 18 or more on {date}, not {eligible}: the members' assembly is every member of full civil capacity, and the threshold is 2/3 of them all"
                 ),
             );
         }

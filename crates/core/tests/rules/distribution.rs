@@ -77,36 +77,89 @@ fn r13_approval_needs_the_notice_period_first() {
         &[draft(2024, 1_000_000, "2024-12-31", "2025-01-05")],
     )
     .0;
-    check_rejected(&drafted, approve(2024, 4, 4, "2025-03-01"), Rule::R13);
+    check_rejected(&drafted, approve(2024, 3, 3, "2025-03-01"), Rule::R13);
     let state = noticed();
     // Noticed on 2025-01-06 with 15 days: the day of the notice is not counted, the 15th day
     // (the 21st) ends at its end, so the 21st is too early and the 22nd the first day (CC 201).
-    let message = check_rejected(&state, approve(2024, 4, 4, "2025-01-21"), Rule::R13).to_string();
+    let message = check_rejected(&state, approve(2024, 3, 3, "2025-01-21"), Rule::R13).to_string();
     assert!(message.contains("2025-01-22"), "{message}");
-    assert!(decide(&state, &approve(2024, 4, 4, "2025-01-22")).is_ok());
+    assert!(decide(&state, &approve(2024, 3, 3, "2025-01-22")).is_ok());
 }
 
 #[test]
 fn r13_approval_needs_two_thirds_of_all_members_on_the_register() {
+    // C (born 2014-10-05) is a member under 18: the assembly is A, B and D.
     let state = noticed();
-    let message = check_rejected(&state, approve(2024, 2, 4, "2025-02-01"), Rule::R13).to_string();
-    assert!(message.contains("at least 3"), "{message}");
-    assert!(decide(&state, &approve(2024, 3, 4, "2025-02-01")).is_ok());
-    // The eligible count is every member on the register that day, not those who came.
-    check_rejected(&state, approve(2024, 3, 3, "2025-02-01"), Rule::R13);
-    check_rejected(&state, approve(2024, 4, 5, "2025-02-01"), Rule::R13);
-    // A member lost before the vote is not eligible: 3 members, 2 of 3 is two thirds.
+    let message = check_rejected(&state, approve(2024, 1, 3, "2025-02-01"), Rule::R13).to_string();
+    assert!(message.contains("at least 2"), "{message}");
+    assert!(decide(&state, &approve(2024, 2, 3, "2025-02-01")).is_ok());
+    // The eligible count is every member of age on the register that day, not those who came.
+    check_rejected(&state, approve(2024, 2, 2, "2025-02-01"), Rule::R13);
+    check_rejected(&state, approve(2024, 3, 4, "2025-02-01"), Rule::R13);
+    // A member lost before the vote is not eligible: 2 of age left, both needed.
     let fewer = then(&state, &[lose(D, "nationality")]).0;
-    check_rejected(&fewer, approve(2024, 3, 4, "2025-02-01"), Rule::R13);
-    assert!(decide(&fewer, &approve(2024, 2, 3, "2025-02-01")).is_ok());
-    // On a date before the loss (2020-01-01) the register still had 4.
-    assert_eq!(
-        fewer
-            .collective()
-            .unwrap()
-            .member_count_on(date("2019-12-31")),
-        4
-    );
+    check_rejected(&fewer, approve(2024, 2, 3, "2025-02-01"), Rule::R13);
+    assert!(decide(&fewer, &approve(2024, 2, 2, "2025-02-01")).is_ok());
+    // On a date before the loss (2020-01-01) the register still had 4, 3 of them of age.
+    let collective = fewer.collective().unwrap();
+    assert_eq!(collective.member_count_on(date("2019-12-31")), 4);
+    assert_eq!(collective.adult_member_count_on(date("2019-12-31")), 3);
+}
+
+/// F turns 18 on 2025-02-01.
+const F: &str = "410183200702010019";
+
+#[test]
+fn r13_a_member_counts_in_the_assembly_from_the_18th_birthday() {
+    let mut journal = Journal::new(&quantified_commands("50", "dynamic"));
+    let mut joins = confirm(F, "003");
+    joins.date = date("2020-06-01");
+    let seqs = journal.run(&[
+        joins,
+        draft(2024, 1_000_000, "2024-12-31", "2025-01-05"),
+        notice(2024, "2025-01-06"),
+    ]);
+    // Given F, a member since 2020, 17 on 2025-01-31 and 18 on 2025-02-01…
+    let state = journal.state.clone();
+    let message = check_rejected(&state, approve(2024, 3, 4, "2025-01-31"), Rule::R13).to_string();
+    assert!(message.contains("3 members aged 18"), "{message}");
+    assert!(decide(&state, &approve(2024, 2, 3, "2025-01-31")).is_ok());
+    // …on the birthday F is in the assembly: 4 of age (A, B, D, F), C still a minor.
+    check_rejected(&state, approve(2024, 2, 3, "2025-02-01"), Rule::R13);
+    assert!(decide(&state, &approve(2024, 3, 4, "2025-02-01")).is_ok());
+    // A confirmation undone on 2025-01-10 takes F out of the count again from then on.
+    journal.correct(seqs[0], "2025-01-10");
+    let collective = journal.state.collective().unwrap();
+    assert_eq!(collective.adult_member_count_on(date("2025-02-01")), 3);
+    assert_eq!(collective.member_count_on(date("2025-02-01")), 4);
+    assert!(decide(&journal.state, &approve(2024, 2, 3, "2025-02-01")).is_ok());
+}
+
+#[test]
+fn r13_a_member_who_leaves_a_minor_is_never_counted_and_a_loss_undone_counts_again() {
+    let mut journal = quantified_journal();
+    // C, born 2014-10-05, loses membership in 2020, a minor; the loss is undone in 2021.
+    let lost = journal.run(&[lose(C, "nationality")])[0];
+    let counts = |journal: &Journal, day: &str| {
+        let collective = journal.state.collective().unwrap();
+        (
+            collective.member_count_on(date(day)),
+            collective.adult_member_count_on(date(day)),
+        )
+    };
+    assert_eq!(counts(&journal, "2032-10-05"), (3, 3));
+    journal.correct(lost, "2021-01-01");
+    // Counted as a member again from the correction, in the assembly from the 18th birthday.
+    assert_eq!(counts(&journal, "2020-06-01"), (3, 3));
+    assert_eq!(counts(&journal, "2021-01-01"), (4, 3));
+    assert_eq!(counts(&journal, "2032-10-04"), (4, 3));
+    assert_eq!(counts(&journal, "2032-10-05"), (4, 4));
+    // A death and its correction count the same way.
+    journal.run(&[on("2022-01-01", Action::RecordDeath { person: id(A) })]);
+    let died = journal.last("DeathRecorded");
+    assert_eq!(counts(&journal, "2022-01-01"), (3, 2));
+    journal.correct(died, "2022-02-01");
+    assert_eq!(counts(&journal, "2022-02-01"), (4, 3));
 }
 
 #[test]
@@ -155,7 +208,7 @@ fn r13_post_only_after_approval_and_only_once() {
     let state = noticed();
     check_rejected(&state, post(2024, "2025-02-02"), Rule::R13);
     check_rejected(&state, post(2023, "2025-02-02"), Rule::R13);
-    let (approved, _) = then(&state, &[approve(2024, 3, 4, "2025-02-01")]);
+    let (approved, _) = then(&state, &[approve(2024, 2, 3, "2025-02-01")]);
     let (posted, events) = then(&approved, &[post(2024, "2025-02-02")]);
     // One dividend per holder and the summary, in one batch.
     assert_eq!(events.len(), 5);
@@ -173,7 +226,7 @@ fn r13_post_only_after_approval_and_only_once() {
         draft(2024, 5, "2024-12-31", "2025-03-01"),
         Rule::R13,
     );
-    check_rejected(&approved, approve(2024, 4, 4, "2025-02-01"), Rule::R13);
+    check_rejected(&approved, approve(2024, 3, 3, "2025-02-01"), Rule::R13);
 }
 
 #[test]
@@ -187,12 +240,12 @@ fn r13_a_draft_is_superseded_until_approved() {
     assert_eq!((plan.revision, plan.status()), (2, PlanStatus::Drafted));
     assert_eq!(plan.plan.income_fen, 2_000_000);
     // The new draft needs its own notice before a vote.
-    check_rejected(&redrafted, approve(2024, 4, 4, "2025-03-01"), Rule::R13);
+    check_rejected(&redrafted, approve(2024, 3, 3, "2025-03-01"), Rule::R13);
 }
 
 #[test]
 fn r14_a_changed_register_before_the_record_date_blocks_posting() {
-    let (approved, _) = then(&noticed(), &[approve(2024, 3, 4, "2025-02-01")]);
+    let (approved, _) = then(&noticed(), &[approve(2024, 2, 3, "2025-02-01")]);
     // An allotment dated after the record date does not matter.
     let (later, _) = then(&approved, &[allot(A, "basic", "1", "2025-01-15")]);
     assert!(decide(&later, &post(2024, "2025-02-02")).is_ok());
@@ -206,7 +259,7 @@ fn r14_a_changed_register_before_the_record_date_blocks_posting() {
         &[
             draft(2024, 1_000_000, "2024-12-31", "2025-02-03"),
             notice(2024, "2025-02-03"),
-            approve(2024, 3, 4, "2025-02-19"),
+            approve(2024, 2, 3, "2025-02-19"),
             post(2024, "2025-02-19"),
         ],
     );
@@ -246,7 +299,7 @@ fn r14_the_collective_share_keeps_its_part() {
         &[
             draft(2024, 1_000_001, "2024-12-31", "2025-01-05"),
             notice(2024, "2025-01-06"),
-            approve(2024, 3, 3, "2025-01-22"),
+            approve(2024, 2, 2, "2025-01-22"),
             post(2024, "2025-01-23"),
         ],
     );
@@ -303,7 +356,7 @@ fn r14_round_down_retains_the_remainder() {
 
 #[test]
 fn dividends_are_paid_once_and_unpaid_ones_stay_owed_across_years() {
-    let (approved, _) = then(&noticed(), &[approve(2024, 3, 4, "2025-02-01")]);
+    let (approved, _) = then(&noticed(), &[approve(2024, 2, 3, "2025-02-01")]);
     check_rejected(&approved, pay(2024, A, "2025-02-05"), Rule::R14);
     let (state, _) = then(
         &approved,
@@ -312,7 +365,7 @@ fn dividends_are_paid_once_and_unpaid_ones_stay_owed_across_years() {
             pay(2024, A, "2025-02-05"),
             draft(2025, 2_000_000, "2025-12-31", "2026-01-05"),
             notice(2025, "2026-01-05"),
-            approve(2025, 4, 4, "2026-01-21"),
+            approve(2025, 3, 3, "2026-01-21"),
             post(2025, "2026-01-22"),
         ],
     );
@@ -330,7 +383,7 @@ fn dividends_are_paid_once_and_unpaid_ones_stay_owed_across_years() {
 
 #[test]
 fn r10_a_deceased_holders_dividend_accrues_to_the_estate() {
-    let (approved, _) = then(&noticed(), &[approve(2024, 3, 4, "2025-02-01")]);
+    let (approved, _) = then(&noticed(), &[approve(2024, 2, 3, "2025-02-01")]);
     // B dies after the record date, before posting: B's line goes to the estate.
     let death = Command {
         date: date("2025-01-30"),
@@ -357,7 +410,7 @@ fn r10_a_deceased_holders_dividend_accrues_to_the_estate() {
 
 #[test]
 fn hukou_and_marriage_change_no_line() {
-    let (approved, _) = then(&noticed(), &[approve(2024, 3, 4, "2025-02-01")]);
+    let (approved, _) = then(&noticed(), &[approve(2024, 2, 3, "2025-02-01")]);
     let (moved, _) = then(
         &approved,
         &[

@@ -98,6 +98,7 @@ fn an_estate_is_paid_its_dividends_and_then_the_heirs_are() {
             vec![
                 draft(year, 1_000_000, record, day),
                 notice(year, notice_day),
+                // A has died and C is under 18: B and D are the assembly.
                 approve(year, eligible, eligible, vote),
                 post(year, vote),
             ]
@@ -112,7 +113,7 @@ fn an_estate_is_paid_its_dividends_and_then_the_heirs_are() {
                 "2025-01-05",
                 "2025-01-05",
                 "2025-01-21",
-                3,
+                2,
             ),
         ]
         .concat(),
@@ -141,7 +142,7 @@ fn an_estate_is_paid_its_dividends_and_then_the_heirs_are() {
                 "2026-01-05",
                 "2026-01-05",
                 "2026-01-21",
-                3,
+                2,
             ),
         ]
         .concat(),
