@@ -347,12 +347,13 @@ fn approved_plan(ledger: &crate::Ledger) -> Vec<Event> {
         ),
         ("2025-01-06", Action::NoticeDistribution { year: 2024 }),
         (
-            "2025-01-21",
+            "2025-01-22",
             Action::ApproveDistribution {
                 year: 2024,
                 body: ApprovalBody::Members,
-                votes_for: 3,
-                eligible: 4,
+                // The third ID's holder, born in 2014, is no member of the assembly.
+                votes_for: 2,
+                eligible: 3,
                 resolution: "2025-1".into(),
             },
         ),
@@ -366,7 +367,7 @@ fn approved_plan(ledger: &crate::Ledger) -> Vec<Event> {
     }
     let state = ledger.load_state(None).unwrap();
     let post = Command {
-        date: date("2025-01-22"),
+        date: date("2025-01-23"),
         action: Action::PostDistribution { year: 2024 },
     };
     gufen_core::decide(&state, &post).unwrap()
@@ -379,7 +380,7 @@ fn verify_replay_recomputes_every_posted_line() {
     let ledger = store.ledger(ORG).unwrap();
     approved_plan(&ledger);
     let post = Command {
-        date: date("2025-01-22"),
+        date: date("2025-01-23"),
         action: Action::PostDistribution { year: 2024 },
     };
     let outcome = ledger.execute(&context(50), &post).unwrap();
