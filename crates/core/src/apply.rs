@@ -5,7 +5,9 @@
 use crate::distribution::{dividends, plan};
 use crate::event::*;
 use crate::state::State;
-use crate::{collective, correction, estate, household, membership, pledge, shares};
+use crate::{
+    collective, correction, estate, household, membership, pledge, representative, shares,
+};
 use chrono::NaiveDate;
 
 /// Folds one event into the state.
@@ -37,6 +39,8 @@ pub fn apply(state: &mut State, date: NaiveDate, event: &Event) {
         Event::DividendDeclared(e) => dividends::apply_declared(state, e),
         Event::DistributionPosted(e) => plan::apply_posted(state, date, e),
         Event::DividendPaid(e) => dividends::apply_paid(state, date, e),
+        Event::RepresentativeElected(e) => representative::apply_elected(state, date, e),
+        Event::RepresentativeLeft(e) => representative::apply_left(state, date, e),
         Event::RecordCorrected(e) => correction::apply(state, date, e),
     }
 }

@@ -39,6 +39,8 @@ pub(crate) fn apply_registered(state: &mut State, date: NaiveDate, e: &Collectiv
         deceased: BTreeSet::new(),
         pledges: BTreeMap::new(),
         corrected: BTreeSet::new(),
+        representatives: BTreeMap::new(),
+        representative_changes: BTreeMap::new(),
     });
 }
 

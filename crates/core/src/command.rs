@@ -135,6 +135,16 @@ pub enum Action {
         resolution: String,
         redeem: Option<Fen>,
     },
+    /// Elects a member to the representatives' assembly by resolution (R13).
+    ElectRepresentative {
+        person: PersonId,
+        resolution: String,
+    },
+    /// A representative leaves the assembly by resolution (R13).
+    LeaveRepresentative {
+        person: PersonId,
+        resolution: String,
+    },
     /// Corrects a record by a compensating event (R15). The caller reads the record from the
     /// log, and every other record of its `Event::correction_streams`, earlier and later, in seq
     /// order: what the correction is decided on.

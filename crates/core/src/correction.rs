@@ -14,7 +14,9 @@ use crate::error::{reject, Rule, RuleViolation};
 use crate::event::*;
 use crate::ids::PersonId;
 use crate::state::{Collective, Key, State};
-use crate::{collective, distribution, estate, household, membership, pledge, shares};
+use crate::{
+    collective, distribution, estate, household, membership, pledge, representative, shares,
+};
 use chrono::NaiveDate;
 
 /// Record types that move or encumber a person's units after they arrived.
@@ -191,6 +193,8 @@ fn reversal(case: &Case) -> Result<Reversal, RuleViolation> {
         Event::DistributionPosted(e) => distribution::plan::undo_posting(case, e),
         Event::DividendDeclared(e) => distribution::dividends::undo_declared(case, e),
         Event::DividendPaid(e) => distribution::dividends::undo_payment(case, e),
+        Event::RepresentativeElected(e) => representative::undo_election(case, e),
+        Event::RepresentativeLeft(e) => representative::undo_departure(case, e),
         Event::RecordCorrected(_) => case
             .refuse("a correction is not itself undone: record the event again if it did happen"),
     }
@@ -223,6 +227,12 @@ pub(crate) fn apply(state: &mut State, date: NaiveDate, corrected: &RecordCorrec
         Reversal::Approval(a) => distribution::plan::apply_approval_undone(state, a),
         Reversal::Posting(p) => distribution::plan::apply_posting_undone(state, p),
         Reversal::Payment(p) => distribution::dividends::apply_payment_undone(state, p),
+        Reversal::RepresentativeElection(e) => {
+            representative::apply_election_undone(state, date, e)
+        }
+        Reversal::RepresentativeDeparture(e) => {
+            representative::apply_departure_undone(state, date, e)
+        }
     }
     let fresh = state.collective_mut().corrected.insert(seq);
     assert!(fresh, "a record is corrected once");

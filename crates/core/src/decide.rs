@@ -9,7 +9,7 @@ use crate::error::{reject, Rule, RuleViolation};
 use crate::event::*;
 use crate::ids::PersonId;
 use crate::state::{Collective, Key, State};
-use crate::{collective, estate, household, membership, pledge, shares};
+use crate::{collective, estate, household, membership, pledge, representative, shares};
 use chrono::NaiveDate;
 
 pub use crate::checks::TEXT_CHARS_MAX;
@@ -72,7 +72,9 @@ pub fn scope(action: &Action) -> Option<Vec<Key>> {
         | Action::ReleasePledge { person: id, .. }
         | Action::RecordDeath { person: id }
         | Action::RedeemShares { person: id, .. }
-        | Action::ExitMember { person: id, .. } => keys.push(person(id)),
+        | Action::ExitMember { person: id, .. }
+        | Action::ElectRepresentative { person: id, .. }
+        | Action::LeaveRepresentative { person: id, .. } => keys.push(person(id)),
         Action::TransferShares { from, to, .. } => {
             keys.push(person(from));
             keys.push(person(to));
@@ -146,6 +148,12 @@ pub fn decide(state: &State, command: &Command) -> Result<Vec<Event>, RuleViolat
             resolution,
             redeem,
         } => membership::exit(given, person, resolution, *redeem),
+        Action::ElectRepresentative { person, resolution } => {
+            representative::elect(given, person, resolution)
+        }
+        Action::LeaveRepresentative { person, resolution } => {
+            representative::leave(given, person, resolution)
+        }
         Action::MoveHousehold { person, to } => household::move_to(given, person, to),
         Action::NameHouseholdHead { household, person } => {
             household::name_head(given, household, person)

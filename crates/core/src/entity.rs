@@ -40,6 +40,26 @@ pub struct Collective {
     pub pledges: BTreeMap<String, PersonId>,
     /// Records corrected by a compensating event (R15), each once.
     pub corrected: BTreeSet<u64>,
+    /// The representatives register (R13): every seat held now, and seats of representatives
+    /// whose membership ended (not seated, kept so that a loss undone seats them again).
+    pub representatives: BTreeMap<PersonId, Seat>,
+    /// Net change of the representatives seated per date, for the count on any date (R13).
+    pub representative_changes: BTreeMap<NaiveDate, i64>,
+}
+
+/// A representative's seat, held from an election by resolution (R13).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Seat {
+    pub since: NaiveDate,
+    pub resolution: String,
+    /// The date the representative's membership ended: not seated from then on.
+    pub membership_ended: Option<NaiveDate>,
+}
+
+impl Seat {
+    pub fn is_seated(&self) -> bool {
+        self.membership_ended.is_none()
+    }
 }
 
 impl Collective {
@@ -83,6 +103,17 @@ impl Collective {
     pub fn member_count_on(&self, date: NaiveDate) -> u64 {
         let count: i64 = self.member_changes.range(..=date).map(|(_, n)| n).sum();
         u64::try_from(count).expect("a member count is not negative")
+    }
+
+    /// Representatives seated on `date` by effective dates: the eligible count of a
+    /// representatives' vote (R13).
+    pub fn representative_count_on(&self, date: NaiveDate) -> u64 {
+        let count: i64 = self
+            .representative_changes
+            .range(..=date)
+            .map(|(_, n)| n)
+            .sum();
+        u64::try_from(count).expect("a representative count is not negative")
     }
 
     /// Members aged 18 or more on `date` by their citizen ID's birth date: the members'

@@ -318,6 +318,7 @@ pub(crate) fn apply_death_undone(state: &mut State, date: NaiveDate, seq: u64, d
     collective.deceased.remove(&d.person);
     if restored {
         collective.member_joined(date, &d.person);
+        crate::representative::membership_restored(collective, &d.person, date);
     }
 }
 

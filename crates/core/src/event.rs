@@ -63,6 +63,10 @@ pub enum Event {
     /// Units of a named class pledged under a contract (股权质押, R11). A `SharesPledged`
     /// record, from before pledges named their class, pledges units of the whole holding.
     SharesPledgedInClass(SharesPledgedInClass),
+    /// A member elected to the representatives' assembly by resolution (R13).
+    RepresentativeElected(RepresentativeElected),
+    /// A representative leaves the assembly by resolution (R13).
+    RepresentativeLeft(RepresentativeLeft),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -343,6 +347,18 @@ pub struct MembershipExited {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RepresentativeElected {
+    pub person: PersonId,
+    pub resolution: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RepresentativeLeft {
+    pub person: PersonId,
+    pub resolution: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecordCorrected {
     /// The seq of the record corrected.
     pub seq: u64,
@@ -395,6 +411,20 @@ pub enum Reversal {
     Registration(PersonRegistered),
     /// The released pledge is open again, as registered on its date.
     Release(PledgeReopened),
+    /// The election never happened: the person holds no seat.
+    RepresentativeElection(RepresentativeElected),
+    /// The representative is seated again, as elected.
+    RepresentativeDeparture(RepresentativeReseated),
+}
+
+/// A representative's departure undone: the seat as elected, held again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RepresentativeReseated {
+    pub left: RepresentativeLeft,
+    /// The date of the election the seat was held by.
+    pub since: NaiveDate,
+    /// The resolution that elected the representative.
+    pub elected_by: String,
 }
 
 /// A release undone: the pledge as registered, open again.
@@ -463,6 +493,8 @@ impl Reversal {
             Reversal::Payment(e) => &e.person,
             Reversal::Registration(e) => &e.person,
             Reversal::Release(e) => &e.released.person,
+            Reversal::RepresentativeElection(e) => &e.person,
+            Reversal::RepresentativeDeparture(e) => &e.left.person,
             Reversal::CollectiveAllotment(_)
             | Reversal::Draft(_)
             | Reversal::Notice(_)
@@ -528,6 +560,8 @@ impl Event {
             Event::MembershipExited(e) => person_stream(&e.person),
             Event::RecordCorrected(e) => e.reversal.stream(),
             Event::SharesPledgedInClass(e) => person_stream(&e.pledge.person),
+            Event::RepresentativeElected(e) => person_stream(&e.person),
+            Event::RepresentativeLeft(e) => person_stream(&e.person),
         }
     }
 
@@ -563,6 +597,8 @@ impl Event {
             }
             Event::SharesRedeemed(e) => vec![&e.person],
             Event::MembershipExited(e) => vec![&e.person],
+            Event::RepresentativeElected(e) => vec![&e.person],
+            Event::RepresentativeLeft(e) => vec![&e.person],
             Event::RecordCorrected(e) => match &e.reversal {
                 Reversal::Transfer(t) => vec![&t.to, &t.from],
                 Reversal::Estate(estate) => {
@@ -688,4 +724,6 @@ event_kinds!(
     MembershipExited,
     RecordCorrected,
     SharesPledgedInClass,
+    RepresentativeElected,
+    RepresentativeLeft,
 );

@@ -27,6 +27,7 @@ mod estate;
 mod household;
 mod membership;
 mod pledge;
+mod representative;
 mod shares;
 
 pub use amount::{Fen, Units};

@@ -329,7 +329,9 @@ fn end_membership(state: &mut State, date: NaiveDate, id: &PersonId, ground: Los
         ended: date,
         ground,
     };
-    state.collective_mut().member_left(date, id);
+    let collective = state.collective_mut();
+    collective.member_left(date, id);
+    crate::representative::membership_ended(collective, id, date);
 }
 
 // ---- undo (R15) ----
@@ -447,6 +449,13 @@ pub(crate) fn undo_confirmation(
             received.join(", ")
         ));
     }
+    let elections = case.depending(Some(&e.person), &[EventKind::RepresentativeElected]);
+    if !elections.is_empty() {
+        return case.refuse(format_args!(
+            "{} was elected a representative as a member since{elections}",
+            e.person.masked(),
+        ));
+    }
     let (before, household) = before_confirmation(case, &e.person);
     // A household the person moved to since stays theirs.
     let household = if person.household.as_deref() == Some(e.household.as_str()) {
@@ -536,7 +545,9 @@ pub(crate) fn apply_loss_undone(state: &mut State, date: NaiveDate, seq: u64, id
         since,
         resolution: format!("correction of record {seq}"),
     };
-    state.collective_mut().member_joined(date, id);
+    let collective = state.collective_mut();
+    collective.member_joined(date, id);
+    crate::representative::membership_restored(collective, id, date);
 }
 
 pub(crate) fn apply_confirmation_undone(

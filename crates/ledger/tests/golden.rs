@@ -401,7 +401,35 @@ fn golden_events() -> Vec<Event> {
                 since: date("2019-03-01"),
             }),
         ),
+        Event::RepresentativeElected(representative_elected()),
+        Event::RepresentativeLeft(representative_left()),
+        corrected(
+            45,
+            Reversal::RepresentativeElection(representative_elected()),
+        ),
+        corrected(
+            46,
+            Reversal::RepresentativeDeparture(RepresentativeReseated {
+                left: representative_left(),
+                since: date("2020-01-10"),
+                elected_by: "2020-代表-1".into(),
+            }),
+        ),
     ]
+}
+
+fn representative_elected() -> RepresentativeElected {
+    RepresentativeElected {
+        person: wang(),
+        resolution: "2020-代表-1".into(),
+    }
+}
+
+fn representative_left() -> RepresentativeLeft {
+    RepresentativeLeft {
+        person: wang(),
+        resolution: "2023-代表-2".into(),
+    }
 }
 
 /// The golden entry of each event and correction variant. No wildcard arm: a new variant does
@@ -433,6 +461,8 @@ fn entry_name(event: &Event) -> &'static str {
         Event::SharesRedeemed(_) => "shares-redeemed",
         Event::MembershipExited(_) => "membership-exited",
         Event::SharesPledgedInClass(_) => "shares-pledged-in-class",
+        Event::RepresentativeElected(_) => "representative-elected",
+        Event::RepresentativeLeft(_) => "representative-left",
         Event::RecordCorrected(c) => match c.reversal {
             Reversal::Allotment(_) => "record-corrected/allotment",
             Reversal::Transfer(_) => "record-corrected/transfer",
@@ -455,6 +485,8 @@ fn entry_name(event: &Event) -> &'static str {
             Reversal::Payment(_) => "record-corrected/payment",
             Reversal::Registration(_) => "record-corrected/registration",
             Reversal::Release(_) => "record-corrected/release",
+            Reversal::RepresentativeElection(_) => "record-corrected/representative-election",
+            Reversal::RepresentativeDeparture(_) => "record-corrected/representative-departure",
         },
     }
 }
@@ -619,10 +651,10 @@ fn every_variant_has_exactly_one_golden_record() {
     let reversal_names = variant_names::<Reversal>();
     assert_eq!(
         event_names.len(),
-        25,
+        27,
         "Event variants (update docs/format.md)"
     );
-    assert_eq!(reversal_names.len(), 21, "Reversal variants (update docs)");
+    assert_eq!(reversal_names.len(), 23, "Reversal variants (update docs)");
     for (index, name) in event_names.iter().enumerate() {
         let records = golden
             .iter()

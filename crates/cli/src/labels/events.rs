@@ -246,6 +246,14 @@ pub fn summary(event: &Event, lang: Lang, classes: &[ShareClass]) -> String {
             format!("自愿退出，决议 {}", e.resolution),
             format!("voluntary exit, resolution {}", e.resolution),
         ),
+        RepresentativeElected(e) => (
+            format!("当选成员代表，决议 {}", e.resolution),
+            format!("elected a representative, resolution {}", e.resolution),
+        ),
+        RepresentativeLeft(e) => (
+            format!("成员代表离任，决议 {}", e.resolution),
+            format!("left the representatives, resolution {}", e.resolution),
+        ),
         DividendPaid(e) => (
             format!(
                 "{} 年度分红已支付 {} 元，凭证 {}",
@@ -390,6 +398,20 @@ fn reversal(reversal: &Reversal, lang: Lang, class: &dyn Fn(&str) -> String) -> 
         Reversal::Release(r) => (
             format!("撤销质押解除，合同 {} 恢复", r.released.contract),
             format!("release undone: pledge {} open again", r.released.contract),
+        ),
+        Reversal::RepresentativeElection(e) => (
+            format!("撤销成员代表选举，决议 {}", e.resolution),
+            format!(
+                "representative's election undone, resolution {}",
+                e.resolution
+            ),
+        ),
+        Reversal::RepresentativeDeparture(e) => (
+            format!("撤销成员代表离任，自 {} 起的席位恢复", e.since),
+            format!(
+                "representative's leaving undone: the seat held since {} again",
+                e.since
+            ),
         ),
     };
     t(lang, zh, en)

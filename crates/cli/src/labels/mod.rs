@@ -236,6 +236,8 @@ fn event_type_zh(kind: EventKind) -> &'static str {
         EventKind::SharesRedeemed => "集体赎回",
         EventKind::MembershipExited => "自愿退出",
         EventKind::RecordCorrected => "更正",
+        EventKind::RepresentativeElected => "选举成员代表",
+        EventKind::RepresentativeLeft => "成员代表离任",
     }
 }
 

@@ -173,6 +173,17 @@ pub(crate) fn approve(given: &Given, year: u16, vote: Vote) -> Result<Vec<Event>
             format!("{votes_for} votes for out of {eligible} eligible is not a count of a vote"),
         );
     }
+    if vote.body == ApprovalBody::Representatives {
+        let seated = collective.representative_count_on(date);
+        if eligible != seated {
+            return reject(
+                Rule::R13,
+                format!(
+                    "the representatives register lists {seated} representatives seated on {date}, not {eligible}: the threshold is 2/3 of them all"
+                ),
+            );
+        }
+    }
     if vote.body == ApprovalBody::Members {
         let members = collective.adult_member_count_on(date);
         if eligible != members {

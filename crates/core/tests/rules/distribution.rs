@@ -163,47 +163,6 @@ fn r13_a_member_who_leaves_a_minor_is_never_counted_and_a_loss_undone_counts_aga
 }
 
 #[test]
-fn r13_representatives_approve_only_where_the_charter_delegates() {
-    let state = noticed();
-    let mut command = approve(2024, 40, 50, "2025-02-01");
-    if let Action::ApproveDistribution { body, .. } = &mut command.action {
-        *body = ApprovalBody::Representatives;
-    }
-    check_rejected(&state, command.clone(), Rule::R13);
-    let delegated = then(
-        &given(&[
-            register(charter_with(&[
-                (
-                    "holding_cap_percent = \"3\"",
-                    "holding_cap_percent = \"50\"",
-                ),
-                (
-                    "approval_body = \"members\"",
-                    "approval_body = \"representatives\"",
-                ),
-            ])),
-            import(vec![
-                row(A, "甲", "001", "basic", "1"),
-                row(B, "乙", "001", "basic", "1"),
-                row(C, "丙", "002", "basic", "1"),
-            ]),
-        ]),
-        &[
-            draft(2024, 1_000_000, "2024-12-31", "2025-01-05"),
-            notice(2024, "2025-01-06"),
-        ],
-    )
-    .0;
-    // 2/3 of all 50 representatives is 34 (33.3 rounded up).
-    let mut short = command.clone();
-    if let Action::ApproveDistribution { votes_for, .. } = &mut short.action {
-        *votes_for = 33;
-    }
-    check_rejected(&delegated, short, Rule::R13);
-    assert!(decide(&delegated, &command).is_ok());
-}
-
-#[test]
 fn r13_post_only_after_approval_and_only_once() {
     let state = noticed();
     check_rejected(&state, post(2024, "2025-02-02"), Rule::R13);

@@ -10,4 +10,5 @@ mod estate;
 mod household;
 mod membership;
 mod pledge;
+mod representative;
 mod shares;
