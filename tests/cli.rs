@@ -2513,6 +2513,27 @@ fn tour(lang: &str) -> Vec<(String, String)> {
             "2026-08-01",
         ],
         &["correct", "SharesRedeemed", "2026-08-02"],
+        &[
+            "representative",
+            "elect",
+            "--id",
+            D,
+            "--resolution",
+            "2026-5",
+            "--date",
+            "2026-08-03",
+        ],
+        &[
+            "representative",
+            "leave",
+            "--id",
+            D,
+            "--resolution",
+            "2026-6",
+            "--date",
+            "2026-08-04",
+        ],
+        &["correct", "RepresentativeLeft", "2026-08-05"],
     ];
     for args in writes {
         match args {
@@ -2547,6 +2568,8 @@ fn tour(lang: &str) -> Vec<(String, String)> {
         vec!["household", "certificate", "--household", "001"],
         vec!["household", "certificate", "--household", "002"],
         vec!["member", "list"],
+        vec!["representative", "list"],
+        vec!["representative", "list", "--as-of", "2026-08-04"],
         vec!["distribution", "show", "--year", "2025"],
         vec!["distribution", "show", "--year", "2025", "--notice"],
         vec!["distribution", "owed"],
@@ -2606,7 +2629,7 @@ fn tour_covers_the_events(outputs: &[(String, String)]) {
         .map(|r| r["type"].as_str().unwrap())
         .collect();
     // `SharesPledged` is read from older ledgers; a pledge is now `SharesPledgedInClass`.
-    let missing: Vec<&&str> = ENGLISH_NAMES[..25]
+    let missing: Vec<&&str> = ENGLISH_NAMES[..27]
         .iter()
         .filter(|name| **name != "SharesPledged" && !types.contains(**name))
         .collect();
@@ -2684,6 +2707,8 @@ const ENGLISH_NAMES: &[&str] = &[
     "MembershipExited",
     "RecordCorrected",
     "SharesPledgedInClass",
+    "RepresentativeElected",
+    "RepresentativeLeft",
     // LossGround, HukouKind, LifeEvent, Management, ApprovalBody, Rounding, PlanStatus, Option
     "Death",
     "Nationality",
@@ -2818,4 +2843,157 @@ fn each_language_prints_only_its_own_labels() {
             "`{command}` prints {chinese:?}:\n{output}"
         );
     }
+}
+
+/// R13: the representatives register through the binary: a current member is elected by
+/// resolution, listed masked in each format, leaves by resolution, loses the seat with the
+/// membership; a representatives' vote counts every representative seated on its date; each
+/// refusal leaves the head unchanged.
+#[test]
+fn representatives_are_elected_listed_and_vote_through_the_cli() {
+    let g = Gufen::village_with(|text| {
+        text.replace(
+            "approval_body = \"members\"",
+            "approval_body = \"representatives\"",
+        )
+    });
+    let elect = |id: &'static str, date: &'static str| {
+        [
+            "representative",
+            "elect",
+            "--id",
+            id,
+            "--resolution",
+            "2025-代表-1",
+            "--date",
+            date,
+        ]
+    };
+    let leave = |id: &'static str, date: &'static str| {
+        [
+            "representative",
+            "leave",
+            "--id",
+            id,
+            "--resolution",
+            "2026-代表-2",
+            "--date",
+            date,
+        ]
+    };
+    let count = |as_of: &str| {
+        let mut args = vec!["--format", "json", "representative", "list"];
+        if !as_of.is_empty() {
+            args.extend(["--as-of", as_of]);
+        }
+        let list: serde_json::Value = serde_json::from_str(&g.ok(&args)).unwrap();
+        list["count"].as_u64().unwrap()
+    };
+    // A person known to the ledger who is no member is never elected.
+    g.ok(&[
+        "person",
+        "add",
+        "--id",
+        "110101199003072316",
+        "--name",
+        "张小丽",
+        "--date",
+        "2025-01-01",
+    ]);
+    g.refused(
+        &elect("110101199003072316", "2025-06-01"),
+        1,
+        "R13: 张小丽 (110101********2316) is not a current member",
+    );
+    g.ok(&elect(A, "2025-06-01"));
+    g.ok(&elect(B, "2025-06-01"));
+    g.refused(&elect(A, "2025-06-02"), 1, "since 2025-06-01");
+    assert_eq!((count("2025-05-31"), count("2025-06-01")), (0, 2));
+    // The list in each format: masked IDs, the language's own headings, CSV with a BOM.
+    let zh = g.ok(&["representative", "list"]);
+    let en = g.ok(&["--lang", "en", "representative", "list"]);
+    let csv = g.ok(&["--format", "csv", "representative", "list"]);
+    assert!(zh.contains("成员代表名单") && zh.contains("王秀英"), "{zh}");
+    assert!(
+        en.contains("representatives as of") && en.contains("elected on"),
+        "{en}"
+    );
+    assert!(csv.starts_with('\u{FEFF}'), "{csv}");
+    for out in [&zh, &en, &csv] {
+        assert!(out.contains("360426********0071"), "{out}");
+        assert!(!out.contains(A) && !out.contains(B), "{out}");
+    }
+    // A representatives' vote: 2 seated on the vote's date, both needed.
+    let with = |args: &[&str]| {
+        let mut all = vec!["distribution", args[0], "--year", "2025"];
+        all.extend(&args[1..]);
+        all.into_iter().map(String::from).collect::<Vec<_>>()
+    };
+    let run = |args: Vec<String>| g.ok(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    run(with(&[
+        "draft",
+        "--income",
+        "10000",
+        "--record-date",
+        "2025-12-31",
+        "--date",
+        "2026-01-05",
+    ]));
+    run(with(&["notice", "--date", "2026-01-06"]));
+    let vote = |body: &str, votes: &str, eligible: &str| {
+        with(&[
+            "approve",
+            "--body",
+            body,
+            "--for",
+            votes,
+            "--eligible",
+            eligible,
+            "--resolution",
+            "2026-代表-3",
+            "--date",
+            "2026-01-22",
+        ])
+    };
+    let refused = |args: Vec<String>, expected: &str| {
+        g.refused(
+            &args.iter().map(String::as_str).collect::<Vec<_>>(),
+            1,
+            expected,
+        )
+    };
+    refused(vote("representatives", "2", "3"), "lists 2 representatives");
+    refused(vote("representatives", "1", "2"), "two thirds");
+    run(vote("representatives", "2", "2"));
+    // B leaves by resolution; not twice. A loses membership: no longer seated.
+    let left = last_seq(&g, &leave(B, "2026-02-01"));
+    refused(
+        leave(B, "2026-02-02").map(String::from).to_vec(),
+        "not a seated representative",
+    );
+    assert_eq!((count("2026-01-31"), count("2026-02-01")), (2, 1));
+    g.ok(&[
+        "member",
+        "lose",
+        "--id",
+        A,
+        "--reason",
+        "nationality",
+        "--date",
+        "2026-03-01",
+    ]);
+    assert_eq!((count("2026-02-28"), count("2026-03-01")), (1, 0));
+    refused(
+        leave(A, "2026-03-02").map(String::from).to_vec(),
+        "the seat ended with the membership on 2026-03-01",
+    );
+    // B's leaving corrected: B holds the seat again, as elected (R15).
+    g.ok(&correct_args(&left, "2026-03-05"));
+    assert_eq!(count("2026-03-05"), 1);
+    let history = g.ok(&["--lang", "en", "history", "--id", B]);
+    assert!(
+        history.contains("left the representatives")
+            && history.contains("representative's leaving undone"),
+        "{history}"
+    );
 }

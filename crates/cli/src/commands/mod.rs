@@ -14,6 +14,7 @@ pub mod log;
 pub mod member;
 pub mod person;
 pub mod register;
+pub mod representative;
 pub mod shares;
 pub mod verify;
 
@@ -31,6 +32,9 @@ pub enum Command {
     /// Members: confirm, import, lose, exit, life events, show, list.
     #[command(subcommand)]
     Member(member::MemberCommand),
+    /// The representatives' assembly: elect, leave, list (R13).
+    #[command(subcommand)]
+    Representative(representative::RepresentativeCommand),
     /// Persons who are not members (e.g. heirs).
     #[command(subcommand)]
     Person(person::PersonCommand),
@@ -77,6 +81,7 @@ pub fn run(app: &mut App, command: Command) -> Result<()> {
         Command::Init(args) => charter::init(app, args),
         Command::Charter(command) => charter::run(app, command),
         Command::Member(command) => member::run(app, command),
+        Command::Representative(command) => representative::run(app, command),
         Command::Person(command) => person::run(app, command),
         Command::Household(command) => household::run(app, command),
         Command::Hukou(command) => hukou::run(app, command),

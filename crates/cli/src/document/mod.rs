@@ -9,6 +9,7 @@ pub mod distribution;
 pub mod holdings;
 pub mod member;
 pub mod records;
+pub mod representative;
 
 use crate::cli::Lang;
 use serde::Serialize;
