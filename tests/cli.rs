@@ -631,6 +631,20 @@ fn a_missing_store_or_a_malformed_charter_is_a_clear_error() {
     let run = g.run(&["init", "--charter", &bad]);
     assert_eq!(run.code, 1);
     assert!(run.stderr.contains("not valid TOML"), "{}", run.stderr);
+    // R13: fewer than 10 days of notice is refused when the charter is read; 10 are accepted.
+    let charter = std::fs::read_to_string(fixture("charter.toml")).unwrap();
+    for (days, accepted) in [(9, false), (10, true)] {
+        let path = g.write_file(
+            "short.toml",
+            &charter.replace("notice_days = 15", &format!("notice_days = {days}")),
+        );
+        let run = g.run(&["init", "--charter", &path, "--date", "2017-06-30"]);
+        assert_eq!(run.code == 0, accepted, "{days} days: {}", run.stderr);
+        if !accepted {
+            assert!(run.stderr.contains("R13"), "{}", run.stderr);
+            assert!(!g.db().exists(), "a refused charter creates no store");
+        }
+    }
 }
 
 #[test]

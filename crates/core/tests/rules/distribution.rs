@@ -87,6 +87,35 @@ fn r13_approval_needs_the_notice_period_first() {
 }
 
 #[test]
+fn r13_a_charter_gives_at_least_10_days_of_notice() {
+    // Given a charter of 9 days of notice, when it is read, then R13 refuses it (RCEOL 46).
+    let error = Charter::from_toml(&CHARTER.replace("notice_days = 15", "notice_days = 9"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("R13") && error.contains("notice_days"),
+        "{error}"
+    );
+    // The passing twin: 10 days; noticed on 2025-01-06, the vote is on the 17th at the earliest.
+    let charter = charter_with(&[
+        ("notice_days = 15", "notice_days = 10"),
+        (
+            "holding_cap_percent = \"3\"",
+            "holding_cap_percent = \"50\"",
+        ),
+    ]);
+    let mut commands = quantified_commands("50", "dynamic");
+    commands[0] = register(charter);
+    commands.extend([
+        draft(2024, 1_000_000, "2024-12-31", "2025-01-05"),
+        notice(2024, "2025-01-06"),
+    ]);
+    let state = given(&commands);
+    check_rejected(&state, approve(2024, 3, 3, "2025-01-16"), Rule::R13);
+    assert!(decide(&state, &approve(2024, 3, 3, "2025-01-17")).is_ok());
+}
+
+#[test]
 fn r13_approval_needs_two_thirds_of_all_members_on_the_register() {
     // C (born 2014-10-05) is a member under 18: the assembly is A, B and D.
     let state = noticed();
