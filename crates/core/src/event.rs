@@ -5,6 +5,7 @@
 //! them). A new shape is a new schema version or a new event.
 
 use crate::charter::{ApprovalBody, Charter, Rounding};
+use crate::event_kind::event_kinds;
 use crate::ids::PersonId;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -659,43 +660,6 @@ pub fn person_stream(person: &PersonId) -> String {
 
 pub fn distribution_stream(year: u16) -> String {
     format!("distribution/{year}")
-}
-
-/// Names each event variant once: the fieldless `EventKind` (what rules and corrections name
-/// record types by) and `Event::kind`. The stored type name is the variant's name.
-macro_rules! event_kinds {
-    ($($variant:ident),* $(,)?) => {
-        /// An event's type without its payload, in the wire enum's order.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-        pub enum EventKind {
-            $($variant),*
-        }
-
-        impl EventKind {
-            /// Every event type, in the wire enum's order (the variant index is the position).
-            pub const ALL: &'static [EventKind] = &[$(EventKind::$variant),*];
-
-            /// The stable type name stored in each record.
-            pub fn name(self) -> &'static str {
-                match self {
-                    $(EventKind::$variant => stringify!($variant)),*
-                }
-            }
-
-            /// The type named `name`, as a record stores it.
-            pub fn parse(name: &str) -> Option<EventKind> {
-                Self::ALL.iter().copied().find(|kind| kind.name() == name)
-            }
-        }
-
-        impl Event {
-            pub fn kind(&self) -> EventKind {
-                match self {
-                    $(Event::$variant(_) => EventKind::$variant),*
-                }
-            }
-        }
-    };
 }
 
 event_kinds!(

@@ -11,6 +11,7 @@ pub mod command;
 pub mod entity;
 pub mod error;
 pub mod event;
+mod event_kind;
 pub mod ids;
 pub mod report;
 pub mod state;
