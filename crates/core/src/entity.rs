@@ -534,3 +534,23 @@ pub(crate) fn issue_units(collective: &mut Collective, class: &str, units: u64) 
         .or_insert(0);
     *total = total.checked_add(units).expect("units in issue fit in u64");
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(text: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn a_person_is_of_age_from_the_18th_birthday() {
+        let born_1991 = PersonId::parse("360426199101010071").unwrap();
+        assert_eq!(adult_from(&born_1991), day("2009-01-01"));
+        // Born on 29 February 2008: 2026 is a common year, so 1 March.
+        let leap = PersonId::parse("410183200802290011").unwrap();
+        assert_eq!(adult_from(&leap), day("2026-03-01"));
+        let passport = PersonId::parse("passport:E12345678").unwrap();
+        assert_eq!(adult_from(&passport), NaiveDate::MIN);
+    }
+}
