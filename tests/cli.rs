@@ -42,7 +42,7 @@ impl Gufen {
             .arg("--db")
             .arg(self.db())
             .args(args)
-            .env("GUFEN_NOW", "2026-01-15T08:00:00Z")
+            .env("GUFEN_NOW", "2026-12-31T08:00:00Z")
             .env("GUFEN_ACTOR", "会计")
             .env_remove("GUFEN_DB")
             .env_remove("GUFEN_ORG")
@@ -186,7 +186,7 @@ fn verify_and_log_print_the_stable_json_fields() {
     }
     assert_eq!(log[0]["type"], "MembershipConfirmed");
     assert_eq!(log[1]["prev"], log[0]["hash"]);
-    assert_eq!(log[0]["recorded_at"], "2026-01-15T08:00:00Z");
+    assert_eq!(log[0]["recorded_at"], "2026-12-31T08:00:00Z");
 }
 
 #[test]
@@ -379,15 +379,31 @@ fn bad_input_is_refused_with_the_ledger_unchanged() {
     g.refused(&["member", "confirm", "--id", A], 2, "--name");
     g.refused(&["frobnicate"], 2, "unrecognized subcommand");
     let bad = g.write_file("bad.toml", "name = \"x\"\ncode = \"N2410183MF0000001X\"\nbaseline_date = \"2017-12-31\"\n[[classes]]\ncode=\"basic\"\nname=\"人口股\"\ncoefficient=\"1\"\n");
-    g.refused(&["init", "--charter", &bad], 1, "charter key `code`");
+    g.refused(
+        &["init", "--charter", &bad, "--date", "2017-06-30"],
+        1,
+        "charter key `code`",
+    );
+    g.refused(
+        &[
+            "init",
+            "--charter",
+            &fixture("charter.toml").to_string_lossy(),
+            "--date",
+            "2017-06-30",
+        ],
+        1,
+        "already in the store",
+    );
+    // The registration date is required (R17: every record is dated from it).
     g.refused(
         &[
             "init",
             "--charter",
             &fixture("charter.toml").to_string_lossy(),
         ],
-        1,
-        "already in the store",
+        2,
+        "--date",
     );
 }
 
@@ -628,7 +644,7 @@ fn a_missing_store_or_a_malformed_charter_is_a_clear_error() {
     assert!(run.stderr.contains("no store at"), "{}", run.stderr);
     assert!(!g.db().exists(), "reading must not create a store");
     let bad = g.write_file("bad.toml", "name = \"溱水村\"\ncode = ");
-    let run = g.run(&["init", "--charter", &bad]);
+    let run = g.run(&["init", "--charter", &bad, "--date", "2017-06-30"]);
     assert_eq!(run.code, 1);
     assert!(run.stderr.contains("not valid TOML"), "{}", run.stderr);
 }

@@ -5,14 +5,14 @@
 use crate::distribution::{dividends, plan};
 use crate::event::*;
 use crate::state::State;
-use crate::{collective, correction, estate, household, membership, pledge, shares};
+use crate::{calendar, collective, correction, estate, household, membership, pledge, shares};
 use chrono::NaiveDate;
 
 /// Folds one event into the state.
 pub fn apply(state: &mut State, date: NaiveDate, event: &Event) {
     match event {
         Event::CollectiveRegistered(e) => collective::apply_registered(state, date, e),
-        Event::PersonRegistered(e) => membership::apply_registered(state, e),
+        Event::PersonRegistered(e) => membership::apply_registered(state, date, e),
         Event::MembershipConfirmed(e) => membership::apply_confirmed(state, date, e),
         Event::MembershipLost(e) => membership::apply_lost(state, date, e),
         Event::MembershipExited(e) => membership::apply_exited(state, date, e),
@@ -39,4 +39,5 @@ pub fn apply(state: &mut State, date: NaiveDate, event: &Event) {
         Event::DividendPaid(e) => dividends::apply_paid(state, date, e),
         Event::RecordCorrected(e) => correction::apply(state, date, e),
     }
+    calendar::apply(state, date, event);
 }

@@ -38,6 +38,7 @@ pub(crate) fn apply_registered(state: &mut State, date: NaiveDate, e: &Collectiv
         deceased: BTreeSet::new(),
         pledges: BTreeMap::new(),
         corrected: BTreeSet::new(),
+        closed_record_dates: BTreeMap::new(),
     });
 }
 

@@ -35,6 +35,9 @@ pub struct Collective {
     pub pledges: BTreeMap<String, PersonId>,
     /// Records corrected by a compensating event (R15), each once.
     pub corrected: BTreeSet<u64>,
+    /// The record date of each posted plan, by year: a posted plan closes the register on and
+    /// before its record date (R17).
+    pub closed_record_dates: BTreeMap<u16, NaiveDate>,
 }
 
 impl Collective {
@@ -159,6 +162,12 @@ pub struct Person {
     pub pledges: Vec<Pledge>,
     /// Set by a recorded death (also of a non-member); the holding is then an estate (R10).
     pub deceased_on: Option<NaiveDate>,
+    /// The effective date of the person's first record: nothing about them is dated before it
+    /// (R17).
+    pub since: NaiveDate,
+    /// The latest effective date of a record of the person's own life (not hukou, a dividend,
+    /// a correction, or their estate's settlement): their death cannot be dated before it (R17).
+    pub last_record_on: NaiveDate,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

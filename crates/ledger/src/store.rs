@@ -88,6 +88,18 @@ pub struct Context {
     pub actor: String,
 }
 
+impl Context {
+    /// The business day the command is recorded on: the recorded-at instant in China Standard
+    /// Time (UTC+8), where the collectives are; no record is dated after it (R17).
+    pub fn today(&self) -> NaiveDate {
+        let china = chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is an offset");
+        chrono::DateTime::from_timestamp_micros(self.recorded_at_micros)
+            .expect("the clock's instant is a date")
+            .with_timezone(&china)
+            .date_naive()
+    }
+}
+
 /// What an append did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outcome {
@@ -296,6 +308,7 @@ impl Ledger {
         if let Some(outcome) = self.find_command(&context.command_id)? {
             return Ok(outcome);
         }
+        gufen_core::calendar::not_after_today(command.date, context.today())?;
         let head = self.head()?;
         let mut state = self.load_state(scope(&command.action))?;
         let events = decide(&state, command)?;
@@ -602,7 +615,7 @@ impl Ledger {
                 continue;
             }
             let event = record.event().map_err(|e| corrupt(Some(seq), e))?;
-            apply(&mut state, date, &event);
+            apply_checked(&mut state, date, &event).map_err(|e| corrupt(Some(seq), e))?;
         }
         state.take_dirty();
         Ok(state)
@@ -692,5 +705,51 @@ impl Ledger {
     #[cfg(test)]
     pub(crate) fn raw_meta(&self) -> &sled::Tree {
         &self.meta
+    }
+}
+
+/// Applies a record read back from the log. `apply` stops the program on a record that breaks
+/// an invariant (a person unknown, a holding below zero); a log can hold one only if it was
+/// written outside gufen or before a rule existed, so a replay (an as-of query, `verify
+/// --replay`) reports it as an integrity failure of that record instead of crashing, and the
+/// panic prints nothing of its own.
+pub(crate) fn apply_checked(
+    state: &mut State,
+    date: NaiveDate,
+    event: &Event,
+) -> Result<(), String> {
+    let quiet = QuietPanics::new();
+    let applied =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| apply(state, date, event)));
+    drop(quiet);
+    applied.map_err(|panic| {
+        let why = panic
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| panic.downcast_ref::<&str>().copied())
+            .unwrap_or("an invariant does not hold");
+        format!("the record cannot be applied to the state before it: {why}")
+    })
+}
+
+type PanicHook = Box<dyn Fn(&std::panic::PanicHookInfo<'_>) + Sync + Send + 'static>;
+
+/// While held, a panic prints nothing (it is reported as an integrity failure instead); the
+/// previous hook is back when it is dropped, on every return path.
+struct QuietPanics(Option<PanicHook>);
+
+impl QuietPanics {
+    fn new() -> Self {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(|_| {}));
+        QuietPanics(Some(previous))
+    }
+}
+
+impl Drop for QuietPanics {
+    fn drop(&mut self) {
+        if let Some(previous) = self.0.take() {
+            std::panic::set_hook(previous);
+        }
     }
 }
