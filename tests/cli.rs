@@ -2732,3 +2732,46 @@ fn each_language_prints_only_its_own_labels() {
         );
     }
 }
+
+/// R17 through the binary: a date after today (the pinned clock's 2026-12-31 in China) or before
+/// the registration is refused with the head unchanged; an as-of date before the registration is
+/// a clear refusal, not a panic.
+#[test]
+fn the_calendar_refuses_dates_outside_the_ledger() {
+    let g = Gufen::village();
+    let hukou = |day: &'static str| {
+        [
+            "hukou",
+            "set",
+            "--id",
+            C,
+            "--kind",
+            "rural",
+            "--locality",
+            "本村",
+            "--date",
+            day,
+        ]
+    };
+    g.refused(&hukou("2027-01-01"), 1, "R17");
+    g.refused(&hukou("2017-06-29"), 1, "R17");
+    g.ok(&hukou("2026-12-31"));
+    for args in [
+        &["register", "--as-of", "2017-06-29"][..],
+        &["member", "list", "--as-of", "2016-01-01"],
+        &[
+            "household",
+            "certificate",
+            "--household",
+            "001",
+            "--as-of",
+            "2017-01-01",
+        ],
+    ] {
+        let run = g.run(args);
+        assert_eq!(run.code, 1, "{args:?}: {}", run.stderr);
+        assert!(run.stderr.contains("R17"), "{}", run.stderr);
+        assert!(run.stderr.contains("2017-06-30"), "{}", run.stderr);
+    }
+    g.ok(&["register", "--as-of", "2017-06-30"]);
+}
