@@ -173,8 +173,8 @@ fn ends_after_beginnings(given: &Given, action: &Action) -> Result<(), RuleViola
     Ok(())
 }
 
-/// Commands that change the register (holdings, membership, deaths, allotments): refused on or
-/// before a posted plan's record date.
+/// Commands that change the register (holdings, membership, deaths, allotments, pledges and the
+/// household a holder is listed under): refused on or before a posted plan's record date.
 fn changes_the_register(action: &Action) -> bool {
     match action {
         Action::ImportRoster { .. }
@@ -186,7 +186,10 @@ fn changes_the_register(action: &Action) -> bool {
         | Action::TransferShares { .. }
         | Action::RedeemShares { .. }
         | Action::RecordDeath { .. }
-        | Action::Inherit { .. } => true,
+        | Action::Inherit { .. }
+        | Action::PledgeShares { .. }
+        | Action::ReleasePledge { .. }
+        | Action::MoveHousehold { .. } => true,
         // A correction takes effect on its own date; undoing a posting is how a year reopens.
         Action::Correct { original, .. } => matches!(
             original.event.kind(),
@@ -199,6 +202,10 @@ fn changes_the_register(action: &Action) -> bool {
                 | EventKind::MembershipExited
                 | EventKind::DeathRecorded
                 | EventKind::EstateSettled
+                | EventKind::SharesPledged
+                | EventKind::SharesPledgedInClass
+                | EventKind::PledgeReleased
+                | EventKind::HouseholdMoved
         ),
         _ => false,
     }
