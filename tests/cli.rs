@@ -2775,3 +2775,26 @@ fn the_calendar_refuses_dates_outside_the_ledger() {
     }
     g.ok(&["register", "--as-of", "2017-06-30"]);
 }
+
+/// Regression: correcting a record past the head named the next seq as the head (one more than
+/// `verify`'s `head_seq`); the refusal names the last record.
+#[test]
+fn correcting_a_record_that_does_not_exist_names_the_last_one() {
+    let g = Gufen::village();
+    let verify: serde_json::Value =
+        serde_json::from_str(&g.ok(&["--format", "json", "verify"])).unwrap();
+    let last = verify["head_seq"].as_u64().unwrap();
+    g.refused(
+        &[
+            "correct",
+            "--seq",
+            "999",
+            "--reason",
+            "录入错误",
+            "--date",
+            "2026-08-01",
+        ],
+        1,
+        &format!("its records are 0 to {last}"),
+    );
+}
