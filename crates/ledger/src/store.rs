@@ -44,7 +44,7 @@ pub enum LedgerError {
     #[error("integrity failure{}: {message}", .seq.map(|seq| format!(" at record {seq}")).unwrap_or_default())]
     Corrupt { seq: Option<u64>, message: String },
     #[error("store error: {0}")]
-    Sled(#[from] sled::Error),
+    Sled(sled::Error),
     #[error("i/o error: {0}")]
     Io(#[from] std::io::Error),
 }
@@ -100,6 +100,20 @@ impl Context {
     }
 }
 
+/// sled's errors; a checksum failure it reports on a read is an integrity failure (exit 3), said
+/// in words, not as sled's internal location and backtrace.
+impl From<sled::Error> for LedgerError {
+    fn from(error: sled::Error) -> Self {
+        match error {
+            sled::Error::Corruption { .. } => LedgerError::Corrupt {
+                seq: None,
+                message: "the store's data file is damaged: a read failed its checksum; restore the store from a copy and run `gufen verify`".into(),
+            },
+            other => LedgerError::Sled(other),
+        }
+    }
+}
+
 /// What an append did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outcome {
@@ -133,7 +147,7 @@ impl Store {
             sled::Error::Io(ref io) if io.to_string().contains("could not acquire lock") => {
                 LedgerError::StoreInUse(path.to_path_buf())
             }
-            other => LedgerError::Sled(other),
+            other => LedgerError::from(other),
         })?;
         Ok(Store {
             db,

@@ -508,3 +508,21 @@ fn a_record_that_cannot_be_applied_is_an_integrity_failure_on_replay() {
         "the chain itself is intact"
     );
 }
+
+/// A checksum failure sled reports on a read is an integrity failure (exit 3 in the CLI), said
+/// in words: not sled's "Read corrupted data at file offset None backtrace ()".
+#[test]
+fn a_corrupted_read_is_an_integrity_failure() {
+    let sled_error = sled::Error::Corruption { at: None, bt: () };
+    let error = LedgerError::from(sled_error);
+    assert!(
+        matches!(error, LedgerError::Corrupt { seq: None, .. }),
+        "{error:?}"
+    );
+    let message = error.to_string();
+    assert!(message.starts_with("integrity failure: "), "{message}");
+    assert!(
+        !message.contains("None") && !message.contains("backtrace"),
+        "{message}"
+    );
+}
