@@ -42,7 +42,7 @@ impl Gufen {
             .arg("--db")
             .arg(self.db())
             .args(args)
-            .env("GUFEN_NOW", "2026-01-15T08:00:00Z")
+            .env("GUFEN_NOW", "2026-12-31T08:00:00Z")
             .env("GUFEN_ACTOR", "会计")
             .env_remove("GUFEN_DB")
             .env_remove("GUFEN_ORG")
@@ -186,7 +186,7 @@ fn verify_and_log_print_the_stable_json_fields() {
     }
     assert_eq!(log[0]["type"], "MembershipConfirmed");
     assert_eq!(log[1]["prev"], log[0]["hash"]);
-    assert_eq!(log[0]["recorded_at"], "2026-01-15T08:00:00Z");
+    assert_eq!(log[0]["recorded_at"], "2026-12-31T08:00:00Z");
 }
 
 #[test]
@@ -379,15 +379,31 @@ fn bad_input_is_refused_with_the_ledger_unchanged() {
     g.refused(&["member", "confirm", "--id", A], 2, "--name");
     g.refused(&["frobnicate"], 2, "unrecognized subcommand");
     let bad = g.write_file("bad.toml", "name = \"x\"\ncode = \"N2410183MF0000001X\"\nbaseline_date = \"2017-12-31\"\n[[classes]]\ncode=\"basic\"\nname=\"人口股\"\ncoefficient=\"1\"\n");
-    g.refused(&["init", "--charter", &bad], 1, "charter key `code`");
+    g.refused(
+        &["init", "--charter", &bad, "--date", "2017-06-30"],
+        1,
+        "charter key `code`",
+    );
+    g.refused(
+        &[
+            "init",
+            "--charter",
+            &fixture("charter.toml").to_string_lossy(),
+            "--date",
+            "2017-06-30",
+        ],
+        1,
+        "already in the store",
+    );
+    // The registration date is required (R17: every record is dated from it).
     g.refused(
         &[
             "init",
             "--charter",
             &fixture("charter.toml").to_string_lossy(),
         ],
-        1,
-        "already in the store",
+        2,
+        "--date",
     );
 }
 
@@ -628,7 +644,7 @@ fn a_missing_store_or_a_malformed_charter_is_a_clear_error() {
     assert!(run.stderr.contains("no store at"), "{}", run.stderr);
     assert!(!g.db().exists(), "reading must not create a store");
     let bad = g.write_file("bad.toml", "name = \"溱水村\"\ncode = ");
-    let run = g.run(&["init", "--charter", &bad]);
+    let run = g.run(&["init", "--charter", &bad, "--date", "2017-06-30"]);
     assert_eq!(run.code, 1);
     assert!(run.stderr.contains("not valid TOML"), "{}", run.stderr);
     // R13: fewer than 10 days of notice is refused when the charter is read; 10 are accepted.
@@ -3009,5 +3025,71 @@ fn representatives_are_elected_listed_and_vote_through_the_cli() {
         history.contains("left the representatives")
             && history.contains("representative's leaving undone"),
         "{history}"
+    );
+}
+
+/// R17 through the binary: a date after today (the pinned clock's 2026-12-31 in China) or before
+/// the registration is refused with the head unchanged; an as-of date before the registration is
+/// a clear refusal, not a panic.
+#[test]
+fn the_calendar_refuses_dates_outside_the_ledger() {
+    let g = Gufen::village();
+    let hukou = |day: &'static str| {
+        [
+            "hukou",
+            "set",
+            "--id",
+            C,
+            "--kind",
+            "rural",
+            "--locality",
+            "本村",
+            "--date",
+            day,
+        ]
+    };
+    g.refused(&hukou("2027-01-01"), 1, "R17");
+    g.refused(&hukou("2017-06-29"), 1, "R17");
+    g.ok(&hukou("2026-12-31"));
+    for args in [
+        &["register", "--as-of", "2017-06-29"][..],
+        &["member", "list", "--as-of", "2016-01-01"],
+        &[
+            "household",
+            "certificate",
+            "--household",
+            "001",
+            "--as-of",
+            "2017-01-01",
+        ],
+    ] {
+        let run = g.run(args);
+        assert_eq!(run.code, 1, "{args:?}: {}", run.stderr);
+        assert!(run.stderr.contains("R17"), "{}", run.stderr);
+        assert!(run.stderr.contains("2017-06-30"), "{}", run.stderr);
+    }
+    g.ok(&["register", "--as-of", "2017-06-30"]);
+}
+
+/// Regression: correcting a record past the head named the next seq as the head (one more than
+/// `verify`'s `head_seq`); the refusal names the last record.
+#[test]
+fn correcting_a_record_that_does_not_exist_names_the_last_one() {
+    let g = Gufen::village();
+    let verify: serde_json::Value =
+        serde_json::from_str(&g.ok(&["--format", "json", "verify"])).unwrap();
+    let last = verify["head_seq"].as_u64().unwrap();
+    g.refused(
+        &[
+            "correct",
+            "--seq",
+            "999",
+            "--reason",
+            "录入错误",
+            "--date",
+            "2026-08-01",
+        ],
+        1,
+        &format!("its records are 0 to {last}"),
     );
 }

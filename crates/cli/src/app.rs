@@ -8,7 +8,7 @@ use crate::render::render;
 use anyhow::{anyhow, bail, Result};
 use chrono::NaiveDate;
 use gufen_core::command::Action;
-use gufen_core::state::State;
+use gufen_core::state::{Key, State};
 use gufen_core::{Command, RuleViolation};
 use gufen_ledger::{Context, Ledger, LedgerError, Outcome, Store};
 
@@ -65,11 +65,18 @@ pub fn now() -> Result<chrono::DateTime<chrono::Utc>> {
     }
 }
 
+/// Today: the clock's date in China Standard Time, where the collectives are (the ledger's
+/// `Context::today`, which no record may be dated after).
+pub fn today() -> Result<NaiveDate> {
+    let china = chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is an offset");
+    Ok(now()?.with_timezone(&china).date_naive())
+}
+
 /// The given date, or today.
 pub fn date_or_today(date: Option<NaiveDate>) -> Result<NaiveDate> {
     match date {
         Some(date) => Ok(date),
-        None => Ok(now()?.date_naive()),
+        None => today(),
     }
 }
 
@@ -190,12 +197,30 @@ impl App {
     }
 
     /// The state now (from projections) or on a past date (from the log), and that date.
+    /// An as-of date before the collective's registration is refused: nothing was recorded.
     pub fn state(&self, ledger: &Ledger, as_of: Option<NaiveDate>) -> Result<(State, NaiveDate)> {
         match as_of {
-            Some(date) => Ok((ledger.replay_state(Some(date))?, date)),
-            None => Ok((ledger.load_state(None)?, now()?.date_naive())),
+            Some(date) => {
+                registered_by(ledger, date)?;
+                Ok((ledger.replay_state(Some(date))?, date))
+            }
+            None => Ok((ledger.load_state(None)?, today()?)),
         }
     }
+}
+
+/// Refuses a date before the collective's registration (R17): the ledger holds nothing then.
+pub fn registered_by(ledger: &Ledger, date: NaiveDate) -> Result<()> {
+    let state = ledger.load_state(Some(vec![Key::Collective]))?;
+    if let Some(collective) = state.collective() {
+        if date < collective.registered_on {
+            bail!(
+                "R17: the collective was registered on {}; the ledger holds nothing as of {date}",
+                collective.registered_on
+            );
+        }
+    }
+    Ok(())
 }
 
 fn list_or_none(ids: &[String]) -> String {

@@ -6,7 +6,7 @@ use crate::distribution::{dividends, plan};
 use crate::event::*;
 use crate::state::State;
 use crate::{
-    collective, correction, estate, household, membership, pledge, representative, shares,
+    calendar, collective, correction, estate, household, membership, pledge, representative, shares,
 };
 use chrono::NaiveDate;
 
@@ -14,7 +14,7 @@ use chrono::NaiveDate;
 pub fn apply(state: &mut State, date: NaiveDate, event: &Event) {
     match event {
         Event::CollectiveRegistered(e) => collective::apply_registered(state, date, e),
-        Event::PersonRegistered(e) => membership::apply_registered(state, e),
+        Event::PersonRegistered(e) => membership::apply_registered(state, date, e),
         Event::MembershipConfirmed(e) => membership::apply_confirmed(state, date, e),
         Event::MembershipLost(e) => membership::apply_lost(state, date, e),
         Event::MembershipExited(e) => membership::apply_exited(state, date, e),
@@ -43,4 +43,5 @@ pub fn apply(state: &mut State, date: NaiveDate, event: &Event) {
         Event::RepresentativeLeft(e) => representative::apply_left(state, date, e),
         Event::RecordCorrected(e) => correction::apply(state, date, e),
     }
+    calendar::apply(state, date, event);
 }

@@ -209,7 +209,7 @@ pub(crate) fn units_free(
     }
     if units.0 > leaving.from_date {
         return reject(
-            Rule::Input,
+            Rule::R17,
             format!(
                 "{} holds only {} {class} shares from {date} on (later holdings are dated after it); date the {what} when the units are held",
                 holder.id.masked(),

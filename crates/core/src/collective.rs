@@ -41,6 +41,7 @@ pub(crate) fn apply_registered(state: &mut State, date: NaiveDate, e: &Collectiv
         corrected: BTreeSet::new(),
         representatives: BTreeMap::new(),
         representative_changes: BTreeMap::new(),
+        closed_record_dates: BTreeMap::new(),
     });
 }
 

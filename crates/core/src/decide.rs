@@ -3,12 +3,12 @@
 //! pledge, estate, distribution, correction), one line a command.
 
 use crate::command::{Action, Command};
-use crate::correction;
 use crate::distribution::{dividends, plan};
 use crate::error::{reject, Rule, RuleViolation};
 use crate::event::*;
 use crate::ids::PersonId;
 use crate::state::{Collective, Key, State};
+use crate::{calendar, correction};
 use crate::{collective, estate, household, membership, pledge, representative, shares};
 use chrono::NaiveDate;
 
@@ -123,6 +123,15 @@ pub fn decide(state: &State, command: &Command) -> Result<Vec<Event>, RuleViolat
         collective,
         date: command.date,
     };
+    let events = dispatch(given, command)?;
+    // The calendar last, so that a command a domain rule refuses is refused by that rule.
+    calendar::check(given, &command.action)?;
+    Ok(events)
+}
+
+/// Each command decided by its domain area; one line a command.
+fn dispatch(given: &Given, command: &Command) -> Result<Vec<Event>, RuleViolation> {
+    let (state, collective) = (given.state, given.collective);
     match &command.action {
         Action::RegisterCollective { .. } => unreachable!("handled above"),
         Action::RegisterPerson {

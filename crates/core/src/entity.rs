@@ -45,6 +45,9 @@ pub struct Collective {
     pub representatives: BTreeMap<PersonId, Seat>,
     /// Net change of the representatives seated per date, for the count on any date (R13).
     pub representative_changes: BTreeMap<NaiveDate, i64>,
+    /// The record date of each posted plan, by year: a posted plan closes the register on and
+    /// before its record date (R17).
+    pub closed_record_dates: BTreeMap<u16, NaiveDate>,
 }
 
 /// A representative's seat, held from an election by resolution (R13).
@@ -233,6 +236,12 @@ pub struct Person {
     pub pledges: Vec<Pledge>,
     /// Set by a recorded death (also of a non-member); the holding is then an estate (R10).
     pub deceased_on: Option<NaiveDate>,
+    /// The effective date of the person's first record: nothing about them is dated before it
+    /// (R17).
+    pub since: NaiveDate,
+    /// The latest effective date of a record of the person's own life (not hukou, a dividend,
+    /// a correction, or their estate's settlement): their death cannot be dated before it (R17).
+    pub last_record_on: NaiveDate,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -22,6 +22,7 @@ pub enum Rule {
     R14,
     R15,
     R16,
+    R17,
     Input,
 }
 

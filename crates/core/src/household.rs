@@ -3,6 +3,7 @@
 //! decided, applied and undone here.
 
 use crate::checks::{known, text};
+use crate::command::Recorded;
 use crate::correction::Case;
 use crate::decide::Given;
 use crate::error::{reject, Rule, RuleViolation};
@@ -90,12 +91,17 @@ pub(crate) fn apply_head_named(state: &mut State, e: &HouseholdHeadNamed) {
     state.household_mut(&e.household).head = Some(e.person.clone());
 }
 
+/// The record with the latest effective date is in force (of two on one date, the later one): a
+/// back-dated record is kept in the log and does not replace it.
 pub(crate) fn apply_hukou(state: &mut State, date: NaiveDate, e: &HukouRecorded) {
-    state.person_mut(&e.person).hukou = Some(Hukou {
-        kind: e.kind,
-        locality: e.locality.clone(),
-        since: date,
-    });
+    let person = state.person_mut(&e.person);
+    if person.hukou.as_ref().is_none_or(|h| h.since <= date) {
+        person.hukou = Some(Hukou {
+            kind: e.kind,
+            locality: e.locality.clone(),
+            since: date,
+        });
+    }
 }
 
 /// A life event changes nothing but the record (R3): membership, shares and household stay.
@@ -173,30 +179,32 @@ pub(crate) fn undo_head(case: &Case, e: &HouseholdHeadNamed) -> Result<Reversal,
     }))
 }
 
+/// The hukou record in force is the one with the latest effective date (of two on one date, the
+/// later one): a back-dated record does not replace a later one. Undoing the record in force
+/// puts the next one in force; undoing another is refused, naming the one in force.
 pub(crate) fn undo_hukou(case: &Case, e: &HukouRecorded) -> Result<Reversal, RuleViolation> {
     known(case.state, &e.person)?;
-    let superseded = case
-        .later()
-        .find(|r| matches!(&r.event, Event::HukouRecorded(h) if h.person == e.person));
-    if let Some(record) = superseded {
+    let corrected = (case.original.date, case.seq());
+    let others: Vec<&Recorded> = case
+        .related
+        .iter()
+        .filter(|r| {
+            r.seq != case.seq()
+                && !case.is_corrected(r.seq)
+                && matches!(&r.event, Event::HukouRecorded(h) if h.person == e.person)
+        })
+        .collect();
+    let in_force = others.iter().max_by_key(|r| (r.date, r.seq));
+    if let Some(record) = in_force.filter(|r| (r.date, r.seq) > corrected) {
         return case.refuse(format_args!(
             "a later hukou record, {} (HukouRecorded), is in force instead; correct that one",
             record.seq
         ));
     }
-    let mut previous = None;
-    for record in case.earlier() {
-        match &record.event {
-            Event::HukouRecorded(h) if h.person == e.person => {
-                previous = Some((h.clone(), record.date))
-            }
-            Event::RecordCorrected(RecordCorrected {
-                reversal: Reversal::Hukou(undone),
-                ..
-            }) if undone.recorded.person == e.person => previous = undone.previous.clone(),
-            _ => {}
-        }
-    }
+    let previous = in_force.and_then(|r| match &r.event {
+        Event::HukouRecorded(h) => Some((h.clone(), r.date)),
+        _ => None,
+    });
     Ok(Reversal::Hukou(HukouUndone {
         recorded: e.clone(),
         previous,

@@ -18,6 +18,7 @@ pub mod state;
 pub mod variants;
 
 pub mod apply;
+pub mod calendar;
 mod checks;
 pub mod correction;
 pub mod decide;

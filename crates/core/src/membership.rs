@@ -285,15 +285,15 @@ pub(crate) fn exit(
 
 // ---- apply ----
 
-pub(crate) fn apply_registered(state: &mut State, e: &PersonRegistered) {
-    state.ensure_person(&e.person, &e.name);
+pub(crate) fn apply_registered(state: &mut State, date: NaiveDate, e: &PersonRegistered) {
+    state.ensure_person(&e.person, &e.name, date);
     if let Some(number) = &e.household {
         state.place_in_household(&e.person, number);
     }
 }
 
 pub(crate) fn apply_confirmed(state: &mut State, date: NaiveDate, e: &MembershipConfirmed) {
-    state.ensure_person(&e.person, &e.name);
+    state.ensure_person(&e.person, &e.name, date);
     state.place_in_household(&e.person, &e.household);
     let person = state.person_mut(&e.person);
     assert!(

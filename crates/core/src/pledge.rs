@@ -2,7 +2,7 @@
 //! units cannot leave the holding. Each decided, applied and undone here.
 
 use crate::amount::Units;
-use crate::checks::{holder_class, known, living, text};
+use crate::checks::{self, holder_class, known, living, text};
 use crate::correction::{Case, MOVES};
 use crate::decide::Given;
 use crate::error::{reject, Rule, RuleViolation};
@@ -40,6 +40,18 @@ pub(crate) fn pledge(
             ),
         );
     }
+    let held_from = checks::leaving(holder, &class, given.date).from_date;
+    if units.0 > held_from {
+        return reject(
+            Rule::R17,
+            format!(
+                "{} holds only {} {class} shares from {} on: a pledge binds units held on its date",
+                person.masked(),
+                Units(held_from),
+                given.date
+            ),
+        );
+    }
     if given.collective.pledges.contains_key(&contract) {
         return reject(
             Rule::Input,
@@ -68,6 +80,25 @@ pub(crate) fn release(
             format!(
                 "no open pledge of {} under contract {contract}",
                 person.masked()
+            ),
+        );
+    }
+    let since = given
+        .state
+        .person(person)
+        .and_then(|holder| {
+            holder
+                .pledges
+                .iter()
+                .find(|p| p.contract == contract.trim())
+        })
+        .map(|pledge| pledge.since);
+    if let Some(since) = since.filter(|since| given.date < *since) {
+        return reject(
+            Rule::R17,
+            format!(
+                "the pledge under contract {contract} was registered on {since}: it cannot be released before that ({})",
+                given.date
             ),
         );
     }

@@ -4,6 +4,7 @@
 //! decide against missing data; it stops the program.
 
 use crate::ids::PersonId;
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -267,6 +268,13 @@ impl State {
         self.persons.remove(id);
     }
 
+    /// A person to update if the state holds them (a complete state, or one loaded them).
+    pub(crate) fn person_loaded_mut(&mut self, id: &PersonId) -> Option<&mut Person> {
+        let person = self.persons.get_mut(id)?;
+        self.dirty.insert(Key::Person(id.clone()));
+        Some(person)
+    }
+
     pub(crate) fn collective_mut(&mut self) -> &mut Collective {
         self.dirty.insert(Key::Collective);
         self.collective
@@ -314,7 +322,7 @@ impl State {
         self.person_mut(id).household = Some(number.to_string());
     }
 
-    pub(crate) fn ensure_person(&mut self, id: &PersonId, name: &str) {
+    pub(crate) fn ensure_person(&mut self, id: &PersonId, name: &str, date: NaiveDate) {
         if !self.persons.contains_key(id) {
             self.dirty.insert(Key::Person(id.clone()));
             self.persons.insert(
@@ -329,6 +337,8 @@ impl State {
                     holding_changes: Vec::new(),
                     pledges: Vec::new(),
                     deceased_on: None,
+                    since: date,
+                    last_record_on: date,
                 },
             );
         }

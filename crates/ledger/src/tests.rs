@@ -439,3 +439,91 @@ fn projections_of_another_shape_are_rebuilt_on_open() {
     let ledger = store.ledger(ORG).unwrap();
     assert!(ledger.verify(true).unwrap().ok);
 }
+
+/// R17: no record is dated after today, the recorded-at instant's date in China (UTC+8).
+#[test]
+fn a_record_dated_after_today_is_refused_with_the_head_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = populated(dir.path());
+    let ledger = store.ledger(ORG).unwrap();
+    // The context's instant is 2025-11-24T16:00Z: already 2025-11-25 in China.
+    let hukou = |day: &str| Command {
+        date: date(day),
+        action: Action::RecordHukou {
+            person: PersonId::parse(IDS[1]).unwrap(),
+            kind: HukouKind::Urban,
+            locality: "新密市".into(),
+        },
+    };
+    let head = ledger.head().unwrap();
+    let result = ledger.execute(&context(80), &hukou("2025-11-26"));
+    match result {
+        Err(LedgerError::Rejected(violation)) => {
+            assert_eq!(violation.rule(), gufen_core::Rule::R17, "{violation}")
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(ledger.head().unwrap(), head);
+    ledger.execute(&context(81), &hukou("2025-11-25")).unwrap();
+}
+
+/// Regression: an as-of query over a log holding a record that cannot be applied (a person the
+/// ledger never registered) panicked; it is an integrity failure naming the record.
+#[test]
+fn a_record_that_cannot_be_applied_is_an_integrity_failure_on_replay() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = populated(dir.path());
+    let ledger = store.ledger(ORG).unwrap();
+    let stranger = Event::HukouRecorded(HukouRecorded {
+        person: PersonId::parse("410183195202210053").unwrap(),
+        kind: HukouKind::Urban,
+        locality: "郑州市".into(),
+    });
+    let head = ledger.head().unwrap();
+    let seq = head.seq_next;
+    // Written past the rules, as a log from elsewhere could hold it.
+    ledger
+        .append(
+            &context(90),
+            date("2020-01-01"),
+            &[stranger],
+            head,
+            Vec::new(),
+        )
+        .unwrap();
+    match ledger.replay_state(Some(date("2021-01-01"))) {
+        Err(LedgerError::Corrupt {
+            seq: found,
+            message,
+        }) => {
+            assert_eq!(found, Some(seq), "{message}");
+            assert!(message.contains("cannot be applied"), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
+    let report = ledger.verify(true).unwrap();
+    assert!(!report.ok);
+    assert_eq!(report.first_bad_seq, Some(seq));
+    assert!(
+        ledger.verify(false).unwrap().ok,
+        "the chain itself is intact"
+    );
+}
+
+/// A checksum failure sled reports on a read is an integrity failure (exit 3 in the CLI), said
+/// in words: not sled's "Read corrupted data at file offset None backtrace ()".
+#[test]
+fn a_corrupted_read_is_an_integrity_failure() {
+    let sled_error = sled::Error::Corruption { at: None, bt: () };
+    let error = LedgerError::from(sled_error);
+    assert!(
+        matches!(error, LedgerError::Corrupt { seq: None, .. }),
+        "{error:?}"
+    );
+    let message = error.to_string();
+    assert!(message.starts_with("integrity failure: "), "{message}");
+    assert!(
+        !message.contains("None") && !message.contains("backtrace"),
+        "{message}"
+    );
+}

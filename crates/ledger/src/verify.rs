@@ -3,11 +3,11 @@
 
 use crate::merkle::{Blake3Hasher, MerkleBuilder};
 use crate::record::{genesis_prev, record_hash, Hash, Record};
-use crate::store::{Head, Ledger, LedgerError};
+use crate::store::{apply_checked, Head, Ledger, LedgerError};
 use gufen_core::distribution::check_posting;
 use gufen_core::event::DividendDeclared;
 use gufen_core::state::State;
-use gufen_core::{apply, Event};
+use gufen_core::Event;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VerifyReport {
@@ -207,7 +207,12 @@ impl Ledger {
                     }
                     _ => {}
                 }
-                apply(state, record.effective_date(), &event);
+                if !replay_failed {
+                    if let Err(message) = apply_checked(state, record.effective_date(), &event) {
+                        checker.fail(key_seq, format!("record {key_seq}: {message}"));
+                        replay_failed = true;
+                    }
+                }
             }
             if replay_failed {
                 // The chain is still checked to its end; the replay stops at the first mismatch.

@@ -1,6 +1,6 @@
 //! `gufen init` (register the collective from its charter) and `gufen charter show`.
 
-use crate::app::{date_or_today, App};
+use crate::app::App;
 use crate::cli::Format;
 use crate::document::charter::CharterDocument;
 use crate::labels::t;
@@ -17,9 +17,9 @@ use std::path::PathBuf;
 pub struct InitArgs {
     #[arg(long)]
     charter: PathBuf,
-    /// Registration date (default: today).
+    /// The registration date: no record of the collective is dated before it (R17).
     #[arg(long, value_parser = crate::arguments::date)]
-    date: Option<NaiveDate>,
+    date: NaiveDate,
 }
 
 #[derive(Subcommand, Debug)]
@@ -32,7 +32,7 @@ pub fn init(app: &mut App, args: InitArgs) -> Result<()> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read charter {}", path.display()))?;
     let charter = Charter::from_toml(&text)?;
-    let date = date_or_today(args.date)?;
+    let date = args.date;
     let store = app.open_store(true)?;
     let ledger = store.ledger(charter.code.as_str())?;
     if ledger.head()?.seq_next > 0 {

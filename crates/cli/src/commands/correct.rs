@@ -24,10 +24,11 @@ pub struct CorrectArgs {
 pub fn run(app: &mut App, args: CorrectArgs) -> Result<()> {
     let (_store, ledger) = app.open()?;
     let Some((original, related)) = ledger.record_and_related(args.seq)? else {
+        let last = ledger.head()?.last_seq();
         bail!(
-            "no record {} in this ledger (its head is {})",
+            "no record {} in this ledger (its records are 0 to {})",
             args.seq,
-            ledger.head()?.seq_next
+            last.map_or_else(|| "none".to_string(), |seq| seq.to_string())
         )
     };
     let action = Action::Correct {

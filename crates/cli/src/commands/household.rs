@@ -1,7 +1,7 @@
 //! `gufen household …`: move a person, name the head, and the household share certificate
 //! (股权证).
 
-use crate::app::{now, App};
+use crate::app::App;
 use crate::arguments::{date, person_id};
 use crate::document::holdings::{CertificateDocument, Heading};
 use anyhow::{anyhow, bail, Result};
@@ -71,7 +71,7 @@ fn certificate(app: &mut App, household: &str, as_of: Option<NaiveDate>) -> Resu
                 Key::Collective,
                 Key::Household(household.to_string()),
             ]))?,
-            now()?.date_naive(),
+            crate::app::today()?,
         ),
     };
     let state = if state.is_complete() {

@@ -345,6 +345,12 @@ pub(crate) fn apply_posted(state: &mut State, date: NaiveDate, e: &DistributionP
         approval,
         posted_on: date,
     };
+    let record_date = plan.plan.record_date;
+    // The register on the record date is closed (R17) until the posting is undone.
+    state
+        .collective_mut()
+        .closed_record_dates
+        .insert(e.year, record_date);
 }
 
 // ---- undo (R15) ----
@@ -498,4 +504,5 @@ pub(crate) fn apply_posting_undone(state: &mut State, p: &DistributionPosted) {
         approval,
     };
     plan.dividends.clear();
+    state.collective_mut().closed_record_dates.remove(&p.year);
 }

@@ -68,3 +68,41 @@ fn households_move_and_name_their_head() {
     };
     check_rejected(&state, not_there, Rule::R7);
 }
+
+/// Regression: a back-dated hukou record replaced a later one, so `member show` reported an
+/// older hukou as the current one. The record with the latest effective date is in force.
+#[test]
+fn the_hukou_in_force_is_the_latest_dated_record() {
+    let hukou = |kind: HukouKind, locality: &str, day: &str| {
+        on(
+            day,
+            Action::RecordHukou {
+                person: id(C),
+                kind,
+                locality: locality.into(),
+            },
+        )
+    };
+    let mut journal = Journal::new(&quantified_commands("50", "dynamic"));
+    journal.run(&[
+        hukou(HukouKind::Urban, "郑州市", "2021-03-01"),
+        hukou(HukouKind::Rural, "本村", "2019-01-01"),
+    ]);
+    let current = journal.person(C).hukou.clone().unwrap();
+    assert_eq!(
+        (current.locality.as_str(), current.since),
+        ("郑州市", date("2021-03-01"))
+    );
+    // The back-dated record is not in force: undoing it is refused, naming the one that is.
+    let back_dated = journal.last("HukouRecorded");
+    let message = journal.refused(back_dated, "2025-01-10");
+    assert!(message.contains("in force instead"), "{message}");
+    // Undoing the one in force puts the back-dated one in force.
+    let in_force = back_dated - 1;
+    journal.correct(in_force, "2025-01-10");
+    let current = journal.person(C).hukou.clone().unwrap();
+    assert_eq!(
+        (current.locality.as_str(), current.since),
+        ("本村", date("2019-01-01"))
+    );
+}

@@ -4,6 +4,7 @@
 
 mod support;
 
+mod calendar;
 mod corrections;
 mod distribution;
 mod estate;

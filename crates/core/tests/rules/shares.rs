@@ -141,7 +141,7 @@ fn units_cannot_leave_a_holding_on_a_date_before_they_were_held() {
     );
     let mut early = transfer(A, B, "1.5");
     early.date = date("2024-03-01");
-    let message = check_rejected(&state, early.clone(), Rule::Input).to_string();
+    let message = check_rejected(&state, early.clone(), Rule::R17).to_string();
     assert!(message.contains("from 2024-03-01"), "{message}");
     early.date = date("2024-06-01");
     assert!(decide(&state, &early).is_ok());

@@ -11,10 +11,14 @@ use crate::record::{
 };
 use chrono::NaiveDate;
 use gufen_core::state::{Entity, Key};
-use gufen_core::{apply, decide, scope, Command, Event, Recorded, RuleViolation, State};
-use std::collections::{BTreeMap, HashMap};
+use gufen_core::{apply, decide, scope, Command, Event, Recorded, RuleViolation};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+
+mod reads;
+
+pub(crate) use reads::apply_checked;
 
 /// Projection entries written per sled batch.
 pub const CHUNK_ENTRIES: usize = 1_000;
@@ -44,7 +48,7 @@ pub enum LedgerError {
     #[error("integrity failure{}: {message}", .seq.map(|seq| format!(" at record {seq}")).unwrap_or_default())]
     Corrupt { seq: Option<u64>, message: String },
     #[error("store error: {0}")]
-    Sled(#[from] sled::Error),
+    Sled(sled::Error),
     #[error("i/o error: {0}")]
     Io(#[from] std::io::Error),
 }
@@ -88,6 +92,32 @@ pub struct Context {
     pub actor: String,
 }
 
+impl Context {
+    /// The business day the command is recorded on: the recorded-at instant in China Standard
+    /// Time (UTC+8), where the collectives are; no record is dated after it (R17).
+    pub fn today(&self) -> NaiveDate {
+        let china = chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is an offset");
+        chrono::DateTime::from_timestamp_micros(self.recorded_at_micros)
+            .expect("the clock's instant is a date")
+            .with_timezone(&china)
+            .date_naive()
+    }
+}
+
+/// sled's errors; a checksum failure it reports on a read is an integrity failure (exit 3), said
+/// in words, not as sled's internal location and backtrace.
+impl From<sled::Error> for LedgerError {
+    fn from(error: sled::Error) -> Self {
+        match error {
+            sled::Error::Corruption { .. } => LedgerError::Corrupt {
+                seq: None,
+                message: "the store's data file is damaged: a read failed its checksum; restore the store from a copy and run `gufen verify`".into(),
+            },
+            other => LedgerError::Sled(other),
+        }
+    }
+}
+
 /// What an append did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outcome {
@@ -121,7 +151,7 @@ impl Store {
             sled::Error::Io(ref io) if io.to_string().contains("could not acquire lock") => {
                 LedgerError::StoreInUse(path.to_path_buf())
             }
-            other => LedgerError::Sled(other),
+            other => LedgerError::from(other),
         })?;
         Ok(Store {
             db,
@@ -296,6 +326,7 @@ impl Ledger {
         if let Some(outcome) = self.find_command(&context.command_id)? {
             return Ok(outcome);
         }
+        gufen_core::calendar::not_after_today(command.date, context.today())?;
         let head = self.head()?;
         let mut state = self.load_state(scope(&command.action))?;
         let events = decide(&state, command)?;
@@ -540,139 +571,6 @@ impl Ledger {
             .collect();
         self.write_projections(entities, head.seq_next)?;
         make_durable(&self.db, &self.path)
-    }
-
-    /// The state from projections: the keys a command's scope names (and their households), or
-    /// everything when `keys` is None.
-    pub fn load_state(&self, keys: Option<Vec<Key>>) -> Result<State, LedgerError> {
-        let Some(keys) = keys else {
-            let mut raw = Vec::new();
-            for entry in self.projections.iter() {
-                let (key, value) = entry?;
-                if !key.starts_with(b"~") {
-                    raw.push((key, value));
-                }
-            }
-            // Decoding is most of the cost of a whole state; two threads halve it.
-            let decode =
-                |part: &[(sled::IVec, sled::IVec)]| -> Result<Vec<(Key, Entity)>, LedgerError> {
-                    part.iter()
-                        .map(|(key, value)| Ok((key_from_bytes(key)?, record::decode(value)?)))
-                        .collect()
-                };
-            let (first, second) = raw.split_at(raw.len() / 2);
-            let (first, second) = std::thread::scope(|scope| {
-                let other = scope.spawn(|| decode(second));
-                (
-                    decode(first),
-                    other.join().expect("decoding does not panic"),
-                )
-            });
-            let mut state = State::new();
-            for (key, entity) in first?.into_iter().chain(second?) {
-                state.put(key, entity);
-            }
-            return Ok(state);
-        };
-        let mut state = State::partial();
-        let mut pending = keys;
-        while !pending.is_empty() {
-            for key in pending {
-                let entity = match self.projections.get(entity_key(&key))? {
-                    Some(bytes) => Some(record::decode::<Entity>(&bytes)?),
-                    None => None,
-                };
-                state.load(key, entity);
-            }
-            pending = state.missing_keys();
-        }
-        Ok(state)
-    }
-
-    /// The state rebuilt from the log: every record, or those effective on or before `as_of`.
-    pub fn replay_state(&self, as_of: Option<NaiveDate>) -> Result<State, LedgerError> {
-        let head = self.head()?;
-        let mut state = State::new();
-        for entry in self.records.range(..seq_key(head.seq_next)) {
-            let (key, bytes) = entry?;
-            let seq = seq_from_key(&key)?;
-            let record = Record::decode(&bytes).map_err(|e| corrupt(Some(seq), e))?;
-            let date = record.effective_date();
-            if as_of.is_some_and(|d| date > d) {
-                continue;
-            }
-            let event = record.event().map_err(|e| corrupt(Some(seq), e))?;
-            apply(&mut state, date, &event);
-        }
-        state.take_dirty();
-        Ok(state)
-    }
-
-    fn read_range(&self, from: u64, to: u64) -> Result<Vec<StoredRecord>, LedgerError> {
-        let mut out = Vec::new();
-        for entry in self.records.range(seq_key(from)..seq_key(to)) {
-            let (key, bytes) = entry?;
-            let seq = seq_from_key(&key)?;
-            let record = Record::decode(&bytes).map_err(|e| corrupt(Some(seq), e))?;
-            out.push(StoredRecord {
-                hash: record_hash(&bytes),
-                record,
-            });
-        }
-        Ok(out)
-    }
-
-    /// Up to `limit` published records from `from`.
-    pub fn records(&self, from: u64, limit: u64) -> Result<Vec<StoredRecord>, LedgerError> {
-        let head = self.head()?;
-        let to = from.saturating_add(limit).min(head.seq_next);
-        if from >= to {
-            return Ok(Vec::new());
-        }
-        self.read_range(from, to)
-    }
-
-    /// Every published record of a stream, or concerning the person the stream names.
-    pub fn stream(&self, stream: &str) -> Result<Vec<StoredRecord>, LedgerError> {
-        let head = self.head()?;
-        let mut prefix = stream.as_bytes().to_vec();
-        prefix.push(0);
-        let mut out = Vec::new();
-        for entry in self.index.scan_prefix(&prefix) {
-            let (key, _) = entry?;
-            let seq = seq_from_key(&key[prefix.len()..])?;
-            if seq < head.seq_next {
-                out.extend(self.read_range(seq, seq + 1)?);
-            }
-        }
-        Ok(out)
-    }
-
-    /// Record `seq` and every other record of its `Event::correction_streams`, earlier and
-    /// later, in seq order: what a correction (R15) is decided on. None if there is no such
-    /// record.
-    pub fn record_and_related(&self, seq: u64) -> Result<Option<RecordAndRelated>, LedgerError> {
-        let Some(stored) = self.records(seq, 1)?.into_iter().next() else {
-            return Ok(None);
-        };
-        let recorded = |record: &Record| -> Result<Recorded, LedgerError> {
-            Ok(Recorded {
-                seq: record.seq,
-                date: record.effective_date(),
-                event: record.event()?,
-            })
-        };
-        let original = recorded(&stored.record)?;
-        let mut related: BTreeMap<u64, Recorded> = BTreeMap::new();
-        for stream in original.event.correction_streams() {
-            for record in self.stream(&stream)? {
-                let at = record.record.seq;
-                if at != seq && !related.contains_key(&at) {
-                    related.insert(at, recorded(&record.record)?);
-                }
-            }
-        }
-        Ok(Some((original, related.into_values().collect())))
     }
 
     pub(crate) fn records_tree(&self) -> &sled::Tree {

@@ -1,0 +1,193 @@
+//! Reads of a ledger: its state from projections or rebuilt from the log (now or as of a date),
+//! its records by seq or stream, and a record with the records a correction of it reads.
+
+use super::{
+    corrupt, entity_key, key_from_bytes, seq_from_key, seq_key, Ledger, LedgerError,
+    RecordAndRelated, StoredRecord,
+};
+use crate::record::{self, record_hash, Record};
+use chrono::NaiveDate;
+use gufen_core::state::{Entity, Key};
+use gufen_core::{apply, Event, Recorded, State};
+use std::collections::BTreeMap;
+
+impl Ledger {
+    /// The state from projections: the keys a command's scope names (and their households), or
+    /// everything when `keys` is None.
+    pub fn load_state(&self, keys: Option<Vec<Key>>) -> Result<State, LedgerError> {
+        let Some(keys) = keys else {
+            let mut raw = Vec::new();
+            for entry in self.projections.iter() {
+                let (key, value) = entry?;
+                if !key.starts_with(b"~") {
+                    raw.push((key, value));
+                }
+            }
+            // Decoding is most of the cost of a whole state; two threads halve it.
+            let decode =
+                |part: &[(sled::IVec, sled::IVec)]| -> Result<Vec<(Key, Entity)>, LedgerError> {
+                    part.iter()
+                        .map(|(key, value)| Ok((key_from_bytes(key)?, record::decode(value)?)))
+                        .collect()
+                };
+            let (first, second) = raw.split_at(raw.len() / 2);
+            let (first, second) = std::thread::scope(|scope| {
+                let other = scope.spawn(|| decode(second));
+                (
+                    decode(first),
+                    other.join().expect("decoding does not panic"),
+                )
+            });
+            let mut state = State::new();
+            for (key, entity) in first?.into_iter().chain(second?) {
+                state.put(key, entity);
+            }
+            return Ok(state);
+        };
+        let mut state = State::partial();
+        let mut pending = keys;
+        while !pending.is_empty() {
+            for key in pending {
+                let entity = match self.projections.get(entity_key(&key))? {
+                    Some(bytes) => Some(record::decode::<Entity>(&bytes)?),
+                    None => None,
+                };
+                state.load(key, entity);
+            }
+            pending = state.missing_keys();
+        }
+        Ok(state)
+    }
+
+    /// The state rebuilt from the log: every record, or those effective on or before `as_of`.
+    pub fn replay_state(&self, as_of: Option<NaiveDate>) -> Result<State, LedgerError> {
+        let head = self.head()?;
+        let mut state = State::new();
+        for entry in self.records.range(..seq_key(head.seq_next)) {
+            let (key, bytes) = entry?;
+            let seq = seq_from_key(&key)?;
+            let record = Record::decode(&bytes).map_err(|e| corrupt(Some(seq), e))?;
+            let date = record.effective_date();
+            if as_of.is_some_and(|d| date > d) {
+                continue;
+            }
+            let event = record.event().map_err(|e| corrupt(Some(seq), e))?;
+            apply_checked(&mut state, date, &event).map_err(|e| corrupt(Some(seq), e))?;
+        }
+        state.take_dirty();
+        Ok(state)
+    }
+
+    pub(super) fn read_range(&self, from: u64, to: u64) -> Result<Vec<StoredRecord>, LedgerError> {
+        let mut out = Vec::new();
+        for entry in self.records.range(seq_key(from)..seq_key(to)) {
+            let (key, bytes) = entry?;
+            let seq = seq_from_key(&key)?;
+            let record = Record::decode(&bytes).map_err(|e| corrupt(Some(seq), e))?;
+            out.push(StoredRecord {
+                hash: record_hash(&bytes),
+                record,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Up to `limit` published records from `from`.
+    pub fn records(&self, from: u64, limit: u64) -> Result<Vec<StoredRecord>, LedgerError> {
+        let head = self.head()?;
+        let to = from.saturating_add(limit).min(head.seq_next);
+        if from >= to {
+            return Ok(Vec::new());
+        }
+        self.read_range(from, to)
+    }
+
+    /// Every published record of a stream, or concerning the person the stream names.
+    pub fn stream(&self, stream: &str) -> Result<Vec<StoredRecord>, LedgerError> {
+        let head = self.head()?;
+        let mut prefix = stream.as_bytes().to_vec();
+        prefix.push(0);
+        let mut out = Vec::new();
+        for entry in self.index.scan_prefix(&prefix) {
+            let (key, _) = entry?;
+            let seq = seq_from_key(&key[prefix.len()..])?;
+            if seq < head.seq_next {
+                out.extend(self.read_range(seq, seq + 1)?);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Record `seq` and every other record of its `Event::correction_streams`, earlier and
+    /// later, in seq order: what a correction (R15) is decided on. None if there is no such
+    /// record.
+    pub fn record_and_related(&self, seq: u64) -> Result<Option<RecordAndRelated>, LedgerError> {
+        let Some(stored) = self.records(seq, 1)?.into_iter().next() else {
+            return Ok(None);
+        };
+        let recorded = |record: &Record| -> Result<Recorded, LedgerError> {
+            Ok(Recorded {
+                seq: record.seq,
+                date: record.effective_date(),
+                event: record.event()?,
+            })
+        };
+        let original = recorded(&stored.record)?;
+        let mut related: BTreeMap<u64, Recorded> = BTreeMap::new();
+        for stream in original.event.correction_streams() {
+            for record in self.stream(&stream)? {
+                let at = record.record.seq;
+                if at != seq && !related.contains_key(&at) {
+                    related.insert(at, recorded(&record.record)?);
+                }
+            }
+        }
+        Ok(Some((original, related.into_values().collect())))
+    }
+}
+
+/// Applies a record read back from the log. `apply` stops the program on a record that breaks
+/// an invariant (a person unknown, a holding below zero); a log can hold one only if it was
+/// written outside gufen or before a rule existed, so a replay (an as-of query, `verify
+/// --replay`) reports it as an integrity failure of that record instead of crashing, and the
+/// panic prints nothing of its own.
+pub(crate) fn apply_checked(
+    state: &mut State,
+    date: NaiveDate,
+    event: &Event,
+) -> Result<(), String> {
+    let quiet = QuietPanics::new();
+    let applied =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| apply(state, date, event)));
+    drop(quiet);
+    applied.map_err(|panic| {
+        let why = panic
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| panic.downcast_ref::<&str>().copied())
+            .unwrap_or("an invariant does not hold");
+        format!("the record cannot be applied to the state before it: {why}")
+    })
+}
+
+type PanicHook = Box<dyn Fn(&std::panic::PanicHookInfo<'_>) + Sync + Send + 'static>;
+
+/// While held, a panic prints nothing (it is reported as an integrity failure instead); the
+/// previous hook is back when it is dropped, on every return path.
+struct QuietPanics(Option<PanicHook>);
+
+impl QuietPanics {
+    fn new() -> Self {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(|_| {}));
+        QuietPanics(Some(previous))
+    }
+}
+
+impl Drop for QuietPanics {
+    fn drop(&mut self) {
+        if let Some(previous) = self.0.take() {
+            std::panic::set_hook(previous);
+        }
+    }
+}
