@@ -34,7 +34,8 @@ impl std::fmt::Display for Key {
 /// One entity's value, for the ledger to store under its key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Entity {
-    Collective(Collective),
+    /// Boxed: one a ledger, and far larger than the others (serialized as the entity itself).
+    Collective(Box<Collective>),
     Person(Person),
     Household(Household),
     Distribution(Distribution),
@@ -102,7 +103,7 @@ impl State {
     /// Puts an entity without marking it changed (loading or rebuilding).
     pub fn put(&mut self, key: Key, entity: Entity) {
         match (key, entity) {
-            (Key::Collective, Entity::Collective(c)) => self.collective = Some(c),
+            (Key::Collective, Entity::Collective(c)) => self.collective = Some(*c),
             (Key::Person(id), Entity::Person(p)) => {
                 assert_eq!(id, p.id, "a person is stored under their own id");
                 self.persons.insert(id, p);
@@ -136,7 +137,10 @@ impl State {
 
     pub fn entity(&self, key: &Key) -> Option<Entity> {
         match key {
-            Key::Collective => self.collective.clone().map(Entity::Collective),
+            Key::Collective => self
+                .collective
+                .clone()
+                .map(|c| Entity::Collective(Box::new(c))),
             Key::Person(id) => self.persons.get(id).cloned().map(Entity::Person),
             Key::Household(n) => self.households.get(n).cloned().map(Entity::Household),
             Key::Distribution(year) => self
@@ -155,7 +159,7 @@ impl State {
         );
         let mut all = Vec::new();
         if let Some(c) = &self.collective {
-            all.push((Key::Collective, Entity::Collective(c.clone())));
+            all.push((Key::Collective, Entity::Collective(Box::new(c.clone()))));
         }
         all.extend(
             self.persons
