@@ -97,6 +97,16 @@ impl Gufen {
         ]);
         g.ok(&[
             "shares",
+            "plan",
+            "--resolution",
+            "2017-2",
+            "--total",
+            "labor=0.5",
+            "--date",
+            "2017-12-31",
+        ]);
+        g.ok(&[
+            "shares",
             "allot",
             "--id",
             B,
@@ -164,12 +174,12 @@ fn verify_and_log_print_the_stable_json_fields() {
     let v: serde_json::Value =
         serde_json::from_str(&g.ok(&["--format", "json", "verify", "--replay"])).unwrap();
     assert_eq!(v["ok"], true);
-    assert_eq!(v["records"], 10);
-    assert_eq!(v["head_seq"], 9);
+    assert_eq!(v["records"], 12);
+    assert_eq!(v["head_seq"], 11);
     assert_eq!(v["first_bad_seq"], serde_json::Value::Null);
     assert_eq!(v["merkle_root"].as_str().unwrap().len(), 64);
     let log: serde_json::Value =
-        serde_json::from_str(&g.ok(&["--format", "json", "log", "--from", "1", "--limit", "2"]))
+        serde_json::from_str(&g.ok(&["--format", "json", "log", "--from", "2", "--limit", "2"]))
             .unwrap();
     let log = log.as_array().unwrap();
     assert_eq!(log.len(), 2);
@@ -292,12 +302,31 @@ fn bad_input_is_refused_with_the_ledger_unchanged() {
             "--units",
             "1",
             "--resolution",
-            "R",
+            "2017-2",
             "--date",
             "2018-01-01",
         ],
         1,
         "R7",
+    );
+    // An allotment cites an adopted quantification plan (R6).
+    g.refused(
+        &[
+            "shares",
+            "allot",
+            "--id",
+            A,
+            "--class",
+            "basic",
+            "--units",
+            "0.0001",
+            "--resolution",
+            "2017-9",
+            "--date",
+            "2017-12-31",
+        ],
+        1,
+        "R6",
     );
     g.refused(
         &[
@@ -310,7 +339,7 @@ fn bad_input_is_refused_with_the_ledger_unchanged() {
             "--units",
             "5",
             "--resolution",
-            "R",
+            "2017-2",
             "--date",
             "2017-12-31",
         ],
@@ -671,7 +700,7 @@ fn a_repeated_command_id_appends_once() {
     let second = g.ok(&args);
     assert!(second.contains("重复命令"), "{second}");
     assert_eq!(g.head(), head);
-    assert!(first.contains("#10..#10"), "{first}");
+    assert!(first.contains("#12..#12"), "{first}");
 }
 
 #[test]
@@ -1779,6 +1808,8 @@ fn exit_and_redemption_through_the_cli() {
             "exit",
             "--id",
             A,
+            "--application",
+            "2024-申请-1",
             "--resolution",
             " ",
             "--date",
@@ -1786,6 +1817,44 @@ fn exit_and_redemption_through_the_cli() {
         ],
         1,
         "R4",
+    );
+    // Nobody is exited without their own application (R4), whatever the resolution says.
+    g.refused(
+        &[
+            "member",
+            "exit",
+            "--id",
+            A,
+            "--resolution",
+            "外嫁女一律退股",
+            "--redeem",
+            "--price",
+            "0.01",
+            "--date",
+            "2024-01-01",
+        ],
+        1,
+        "R4",
+    );
+    // Redeeming on exit needs her consent or a court's judgment, not the resolution (R8).
+    g.refused(
+        &[
+            "member",
+            "exit",
+            "--id",
+            A,
+            "--application",
+            "2024-申请-1",
+            "--resolution",
+            "2024-4",
+            "--redeem",
+            "--price",
+            "0.01",
+            "--date",
+            "2024-01-01",
+        ],
+        1,
+        "R8",
     );
     // B holds basic and labour-years shares: a pledge names the class of its units (R11).
     let pledge = |class: Option<&'static str>| {
@@ -1818,11 +1887,15 @@ fn exit_and_redemption_through_the_cli() {
             "exit",
             "--id",
             B,
+            "--application",
+            "2024-申请-2",
             "--resolution",
             "2024-5",
             "--redeem",
             "--price",
             "900",
+            "--consent",
+            "2024-同意-2",
             "--date",
             "2024-02-01",
         ],
@@ -1854,11 +1927,15 @@ fn exit_and_redemption_through_the_cli() {
         "exit",
         "--id",
         A,
+        "--application",
+        "2024-申请-1",
         "--resolution",
         "2024-4",
         "--date",
         "2024-02-01",
     ]);
+    let show = g.ok(&["--lang", "en", "member", "show", "--id", A]);
+    assert!(show.contains("application 2024-申请-1"), "{show}");
     let members = g.ok(&["--format", "json", "member", "list"]);
     assert!(!members.contains("360426********0071"), "{members}");
     let register: serde_json::Value =
@@ -1873,21 +1950,28 @@ fn exit_and_redemption_through_the_cli() {
         (a["member"].clone(), a["units_total"].clone()),
         (false.into(), 10_000.into())
     );
-    // The collective redeems it; with no collective share in the charter the units are cancelled.
-    g.ok(&[
-        "shares",
-        "redeem",
-        "--id",
-        A,
-        "--units",
-        "1",
-        "--price",
-        "1200",
-        "--resolution",
-        "2024-6",
-        "--date",
-        "2024-03-01",
-    ]);
+    // The collective redeems it, with her consent: a resolution alone does not (R8). With no
+    // collective share in the charter the units are cancelled.
+    let redeem = |authority: &[&'static str]| {
+        let mut args = vec![
+            "shares",
+            "redeem",
+            "--id",
+            A,
+            "--units",
+            "1",
+            "--price",
+            "0",
+            "--resolution",
+            "2024-6",
+            "--date",
+            "2024-03-01",
+        ];
+        args.extend(authority);
+        args
+    };
+    g.refused(&redeem(&[]), 1, "R8");
+    g.ok(&redeem(&["--consent", "2024-同意-1"]));
     let register: serde_json::Value =
         serde_json::from_str(&g.ok(&["--format", "json", "register"])).unwrap();
     assert_eq!(register["total_units"], 30_000);
@@ -2105,6 +2189,12 @@ fn a_registration_a_confirmation_and_a_household_move_are_corrected_through_the_
     assert_eq!(verify["ok"], true, "{verify}");
 }
 
+/// A charter ground for losing membership, with its article (R2).
+const LOSS_GROUND: &str = "\n[[loss_grounds]]\ncode = \"long-absence\"\nname = \"连续五年不履行成员义务\"\narticle = \"第十二条\"\n";
+
+/// Another collective's credit code (GB 32100), not in the test's store.
+const OTHER_COLLECTIVE: &str = "N2410183MF00000022";
+
 /// An heir who is no member (a valid citizen ID).
 const HEIR: &str = "110101199003072316";
 
@@ -2119,7 +2209,7 @@ const D: &str = "410183198005150024";
 /// document. Returns each command with its output (text and CSV in `lang`, and JSON).
 fn tour(lang: &str) -> Vec<(String, String)> {
     let g = Gufen::village_with(|text| {
-        text.replace("collective_share = false", "collective_share = true")
+        text.replace("collective_share = false", "collective_share = true") + LOSS_GROUND
     });
     let mut outputs = Vec::new();
     let mut run = |args: &[&str]| {
@@ -2138,6 +2228,16 @@ fn tour(lang: &str) -> Vec<(String, String)> {
             "marriage",
             "--date",
             "2022-05-01",
+        ],
+        &[
+            "shares",
+            "plan",
+            "--resolution",
+            "2017-3",
+            "--total",
+            "basic=1",
+            "--date",
+            "2017-12-31",
         ],
         &[
             "shares",
@@ -2386,6 +2486,8 @@ fn tour(lang: &str) -> Vec<(String, String)> {
             "400",
             "--resolution",
             "2026-3",
+            "--consent",
+            "2026-同意-1",
             "--date",
             "2026-06-01",
         ],
@@ -2394,6 +2496,8 @@ fn tour(lang: &str) -> Vec<(String, String)> {
             "exit",
             "--id",
             C,
+            "--application",
+            "2026-申请-1",
             "--resolution",
             "2026-4",
             "--date",
@@ -2406,10 +2510,12 @@ fn tour(lang: &str) -> Vec<(String, String)> {
             A,
             "--reason",
             "other-collective",
+            "--collective",
+            OTHER_COLLECTIVE,
             "--date",
             "2026-08-01",
         ],
-        &["correct", "SharesRedeemed", "2026-08-02"],
+        &["correct", "SharesRedeemedWithConsent", "2026-08-02"],
     ];
     for args in writes {
         match args {
@@ -2502,10 +2608,13 @@ fn tour_covers_the_events(outputs: &[(String, String)]) {
         .iter()
         .map(|r| r["type"].as_str().unwrap())
         .collect();
-    // `SharesPledged` is read from older ledgers; a pledge is now `SharesPledgedInClass`.
-    let missing: Vec<&&str> = ENGLISH_NAMES[..25]
+    // `SharesPledged` is read from older ledgers; a pledge is now `SharesPledgedInClass`. So is
+    // `MembershipExited` (an exit now cites the application) and, for a living holder,
+    // `SharesRedeemed` (a redemption now cites the holder's consent or a judgment).
+    let older = ["SharesPledged", "MembershipExited", "SharesRedeemed"];
+    let missing: Vec<&&str> = ENGLISH_NAMES[..30]
         .iter()
-        .filter(|name| **name != "SharesPledged" && !types.contains(**name))
+        .filter(|name| !older.contains(*name) && !types.contains(**name))
         .collect();
     assert!(missing.is_empty(), "the tour writes no {missing:?}");
     let mut corrected = 0;
@@ -2581,6 +2690,11 @@ const ENGLISH_NAMES: &[&str] = &[
     "MembershipExited",
     "RecordCorrected",
     "SharesPledgedInClass",
+    "LossGroundsAdopted",
+    "MembershipLostCited",
+    "MembershipExitedOnApplication",
+    "SharesRedeemedWithConsent",
+    "QuantificationPlanAdopted",
     // LossGround, HukouKind, LifeEvent, Management, ApprovalBody, Rounding, PlanStatus, Option
     "Death",
     "Nationality",
@@ -2672,6 +2786,10 @@ const ENTERED_CHINESE: &[&str] = &[
     "人口股",
     "农龄股",
     "郑州市金水区",
+    "2026-申请-1",
+    "2026-同意-1",
+    "连续五年不履行成员义务",
+    "第十二条",
 ];
 
 fn is_chinese(c: char) -> bool {

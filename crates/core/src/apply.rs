@@ -38,5 +38,12 @@ pub fn apply(state: &mut State, date: NaiveDate, event: &Event) {
         Event::DistributionPosted(e) => plan::apply_posted(state, date, e),
         Event::DividendPaid(e) => dividends::apply_paid(state, date, e),
         Event::RecordCorrected(e) => correction::apply(state, date, e),
+        Event::LossGroundsAdopted(e) => collective::apply_loss_grounds(state, e),
+        Event::MembershipLostCited(e) => membership::apply_lost_cited(state, date, e),
+        Event::MembershipExitedOnApplication(e) => {
+            membership::apply_exited_on_application(state, date, e)
+        }
+        Event::SharesRedeemedWithConsent(e) => shares::apply_redeemed(state, date, &e.redeemed),
+        Event::QuantificationPlanAdopted(e) => shares::apply_plan_adopted(state, e),
     }
 }

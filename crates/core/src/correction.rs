@@ -18,9 +18,11 @@ use crate::{collective, distribution, estate, household, membership, pledge, sha
 use chrono::NaiveDate;
 
 /// Record types that move or encumber a person's units after they arrived.
-pub(crate) const MOVES: [EventKind; 7] = [
+pub(crate) const MOVES: [EventKind; 9] = [
     EventKind::SharesTransferred,
     EventKind::SharesRedeemed,
+    EventKind::SharesRedeemedWithConsent,
+    EventKind::MembershipExitedOnApplication,
     EventKind::SharesPledged,
     EventKind::SharesPledgedInClass,
     EventKind::EstateSettled,
@@ -191,6 +193,11 @@ fn reversal(case: &Case) -> Result<Reversal, RuleViolation> {
         Event::DistributionPosted(e) => distribution::plan::undo_posting(case, e),
         Event::DividendDeclared(e) => distribution::dividends::undo_declared(case, e),
         Event::DividendPaid(e) => distribution::dividends::undo_payment(case, e),
+        Event::LossGroundsAdopted(_) => collective::undo_loss_grounds(case),
+        Event::MembershipLostCited(e) => membership::undo_loss(case, &e.lost),
+        Event::MembershipExitedOnApplication(e) => membership::undo_exit(case, &e.exited),
+        Event::SharesRedeemedWithConsent(e) => shares::undo_redemption(case, &e.redeemed),
+        Event::QuantificationPlanAdopted(e) => shares::undo_plan(case, e),
         Event::RecordCorrected(_) => case
             .refuse("a correction is not itself undone: record the event again if it did happen"),
     }
@@ -223,6 +230,7 @@ pub(crate) fn apply(state: &mut State, date: NaiveDate, corrected: &RecordCorrec
         Reversal::Approval(a) => distribution::plan::apply_approval_undone(state, a),
         Reversal::Posting(p) => distribution::plan::apply_posting_undone(state, p),
         Reversal::Payment(p) => distribution::dividends::apply_payment_undone(state, p),
+        Reversal::QuantificationPlan(p) => shares::apply_plan_undone(state, p),
     }
     let fresh = state.collective_mut().corrected.insert(seq);
     assert!(fresh, "a record is corrected once");

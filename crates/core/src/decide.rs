@@ -94,7 +94,7 @@ pub fn scope(action: &Action) -> Option<Vec<Key>> {
             keys.extend(payments.iter().map(|(id, _)| person(id)));
             keys.push(Key::Distribution(*year));
         }
-        Action::AllotCollectiveShares { .. } => {}
+        Action::AllotCollectiveShares { .. } | Action::AdoptQuantificationPlan { .. } => {}
         Action::NoticeDistribution { year } | Action::ApproveDistribution { year, .. } => {
             keys.push(Key::Distribution(*year))
         }
@@ -107,8 +107,12 @@ pub fn scope(action: &Action) -> Option<Vec<Key>> {
 
 /// Decides a command against the state; the state is not changed.
 pub fn decide(state: &State, command: &Command) -> Result<Vec<Event>, RuleViolation> {
-    if let Action::RegisterCollective { charter } = &command.action {
-        return collective::register(state, charter);
+    if let Action::RegisterCollective {
+        charter,
+        loss_grounds,
+    } = &command.action
+    {
+        return collective::register(state, charter, loss_grounds);
     }
     let Some(collective) = state.collective() else {
         return reject(
@@ -139,12 +143,32 @@ pub fn decide(state: &State, command: &Command) -> Result<Vec<Event>, RuleViolat
             person,
             ground,
             note,
-        } => membership::lose(given, person, ground, note),
+            resolution,
+            other_collective,
+        } => {
+            let cited = membership::LossCitation {
+                note,
+                resolution: resolution.as_deref(),
+                other_collective: other_collective.as_deref(),
+            };
+            membership::lose(given, person, ground, cited)
+        }
         Action::ExitMember {
             person,
             resolution,
+            application,
             redeem,
-        } => membership::exit(given, person, resolution, *redeem),
+            authority,
+        } => {
+            let consent = membership::ExitConsent {
+                application,
+                resolution,
+            };
+            membership::exit(given, person, consent, *redeem, authority.as_ref())
+        }
+        Action::AdoptQuantificationPlan { resolution, totals } => {
+            shares::adopt_plan(given, resolution, totals)
+        }
         Action::MoveHousehold { person, to } => household::move_to(given, person, to),
         Action::NameHouseholdHead { household, person } => {
             household::name_head(given, household, person)
@@ -190,7 +214,17 @@ pub fn decide(state: &State, command: &Command) -> Result<Vec<Event>, RuleViolat
             units,
             price,
             resolution,
-        } => shares::redeem(given, person, class.as_deref(), *units, *price, resolution),
+            authority,
+        } => {
+            let what = shares::Redemption {
+                class: "",
+                units: *units,
+                price: *price,
+                resolution,
+                authority: authority.as_ref(),
+            };
+            shares::redeem(given, person, class.as_deref(), what)
+        }
         Action::PledgeShares {
             person,
             class,

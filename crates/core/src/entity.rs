@@ -5,7 +5,9 @@
 
 use crate::amount::COEFFICIENT_SCALE;
 use crate::charter::Charter;
-use crate::event::{DistributionApproved, DistributionDrafted, HukouKind, LossGround};
+use crate::event::{
+    CharterLossGround, DistributionApproved, DistributionDrafted, HukouKind, LossGround,
+};
 use crate::ids::PersonId;
 use crate::state::State;
 use chrono::NaiveDate;
@@ -35,6 +37,30 @@ pub struct Collective {
     pub pledges: BTreeMap<String, PersonId>,
     /// Records corrected by a compensating event (R15), each once.
     pub corrected: BTreeSet<u64>,
+    /// The loss grounds the charter lists, each with its article (R2).
+    pub loss_grounds: Vec<CharterLossGround>,
+    /// Adopted quantification plans by their resolution (R6).
+    pub plans: BTreeMap<String, QuantificationPlan>,
+}
+
+/// An adopted quantification plan and how much of it is allotted (R6, R9).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuantificationPlan {
+    /// Total units per class.
+    pub totals: BTreeMap<String, u64>,
+    /// Units allotted under the plan so far (allotments undone are taken off).
+    pub allotted: u64,
+}
+
+impl QuantificationPlan {
+    pub fn total(&self) -> u64 {
+        self.totals.values().sum()
+    }
+
+    /// Units of the plan not yet allotted.
+    pub fn outstanding(&self) -> u64 {
+        self.total().saturating_sub(self.allotted)
+    }
 }
 
 impl Collective {
@@ -49,6 +75,20 @@ impl Collective {
 
     pub fn units_total(&self) -> u64 {
         self.units_by_class.values().sum()
+    }
+
+    /// Units the adopted plans still have to allot: with the units in issue, the issue once
+    /// every plan is fully allotted, which the cap is measured against (R9).
+    pub fn plans_outstanding(&self) -> u64 {
+        self.plans
+            .values()
+            .map(QuantificationPlan::outstanding)
+            .sum()
+    }
+
+    /// The charter's loss ground with this code (R2).
+    pub fn loss_ground(&self, code: &str) -> Option<&CharterLossGround> {
+        self.loss_grounds.iter().find(|g| g.code == code)
     }
 
     /// One more member from `date` (a confirmation, or a loss undone).
@@ -159,6 +199,20 @@ pub struct Person {
     pub pledges: Vec<Pledge>,
     /// Set by a recorded death (also of a non-member); the holding is then an estate (R10).
     pub deceased_on: Option<NaiveDate>,
+    /// What the end of the membership now in force cites (R2, R4); None while a member, and
+    /// for an end recorded without citations.
+    pub ending: Option<Ending>,
+}
+
+/// What a membership's end cites: the note, the charter's ground with its article, the
+/// resolution, the other collective, the member's application (R2, R4).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Ending {
+    pub note: String,
+    pub charter_ground: Option<CharterLossGround>,
+    pub resolution: Option<String>,
+    pub other_collective: Option<String>,
+    pub application: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

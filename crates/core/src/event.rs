@@ -63,6 +63,20 @@ pub enum Event {
     /// Units of a named class pledged under a contract (股权质押, R11). A `SharesPledged`
     /// record, from before pledges named their class, pledges units of the whole holding.
     SharesPledgedInClass(SharesPledgedInClass),
+    /// The charter's own grounds for losing membership, each with its article (R2); recorded
+    /// with the collective's registration.
+    LossGroundsAdopted(LossGroundsAdopted),
+    /// Membership ends on a lawful ground with its citations: the charter's ground, its article
+    /// and the resolution, or the other collective's credit code (R2). A `MembershipLost`
+    /// record, from before losses cited them, carries the ground alone.
+    MembershipLostCited(MembershipLostCited),
+    /// A member leaves on their own written application with the organization's consent (R4).
+    MembershipExitedOnApplication(MembershipExitedOnApplication),
+    /// Units redeemed by the collective with the holder's consent or a court's judgment (R8).
+    SharesRedeemedWithConsent(SharesRedeemedWithConsent),
+    /// The members' assembly adopts a quantification plan: the total units of each class to
+    /// allot (R6); allotments cite its resolution, and the cap is measured against it (R9).
+    QuantificationPlanAdopted(QuantificationPlanAdopted),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -342,6 +356,65 @@ pub struct MembershipExited {
     pub resolution: String,
 }
 
+/// A ground for losing membership that the charter lists (R2): its code, name and article.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CharterLossGround {
+    pub code: String,
+    pub name: String,
+    pub article: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LossGroundsAdopted {
+    pub grounds: Vec<CharterLossGround>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MembershipLostCited {
+    pub lost: MembershipLost,
+    /// The charter's ground, for a loss on a charter ground.
+    pub charter_ground: Option<CharterLossGround>,
+    /// The resolution deciding the loss (required on a charter ground).
+    pub resolution: Option<String>,
+    /// The credit code of the collective where membership was gained (other-collective).
+    pub other_collective: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MembershipExitedOnApplication {
+    pub exited: MembershipExited,
+    /// The member's written application.
+    pub application: String,
+}
+
+/// What lets the collective redeem a living holder's units (R8): never a resolution alone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RedemptionAuthority {
+    /// The holder's written consent.
+    Consent(String),
+    /// A court's judgment.
+    Judgment(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SharesRedeemedWithConsent {
+    pub redeemed: SharesRedeemed,
+    pub authority: RedemptionAuthority,
+}
+
+/// One class's total units in a quantification plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanTotal {
+    pub class: String,
+    pub units: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuantificationPlanAdopted {
+    pub resolution: String,
+    pub totals: Vec<PlanTotal>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecordCorrected {
     /// The seq of the record corrected.
@@ -395,6 +468,8 @@ pub enum Reversal {
     Registration(PersonRegistered),
     /// The released pledge is open again, as registered on its date.
     Release(PledgeReopened),
+    /// The plan is withdrawn (nothing was allotted under it).
+    QuantificationPlan(QuantificationPlanAdopted),
 }
 
 /// A release undone: the pledge as registered, open again.
@@ -467,14 +542,15 @@ impl Reversal {
             | Reversal::Draft(_)
             | Reversal::Notice(_)
             | Reversal::Approval(_)
-            | Reversal::Posting(_) => return None,
+            | Reversal::Posting(_)
+            | Reversal::QuantificationPlan(_) => return None,
         })
     }
 
     /// The stream the correction belongs to: the corrected record's own.
     pub fn stream(&self) -> String {
         match self {
-            Reversal::CollectiveAllotment(_) => "org".to_string(),
+            Reversal::CollectiveAllotment(_) | Reversal::QuantificationPlan(_) => "org".to_string(),
             Reversal::Draft(e) => distribution_stream(e.year),
             Reversal::Notice(e) => distribution_stream(e.year),
             Reversal::Approval(e) => distribution_stream(e.year),
@@ -528,6 +604,11 @@ impl Event {
             Event::MembershipExited(e) => person_stream(&e.person),
             Event::RecordCorrected(e) => e.reversal.stream(),
             Event::SharesPledgedInClass(e) => person_stream(&e.pledge.person),
+            Event::LossGroundsAdopted(_) => "org".to_string(),
+            Event::MembershipLostCited(e) => person_stream(&e.lost.person),
+            Event::MembershipExitedOnApplication(e) => person_stream(&e.exited.person),
+            Event::SharesRedeemedWithConsent(e) => person_stream(&e.redeemed.person),
+            Event::QuantificationPlanAdopted(_) => "org".to_string(),
         }
     }
 
@@ -563,6 +644,11 @@ impl Event {
             }
             Event::SharesRedeemed(e) => vec![&e.person],
             Event::MembershipExited(e) => vec![&e.person],
+            Event::LossGroundsAdopted(_) => vec![],
+            Event::MembershipLostCited(e) => vec![&e.lost.person],
+            Event::MembershipExitedOnApplication(e) => vec![&e.exited.person],
+            Event::SharesRedeemedWithConsent(e) => vec![&e.redeemed.person],
+            Event::QuantificationPlanAdopted(_) => vec![],
             Event::RecordCorrected(e) => match &e.reversal {
                 Reversal::Transfer(t) => vec![&t.to, &t.from],
                 Reversal::Estate(estate) => {
@@ -688,4 +774,9 @@ event_kinds!(
     MembershipExited,
     RecordCorrected,
     SharesPledgedInClass,
+    LossGroundsAdopted,
+    MembershipLostCited,
+    MembershipExitedOnApplication,
+    SharesRedeemedWithConsent,
+    QuantificationPlanAdopted,
 );

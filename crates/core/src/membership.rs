@@ -13,7 +13,7 @@ use crate::error::{reject, RowViolation, Rule, RuleViolation};
 use crate::event::*;
 use crate::ids::PersonId;
 use crate::shares;
-use crate::state::{Membership, State};
+use crate::state::{Ending, Membership, State};
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 
@@ -173,27 +173,129 @@ pub(crate) fn import(
     }
     if violations.is_empty() {
         checks::cap(state, collective, &added, added_total)?;
+        if added_total > 0 && !collective.plans.contains_key(&resolution) {
+            // A roster with units is the plan its resolution adopts (R6): its totals are the
+            // roster's, recorded first.
+            let mut totals: BTreeMap<String, u64> = BTreeMap::new();
+            for event in &events {
+                if let Event::SharesAllotted(a) = event {
+                    *totals.entry(a.class.clone()).or_insert(0) += a.units;
+                }
+            }
+            let plan = QuantificationPlanAdopted {
+                resolution: resolution.clone(),
+                totals: totals
+                    .into_iter()
+                    .map(|(class, units)| PlanTotal { class, units })
+                    .collect(),
+            };
+            events.insert(0, Event::QuantificationPlanAdopted(plan));
+        }
         return Ok(events);
     }
     Err(RuleViolation::Rows(violations))
+}
+
+/// What a loss of membership cites (R2): the resolution and, for membership gained in another
+/// collective, its credit code.
+pub(crate) struct LossCitation<'a> {
+    pub note: &'a str,
+    pub resolution: Option<&'a str>,
+    pub other_collective: Option<&'a str>,
 }
 
 pub(crate) fn lose(
     given: &Given,
     person: &PersonId,
     ground: &str,
-    note: &str,
+    cited: LossCitation,
 ) -> Result<Vec<Event>, RuleViolation> {
-    let ground = loss_ground(ground)?;
+    let charter_ground = given.collective.loss_ground(ground.trim()).cloned();
+    let ground = match charter_ground {
+        Some(_) => LossGround::Charter,
+        None => loss_ground(ground.trim())?,
+    };
     member(given.state, person)?;
-    Ok(vec![Event::MembershipLost(MembershipLost {
+    let lost = MembershipLost {
         person: person.clone(),
         ground,
-        note: note.trim().to_string(),
-    })])
+        note: cited.note.trim().to_string(),
+    };
+    let resolution_cited = cited.resolution.unwrap_or("");
+    let event = match ground {
+        LossGround::Charter => {
+            let Some(charter_ground) = charter_ground else {
+                let listed: Vec<&str> = given
+                    .collective
+                    .loss_grounds
+                    .iter()
+                    .map(|g| g.code.as_str())
+                    .collect();
+                return reject(
+                    Rule::R2,
+                    if listed.is_empty() {
+                        "the charter lists no ground for losing membership".to_string()
+                    } else {
+                        format!(
+                            "name the charter's ground by its code: {}",
+                            listed.join(", ")
+                        )
+                    },
+                );
+            };
+            let resolution = resolution(
+                Rule::R2,
+                resolution_cited,
+                "a loss on a charter ground cites the resolution deciding it",
+            )?;
+            Event::MembershipLostCited(MembershipLostCited {
+                lost,
+                charter_ground: Some(charter_ground),
+                resolution: Some(resolution),
+                other_collective: None,
+            })
+        }
+        LossGround::OtherCollective => {
+            let code = cited.other_collective.unwrap_or("").trim();
+            if code.is_empty() {
+                return reject(
+                    Rule::R2,
+                    "membership gained in another collective cites that collective's credit code",
+                );
+            }
+            let code = crate::ids::OrgCode::parse(code)
+                .map_err(|e| RuleViolation::new(Rule::R2, e.to_string()))?;
+            if code == given.collective.charter.code {
+                return reject(
+                    Rule::R2,
+                    "the other collective's credit code is this collective's own",
+                );
+            }
+            let resolution = (!resolution_cited.trim().is_empty())
+                .then(|| text("resolution", resolution_cited))
+                .transpose()?;
+            Event::MembershipLostCited(MembershipLostCited {
+                lost,
+                charter_ground: None,
+                resolution,
+                other_collective: Some(code.as_str().to_string()),
+            })
+        }
+        _ if !resolution_cited.trim().is_empty() => {
+            Event::MembershipLostCited(MembershipLostCited {
+                lost,
+                charter_ground: None,
+                resolution: Some(text("resolution", resolution_cited)?),
+                other_collective: None,
+            })
+        }
+        _ => Event::MembershipLost(lost),
+    };
+    Ok(vec![event])
 }
 
-/// Lawful grounds (R2) are accepted; grounds R3 forbids are refused naming R3.
+/// Lawful grounds (R2) are accepted; grounds R3 forbids are refused naming R3. `charter` is a
+/// charter ground's kind: a loss on one names the ground by the code the charter lists.
 pub fn loss_ground(text: &str) -> Result<LossGround, RuleViolation> {
     match text {
         "death" => Ok(LossGround::Death),
@@ -208,7 +310,7 @@ pub fn loss_ground(text: &str) -> Result<LossGround, RuleViolation> {
             ),
             None => reject(
                 Rule::R2,
-                format!("{other:?} is not a ground for losing membership: death, nationality, other-collective, civil-servant or charter"),
+                format!("{other:?} is not a ground for losing membership: death, nationality, other-collective, civil-servant or a ground the charter lists"),
             ),
         },
     }
@@ -219,12 +321,18 @@ pub fn loss_ground(text: &str) -> Result<LossGround, RuleViolation> {
 pub(crate) fn exit(
     given: &Given,
     person: &PersonId,
-    resolution_cited: &str,
+    consent: ExitConsent,
     redeem: Option<crate::amount::Fen>,
+    authority: Option<&RedemptionAuthority>,
 ) -> Result<Vec<Event>, RuleViolation> {
+    let application = resolution(
+        Rule::R4,
+        consent.application,
+        "nobody is exited without their own application: cite the member's written application",
+    )?;
     let resolution = resolution(
         Rule::R4,
-        resolution_cited,
+        consent.resolution,
         "a voluntary exit needs the organization's consent: cite its resolution",
     )?;
     let found = member_for(Rule::R4, given.state, person)?;
@@ -247,21 +355,32 @@ pub(crate) fn exit(
             .collect();
         let prices = distribution::split(price, &weights, Rounding::LargestRemainder);
         for ((class, units), (_, part)) in weights.iter().zip(prices.lines) {
-            events.push(shares::redemption(
-                given,
-                found,
+            let what = shares::Redemption {
                 class,
-                Units(*units),
-                part,
-                &resolution,
-            )?);
+                units: Units(*units),
+                price: part,
+                resolution: &resolution,
+                authority,
+            };
+            events.push(shares::redemption(given, found, what)?);
         }
     }
-    events.push(Event::MembershipExited(MembershipExited {
-        person: person.clone(),
-        resolution,
-    }));
+    events.push(Event::MembershipExitedOnApplication(
+        MembershipExitedOnApplication {
+            exited: MembershipExited {
+                person: person.clone(),
+                resolution,
+            },
+            application,
+        },
+    ));
     Ok(events)
+}
+
+/// What a voluntary exit cites (R4): the member's application and the organization's consent.
+pub(crate) struct ExitConsent<'a> {
+    pub application: &'a str,
+    pub resolution: &'a str,
 }
 
 // ---- apply ----
@@ -282,6 +401,7 @@ pub(crate) fn apply_confirmed(state: &mut State, date: NaiveDate, e: &Membership
         "membership is confirmed only for non-members"
     );
     person.name = e.name.clone();
+    person.ending = None;
     person.membership = Membership::Member {
         since: date,
         resolution: e.resolution.clone(),
@@ -294,10 +414,40 @@ pub(crate) fn apply_lost(state: &mut State, date: NaiveDate, e: &MembershipLost)
     if e.ground == LossGround::Death {
         state.collective_mut().deceased.insert(e.person.clone());
     }
+    state.person_mut(&e.person).ending = Some(Ending {
+        note: e.note.clone(),
+        ..Ending::default()
+    });
+}
+
+pub(crate) fn apply_lost_cited(state: &mut State, date: NaiveDate, e: &MembershipLostCited) {
+    apply_lost(state, date, &e.lost);
+    state.person_mut(&e.lost.person).ending = Some(Ending {
+        note: e.lost.note.clone(),
+        charter_ground: e.charter_ground.clone(),
+        resolution: e.resolution.clone(),
+        other_collective: e.other_collective.clone(),
+        application: None,
+    });
 }
 
 pub(crate) fn apply_exited(state: &mut State, date: NaiveDate, e: &MembershipExited) {
     end_membership(state, date, &e.person, LossGround::Exit);
+    state.person_mut(&e.person).ending = Some(Ending {
+        resolution: Some(e.resolution.clone()),
+        ..Ending::default()
+    });
+}
+
+pub(crate) fn apply_exited_on_application(
+    state: &mut State,
+    date: NaiveDate,
+    e: &MembershipExitedOnApplication,
+) {
+    apply_exited(state, date, &e.exited);
+    if let Some(ending) = &mut state.person_mut(&e.exited.person).ending {
+        ending.application = Some(e.application.clone());
+    }
 }
 
 fn end_membership(state: &mut State, date: NaiveDate, id: &PersonId, ground: LossGround) {
@@ -375,6 +525,8 @@ fn ending_in_force(
                     EventKind::MembershipConfirmed,
                     EventKind::MembershipExited,
                     EventKind::MembershipLost,
+                    EventKind::MembershipLostCited,
+                    EventKind::MembershipExitedOnApplication,
                     EventKind::DeathRecorded
                 ]
             )
@@ -406,6 +558,8 @@ pub(crate) fn undo_confirmation(
                 &[
                     EventKind::MembershipLost,
                     EventKind::MembershipExited,
+                    EventKind::MembershipLostCited,
+                    EventKind::MembershipExitedOnApplication,
                     EventKind::DeathRecorded
                 ]
             )
@@ -474,6 +628,15 @@ fn before_confirmation(
                 person: lost,
                 ground,
                 ..
+            })
+            | Event::MembershipLostCited(MembershipLostCited {
+                lost:
+                    MembershipLost {
+                        person: lost,
+                        ground,
+                        ..
+                    },
+                ..
             }) if lost == person && !case.is_corrected(record.seq) => {
                 before = confirmed_on.map(|since| EarlierMembership {
                     since,
@@ -481,7 +644,11 @@ fn before_confirmation(
                     ground: *ground,
                 })
             }
-            Event::MembershipExited(x) if x.person == *person && !case.is_corrected(record.seq) => {
+            Event::MembershipExited(x)
+            | Event::MembershipExitedOnApplication(MembershipExitedOnApplication {
+                exited: x,
+                ..
+            }) if x.person == *person && !case.is_corrected(record.seq) => {
                 before = confirmed_on.map(|since| EarlierMembership {
                     since,
                     ended: record.date,
@@ -517,6 +684,7 @@ pub(crate) fn apply_loss_undone(state: &mut State, date: NaiveDate, seq: u64, id
         since,
         resolution: format!("correction of record {seq}"),
     };
+    person.ending = None;
     state.collective_mut().member_joined(date);
 }
 

@@ -329,6 +329,7 @@ impl State {
                     holding_changes: Vec::new(),
                     pledges: Vec::new(),
                     deceased_on: None,
+                    ending: None,
                 },
             );
         }

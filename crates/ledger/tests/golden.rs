@@ -302,6 +302,57 @@ fn shares_pledged_in_class() -> SharesPledgedInClass {
     }
 }
 
+fn charter_loss_ground() -> CharterLossGround {
+    CharterLossGround {
+        code: "long-absence".into(),
+        name: "连续五年不履行成员义务".into(),
+        article: "第十二条".into(),
+    }
+}
+
+fn membership_lost_cited() -> MembershipLostCited {
+    MembershipLostCited {
+        lost: MembershipLost {
+            person: li(),
+            ground: LossGround::Charter,
+            note: "".into(),
+        },
+        charter_ground: Some(charter_loss_ground()),
+        resolution: Some("2020-3".into()),
+        other_collective: None,
+    }
+}
+
+fn membership_exited_on_application() -> MembershipExitedOnApplication {
+    MembershipExitedOnApplication {
+        exited: membership_exited(),
+        application: "2024-申请-7".into(),
+    }
+}
+
+fn shares_redeemed_with_consent() -> SharesRedeemedWithConsent {
+    SharesRedeemedWithConsent {
+        redeemed: shares_redeemed(),
+        authority: RedemptionAuthority::Consent("2024-同意-7".into()),
+    }
+}
+
+fn quantification_plan_adopted() -> QuantificationPlanAdopted {
+    QuantificationPlanAdopted {
+        resolution: "2017-2".into(),
+        totals: vec![
+            PlanTotal {
+                class: "basic".into(),
+                units: 1_000_000,
+            },
+            PlanTotal {
+                class: "labor".into(),
+                units: 500_000,
+            },
+        ],
+    }
+}
+
 fn corrected(seq: u64, reversal: Reversal) -> Event {
     Event::RecordCorrected(RecordCorrected {
         seq,
@@ -401,6 +452,17 @@ fn golden_events() -> Vec<Event> {
                 since: date("2019-03-01"),
             }),
         ),
+        Event::LossGroundsAdopted(LossGroundsAdopted {
+            grounds: vec![charter_loss_ground()],
+        }),
+        Event::MembershipLostCited(membership_lost_cited()),
+        Event::MembershipExitedOnApplication(membership_exited_on_application()),
+        Event::SharesRedeemedWithConsent(shares_redeemed_with_consent()),
+        Event::QuantificationPlanAdopted(quantification_plan_adopted()),
+        corrected(
+            49,
+            Reversal::QuantificationPlan(quantification_plan_adopted()),
+        ),
     ]
 }
 
@@ -433,6 +495,11 @@ fn entry_name(event: &Event) -> &'static str {
         Event::SharesRedeemed(_) => "shares-redeemed",
         Event::MembershipExited(_) => "membership-exited",
         Event::SharesPledgedInClass(_) => "shares-pledged-in-class",
+        Event::LossGroundsAdopted(_) => "loss-grounds-adopted",
+        Event::MembershipLostCited(_) => "membership-lost-cited",
+        Event::MembershipExitedOnApplication(_) => "membership-exited-on-application",
+        Event::SharesRedeemedWithConsent(_) => "shares-redeemed-with-consent",
+        Event::QuantificationPlanAdopted(_) => "quantification-plan-adopted",
         Event::RecordCorrected(c) => match c.reversal {
             Reversal::Allotment(_) => "record-corrected/allotment",
             Reversal::Transfer(_) => "record-corrected/transfer",
@@ -455,6 +522,7 @@ fn entry_name(event: &Event) -> &'static str {
             Reversal::Payment(_) => "record-corrected/payment",
             Reversal::Registration(_) => "record-corrected/registration",
             Reversal::Release(_) => "record-corrected/release",
+            Reversal::QuantificationPlan(_) => "record-corrected/quantification-plan",
         },
     }
 }
@@ -619,10 +687,10 @@ fn every_variant_has_exactly_one_golden_record() {
     let reversal_names = variant_names::<Reversal>();
     assert_eq!(
         event_names.len(),
-        25,
+        30,
         "Event variants (update docs/format.md)"
     );
-    assert_eq!(reversal_names.len(), 21, "Reversal variants (update docs)");
+    assert_eq!(reversal_names.len(), 22, "Reversal variants (update docs)");
     for (index, name) in event_names.iter().enumerate() {
         let records = golden
             .iter()
@@ -752,6 +820,10 @@ fn format_md_value_tables_list_every_variant() {
     check("### ApprovalBody", variant_names::<ApprovalBody>());
     check("### Rounding", variant_names::<Rounding>());
     check("### Reversal", variant_names::<Reversal>());
+    check(
+        "### RedemptionAuthority",
+        variant_names::<RedemptionAuthority>(),
+    );
 }
 
 /// docs/format.md read as a schema: each type it names is defined by a heading, `### N Name` for

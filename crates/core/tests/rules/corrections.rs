@@ -441,6 +441,13 @@ fn r15_a_registration_and_a_collective_allotment_are_undone() {
     let mut journal = Journal::new(&[
         register(charter),
         import(vec![row(A, "甲", "001", "basic", "1")]),
+        on(
+            "2018-01-01",
+            Action::AdoptQuantificationPlan {
+                resolution: "2018-1".into(),
+                totals: vec![("basic".into(), Units::parse("1").unwrap())],
+            },
+        ),
     ]);
     let seqs = journal.run(&[
         on(

@@ -7,7 +7,7 @@ pub use gufen_core::amount::Percent;
 pub use gufen_core::charter::{ApprovalBody, Rounding};
 pub use gufen_core::command::{Action, Recorded};
 pub use gufen_core::distribution::DraftInput;
-pub use gufen_core::event::{HukouKind, LifeEvent};
+pub use gufen_core::event::{HukouKind, LifeEvent, RedemptionAuthority};
 pub use gufen_core::state::PlanStatus;
 pub use gufen_core::{
     apply, decide, report, Charter, Command, Event, Fen, PersonId, RosterRow, Rule, RuleViolation,
@@ -40,7 +40,10 @@ pub fn charter_with(replace: &[(&str, &str)]) -> Charter {
 pub fn register(charter: Charter) -> Command {
     Command {
         date: date("2017-01-01"),
-        action: Action::RegisterCollective { charter },
+        action: Action::RegisterCollective {
+            charter,
+            loss_grounds: vec![],
+        },
     }
 }
 
@@ -56,6 +59,20 @@ pub fn confirm(person: &str, household: &str) -> Command {
     }
 }
 
+/// The assembly adopts the plan "2017-1" that `allot` cites: `units` basic shares (R6). (A
+/// roster imported with units under "2017-1" is that plan; `village` adopts one of 0.0001
+/// shares, allotted by the first allotment, so that the cap is measured against the units in
+/// issue as soon as anything is allotted under it.)
+pub fn plan(units: &str, on: &str) -> Command {
+    Command {
+        date: date(on),
+        action: Action::AdoptQuantificationPlan {
+            resolution: "2017-1".into(),
+            totals: vec![("basic".into(), Units::parse(units).unwrap())],
+        },
+    }
+}
+
 pub fn allot(person: &str, class: &str, shares: &str, on: &str) -> Command {
     Command {
         date: date(on),
@@ -63,7 +80,7 @@ pub fn allot(person: &str, class: &str, shares: &str, on: &str) -> Command {
             person: id(person),
             class: class.into(),
             units: Units::parse(shares).unwrap(),
-            resolution: "2017-2".into(),
+            resolution: "2017-1".into(),
         },
     }
 }
@@ -75,6 +92,8 @@ pub fn lose(person: &str, ground: &str) -> Command {
             person: id(person),
             ground: ground.into(),
             note: String::new(),
+            resolution: None,
+            other_collective: None,
         },
     }
 }
@@ -111,6 +130,7 @@ pub fn village() -> State {
         confirm(B, "001"),
         confirm(C, "002"),
         confirm(D, "002"),
+        plan("0.0001", "2017-06-01"),
     ])
 }
 
@@ -298,6 +318,7 @@ pub fn redeem(person: &str, shares: &str) -> Command {
             units: Units::parse(shares).unwrap(),
             price: Fen(50_000),
             resolution: "2024-赎回".into(),
+            authority: Some(RedemptionAuthority::Consent("2024-同意书".into())),
         },
     )
 }
@@ -308,7 +329,9 @@ pub fn exit(person: &str, redeem: Option<i64>) -> Command {
         Action::ExitMember {
             person: id(person),
             resolution: "2024-退出".into(),
+            application: "2024-申请书".into(),
             redeem: redeem.map(Fen),
+            authority: redeem.map(|_| RedemptionAuthority::Consent("2024-同意书".into())),
         },
     )
 }
