@@ -9,12 +9,13 @@ use crate::error::{reject, Rule, RuleViolation};
 use crate::event::*;
 use crate::ids::PersonId;
 use crate::state::{Collective, Key, State};
-use crate::{collective, estate, household, membership, pledge, shares};
+use crate::{collective, estate, household, loss, membership, pledge, shares};
 use chrono::NaiveDate;
 
 pub use crate::checks::TEXT_CHARS_MAX;
 pub use crate::estate::split_units;
-pub use crate::membership::{loss_ground, ROSTER_ROWS_MAX};
+pub use crate::loss::loss_ground;
+pub use crate::membership::ROSTER_ROWS_MAX;
 
 /// What every decision reads: the state at head, its collective, and the command's date.
 pub(crate) struct Given<'a> {
@@ -146,12 +147,12 @@ pub fn decide(state: &State, command: &Command) -> Result<Vec<Event>, RuleViolat
             resolution,
             other_collective,
         } => {
-            let cited = membership::LossCitation {
+            let cited = loss::LossCitation {
                 note,
                 resolution: resolution.as_deref(),
                 other_collective: other_collective.as_deref(),
             };
-            membership::lose(given, person, ground, cited)
+            loss::lose(given, person, ground, cited)
         }
         Action::ExitMember {
             person,
@@ -160,11 +161,11 @@ pub fn decide(state: &State, command: &Command) -> Result<Vec<Event>, RuleViolat
             redeem,
             authority,
         } => {
-            let consent = membership::ExitConsent {
+            let consent = loss::ExitConsent {
                 application,
                 resolution,
             };
-            membership::exit(given, person, consent, *redeem, authority.as_ref())
+            loss::exit(given, person, consent, *redeem, authority.as_ref())
         }
         Action::AdoptQuantificationPlan { resolution, totals } => {
             shares::adopt_plan(given, resolution, totals)

@@ -14,6 +14,7 @@ pub mod event;
 pub mod ids;
 pub mod report;
 pub mod state;
+pub mod streams;
 pub mod variants;
 
 pub mod apply;
@@ -25,6 +26,7 @@ mod collective;
 pub mod distribution;
 mod estate;
 mod household;
+mod loss;
 mod membership;
 mod pledge;
 mod shares;
