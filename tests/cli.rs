@@ -2834,3 +2834,221 @@ fn each_language_prints_only_its_own_labels() {
         );
     }
 }
+
+/// A member's loss on the charter's own ground cites the resolution, and the charter gives its
+/// article; the generic `charter` ground, a ground the charter does not list, and a charter
+/// naming marriage as a ground are refused (R2, R3).
+#[test]
+fn a_loss_on_a_charter_ground_cites_its_article_and_resolution() {
+    let naming_marriage = Gufen::new();
+    let text = std::fs::read_to_string(fixture("charter.toml")).unwrap()
+        + &LOSS_GROUND.replace("连续五年不履行成员义务", "外嫁女");
+    let charter = naming_marriage.write_file("charter.toml", &text);
+    let run = naming_marriage.run(&["init", "--charter", &charter, "--date", "2017-06-30"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("R3"), "{}", run.stderr);
+
+    let g = Gufen::village_with(|text| text + LOSS_GROUND);
+    let lose = |extra: &[&'static str]| {
+        let mut args = vec![
+            "member",
+            "lose",
+            "--id",
+            C,
+            "--date",
+            "2020-01-01",
+            "--note",
+            "外嫁",
+        ];
+        args.extend(extra);
+        args
+    };
+    g.refused(&lose(&["--reason", "charter"]), 1, "R2");
+    g.refused(
+        &lose(&["--reason", "married-out", "--resolution", "2020-3"]),
+        1,
+        "R2",
+    );
+    g.refused(
+        &lose(&["--reason", "marriage", "--resolution", "2020-3"]),
+        1,
+        "R3",
+    );
+    g.refused(&lose(&["--reason", "long-absence"]), 1, "R2");
+    g.ok(&lose(&[
+        "--reason",
+        "long-absence",
+        "--resolution",
+        "2020-3",
+    ]));
+    let show = g.ok(&["--lang", "en", "member", "show", "--id", C]);
+    assert!(
+        show.contains("long-absence: 连续五年不履行成员义务, charter article 第十二条")
+            && show.contains("resolution 2020-3")
+            && show.contains("note 外嫁"),
+        "{show}"
+    );
+    let show = g.ok(&["member", "show", "--id", C]);
+    assert!(
+        show.contains("章程第十二条") && show.contains("决议 2020-3"),
+        "{show}"
+    );
+    let history = g.ok(&["--lang", "en", "history", "--id", C]);
+    assert!(
+        history.contains("charter article 第十二条), resolution 2020-3"),
+        "{history}"
+    );
+}
+
+/// Membership gained in another collective cites its credit code; where that collective is in
+/// the same store, the person must be its member there (R2).
+#[test]
+fn a_loss_to_another_collective_cites_it_and_checks_it_in_the_same_store() {
+    let g = Gufen::village();
+    let lose = |extra: &[&'static str]| {
+        let mut args = vec![
+            "--org",
+            ORG,
+            "member",
+            "lose",
+            "--id",
+            C,
+            "--reason",
+            "other-collective",
+            "--date",
+            "2020-01-01",
+        ];
+        args.extend(extra);
+        args
+    };
+    g.refused(&lose(&[]), 1, "R2");
+    g.refused(&lose(&["--collective", "N2410183MF0000001X"]), 1, "R2");
+    g.refused(&lose(&["--collective", ORG]), 1, "R2");
+    // The other collective is registered in this store: she is not (yet) its member.
+    let text = std::fs::read_to_string(fixture("charter.toml"))
+        .unwrap()
+        .replace(ORG, OTHER_COLLECTIVE)
+        .replace("溱水村股份经济合作社", "邻村股份经济合作社");
+    let other = g.write_file("other.toml", &text);
+    g.ok(&["init", "--charter", &other, "--date", "2017-06-30"]);
+    let head = || {
+        let verify = g.ok(&["--org", ORG, "--format", "json", "verify"]);
+        let v: serde_json::Value = serde_json::from_str(&verify).unwrap();
+        v["head_hash"].as_str().unwrap().to_string()
+    };
+    let before = head();
+    let run = g.run(&lose(&["--collective", OTHER_COLLECTIVE]));
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("R2"), "{}", run.stderr);
+    assert_eq!(head(), before);
+    g.ok(&[
+        "--org",
+        OTHER_COLLECTIVE,
+        "member",
+        "confirm",
+        "--id",
+        C,
+        "--name",
+        "张丽",
+        "--household",
+        "009",
+        "--resolution",
+        "2019-1",
+        "--date",
+        "2019-12-01",
+    ]);
+    g.ok(&lose(&["--collective", OTHER_COLLECTIVE]));
+    let show = g.ok(&["--org", ORG, "--lang", "en", "member", "show", "--id", C]);
+    assert!(
+        show.contains(&format!("member of the collective {OTHER_COLLECTIVE}")),
+        "{show}"
+    );
+}
+
+/// A fresh collective keys its plan in one member at a time: the cap is measured against the
+/// plan's total, and an allotment cites the plan (R6, R9).
+#[test]
+fn a_plan_is_allotted_one_member_at_a_time_under_the_cap() {
+    let g = Gufen::new();
+    g.ok(&[
+        "init",
+        "--charter",
+        fixture("charter.toml").to_str().unwrap(),
+        "--date",
+        "2017-06-30",
+    ]);
+    g.ok(&[
+        "member",
+        "confirm",
+        "--id",
+        A,
+        "--name",
+        "王秀英",
+        "--household",
+        "001",
+        "--resolution",
+        "2017-1",
+        "--date",
+        "2017-07-01",
+    ]);
+    let allot = |units: &'static str| {
+        vec![
+            "shares",
+            "allot",
+            "--id",
+            A,
+            "--class",
+            "basic",
+            "--units",
+            units,
+            "--resolution",
+            "2017-2",
+            "--date",
+            "2017-12-31",
+        ]
+    };
+    g.refused(&allot("3"), 1, "R6");
+    g.ok(&[
+        "shares",
+        "plan",
+        "--resolution",
+        "2017-2",
+        "--total",
+        "basic=100",
+        "--total",
+        "labor=20",
+        "--date",
+        "2017-12-01",
+    ]);
+    // 3.6 of the plan's 120 shares is exactly 3%.
+    g.refused(&allot("3.6001"), 1, "R9");
+    g.ok(&allot("3.6"));
+    g.refused(&allot("0.0001"), 1, "R9");
+    let history = g.ok(&["--lang", "en", "log", "--format", "text"]);
+    assert!(history.contains("QuantificationPlanAdopted"), "{history}");
+}
+
+/// Units given back by a correction are a receipt: the cap holds (R9). 张丽 (C) is at the 50%
+/// cap, gives 0.5 to 王秀英 (A) and receives 0.5 from 李建国 (B); undoing her gift to A would put
+/// her above the cap.
+#[test]
+fn a_correction_giving_units_back_is_checked_against_the_cap() {
+    let g = Gufen::village();
+    let transfer = |from: &'static str, to: &'static str, day: &'static str| {
+        vec![
+            "shares", "transfer", "--from", from, "--to", to, "--class", "basic", "--units", "0.5",
+            "--price", "10", "--date", day,
+        ]
+    };
+    g.ok(&transfer(A, C, "2024-01-10"));
+    let out = last_seq(&g, &transfer(C, A, "2024-01-11"));
+    let twin_head = g.head();
+    g.ok(&transfer(B, C, "2024-01-12"));
+    g.refused(&correct_args(&out, "2024-01-20"), 1, "R9");
+    assert_ne!(g.head(), twin_head);
+    // Without B's transfer C would be back at exactly the cap: the same correction is accepted.
+    let twin = Gufen::village();
+    twin.ok(&transfer(A, C, "2024-01-10"));
+    let out = last_seq(&twin, &transfer(C, A, "2024-01-11"));
+    twin.ok(&correct_args(&out, "2024-01-20"));
+}
