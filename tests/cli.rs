@@ -2898,6 +2898,12 @@ fn a_loss_on_a_charter_ground_cites_its_article_and_resolution() {
         history.contains("charter article 第十二条), resolution 2020-3"),
         "{history}"
     );
+    let charter = g.ok(&["--lang", "en", "charter", "show"]);
+    assert!(
+        charter.contains("long-absence 连续五年不履行成员义务 (第十二条)")
+            && charter.contains("quantification plan 2017-2: 0.5 shares, 0.5 allotted"),
+        "{charter}"
+    );
 }
 
 /// Membership gained in another collective cites its credit code; where that collective is in
