@@ -328,6 +328,17 @@ fn bad_input_is_refused_with_the_ledger_unchanged() {
         1,
         "R6",
     );
+    // A plan of 5 more shares: all of them to 王秀英 (A) would be 6 of 9, above the 50% cap.
+    g.ok(&[
+        "shares",
+        "plan",
+        "--resolution",
+        "2017-5",
+        "--total",
+        "basic=5",
+        "--date",
+        "2017-12-31",
+    ]);
     g.refused(
         &[
             "shares",
@@ -339,7 +350,7 @@ fn bad_input_is_refused_with_the_ledger_unchanged() {
             "--units",
             "5",
             "--resolution",
-            "2017-2",
+            "2017-5",
             "--date",
             "2017-12-31",
         ],
@@ -1657,7 +1668,17 @@ fn a_mistake_is_corrected_by_a_compensating_record_and_nothing_is_edited() {
         let v: serde_json::Value = serde_json::from_str(out).unwrap();
         v["first_seq"].to_string()
     };
-    // A labour-years allotment to 王秀英 (A) keyed in by mistake.
+    // A labour-years allotment to 王秀英 (A) keyed in by mistake, under a plan of its own.
+    g.ok(&[
+        "shares",
+        "plan",
+        "--resolution",
+        "2017-4",
+        "--total",
+        "labor=0.5",
+        "--date",
+        "2017-12-31",
+    ]);
     let wrong = seq_of(&g.ok(&[
         "--format",
         "json",
@@ -1670,7 +1691,7 @@ fn a_mistake_is_corrected_by_a_compensating_record_and_nothing_is_edited() {
         "--units",
         "0.5",
         "--resolution",
-        "2017-2",
+        "2017-4",
         "--date",
         "2017-12-31",
     ]));

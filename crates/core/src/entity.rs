@@ -48,8 +48,8 @@ pub struct Collective {
 pub struct QuantificationPlan {
     /// Total units per class.
     pub totals: BTreeMap<String, u64>,
-    /// Units allotted under the plan so far (allotments undone are taken off).
-    pub allotted: u64,
+    /// Units allotted under the plan so far per class (allotments undone are taken off).
+    pub allotted: BTreeMap<String, u64>,
 }
 
 impl QuantificationPlan {
@@ -57,9 +57,19 @@ impl QuantificationPlan {
         self.totals.values().sum()
     }
 
+    pub fn allotted_total(&self) -> u64 {
+        self.allotted.values().sum()
+    }
+
+    /// Units of `class` the plan has still to allot.
+    pub fn left(&self, class: &str) -> u64 {
+        let total = self.totals.get(class).copied().unwrap_or(0);
+        total.saturating_sub(self.allotted.get(class).copied().unwrap_or(0))
+    }
+
     /// Units of the plan not yet allotted.
     pub fn outstanding(&self) -> u64 {
-        self.total().saturating_sub(self.allotted)
+        self.totals.keys().map(|class| self.left(class)).sum()
     }
 }
 

@@ -170,15 +170,29 @@ pub(crate) fn import(
     }
     if violations.is_empty() {
         checks::cap(state, collective, &added, added_total)?;
-        if added_total > 0 && !collective.plans.contains_key(&resolution) {
-            // A roster with units is the plan its resolution adopts (R6): its totals are the
-            // roster's, recorded first.
-            let mut totals: BTreeMap<String, u64> = BTreeMap::new();
-            for event in &events {
-                if let Event::SharesAllotted(a) = event {
-                    *totals.entry(a.class.clone()).or_insert(0) += a.units;
+        let mut totals: BTreeMap<String, u64> = BTreeMap::new();
+        for event in &events {
+            if let Event::SharesAllotted(a) = event {
+                *totals.entry(a.class.clone()).or_insert(0) += a.units;
+            }
+        }
+        if let Some(plan) = collective.plans.get(&resolution) {
+            // Rows under a plan already adopted allot what it has left (R6).
+            for (class, units) in &totals {
+                if *units > plan.left(class) {
+                    return reject(
+                        Rule::R6,
+                        format!(
+                            "the plan adopted by resolution {resolution} has {} {class} shares left to allot, fewer than the roster's {}",
+                            Units(plan.left(class)),
+                            Units(*units)
+                        ),
+                    );
                 }
             }
+        } else if added_total > 0 {
+            // A roster with units is the plan its resolution adopts (R6): its totals are the
+            // roster's, recorded first.
             let plan = QuantificationPlanAdopted {
                 resolution: resolution.clone(),
                 totals: totals

@@ -80,14 +80,30 @@ fn class_in_charter(charter: &crate::charter::Charter, class: &str) -> Result<()
     Ok(())
 }
 
-/// The resolution an allotment cites, which must be an adopted plan's (R6).
-fn plan_cited(given: &Given, resolution_cited: &str) -> Result<String, RuleViolation> {
+/// The resolution an allotment of `units` of `class` cites, which must be an adopted plan's
+/// with those units still to allot (R6).
+fn plan_cited(
+    given: &Given,
+    resolution_cited: &str,
+    class: &str,
+    units: Units,
+) -> Result<String, RuleViolation> {
     let resolution = resolution(Rule::R6, resolution_cited, ALLOTMENT_NEEDS_PLAN)?;
-    if !given.collective.plans.contains_key(&resolution) {
+    let Some(plan) = given.collective.plans.get(&resolution) else {
         return reject(
             Rule::R6,
             format!(
                 "no quantification plan is adopted under resolution {resolution}: allotments cite an adopted plan (`gufen shares plan`)"
+            ),
+        );
+    };
+    let left = plan.left(class);
+    if units.0 > left {
+        return reject(
+            Rule::R6,
+            format!(
+                "the plan adopted by resolution {resolution} has {} {class} shares left to allot, fewer than {units}",
+                Units(left)
             ),
         );
     }
@@ -106,8 +122,8 @@ pub(crate) fn allot(
     if units.0 == 0 {
         return reject(Rule::Input, "an allotment needs units above zero");
     }
-    let resolution = plan_cited(given, resolution_cited)?;
     checks::static_management(charter, given.date)?;
+    let resolution = plan_cited(given, resolution_cited, class, units)?;
     member(given.state, person)?;
     let mut added = BTreeMap::new();
     added.insert(person.clone(), units.0);
@@ -142,8 +158,8 @@ pub(crate) fn allot_collective(
     if units.0 == 0 {
         return reject(Rule::Input, "an allotment needs units above zero");
     }
-    let resolution = plan_cited(given, resolution_cited)?;
     checks::static_management(charter, given.date)?;
+    let resolution = plan_cited(given, resolution_cited, class, units)?;
     Ok(vec![Event::CollectiveSharesAllotted(
         CollectiveSharesAllotted {
             class: class.to_string(),
@@ -331,15 +347,20 @@ pub(crate) fn apply_allotted(state: &mut State, date: NaiveDate, e: &SharesAllot
     let collective = state.collective_mut();
     issue_units(collective, &e.class, e.units);
     collective.holding_changed(date);
-    plan_allotted(collective, &e.resolution, units_delta(e.units));
+    plan_allotted(collective, &e.resolution, &e.class, units_delta(e.units));
 }
 
-/// Units allotted under the plan `resolution` adopted (an allotment from before plans were
-/// recorded cites none).
-fn plan_allotted(collective: &mut crate::state::Collective, resolution: &str, delta: i64) {
+/// Units of `class` allotted under the plan `resolution` adopted (an allotment from before plans
+/// were recorded cites none).
+fn plan_allotted(
+    collective: &mut crate::state::Collective,
+    resolution: &str,
+    class: &str,
+    delta: i64,
+) {
     if let Some(plan) = collective.plans.get_mut(resolution) {
-        plan.allotted = plan
-            .allotted
+        let allotted = plan.allotted.entry(class.to_string()).or_insert(0);
+        *allotted = allotted
             .checked_add_signed(delta)
             .expect("a plan's allotted units are never below zero");
     }
@@ -352,7 +373,7 @@ pub(crate) fn apply_plan_adopted(state: &mut State, e: &QuantificationPlanAdopte
             .iter()
             .map(|t| (t.class.clone(), t.units))
             .collect(),
-        allotted: 0,
+        allotted: BTreeMap::new(),
     };
     let fresh = state
         .collective_mut()
@@ -421,7 +442,7 @@ fn collective_allotment_applied(
         Direction::Back => cancel_units(collective, &e.class, e.units),
     }
     collective.holding_changed(date);
-    plan_allotted(collective, &e.resolution, way.signed(e.units));
+    plan_allotted(collective, &e.resolution, &e.class, way.signed(e.units));
 }
 
 // ---- undo (R15) ----
@@ -462,7 +483,7 @@ pub(crate) fn undo_plan(
         .collective
         .plans
         .get(&e.resolution)
-        .map_or(0, |p| p.allotted);
+        .map_or(0, |p| p.allotted_total());
     if allotted > 0 {
         return case.refuse(format_args!(
             "{} shares are allotted under the plan; undo those allotments first",

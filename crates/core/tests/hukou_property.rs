@@ -208,7 +208,11 @@ fn run(commands: &[(bool, Command)]) -> (Vec<String>, State) {
             date: day(0),
             action: Action::AdoptQuantificationPlan {
                 resolution: "Q".into(),
-                totals: vec![("basic".into(), Units(1))],
+                // Enough for every allotment the runs make (the cap here is 100%).
+                totals: vec![
+                    ("basic".into(), Units(1_000_000_000)),
+                    ("labor".into(), Units(1_000_000_000)),
+                ],
             },
         },
     )];

@@ -87,7 +87,7 @@ impl CharterDocument {
                 .map(|(resolution, plan)| PlanRow {
                     resolution: resolution.clone(),
                     units: plan.total(),
-                    allotted: plan.allotted,
+                    allotted: plan.allotted_total(),
                 })
                 .collect(),
             registered_on: collective.registered_on,

@@ -6,6 +6,7 @@ use super::support::*;
 #[test]
 fn r15_an_allotment_is_undone_by_a_compensating_event_once() {
     let mut journal = quantified_journal();
+    journal.run(&[plan("0.5", "2024-06-01")]);
     let [wrong] = journal.run(&[allot(A, "basic", "0.5", "2024-06-01")])[..] else {
         unreachable!()
     };
@@ -16,6 +17,7 @@ fn r15_an_allotment_is_undone_by_a_compensating_event_once() {
     assert!(message.contains("already been corrected"), "{message}");
     // A correction states its reason, and is never dated before the record it corrects.
     let mut fresh = quantified_journal();
+    fresh.run(&[plan("0.5", "2024-06-01")]);
     let [wrong] = fresh.run(&[allot(A, "basic", "0.5", "2024-06-01")])[..] else {
         unreachable!()
     };
@@ -34,6 +36,7 @@ fn r15_an_allotment_is_undone_by_a_compensating_event_once() {
 #[test]
 fn r15_a_correction_is_refused_where_later_records_depend_on_it() {
     let mut journal = quantified_journal();
+    journal.run(&[plan("0.5", "2024-01-15")]);
     let seqs = journal.run(&[
         allot(A, "basic", "0.5", "2024-01-15"),
         transfer(A, B, "1.2"),

@@ -33,24 +33,44 @@ fn r6_allotments_need_a_charter_class_a_resolution_and_a_member() {
 
 #[test]
 fn r7_static_management_allots_nothing_after_the_baseline() {
-    let state = quantified("50", "static");
+    let (state, _) = then(&quantified("50", "static"), &[plan("1", "2017-12-31")]);
     let message =
         check_rejected(&state, allot(A, "basic", "0.0001", "2018-01-01"), Rule::R7).to_string();
     assert!(message.contains("2017-12-31"), "{message}");
     assert!(decide(&state, &allot(A, "basic", "0.0001", "2017-12-31")).is_ok());
-    let dynamic = quantified("50", "dynamic");
+    let (dynamic, _) = then(&quantified("50", "dynamic"), &[plan("1", "2024-01-01")]);
     assert!(decide(&dynamic, &allot(A, "basic", "0.0001", "2024-01-01")).is_ok());
 }
 
 #[test]
 fn r9_no_holder_above_the_cap_through_allotment() {
-    let state = quantified("50", "static");
-    // A: 1 + 3 of 7 shares is 57% > 50%; 1 + 1 of 5 is 40%.
+    // 4 shares imported, and a plan of 3 more: the cap is measured against 7.
+    let (state, _) = then(&quantified("50", "static"), &[plan("3", "2017-12-31")]);
+    // A: 1 + 3 of 7 shares is 57% > 50%; 1 + 1 of 7 is 29%.
     check_rejected(&state, allot(A, "basic", "3", "2017-12-31"), Rule::R9);
     assert!(decide(&state, &allot(A, "basic", "1", "2017-12-31")).is_ok());
-    // Exactly at the cap is allowed: A holds 1 + 2 of 6 shares, 50%.
-    assert!(decide(&state, &allot(A, "basic", "2", "2017-12-31")).is_ok());
-    check_rejected(&state, allot(A, "basic", "2.0001", "2017-12-31"), Rule::R9);
+    // Exactly at the cap is allowed: A holds 1 + 2.5 of 7 shares, 50%.
+    assert!(decide(&state, &allot(A, "basic", "2.5", "2017-12-31")).is_ok());
+    check_rejected(&state, allot(A, "basic", "2.5001", "2017-12-31"), Rule::R9);
+}
+
+#[test]
+fn r6_nothing_is_allotted_beyond_the_plan() {
+    // Beyond the plan's total is refused by the plan (R6), whatever the cap.
+    let (other, _) = then(
+        &quantified("100", "static"),
+        &[
+            plan("3", "2017-12-31"),
+            allot(B, "basic", "3", "2017-12-31"),
+        ],
+    );
+    check_rejected(&other, allot(A, "basic", "0.0001", "2017-12-31"), Rule::R6);
+    // So is a roster imported under an adopted plan with more than it has left.
+    let mut over = import(vec![row(E, "戊", "003", "basic", "0.0001")]);
+    if let Action::ImportRoster { resolution, .. } = &mut over.action {
+        *resolution = "2017-2".into();
+    }
+    check_rejected(&other, over, Rule::R6);
 }
 
 #[test]
@@ -144,7 +164,10 @@ fn units_cannot_leave_a_holding_on_a_date_before_they_were_held() {
     // it draws on made the holding negative on the dates in between.
     let (state, _) = then(
         &quantified("50", "dynamic"),
-        &[allot(A, "basic", "1", "2024-06-01")],
+        &[
+            plan("1", "2024-06-01"),
+            allot(A, "basic", "1", "2024-06-01"),
+        ],
     );
     let mut early = transfer(A, B, "1.5");
     early.date = date("2024-03-01");

@@ -59,16 +59,19 @@ pub fn confirm(person: &str, household: &str) -> Command {
     }
 }
 
-/// The assembly adopts the plan "2017-1" that `allot` cites: `units` basic shares (R6). (A
-/// roster imported with units under "2017-1" is that plan; `village` adopts one of 0.0001
-/// shares, allotted by the first allotment, so that the cap is measured against the units in
-/// issue as soon as anything is allotted under it.)
+/// The assembly adopts the plan "2017-2" that `allot` cites: `units` basic shares (R6). (The
+/// sample villages are quantified by importing a roster under "2017-1", the plan it adopts.)
 pub fn plan(units: &str, on: &str) -> Command {
+    plan_of("basic", units, on)
+}
+
+/// The plan "2017-2" of `units` shares of `class`.
+pub fn plan_of(class: &str, units: &str, on: &str) -> Command {
     Command {
         date: date(on),
         action: Action::AdoptQuantificationPlan {
-            resolution: "2017-1".into(),
-            totals: vec![("basic".into(), Units::parse(units).unwrap())],
+            resolution: "2017-2".into(),
+            totals: vec![(class.into(), Units::parse(units).unwrap())],
         },
     }
 }
@@ -80,7 +83,7 @@ pub fn allot(person: &str, class: &str, shares: &str, on: &str) -> Command {
             person: id(person),
             class: class.into(),
             units: Units::parse(shares).unwrap(),
-            resolution: "2017-1".into(),
+            resolution: "2017-2".into(),
         },
     }
 }
@@ -130,7 +133,6 @@ pub fn village() -> State {
         confirm(B, "001"),
         confirm(C, "002"),
         confirm(D, "002"),
-        plan("0.0001", "2017-06-01"),
     ])
 }
 
