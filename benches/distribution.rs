@@ -59,7 +59,10 @@ fn state_from(roster: &str) -> State {
     for command in [
         Command {
             date: day("2017-06-30"),
-            action: Action::RegisterCollective { charter },
+            action: Action::RegisterCollective {
+                charter,
+                loss_grounds: vec![],
+            },
         },
         Command {
             date: day("2017-12-31"),

@@ -97,6 +97,16 @@ impl Gufen {
         ]);
         g.ok(&[
             "shares",
+            "plan",
+            "--resolution",
+            "2017-2",
+            "--total",
+            "labor=0.5",
+            "--date",
+            "2017-12-31",
+        ]);
+        g.ok(&[
+            "shares",
             "allot",
             "--id",
             B,
@@ -164,12 +174,12 @@ fn verify_and_log_print_the_stable_json_fields() {
     let v: serde_json::Value =
         serde_json::from_str(&g.ok(&["--format", "json", "verify", "--replay"])).unwrap();
     assert_eq!(v["ok"], true);
-    assert_eq!(v["records"], 10);
-    assert_eq!(v["head_seq"], 9);
+    assert_eq!(v["records"], 12);
+    assert_eq!(v["head_seq"], 11);
     assert_eq!(v["first_bad_seq"], serde_json::Value::Null);
     assert_eq!(v["merkle_root"].as_str().unwrap().len(), 64);
     let log: serde_json::Value =
-        serde_json::from_str(&g.ok(&["--format", "json", "log", "--from", "1", "--limit", "2"]))
+        serde_json::from_str(&g.ok(&["--format", "json", "log", "--from", "2", "--limit", "2"]))
             .unwrap();
     let log = log.as_array().unwrap();
     assert_eq!(log.len(), 2);
@@ -292,13 +302,43 @@ fn bad_input_is_refused_with_the_ledger_unchanged() {
             "--units",
             "1",
             "--resolution",
-            "R",
+            "2017-2",
             "--date",
             "2018-01-01",
         ],
         1,
         "R7",
     );
+    // An allotment cites an adopted quantification plan (R6).
+    g.refused(
+        &[
+            "shares",
+            "allot",
+            "--id",
+            A,
+            "--class",
+            "basic",
+            "--units",
+            "0.0001",
+            "--resolution",
+            "2017-9",
+            "--date",
+            "2017-12-31",
+        ],
+        1,
+        "R6",
+    );
+    // A plan of 5 more shares: all of them to 王秀英 (A) would be 6 of 9, above the 50% cap.
+    g.ok(&[
+        "shares",
+        "plan",
+        "--resolution",
+        "2017-5",
+        "--total",
+        "basic=5",
+        "--date",
+        "2017-12-31",
+    ]);
     g.refused(
         &[
             "shares",
@@ -310,7 +350,7 @@ fn bad_input_is_refused_with_the_ledger_unchanged() {
             "--units",
             "5",
             "--resolution",
-            "R",
+            "2017-5",
             "--date",
             "2017-12-31",
         ],
@@ -701,7 +741,7 @@ fn a_repeated_command_id_appends_once() {
     let second = g.ok(&args);
     assert!(second.contains("重复命令"), "{second}");
     assert_eq!(g.head(), head);
-    assert!(first.contains("#10..#10"), "{first}");
+    assert!(first.contains("#12..#12"), "{first}");
 }
 
 #[test]
@@ -1761,7 +1801,17 @@ fn a_mistake_is_corrected_by_a_compensating_record_and_nothing_is_edited() {
         let v: serde_json::Value = serde_json::from_str(out).unwrap();
         v["first_seq"].to_string()
     };
-    // A labour-years allotment to 王秀英 (A) keyed in by mistake.
+    // A labour-years allotment to 王秀英 (A) keyed in by mistake, under a plan of its own.
+    g.ok(&[
+        "shares",
+        "plan",
+        "--resolution",
+        "2017-4",
+        "--total",
+        "labor=0.5",
+        "--date",
+        "2017-12-31",
+    ]);
     let wrong = seq_of(&g.ok(&[
         "--format",
         "json",
@@ -1774,7 +1824,7 @@ fn a_mistake_is_corrected_by_a_compensating_record_and_nothing_is_edited() {
         "--units",
         "0.5",
         "--resolution",
-        "2017-2",
+        "2017-4",
         "--date",
         "2017-12-31",
     ]));
@@ -1912,6 +1962,8 @@ fn exit_and_redemption_through_the_cli() {
             "exit",
             "--id",
             A,
+            "--application",
+            "2024-申请-1",
             "--resolution",
             " ",
             "--date",
@@ -1919,6 +1971,44 @@ fn exit_and_redemption_through_the_cli() {
         ],
         1,
         "R4",
+    );
+    // Nobody is exited without their own application (R4), whatever the resolution says.
+    g.refused(
+        &[
+            "member",
+            "exit",
+            "--id",
+            A,
+            "--resolution",
+            "外嫁女一律退股",
+            "--redeem",
+            "--price",
+            "0.01",
+            "--date",
+            "2024-01-01",
+        ],
+        1,
+        "R4",
+    );
+    // Redeeming on exit needs her consent or a court's judgment, not the resolution (R8).
+    g.refused(
+        &[
+            "member",
+            "exit",
+            "--id",
+            A,
+            "--application",
+            "2024-申请-1",
+            "--resolution",
+            "2024-4",
+            "--redeem",
+            "--price",
+            "0.01",
+            "--date",
+            "2024-01-01",
+        ],
+        1,
+        "R8",
     );
     // B holds basic and labour-years shares: a pledge names the class of its units (R11).
     let pledge = |class: Option<&'static str>| {
@@ -1951,11 +2041,15 @@ fn exit_and_redemption_through_the_cli() {
             "exit",
             "--id",
             B,
+            "--application",
+            "2024-申请-2",
             "--resolution",
             "2024-5",
             "--redeem",
             "--price",
             "900",
+            "--consent",
+            "2024-同意-2",
             "--date",
             "2024-02-01",
         ],
@@ -1987,11 +2081,15 @@ fn exit_and_redemption_through_the_cli() {
         "exit",
         "--id",
         A,
+        "--application",
+        "2024-申请-1",
         "--resolution",
         "2024-4",
         "--date",
         "2024-02-01",
     ]);
+    let show = g.ok(&["--lang", "en", "member", "show", "--id", A]);
+    assert!(show.contains("application 2024-申请-1"), "{show}");
     let members = g.ok(&["--format", "json", "member", "list"]);
     assert!(!members.contains("360426********0071"), "{members}");
     let register: serde_json::Value =
@@ -2006,21 +2104,28 @@ fn exit_and_redemption_through_the_cli() {
         (a["member"].clone(), a["units_total"].clone()),
         (false.into(), 10_000.into())
     );
-    // The collective redeems it; with no collective share in the charter the units are cancelled.
-    g.ok(&[
-        "shares",
-        "redeem",
-        "--id",
-        A,
-        "--units",
-        "1",
-        "--price",
-        "1200",
-        "--resolution",
-        "2024-6",
-        "--date",
-        "2024-03-01",
-    ]);
+    // The collective redeems it, with her consent: a resolution alone does not (R8). With no
+    // collective share in the charter the units are cancelled.
+    let redeem = |authority: &[&'static str]| {
+        let mut args = vec![
+            "shares",
+            "redeem",
+            "--id",
+            A,
+            "--units",
+            "1",
+            "--price",
+            "0",
+            "--resolution",
+            "2024-6",
+            "--date",
+            "2024-03-01",
+        ];
+        args.extend(authority);
+        args
+    };
+    g.refused(&redeem(&[]), 1, "R8");
+    g.ok(&redeem(&["--consent", "2024-同意-1"]));
     let register: serde_json::Value =
         serde_json::from_str(&g.ok(&["--format", "json", "register"])).unwrap();
     assert_eq!(register["total_units"], 30_000);
@@ -2238,6 +2343,12 @@ fn a_registration_a_confirmation_and_a_household_move_are_corrected_through_the_
     assert_eq!(verify["ok"], true, "{verify}");
 }
 
+/// A charter ground for losing membership, with its article (R2).
+const LOSS_GROUND: &str = "\n[[loss_grounds]]\ncode = \"long-absence\"\nname = \"连续五年不履行成员义务\"\narticle = \"第十二条\"\n";
+
+/// Another collective's credit code (GB 32100), not in the test's store.
+const OTHER_COLLECTIVE: &str = "N2410183MF00000022";
+
 /// An heir who is no member (a valid citizen ID).
 const HEIR: &str = "110101199003072316";
 
@@ -2252,7 +2363,7 @@ const D: &str = "410183198005150024";
 /// document. Returns each command with its output (text and CSV in `lang`, and JSON).
 fn tour(lang: &str) -> Vec<(String, String)> {
     let g = Gufen::village_with(|text| {
-        text.replace("collective_share = false", "collective_share = true")
+        text.replace("collective_share = false", "collective_share = true") + LOSS_GROUND
     });
     let mut outputs = Vec::new();
     let mut run = |args: &[&str]| {
@@ -2271,6 +2382,16 @@ fn tour(lang: &str) -> Vec<(String, String)> {
             "marriage",
             "--date",
             "2022-05-01",
+        ],
+        &[
+            "shares",
+            "plan",
+            "--resolution",
+            "2017-3",
+            "--total",
+            "basic=1",
+            "--date",
+            "2017-12-31",
         ],
         &[
             "shares",
@@ -2519,6 +2640,8 @@ fn tour(lang: &str) -> Vec<(String, String)> {
             "400",
             "--resolution",
             "2026-3",
+            "--consent",
+            "2026-同意-1",
             "--date",
             "2026-06-01",
         ],
@@ -2527,6 +2650,8 @@ fn tour(lang: &str) -> Vec<(String, String)> {
             "exit",
             "--id",
             C,
+            "--application",
+            "2026-申请-1",
             "--resolution",
             "2026-4",
             "--date",
@@ -2539,10 +2664,12 @@ fn tour(lang: &str) -> Vec<(String, String)> {
             A,
             "--reason",
             "other-collective",
+            "--collective",
+            OTHER_COLLECTIVE,
             "--date",
             "2026-08-01",
         ],
-        &["correct", "SharesRedeemed", "2026-08-02"],
+        &["correct", "SharesRedeemedWithConsent", "2026-08-02"],
         &[
             "representative",
             "elect",
@@ -2658,10 +2785,13 @@ fn tour_covers_the_events(outputs: &[(String, String)]) {
         .iter()
         .map(|r| r["type"].as_str().unwrap())
         .collect();
-    // `SharesPledged` is read from older ledgers; a pledge is now `SharesPledgedInClass`.
-    let missing: Vec<&&str> = ENGLISH_NAMES[..27]
+    // `SharesPledged` is read from older ledgers; a pledge is now `SharesPledgedInClass`. So is
+    // `MembershipExited` (an exit now cites the application) and, for a living holder,
+    // `SharesRedeemed` (a redemption now cites the holder's consent or a judgment).
+    let older = ["SharesPledged", "MembershipExited", "SharesRedeemed"];
+    let missing: Vec<&&str> = ENGLISH_NAMES[..32]
         .iter()
-        .filter(|name| **name != "SharesPledged" && !types.contains(**name))
+        .filter(|name| !older.contains(*name) && !types.contains(**name))
         .collect();
     assert!(missing.is_empty(), "the tour writes no {missing:?}");
     let mut corrected = 0;
@@ -2739,6 +2869,11 @@ const ENGLISH_NAMES: &[&str] = &[
     "SharesPledgedInClass",
     "RepresentativeElected",
     "RepresentativeLeft",
+    "LossGroundsAdopted",
+    "MembershipLostCited",
+    "MembershipExitedOnApplication",
+    "SharesRedeemedWithConsent",
+    "QuantificationPlanAdopted",
     // LossGround, HukouKind, LifeEvent, Management, ApprovalBody, Rounding, PlanStatus, Option
     "Death",
     "Nationality",
@@ -2830,6 +2965,10 @@ const ENTERED_CHINESE: &[&str] = &[
     "人口股",
     "农龄股",
     "郑州市金水区",
+    "2026-申请-1",
+    "2026-同意-1",
+    "连续五年不履行成员义务",
+    "第十二条",
 ];
 
 fn is_chinese(c: char) -> bool {
@@ -3092,4 +3231,228 @@ fn correcting_a_record_that_does_not_exist_names_the_last_one() {
         1,
         &format!("its records are 0 to {last}"),
     );
+}
+
+/// A member's loss on the charter's own ground cites the resolution, and the charter gives its
+/// article; the generic `charter` ground, a ground the charter does not list, and a charter
+/// naming marriage as a ground are refused (R2, R3).
+#[test]
+fn a_loss_on_a_charter_ground_cites_its_article_and_resolution() {
+    let naming_marriage = Gufen::new();
+    let text = std::fs::read_to_string(fixture("charter.toml")).unwrap()
+        + &LOSS_GROUND.replace("连续五年不履行成员义务", "外嫁女");
+    let charter = naming_marriage.write_file("charter.toml", &text);
+    let run = naming_marriage.run(&["init", "--charter", &charter, "--date", "2017-06-30"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("R3"), "{}", run.stderr);
+
+    let g = Gufen::village_with(|text| text + LOSS_GROUND);
+    let lose = |extra: &[&'static str]| {
+        let mut args = vec![
+            "member",
+            "lose",
+            "--id",
+            C,
+            "--date",
+            "2020-01-01",
+            "--note",
+            "外嫁",
+        ];
+        args.extend(extra);
+        args
+    };
+    g.refused(&lose(&["--reason", "charter"]), 1, "R2");
+    g.refused(
+        &lose(&["--reason", "married-out", "--resolution", "2020-3"]),
+        1,
+        "R2",
+    );
+    g.refused(
+        &lose(&["--reason", "marriage", "--resolution", "2020-3"]),
+        1,
+        "R3",
+    );
+    g.refused(&lose(&["--reason", "long-absence"]), 1, "R2");
+    g.ok(&lose(&[
+        "--reason",
+        "long-absence",
+        "--resolution",
+        "2020-3",
+    ]));
+    let show = g.ok(&["--lang", "en", "member", "show", "--id", C]);
+    assert!(
+        show.contains("long-absence: 连续五年不履行成员义务, charter article 第十二条")
+            && show.contains("resolution 2020-3")
+            && show.contains("note 外嫁"),
+        "{show}"
+    );
+    let show = g.ok(&["member", "show", "--id", C]);
+    assert!(
+        show.contains("章程第十二条") && show.contains("决议 2020-3"),
+        "{show}"
+    );
+    let history = g.ok(&["--lang", "en", "history", "--id", C]);
+    assert!(
+        history.contains("charter article 第十二条), resolution 2020-3"),
+        "{history}"
+    );
+    let charter = g.ok(&["--lang", "en", "charter", "show"]);
+    assert!(
+        charter.contains("long-absence 连续五年不履行成员义务 (第十二条)")
+            && charter.contains("quantification plan 2017-2: 0.5 shares, 0.5 allotted"),
+        "{charter}"
+    );
+}
+
+/// Membership gained in another collective cites its credit code; where that collective is in
+/// the same store, the person must be its member there (R2).
+#[test]
+fn a_loss_to_another_collective_cites_it_and_checks_it_in_the_same_store() {
+    let g = Gufen::village();
+    let lose = |extra: &[&'static str]| {
+        let mut args = vec![
+            "--org",
+            ORG,
+            "member",
+            "lose",
+            "--id",
+            C,
+            "--reason",
+            "other-collective",
+            "--date",
+            "2020-01-01",
+        ];
+        args.extend(extra);
+        args
+    };
+    g.refused(&lose(&[]), 1, "R2");
+    g.refused(&lose(&["--collective", "N2410183MF0000001X"]), 1, "R2");
+    g.refused(&lose(&["--collective", ORG]), 1, "R2");
+    // The other collective is registered in this store: she is not (yet) its member.
+    let text = std::fs::read_to_string(fixture("charter.toml"))
+        .unwrap()
+        .replace(ORG, OTHER_COLLECTIVE)
+        .replace("溱水村股份经济合作社", "邻村股份经济合作社");
+    let other = g.write_file("other.toml", &text);
+    g.ok(&["init", "--charter", &other, "--date", "2017-06-30"]);
+    let head = || {
+        let verify = g.ok(&["--org", ORG, "--format", "json", "verify"]);
+        let v: serde_json::Value = serde_json::from_str(&verify).unwrap();
+        v["head_hash"].as_str().unwrap().to_string()
+    };
+    let before = head();
+    let run = g.run(&lose(&["--collective", OTHER_COLLECTIVE]));
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("R2"), "{}", run.stderr);
+    assert_eq!(head(), before);
+    g.ok(&[
+        "--org",
+        OTHER_COLLECTIVE,
+        "member",
+        "confirm",
+        "--id",
+        C,
+        "--name",
+        "张丽",
+        "--household",
+        "009",
+        "--resolution",
+        "2019-1",
+        "--date",
+        "2019-12-01",
+    ]);
+    g.ok(&lose(&["--collective", OTHER_COLLECTIVE]));
+    let show = g.ok(&["--org", ORG, "--lang", "en", "member", "show", "--id", C]);
+    assert!(
+        show.contains(&format!("member of the collective {OTHER_COLLECTIVE}")),
+        "{show}"
+    );
+}
+
+/// A fresh collective keys its plan in one member at a time: the cap is measured against the
+/// plan's total, and an allotment cites the plan (R6, R9).
+#[test]
+fn a_plan_is_allotted_one_member_at_a_time_under_the_cap() {
+    let g = Gufen::new();
+    g.ok(&[
+        "init",
+        "--charter",
+        fixture("charter.toml").to_str().unwrap(),
+        "--date",
+        "2017-06-30",
+    ]);
+    g.ok(&[
+        "member",
+        "confirm",
+        "--id",
+        A,
+        "--name",
+        "王秀英",
+        "--household",
+        "001",
+        "--resolution",
+        "2017-1",
+        "--date",
+        "2017-07-01",
+    ]);
+    let allot = |units: &'static str| {
+        vec![
+            "shares",
+            "allot",
+            "--id",
+            A,
+            "--class",
+            "basic",
+            "--units",
+            units,
+            "--resolution",
+            "2017-2",
+            "--date",
+            "2017-12-31",
+        ]
+    };
+    g.refused(&allot("3"), 1, "R6");
+    g.ok(&[
+        "shares",
+        "plan",
+        "--resolution",
+        "2017-2",
+        "--total",
+        "basic=100",
+        "--total",
+        "labor=20",
+        "--date",
+        "2017-12-01",
+    ]);
+    // 3.6 of the plan's 120 shares is exactly 3%.
+    g.refused(&allot("3.6001"), 1, "R9");
+    g.ok(&allot("3.6"));
+    g.refused(&allot("0.0001"), 1, "R9");
+    let history = g.ok(&["--lang", "en", "log", "--format", "text"]);
+    assert!(history.contains("QuantificationPlanAdopted"), "{history}");
+}
+
+/// Units given back by a correction are a receipt: the cap holds (R9). 张丽 (C) is at the 50%
+/// cap, gives 0.5 to 王秀英 (A) and receives 0.5 from 李建国 (B); undoing her gift to A would put
+/// her above the cap.
+#[test]
+fn a_correction_giving_units_back_is_checked_against_the_cap() {
+    let g = Gufen::village();
+    let transfer = |from: &'static str, to: &'static str, day: &'static str| {
+        vec![
+            "shares", "transfer", "--from", from, "--to", to, "--class", "basic", "--units", "0.5",
+            "--price", "10", "--date", day,
+        ]
+    };
+    g.ok(&transfer(A, C, "2024-01-10"));
+    let out = last_seq(&g, &transfer(C, A, "2024-01-11"));
+    let twin_head = g.head();
+    g.ok(&transfer(B, C, "2024-01-12"));
+    g.refused(&correct_args(&out, "2024-01-20"), 1, "R9");
+    assert_ne!(g.head(), twin_head);
+    // Without B's transfer C would be back at exactly the cap: the same correction is accepted.
+    let twin = Gufen::village();
+    twin.ok(&transfer(A, C, "2024-01-10"));
+    let out = last_seq(&twin, &transfer(C, A, "2024-01-11"));
+    twin.ok(&correct_args(&out, "2024-01-20"));
 }

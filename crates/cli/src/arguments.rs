@@ -39,6 +39,15 @@ pub fn units(text: &str) -> Result<Units, AmountError> {
     Units::parse_positive(text)
 }
 
+/// A class's total in a quantification plan: CLASS=UNITS ("basic=1000").
+pub fn class_units(text: &str) -> Result<(String, Units), String> {
+    let (class, units) = text
+        .split_once('=')
+        .ok_or_else(|| "must be CLASS=UNITS, e.g. basic=1000".to_string())?;
+    let units = Units::parse_positive(units.trim()).map_err(|e| e.to_string())?;
+    Ok((class.trim().to_string(), units))
+}
+
 /// An amount in yuan, at most 2 decimal places ("1234.56").
 pub fn yuan(text: &str) -> Result<Fen, AmountError> {
     Fen::parse_yuan(text)

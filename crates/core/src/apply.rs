@@ -6,7 +6,8 @@ use crate::distribution::{dividends, plan};
 use crate::event::*;
 use crate::state::State;
 use crate::{
-    calendar, collective, correction, estate, household, membership, pledge, representative, shares,
+    calendar, collective, correction, estate, household, loss, membership, pledge, representative,
+    shares,
 };
 use chrono::NaiveDate;
 
@@ -16,8 +17,8 @@ pub fn apply(state: &mut State, date: NaiveDate, event: &Event) {
         Event::CollectiveRegistered(e) => collective::apply_registered(state, date, e),
         Event::PersonRegistered(e) => membership::apply_registered(state, date, e),
         Event::MembershipConfirmed(e) => membership::apply_confirmed(state, date, e),
-        Event::MembershipLost(e) => membership::apply_lost(state, date, e),
-        Event::MembershipExited(e) => membership::apply_exited(state, date, e),
+        Event::MembershipLost(e) => loss::apply_lost(state, date, e),
+        Event::MembershipExited(e) => loss::apply_exited(state, date, e),
         Event::HouseholdMoved(e) => household::apply_moved(state, e),
         Event::HouseholdHeadNamed(e) => household::apply_head_named(state, e),
         Event::HukouRecorded(e) => household::apply_hukou(state, date, e),
@@ -42,6 +43,13 @@ pub fn apply(state: &mut State, date: NaiveDate, event: &Event) {
         Event::RepresentativeElected(e) => representative::apply_elected(state, date, e),
         Event::RepresentativeLeft(e) => representative::apply_left(state, date, e),
         Event::RecordCorrected(e) => correction::apply(state, date, e),
+        Event::LossGroundsAdopted(e) => collective::apply_loss_grounds(state, e),
+        Event::MembershipLostCited(e) => loss::apply_lost_cited(state, date, e),
+        Event::MembershipExitedOnApplication(e) => {
+            loss::apply_exited_on_application(state, date, e)
+        }
+        Event::SharesRedeemedWithConsent(e) => shares::apply_redeemed(state, date, &e.redeemed),
+        Event::QuantificationPlanAdopted(e) => shares::apply_plan_adopted(state, e),
     }
     calendar::apply(state, date, event);
 }

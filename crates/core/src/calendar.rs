@@ -88,6 +88,7 @@ fn acting(action: &Action) -> Vec<(&PersonId, AfterDeath)> {
         | Action::RegisterPerson { .. }
         | Action::ImportRoster { .. }
         | Action::AllotCollectiveShares { .. }
+        | Action::AdoptQuantificationPlan { .. }
         | Action::DraftDistribution(_)
         | Action::NoticeDistribution { .. }
         | Action::ApproveDistribution { .. }
@@ -201,7 +202,10 @@ fn changes_the_register(action: &Action) -> bool {
                 | EventKind::SharesRedeemed
                 | EventKind::MembershipConfirmed
                 | EventKind::MembershipLost
+                | EventKind::MembershipLostCited
                 | EventKind::MembershipExited
+                | EventKind::MembershipExitedOnApplication
+                | EventKind::SharesRedeemedWithConsent
                 | EventKind::DeathRecorded
                 | EventKind::EstateSettled
                 | EventKind::SharesPledged

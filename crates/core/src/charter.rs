@@ -3,6 +3,7 @@
 //! pure; reading the file is the CLI's.
 
 use crate::amount::{Coefficient, Percent};
+use crate::event::{CharterLossGround, LifeEvent};
 use crate::ids::OrgCode;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -109,6 +110,15 @@ struct CharterToml {
     rounding: Option<String>,
     collective_share: Option<bool>,
     classes: Vec<ClassToml>,
+    loss_grounds: Option<Vec<LossGroundToml>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LossGroundToml {
+    code: String,
+    name: String,
+    article: String,
 }
 
 #[derive(Deserialize)]
@@ -129,8 +139,147 @@ fn percent(key: &str, value: Option<String>, default: &str) -> Result<Percent, C
     Percent::parse(value.as_deref().unwrap_or(default)).map_err(|e| key_error(key, e))
 }
 
+/// Words of the circumstances that never end membership (R3): a charter ground naming one is
+/// void (RCEOL 18 overrides the charter).
+const R3_WORDS: [&str; 38] = [
+    "婚",
+    "嫁",
+    "户口",
+    "户籍",
+    "迁",
+    "学",
+    "军",
+    "兵",
+    "务工",
+    "打工",
+    "经商",
+    "离婚",
+    "丧偶",
+    "服刑",
+    "刑",
+    "监",
+    "狱",
+    "农转非",
+    "marri",
+    "wedding",
+    "wife",
+    "husband",
+    "hukou",
+    "household registration",
+    "residence",
+    "moved",
+    "migra",
+    "stud",
+    "school",
+    "militar",
+    "army",
+    "soldier",
+    "business",
+    "divorce",
+    "widow",
+    "prison",
+    "jail",
+    "convict",
+];
+
+/// The lawful grounds' codes and the life events' codes, which a charter ground cannot reuse.
+const RESERVED_CODES: [&str; 6] = [
+    "death",
+    "nationality",
+    "other-collective",
+    "civil-servant",
+    "charter",
+    "exit",
+];
+
+/// The most loss grounds a charter may list.
+pub const LOSS_GROUNDS_MAX: usize = 32;
+
+fn loss_grounds(raw: Option<Vec<LossGroundToml>>) -> Result<Vec<CharterLossGround>, CharterError> {
+    let raw = raw.unwrap_or_default();
+    if raw.len() > LOSS_GROUNDS_MAX {
+        return Err(key_error(
+            "loss_grounds",
+            format!("a charter lists at most {LOSS_GROUNDS_MAX} loss grounds"),
+        ));
+    }
+    let mut grounds: Vec<CharterLossGround> = Vec::with_capacity(raw.len());
+    for ground in raw {
+        let ground = CharterLossGround {
+            code: ground.code.trim().to_string(),
+            name: ground.name.trim().to_string(),
+            article: ground.article.trim().to_string(),
+        };
+        let valid_code = !ground.code.is_empty()
+            && ground.code.len() <= 40
+            && ground
+                .code
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        if !valid_code {
+            return Err(key_error(
+                "loss_grounds.code",
+                format!("{:?} must be lowercase letters, digits or -", ground.code),
+            ));
+        }
+        for (key, value) in [
+            ("loss_grounds.name", &ground.name),
+            ("loss_grounds.article", &ground.article),
+        ] {
+            if value.is_empty()
+                || value.chars().count() > 200
+                || value.chars().any(char::is_control)
+            {
+                return Err(key_error(
+                    key,
+                    format!(
+                        "ground {:?}: must be 1 to 200 characters, no control characters",
+                        ground.code
+                    ),
+                ));
+            }
+        }
+        if RESERVED_CODES.contains(&ground.code.as_str())
+            || LifeEvent::parse(&ground.code).is_some()
+        {
+            return Err(key_error(
+                "loss_grounds.code",
+                format!(
+                    "{:?} is a code the law already gives a meaning",
+                    ground.code
+                ),
+            ));
+        }
+        let words = format!("{} {}", ground.code, ground.name).to_lowercase();
+        if let Some(word) = R3_WORDS.iter().find(|w| words.contains(*w)) {
+            return Err(key_error(
+                "loss_grounds",
+                format!(
+                    "R3: ground {:?} ({}) names {word:?}, a circumstance that never ends membership (RCEOL 18 overrides the charter)",
+                    ground.code, ground.name
+                ),
+            ));
+        }
+        if grounds.iter().any(|g| g.code == ground.code) {
+            return Err(key_error(
+                "loss_grounds.code",
+                format!("{:?} is listed twice", ground.code),
+            ));
+        }
+        grounds.push(ground);
+    }
+    Ok(grounds)
+}
+
 impl Charter {
+    /// The charter without its loss grounds (see `Charter::read`); every key is validated.
     pub fn from_toml(text: &str) -> Result<Self, CharterError> {
+        Self::read(text).map(|(charter, _)| charter)
+    }
+
+    /// The charter and the loss grounds it lists (R2), each validated; a ground that names an
+    /// R3 circumstance is refused.
+    pub fn read(text: &str) -> Result<(Self, Vec<CharterLossGround>), CharterError> {
         let raw: CharterToml = toml::from_str(text)
             .map_err(|e| CharterError::Toml(e.to_string().trim().to_string()))?;
         if raw.name.trim().is_empty() {
@@ -171,6 +320,7 @@ impl Charter {
                 format!("{rounding_text:?} is not \"largest-remainder\" or \"round-down\""),
             )
         })?;
+        let grounds = loss_grounds(raw.loss_grounds)?;
         let charter = Charter {
             name: raw.name.trim().to_string(),
             code,
@@ -210,7 +360,7 @@ impl Charter {
                 .collect::<Result<_, CharterError>>()?,
         };
         charter.validate()?;
-        Ok(charter)
+        Ok((charter, grounds))
     }
 
     fn validate(&self) -> Result<(), CharterError> {
@@ -369,6 +519,26 @@ coefficient = "0.5"
             ),
             "management",
         );
+        let ground = |code: &str, name: &str| {
+            format!("{SAMPLE}[[loss_grounds]]\ncode = \"{code}\"\nname = \"{name}\"\narticle = \"第十二条\"\n")
+        };
+        let (_, grounds) =
+            Charter::read(&ground("long-absence", "连续五年不履行成员义务")).unwrap();
+        assert_eq!(grounds[0].article, "第十二条");
+        for (code, name) in [
+            ("married-out", "外嫁"),
+            ("long-absence", "出嫁满三年"),
+            ("moved", "户口迁出"),
+            ("prison", "服刑人员"),
+            ("away", "Divorced members"),
+            ("death", "死亡"),
+            ("Bad Code", "连续五年不履行成员义务"),
+        ] {
+            assert!(
+                Charter::from_toml(&ground(code, name)).is_err(),
+                "{code} {name} must be refused"
+            );
+        }
         assert!(matches!(
             Charter::from_toml("name = "),
             Err(CharterError::Toml(_))

@@ -230,15 +230,18 @@ pub(crate) fn units_free(
     Ok(())
 }
 
-/// R9: every holder that receives units must end at or below the cap of all units in issue.
-/// A holding already above the cap is kept; it is only refused an increase.
+/// R9: every holder that receives units must end at or below the cap of all units: the units
+/// in issue after the receipt, or, while adopted plans are not fully allotted, the issue once
+/// they are (R6), whichever is larger. A holding already above the cap is kept; it is only
+/// refused an increase.
 pub(crate) fn cap(
     state: &State,
     collective: &Collective,
     added: &BTreeMap<PersonId, u64>,
     added_total: u64,
 ) -> Result<(), RuleViolation> {
-    let total_after = u128::from(collective.units_total()) + u128::from(added_total);
+    let total_after = u128::from(collective.units_total())
+        + u128::from(added_total.max(collective.plans_outstanding()));
     let cap = collective.charter.holding_cap_percent;
     for (person, units) in added {
         let before = state.person(person).map_or(0, Person::units_total);

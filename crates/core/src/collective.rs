@@ -4,23 +4,34 @@
 use crate::charter::Charter;
 use crate::correction::Case;
 use crate::error::{reject, Rule, RuleViolation};
-use crate::event::{CollectiveRegistered, Event, Reversal};
+use crate::event::{CharterLossGround, CollectiveRegistered, Event, LossGroundsAdopted, Reversal};
 use crate::state::{Collective, State};
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, BTreeSet};
 
 // ---- decide ----
 
-pub(crate) fn register(state: &State, charter: &Charter) -> Result<Vec<Event>, RuleViolation> {
+/// The registration, and the charter's loss grounds (R2) recorded with it when it lists any.
+pub(crate) fn register(
+    state: &State,
+    charter: &Charter,
+    loss_grounds: &[CharterLossGround],
+) -> Result<Vec<Event>, RuleViolation> {
     if state.collective().is_some() {
         return reject(
             Rule::Input,
             "this ledger already has its collective registered",
         );
     }
-    Ok(vec![Event::CollectiveRegistered(CollectiveRegistered {
+    let mut events = vec![Event::CollectiveRegistered(CollectiveRegistered {
         charter: charter.clone(),
-    })])
+    })];
+    if !loss_grounds.is_empty() {
+        events.push(Event::LossGroundsAdopted(LossGroundsAdopted {
+            grounds: loss_grounds.to_vec(),
+        }));
+    }
+    Ok(events)
 }
 
 // ---- apply ----
@@ -42,7 +53,13 @@ pub(crate) fn apply_registered(state: &mut State, date: NaiveDate, e: &Collectiv
         representatives: BTreeMap::new(),
         representative_changes: BTreeMap::new(),
         closed_record_dates: BTreeMap::new(),
+        loss_grounds: Vec::new(),
+        plans: BTreeMap::new(),
     });
+}
+
+pub(crate) fn apply_loss_grounds(state: &mut State, e: &LossGroundsAdopted) {
+    state.collective_mut().loss_grounds = e.grounds.clone();
 }
 
 // ---- undo (R15) ----
@@ -51,4 +68,8 @@ pub(crate) fn undo_registration(case: &Case) -> Result<Reversal, RuleViolation> 
     case.refuse(
         "the collective's registration is the ledger's first record; a wrong charter is a new ledger",
     )
+}
+
+pub(crate) fn undo_loss_grounds(case: &Case) -> Result<Reversal, RuleViolation> {
+    case.refuse("the charter's loss grounds are registered with the collective; a wrong charter is a new ledger")
 }

@@ -3,7 +3,7 @@
 use crate::amount::{Fen, Units};
 use crate::charter::{ApprovalBody, Charter};
 use crate::distribution::DraftInput;
-use crate::event::{Event, HukouKind, LifeEvent};
+use crate::event::{CharterLossGround, Event, HukouKind, LifeEvent, RedemptionAuthority};
 use crate::ids::PersonId;
 use chrono::NaiveDate;
 
@@ -16,8 +16,10 @@ pub struct Command {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
+    /// Registers the collective with its charter and the loss grounds the charter lists (R2).
     RegisterCollective {
         charter: Charter,
+        loss_grounds: Vec<CharterLossGround>,
     },
     RegisterPerson {
         person: PersonId,
@@ -35,11 +37,15 @@ pub enum Action {
         rows: Vec<RosterRow>,
         resolution: String,
     },
-    /// `ground` is the reason as given; grounds that R3 forbids are refused naming R3.
+    /// `ground` is the reason as given (a lawful ground or a charter ground's code); grounds
+    /// that R3 forbids are refused naming R3. A charter ground cites `resolution`; membership
+    /// gained in another collective cites its credit code, `other_collective` (R2).
     LoseMembership {
         person: PersonId,
         ground: String,
         note: String,
+        resolution: Option<String>,
+        other_collective: Option<String>,
     },
     MoveHousehold {
         person: PersonId,
@@ -58,6 +64,11 @@ pub enum Action {
         person: PersonId,
         kind: LifeEvent,
         note: String,
+    },
+    /// The members' assembly adopts a quantification plan: total units per class (R6).
+    AdoptQuantificationPlan {
+        resolution: String,
+        totals: Vec<(String, Units)>,
     },
     AllotShares {
         person: PersonId,
@@ -121,19 +132,25 @@ pub enum Action {
         from: PersonId,
         heirs: Vec<(PersonId, Option<(u64, u64)>)>,
     },
+    /// A living holder's units are redeemed only with their consent or a court's judgment,
+    /// `authority` (R8).
     RedeemShares {
         person: PersonId,
         class: Option<String>,
         units: Units,
         price: Fen,
         resolution: String,
+        authority: Option<RedemptionAuthority>,
     },
-    /// Voluntary exit; with `redeem`, every unit is redeemed for that total price, otherwise the
-    /// units are kept as a non-member holder's income rights.
+    /// Voluntary exit on the member's written `application` with the organization's
+    /// `resolution` (R4); with `redeem`, every unit is redeemed for that total price (which
+    /// needs `authority`, R8), otherwise the units are kept as a non-member's income rights.
     ExitMember {
         person: PersonId,
         resolution: String,
+        application: String,
         redeem: Option<Fen>,
+        authority: Option<RedemptionAuthority>,
     },
     /// Elects a member to the representatives' assembly by resolution (R13).
     ElectRepresentative {

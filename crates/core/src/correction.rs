@@ -15,14 +15,16 @@ use crate::event::*;
 use crate::ids::PersonId;
 use crate::state::{Collective, Key, State};
 use crate::{
-    collective, distribution, estate, household, membership, pledge, representative, shares,
+    collective, distribution, estate, household, loss, membership, pledge, representative, shares,
 };
 use chrono::NaiveDate;
 
 /// Record types that move or encumber a person's units after they arrived.
-pub(crate) const MOVES: [EventKind; 7] = [
+pub(crate) const MOVES: [EventKind; 9] = [
     EventKind::SharesTransferred,
     EventKind::SharesRedeemed,
+    EventKind::SharesRedeemedWithConsent,
+    EventKind::MembershipExitedOnApplication,
     EventKind::SharesPledged,
     EventKind::SharesPledgedInClass,
     EventKind::EstateSettled,
@@ -172,8 +174,8 @@ fn reversal(case: &Case) -> Result<Reversal, RuleViolation> {
         Event::CollectiveRegistered(_) => collective::undo_registration(case),
         Event::PersonRegistered(e) => membership::undo_registration(case, e),
         Event::MembershipConfirmed(e) => membership::undo_confirmation(case, e),
-        Event::MembershipLost(e) => membership::undo_loss(case, e),
-        Event::MembershipExited(e) => membership::undo_exit(case, e),
+        Event::MembershipLost(e) => loss::undo_loss(case, e),
+        Event::MembershipExited(e) => loss::undo_exit(case, e),
         Event::HouseholdMoved(e) => household::undo_move(case, e),
         Event::HouseholdHeadNamed(e) => household::undo_head(case, e),
         Event::HukouRecorded(e) => household::undo_hukou(case, e),
@@ -195,6 +197,11 @@ fn reversal(case: &Case) -> Result<Reversal, RuleViolation> {
         Event::DividendPaid(e) => distribution::dividends::undo_payment(case, e),
         Event::RepresentativeElected(e) => representative::undo_election(case, e),
         Event::RepresentativeLeft(e) => representative::undo_departure(case, e),
+        Event::LossGroundsAdopted(_) => collective::undo_loss_grounds(case),
+        Event::MembershipLostCited(e) => loss::undo_loss(case, &e.lost),
+        Event::MembershipExitedOnApplication(e) => loss::undo_exit(case, &e.exited),
+        Event::SharesRedeemedWithConsent(e) => shares::undo_redemption(case, &e.redeemed),
+        Event::QuantificationPlanAdopted(e) => shares::undo_plan(case, e),
         Event::RecordCorrected(_) => case
             .refuse("a correction is not itself undone: record the event again if it did happen"),
     }
@@ -206,8 +213,8 @@ pub(crate) fn apply(state: &mut State, date: NaiveDate, corrected: &RecordCorrec
     match &corrected.reversal {
         Reversal::Registration(r) => membership::apply_registration_undone(state, r),
         Reversal::Confirmation(u) => membership::apply_confirmation_undone(state, date, u),
-        Reversal::MembershipLoss(l) => membership::apply_loss_undone(state, date, seq, &l.person),
-        Reversal::Exit(x) => membership::apply_loss_undone(state, date, seq, &x.person),
+        Reversal::MembershipLoss(l) => loss::apply_loss_undone(state, date, seq, &l.person),
+        Reversal::Exit(x) => loss::apply_loss_undone(state, date, seq, &x.person),
         Reversal::HouseholdMove(m) => household::apply_move_undone(state, m),
         Reversal::HouseholdHead(h) => household::apply_head_undone(state, h),
         Reversal::Hukou(h) => household::apply_hukou_undone(state, h),
@@ -233,6 +240,7 @@ pub(crate) fn apply(state: &mut State, date: NaiveDate, corrected: &RecordCorrec
         Reversal::RepresentativeDeparture(e) => {
             representative::apply_departure_undone(state, date, e)
         }
+        Reversal::QuantificationPlan(p) => shares::apply_plan_undone(state, p),
     }
     let fresh = state.collective_mut().corrected.insert(seq);
     assert!(fresh, "a record is corrected once");

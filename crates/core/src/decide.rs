@@ -9,12 +9,13 @@ use crate::event::*;
 use crate::ids::PersonId;
 use crate::state::{Collective, Key, State};
 use crate::{calendar, correction};
-use crate::{collective, estate, household, membership, pledge, representative, shares};
+use crate::{collective, estate, household, loss, membership, pledge, representative, shares};
 use chrono::NaiveDate;
 
 pub use crate::checks::TEXT_CHARS_MAX;
 pub use crate::estate::split_units;
-pub use crate::membership::{loss_ground, ROSTER_ROWS_MAX};
+pub use crate::loss::loss_ground;
+pub use crate::membership::ROSTER_ROWS_MAX;
 
 /// What every decision reads: the state at head, its collective, and the command's date.
 pub(crate) struct Given<'a> {
@@ -96,7 +97,7 @@ pub fn scope(action: &Action) -> Option<Vec<Key>> {
             keys.extend(payments.iter().map(|(id, _)| person(id)));
             keys.push(Key::Distribution(*year));
         }
-        Action::AllotCollectiveShares { .. } => {}
+        Action::AllotCollectiveShares { .. } | Action::AdoptQuantificationPlan { .. } => {}
         Action::NoticeDistribution { year } | Action::ApproveDistribution { year, .. } => {
             keys.push(Key::Distribution(*year))
         }
@@ -109,8 +110,12 @@ pub fn scope(action: &Action) -> Option<Vec<Key>> {
 
 /// Decides a command against the state; the state is not changed.
 pub fn decide(state: &State, command: &Command) -> Result<Vec<Event>, RuleViolation> {
-    if let Action::RegisterCollective { charter } = &command.action {
-        return collective::register(state, charter);
+    if let Action::RegisterCollective {
+        charter,
+        loss_grounds,
+    } = &command.action
+    {
+        return collective::register(state, charter, loss_grounds);
     }
     let Some(collective) = state.collective() else {
         return reject(
@@ -151,17 +156,37 @@ fn dispatch(given: &Given, command: &Command) -> Result<Vec<Event>, RuleViolatio
             person,
             ground,
             note,
-        } => membership::lose(given, person, ground, note),
+            resolution,
+            other_collective,
+        } => {
+            let cited = loss::LossCitation {
+                note,
+                resolution: resolution.as_deref(),
+                other_collective: other_collective.as_deref(),
+            };
+            loss::lose(given, person, ground, cited)
+        }
         Action::ExitMember {
             person,
             resolution,
+            application,
             redeem,
-        } => membership::exit(given, person, resolution, *redeem),
+            authority,
+        } => {
+            let consent = loss::ExitConsent {
+                application,
+                resolution,
+            };
+            loss::exit(given, person, consent, *redeem, authority.as_ref())
+        }
         Action::ElectRepresentative { person, resolution } => {
             representative::elect(given, person, resolution)
         }
         Action::LeaveRepresentative { person, resolution } => {
             representative::leave(given, person, resolution)
+        }
+        Action::AdoptQuantificationPlan { resolution, totals } => {
+            shares::adopt_plan(given, resolution, totals)
         }
         Action::MoveHousehold { person, to } => household::move_to(given, person, to),
         Action::NameHouseholdHead { household, person } => {
@@ -208,7 +233,17 @@ fn dispatch(given: &Given, command: &Command) -> Result<Vec<Event>, RuleViolatio
             units,
             price,
             resolution,
-        } => shares::redeem(given, person, class.as_deref(), *units, *price, resolution),
+            authority,
+        } => {
+            let what = shares::Redemption {
+                class: "",
+                units: *units,
+                price: *price,
+                resolution,
+                authority: authority.as_ref(),
+            };
+            shares::redeem(given, person, class.as_deref(), what)
+        }
         Action::PledgeShares {
             person,
             class,

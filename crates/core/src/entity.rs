@@ -5,7 +5,9 @@
 
 use crate::amount::COEFFICIENT_SCALE;
 use crate::charter::Charter;
-use crate::event::{DistributionApproved, DistributionDrafted, HukouKind, LossGround};
+use crate::event::{
+    CharterLossGround, DistributionApproved, DistributionDrafted, HukouKind, LossGround,
+};
 use crate::ids::PersonId;
 use crate::state::State;
 use chrono::{Datelike, NaiveDate};
@@ -48,6 +50,10 @@ pub struct Collective {
     /// The record date of each posted plan, by year: a posted plan closes the register on and
     /// before its record date (R17).
     pub closed_record_dates: BTreeMap<u16, NaiveDate>,
+    /// The loss grounds the charter lists, each with its article (R2).
+    pub loss_grounds: Vec<CharterLossGround>,
+    /// Adopted quantification plans by their resolution (R6).
+    pub plans: BTreeMap<String, QuantificationPlan>,
 }
 
 /// A representative's seat, held from an election by resolution (R13).
@@ -65,6 +71,36 @@ impl Seat {
     }
 }
 
+/// An adopted quantification plan and how much of it is allotted (R6, R9).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuantificationPlan {
+    /// Total units per class.
+    pub totals: BTreeMap<String, u64>,
+    /// Units allotted under the plan so far per class (allotments undone are taken off).
+    pub allotted: BTreeMap<String, u64>,
+}
+
+impl QuantificationPlan {
+    pub fn total(&self) -> u64 {
+        self.totals.values().sum()
+    }
+
+    pub fn allotted_total(&self) -> u64 {
+        self.allotted.values().sum()
+    }
+
+    /// Units of `class` the plan has still to allot.
+    pub fn left(&self, class: &str) -> u64 {
+        let total = self.totals.get(class).copied().unwrap_or(0);
+        total.saturating_sub(self.allotted.get(class).copied().unwrap_or(0))
+    }
+
+    /// Units of the plan not yet allotted.
+    pub fn outstanding(&self) -> u64 {
+        self.totals.keys().map(|class| self.left(class)).sum()
+    }
+}
+
 impl Collective {
     /// The number of holding changes effective on or before `date`.
     pub fn register_mark(&self, date: NaiveDate) -> u64 {
@@ -77,6 +113,20 @@ impl Collective {
 
     pub fn units_total(&self) -> u64 {
         self.units_by_class.values().sum()
+    }
+
+    /// Units the adopted plans still have to allot: with the units in issue, the issue once
+    /// every plan is fully allotted, which the cap is measured against (R9).
+    pub fn plans_outstanding(&self) -> u64 {
+        self.plans
+            .values()
+            .map(QuantificationPlan::outstanding)
+            .sum()
+    }
+
+    /// The charter's loss ground with this code (R2).
+    pub fn loss_ground(&self, code: &str) -> Option<&CharterLossGround> {
+        self.loss_grounds.iter().find(|g| g.code == code)
     }
 
     /// One more member from `date` (a confirmation, or a loss undone).
@@ -242,6 +292,20 @@ pub struct Person {
     /// The latest effective date of a record of the person's own life (not hukou, a dividend,
     /// a correction, or their estate's settlement): their death cannot be dated before it (R17).
     pub last_record_on: NaiveDate,
+    /// What the end of the membership now in force cites (R2, R4); None while a member, and
+    /// for an end recorded without citations.
+    pub ending: Option<Ending>,
+}
+
+/// What a membership's end cites: the note, the charter's ground with its article, the
+/// resolution, the other collective, the member's application (R2, R4).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Ending {
+    pub note: String,
+    pub charter_ground: Option<CharterLossGround>,
+    pub resolution: Option<String>,
+    pub other_collective: Option<String>,
+    pub application: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -292,6 +292,10 @@ pub(crate) fn undo_settlement(case: &Case, e: &EstateSettled) -> Result<Reversal
     for ((heir, class), units) in received {
         case.units_back(heir, class, units)?;
     }
+    // The units going back to the estate are a receipt like any other (R9).
+    let mut back = BTreeMap::new();
+    back.insert(e.deceased.clone(), e.shares.iter().map(|s| s.units).sum());
+    checks::cap(case.state, case.collective, &back, 0)?;
     Ok(Reversal::Estate(e.clone()))
 }
 
@@ -310,6 +314,7 @@ pub(crate) fn apply_death_undone(state: &mut State, date: NaiveDate, seq: u64, d
                 since,
                 resolution: format!("correction of record {seq}"),
             };
+            person.ending = None;
             true
         }
         _ => false,

@@ -68,6 +68,20 @@ pub enum Event {
     RepresentativeElected(RepresentativeElected),
     /// A representative leaves the assembly by resolution (R13).
     RepresentativeLeft(RepresentativeLeft),
+    /// The charter's own grounds for losing membership, each with its article (R2); recorded
+    /// with the collective's registration.
+    LossGroundsAdopted(LossGroundsAdopted),
+    /// Membership ends on a lawful ground with its citations: the charter's ground, its article
+    /// and the resolution, or the other collective's credit code (R2). A `MembershipLost`
+    /// record, from before losses cited them, carries the ground alone.
+    MembershipLostCited(MembershipLostCited),
+    /// A member leaves on their own written application with the organization's consent (R4).
+    MembershipExitedOnApplication(MembershipExitedOnApplication),
+    /// Units redeemed by the collective with the holder's consent or a court's judgment (R8).
+    SharesRedeemedWithConsent(SharesRedeemedWithConsent),
+    /// The members' assembly adopts a quantification plan: the total units of each class to
+    /// allot (R6); allotments cite its resolution, and the cap is measured against it (R9).
+    QuantificationPlanAdopted(QuantificationPlanAdopted),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -347,6 +361,65 @@ pub struct MembershipExited {
     pub resolution: String,
 }
 
+/// A ground for losing membership that the charter lists (R2): its code, name and article.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CharterLossGround {
+    pub code: String,
+    pub name: String,
+    pub article: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LossGroundsAdopted {
+    pub grounds: Vec<CharterLossGround>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MembershipLostCited {
+    pub lost: MembershipLost,
+    /// The charter's ground, for a loss on a charter ground.
+    pub charter_ground: Option<CharterLossGround>,
+    /// The resolution deciding the loss (required on a charter ground).
+    pub resolution: Option<String>,
+    /// The credit code of the collective where membership was gained (other-collective).
+    pub other_collective: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MembershipExitedOnApplication {
+    pub exited: MembershipExited,
+    /// The member's written application.
+    pub application: String,
+}
+
+/// What lets the collective redeem a living holder's units (R8): never a resolution alone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RedemptionAuthority {
+    /// The holder's written consent.
+    Consent(String),
+    /// A court's judgment.
+    Judgment(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SharesRedeemedWithConsent {
+    pub redeemed: SharesRedeemed,
+    pub authority: RedemptionAuthority,
+}
+
+/// One class's total units in a quantification plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanTotal {
+    pub class: String,
+    pub units: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuantificationPlanAdopted {
+    pub resolution: String,
+    pub totals: Vec<PlanTotal>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RepresentativeElected {
     pub person: PersonId,
@@ -416,6 +489,8 @@ pub enum Reversal {
     RepresentativeElection(RepresentativeElected),
     /// The representative is seated again, as elected.
     RepresentativeDeparture(RepresentativeReseated),
+    /// The plan is withdrawn (nothing was allotted under it).
+    QuantificationPlan(QuantificationPlanAdopted),
 }
 
 /// A representative's departure undone: the seat as elected, held again.
@@ -473,194 +548,7 @@ pub struct HukouUndone {
     pub previous: Option<(HukouRecorded, NaiveDate)>,
 }
 
-impl Reversal {
-    /// The person whose stream holds the correction; None for the collective's and a plan's
-    /// records.
-    pub fn person(&self) -> Option<&PersonId> {
-        Some(match self {
-            Reversal::Allotment(e) => &e.person,
-            Reversal::Transfer(e) => &e.to,
-            Reversal::Pledge(e) => &e.person,
-            Reversal::MembershipLoss(e) => &e.person,
-            Reversal::Redemption(e) => &e.person,
-            Reversal::Exit(e) => &e.person,
-            Reversal::LifeEvent(e) => &e.person,
-            Reversal::Death(e) => &e.person,
-            Reversal::Estate(e) => &e.deceased,
-            Reversal::Confirmation(e) => &e.confirmed.person,
-            Reversal::HouseholdMove(e) => &e.person,
-            Reversal::HouseholdHead(e) => &e.named.person,
-            Reversal::Hukou(e) => &e.recorded.person,
-            Reversal::Payment(e) => &e.person,
-            Reversal::Registration(e) => &e.person,
-            Reversal::Release(e) => &e.released.person,
-            Reversal::RepresentativeElection(e) => &e.person,
-            Reversal::RepresentativeDeparture(e) => &e.left.person,
-            Reversal::CollectiveAllotment(_)
-            | Reversal::Draft(_)
-            | Reversal::Notice(_)
-            | Reversal::Approval(_)
-            | Reversal::Posting(_) => return None,
-        })
-    }
-
-    /// The stream the correction belongs to: the corrected record's own.
-    pub fn stream(&self) -> String {
-        match self {
-            Reversal::CollectiveAllotment(_) => "org".to_string(),
-            Reversal::Draft(e) => distribution_stream(e.year),
-            Reversal::Notice(e) => distribution_stream(e.year),
-            Reversal::Approval(e) => distribution_stream(e.year),
-            Reversal::Posting(e) => distribution_stream(e.year),
-            Reversal::HouseholdHead(e) => format!("household/{}", e.named.household),
-            other => person_stream(
-                other
-                    .person()
-                    .expect("the other corrections are a person's"),
-            ),
-        }
-    }
-}
-
-impl Event {
-    /// The stable type name stored in each record.
-    pub fn type_name(&self) -> &'static str {
-        self.kind().name()
-    }
-
-    /// The payload schema version of this event type.
-    pub fn schema_version(&self) -> u16 {
-        1
-    }
-
-    /// The stream (aggregate) the event belongs to: `org`, `person/ID` or `household/NO`.
-    pub fn stream(&self) -> String {
-        match self {
-            Event::CollectiveRegistered(_) => "org".to_string(),
-            Event::PersonRegistered(e) => person_stream(&e.person),
-            Event::MembershipConfirmed(e) => person_stream(&e.person),
-            Event::MembershipLost(e) => person_stream(&e.person),
-            Event::HouseholdMoved(e) => person_stream(&e.person),
-            Event::HouseholdHeadNamed(e) => format!("household/{}", e.household),
-            Event::HukouRecorded(e) => person_stream(&e.person),
-            Event::LifeEventRecorded(e) => person_stream(&e.person),
-            Event::SharesAllotted(e) => person_stream(&e.person),
-            Event::CollectiveSharesAllotted(_) => "org".to_string(),
-            Event::DistributionDrafted(e) => distribution_stream(e.year),
-            Event::DistributionNoticed(e) => distribution_stream(e.year),
-            Event::DistributionApproved(e) => distribution_stream(e.year),
-            Event::DividendDeclared(e) => person_stream(&e.person),
-            Event::DistributionPosted(e) => distribution_stream(e.year),
-            Event::DividendPaid(e) => person_stream(&e.person),
-            Event::SharesPledged(e) => person_stream(&e.person),
-            Event::PledgeReleased(e) => person_stream(&e.person),
-            Event::SharesTransferred(e) => person_stream(&e.from),
-            Event::DeathRecorded(e) => person_stream(&e.person),
-            Event::EstateSettled(e) => person_stream(&e.deceased),
-            Event::SharesRedeemed(e) => person_stream(&e.person),
-            Event::MembershipExited(e) => person_stream(&e.person),
-            Event::RecordCorrected(e) => e.reversal.stream(),
-            Event::SharesPledgedInClass(e) => person_stream(&e.pledge.person),
-            Event::RepresentativeElected(e) => person_stream(&e.person),
-            Event::RepresentativeLeft(e) => person_stream(&e.person),
-        }
-    }
-
-    /// Every person the event concerns (for `history`).
-    pub fn persons(&self) -> Vec<&PersonId> {
-        match self {
-            Event::CollectiveRegistered(_) => vec![],
-            Event::PersonRegistered(e) => vec![&e.person],
-            Event::MembershipConfirmed(e) => vec![&e.person],
-            Event::MembershipLost(e) => vec![&e.person],
-            Event::HouseholdMoved(e) => vec![&e.person],
-            Event::HouseholdHeadNamed(e) => vec![&e.person],
-            Event::HukouRecorded(e) => vec![&e.person],
-            Event::LifeEventRecorded(e) => vec![&e.person],
-            Event::SharesAllotted(e) => vec![&e.person],
-            Event::CollectiveSharesAllotted(_) => vec![],
-            // A plan names every holder; their histories show the declared dividend instead.
-            Event::DistributionDrafted(_) => vec![],
-            Event::DistributionNoticed(_) => vec![],
-            Event::DistributionApproved(_) => vec![],
-            Event::DividendDeclared(e) => vec![&e.person],
-            Event::DistributionPosted(_) => vec![],
-            Event::DividendPaid(e) => vec![&e.person],
-            Event::SharesPledged(e) => vec![&e.person],
-            Event::SharesPledgedInClass(e) => vec![&e.pledge.person],
-            Event::PledgeReleased(e) => vec![&e.person],
-            Event::SharesTransferred(e) => vec![&e.from, &e.to],
-            Event::DeathRecorded(e) => vec![&e.person],
-            Event::EstateSettled(e) => {
-                let mut persons = vec![&e.deceased];
-                persons.extend(e.fractions.iter().map(|(heir, _, _)| heir));
-                persons
-            }
-            Event::SharesRedeemed(e) => vec![&e.person],
-            Event::MembershipExited(e) => vec![&e.person],
-            Event::RepresentativeElected(e) => vec![&e.person],
-            Event::RepresentativeLeft(e) => vec![&e.person],
-            Event::RecordCorrected(e) => match &e.reversal {
-                Reversal::Transfer(t) => vec![&t.to, &t.from],
-                Reversal::Estate(estate) => {
-                    let mut persons = vec![&estate.deceased];
-                    persons.extend(estate.fractions.iter().map(|(heir, _, _)| heir));
-                    persons
-                }
-                Reversal::HouseholdHead(head) => {
-                    let mut persons = vec![&head.named.person];
-                    persons.extend(head.previous.as_ref());
-                    persons
-                }
-                other => other.person().into_iter().collect(),
-            },
-        }
-    }
-
-    /// The streams a record is indexed under: its own and each concerned person's.
-    pub fn index_streams(&self) -> Vec<String> {
-        let own = self.stream();
-        let mut streams = vec![own];
-        for person in self.persons() {
-            let stream = person_stream(person);
-            if !streams.contains(&stream) {
-                streams.push(stream);
-            }
-        }
-        streams
-    }
-
-    /// The streams whose records a correction of this record is decided on (R15): its index
-    /// streams, the households it names and, for a dividend, its year's plan.
-    pub fn correction_streams(&self) -> Vec<String> {
-        let mut streams = self.index_streams();
-        let mut extra = Vec::new();
-        match self {
-            Event::HouseholdMoved(e) => {
-                extra.extend(e.from.iter().map(|h| format!("household/{h}")));
-                extra.push(format!("household/{}", e.to));
-            }
-            Event::MembershipConfirmed(e) => extra.push(format!("household/{}", e.household)),
-            Event::DividendDeclared(e) => extra.push(distribution_stream(e.year)),
-            Event::DividendPaid(e) => extra.push(distribution_stream(e.year)),
-            _ => {}
-        }
-        for stream in extra {
-            if !streams.contains(&stream) {
-                streams.push(stream);
-            }
-        }
-        streams
-    }
-}
-
-pub fn person_stream(person: &PersonId) -> String {
-    format!("person/{person}")
-}
-
-pub fn distribution_stream(year: u16) -> String {
-    format!("distribution/{year}")
-}
+pub use crate::streams::{distribution_stream, person_stream};
 
 event_kinds!(
     CollectiveRegistered,
@@ -690,4 +578,9 @@ event_kinds!(
     SharesPledgedInClass,
     RepresentativeElected,
     RepresentativeLeft,
+    LossGroundsAdopted,
+    MembershipLostCited,
+    MembershipExitedOnApplication,
+    SharesRedeemedWithConsent,
+    QuantificationPlanAdopted,
 );

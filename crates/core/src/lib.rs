@@ -15,6 +15,7 @@ mod event_kind;
 pub mod ids;
 pub mod report;
 pub mod state;
+pub mod streams;
 pub mod variants;
 
 pub mod apply;
@@ -27,6 +28,7 @@ mod collective;
 pub mod distribution;
 mod estate;
 mod household;
+mod loss;
 mod membership;
 mod pledge;
 mod representative;

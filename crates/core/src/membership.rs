@@ -1,18 +1,15 @@
-//! Membership (R1–R4): persons known to the ledger, confirmation by the assembly (one by one or
-//! a whole roster), loss on a lawful ground, voluntary exit; each decided, applied and undone
-//! here.
+//! Membership (R1): persons known to the ledger, confirmation by the assembly (one by one or a
+//! whole roster, which may carry the plan's units); each decided, applied and undone here. Its
+//! end, by loss or voluntary exit (R2–R4), is `loss`.
 
 use crate::amount::Units;
-use crate::charter::Rounding;
-use crate::checks::{self, known, member, member_for, resolution, text};
+use crate::checks::{self, known, resolution, text};
 use crate::command::RosterRow;
 use crate::correction::{named, Case};
 use crate::decide::Given;
-use crate::distribution;
 use crate::error::{reject, RowViolation, Rule, RuleViolation};
 use crate::event::*;
 use crate::ids::PersonId;
-use crate::shares;
 use crate::state::{Membership, State};
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
@@ -192,95 +189,41 @@ pub(crate) fn import(
     }
     if violations.is_empty() {
         checks::cap(state, collective, &added, added_total)?;
+        let mut totals: BTreeMap<String, u64> = BTreeMap::new();
+        for event in &events {
+            if let Event::SharesAllotted(a) = event {
+                *totals.entry(a.class.clone()).or_insert(0) += a.units;
+            }
+        }
+        if let Some(plan) = collective.plans.get(&resolution) {
+            // Rows under a plan already adopted allot what it has left (R6).
+            for (class, units) in &totals {
+                if *units > plan.left(class) {
+                    return reject(
+                        Rule::R6,
+                        format!(
+                            "the plan adopted by resolution {resolution} has {} {class} shares left to allot, fewer than the roster's {}",
+                            Units(plan.left(class)),
+                            Units(*units)
+                        ),
+                    );
+                }
+            }
+        } else if added_total > 0 {
+            // A roster with units is the plan its resolution adopts (R6): its totals are the
+            // roster's, recorded first.
+            let plan = QuantificationPlanAdopted {
+                resolution: resolution.clone(),
+                totals: totals
+                    .into_iter()
+                    .map(|(class, units)| PlanTotal { class, units })
+                    .collect(),
+            };
+            events.insert(0, Event::QuantificationPlanAdopted(plan));
+        }
         return Ok(events);
     }
     Err(RuleViolation::Rows(violations))
-}
-
-pub(crate) fn lose(
-    given: &Given,
-    person: &PersonId,
-    ground: &str,
-    note: &str,
-) -> Result<Vec<Event>, RuleViolation> {
-    let ground = loss_ground(ground)?;
-    member(given.state, person)?;
-    Ok(vec![Event::MembershipLost(MembershipLost {
-        person: person.clone(),
-        ground,
-        note: note.trim().to_string(),
-    })])
-}
-
-/// Lawful grounds (R2) are accepted; grounds R3 forbids are refused naming R3.
-pub fn loss_ground(text: &str) -> Result<LossGround, RuleViolation> {
-    match text {
-        "death" => Ok(LossGround::Death),
-        "nationality" => Ok(LossGround::Nationality),
-        "other-collective" => Ok(LossGround::OtherCollective),
-        "civil-servant" => Ok(LossGround::CivilServant),
-        "charter" => Ok(LossGround::Charter),
-        other => match LifeEvent::parse(other) {
-            Some(event) => reject(
-                Rule::R3,
-                format!("{} never ends membership (RCEOL 18); record it as a life event instead", event.as_str()),
-            ),
-            None => reject(
-                Rule::R2,
-                format!("{other:?} is not a ground for losing membership: death, nationality, other-collective, civil-servant or charter"),
-            ),
-        },
-    }
-}
-
-/// Voluntary exit (R4): with `redeem`, every unit is redeemed for that total price, split by
-/// class in proportion to the units; otherwise the units stay as a non-member's income rights.
-pub(crate) fn exit(
-    given: &Given,
-    person: &PersonId,
-    resolution_cited: &str,
-    redeem: Option<crate::amount::Fen>,
-) -> Result<Vec<Event>, RuleViolation> {
-    let resolution = resolution(
-        Rule::R4,
-        resolution_cited,
-        "a voluntary exit needs the organization's consent: cite its resolution",
-    )?;
-    let found = member_for(Rule::R4, given.state, person)?;
-    if found.pledged_units() > 0 {
-        return reject(
-            Rule::R11,
-            format!(
-                "{} has {} pledged shares outstanding: release them before the exit",
-                person.masked(),
-                Units(found.pledged_units())
-            ),
-        );
-    }
-    let mut events = Vec::new();
-    if let Some(price) = redeem {
-        let weights: Vec<(String, u64)> = found
-            .holdings
-            .iter()
-            .map(|(c, u)| (c.clone(), *u))
-            .collect();
-        let prices = distribution::split(price, &weights, Rounding::LargestRemainder);
-        for ((class, units), (_, part)) in weights.iter().zip(prices.lines) {
-            events.push(shares::redemption(
-                given,
-                found,
-                class,
-                Units(*units),
-                part,
-                &resolution,
-            )?);
-        }
-    }
-    events.push(Event::MembershipExited(MembershipExited {
-        person: person.clone(),
-        resolution,
-    }));
-    Ok(events)
 }
 
 // ---- apply ----
@@ -301,37 +244,12 @@ pub(crate) fn apply_confirmed(state: &mut State, date: NaiveDate, e: &Membership
         "membership is confirmed only for non-members"
     );
     person.name = e.name.clone();
+    person.ending = None;
     person.membership = Membership::Member {
         since: date,
         resolution: e.resolution.clone(),
     };
     state.collective_mut().member_joined(date, &e.person);
-}
-
-pub(crate) fn apply_lost(state: &mut State, date: NaiveDate, e: &MembershipLost) {
-    end_membership(state, date, &e.person, e.ground);
-    if e.ground == LossGround::Death {
-        state.collective_mut().deceased.insert(e.person.clone());
-    }
-}
-
-pub(crate) fn apply_exited(state: &mut State, date: NaiveDate, e: &MembershipExited) {
-    end_membership(state, date, &e.person, LossGround::Exit);
-}
-
-fn end_membership(state: &mut State, date: NaiveDate, id: &PersonId, ground: LossGround) {
-    let person = state.person_mut(id);
-    let Membership::Member { since, .. } = person.membership else {
-        panic!("membership is lost only by a member")
-    };
-    person.membership = Membership::Lost {
-        since,
-        ended: date,
-        ground,
-    };
-    let collective = state.collective_mut();
-    collective.member_left(date, id);
-    crate::representative::membership_ended(collective, id, date);
 }
 
 // ---- undo (R15) ----
@@ -357,53 +275,6 @@ pub(crate) fn undo_registration(
     Ok(Reversal::Registration(e.clone()))
 }
 
-pub(crate) fn undo_loss(case: &Case, e: &MembershipLost) -> Result<Reversal, RuleViolation> {
-    if e.ground == LossGround::Death {
-        let death = case
-            .later()
-            .find(|r| matches!(&r.event, Event::DeathRecorded(d) if d.person == e.person));
-        return case.refuse_for(
-            "a loss of membership by death is undone with the death",
-            death,
-        );
-    }
-    ending_in_force(case, &e.person, e.ground, "loss")?;
-    Ok(Reversal::MembershipLoss(e.clone()))
-}
-
-pub(crate) fn undo_exit(case: &Case, e: &MembershipExited) -> Result<Reversal, RuleViolation> {
-    ending_in_force(case, &e.person, LossGround::Exit, "exit")?;
-    Ok(Reversal::Exit(e.clone()))
-}
-
-/// A membership's end (a `what`: loss or exit) on `ground` is undone only while it is the
-/// person's membership now and the person is alive: a later confirmation, exit, loss or death
-/// stands on it, and a dead person's membership is not restored.
-fn ending_in_force(
-    case: &Case,
-    id: &PersonId,
-    ground: LossGround,
-    what: &str,
-) -> Result<(), RuleViolation> {
-    let person = known(case.state, id)?;
-    let still = matches!(person.membership, Membership::Lost { ground: now, .. } if now == ground);
-    if !still || person.is_deceased() {
-        return case.refuse(format_args!(
-            "the {what} is no longer in force{}",
-            case.depending(
-                Some(id),
-                &[
-                    EventKind::MembershipConfirmed,
-                    EventKind::MembershipExited,
-                    EventKind::MembershipLost,
-                    EventKind::DeathRecorded
-                ]
-            )
-        ));
-    }
-    Ok(())
-}
-
 /// A confirmation undone: the person holds nothing and goes back to what they were before it.
 pub(crate) fn undo_confirmation(
     case: &Case,
@@ -427,6 +298,8 @@ pub(crate) fn undo_confirmation(
                 &[
                     EventKind::MembershipLost,
                     EventKind::MembershipExited,
+                    EventKind::MembershipLostCited,
+                    EventKind::MembershipExitedOnApplication,
                     EventKind::DeathRecorded
                 ]
             )
@@ -502,6 +375,15 @@ fn before_confirmation(
                 person: lost,
                 ground,
                 ..
+            })
+            | Event::MembershipLostCited(MembershipLostCited {
+                lost:
+                    MembershipLost {
+                        person: lost,
+                        ground,
+                        ..
+                    },
+                ..
             }) if lost == person && !case.is_corrected(record.seq) => {
                 before = confirmed_on.map(|since| EarlierMembership {
                     since,
@@ -509,7 +391,11 @@ fn before_confirmation(
                     ground: *ground,
                 })
             }
-            Event::MembershipExited(x) if x.person == *person && !case.is_corrected(record.seq) => {
+            Event::MembershipExited(x)
+            | Event::MembershipExitedOnApplication(MembershipExitedOnApplication {
+                exited: x,
+                ..
+            }) if x.person == *person && !case.is_corrected(record.seq) => {
                 before = confirmed_on.map(|since| EarlierMembership {
                     since,
                     ended: record.date,
@@ -533,21 +419,6 @@ fn before_confirmation(
 
 pub(crate) fn apply_registration_undone(state: &mut State, r: &PersonRegistered) {
     state.forget_person(&r.person);
-}
-
-/// A loss or an exit undone: the membership is restored, from its first date.
-pub(crate) fn apply_loss_undone(state: &mut State, date: NaiveDate, seq: u64, id: &PersonId) {
-    let person = state.person_mut(id);
-    let Membership::Lost { since, .. } = person.membership else {
-        panic!("a corrected loss is still in force")
-    };
-    person.membership = Membership::Member {
-        since,
-        resolution: format!("correction of record {seq}"),
-    };
-    let collective = state.collective_mut();
-    collective.member_joined(date, id);
-    crate::representative::membership_restored(collective, id, date);
 }
 
 pub(crate) fn apply_confirmation_undone(

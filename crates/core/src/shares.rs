@@ -21,14 +21,52 @@ const ALLOTMENT_NEEDS_PLAN: &str =
 
 // ---- decide ----
 
-pub(crate) fn allot(
+/// The members' assembly adopts a quantification plan (R6): total units of charter classes.
+pub(crate) fn adopt_plan(
     given: &Given,
-    person: &PersonId,
-    class: &str,
-    units: Units,
     resolution_cited: &str,
+    totals: &[(String, Units)],
 ) -> Result<Vec<Event>, RuleViolation> {
-    let charter = &given.collective.charter;
+    let resolution = resolution(
+        Rule::R6,
+        resolution_cited,
+        "a quantification plan cites the members' assembly's resolution adopting it",
+    )?;
+    if given.collective.plans.contains_key(&resolution) {
+        return reject(
+            Rule::Input,
+            format!("a plan is already adopted under resolution {resolution}"),
+        );
+    }
+    if totals.is_empty() {
+        return reject(
+            Rule::R6,
+            "a quantification plan gives each class's total units",
+        );
+    }
+    let mut seen = BTreeMap::new();
+    for (class, units) in totals {
+        class_in_charter(&given.collective.charter, class)?;
+        if units.0 == 0 {
+            return reject(Rule::Input, "a plan's total units are above zero");
+        }
+        if seen.insert(class.clone(), units.0).is_some() {
+            return reject(Rule::Input, format!("class {class:?} is given twice"));
+        }
+    }
+    checks::static_management(&given.collective.charter, given.date)?;
+    Ok(vec![Event::QuantificationPlanAdopted(
+        QuantificationPlanAdopted {
+            resolution,
+            totals: seen
+                .into_iter()
+                .map(|(class, units)| PlanTotal { class, units })
+                .collect(),
+        },
+    )])
+}
+
+fn class_in_charter(charter: &crate::charter::Charter, class: &str) -> Result<(), RuleViolation> {
     if charter.class(class).is_none() {
         let known: Vec<&str> = charter.classes.iter().map(|c| c.code.as_str()).collect();
         return reject(
@@ -39,11 +77,53 @@ pub(crate) fn allot(
             ),
         );
     }
+    Ok(())
+}
+
+/// The resolution an allotment of `units` of `class` cites, which must be an adopted plan's
+/// with those units still to allot (R6).
+fn plan_cited(
+    given: &Given,
+    resolution_cited: &str,
+    class: &str,
+    units: Units,
+) -> Result<String, RuleViolation> {
+    let resolution = resolution(Rule::R6, resolution_cited, ALLOTMENT_NEEDS_PLAN)?;
+    let Some(plan) = given.collective.plans.get(&resolution) else {
+        return reject(
+            Rule::R6,
+            format!(
+                "no quantification plan is adopted under resolution {resolution}: allotments cite an adopted plan (`gufen shares plan`)"
+            ),
+        );
+    };
+    let left = plan.left(class);
+    if units.0 > left {
+        return reject(
+            Rule::R6,
+            format!(
+                "the plan adopted by resolution {resolution} has {} {class} shares left to allot, fewer than {units}",
+                Units(left)
+            ),
+        );
+    }
+    Ok(resolution)
+}
+
+pub(crate) fn allot(
+    given: &Given,
+    person: &PersonId,
+    class: &str,
+    units: Units,
+    resolution_cited: &str,
+) -> Result<Vec<Event>, RuleViolation> {
+    let charter = &given.collective.charter;
+    class_in_charter(charter, class)?;
     if units.0 == 0 {
         return reject(Rule::Input, "an allotment needs units above zero");
     }
-    let resolution = resolution(Rule::R6, resolution_cited, ALLOTMENT_NEEDS_PLAN)?;
     checks::static_management(charter, given.date)?;
+    let resolution = plan_cited(given, resolution_cited, class, units)?;
     member(given.state, person)?;
     let mut added = BTreeMap::new();
     added.insert(person.clone(), units.0);
@@ -78,8 +158,8 @@ pub(crate) fn allot_collective(
     if units.0 == 0 {
         return reject(Rule::Input, "an allotment needs units above zero");
     }
-    let resolution = resolution(Rule::R6, resolution_cited, ALLOTMENT_NEEDS_PLAN)?;
     checks::static_management(charter, given.date)?;
+    let resolution = plan_cited(given, resolution_cited, class, units)?;
     Ok(vec![Event::CollectiveSharesAllotted(
         CollectiveSharesAllotted {
             class: class.to_string(),
@@ -171,45 +251,86 @@ pub(crate) fn transfer(
     })])
 }
 
+/// What one class's redemption gives up, and what it cites (R8).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Redemption<'a> {
+    pub class: &'a str,
+    pub units: Units,
+    pub price: Fen,
+    pub resolution: &'a str,
+    /// The holder's consent or a court's judgment; required while the holder lives.
+    pub authority: Option<&'a RedemptionAuthority>,
+}
+
 pub(crate) fn redeem(
     given: &Given,
     person: &PersonId,
     class: Option<&str>,
-    units: Units,
-    price: Fen,
-    resolution: &str,
+    what: Redemption,
 ) -> Result<Vec<Event>, RuleViolation> {
     let holder = known(given.state, person)?;
     let class = holder_class(holder, class)?;
-    redemption(given, holder, &class, units, price, resolution).map(|e| vec![e])
+    redemption(
+        given,
+        holder,
+        Redemption {
+            class: &class,
+            ..what
+        },
+    )
+    .map(|e| vec![e])
 }
 
-/// One class's redemption (R8), also each class of a redeeming exit (R4).
+/// One class's redemption (R8), also each class of a redeeming exit (R4). A living holder's
+/// units are redeemed only with their consent or a court's judgment, never by a resolution
+/// alone; an estate's (R10) by the resolution.
 pub(crate) fn redemption(
     given: &Given,
     holder: &Person,
-    class: &str,
-    units: Units,
-    price: Fen,
-    resolution_cited: &str,
+    what: Redemption,
 ) -> Result<Event, RuleViolation> {
     let resolution = resolution(
         Rule::R8,
-        resolution_cited,
+        what.resolution,
         "a redemption by the collective cites the resolution that decides it",
     )?;
-    units_free(holder, class, units, "redeem", given.date)?;
-    if price.0 < 0 {
+    let authority = match what.authority {
+        Some(RedemptionAuthority::Consent(r)) => Some(RedemptionAuthority::Consent(
+            checks::resolution(Rule::R8, r, "cite the holder's written consent")?,
+        )),
+        Some(RedemptionAuthority::Judgment(r)) => Some(RedemptionAuthority::Judgment(
+            checks::resolution(Rule::R8, r, "cite the court's judgment")?,
+        )),
+        None => None,
+    };
+    if authority.is_none() && !holder.is_deceased() {
+        return reject(
+            Rule::R8,
+            format!(
+                "{}'s units are redeemed only with the holder's consent or a court's judgment, never by a resolution alone: cite --consent or --judgment",
+                holder.id.masked()
+            ),
+        );
+    }
+    units_free(holder, what.class, what.units, "redeem", given.date)?;
+    if what.price.0 < 0 {
         return reject(Rule::Input, "the price is zero or more");
     }
-    Ok(Event::SharesRedeemed(SharesRedeemed {
+    let redeemed = SharesRedeemed {
         person: holder.id.clone(),
-        class: class.to_string(),
-        units: units.0,
-        price_fen: price.0,
+        class: what.class.to_string(),
+        units: what.units.0,
+        price_fen: what.price.0,
         resolution,
         to_collective: given.collective.charter.collective_share,
-    }))
+    };
+    Ok(match authority {
+        Some(authority) => Event::SharesRedeemedWithConsent(SharesRedeemedWithConsent {
+            redeemed,
+            authority,
+        }),
+        None => Event::SharesRedeemed(redeemed),
+    })
 }
 
 // ---- apply ----
@@ -226,6 +347,40 @@ pub(crate) fn apply_allotted(state: &mut State, date: NaiveDate, e: &SharesAllot
     let collective = state.collective_mut();
     issue_units(collective, &e.class, e.units);
     collective.holding_changed(date);
+    plan_allotted(collective, &e.resolution, &e.class, units_delta(e.units));
+}
+
+/// Units of `class` allotted under the plan `resolution` adopted (an allotment from before plans
+/// were recorded cites none).
+fn plan_allotted(
+    collective: &mut crate::state::Collective,
+    resolution: &str,
+    class: &str,
+    delta: i64,
+) {
+    if let Some(plan) = collective.plans.get_mut(resolution) {
+        let allotted = plan.allotted.entry(class.to_string()).or_insert(0);
+        *allotted = allotted
+            .checked_add_signed(delta)
+            .expect("a plan's allotted units are never below zero");
+    }
+}
+
+pub(crate) fn apply_plan_adopted(state: &mut State, e: &QuantificationPlanAdopted) {
+    let plan = crate::state::QuantificationPlan {
+        totals: e
+            .totals
+            .iter()
+            .map(|t| (t.class.clone(), t.units))
+            .collect(),
+        allotted: BTreeMap::new(),
+    };
+    let fresh = state
+        .collective_mut()
+        .plans
+        .insert(e.resolution.clone(), plan)
+        .is_none();
+    assert!(fresh, "a plan's resolution is adopted once");
 }
 
 pub(crate) fn apply_collective_allotted(
@@ -287,6 +442,7 @@ fn collective_allotment_applied(
         Direction::Back => cancel_units(collective, &e.class, e.units),
     }
     collective.holding_changed(date);
+    plan_allotted(collective, &e.resolution, &e.class, way.signed(e.units));
 }
 
 // ---- undo (R15) ----
@@ -319,8 +475,38 @@ fn collective_units_back(case: &Case, class: &str) -> u64 {
     crate::state::units_available_from(&collective.holding_changes, class, case.date).min(held)
 }
 
+pub(crate) fn undo_plan(
+    case: &Case,
+    e: &QuantificationPlanAdopted,
+) -> Result<Reversal, RuleViolation> {
+    let allotted = case
+        .collective
+        .plans
+        .get(&e.resolution)
+        .map_or(0, |p| p.allotted_total());
+    if allotted > 0 {
+        return case.refuse(format_args!(
+            "{} shares are allotted under the plan; undo those allotments first",
+            Units(allotted)
+        ));
+    }
+    Ok(Reversal::QuantificationPlan(e.clone()))
+}
+
+pub(crate) fn apply_plan_undone(state: &mut State, e: &QuantificationPlanAdopted) {
+    state.collective_mut().plans.remove(&e.resolution);
+}
+
+/// Units given back by a correction are a receipt like any other: the cap holds (R9).
+fn cap_on_return(case: &Case, to: &PersonId, units: u64, issued: u64) -> Result<(), RuleViolation> {
+    let mut added = BTreeMap::new();
+    added.insert(to.clone(), units);
+    checks::cap(case.state, case.collective, &added, issued)
+}
+
 pub(crate) fn undo_transfer(case: &Case, e: &SharesTransferred) -> Result<Reversal, RuleViolation> {
     case.units_back(&e.to, &e.class, e.units)?;
+    cap_on_return(case, &e.from, e.units, 0)?;
     let giver = known(case.state, &e.from)?;
     if !giver.is_member() || giver.is_deceased() {
         return case.refuse(format_args!(
@@ -330,9 +516,11 @@ pub(crate) fn undo_transfer(case: &Case, e: &SharesTransferred) -> Result<Revers
                 Some(&e.from),
                 &[
                     EventKind::MembershipLost,
+                    EventKind::MembershipLostCited,
                     EventKind::DeathRecorded,
                     EventKind::EstateSettled,
-                    EventKind::MembershipExited
+                    EventKind::MembershipExited,
+                    EventKind::MembershipExitedOnApplication
                 ]
             )
         ));
@@ -345,6 +533,12 @@ pub(crate) fn undo_redemption(case: &Case, e: &SharesRedeemed) -> Result<Reversa
         return case.refuse("the collective share no longer holds the units it redeemed");
     }
     known(case.state, &e.person)?;
+    cap_on_return(
+        case,
+        &e.person,
+        e.units,
+        if e.to_collective { 0 } else { e.units },
+    )?;
     Ok(Reversal::Redemption(e.clone()))
 }
 

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use gufen_core::charter::ApprovalBody;
 use gufen_core::command::Action;
 use gufen_core::distribution::{self, DraftInput};
-use gufen_core::event::HukouKind;
+use gufen_core::event::{HukouKind, RedemptionAuthority};
 use gufen_core::{apply, decide, report, Charter, Command, Event, Fen, PersonId, State, Units};
 use proptest::prelude::*;
 
@@ -76,10 +76,23 @@ fn posted() -> Log {
     )
     .unwrap();
     let mut log = Log::default();
-    let mut setup = vec![on(
-        date("2017-06-30"),
-        Action::RegisterCollective { charter },
-    )];
+    let mut setup = vec![
+        on(
+            date("2017-06-30"),
+            Action::RegisterCollective {
+                charter,
+                loss_grounds: Vec::new(),
+            },
+        ),
+        // The quantification plan the allotments cite, with room for later allotments (R6).
+        on(
+            date("2017-12-31"),
+            Action::AdoptQuantificationPlan {
+                resolution: "2017-2".into(),
+                totals: vec![("basic".into(), Units(1_000_000))],
+            },
+        ),
+    ];
     for i in 0..IDS.len() {
         setup.push(on(
             date("2017-12-31"),
@@ -151,12 +164,14 @@ fn command(kind: u8, a: usize, b: usize, day: NaiveDate) -> Command {
             person: id(a),
             class: "basic".into(),
             units: Units(5_000),
-            resolution: "追加".into(),
+            resolution: "2017-2".into(),
         },
         3 => Action::LoseMembership {
             person: id(a),
             ground: "nationality".into(),
             note: String::new(),
+            resolution: None,
+            other_collective: None,
         },
         4 => Action::RedeemShares {
             person: id(a),
@@ -164,11 +179,14 @@ fn command(kind: u8, a: usize, b: usize, day: NaiveDate) -> Command {
             units: Units(1_000),
             price: Fen(0),
             resolution: "赎回".into(),
+            authority: Some(RedemptionAuthority::Consent("同意书".into())),
         },
         5 => Action::ExitMember {
             person: id(a),
             resolution: "退出".into(),
+            application: "申请".into(),
             redeem: None,
+            authority: None,
         },
         6 => Action::PledgeShares {
             person: id(a),

@@ -67,7 +67,9 @@ fn base_command() -> impl Strategy<Value = Command> {
         (0..6usize, 0..GROUNDS.len()).prop_map(|(i, g)| Action::LoseMembership {
             person: id(i),
             ground: GROUNDS[g].into(),
-            note: String::new()
+            note: String::new(),
+            resolution: None,
+            other_collective: None,
         }),
         (0..6usize, 0..3u8).prop_map(|(i, h)| Action::MoveHousehold {
             person: id(i),
@@ -98,6 +100,7 @@ fn base_command() -> impl Strategy<Value = Command> {
             units: Units(units),
             price: Fen(100),
             resolution: "R".into(),
+            authority: Some(gufen_core::event::RedemptionAuthority::Consent("C".into())),
         }),
         (0..6usize, 1..20_000u64, 0..2u8, 0..3usize).prop_map(|(i, units, k, c)| {
             Action::PledgeShares {
@@ -133,7 +136,9 @@ fn base_command() -> impl Strategy<Value = Command> {
         (0..6usize, any::<bool>()).prop_map(|(i, redeem)| Action::ExitMember {
             person: id(i),
             resolution: "R".into(),
+            application: "A".into(),
             redeem: redeem.then_some(Fen(1_000)),
+            authority: redeem.then(|| gufen_core::event::RedemptionAuthority::Consent("C".into())),
         }),
         (0..1200u32, 1..1_000_000_000i64, any::<bool>()).prop_map(|(record, income, down)| {
             Action::DraftDistribution(DraftInput {
@@ -188,13 +193,29 @@ fn run(commands: &[(bool, Command)]) -> (Vec<String>, State) {
     let mut state = State::new();
     let register = Command {
         date: day(0),
-        action: Action::RegisterCollective { charter },
+        action: Action::RegisterCollective {
+            charter,
+            loss_grounds: vec![],
+        },
     };
     for event in decide(&state, &register).unwrap() {
         apply(&mut state, register.date, &event);
     }
     // Everyone starts as a member holding shares, so the lifecycle commands have units to move.
-    let mut preamble: Vec<(bool, Command)> = Vec::new();
+    let mut preamble: Vec<(bool, Command)> = vec![(
+        false,
+        Command {
+            date: day(0),
+            action: Action::AdoptQuantificationPlan {
+                resolution: "Q".into(),
+                // Enough for every allotment the runs make (the cap here is 100%).
+                totals: vec![
+                    ("basic".into(), Units(1_000_000_000)),
+                    ("labor".into(), Units(1_000_000_000)),
+                ],
+            },
+        },
+    )];
     for i in 0..IDS.len() {
         for action in [
             Action::ConfirmMembership {
@@ -248,6 +269,9 @@ fn run(commands: &[(bool, Command)]) -> (Vec<String>, State) {
             match &event {
                 Event::SharesAllotted(e) => issued += e.units,
                 Event::SharesRedeemed(e) if !e.to_collective => issued -= e.units,
+                Event::SharesRedeemedWithConsent(e) if !e.redeemed.to_collective => {
+                    issued -= e.redeemed.units
+                }
                 Event::RecordCorrected(gufen_core::event::RecordCorrected {
                     reversal: gufen_core::event::Reversal::Allotment(e),
                     ..

@@ -62,15 +62,27 @@ fn reopen(path: &std::path::Path) -> Store {
     panic!("the store stayed in use")
 }
 
-/// A ledger with the collective, four members and two allotments: 7 records.
+/// A ledger with the collective, its quantification plan, four members and two allotments:
+/// 8 records.
 fn populated(dir: &std::path::Path) -> Store {
     let store = Store::open(dir, true).unwrap();
     let ledger = store.ledger(ORG).unwrap();
     let register = Command {
         date: date("2017-01-01"),
-        action: Action::RegisterCollective { charter: charter() },
+        action: Action::RegisterCollective {
+            charter: charter(),
+            loss_grounds: vec![],
+        },
     };
     ledger.execute(&context(1), &register).unwrap();
+    let plan = Command {
+        date: date("2017-06-01"),
+        action: Action::AdoptQuantificationPlan {
+            resolution: "2017-2".into(),
+            totals: vec![("basic".into(), Units(20_000))],
+        },
+    };
+    ledger.execute(&context(2), &plan).unwrap();
     for i in 0..4 {
         ledger.execute(&context(10 + i as u8), &confirm(i)).unwrap();
     }
@@ -97,14 +109,14 @@ fn a_populated_ledger_verifies_with_replay() {
     let ledger = store.ledger(ORG).unwrap();
     let report = ledger.verify(true).unwrap();
     assert!(report.ok, "{report:?}");
-    assert_eq!(report.records, 7);
-    assert_eq!(report.head.seq_next, 7);
+    assert_eq!(report.records, 8);
+    assert_eq!(report.head.seq_next, 8);
     let history = ledger
         .stream(&person_stream(&PersonId::parse(IDS[0]).unwrap()))
         .unwrap();
     assert_eq!(
         history.iter().map(|r| r.record.seq).collect::<Vec<_>>(),
-        vec![1, 5]
+        vec![2, 6]
     );
     assert_eq!(history[1].record.stream_version, 1);
 }
@@ -129,8 +141,8 @@ fn a_stale_head_is_a_conflict_and_writes_nothing() {
         matches!(
             result,
             Err(LedgerError::Conflict {
-                expected: 6,
-                found: 7
+                expected: 7,
+                found: 8
             })
         ),
         "{result:?}"
@@ -155,7 +167,7 @@ fn a_repeated_command_id_appends_one_batch() {
     let second = ledger.execute(&context(50), &command).unwrap();
     assert!(!first.repeated && second.repeated);
     assert_eq!((first.first_seq, first.len), (second.first_seq, second.len));
-    assert_eq!(ledger.head().unwrap().seq_next, 8);
+    assert_eq!(ledger.head().unwrap().seq_next, 9);
 }
 
 #[test]
@@ -257,12 +269,12 @@ fn records_past_the_head_are_discarded_on_open() {
         // An append that crashed after writing its records but before moving the head.
         let bytes = ledger
             .raw_records()
-            .get(6u64.to_be_bytes())
+            .get(7u64.to_be_bytes())
             .unwrap()
             .unwrap();
         ledger
             .raw_records()
-            .insert(7u64.to_be_bytes(), bytes)
+            .insert(8u64.to_be_bytes(), bytes)
             .unwrap();
         head
     };
@@ -271,7 +283,7 @@ fn records_past_the_head_are_discarded_on_open() {
     assert_eq!(ledger.head().unwrap(), head);
     assert!(ledger
         .raw_records()
-        .get(7u64.to_be_bytes())
+        .get(8u64.to_be_bytes())
         .unwrap()
         .is_none());
     assert!(ledger.verify(true).unwrap().ok);
@@ -327,7 +339,7 @@ fn a_tampered_projection_fails_verify_replay() {
     let _ = ledger.raw_meta();
 }
 
-/// The populated ledger's 2024 plan drafted, noticed and approved (10 records), and the events
+/// The populated ledger's 2024 plan drafted, noticed and approved (11 records), and the events
 /// its posting decides, not yet appended.
 fn approved_plan(ledger: &crate::Ledger) -> Vec<Event> {
     use gufen_core::charter::ApprovalBody;
@@ -385,7 +397,7 @@ fn verify_replay_recomputes_every_posted_line() {
     };
     let outcome = ledger.execute(&context(50), &post).unwrap();
     // Two holders' lines and the summary.
-    assert_eq!((outcome.first_seq, outcome.len), (10, 3));
+    assert_eq!((outcome.first_seq, outcome.len), (11, 3));
     let report = ledger.verify(true).unwrap();
     assert!(report.ok, "{report:?}");
 }
@@ -412,7 +424,7 @@ fn a_posted_line_that_differs_from_the_recomputation_fails_verify_replay() {
     assert!(chain_only.ok, "the chain itself is intact");
     let report = ledger.verify(true).unwrap();
     assert!(!report.ok);
-    assert_eq!(report.first_bad_seq, Some(10), "{report:?}");
+    assert_eq!(report.first_bad_seq, Some(11), "{report:?}");
     assert!(
         report.problem.as_deref().unwrap().contains("recomputed"),
         "{report:?}"

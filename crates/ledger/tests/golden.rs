@@ -302,6 +302,57 @@ fn shares_pledged_in_class() -> SharesPledgedInClass {
     }
 }
 
+fn charter_loss_ground() -> CharterLossGround {
+    CharterLossGround {
+        code: "long-absence".into(),
+        name: "连续五年不履行成员义务".into(),
+        article: "第十二条".into(),
+    }
+}
+
+fn membership_lost_cited() -> MembershipLostCited {
+    MembershipLostCited {
+        lost: MembershipLost {
+            person: li(),
+            ground: LossGround::Charter,
+            note: "".into(),
+        },
+        charter_ground: Some(charter_loss_ground()),
+        resolution: Some("2020-3".into()),
+        other_collective: None,
+    }
+}
+
+fn membership_exited_on_application() -> MembershipExitedOnApplication {
+    MembershipExitedOnApplication {
+        exited: membership_exited(),
+        application: "2024-申请-7".into(),
+    }
+}
+
+fn shares_redeemed_with_consent() -> SharesRedeemedWithConsent {
+    SharesRedeemedWithConsent {
+        redeemed: shares_redeemed(),
+        authority: RedemptionAuthority::Consent("2024-同意-7".into()),
+    }
+}
+
+fn quantification_plan_adopted() -> QuantificationPlanAdopted {
+    QuantificationPlanAdopted {
+        resolution: "2017-2".into(),
+        totals: vec![
+            PlanTotal {
+                class: "basic".into(),
+                units: 1_000_000,
+            },
+            PlanTotal {
+                class: "labor".into(),
+                units: 500_000,
+            },
+        ],
+    }
+}
+
 fn corrected(seq: u64, reversal: Reversal) -> Event {
     Event::RecordCorrected(RecordCorrected {
         seq,
@@ -415,6 +466,17 @@ fn golden_events() -> Vec<Event> {
                 elected_by: "2020-代表-1".into(),
             }),
         ),
+        Event::LossGroundsAdopted(LossGroundsAdopted {
+            grounds: vec![charter_loss_ground()],
+        }),
+        Event::MembershipLostCited(membership_lost_cited()),
+        Event::MembershipExitedOnApplication(membership_exited_on_application()),
+        Event::SharesRedeemedWithConsent(shares_redeemed_with_consent()),
+        Event::QuantificationPlanAdopted(quantification_plan_adopted()),
+        corrected(
+            53,
+            Reversal::QuantificationPlan(quantification_plan_adopted()),
+        ),
     ]
 }
 
@@ -463,6 +525,11 @@ fn entry_name(event: &Event) -> &'static str {
         Event::SharesPledgedInClass(_) => "shares-pledged-in-class",
         Event::RepresentativeElected(_) => "representative-elected",
         Event::RepresentativeLeft(_) => "representative-left",
+        Event::LossGroundsAdopted(_) => "loss-grounds-adopted",
+        Event::MembershipLostCited(_) => "membership-lost-cited",
+        Event::MembershipExitedOnApplication(_) => "membership-exited-on-application",
+        Event::SharesRedeemedWithConsent(_) => "shares-redeemed-with-consent",
+        Event::QuantificationPlanAdopted(_) => "quantification-plan-adopted",
         Event::RecordCorrected(c) => match c.reversal {
             Reversal::Allotment(_) => "record-corrected/allotment",
             Reversal::Transfer(_) => "record-corrected/transfer",
@@ -487,6 +554,7 @@ fn entry_name(event: &Event) -> &'static str {
             Reversal::Release(_) => "record-corrected/release",
             Reversal::RepresentativeElection(_) => "record-corrected/representative-election",
             Reversal::RepresentativeDeparture(_) => "record-corrected/representative-departure",
+            Reversal::QuantificationPlan(_) => "record-corrected/quantification-plan",
         },
     }
 }
@@ -651,10 +719,10 @@ fn every_variant_has_exactly_one_golden_record() {
     let reversal_names = variant_names::<Reversal>();
     assert_eq!(
         event_names.len(),
-        27,
+        32,
         "Event variants (update docs/format.md)"
     );
-    assert_eq!(reversal_names.len(), 23, "Reversal variants (update docs)");
+    assert_eq!(reversal_names.len(), 24, "Reversal variants (update docs)");
     for (index, name) in event_names.iter().enumerate() {
         let records = golden
             .iter()
@@ -784,6 +852,10 @@ fn format_md_value_tables_list_every_variant() {
     check("### ApprovalBody", variant_names::<ApprovalBody>());
     check("### Rounding", variant_names::<Rounding>());
     check("### Reversal", variant_names::<Reversal>());
+    check(
+        "### RedemptionAuthority",
+        variant_names::<RedemptionAuthority>(),
+    );
 }
 
 /// docs/format.md read as a schema: each type it names is defined by a heading, `### N Name` for

@@ -31,7 +31,7 @@ pub fn init(app: &mut App, args: InitArgs) -> Result<()> {
     let path = &args.charter;
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read charter {}", path.display()))?;
-    let charter = Charter::from_toml(&text)?;
+    let (charter, loss_grounds) = Charter::read(&text)?;
     let date = args.date;
     let store = app.open_store(true)?;
     let ledger = store.ledger(charter.code.as_str())?;
@@ -44,6 +44,7 @@ pub fn init(app: &mut App, args: InitArgs) -> Result<()> {
     }
     let action = Action::RegisterCollective {
         charter: charter.clone(),
+        loss_grounds,
     };
     let outcome = ledger.execute(&app.context()?, &Command { date, action })?;
     if app.global.format != Format::Json {

@@ -104,6 +104,7 @@ pub fn run(app: &mut App, args: DemoArgs) -> Result<()> {
         date(2017, 6, 30),
         Action::RegisterCollective {
             charter: charter.clone(),
+            loss_grounds: vec![],
         },
     )?;
     say(
@@ -154,9 +155,25 @@ pub fn run(app: &mut App, args: DemoArgs) -> Result<()> {
         }
     }
     let mut rng = crate::synth::Rng::new(7);
+    let labour_units: Vec<Units> = ids
+        .iter()
+        .step_by(3)
+        .map(|_| Units(5_000 * (1 + rng.below(6))))
+        .collect();
+    // The labour-years shares are quantified by a plan of their own (R6), which each allotment
+    // cites.
+    exec(
+        date(2017, 12, 20),
+        Action::AdoptQuantificationPlan {
+            resolution: "2017年第2号成员大会决议".into(),
+            totals: vec![(
+                "labor".into(),
+                Units(labour_units.iter().map(|u| u.0).sum()),
+            )],
+        },
+    )?;
     let mut labour = 0;
-    for id in ids.iter().step_by(3) {
-        let units = Units(5_000 * (1 + rng.below(6)));
+    for (id, units) in ids.iter().step_by(3).zip(labour_units) {
         exec(
             date(2017, 12, 31),
             Action::AllotShares {
@@ -209,6 +226,8 @@ pub fn run(app: &mut App, args: DemoArgs) -> Result<()> {
             person: movers[0].clone(),
             ground: "hukou-moved".into(),
             note: String::new(),
+            resolution: None,
+            other_collective: None,
         },
     ) {
         // The core's message is English; in Chinese the rule is named and told in Chinese.
@@ -229,6 +248,8 @@ pub fn run(app: &mut App, args: DemoArgs) -> Result<()> {
             person: ids[ids.len() - 1].clone(),
             ground: "death".into(),
             note: "病故".into(),
+            resolution: None,
+            other_collective: None,
         },
     )?;
     say(

@@ -2,8 +2,9 @@
 
 use crate::app::App;
 use crate::arguments::{choice, date, person_id, yuan};
+use crate::commands::shares::AuthorityArgs;
 use crate::document::member::{MemberDocument, MemberList, MemberRow};
-use anyhow::{anyhow, Result};
+use anyhow::{anyhow, bail, Result};
 use chrono::NaiveDate;
 use clap::Subcommand;
 use gufen_core::command::Action;
@@ -14,17 +15,25 @@ use std::path::PathBuf;
 
 #[derive(Subcommand, Debug)]
 pub enum MemberCommand {
-    /// Voluntary exit with the organization's consent (R4): `--redeem --price` redeems every
-    /// unit; otherwise they are kept as a non-member's income rights.
+    /// Voluntary exit on the member's written application with the organization's consent
+    /// (R4): `--redeem --price` redeems every unit, with the holder's `--consent` or a court's
+    /// `--judgment` (R8); otherwise they are kept as a non-member's income rights.
     Exit {
         #[arg(long, value_parser = person_id)]
         id: PersonId,
+        /// The member's written application to leave (required: nobody is exited without
+        /// their own application, R4; the core refuses an exit without one, naming R4).
+        #[arg(long, default_value = "")]
+        application: String,
+        /// The organization's resolution consenting to the exit.
         #[arg(long)]
         resolution: String,
         #[arg(long, requires = "price")]
         redeem: bool,
         #[arg(long, requires = "redeem", value_parser = yuan)]
         price: Option<Fen>,
+        #[command(flatten)]
+        authority: AuthorityArgs,
         #[arg(long, value_parser = date)]
         date: NaiveDate,
     },
@@ -49,8 +58,9 @@ pub enum MemberCommand {
         #[arg(long, value_parser = date)]
         date: NaiveDate,
     },
-    /// End membership on a lawful ground (R2): death, nationality, other-collective,
-    /// civil-servant or charter (a ground the charter names); a life event is refused (R3).
+    /// End membership on a lawful ground (R2): death, nationality, other-collective (with
+    /// `--collective`), civil-servant, or a ground the charter lists, by its code (with
+    /// `--resolution`); a life event is refused (R3).
     Lose {
         #[arg(long, value_parser = person_id)]
         id: PersonId,
@@ -59,6 +69,13 @@ pub enum MemberCommand {
         /// it never ends membership, and any other unknown word under R2.
         #[arg(long)]
         reason: String,
+        /// The resolution deciding the loss (required on a charter ground).
+        #[arg(long)]
+        resolution: Option<String>,
+        /// The credit code of the collective whose membership the person gained
+        /// (other-collective); where it is in this store, the person must be its member.
+        #[arg(long)]
+        collective: Option<String>,
         #[arg(long, value_parser = date)]
         date: NaiveDate,
         #[arg(long, default_value = "")]
@@ -94,16 +111,20 @@ pub fn run(app: &mut App, command: MemberCommand) -> Result<()> {
     match command {
         MemberCommand::Exit {
             id,
+            application,
             resolution,
             redeem: _,
             price,
+            authority,
             date,
         } => app.write(
             date,
             Action::ExitMember {
                 person: id,
                 resolution,
+                application,
                 redeem: price,
+                authority: authority.into_authority(),
             },
         ),
         MemberCommand::Confirm {
@@ -129,16 +150,25 @@ pub fn run(app: &mut App, command: MemberCommand) -> Result<()> {
         MemberCommand::Lose {
             id,
             reason,
+            resolution,
+            collective,
             date,
             note,
-        } => app.write(
-            date,
-            Action::LoseMembership {
-                person: id,
-                ground: reason,
-                note,
-            },
-        ),
+        } => {
+            if let Some(code) = &collective {
+                member_elsewhere(app, &id, code)?;
+            }
+            app.write(
+                date,
+                Action::LoseMembership {
+                    person: id,
+                    ground: reason,
+                    note,
+                    resolution,
+                    other_collective: collective,
+                },
+            )
+        }
         MemberCommand::LifeEvent {
             id,
             kind,
@@ -155,6 +185,26 @@ pub fn run(app: &mut App, command: MemberCommand) -> Result<()> {
         MemberCommand::Show { id, reveal } => show(app, &id, reveal),
         MemberCommand::List { as_of } => list(app, as_of),
     }
+}
+
+/// R2: where the other collective is in this store, the person must be its member on its own
+/// ledger (the core sees one ledger; this reads the other). A collective kept elsewhere is
+/// cited by its code alone.
+fn member_elsewhere(app: &App, person: &PersonId, code: &str) -> Result<()> {
+    let code = code.trim().to_ascii_uppercase();
+    let store = app.open_store(false)?;
+    if !store.ledger_ids()?.contains(&code) {
+        return Ok(());
+    }
+    let other = store.ledger(&code)?;
+    let state = other.load_state(Some(vec![Key::Collective, Key::Person(person.clone())]))?;
+    if !state.person(person).is_some_and(|p| p.is_member()) {
+        bail!(
+            "R2: {} is not a member of the collective {code} in this store: membership gained there is confirmed there first",
+            person.masked()
+        );
+    }
+    Ok(())
 }
 
 fn import(

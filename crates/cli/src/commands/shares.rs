@@ -2,18 +2,31 @@
 //! core's; this reads the arguments and, for a release, looks up the pledge's holder.
 
 use crate::app::App;
-use crate::arguments::{date, person_id, units, yuan};
+use crate::arguments::{class_units, date, person_id, units, yuan};
 use anyhow::{anyhow, Result};
 use chrono::NaiveDate;
 use clap::Subcommand;
 use gufen_core::command::Action;
+use gufen_core::event::RedemptionAuthority;
 use gufen_core::state::Key;
 use gufen_core::{Fen, PersonId, Units};
 
 #[derive(Subcommand, Debug)]
 pub enum SharesCommand {
-    /// Allot shares under the adopted quantification plan (R6, R7, R9); `--collective` allots to
-    /// the collective share (集体股) where the charter keeps one.
+    /// Record the quantification plan the members' assembly adopted (R6): each class's total
+    /// units. Allotments cite its resolution; until it is fully allotted, the cap (R9) is
+    /// measured against its total.
+    Plan {
+        #[arg(long)]
+        resolution: String,
+        /// A class's total, CLASS=UNITS; repeat for each class.
+        #[arg(long = "total", required = true, value_parser = class_units)]
+        totals: Vec<(String, Units)>,
+        #[arg(long, value_parser = date)]
+        date: NaiveDate,
+    },
+    /// Allot shares under an adopted quantification plan, citing its resolution (R6, R7, R9);
+    /// `--collective` allots to the collective share (集体股) where the charter keeps one.
     Allot {
         #[arg(
             long,
@@ -53,6 +66,7 @@ pub enum SharesCommand {
         date: NaiveDate,
     },
     /// Redemption by the collective: the units are cancelled, or kept as the collective share.
+    /// A living holder's units need their consent or a court's judgment (R8).
     Redeem {
         #[arg(long, value_parser = person_id)]
         id: PersonId,
@@ -64,6 +78,8 @@ pub enum SharesCommand {
         price: Fen,
         #[arg(long)]
         resolution: String,
+        #[command(flatten)]
+        authority: AuthorityArgs,
         #[arg(long, value_parser = date)]
         date: NaiveDate,
     },
@@ -143,6 +159,7 @@ pub fn run(app: &mut App, command: SharesCommand) -> Result<()> {
             units,
             price,
             resolution,
+            authority,
             date,
         } => app.write(
             date,
@@ -152,8 +169,14 @@ pub fn run(app: &mut App, command: SharesCommand) -> Result<()> {
                 units,
                 price,
                 resolution,
+                authority: authority.into_authority(),
             },
         ),
+        SharesCommand::Plan {
+            resolution,
+            totals,
+            date,
+        } => app.write(date, Action::AdoptQuantificationPlan { resolution, totals }),
         SharesCommand::Pledge {
             id,
             class,
@@ -172,6 +195,28 @@ pub fn run(app: &mut App, command: SharesCommand) -> Result<()> {
             },
         ),
         SharesCommand::Release { contract, date } => release(app, contract, date),
+    }
+}
+
+/// What lets the collective redeem a living holder's units (R8): the holder's written consent
+/// or a court's judgment, never a resolution alone.
+#[derive(clap::Args, Debug)]
+pub struct AuthorityArgs {
+    /// The holder's written consent to the redemption.
+    #[arg(long, conflicts_with = "judgment")]
+    consent: Option<String>,
+    /// The court's judgment ordering the redemption.
+    #[arg(long)]
+    judgment: Option<String>,
+}
+
+impl AuthorityArgs {
+    pub fn into_authority(self) -> Option<RedemptionAuthority> {
+        match (self.consent, self.judgment) {
+            (Some(consent), _) => Some(RedemptionAuthority::Consent(consent)),
+            (None, Some(judgment)) => Some(RedemptionAuthority::Judgment(judgment)),
+            (None, None) => None,
+        }
     }
 }
 

@@ -4,7 +4,9 @@ use super::{Document, Layout};
 use crate::cli::Lang;
 use crate::labels::{serialize_code, t, yes_no, Labelled};
 use gufen_core::charter::{ApprovalBody, Management, Rounding};
+use gufen_core::event::CharterLossGround;
 use gufen_core::state::Collective;
+use gufen_core::Units;
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -28,8 +30,19 @@ pub struct CharterDocument {
     pub rounding: Rounding,
     pub collective_share: bool,
     pub classes: Vec<ClassRow>,
+    /// The charter's own grounds for losing membership, each with its article (R2).
+    pub loss_grounds: Vec<CharterLossGround>,
+    /// The adopted quantification plans: resolution, total and allotted units (R6).
+    pub plans: Vec<PlanRow>,
     pub registered_on: chrono::NaiveDate,
     pub member_count: u64,
+}
+
+#[derive(Serialize)]
+pub struct PlanRow {
+    pub resolution: String,
+    pub units: u64,
+    pub allotted: u64,
 }
 
 #[derive(Serialize)]
@@ -65,6 +78,16 @@ impl CharterDocument {
                     code: class.code.clone(),
                     name: class.name.clone(),
                     coefficient: class.coefficient.to_string(),
+                })
+                .collect(),
+            loss_grounds: collective.loss_grounds.clone(),
+            plans: collective
+                .plans
+                .iter()
+                .map(|(resolution, plan)| PlanRow {
+                    resolution: resolution.clone(),
+                    units: plan.total(),
+                    allotted: plan.allotted_total(),
                 })
                 .collect(),
             registered_on: collective.registered_on,
@@ -139,6 +162,40 @@ impl Document for CharterDocument {
             layout.line(format!(
                 "  {} {} × {}",
                 class.code, class.name, class.coefficient
+            ));
+        }
+        if !self.loss_grounds.is_empty() {
+            layout.line(format!(
+                "{}:",
+                t(
+                    lang,
+                    "章程规定的成员身份丧失事由",
+                    "loss grounds the charter lists"
+                )
+            ));
+            for ground in &self.loss_grounds {
+                layout.line(t(
+                    lang,
+                    format!("  {} {}（{}）", ground.code, ground.name, ground.article),
+                    format!("  {} {} ({})", ground.code, ground.name, ground.article),
+                ));
+            }
+        }
+        for plan in &self.plans {
+            layout.line(t(
+                lang,
+                format!(
+                    "股权量化方案 {}：{} 股，已配 {} 股",
+                    plan.resolution,
+                    Units(plan.units),
+                    Units(plan.allotted)
+                ),
+                format!(
+                    "quantification plan {}: {} shares, {} allotted",
+                    plan.resolution,
+                    Units(plan.units),
+                    Units(plan.allotted)
+                ),
             ));
         }
         layout

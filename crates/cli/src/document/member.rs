@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use gufen_core::charter::{Charter, ShareClass};
 use gufen_core::event::{HukouKind, LossGround};
 use gufen_core::ids::MaskedId;
-use gufen_core::state::{Membership, Person, Pledge};
+use gufen_core::state::{Ending, Membership, Person, Pledge};
 use gufen_core::Units;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -32,6 +32,10 @@ pub struct MemberDocument {
         serialize_with = "serialize_ground"
     )]
     pub ground: Option<LossGround>,
+    /// What the end of the membership cites: the charter's ground and article, the
+    /// resolution, the other collective, the application, the note.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ending: Option<Ending>,
     pub hukou: Option<HukouRow>,
     pub units: BTreeMap<String, u64>,
     pub units_total: u64,
@@ -96,6 +100,7 @@ impl MemberDocument {
             since,
             resolution,
             ground,
+            ending: person.ending.clone().filter(|_| !person.is_member()),
             hukou: person.hukou.as_ref().map(|h| HukouRow {
                 kind: h.kind,
                 locality: h.locality.clone(),
@@ -115,11 +120,44 @@ impl MemberDocument {
         let date = self.since.map(|d| d.to_string()).unwrap_or_default();
         let resolution = self.resolution.as_deref().unwrap_or_default();
         match (self.ground, self.membership) {
-            (Some(ground), _) => t(
-                lang,
-                format!("成员资格已于 {date} 丧失（{}）", ground.label().zh),
-                format!("membership ended {date} ({})", ground.label().en),
-            ),
+            (Some(ground), _) => {
+                let (mut zh, mut en) =
+                    match self.ending.as_ref().and_then(|e| e.charter_ground.as_ref()) {
+                        Some(g) => (
+                            format!("成员资格已于 {date} 丧失（{}，章程{}）", g.name, g.article),
+                            format!(
+                                "membership ended {date} ({}: {}, charter article {})",
+                                g.code, g.name, g.article
+                            ),
+                        ),
+                        None => (
+                            format!("成员资格已于 {date} 丧失（{}）", ground.label().zh),
+                            format!("membership ended {date} ({})", ground.label().en),
+                        ),
+                    };
+                if let Some(ending) = &self.ending {
+                    let cited = [
+                        (
+                            &ending.other_collective,
+                            "取得成员身份的集体",
+                            "member of the collective",
+                        ),
+                        (&ending.application, "本人申请", "application"),
+                        (&ending.resolution, "决议", "resolution"),
+                    ];
+                    for (value, label_zh, label_en) in cited {
+                        if let Some(value) = value {
+                            zh.push_str(&format!("，{label_zh} {value}"));
+                            en.push_str(&format!(", {label_en} {value}"));
+                        }
+                    }
+                    if !ending.note.is_empty() {
+                        zh.push_str(&format!("，备注 {}", ending.note));
+                        en.push_str(&format!(", note {}", ending.note));
+                    }
+                }
+                t(lang, zh, en)
+            }
             (None, MembershipStatus::Member) => t(
                 lang,
                 format!("成员（{date} 起，决议 {resolution}）"),

@@ -4,7 +4,9 @@
 use super::{class_name, t, Labelled};
 use crate::cli::Lang;
 use gufen_core::charter::ShareClass;
-use gufen_core::event::{EstateSettled, Event, RecordCorrected, Reversal};
+use gufen_core::event::{
+    EstateSettled, Event, MembershipLostCited, RecordCorrected, RedemptionAuthority, Reversal,
+};
 use gufen_core::{Fen, Units};
 
 /// A summary of `event` in `lang`; `classes` are the charter's share classes.
@@ -254,6 +256,97 @@ pub fn summary(event: &Event, lang: Lang, classes: &[ShareClass]) -> String {
             format!("成员代表离任，决议 {}", e.resolution),
             format!("left the representatives, resolution {}", e.resolution),
         ),
+        LossGroundsAdopted(e) => {
+            let grounds = |lang| {
+                let items: Vec<String> = e
+                    .grounds
+                    .iter()
+                    .map(|g| match lang {
+                        Lang::Zh => format!("{}（{}）", g.name, g.article),
+                        Lang::En => format!("{} ({}, {})", g.code, g.name, g.article),
+                    })
+                    .collect();
+                items.join(", ")
+            };
+            (
+                format!("章程规定的成员身份丧失事由：{}", grounds(Lang::Zh)),
+                format!(
+                    "the charter's grounds for losing membership: {}",
+                    grounds(Lang::En)
+                ),
+            )
+        }
+        MembershipLostCited(e) => lost_cited(e),
+        MembershipExitedOnApplication(e) => (
+            format!(
+                "自愿退出：本人书面申请 {}，决议 {}",
+                e.application, e.exited.resolution
+            ),
+            format!(
+                "voluntary exit on the member's written application {}, resolution {}",
+                e.application, e.exited.resolution
+            ),
+        ),
+        SharesRedeemedWithConsent(e) => {
+            let r = &e.redeemed;
+            let (fate_zh, fate_en) = if r.to_collective {
+                ("转为集体股", "to the collective share")
+            } else {
+                ("注销", "cancelled")
+            };
+            let (authority_zh, authority_en) = match &e.authority {
+                RedemptionAuthority::Consent(c) => {
+                    (format!("持有人同意书 {c}"), format!("holder's consent {c}"))
+                }
+                RedemptionAuthority::Judgment(j) => {
+                    (format!("法院判决 {j}"), format!("court judgment {j}"))
+                }
+            };
+            (
+                format!(
+                    "集体赎回 {} {} 股（{fate_zh}），价款 {} 元，{authority_zh}，决议 {}",
+                    class(&r.class),
+                    Units(r.units),
+                    Fen(r.price_fen),
+                    r.resolution
+                ),
+                format!(
+                    "redeemed by the collective: {} {} shares ({fate_en}), price {} yuan, {authority_en}, resolution {}",
+                    class(&r.class),
+                    Units(r.units),
+                    Fen(r.price_fen),
+                    r.resolution
+                ),
+            )
+        }
+        QuantificationPlanAdopted(e) => {
+            let totals = |lang| {
+                let items: Vec<String> = e
+                    .totals
+                    .iter()
+                    .map(|total| {
+                        format!(
+                            "{} {}",
+                            class_name(classes, &total.class, lang),
+                            Units(total.units)
+                        )
+                    })
+                    .collect();
+                items.join(", ")
+            };
+            (
+                format!(
+                    "股权量化方案，决议 {}：{} 股",
+                    e.resolution,
+                    totals(Lang::Zh)
+                ),
+                format!(
+                    "quantification plan adopted, resolution {}: {} shares",
+                    e.resolution,
+                    totals(Lang::En)
+                ),
+            )
+        }
         DividendPaid(e) => (
             format!(
                 "{} 年度分红已支付 {} 元，凭证 {}",
@@ -270,6 +363,38 @@ pub fn summary(event: &Event, lang: Lang, classes: &[ShareClass]) -> String {
         ),
     };
     t(lang, zh, en)
+}
+
+/// A loss of membership with its citations: the charter's ground and article, the resolution,
+/// the other collective, the note.
+fn lost_cited(e: &MembershipLostCited) -> (String, String) {
+    let ground = e.lost.ground.label();
+    let (mut zh, mut en) = match &e.charter_ground {
+        Some(g) => (
+            format!("成员身份丧失：{}（章程{}）", g.name, g.article),
+            format!(
+                "membership lost: {} ({}, charter article {})",
+                g.code, g.name, g.article
+            ),
+        ),
+        None => (
+            format!("成员身份丧失：{}", ground.zh),
+            format!("membership lost: {}", ground.en),
+        ),
+    };
+    if let Some(code) = &e.other_collective {
+        zh.push_str(&format!("，取得成员身份的集体 {code}"));
+        en.push_str(&format!(", member of the collective {code}"));
+    }
+    if let Some(resolution) = &e.resolution {
+        zh.push_str(&format!("，决议 {resolution}"));
+        en.push_str(&format!(", resolution {resolution}"));
+    }
+    if !e.lost.note.is_empty() {
+        zh.push_str(&format!("，备注 {}", e.lost.note));
+        en.push_str(&format!(", note {}", e.lost.note));
+    }
+    (zh, en)
 }
 
 /// Each heir's fraction and units, IDs masked.
@@ -327,6 +452,10 @@ fn reversal(reversal: &Reversal, lang: Lang, class: &dyn Fn(&str) -> String) -> 
         Reversal::MembershipLoss(_) | Reversal::Exit(_) => (
             "恢复成员身份".to_string(),
             "membership restored".to_string(),
+        ),
+        Reversal::QuantificationPlan(p) => (
+            format!("撤销股权量化方案，决议 {}", p.resolution),
+            format!("quantification plan {} withdrawn", p.resolution),
         ),
         Reversal::Redemption(r) => (
             format!("撤销赎回 {} 股", Units(r.units)),

@@ -238,6 +238,11 @@ fn event_type_zh(kind: EventKind) -> &'static str {
         EventKind::RecordCorrected => "更正",
         EventKind::RepresentativeElected => "选举成员代表",
         EventKind::RepresentativeLeft => "成员代表离任",
+        EventKind::LossGroundsAdopted => "章程丧失事由",
+        EventKind::MembershipLostCited => "丧失成员身份",
+        EventKind::MembershipExitedOnApplication => "自愿退出",
+        EventKind::SharesRedeemedWithConsent => "集体赎回",
+        EventKind::QuantificationPlanAdopted => "股权量化方案",
     }
 }
 

@@ -101,7 +101,13 @@ fn r17_ends_come_after_their_beginnings() {
     };
     check_rejected(&pledged, release("2024-01-31"), Rule::R17);
     then(&pledged, &[release("2024-02-01")]);
-    let (allotted, _) = then(&state, &[allot(A, "basic", "1", "2024-06-01")]);
+    let (allotted, _) = then(
+        &state,
+        &[
+            plan("10", "2024-06-01"),
+            allot(A, "basic", "1", "2024-06-01"),
+        ],
+    );
     let mut early_pledge = pledge(A, "1.5", "ZY-2");
     early_pledge.date = date("2024-05-31");
     check_rejected(&allotted, early_pledge, Rule::R17);
@@ -114,6 +120,8 @@ fn r17_ends_come_after_their_beginnings() {
 fn posted() -> Journal {
     let mut journal = Journal::new(&quantified_commands("50", "dynamic"));
     journal.run(&[
+        // A plan with units left to allot, so that an allotment is refused by the calendar alone.
+        plan("10", "2017-12-31"),
         draft(2024, 1_000_000, "2024-12-31", "2025-01-05"),
         notice(2024, "2025-01-06"),
         approve(2024, 2, 3, "2025-02-01"),

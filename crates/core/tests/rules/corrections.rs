@@ -6,6 +6,7 @@ use super::support::*;
 #[test]
 fn r15_an_allotment_is_undone_by_a_compensating_event_once() {
     let mut journal = quantified_journal();
+    journal.run(&[plan("0.5", "2024-06-01")]);
     let [wrong] = journal.run(&[allot(A, "basic", "0.5", "2024-06-01")])[..] else {
         unreachable!()
     };
@@ -16,6 +17,7 @@ fn r15_an_allotment_is_undone_by_a_compensating_event_once() {
     assert!(message.contains("already been corrected"), "{message}");
     // A correction states its reason, and is never dated before the record it corrects.
     let mut fresh = quantified_journal();
+    fresh.run(&[plan("0.5", "2024-06-01")]);
     let [wrong] = fresh.run(&[allot(A, "basic", "0.5", "2024-06-01")])[..] else {
         unreachable!()
     };
@@ -34,6 +36,7 @@ fn r15_an_allotment_is_undone_by_a_compensating_event_once() {
 #[test]
 fn r15_a_correction_is_refused_where_later_records_depend_on_it() {
     let mut journal = quantified_journal();
+    journal.run(&[plan("0.5", "2024-01-15")]);
     let seqs = journal.run(&[
         allot(A, "basic", "0.5", "2024-01-15"),
         transfer(A, B, "1.2"),
@@ -441,6 +444,13 @@ fn r15_a_registration_and_a_collective_allotment_are_undone() {
     let mut journal = Journal::new(&[
         register(charter),
         import(vec![row(A, "甲", "001", "basic", "1")]),
+        on(
+            "2018-01-01",
+            Action::AdoptQuantificationPlan {
+                resolution: "2018-1".into(),
+                totals: vec![("basic".into(), Units::parse("1").unwrap())],
+            },
+        ),
     ]);
     let seqs = journal.run(&[
         on(

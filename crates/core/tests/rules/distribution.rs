@@ -235,10 +235,22 @@ fn r13_a_draft_is_superseded_until_approved() {
 fn r14_a_changed_register_before_the_record_date_blocks_posting() {
     let (approved, _) = then(&noticed(), &[approve(2024, 2, 3, "2025-02-01")]);
     // An allotment dated after the record date does not matter.
-    let (later, _) = then(&approved, &[allot(A, "basic", "1", "2025-01-15")]);
+    let (later, _) = then(
+        &approved,
+        &[
+            plan("1", "2025-01-15"),
+            allot(A, "basic", "1", "2025-01-15"),
+        ],
+    );
     assert!(decide(&later, &post(2024, "2025-02-02")).is_ok());
     // One back-dated before it does: the approved plan no longer matches the register.
-    let (changed, _) = then(&approved, &[allot(A, "basic", "1", "2024-06-30")]);
+    let (changed, _) = then(
+        &approved,
+        &[
+            plan("1", "2024-06-30"),
+            allot(A, "basic", "1", "2024-06-30"),
+        ],
+    );
     let message = check_rejected(&changed, post(2024, "2025-02-02"), Rule::R14).to_string();
     assert!(message.contains("draft it again"), "{message}");
     // Then the approved plan may be redrafted, noticed and approved again.
@@ -270,7 +282,7 @@ fn r14_the_collective_share_keeps_its_part() {
         Action::AllotCollectiveShares {
             class: "basic".into(),
             units: Units::parse("1").unwrap(),
-            resolution: "2017-1".into(),
+            resolution: "2017-2".into(),
         },
     );
     let state = given(&[
@@ -280,6 +292,7 @@ fn r14_the_collective_share_keeps_its_part() {
             row(B, "乙", "001", "basic", "1"),
             row(C, "丙", "002", "basic", "1"),
         ]),
+        plan("1", "2017-12-31"),
         collective_allot.clone(),
     ]);
     let (posted, events) = then(
@@ -320,6 +333,7 @@ fn r14_round_down_retains_the_remainder() {
     let (_, events) = then(
         &quantified("50", "dynamic"),
         &[
+            plan("0.5", "2017-12-31"),
             allot(A, "basic", "0.5", "2017-12-31"),
             on("2025-01-05", Action::DraftDistribution(input)),
         ],

@@ -11,6 +11,7 @@ fn hukou_is_recorded_and_changes_nothing_else() {
             "holding_cap_percent = \"100\"",
         )])),
         confirm(A, "001"),
+        plan("2", "2017-06-01"),
         allot(A, "basic", "1", "2017-12-31"),
     ]);
     let mut after = before.clone();

@@ -23,15 +23,126 @@ fn r1_a_member_is_not_confirmed_twice() {
 fn r2_only_lawful_grounds_end_membership() {
     let state = village();
     check_rejected(&state, lose(A, "moved-away"), Rule::R2);
-    for ground in [
-        "death",
-        "nationality",
-        "other-collective",
-        "civil-servant",
-        "charter",
-    ] {
+    for ground in ["death", "nationality", "civil-servant"] {
         assert!(decide(&state, &lose(A, ground)).is_ok(), "{ground}");
     }
+    // The generic charter ground, naming none the charter lists, is refused (R2).
+    check_rejected(&state, lose(A, "charter"), Rule::R2);
+}
+
+/// A village whose charter lists one loss ground, "long-absence", article 第十二条.
+fn village_with_a_charter_ground() -> State {
+    let text = format!(
+        "{CHARTER}\n[[loss_grounds]]\ncode = \"long-absence\"\nname = \"连续五年不履行成员义务\"\narticle = \"第十二条\"\n"
+    );
+    let (charter, loss_grounds) = Charter::read(&text).unwrap();
+    given(&[
+        on(
+            "2017-01-01",
+            Action::RegisterCollective {
+                charter,
+                loss_grounds,
+            },
+        ),
+        confirm(A, "001"),
+    ])
+}
+
+fn lose_citing(ground: &str, resolution: Option<&str>, other_collective: Option<&str>) -> Command {
+    on(
+        "2020-01-01",
+        Action::LoseMembership {
+            person: id(A),
+            ground: ground.into(),
+            note: "外嫁".into(),
+            resolution: resolution.map(Into::into),
+            other_collective: other_collective.map(Into::into),
+        },
+    )
+}
+
+#[test]
+fn r2_a_loss_on_a_charter_ground_cites_the_resolution_and_the_charter_gives_the_article() {
+    let state = village_with_a_charter_ground();
+    // The generic ground, a ground the charter does not list, and a listed one without a
+    // resolution are refused.
+    check_rejected(
+        &state,
+        lose_citing("charter", Some("2020-3"), None),
+        Rule::R2,
+    );
+    check_rejected(
+        &state,
+        lose_citing("married-out", Some("2020-3"), None),
+        Rule::R2,
+    );
+    check_rejected(&state, lose_citing("long-absence", None, None), Rule::R2);
+    check_rejected(
+        &state,
+        lose_citing("long-absence", Some(" "), None),
+        Rule::R2,
+    );
+    let (after, events) = then(&state, &[lose_citing("long-absence", Some("2020-3"), None)]);
+    let Event::MembershipLostCited(cited) = &events[0] else {
+        panic!("{events:?}")
+    };
+    assert_eq!(cited.resolution.as_deref(), Some("2020-3"));
+    assert_eq!(cited.charter_ground.as_ref().unwrap().article, "第十二条");
+    let ending = after.person(&id(A)).unwrap().ending.clone().unwrap();
+    assert_eq!(ending.charter_ground.unwrap().code, "long-absence");
+    assert!(!after.person(&id(A)).unwrap().is_member());
+}
+
+#[test]
+fn r3_a_charter_ground_naming_marriage_or_hukou_is_refused_when_the_charter_is_read() {
+    for (code, name) in [
+        ("married-out", "外嫁女"),
+        ("out", "户口迁出本村"),
+        ("absent", "在外务工满五年"),
+        ("away", "Moved hukou to a town"),
+    ] {
+        let text = format!(
+            "{CHARTER}\n[[loss_grounds]]\ncode = \"{code}\"\nname = \"{name}\"\narticle = \"第十二条\"\n"
+        );
+        let error = Charter::read(&text).unwrap_err().to_string();
+        assert!(error.contains("R3"), "{code} {name}: {error}");
+    }
+}
+
+#[test]
+fn r2_membership_gained_elsewhere_cites_that_collectives_credit_code() {
+    let state = village_with_a_charter_ground();
+    check_rejected(
+        &state,
+        lose_citing("other-collective", None, None),
+        Rule::R2,
+    );
+    check_rejected(
+        &state,
+        lose_citing("other-collective", None, Some("N2410183MF0000001X")),
+        Rule::R2,
+    );
+    // This collective's own code is not another collective's.
+    check_rejected(
+        &state,
+        lose_citing("other-collective", None, Some("N2410183MF0000001Y")),
+        Rule::R2,
+    );
+    let (_, events) = then(
+        &state,
+        &[lose_citing(
+            "other-collective",
+            None,
+            Some("N2410183MF00000022"),
+        )],
+    );
+    let Event::MembershipLostCited(cited) = &events[0] else {
+        panic!("{events:?}")
+    };
+    assert_eq!(
+        cited.other_collective.as_deref(),
+        Some("N2410183MF00000022")
+    );
 }
 
 #[test]
@@ -89,6 +200,7 @@ fn an_import_confirms_and_allots_every_row() {
     assert_eq!(
         kinds,
         [
+            "QuantificationPlanAdopted",
             "MembershipConfirmed",
             "SharesAllotted",
             "MembershipConfirmed",
@@ -145,6 +257,18 @@ fn r4_exit_needs_consent_and_redeems_or_keeps_the_units() {
         resolution.clear();
     }
     check_rejected(&state, no_resolution, Rule::R4);
+    // Nobody is exited without their own application.
+    let mut no_application = exit(A, None);
+    if let Action::ExitMember { application, .. } = &mut no_application.action {
+        *application = " ".into();
+    }
+    check_rejected(&state, no_application, Rule::R4);
+    // Redeeming on exit needs the holder's consent or a court's judgment (R8).
+    let mut by_resolution_alone = exit(B, Some(1));
+    if let Action::ExitMember { authority, .. } = &mut by_resolution_alone.action {
+        *authority = None;
+    }
+    check_rejected(&state, by_resolution_alone, Rule::R8);
     // Keeping the units: a non-member holder with income rights.
     let (kept, _) = then(&state, &[exit(A, None)]);
     assert!(!kept.person(&id(A)).unwrap().is_member());
@@ -153,7 +277,11 @@ fn r4_exit_needs_consent_and_redeems_or_keeps_the_units() {
     check_rejected(&kept, exit(A, None), Rule::R4);
     // Redeeming every unit: cancelled, since this charter keeps no collective share.
     let (redeemed, events) = then(&state, &[exit(B, Some(80_000))]);
-    assert!(matches!(events[0], Event::SharesRedeemed(_)));
+    assert!(matches!(events[0], Event::SharesRedeemedWithConsent(_)));
+    let Event::MembershipExitedOnApplication(exited) = &events[1] else {
+        panic!("{events:?}")
+    };
+    assert_eq!(exited.application, "2024-申请书");
     assert_eq!(units_of(&redeemed, B), 0);
     assert_eq!(redeemed.collective().unwrap().units_total(), 30_000);
 }

@@ -40,7 +40,10 @@ fn r11_pledged_units_block_transfer_redemption_and_exit_until_released() {
 fn r11_a_pledge_names_its_class_and_binds_only_those_units() {
     let (state, _) = then(
         &quantified("50", "dynamic"),
-        &[allot(A, "labor", "0.5", "2024-01-15")],
+        &[
+            plan_of("labor", "0.5", "2024-01-15"),
+            allot(A, "labor", "0.5", "2024-01-15"),
+        ],
     );
     let class_pledge = |class: Option<&str>, shares: &str, contract: &str| {
         let mut command = pledge(A, shares, contract);

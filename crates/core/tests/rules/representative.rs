@@ -197,6 +197,8 @@ fn r15_an_election_and_a_departure_are_corrected_and_a_loss_undone_seats_again()
             person: id(A),
             ground: "nationality".into(),
             note: String::new(),
+            resolution: None,
+            other_collective: None,
         },
     )]);
     // (E is seated throughout.)
@@ -219,6 +221,8 @@ fn r15_an_election_and_a_departure_are_corrected_and_a_loss_undone_seats_again()
             person: id(B),
             ground: "nationality".into(),
             note: String::new(),
+            resolution: None,
+            other_collective: None,
         },
     )]);
     let message = journal.refused(seqs[1], "2025-01-16");

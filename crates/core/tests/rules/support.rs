@@ -7,7 +7,7 @@ pub use gufen_core::amount::Percent;
 pub use gufen_core::charter::{ApprovalBody, Rounding};
 pub use gufen_core::command::{Action, Recorded};
 pub use gufen_core::distribution::DraftInput;
-pub use gufen_core::event::{HukouKind, LifeEvent};
+pub use gufen_core::event::{HukouKind, LifeEvent, RedemptionAuthority};
 pub use gufen_core::state::PlanStatus;
 pub use gufen_core::{
     apply, decide, report, Charter, Command, Event, Fen, PersonId, RosterRow, Rule, RuleViolation,
@@ -40,7 +40,10 @@ pub fn charter_with(replace: &[(&str, &str)]) -> Charter {
 pub fn register(charter: Charter) -> Command {
     Command {
         date: date("2017-01-01"),
-        action: Action::RegisterCollective { charter },
+        action: Action::RegisterCollective {
+            charter,
+            loss_grounds: vec![],
+        },
     }
 }
 
@@ -52,6 +55,23 @@ pub fn confirm(person: &str, household: &str) -> Command {
             name: format!("成员{}", &person[14..]),
             household: household.into(),
             resolution: "2017-1".into(),
+        },
+    }
+}
+
+/// The assembly adopts the plan "2017-2" that `allot` cites: `units` basic shares (R6). (The
+/// sample villages are quantified by importing a roster under "2017-1", the plan it adopts.)
+pub fn plan(units: &str, on: &str) -> Command {
+    plan_of("basic", units, on)
+}
+
+/// The plan "2017-2" of `units` shares of `class`.
+pub fn plan_of(class: &str, units: &str, on: &str) -> Command {
+    Command {
+        date: date(on),
+        action: Action::AdoptQuantificationPlan {
+            resolution: "2017-2".into(),
+            totals: vec![(class.into(), Units::parse(units).unwrap())],
         },
     }
 }
@@ -75,6 +95,8 @@ pub fn lose(person: &str, ground: &str) -> Command {
             person: id(person),
             ground: ground.into(),
             note: String::new(),
+            resolution: None,
+            other_collective: None,
         },
     }
 }
@@ -298,6 +320,7 @@ pub fn redeem(person: &str, shares: &str) -> Command {
             units: Units::parse(shares).unwrap(),
             price: Fen(50_000),
             resolution: "2024-赎回".into(),
+            authority: Some(RedemptionAuthority::Consent("2024-同意书".into())),
         },
     )
 }
@@ -308,7 +331,9 @@ pub fn exit(person: &str, redeem: Option<i64>) -> Command {
         Action::ExitMember {
             person: id(person),
             resolution: "2024-退出".into(),
+            application: "2024-申请书".into(),
             redeem: redeem.map(Fen),
+            authority: redeem.map(|_| RedemptionAuthority::Consent("2024-同意书".into())),
         },
     )
 }
