@@ -158,6 +158,16 @@ fn ends_after_beginnings(given: &Given, action: &Action) -> Result<(), RuleViola
                     ),
                 );
             }
+            let needed = given.state.person(person).map(|p| p.last_member_record_on);
+            if let Some(needed) = needed.filter(|needed| date < *needed) {
+                return reject(
+                    Rule::R17,
+                    format!(
+                        "{} has a record dated {needed} that needed their membership (an allotment, a transfer, an election): the membership cannot end before it ({date})",
+                        person.masked()
+                    ),
+                );
+            }
         }
         Action::Inherit { from, .. } => {
             let died = given.state.person(from).and_then(|p| p.deceased_on);
@@ -237,7 +247,18 @@ fn open_date(given: &Given) -> Result<(), RuleViolation> {
     Ok(())
 }
 
-/// Keeps each person's `last_record_on` (R17): the latest date of a record of their own life.
+/// The persons whose membership a record needed.
+fn needing_membership(event: &Event) -> Vec<PersonId> {
+    match event {
+        Event::MembershipConfirmed(e) => vec![e.person.clone()],
+        Event::SharesAllotted(e) => vec![e.person.clone()],
+        Event::SharesTransferred(e) => vec![e.from.clone(), e.to.clone()],
+        Event::RepresentativeElected(e) => vec![e.person.clone()],
+        _ => Vec::new(),
+    }
+}
+
+/// Keeps each person's `last_record_on` and `last_member_record_on` (R17): the latest date of a record of their own life.
 /// A hukou record is not one: hukou is recorded and never acted on (R3), so it can never stand
 /// in the way of another record.
 pub(crate) fn apply(state: &mut State, date: NaiveDate, event: &Event) {
@@ -252,6 +273,11 @@ pub(crate) fn apply(state: &mut State, date: NaiveDate, event: &Event) {
     for id in own {
         if let Some(person) = state.person_loaded_mut(&id) {
             person.last_record_on = person.last_record_on.max(date);
+        }
+    }
+    for id in needing_membership(event) {
+        if let Some(person) = state.person_loaded_mut(&id) {
+            person.last_member_record_on = person.last_member_record_on.max(date);
         }
     }
 }

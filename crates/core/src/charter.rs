@@ -131,6 +131,8 @@ struct ClassToml {
 
 /// The fewest days of public notice a charter may set (RCEOL 46).
 pub const NOTICE_DAYS_MIN: u32 = 10;
+/// The longest notice: a year (a longer one would never let a year's plan be voted on).
+pub const NOTICE_DAYS_MAX: u32 = 365;
 
 /// The most share classes a charter may define.
 pub const CLASSES_MAX: usize = 16;
@@ -139,40 +141,59 @@ fn percent(key: &str, value: Option<String>, default: &str) -> Result<Percent, C
     Percent::parse(value.as_deref().unwrap_or(default)).map_err(|e| key_error(key, e))
 }
 
-/// Words of the circumstances that never end membership (R3): a charter ground naming one is
-/// void (RCEOL 18 overrides the charter).
-const R3_WORDS: [&str; 38] = [
+/// Words of the circumstances that never end membership (R3): a charter ground (or a loss's
+/// note) naming one is void (RCEOL 18 overrides the charter). Matched on the text lower-cased
+/// and with traditional characters read as simplified, so 戶口遷出 names 户口迁出.
+const R3_WORDS: &[&str] = &[
     "婚",
     "嫁",
     "户口",
     "户籍",
+    "落户",
     "迁",
+    "居住",
+    "住所",
+    "进城",
+    "城镇",
+    "城市",
+    "农转非",
     "学",
     "军",
     "兵",
+    "入伍",
     "务工",
     "打工",
+    "外出",
     "经商",
     "离婚",
     "丧偶",
+    "夫",
+    "妻",
+    "配偶",
     "服刑",
     "刑",
     "监",
     "狱",
-    "农转非",
+    "牢",
     "marri",
     "wedding",
     "wife",
     "husband",
+    "spouse",
     "hukou",
     "household registration",
-    "residence",
+    "resid",
+    "settle",
+    "urban",
+    "town",
+    "city",
     "moved",
     "migra",
     "stud",
     "school",
     "militar",
     "army",
+    "enlist",
     "soldier",
     "business",
     "divorce",
@@ -180,7 +201,45 @@ const R3_WORDS: [&str; 38] = [
     "prison",
     "jail",
     "convict",
+    "waijia",
+    "jiehun",
 ];
+
+/// Traditional characters of the R3 words, read as their simplified forms.
+const TRADITIONAL: &[(char, char)] = &[
+    ('戶', '户'),
+    ('遷', '迁'),
+    ('學', '学'),
+    ('軍', '军'),
+    ('務', '务'),
+    ('經', '经'),
+    ('離', '离'),
+    ('喪', '丧'),
+    ('監', '监'),
+    ('獄', '狱'),
+    ('農', '农'),
+    ('轉', '转'),
+    ('進', '进'),
+    ('鎮', '镇'),
+    ('職', '职'),
+    ('讀', '读'),
+];
+
+/// The R3 circumstance `text` names, if any (R3): what a charter ground, a loss's ground or its
+/// note may never cite.
+pub fn names_r3_circumstance(text: &str) -> Option<&'static str> {
+    let read: String = text
+        .to_lowercase()
+        .chars()
+        .map(|c| {
+            TRADITIONAL
+                .iter()
+                .find(|(traditional, _)| *traditional == c)
+                .map_or(c, |(_, simplified)| *simplified)
+        })
+        .collect();
+    R3_WORDS.iter().copied().find(|word| read.contains(word))
+}
 
 /// The lawful grounds' codes and the life events' codes, which a charter ground cannot reuse.
 const RESERVED_CODES: [&str; 6] = [
@@ -250,8 +309,8 @@ fn loss_grounds(raw: Option<Vec<LossGroundToml>>) -> Result<Vec<CharterLossGroun
                 ),
             ));
         }
-        let words = format!("{} {}", ground.code, ground.name).to_lowercase();
-        if let Some(word) = R3_WORDS.iter().find(|w| words.contains(*w)) {
+        let words = format!("{} {} {}", ground.code, ground.name, ground.article);
+        if let Some(word) = names_r3_circumstance(&words) {
             return Err(key_error(
                 "loss_grounds",
                 format!(
@@ -391,6 +450,15 @@ impl Charter {
                 ),
             ));
         }
+        if self.notice_days > NOTICE_DAYS_MAX {
+            return Err(key_error(
+                "notice_days",
+                format!(
+                    "R13: {} days is longer than a year ({NOTICE_DAYS_MAX}): a plan could never be voted on",
+                    self.notice_days
+                ),
+            ));
+        }
         if self.holding_cap_percent.0 == 0 {
             return Err(key_error(
                 "holding_cap_percent",
@@ -497,6 +565,14 @@ coefficient = "0.5"
             (
                 "province = \"河南\"",
                 "province = \"河南\"\nnotice_days = 9",
+            ),
+            "notice_days",
+        );
+        // Regression: a huge notice period panicked every notice command (date overflow).
+        check_error(
+            (
+                "province = \"河南\"",
+                "province = \"河南\"\nnotice_days = 4294967295",
             ),
             "notice_days",
         );

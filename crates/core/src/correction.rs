@@ -146,7 +146,7 @@ pub(crate) fn correct(
     }
     if date < original.date {
         return reject(
-            Rule::Input,
+            Rule::R17,
             format!(
                 "record {seq} takes effect on {}: its correction cannot be dated before it",
                 original.date

@@ -292,6 +292,10 @@ pub struct Person {
     /// The latest effective date of a record of the person's own life (not hukou, a dividend,
     /// a correction, or their estate's settlement): their death cannot be dated before it (R17).
     pub last_record_on: NaiveDate,
+    /// The latest effective date of a record that needed the person to be a member (a
+    /// confirmation, an allotment, a transfer given or received, an election): their membership
+    /// cannot end before it (R17).
+    pub last_member_record_on: NaiveDate,
     /// What the end of the membership now in force cites (R2, R4); None while a member, and
     /// for an end recorded without citations.
     pub ending: Option<Ending>,

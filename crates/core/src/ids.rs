@@ -1,7 +1,7 @@
 //! Identifiers: the citizen ID (GB 11643-1999), the unified social credit code (GB 32100-2015),
 //! and masking for public documents (R16).
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -37,8 +37,13 @@ pub enum IdError {
         found: char,
     },
     /// The text as typed, masked (R16).
-    #[error("R5: document {0} must be TYPE:NUMBER, e.g. passport:E12345678")]
+    #[error("R5: document {0} must be TYPE:NUMBER, e.g. passport:E12345678 (a type is a word of letters, digits or -, at most 20)")]
     Document(String),
+    /// A citizen ID given as another document's number (masked, R16).
+    #[error(
+        "R5: {0} is a citizen ID: a citizen is keyed by the ID itself, not as another document"
+    )]
+    CitizenUnderDocument(String),
 }
 
 const CITIZEN_WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
@@ -102,10 +107,16 @@ fn is_province_code(digits: &str) -> bool {
     )
 }
 
-/// The birth date in characters 7 to 14 of an 18-character ID, if it is a real date.
+/// The earliest birth year a citizen ID may hold: no living person was born before it.
+pub const BIRTH_YEAR_MIN: i32 = 1900;
+
+/// The birth date in characters 7 to 14 of an 18-character ID, if it is a real date no earlier
+/// than `BIRTH_YEAR_MIN`.
 fn birth_date_of(id: &str) -> Option<NaiveDate> {
     let digits = id.get(6..14)?;
-    NaiveDate::parse_from_str(digits, "%Y%m%d").ok()
+    NaiveDate::parse_from_str(digits, "%Y%m%d")
+        .ok()
+        .filter(|date| date.year() >= BIRTH_YEAR_MIN)
 }
 
 impl fmt::Display for CitizenId {
@@ -136,6 +147,9 @@ pub fn mask(text: &str) -> String {
     format!("{head}{}{tail}", "*".repeat(chars.len() - 10))
 }
 
+/// The longest document type (`passport`, `hk-macao-permit`, …).
+pub const DOCUMENT_KIND_CHARS_MAX: usize = 20;
+
 /// The key of a person in the ledger: a citizen ID, or for a non-PRC heir another document (R5).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum PersonId {
@@ -154,8 +168,10 @@ impl PersonId {
             Some((kind, number)) => {
                 let kind = kind.trim().to_ascii_lowercase();
                 let number = number.trim().to_ascii_uppercase();
-                let ok_kind =
-                    !kind.is_empty() && kind.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+                // A type is a word (never digits, which could carry an ID into every output).
+                let ok_kind = kind.len() <= DOCUMENT_KIND_CHARS_MAX
+                    && kind.starts_with(|c: char| c.is_ascii_alphabetic())
+                    && kind.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
                 let ok_number = !number.is_empty()
                     && number.len() <= 40
                     && number
@@ -163,6 +179,10 @@ impl PersonId {
                         .all(|c| c.is_ascii_alphanumeric() || c == '-');
                 if !ok_kind || !ok_number || kind == "citizen" {
                     return Err(IdError::Document(mask(text.trim())));
+                }
+                // A citizen is keyed by the citizen ID itself, never under another type (R5).
+                if CitizenId::parse(&number).is_ok() {
+                    return Err(IdError::CitizenUnderDocument(mask(&number)));
                 }
                 Ok(PersonId::Document { kind, number })
             }
@@ -408,5 +428,34 @@ mod tests {
             OrgCode::parse("I2410183MF0000001Y"),
             Err(IdError::OrgCodeCharacter { position: 1, .. })
         ));
+    }
+
+    /// Regression: a document type of digits carried a whole citizen ID into the log and
+    /// `member show`; a citizen ID under another type was a second key for one citizen; a
+    /// birth year of 0000 or 1800 passed (R5, R16).
+    #[test]
+    fn a_document_type_is_a_word_and_never_carries_a_citizen_id() {
+        for text in [
+            "410183195202210053:E1",
+            "-passport:E1",
+            "averyveryverylongdocumenttype:E1",
+        ] {
+            let error = PersonId::parse(text).unwrap_err().to_string();
+            assert!(error.starts_with("R5"), "{error}");
+            assert!(!error.contains("410183195202210053"), "{error}");
+        }
+        let error = PersonId::parse("passport:410183195202210053")
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("is a citizen ID"), "{error}");
+        assert!(!error.contains("410183195202210053"), "{error}");
+        assert!(PersonId::parse("hk-macao-permit:H1234567").is_ok());
+        for born_too_early in ["410183000001010028", "410183180001010029"] {
+            assert!(
+                CitizenId::parse(born_too_early).is_err(),
+                "{born_too_early}"
+            );
+        }
+        assert!(CitizenId::parse("110101190001010014").is_ok());
     }
 }

@@ -37,6 +37,16 @@ pub(crate) fn lose(
         None => loss_ground(ground.trim())?,
     };
     member(given.state, person)?;
+    // A lawful ground cannot carry an R3 circumstance in its note (外嫁 under "charter" or
+    // "civil-servant" is still 外嫁).
+    if let Some(word) = crate::charter::names_r3_circumstance(cited.note) {
+        return reject(
+            Rule::R3,
+            format!(
+                "the note names {word:?}, a circumstance that never ends membership (RCEOL 18): record it as a life event, or record the loss on its lawful ground alone"
+            ),
+        );
+    }
     let lost = MembershipLost {
         person: person.clone(),
         ground,
@@ -129,10 +139,16 @@ pub fn loss_ground(text: &str) -> Result<LossGround, RuleViolation> {
                 Rule::R3,
                 format!("{} never ends membership (RCEOL 18); record it as a life event instead", event.as_str()),
             ),
-            None => reject(
-                Rule::R2,
-                format!("{other:?} is not a ground for losing membership: death, nationality, other-collective, civil-servant or a ground the charter lists"),
-            ),
+            None => match crate::charter::names_r3_circumstance(other) {
+                Some(word) => reject(
+                    Rule::R3,
+                    format!("{other:?} names {word:?}, a circumstance that never ends membership (RCEOL 18)"),
+                ),
+                None => reject(
+                    Rule::R2,
+                    format!("{other:?} is not a ground for losing membership: death, nationality, other-collective, civil-servant or a ground the charter lists"),
+                ),
+            },
         },
     }
 }

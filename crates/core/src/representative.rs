@@ -25,6 +25,20 @@ pub(crate) fn elect(
         "a representative's election must cite the assembly's resolution",
     )?;
     let member = member_for(Rule::R13, given.state, person)?;
+    // The assembly is the members of full civil capacity (R13; CC 17-18): so are its
+    // representatives.
+    let of_age = crate::state::adult_from(person);
+    if given.date < of_age {
+        return reject(
+            Rule::R13,
+            format!(
+                "{} ({}) is under 18 on {} (of age from {of_age}): a representative is a member of full civil capacity",
+                member.name,
+                person.masked(),
+                given.date
+            ),
+        );
+    }
     if let Some(seat) = seated(given.collective, person) {
         return reject(
             Rule::R13,
@@ -67,7 +81,7 @@ pub(crate) fn leave(
     };
     if given.date < seat.since {
         return reject(
-            Rule::Input,
+            Rule::R17,
             format!(
                 "{} was elected on {}: leaving cannot be dated before it",
                 person.masked(),

@@ -343,6 +343,7 @@ impl State {
                     deceased_on: None,
                     since: date,
                     last_record_on: date,
+                    last_member_record_on: date,
                     ending: None,
                 },
             );

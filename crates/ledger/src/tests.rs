@@ -539,3 +539,31 @@ fn a_corrupted_read_is_an_integrity_failure() {
         "{message}"
     );
 }
+
+/// R17 on the record: a record dated after the day it was recorded (a clock set ahead when it
+/// was written, or a record written outside gufen) fails `verify`, naming it.
+#[test]
+fn a_record_dated_after_the_day_it_was_recorded_fails_verify() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = populated(dir.path());
+    let ledger = store.ledger(ORG).unwrap();
+    let hukou = Event::HukouRecorded(HukouRecorded {
+        person: PersonId::parse(IDS[1]).unwrap(),
+        kind: HukouKind::Urban,
+        locality: "新密市".into(),
+    });
+    let head = ledger.head().unwrap();
+    let seq = head.seq_next;
+    // Recorded on 2025-11-25 (China), dated 2026-01-01.
+    ledger
+        .append(&context(95), date("2026-01-01"), &[hukou], head, Vec::new())
+        .unwrap();
+    let report = ledger.verify(false).unwrap();
+    assert!(!report.ok);
+    assert_eq!(report.first_bad_seq, Some(seq));
+    let problem = report.problem.unwrap();
+    assert!(
+        problem.contains("after the day it was recorded"),
+        "{problem}"
+    );
+}

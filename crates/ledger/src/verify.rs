@@ -3,7 +3,7 @@
 
 use crate::merkle::{Blake3Hasher, MerkleBuilder};
 use crate::record::{genesis_prev, record_hash, Hash, Record};
-use crate::store::{apply_checked, Head, Ledger, LedgerError};
+use crate::store::{apply_checked, recorded_day, Head, Ledger, LedgerError};
 use gufen_core::distribution::check_posting;
 use gufen_core::event::DividendDeclared;
 use gufen_core::state::State;
@@ -99,6 +99,17 @@ impl Checker {
         }
         if let Err(e) = record.event() {
             self.fail(key_seq, e.to_string());
+        }
+        // R17: a record is never dated after the day it was recorded (a clock set ahead, or a
+        // record written outside gufen).
+        let effective = record.effective_date();
+        if recorded_day(record.recorded_at_micros).is_none_or(|day| effective > day) {
+            self.fail(
+                key_seq,
+                format!(
+                    "record {key_seq} is dated {effective}, after the day it was recorded (R17)"
+                ),
+            );
         }
         let b = record.batch;
         match self.batch {

@@ -105,7 +105,7 @@ fn payment(
     }
     if given.date < posted_on {
         return reject(
-            Rule::Input,
+            Rule::R17,
             format!(
                 "the payment ({}) cannot come before the dividend was posted ({posted_on})",
                 given.date

@@ -108,7 +108,7 @@ pub(crate) fn notice(given: &Given, year: u16) -> Result<Vec<Event>, RuleViolati
     }
     if given.date < plan.drafted_on {
         return reject(
-            Rule::Input,
+            Rule::R17,
             format!(
                 "the notice ({}) cannot come before the draft ({})",
                 given.date, plan.drafted_on
@@ -238,7 +238,7 @@ pub(crate) fn post(given: &Given, year: u16) -> Result<Vec<Event>, RuleViolation
     };
     if date < approved_on {
         return reject(
-            Rule::Input,
+            Rule::R17,
             format!("the posting ({date}) cannot come before the approval ({approved_on})"),
         );
     }

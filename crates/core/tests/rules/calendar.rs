@@ -160,3 +160,30 @@ fn r17_a_posted_plan_closes_its_record_date_until_the_posting_is_corrected() {
     journal.correct(journal.last("DistributionPosted"), "2025-03-01");
     journal.run(&[transfer(A, B, "0.5")]);
 }
+
+/// Regression: a loss or an exit back-dated before a record that needed the membership (a gift
+/// received as a member) was accepted, leaving a non-member who had received shares (R8).
+#[test]
+fn r17_a_membership_does_not_end_before_a_record_that_needed_it() {
+    let (gave, _) = then(&quantified("50", "dynamic"), &[transfer(A, B, "0.5")]);
+    let mut early_loss = lose(B, "nationality");
+    early_loss.date = date("2024-02-29");
+    let message = check_rejected(&gave, early_loss, Rule::R17).to_string();
+    assert!(message.contains("2024-03-01"), "{message}");
+    let exit = |person: &str, day: &str| {
+        on(
+            day,
+            Action::ExitMember {
+                person: id(person),
+                resolution: "退出".into(),
+                application: "申请".into(),
+                redeem: None,
+                authority: None,
+            },
+        )
+    };
+    check_rejected(&gave, exit(A, "2024-02-29"), Rule::R17);
+    let mut on_the_day = lose(B, "nationality");
+    on_the_day.date = date("2024-03-01");
+    then(&gave, &[on_the_day, exit(A, "2024-03-01")]);
+}

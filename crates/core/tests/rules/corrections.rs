@@ -29,7 +29,7 @@ fn r15_an_allotment_is_undone_by_a_compensating_event_once() {
     check_rejected(
         &fresh.state,
         fresh.correction(wrong, "2024-05-31"),
-        Rule::Input,
+        Rule::R17,
     );
 }
 

@@ -22,7 +22,10 @@ fn r1_a_member_is_not_confirmed_twice() {
 #[test]
 fn r2_only_lawful_grounds_end_membership() {
     let state = village();
-    check_rejected(&state, lose(A, "moved-away"), Rule::R2);
+    check_rejected(&state, lose(A, "disobedient"), Rule::R2);
+    // An unknown ground naming an R3 circumstance is refused under R3 itself.
+    check_rejected(&state, lose(A, "moved-away"), Rule::R3);
+    check_rejected(&state, lose(A, "外嫁"), Rule::R3);
     for ground in ["death", "nationality", "civil-servant"] {
         assert!(decide(&state, &lose(A, ground)).is_ok(), "{ground}");
     }
@@ -54,7 +57,7 @@ fn lose_citing(ground: &str, resolution: Option<&str>, other_collective: Option<
         Action::LoseMembership {
             person: id(A),
             ground: ground.into(),
-            note: "外嫁".into(),
+            note: "会议纪要第3项".into(),
             resolution: resolution.map(Into::into),
             other_collective: other_collective.map(Into::into),
         },
@@ -73,8 +76,14 @@ fn r2_a_loss_on_a_charter_ground_cites_the_resolution_and_the_charter_gives_the_
     );
     check_rejected(
         &state,
-        lose_citing("married-out", Some("2020-3"), None),
+        lose_citing("unlisted-ground", Some("2020-3"), None),
         Rule::R2,
+    );
+    // A ground the charter does not list that names an R3 circumstance is refused under R3.
+    check_rejected(
+        &state,
+        lose_citing("married-out", Some("2020-3"), None),
+        Rule::R3,
     );
     check_rejected(&state, lose_citing("long-absence", None, None), Rule::R2);
     check_rejected(
@@ -375,4 +384,49 @@ fn r5_a_citizen_id_needs_a_real_birth_date_and_a_province_code() {
     }
     // The passing twin: 1991-01-01 in 36 (江西).
     assert!(PersonId::parse(&citizen("36042619910101007")).is_ok());
+}
+
+/// Regression: a lawful ground carried an R3 circumstance in its note (`--reason civil-servant
+/// --note 外嫁女`), which history did not even show. The note cannot name one (R3).
+#[test]
+fn r3_a_loss_note_naming_a_life_circumstance_is_refused() {
+    let state = village();
+    let with_note = |note: &str| {
+        on(
+            "2020-01-01",
+            Action::LoseMembership {
+                person: id(A),
+                ground: "civil-servant".into(),
+                note: note.into(),
+                resolution: None,
+                other_collective: None,
+            },
+        )
+    };
+    for note in ["外嫁女", "戶口遷出", "随夫生活", "moved to the city"] {
+        check_rejected(&state, with_note(note), Rule::R3);
+    }
+    then(&state, &[with_note("考录为公务员")]);
+}
+
+/// A charter ground naming an R3 circumstance in traditional characters, a synonym or its
+/// article is refused when the charter is read.
+#[test]
+fn r3_a_charter_ground_naming_a_circumstance_in_any_form_is_refused() {
+    for (name, article) in [
+        ("戶口遷出", "第十二条"),
+        ("入伍", "第十二条"),
+        ("坐牢", "第十二条"),
+        ("连续五年不在本村居住", "第十二条"),
+        ("随夫生活", "第十二条"),
+        ("不履行义务", "第十二条（外嫁女）"),
+    ] {
+        let text = format!(
+            "{CHARTER}\n[[loss_grounds]]\ncode = \"g1\"\nname = \"{name}\"\narticle = \"{article}\"\n"
+        );
+        let error = gufen_core::charter::Charter::read(&text)
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("R3"), "{name} {article}: {error}");
+    }
 }

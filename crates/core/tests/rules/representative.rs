@@ -228,3 +228,15 @@ fn r15_an_election_and_a_departure_are_corrected_and_a_loss_undone_seats_again()
     let message = journal.refused(seqs[1], "2025-01-16");
     assert!(message.contains("no longer a member"), "{message}");
 }
+
+/// Regression: a member aged 11 was elected and counted in the representatives' vote; a
+/// representative is of full civil capacity like the assembly they stand for (R13).
+#[test]
+fn r13_a_representative_is_of_age_on_the_election_date() {
+    // C was born on 2014-10-05: 18 on 2032-10-05.
+    let state = given(&delegated());
+    let message = check_rejected(&state, elect(C, "2025-01-10"), Rule::R13).to_string();
+    assert!(message.contains("under 18"), "{message}");
+    assert!(!message.contains(C), "the ID is masked: {message}");
+    then(&state, &[elect(A, "2025-01-10")]);
+}

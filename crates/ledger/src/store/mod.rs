@@ -96,12 +96,16 @@ impl Context {
     /// The business day the command is recorded on: the recorded-at instant in China Standard
     /// Time (UTC+8), where the collectives are; no record is dated after it (R17).
     pub fn today(&self) -> NaiveDate {
-        let china = chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is an offset");
-        chrono::DateTime::from_timestamp_micros(self.recorded_at_micros)
-            .expect("the clock's instant is a date")
-            .with_timezone(&china)
-            .date_naive()
+        recorded_day(self.recorded_at_micros).expect("the clock's instant is a date")
     }
+}
+
+/// The business day of a recorded-at instant: its date in China Standard Time (UTC+8). No
+/// record is dated after it (R17); None for an instant outside the calendar.
+pub fn recorded_day(recorded_at_micros: i64) -> Option<NaiveDate> {
+    let china = chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is an offset");
+    chrono::DateTime::from_timestamp_micros(recorded_at_micros)
+        .map(|instant| instant.with_timezone(&china).date_naive())
 }
 
 /// sled's errors; a checksum failure it reports on a read is an integrity failure (exit 3), said
