@@ -3305,7 +3305,7 @@ fn a_loss_on_a_charter_ground_cites_its_article_and_resolution() {
 }
 
 /// Membership gained in another collective cites its credit code; where that collective is in
-/// the same store, the person must be its member there (R2).
+/// the same store, the person must be its member there on the loss date (R2, R3).
 #[test]
 fn a_loss_to_another_collective_cites_it_and_checks_it_in_the_same_store() {
     let g = Gufen::village();
@@ -3359,9 +3359,25 @@ fn a_loss_to_another_collective_cites_it_and_checks_it_in_the_same_store() {
         "--resolution",
         "2019-1",
         "--date",
-        "2019-12-01",
+        "2020-02-01",
     ]);
-    g.ok(&lose(&["--collective", OTHER_COLLECTIVE]));
+    // She is its member now, but not on the loss date: a loss dated before she gained the
+    // membership there would end hers here a month early (R3).
+    let before = head();
+    let run = g.run(&lose(&["--collective", OTHER_COLLECTIVE]));
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "not a member of the collective N2410183MF00000022 in this store on 2020-01-01"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(head(), before);
+    let mut on_the_day = lose(&["--collective", OTHER_COLLECTIVE]);
+    let at = on_the_day.iter().position(|a| *a == "2020-01-01").unwrap();
+    on_the_day[at] = "2020-02-01";
+    g.ok(&on_the_day);
     let show = g.ok(&["--org", ORG, "--lang", "en", "member", "show", "--id", C]);
     assert!(
         show.contains(&format!("member of the collective {OTHER_COLLECTIVE}")),
