@@ -3304,6 +3304,47 @@ fn a_loss_on_a_charter_ground_cites_its_article_and_resolution() {
     );
 }
 
+/// A loss's note is part of its record, and history shows it in both languages, with the
+/// citations; a loss without a note shows none.
+#[test]
+fn history_shows_a_loss_with_its_note() {
+    let g = Gufen::village();
+    g.ok(&[
+        "member",
+        "lose",
+        "--id",
+        C,
+        "--reason",
+        "civil-servant",
+        "--note",
+        "县人社局录用通知 2020-7",
+        "--date",
+        "2020-01-01",
+    ]);
+    let zh = g.ok(&["history", "--id", C]);
+    assert!(
+        zh.contains("成员身份丧失：成为公务员，备注 县人社局录用通知 2020-7"),
+        "{zh}"
+    );
+    let en = g.ok(&["--lang", "en", "history", "--id", C]);
+    assert!(
+        en.contains("membership lost: ") && en.contains(", note 县人社局录用通知 2020-7"),
+        "{en}"
+    );
+    g.ok(&[
+        "member",
+        "lose",
+        "--id",
+        B,
+        "--reason",
+        "civil-servant",
+        "--date",
+        "2020-01-01",
+    ]);
+    let zh = g.ok(&["history", "--id", B]);
+    assert!(!zh.contains("备注"), "{zh}");
+}
+
 /// Membership gained in another collective cites its credit code; where that collective is in
 /// the same store, the person must be its member there on the loss date (R2, R3).
 #[test]
