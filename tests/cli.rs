@@ -3304,6 +3304,99 @@ fn a_loss_on_a_charter_ground_cites_its_article_and_resolution() {
     );
 }
 
+/// A whole citizen ID typed into a field that is not an ID never comes back whole in an error,
+/// ours or clap's, a refused value or the usage (R16): it is masked, and the flag is still named.
+#[test]
+fn an_id_typed_into_any_field_is_masked_in_every_error() {
+    const TYPED: &str = "410183195202210053";
+    let g = Gufen::village();
+    let cases: [(Vec<&str>, i32, &str); 8] = [
+        (
+            vec!["--org", TYPED, "member", "list"],
+            1,
+            "no collective with code",
+        ),
+        (
+            vec![
+                "member",
+                "lose",
+                "--id",
+                C,
+                "--reason",
+                "other-collective",
+                "--collective",
+                TYPED,
+                "--date",
+                "2020-01-01",
+            ],
+            1,
+            "R2: org code",
+        ),
+        (
+            vec![
+                "member",
+                "lose",
+                "--id",
+                C,
+                "--reason",
+                TYPED,
+                "--date",
+                "2020-01-01",
+            ],
+            1,
+            "R2",
+        ),
+        (
+            vec![
+                "shares",
+                "allot",
+                "--id",
+                C,
+                "--class",
+                "成员股",
+                "--units",
+                TYPED,
+                "--resolution",
+                "2017-1",
+                "--date",
+                "2020-01-01",
+            ],
+            1,
+            "--units",
+        ),
+        (vec!["member", "list", "--as-of", TYPED], 1, "--as-of"),
+        (
+            vec!["--command-id", TYPED, "member", "list"],
+            1,
+            "--command-id",
+        ),
+        (
+            vec![
+                "member",
+                "life-event",
+                "--id",
+                C,
+                "--kind",
+                TYPED,
+                "--date",
+                "2020-01-01",
+            ],
+            1,
+            "--kind",
+        ),
+        (vec!["member", "list", TYPED], 2, "Usage: gufen member list"),
+    ];
+    for (args, code, expected) in cases {
+        g.refused(&args, code, expected);
+        let run = g.run(&args);
+        assert!(
+            !run.stderr.contains(TYPED) && run.stderr.contains("410183********0053"),
+            "gufen {args:?}: {}",
+            run.stderr
+        );
+    }
+}
+
 /// A loss's note is part of its record, and history shows it in both languages, with the
 /// citations; a loss without a note shows none.
 #[test]
