@@ -3323,8 +3323,142 @@ fn a_loss_on_a_charter_ground_cites_its_article_and_resolution() {
     );
 }
 
+/// A whole citizen ID typed into a field that is not an ID never comes back whole in an error,
+/// ours or clap's, a refused value or the usage (R16): it is masked, and the flag is still named.
+#[test]
+fn an_id_typed_into_any_field_is_masked_in_every_error() {
+    const TYPED: &str = "410183195202210053";
+    let g = Gufen::village();
+    let cases: [(Vec<&str>, i32, &str); 8] = [
+        (
+            vec!["--org", TYPED, "member", "list"],
+            1,
+            "no collective with code",
+        ),
+        (
+            vec![
+                "member",
+                "lose",
+                "--id",
+                C,
+                "--reason",
+                "other-collective",
+                "--collective",
+                TYPED,
+                "--date",
+                "2020-01-01",
+            ],
+            1,
+            "R2: org code",
+        ),
+        (
+            vec![
+                "member",
+                "lose",
+                "--id",
+                C,
+                "--reason",
+                TYPED,
+                "--date",
+                "2020-01-01",
+            ],
+            1,
+            "R2",
+        ),
+        (
+            vec![
+                "shares",
+                "allot",
+                "--id",
+                C,
+                "--class",
+                "成员股",
+                "--units",
+                TYPED,
+                "--resolution",
+                "2017-1",
+                "--date",
+                "2020-01-01",
+            ],
+            1,
+            "--units",
+        ),
+        (vec!["member", "list", "--as-of", TYPED], 1, "--as-of"),
+        (
+            vec!["--command-id", TYPED, "member", "list"],
+            1,
+            "--command-id",
+        ),
+        (
+            vec![
+                "member",
+                "life-event",
+                "--id",
+                C,
+                "--kind",
+                TYPED,
+                "--date",
+                "2020-01-01",
+            ],
+            1,
+            "--kind",
+        ),
+        (vec!["member", "list", TYPED], 2, "Usage: gufen member list"),
+    ];
+    for (args, code, expected) in cases {
+        g.refused(&args, code, expected);
+        let run = g.run(&args);
+        assert!(
+            !run.stderr.contains(TYPED) && run.stderr.contains("410183********0053"),
+            "gufen {args:?}: {}",
+            run.stderr
+        );
+    }
+}
+
+/// A loss's note is part of its record, and history shows it in both languages, with the
+/// citations; a loss without a note shows none.
+#[test]
+fn history_shows_a_loss_with_its_note() {
+    let g = Gufen::village();
+    g.ok(&[
+        "member",
+        "lose",
+        "--id",
+        C,
+        "--reason",
+        "civil-servant",
+        "--note",
+        "县人社局录用通知 2020-7",
+        "--date",
+        "2020-01-01",
+    ]);
+    let zh = g.ok(&["history", "--id", C]);
+    assert!(
+        zh.contains("成员身份丧失：成为公务员，备注 县人社局录用通知 2020-7"),
+        "{zh}"
+    );
+    let en = g.ok(&["--lang", "en", "history", "--id", C]);
+    assert!(
+        en.contains("membership lost: ") && en.contains(", note 县人社局录用通知 2020-7"),
+        "{en}"
+    );
+    g.ok(&[
+        "member",
+        "lose",
+        "--id",
+        B,
+        "--reason",
+        "civil-servant",
+        "--date",
+        "2020-01-01",
+    ]);
+    let zh = g.ok(&["history", "--id", B]);
+    assert!(!zh.contains("备注"), "{zh}");
+}
+
 /// Membership gained in another collective cites its credit code; where that collective is in
-/// the same store, the person must be its member there (R2).
+/// the same store, the person must be its member there on the loss date (R2, R3).
 #[test]
 fn a_loss_to_another_collective_cites_it_and_checks_it_in_the_same_store() {
     let g = Gufen::village();
@@ -3378,9 +3512,25 @@ fn a_loss_to_another_collective_cites_it_and_checks_it_in_the_same_store() {
         "--resolution",
         "2019-1",
         "--date",
-        "2019-12-01",
+        "2020-02-01",
     ]);
-    g.ok(&lose(&["--collective", OTHER_COLLECTIVE]));
+    // She is its member now, but not on the loss date: a loss dated before she gained the
+    // membership there would end hers here a month early (R3).
+    let before = head();
+    let run = g.run(&lose(&["--collective", OTHER_COLLECTIVE]));
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "not a member of the collective N2410183MF00000022 in this store on 2020-01-01"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(head(), before);
+    let mut on_the_day = lose(&["--collective", OTHER_COLLECTIVE]);
+    let at = on_the_day.iter().position(|a| *a == "2020-01-01").unwrap();
+    on_the_day[at] = "2020-02-01";
+    g.ok(&on_the_day);
     let show = g.ok(&["--org", ORG, "--lang", "en", "member", "show", "--id", C]);
     assert!(
         show.contains(&format!("member of the collective {OTHER_COLLECTIVE}")),

@@ -35,13 +35,13 @@ fn main() -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             let code = exit_code(&error);
-            eprintln!("gufen: {}", app::describe_error(&error));
+            eprintln!("gufen: {}", mask_ids(&app::describe_error(&error)));
             ExitCode::from(code)
         }
     }
 }
 
-/// clap's errors: help and version exit 0; a value refused (a date, an ID or an amount of the
+/// clap's errors: help and version (on stdout) exit 0, printed as clap prints them; a value refused (a date, an ID or an amount of the
 /// wrong shape, or a choice outside its fixed set) is bad input, exit 1, as a refused value is
 /// everywhere else; the command line's own grammar (an unknown flag or command, a missing
 /// argument or subcommand, for which the help is printed) is a usage error, exit 2.
@@ -53,22 +53,68 @@ fn usage_error(error: clap::Error) -> ExitCode {
         }
         ErrorKind::ValueValidation => {
             match value_error(&error) {
-                Some(message) => eprintln!("gufen: {message}"),
-                None => {
-                    let _ = error.print();
-                }
+                Some(message) => eprintln!("gufen: {}", mask_ids(&message)),
+                None => print_masked(&error),
             }
             ExitCode::from(1)
         }
         ErrorKind::InvalidValue => {
-            // A choice outside its set: clap names the value (a word, never an ID) and the choices.
-            let _ = error.print();
+            // A choice outside its set: clap names the value and the choices.
+            print_masked(&error);
             ExitCode::from(1)
         }
         _ => {
-            let _ = error.print();
+            print_masked(&error);
             ExitCode::from(2)
         }
+    }
+}
+
+/// clap's rendered error (and the usage or help it carries) on stderr, as plain text with every
+/// citizen ID in it masked: clap repeats a value typed into any flag or position whole, and an
+/// ID typed where it does not belong is still an ID (R16).
+fn print_masked(error: &clap::Error) {
+    eprint!("{}", mask_ids(&error.render().to_string()));
+}
+
+/// The safety net under every error text printed (R16): each whole citizen ID in `text`, a run
+/// of exactly 18 characters (17 digits and a digit or X) or of exactly 15 digits (the old
+/// form) that is not part of a longer run of ASCII letters and digits, is replaced by its
+/// masked form (first 6, `*`, last 4). Everything else, a credit code, a hash, a masked ID,
+/// is left as it is.
+fn mask_ids(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut run = String::new();
+    let flush = |run: &mut String, out: &mut String| {
+        if is_id_shaped(run) {
+            out.push_str(&gufen_core::ids::mask(run));
+        } else {
+            out.push_str(run);
+        }
+        run.clear();
+    };
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            run.push(c);
+        } else {
+            flush(&mut run, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut run, &mut out);
+    out
+}
+
+/// `[0-9]{17}[0-9Xx]` or `[0-9]{15}`, the whole of `run`.
+fn is_id_shaped(run: &str) -> bool {
+    let bytes = run.as_bytes();
+    match bytes.len() {
+        18 => {
+            bytes[..17].iter().all(u8::is_ascii_digit)
+                && (bytes[17].is_ascii_digit() || bytes[17] == b'X' || bytes[17] == b'x')
+        }
+        15 => bytes.iter().all(u8::is_ascii_digit),
+        _ => false,
     }
 }
 
@@ -103,4 +149,40 @@ fn is_broken_pipe(error: &anyhow::Error) -> bool {
                 .and_then(|e| e.io_error_kind())
                 .is_some_and(|kind| kind == std::io::ErrorKind::BrokenPipe)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mask_ids;
+
+    #[test]
+    fn whole_ids_are_masked_and_nothing_else() {
+        assert_eq!(
+            mask_ids("R2: org code 410183195202210053 has a wrong check character"),
+            "R2: org code 410183********0053 has a wrong check character"
+        );
+        assert_eq!(
+            mask_ids("'44011320141005001x' 与 410183520221005，无"),
+            "'440113********001x' 与 410183*****1005，无"
+        );
+        assert_eq!(
+            mask_ids("身份证号410183195202210053的"),
+            "身份证号410183********0053的"
+        );
+        // Not IDs: a credit code, longer or shorter digit runs, a hash, a masked ID, an ID
+        // inside a longer alphanumeric run.
+        for text in [
+            "N2410183MF0000001Y",
+            "4101831952022100531",
+            "41018319520221005",
+            "1234567890123456",
+            "4ce02e5fab24",
+            "440113********001X",
+            "A410183195202210053",
+            "410183195202210053B",
+            "",
+        ] {
+            assert_eq!(mask_ids(text), text);
+        }
+    }
 }

@@ -8,6 +8,7 @@ use anyhow::{anyhow, bail, Result};
 use chrono::NaiveDate;
 use clap::Subcommand;
 use gufen_core::command::Action;
+use gufen_core::entity::Membership;
 use gufen_core::event::LifeEvent;
 use gufen_core::state::Key;
 use gufen_core::{Command, Fen, PersonId};
@@ -73,7 +74,7 @@ pub enum MemberCommand {
         #[arg(long)]
         resolution: Option<String>,
         /// The credit code of the collective whose membership the person gained
-        /// (other-collective); where it is in this store, the person must be its member.
+        /// (other-collective); where it is in this store, the person must be its member on `--date`.
         #[arg(long)]
         collective: Option<String>,
         #[arg(long, value_parser = date)]
@@ -156,7 +157,7 @@ pub fn run(app: &mut App, command: MemberCommand) -> Result<()> {
             note,
         } => {
             if let Some(code) = &collective {
-                member_elsewhere(app, &id, code)?;
+                member_elsewhere(app, &id, code, date)?;
             }
             app.write(
                 date,
@@ -188,9 +189,10 @@ pub fn run(app: &mut App, command: MemberCommand) -> Result<()> {
 }
 
 /// R2: where the other collective is in this store, the person must be its member on its own
-/// ledger (the core sees one ledger; this reads the other). A collective kept elsewhere is
-/// cited by its code alone.
-fn member_elsewhere(app: &App, person: &PersonId, code: &str) -> Result<()> {
+/// ledger on the loss date (the core sees one ledger; this reads the other): a membership gained
+/// there later does not end this one early (R3). A collective kept elsewhere is cited by its code
+/// alone.
+fn member_elsewhere(app: &App, person: &PersonId, code: &str, date: NaiveDate) -> Result<()> {
     let code = code.trim().to_ascii_uppercase();
     let store = app.open_store(false)?;
     if !store.ledger_ids()?.contains(&code) {
@@ -198,9 +200,19 @@ fn member_elsewhere(app: &App, person: &PersonId, code: &str) -> Result<()> {
     }
     let other = store.ledger(&code)?;
     let state = other.load_state(Some(vec![Key::Collective, Key::Person(person.clone())]))?;
-    if !state.person(person).is_some_and(|p| p.is_member()) {
+    let member_then = match state.person(person).map(|p| &p.membership) {
+        // A member since the loss date or earlier is one on it.
+        Some(Membership::Member { since, .. }) if *since <= date => true,
+        // Known there, but not a member throughout: the ledger as of the loss date decides.
+        Some(_) if state.collective().is_some_and(|c| c.registered_on <= date) => other
+            .replay_state(Some(date))?
+            .person(person)
+            .is_some_and(|p| p.is_member()),
+        _ => false,
+    };
+    if !member_then {
         bail!(
-            "R2: {} is not a member of the collective {code} in this store: membership gained there is confirmed there first",
+            "R2: {} is not a member of the collective {code} in this store on {date}: membership gained there is confirmed there first",
             person.masked()
         );
     }

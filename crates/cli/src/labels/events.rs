@@ -32,9 +32,12 @@ pub fn summary(event: &Event, lang: Lang, classes: &[ShareClass]) -> String {
                 e.name, e.household, e.resolution
             ),
         ),
-        MembershipLost(e) => (
-            format!("成员身份丧失：{}", e.ground.label().zh),
-            format!("membership lost: {}", e.ground.label().en),
+        MembershipLost(e) => noted(
+            (
+                format!("成员身份丧失：{}", e.ground.label().zh),
+                format!("membership lost: {}", e.ground.label().en),
+            ),
+            &e.note,
         ),
         HouseholdMoved(e) => (
             format!("迁入户 {}", e.to),
@@ -390,9 +393,14 @@ fn lost_cited(e: &MembershipLostCited) -> (String, String) {
         zh.push_str(&format!("，决议 {resolution}"));
         en.push_str(&format!(", resolution {resolution}"));
     }
-    if !e.lost.note.is_empty() {
-        zh.push_str(&format!("，备注 {}", e.lost.note));
-        en.push_str(&format!(", note {}", e.lost.note));
+    noted((zh, en), &e.lost.note)
+}
+
+/// A summary with its record's note appended, where the note is not empty.
+fn noted((mut zh, mut en): (String, String), note: &str) -> (String, String) {
+    if !note.is_empty() {
+        zh.push_str(&format!("，备注 {note}"));
+        en.push_str(&format!(", note {note}"));
     }
     (zh, en)
 }
