@@ -237,11 +237,22 @@ pub(crate) fn units_free(
 pub(crate) fn cap(
     state: &State,
     collective: &Collective,
+    date: NaiveDate,
     added: &BTreeMap<PersonId, u64>,
     added_total: u64,
 ) -> Result<(), RuleViolation> {
-    let total_after = u128::from(collective.units_total())
-        + u128::from(added_total.max(collective.plans_outstanding()));
+    // What the plans have still to allot counts only while it can still be allotted: under
+    // static management nothing is after the baseline (R7), so the cap is then measured against
+    // the units in issue alone.
+    let charter = &collective.charter;
+    let plans_open = charter.management == Management::Dynamic || date <= charter.baseline_date;
+    let outstanding = if plans_open {
+        collective.plans_outstanding()
+    } else {
+        0
+    };
+    let total_after =
+        u128::from(collective.units_total()) + u128::from(added_total.max(outstanding));
     let cap = collective.charter.holding_cap_percent;
     for (person, units) in added {
         let before = state.person(person).map_or(0, Person::units_total);

@@ -100,7 +100,7 @@ pub(crate) fn inherit(
         }
     }
     if given.collective.charter.inheritance_counts_toward_cap {
-        checks::cap(state, given.collective, &added, 0)?;
+        checks::cap(state, given.collective, given.date, &added, 0)?;
     }
     Ok(vec![Event::EstateSettled(EstateSettled {
         deceased: from.clone(),
@@ -295,7 +295,7 @@ pub(crate) fn undo_settlement(case: &Case, e: &EstateSettled) -> Result<Reversal
     // The units going back to the estate are a receipt like any other (R9).
     let mut back = BTreeMap::new();
     back.insert(e.deceased.clone(), e.shares.iter().map(|s| s.units).sum());
-    checks::cap(case.state, case.collective, &back, 0)?;
+    checks::cap(case.state, case.collective, case.date, &back, 0)?;
     Ok(Reversal::Estate(e.clone()))
 }
 

@@ -188,7 +188,7 @@ pub(crate) fn import(
         added_total = added_total.saturating_add(units.0);
     }
     if violations.is_empty() {
-        checks::cap(state, collective, &added, added_total)?;
+        checks::cap(state, collective, given.date, &added, added_total)?;
         let mut totals: BTreeMap<String, u64> = BTreeMap::new();
         for event in &events {
             if let Event::SharesAllotted(a) = event {

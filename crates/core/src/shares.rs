@@ -127,7 +127,7 @@ pub(crate) fn allot(
     member(given.state, person)?;
     let mut added = BTreeMap::new();
     added.insert(person.clone(), units.0);
-    checks::cap(given.state, given.collective, &added, units.0)?;
+    checks::cap(given.state, given.collective, given.date, &added, units.0)?;
     Ok(vec![Event::SharesAllotted(SharesAllotted {
         person: person.clone(),
         class: class.to_string(),
@@ -240,7 +240,7 @@ pub(crate) fn transfer(
     }
     let mut added = BTreeMap::new();
     added.insert(to.clone(), what.units.0);
-    checks::cap(state, given.collective, &added, 0)?;
+    checks::cap(state, given.collective, given.date, &added, 0)?;
     Ok(vec![Event::SharesTransferred(SharesTransferred {
         from: from.clone(),
         to: to.clone(),
@@ -501,7 +501,7 @@ pub(crate) fn apply_plan_undone(state: &mut State, e: &QuantificationPlanAdopted
 fn cap_on_return(case: &Case, to: &PersonId, units: u64, issued: u64) -> Result<(), RuleViolation> {
     let mut added = BTreeMap::new();
     added.insert(to.clone(), units);
-    checks::cap(case.state, case.collective, &added, issued)
+    checks::cap(case.state, case.collective, case.date, &added, issued)
 }
 
 pub(crate) fn undo_transfer(case: &Case, e: &SharesTransferred) -> Result<Reversal, RuleViolation> {

@@ -285,3 +285,33 @@ fn r9_a_redemption_undone_is_checked_against_the_cap() {
     twin.correct(redeemed, "2025-01-10");
     assert_eq!(units_of(&twin.state, A), 20_000);
 }
+
+/// Regression: under static management the plan's unallotted units counted toward the cap after
+/// the baseline, when R7 forbids allotting them, so a holder could reach any share of the units
+/// in issue (R9). Then the cap is measured against the units in issue; under dynamic management
+/// the plan can still be allotted and counts.
+#[test]
+fn r9_a_plan_that_can_no_longer_be_allotted_does_not_widen_the_cap() {
+    let keyed_in = |management: &str| {
+        given(&[
+            register(charter_with(&[
+                (
+                    "holding_cap_percent = \"3\"",
+                    "holding_cap_percent = \"50\"",
+                ),
+                (
+                    "management = \"static\"",
+                    &format!("management = \"{management}\""),
+                ),
+            ])),
+            confirm(A, "001"),
+            confirm(B, "001"),
+            plan("100", "2017-12-31"),
+            allot(A, "basic", "1", "2017-12-31"),
+            allot(B, "basic", "3", "2017-12-31"),
+        ])
+    };
+    // B would hold 4 of the 4 units in issue.
+    check_rejected(&keyed_in("static"), transfer(A, B, "1"), Rule::R9);
+    then(&keyed_in("dynamic"), &[transfer(A, B, "1")]);
+}
