@@ -1,10 +1,10 @@
-//! Property (R17): once a year's plan is posted, no sequence of commands, however back-dated,
+//! Property (R17): once a year's plan is posted, no sequence of commands or corrections, however back-dated,
 //! changes that year: the register as of its record date, the posted dividends, and the lines a
 //! recomputation gives (what `verify --replay` checks) all stay as they were posted.
 
 use chrono::NaiveDate;
 use gufen_core::charter::ApprovalBody;
-use gufen_core::command::Action;
+use gufen_core::command::{Action, Recorded};
 use gufen_core::distribution::{self, DraftInput};
 use gufen_core::event::{HukouKind, RedemptionAuthority};
 use gufen_core::{apply, decide, report, Charter, Command, Event, Fen, PersonId, State, Units};
@@ -50,6 +50,34 @@ impl Log {
             self.records.push((command.date, event));
         }
         true
+    }
+
+    /// A correction of record `seq`, decided on the records a ledger would read for it; None
+    /// for the posting.
+    fn correction(&self, seq: usize, day: NaiveDate) -> Option<Command> {
+        let numbered: Vec<Recorded> = self
+            .records
+            .iter()
+            .enumerate()
+            .map(|(seq, (date, event))| Recorded {
+                seq: seq as u64,
+                date: *date,
+                event: event.clone(),
+            })
+            .collect();
+        let original = numbered[seq].clone();
+        if matches!(original.event, Event::DistributionPosted(_)) {
+            return None;
+        }
+        let related = gufen_core::correction::related(&original, &numbered);
+        Some(on(
+            day,
+            Action::Correct {
+                reason: "录入错误".into(),
+                original,
+                related,
+            },
+        ))
     }
 
     /// The register as of `day`, rebuilt from the records effective on or before it.
@@ -225,7 +253,16 @@ proptest! {
         let dividends = log.state.distribution(2024).unwrap().dividends.clone();
         for (kind, a, b, offset) in steps {
             let day = date("2018-01-01") + chrono::Days::new(offset);
-            log.run(&command(kind, a, b, day));
+            // One step in four corrects an earlier record instead (the posting itself is left
+            // alone: undoing it is how a year reopens).
+            if kind % 4 == 3 {
+                let seq = (a * 31 + b * 7 + offset as usize) % log.records.len();
+                if let Some(correction) = log.correction(seq, day) {
+                    log.run(&correction);
+                }
+            } else {
+                log.run(&command(kind / 4, a, b, day));
+            }
         }
         prop_assert_eq!(log.register_as_of(record_date), register);
         let plan = log.state.distribution(2024).unwrap();
