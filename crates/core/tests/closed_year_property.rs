@@ -1,6 +1,7 @@
-//! Property (R17): once a year's plan is posted, no sequence of commands or corrections, however back-dated,
-//! changes that year: the register as of its record date, the posted dividends, and the lines a
-//! recomputation gives (what `verify --replay` checks) all stay as they were posted.
+//! Property (R17): once a year's plan is posted, no sequence of commands or corrections,
+//! however back-dated, changes that year: the register as of its record date, the posted
+//! dividends, and the lines a recomputation gives (what `verify --replay` checks) all stay as
+//! they were posted.
 
 use chrono::NaiveDate;
 use gufen_core::charter::ApprovalBody;
