@@ -3625,3 +3625,28 @@ fn a_correction_giving_units_back_is_checked_against_the_cap() {
     let out = last_seq(&twin, &transfer(C, A, "2024-01-11"));
     twin.ok(&correct_args(&out, "2024-01-20"));
 }
+
+/// Text and CSV name a record by the first 16 hex characters of its hash, JSON by the whole
+/// hash: a whole hash can by chance hold 18 digits in a row that read like a citizen ID, which
+/// a grep of the log for IDs would meet (R16 reviews grep every output).
+#[test]
+fn the_log_shows_short_hashes_in_text_and_csv_and_whole_ones_in_json() {
+    let g = Gufen::village();
+    let log: serde_json::Value = serde_json::from_str(&g.ok(&["--format", "json", "log"])).unwrap();
+    let text = g.ok(&["log"]);
+    let csv = g.ok(&["--format", "csv", "log"]);
+    for record in log.as_array().unwrap() {
+        let hash = record["hash"].as_str().unwrap();
+        assert_eq!(hash.len(), 64);
+        assert!(text.contains(&hash[..16]) && !text.contains(hash), "{text}");
+        assert!(csv.contains(&hash[..16]) && !csv.contains(hash), "{csv}");
+    }
+    for out in [&text, &csv] {
+        let longest_digits = out
+            .split(|c: char| !c.is_ascii_digit())
+            .map(str::len)
+            .max()
+            .unwrap_or(0);
+        assert!(longest_digits < 18, "{out}");
+    }
+}

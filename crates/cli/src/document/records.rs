@@ -9,6 +9,17 @@ use gufen_ledger::record::hex;
 use gufen_ledger::{Outcome, StoredRecord};
 use serde::{Serialize, Serializer};
 
+/// Hex characters of a hash that text and CSV show; JSON carries the whole hash. A whole hash
+/// (64 hex characters) can by chance hold a run of 18 digits that reads like a citizen ID, which
+/// a reader grepping an output for IDs would meet; 16 characters cannot, and still name a
+/// record beyond doubt.
+pub const HASH_SHOWN_CHARS: usize = 16;
+
+/// The first `HASH_SHOWN_CHARS` of a hex hash.
+pub fn short_hash(hash: &str) -> &str {
+    &hash[..HASH_SHOWN_CHARS.min(hash.len())]
+}
+
 /// What a write appended.
 #[derive(Serialize)]
 pub struct WriteOutcome {
@@ -45,7 +56,8 @@ impl Document for WriteOutcome {
             ""
         };
         let mut layout = Layout::default();
-        let (first, len, head) = (self.first_seq, self.len, &self.head_hash);
+        let (first, len) = (self.first_seq, self.len);
+        let head = short_hash(&self.head_hash);
         layout.line(t(
             lang,
             format!("已记录 #{first}..#{last}（{len} 条）{repeated}，链头 {head}"),
@@ -121,7 +133,7 @@ impl Document for History {
                 record.effective_date.to_string(),
                 event_type(&record.event_type, lang).to_string(),
                 record.summary.text(lang).to_string(),
-                record.hash[..12].to_string(),
+                short_hash(&record.hash).to_string(),
             ]);
         }
         let shown = self
@@ -268,7 +280,7 @@ impl Document for Log {
                 record.stream.label(lang),
                 record.effective_date.to_string(),
                 record.recorded_at.clone(),
-                record.hash.clone(),
+                short_hash(&record.hash).to_string(),
             ]);
         }
         let mut layout = Layout::default();
