@@ -144,30 +144,154 @@ impl Checker {
         self.expected_seq += 1;
         Ok(())
     }
+}
 
-    fn finish(&mut self, head: &Head) {
-        if let Some(previous) = self.suspect.take() {
-            self.blame(previous, self.prev == head.hash);
+/// The walk over a chain's records, in seq order, that both `Ledger::verify` (records read from
+/// sled) and `audit` (records read from an exported bundle) run: decoding, hashes, links,
+/// batches, R17 dates and the Merkle root; with replay, the state rebuilt record by record and
+/// every posted line recomputed. It reads nothing itself, so what it checks does not depend on
+/// where the bytes came from.
+pub struct ChainWalk {
+    ledger_id: String,
+    checker: Checker,
+    state: Option<State>,
+    /// Dividend lines of the posting batch being replayed, with their seqs.
+    declared: Vec<(u64, DividendDeclared)>,
+    stopped: bool,
+}
+
+/// What a finished walk found.
+#[derive(Debug)]
+pub struct WalkResult {
+    pub records: u64,
+    pub merkle_root: Hash,
+    /// The hash of the last record walked (the genesis hash when there is none).
+    pub last_hash: Hash,
+    pub first_bad_seq: Option<u64>,
+    pub problem: Option<String>,
+    /// The state rebuilt from the log, when replaying and nothing failed.
+    pub state: Option<State>,
+}
+
+impl ChainWalk {
+    pub fn new(ledger_id: &str, replay: bool) -> ChainWalk {
+        ChainWalk {
+            ledger_id: ledger_id.to_string(),
+            checker: Checker {
+                expected_seq: 0,
+                prev: genesis_prev(ledger_id),
+                suspect: None,
+                batch: None,
+                merkle: MerkleBuilder::new(Blake3Hasher),
+                bad: None,
+            },
+            state: replay.then(State::new),
+            declared: Vec::new(),
+            stopped: false,
+        }
+    }
+
+    /// Whether a finding has stopped the walk; later records are not looked at.
+    pub fn stopped(&self) -> bool {
+        self.stopped
+    }
+
+    /// Checks the record stored under `key_seq`. After a broken chain nothing more is checked.
+    pub fn push(&mut self, key_seq: u64, bytes: &[u8]) {
+        if self.stopped {
+            return;
+        }
+        if self.checker.check(&self.ledger_id, key_seq, bytes).is_err() {
+            self.stopped = true;
+            return;
+        }
+        let Some(state) = self.state.as_mut() else {
+            return;
+        };
+        let record = Record::decode(bytes).expect("checked above");
+        let event = record.event().expect("checked above");
+        let mut replay_failed = false;
+        match &event {
+            Event::DividendDeclared(line) => self.declared.push((key_seq, line.clone())),
+            Event::DistributionPosted(posted) => {
+                let lines: Vec<DividendDeclared> =
+                    self.declared.iter().map(|(_, l)| l.clone()).collect();
+                match state.collective() {
+                    None => {
+                        self.checker.fail(
+                            key_seq,
+                            format!("record {key_seq}: a posting before the registration"),
+                        );
+                        replay_failed = true;
+                    }
+                    Some(collective) => {
+                        if let Err((index, message)) =
+                            check_posting(state, collective, &lines, posted)
+                        {
+                            let seq = self.declared.get(index).map_or(key_seq, |(s, _)| *s);
+                            self.checker.fail(seq, format!("record {seq}: {message}"));
+                            replay_failed = true;
+                        }
+                    }
+                }
+                self.declared.clear();
+            }
+            _ => {}
+        }
+        if !replay_failed {
+            if let Err(message) = apply_checked(state, record.effective_date(), &event) {
+                self.checker
+                    .fail(key_seq, format!("record {key_seq}: {message}"));
+                replay_failed = true;
+            }
+        }
+        if replay_failed {
+            // The chain is still checked to its end; the replay stops at the first mismatch.
+            self.state = None;
+        }
+    }
+
+    /// Ends the walk against the head the store or the checkpoint claims: `size` records whose
+    /// last hashes to `last_hash` (when known) and whose Merkle root is `root` (when known).
+    pub fn finish(mut self, size: u64, last_hash: Option<&Hash>, root: Option<&Hash>) -> WalkResult {
+        let checker = &mut self.checker;
+        if let Some(previous) = checker.suspect.take() {
+            let holds = last_hash.is_none_or(|h| checker.prev == *h);
+            checker.blame(previous, holds);
         }
         // A batch left open because the walk stopped at a bad record is not a second finding.
-        if let (Some((first, ..)), None) = (self.batch, &self.bad) {
-            self.fail(
+        if let (Some((first, ..)), None) = (checker.batch, &checker.bad) {
+            checker.fail(
                 first,
                 format!("batch starting at record {first} is incomplete"),
             );
         }
-        if self.bad.is_none() && self.expected_seq != head.seq_next {
-            self.fail(
-                self.expected_seq,
+        if checker.bad.is_none() && checker.expected_seq != size {
+            checker.fail(
+                checker.expected_seq,
                 format!(
-                    "the head says {} records but {} are stored",
-                    head.seq_next, self.expected_seq
+                    "the head says {size} records but {} are stored",
+                    checker.expected_seq
                 ),
             );
         }
-        if self.bad.is_none() && self.prev != head.hash {
-            let last = head.seq_next.saturating_sub(1);
-            self.fail(last, format!("record {last} does not match the head hash"));
+        let last = size.saturating_sub(1);
+        if checker.bad.is_none() && last_hash.is_some_and(|h| checker.prev != *h) {
+            checker.fail(last, format!("record {last} does not match the head hash"));
+        }
+        if checker.bad.is_none() && root.is_some_and(|r| checker.merkle.root() != *r) {
+            checker.fail(
+                last,
+                format!("the Merkle root of the {size} records is not the root the checkpoint signs"),
+            );
+        }
+        WalkResult {
+            records: checker.merkle.leaves(),
+            merkle_root: checker.merkle.root(),
+            last_hash: checker.prev,
+            first_bad_seq: checker.bad.as_ref().map(|(s, _)| *s),
+            problem: checker.bad.as_ref().map(|(_, m)| m.clone()),
+            state: if checker.bad.is_none() { self.state } else { None },
         }
     }
 }
@@ -178,70 +302,29 @@ impl Ledger {
     /// the state from the log and compares it with the stored projections.
     pub fn verify(&self, replay: bool) -> Result<VerifyReport, LedgerError> {
         let head = self.head()?;
-        let mut checker = Checker {
-            expected_seq: 0,
-            prev: genesis_prev(self.id()),
-            suspect: None,
-            batch: None,
-            merkle: MerkleBuilder::new(Blake3Hasher),
-            bad: None,
-        };
-        let mut state = replay.then(State::new);
-        // Dividend lines of the posting batch being replayed, with their seqs.
-        let mut declared: Vec<(u64, DividendDeclared)> = Vec::new();
+        let mut walk = ChainWalk::new(self.id(), replay);
         for entry in self.records_tree().range(..head.seq_next.to_be_bytes()) {
             let (key, bytes) = entry?;
             let key_seq = u64::from_be_bytes(key.as_ref().try_into().unwrap_or([0xff; 8]));
-            if checker.check(self.id(), key_seq, &bytes).is_err() {
+            walk.push(key_seq, &bytes);
+            if walk.stopped() {
                 break;
             }
-            let mut replay_failed = false;
-            if let Some(state) = state.as_mut() {
-                let record = Record::decode(&bytes).expect("checked above");
-                let event = record.event().expect("checked above");
-                match &event {
-                    Event::DividendDeclared(line) => declared.push((key_seq, line.clone())),
-                    Event::DistributionPosted(posted) => {
-                        let lines: Vec<DividendDeclared> =
-                            declared.iter().map(|(_, l)| l.clone()).collect();
-                        let collective = state
-                            .collective()
-                            .expect("a posting follows the registration");
-                        if let Err((index, message)) =
-                            check_posting(state, collective, &lines, posted)
-                        {
-                            let seq = declared.get(index).map_or(key_seq, |(s, _)| *s);
-                            checker.fail(seq, format!("record {seq}: {message}"));
-                            replay_failed = true;
-                        }
-                        declared.clear();
-                    }
-                    _ => {}
-                }
-                if !replay_failed {
-                    if let Err(message) = apply_checked(state, record.effective_date(), &event) {
-                        checker.fail(key_seq, format!("record {key_seq}: {message}"));
-                        replay_failed = true;
-                    }
-                }
-            }
-            if replay_failed {
-                // The chain is still checked to its end; the replay stops at the first mismatch.
-                state = None;
-            }
         }
-        checker.finish(&head);
-        let mut problem = checker.bad.as_ref().map(|(_, m)| m.clone());
-        let first_bad_seq = checker.bad.as_ref().map(|(s, _)| *s);
-        if let (Some(rebuilt), None) = (state, &problem) {
+        let result = walk.finish(head.seq_next, Some(&head.hash), None);
+        let mut problem = result.problem.clone();
+        if problem.is_none() {
+            problem = self.check_entries(&head)?;
+        }
+        if let (Some(rebuilt), None) = (result.state, &problem) {
             problem = self.compare_projections(rebuilt)?;
         }
         Ok(VerifyReport {
             ok: problem.is_none(),
-            records: checker.merkle.leaves(),
+            records: result.records,
             head,
-            merkle_root: checker.merkle.root(),
-            first_bad_seq,
+            merkle_root: result.merkle_root,
+            first_bad_seq: result.first_bad_seq,
             problem,
             replayed: replay,
         })

@@ -1,0 +1,206 @@
+//! Corruption: flips sampled bytes in every file of a store (each flip on a fresh copy) and
+//! counts what the ledger then says. A flip may leave what the ledger says unchanged (it hit
+//! free or superseded space, or a part sled recovers from), or be found: `verify --replay` or
+//! opening the store exits 3 naming the damage. No flip may change a record, a projection or the
+//! head while the ledger still answers, and none may end in another exit code.
+//!
+//! `GUFEN_CORRUPTION_FLIPS` sets the flips per file (default 24; the figures in docs come from
+//! longer runs).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const NOW: &str = "2026-12-31T08:00:00Z";
+
+fn gufen(db: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_gufen"));
+    command
+        .arg("--db")
+        .arg(db)
+        .env("GUFEN_NOW", NOW)
+        .env_remove("GUFEN_ORG")
+        .env_remove("GUFEN_DB")
+        .env_remove("GUFEN_ACTOR");
+    command
+}
+
+fn run_ok(db: &Path, args: &[&str]) {
+    let out = gufen(db).args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// What the ledger says: every record (seq, type, hash, stream), the register, the head. Exit
+/// code of the first command that fails, with its message, otherwise the three outputs.
+fn observe(db: &Path) -> Result<String, (i32, String)> {
+    let mut said = String::new();
+    for args in [
+        &["verify", "--replay", "--format", "json"][..],
+        &["log", "--format", "json", "--limit", "100000"][..],
+        &["register", "--format", "json"][..],
+        &["checkpoint"][..],
+    ] {
+        let out = gufen(db).args(args).output().unwrap();
+        if !out.status.success() {
+            return Err((
+                out.status.code().unwrap_or(-1),
+                String::from_utf8_lossy(&out.stderr).into_owned(),
+            ));
+        }
+        said.push_str(&String::from_utf8_lossy(&out.stdout));
+    }
+    Ok(said)
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+fn files(dir: &Path, base: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_type().unwrap().is_dir() {
+            files(&entry.path(), base, out);
+        } else {
+            out.push(entry.path().strip_prefix(base).unwrap().to_path_buf());
+        }
+    }
+}
+
+/// A store as the README builds one: the charter, a 600-person roster, then a few writes after
+/// it, so the end of sled's log holds the latest acknowledged work.
+fn sample_store(root: &Path) -> PathBuf {
+    let db = root.join("store");
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    run_ok(
+        &db,
+        &[
+            "init",
+            "--charter",
+            manifest.join("fixtures/charter.toml").to_str().unwrap(),
+            "--date",
+            "2018-01-01",
+        ],
+    );
+    run_ok(
+        &db,
+        &[
+            "member",
+            "import",
+            "--resolution",
+            "2018-01",
+            "--date",
+            "2018-01-02",
+            manifest.join("fixtures/roster-600.csv").to_str().unwrap(),
+        ],
+    );
+    for (i, status) in ["town", "village", "town"].iter().enumerate() {
+        run_ok(
+            &db,
+            &[
+                "hukou",
+                "set",
+                "--id",
+                "410183195202210053",
+                "--status",
+                status,
+                "--date",
+                &format!("2019-0{}-01", i + 1),
+            ],
+        );
+    }
+    db
+}
+
+/// Sampled offsets of a file: both ends, then evenly spread, then a fixed pseudo-random spread.
+fn offsets(len: u64, count: u64, salt: u64) -> Vec<u64> {
+    if len == 0 {
+        return Vec::new();
+    }
+    let mut picked = vec![0, len - 1];
+    let even = count / 2;
+    for i in 0..even {
+        picked.push(i * len / even.max(1));
+    }
+    let mut state = salt ^ 0x9E37_79B9_7F4A_7C15;
+    while (picked.len() as u64) < count + 2 {
+        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        picked.push((state >> 11) % len);
+    }
+    picked.sort_unstable();
+    picked.dedup();
+    picked
+}
+
+#[derive(Default, Debug)]
+struct Counts {
+    unchanged: u32,
+    found: u32,
+    silent: Vec<String>,
+    other: Vec<String>,
+}
+
+#[test]
+fn no_flipped_byte_changes_what_the_ledger_says_without_exit_3() {
+    let flips: u64 = std::env::var("GUFEN_CORRUPTION_FLIPS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(24);
+    let dir = tempfile::tempdir().unwrap();
+    let original = sample_store(dir.path());
+    let expected = observe(&original).expect("the sample store verifies");
+    let mut names = Vec::new();
+    files(&original, &original, &mut names);
+    names.retain(|name| name.file_name().is_some_and(|n| n != "lock"));
+    let mut by_file: BTreeMap<String, Counts> = BTreeMap::new();
+    for (salt, name) in names.iter().enumerate() {
+        let len = std::fs::metadata(original.join(name)).unwrap().len();
+        let counts = by_file.entry(name.display().to_string()).or_default();
+        for offset in offsets(len, flips, salt as u64) {
+            let copy = dir.path().join("copy");
+            let _ = std::fs::remove_dir_all(&copy);
+            copy_dir(&original, &copy);
+            let path = copy.join(name);
+            let mut bytes = std::fs::read(&path).unwrap();
+            bytes[offset as usize] ^= 0xff;
+            std::fs::write(&path, &bytes).unwrap();
+            let what = format!("{} byte {offset}", name.display());
+            match observe(&copy) {
+                Ok(said) if said == expected => counts.unchanged += 1,
+                Ok(_) => counts.silent.push(what),
+                Err((3, _)) => counts.found += 1,
+                Err((code, message)) => counts
+                    .other
+                    .push(format!("{what}: exit {code}: {}", message.trim())),
+            }
+        }
+    }
+    eprintln!("file                      flips  unchanged  found(exit 3)  silent  other");
+    let mut failures = Vec::new();
+    for (name, c) in &by_file {
+        let total = c.unchanged + c.found + c.silent.len() as u32 + c.other.len() as u32;
+        eprintln!(
+            "{name:<25} {total:>5}  {:>9}  {:>13}  {:>6}  {:>5}",
+            c.unchanged,
+            c.found,
+            c.silent.len(),
+            c.other.len()
+        );
+        failures.extend(c.silent.iter().map(|w| format!("silent change: {w}")));
+        failures.extend(c.other.iter().cloned());
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
