@@ -422,6 +422,65 @@ impl Charter {
         Ok((charter, grounds))
     }
 
+    /// The charter as TOML with every key written out, as an audit bundle carries it beside the
+    /// log: `Charter::read` of the text gives back this charter and `grounds`.
+    pub fn to_toml(&self, grounds: &[CharterLossGround]) -> String {
+        let quoted = |text: &str| {
+            let mut out = String::from("\"");
+            for c in text.chars() {
+                match c {
+                    '"' => out.push_str("\\\""),
+                    '\\' => out.push_str("\\\\"),
+                    c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+                    c => out.push(c),
+                }
+            }
+            out.push('"');
+            out
+        };
+        let mut out = String::new();
+        let mut line = |key: &str, value: String| out.push_str(&format!("{key} = {value}\n"));
+        line("name", quoted(&self.name));
+        line("code", quoted(self.code.as_str()));
+        line("province", quoted(&self.province));
+        line("baseline_date", quoted(&self.baseline_date.to_string()));
+        let management = match self.management {
+            Management::Static => "static",
+            Management::Dynamic => "dynamic",
+        };
+        line("management", quoted(management));
+        line("holding_cap_percent", quoted(&self.holding_cap_percent.to_string()));
+        line(
+            "inheritance_counts_toward_cap",
+            self.inheritance_counts_toward_cap.to_string(),
+        );
+        line("reserve_rate_percent", quoted(&self.reserve_rate_percent.to_string()));
+        line("reserve_floor_percent", quoted(&self.reserve_floor_percent.to_string()));
+        line("welfare_rate_percent", quoted(&self.welfare_rate_percent.to_string()));
+        line("welfare_floor_percent", quoted(&self.welfare_floor_percent.to_string()));
+        line("notice_days", self.notice_days.to_string());
+        let body = match self.approval_body {
+            ApprovalBody::Members => "members",
+            ApprovalBody::Representatives => "representatives",
+        };
+        line("approval_body", quoted(body));
+        line("rounding", quoted(self.rounding.as_str()));
+        line("collective_share", self.collective_share.to_string());
+        for class in &self.classes {
+            out.push_str("\n[[classes]]\n");
+            out.push_str(&format!("code = {}\n", quoted(&class.code)));
+            out.push_str(&format!("name = {}\n", quoted(&class.name)));
+            out.push_str(&format!("coefficient = {}\n", quoted(&class.coefficient.to_string())));
+        }
+        for ground in grounds {
+            out.push_str("\n[[loss_grounds]]\n");
+            out.push_str(&format!("code = {}\n", quoted(&ground.code)));
+            out.push_str(&format!("name = {}\n", quoted(&ground.name)));
+            out.push_str(&format!("article = {}\n", quoted(&ground.article)));
+        }
+        out
+    }
+
     fn validate(&self) -> Result<(), CharterError> {
         if self.reserve_rate_percent < self.reserve_floor_percent {
             return Err(key_error(
@@ -519,6 +578,17 @@ impl Charter {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn to_toml_reads_back_as_the_same_charter() {
+        let text = format!(
+            "{SAMPLE}[[loss_grounds]]\ncode = \"long-absence\"\nname = \"连续五年不履行\\\"义务\\\"\"\narticle = \"第十二条\"\n"
+        );
+        let (charter, grounds) = Charter::read(&text).unwrap();
+        assert_eq!(grounds.len(), 1);
+        let written = charter.to_toml(&grounds);
+        assert_eq!(Charter::read(&written).unwrap(), (charter, grounds));
+    }
+
     use super::*;
 
     pub(crate) const SAMPLE: &str = r#"

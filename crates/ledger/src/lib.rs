@@ -1,6 +1,7 @@
 //! gufen-ledger: the event store. Owns sled and every stored byte: record encoding (bincode 2,
 //! fixed configuration), the blake3 hash chain, the Merkle tree, projections and verification.
 
+pub mod bundle;
 pub mod merkle;
 pub mod record;
 pub mod store;

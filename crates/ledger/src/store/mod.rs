@@ -16,6 +16,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+mod head_file;
 mod reads;
 
 pub(crate) use reads::apply_checked;
