@@ -4,6 +4,7 @@
 pub mod merkle;
 pub mod record;
 pub mod store;
+pub mod tiles;
 pub mod verify;
 
 pub use record::{Hash, Record};
