@@ -1,5 +1,12 @@
 //! Merkle tree over record hashes: RFC 9162 §2.1 tree shape with a pluggable hash; the ledger
-//! uses blake3 with leaf prefix 0x00 and node prefix 0x01.
+//! uses blake3 with leaf prefix 0x00 and node prefix 0x01, and its leaves are the 32-byte record
+//! hashes (leaf hash = H(0x00 ‖ record_hash)).
+//!
+//! Besides roots, this module makes and checks RFC 9162 inclusion and consistency proofs. Proof
+//! generation reads the tree through a [`NodeSource`] (perfect subtree hashes), so the same code
+//! runs over leaf hashes in memory ([`LeafHashes`]) or over stored hash tiles
+//! ([`crate::tiles::TileNodes`]). The hash is a parameter so that the published SHA-256 vectors
+//! can pin the exact proof bytes the blake3 ledger produces in the same shape.
 
 /// The hash function of a tree: empty root, leaf and interior node.
 pub trait MerkleHasher {
@@ -78,7 +85,7 @@ impl<H: MerkleHasher> MerkleBuilder<H> {
     }
 }
 
-/// MTH(D[n]) by the recursive definition of RFC 9162 §2.1.1 (the reference the builder must equal).
+/// `MTH(D[n])` by the recursive definition of RFC 9162 §2.1.1 (the reference the builder must equal).
 pub fn root_recursive<H: MerkleHasher>(hasher: &H, leaves: &[&[u8]]) -> H::Output {
     match leaves.len() {
         0 => hasher.empty(),
@@ -208,7 +215,7 @@ pub enum ProofError<E = std::convert::Infallible> {
     SecondRootMismatch,
     #[error("equal tree sizes but different roots")]
     EqualSizesDifferentRoots,
-    #[error("leaf range {lo}..{hi} is empty or reversed")]
+    #[error("leaf range {lo}..{hi} ends before it starts")]
     BadRange { lo: u64, hi: u64 },
     #[error("reading tree node at level {level} index {index}: {source}")]
     Node { level: u8, index: u64, source: E },
@@ -234,7 +241,7 @@ fn split_point(n: u64) -> u64 {
     1u64 << (63 - (n - 1).leading_zeros())
 }
 
-/// MTH(D[lo:hi]): the RFC 9162 tree hash of the leaves `lo..hi` (the empty-tree hash when
+/// `MTH(D[lo:hi])`: the RFC 9162 tree hash of the leaves `lo..hi` (the empty-tree hash when
 /// `lo == hi`).
 ///
 /// Splits at the largest power of two below `hi − lo` as RFC 9162 does. A perfect range aligned

@@ -14,7 +14,7 @@
 //! the paths [`tile_path`] gives.
 //!
 //! The spec fixes SHA-256; gufen's tiles hold blake3 hashes from [`crate::merkle::Blake3Hasher`]
-//! in the same layout. Everything here is generic over the hasher, which is how the tests check
+//! in the same layout (level-0 hashes are `leaf(record_hash)`). Everything here is generic over the hasher, which is how the tests check
 //! the layout against tlog-tiles logs built with SHA-256.
 //!
 //! **Entries past the tree size.** An append writes its tiles before the new tree size is

@@ -541,3 +541,22 @@ fn blake3_every_proof_verifies_and_every_flipped_bit_fails() {
         }
     }
 }
+
+#[test]
+fn subtree_hash_of_unaligned_ranges_is_still_mth() {
+    let data: Vec<Vec<u8>> = (0u32..40).map(|i| i.to_le_bytes().to_vec()).collect();
+    let leaves: Vec<H32> = data.iter().map(|d| Blake3Hasher.leaf(d)).collect();
+    let source = LeafHashes::new(&Blake3Hasher, &leaves);
+    for (lo, hi) in [(3, 11), (5, 6), (1, 33), (7, 7), (13, 40)] {
+        let slices: Vec<&[u8]> = data[lo..hi].iter().map(|d| d.as_slice()).collect();
+        assert_eq!(
+            subtree_hash(&Blake3Hasher, &source, lo as u64, hi as u64).unwrap(),
+            root_recursive(&Blake3Hasher, &slices),
+            "{lo}..{hi}"
+        );
+    }
+    assert_eq!(
+        subtree_hash(&Blake3Hasher, &source, 5, 4),
+        Err(ProofError::BadRange { lo: 5, hi: 4 })
+    );
+}
