@@ -5,6 +5,7 @@ pub mod bundle;
 pub mod merkle;
 pub mod record;
 pub mod store;
+pub mod tiles;
 pub mod verify;
 
 pub use record::{Hash, Record};
