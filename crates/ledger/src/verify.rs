@@ -1,7 +1,7 @@
 //! Verify: re-read every stored record and check the chain; optionally rebuild the state from
 //! the log and compare it with the projections.
 
-use crate::merkle::{Blake3Hasher, MerkleBuilder};
+use crate::merkle::{Blake3Hasher, MerkleBuilder, MerkleHasher};
 use crate::record::{genesis_prev, record_hash, Hash, Record};
 use crate::store::{apply_checked, recorded_day, Head, Ledger, LedgerError};
 use gufen_core::distribution::check_posting;
@@ -30,6 +30,7 @@ struct Checker {
     suspect: Option<u64>,
     batch: Option<(u64, [u8; 16], u32, u32)>,
     merkle: MerkleBuilder<Blake3Hasher>,
+    hashes: Vec<Hash>,
     bad: Option<(u64, String)>,
 }
 
@@ -140,6 +141,7 @@ impl Checker {
             ),
         }
         self.merkle.push(&hash);
+        self.hashes.push(hash);
         self.prev = hash;
         self.expected_seq += 1;
         Ok(())
@@ -167,6 +169,8 @@ pub struct WalkResult {
     pub merkle_root: Hash,
     /// The hash of the last record walked (the genesis hash when there is none).
     pub last_hash: Hash,
+    /// Every record's hash, in seq order: what the hash tiles must hold.
+    pub record_hashes: Vec<Hash>,
     pub first_bad_seq: Option<u64>,
     pub problem: Option<String>,
     /// The state rebuilt from the log, when replaying and nothing failed.
@@ -183,6 +187,7 @@ impl ChainWalk {
                 suspect: None,
                 batch: None,
                 merkle: MerkleBuilder::new(Blake3Hasher),
+                hashes: Vec::new(),
                 bad: None,
             },
             state: replay.then(State::new),
@@ -289,6 +294,7 @@ impl ChainWalk {
             records: checker.merkle.leaves(),
             merkle_root: checker.merkle.root(),
             last_hash: checker.prev,
+            record_hashes: std::mem::take(&mut checker.hashes),
             first_bad_seq: checker.bad.as_ref().map(|(s, _)| *s),
             problem: checker.bad.as_ref().map(|(_, m)| m.clone()),
             state: if checker.bad.is_none() { self.state } else { None },
@@ -316,6 +322,9 @@ impl Ledger {
         if problem.is_none() {
             problem = self.check_entries(&head)?;
         }
+        if problem.is_none() {
+            problem = self.check_tiles(&result.record_hashes)?;
+        }
         if let (Some(rebuilt), None) = (result.state, &problem) {
             problem = self.compare_projections(rebuilt)?;
         }
@@ -328,6 +337,20 @@ impl Ledger {
             problem,
             replayed: replay,
         })
+    }
+
+    /// The stored hash tiles against the tiles the records' hashes make: a damaged tile would
+    /// give proofs that do not verify, and roots that differ from the chain's.
+    fn check_tiles(&self, record_hashes: &[Hash]) -> Result<Option<String>, LedgerError> {
+        for (level, index, want) in expected_tiles(record_hashes) {
+            let have = self.tile(level, index)?;
+            if have != want {
+                return Ok(Some(format!(
+                    "hash tile {level}/{index} differs from the hashes of the records it covers"
+                )));
+            }
+        }
+        Ok(None)
     }
 
     fn compare_projections(&self, rebuilt: State) -> Result<Option<String>, LedgerError> {
@@ -350,5 +373,24 @@ impl Ledger {
             )));
         }
         Ok(None)
+    }
+}
+
+/// Every hash tile of the tree over these record hashes, built from nothing.
+pub fn expected_tiles(record_hashes: &[Hash]) -> Vec<crate::tiles::TileWrite> {
+    struct NoTiles;
+    impl crate::tiles::TileRead for NoTiles {
+        type Error = std::convert::Infallible;
+        fn tile(&self, _: u8, _: u64) -> Result<Vec<Hash>, Self::Error> {
+            Ok(Vec::new())
+        }
+    }
+    let leaves: Vec<Hash> = record_hashes.iter().map(|h| Blake3Hasher.leaf(h)).collect();
+    match crate::tiles::TileBuilder::new(Blake3Hasher).append(&NoTiles, 0, &leaves) {
+        Ok(tiles) => tiles,
+        Err(e) => match e {
+            crate::tiles::TileError::Read { source, .. } => match source {},
+            other => unreachable!("a tree built from nothing: {other}"),
+        },
     }
 }

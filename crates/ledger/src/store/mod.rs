@@ -18,6 +18,9 @@ use std::sync::Mutex;
 
 mod head_file;
 mod reads;
+mod trust;
+
+pub use trust::{read_signer, ConsistencyProof, InclusionProof};
 
 pub(crate) use reads::apply_checked;
 
@@ -50,6 +53,9 @@ pub enum LedgerError {
     Corrupt { seq: Option<u64>, message: String },
     #[error("store error: {0}")]
     Sled(sled::Error),
+    /// A request the ledger cannot answer as asked, or a key file it cannot use (exit 1).
+    #[error("{0}")]
+    Refused(String),
     #[error("i/o error: {0}")]
     Io(#[from] std::io::Error),
 }
@@ -198,6 +204,7 @@ impl Store {
             index: tree("index")?,
             meta: tree("meta")?,
             projections: tree("projections")?,
+            tiles: tree("tiles")?,
             lock: Mutex::new(()),
         };
         ledger.recover()?;
@@ -213,6 +220,8 @@ pub struct Ledger {
     index: sled::Tree,
     meta: sled::Tree,
     projections: sled::Tree,
+    /// The Merkle tree's hash tiles: [tile-level] ‖ tile index (u64 BE) → its hashes.
+    tiles: sled::Tree,
     lock: Mutex<()>,
 }
 
@@ -367,7 +376,11 @@ impl Ledger {
             "a batch holds 1 to {BATCH_EVENTS_MAX} events"
         );
         let len = u32::try_from(events.len()).expect("batch length fits u32");
-        let new_head = self.write_records(context, date, events, head)?;
+        // The signing key is read before anything is written: a key that cannot be read refuses
+        // the command instead of leaving an unsigned head behind it.
+        let signer = self.signer()?;
+        let (new_head, hashes) = self.write_records(context, date, events, head)?;
+        self.write_tiles(head.seq_next, &hashes)?;
         make_durable(&self.db, &self.path)?;
         let mut publish = sled::Batch::default();
         let mut head_bytes = new_head.seq_next.to_be_bytes().to_vec();
@@ -378,6 +391,7 @@ impl Ledger {
         publish.insert(Self::command_key(&context.command_id), command_entry);
         self.meta.apply_batch(publish)?;
         make_durable(&self.db, &self.path)?;
+        self.write_checkpoint_file(new_head.seq_next, signer.as_ref())?;
         self.write_projections(changes, new_head.seq_next)?;
         Ok(Outcome {
             first_seq: head.seq_next,
@@ -399,7 +413,8 @@ impl Ledger {
         date: NaiveDate,
         events: &[Event],
         head: Head,
-    ) -> Result<Head, LedgerError> {
+    ) -> Result<(Head, Vec<Hash>), LedgerError> {
+        let mut hashes = Vec::with_capacity(events.len());
         let mut stream_versions: HashMap<String, u64> = HashMap::new();
         let mut prev = head.hash;
         let mut seq = head.seq_next;
@@ -436,6 +451,7 @@ impl Ledger {
             *version += 1;
             let bytes = record.encode();
             prev = record_hash(&bytes);
+            hashes.push(prev);
             // The record's own stream (with its version), then each person it also concerns:
             // the streams `Event::index_streams` names, which corrections read back.
             let mut streams = event.index_streams().into_iter();
@@ -453,10 +469,13 @@ impl Ledger {
         for (key, value) in index {
             self.index.insert(key, value)?;
         }
-        Ok(Head {
-            seq_next: seq,
-            hash: prev,
-        })
+        Ok((
+            Head {
+                seq_next: seq,
+                hash: prev,
+            },
+            hashes,
+        ))
     }
 
     /// The number of records in `stream` (its next version): one seek to the stream's last index
@@ -544,6 +563,7 @@ impl Ledger {
         if discarded {
             make_durable(&self.db, &self.path)?;
         }
+        self.check_checkpoint_file(head)?;
         let version = self.projections.get(PROJECTION_VERSION_KEY)?;
         if head.seq_next > 0 && version.as_deref() != Some(&PROJECTION_VERSION.to_be_bytes()[..]) {
             return self.rebuild_projections();

@@ -1,0 +1,387 @@
+//! What lets someone who does not trust the store's keeper check the ledger: the Merkle tree's
+//! hash tiles (kept with every append, so a proof costs O(log n) reads), the checkpoint file
+//! outside sled (written after every append, checked on every open), signing, and proofs.
+
+use super::{corrupt, head_file, Head, Ledger, LedgerError};
+use crate::checkpoint::{self, Checkpoint};
+use crate::merkle::{self, Blake3Hasher, MerkleHasher};
+use crate::note::{self, Signer};
+use crate::record::Hash;
+use crate::tiles::{self, TileBuilder, TileNodes, TileRead};
+use std::path::{Path, PathBuf};
+
+const SIGNING_KEY: &[u8] = b"config/signing-key";
+
+/// The stored tiles of one ledger, read through sled.
+pub(crate) struct StoredTiles<'a>(&'a sled::Tree);
+
+fn tile_key(level: u8, index: u64) -> [u8; 9] {
+    let mut key = [0u8; 9];
+    key[0] = level;
+    key[1..].copy_from_slice(&index.to_be_bytes());
+    key
+}
+
+impl TileRead for StoredTiles<'_> {
+    type Error = LedgerError;
+    fn tile(&self, level: u8, index: u64) -> Result<Vec<Hash>, LedgerError> {
+        let Some(bytes) = self.0.get(tile_key(level, index))? else {
+            return Ok(Vec::new());
+        };
+        if bytes.len() % 32 != 0 || bytes.len() > 32 * usize::from(tiles::TILE_WIDTH) {
+            return Err(corrupt(
+                None,
+                format!("hash tile {level}/{index} is {} bytes", bytes.len()),
+            ));
+        }
+        Ok(bytes
+            .chunks_exact(32)
+            .map(|c| c.try_into().expect("32 bytes"))
+            .collect())
+    }
+}
+
+fn tile_error(e: impl std::fmt::Display) -> LedgerError {
+    corrupt(None, format!("the Merkle tree's hash tiles: {e}"))
+}
+
+/// What a proof request asks that the tree cannot answer (a size beyond the head, seq past it).
+fn proof_refused(e: impl std::fmt::Display) -> LedgerError {
+    LedgerError::Refused(e.to_string())
+}
+
+/// An inclusion proof: record `seq`'s leaf hash, its audit path, and the root of the tree of
+/// `size` records it leads to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InclusionProof {
+    pub seq: u64,
+    pub size: u64,
+    pub record_hash: Hash,
+    pub leaf_hash: Hash,
+    pub proof: Vec<Hash>,
+    pub root: Hash,
+}
+
+/// A consistency proof between the trees of `from` and `to` records, with both roots.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsistencyProof {
+    pub from: u64,
+    pub to: u64,
+    pub proof: Vec<Hash>,
+    pub from_root: Hash,
+    pub to_root: Hash,
+}
+
+impl Ledger {
+    pub(crate) fn stored_tiles(&self) -> StoredTiles<'_> {
+        StoredTiles(&self.tiles)
+    }
+
+    /// Writes the tiles that change when records with `hashes` follow the first `size` records.
+    /// Like records, tiles past the head are invisible until the head moves: every read cuts a
+    /// tile to the width the head implies.
+    pub(super) fn write_tiles(&self, size: u64, hashes: &[Hash]) -> Result<(), LedgerError> {
+        let leaves: Vec<Hash> = hashes.iter().map(|h| Blake3Hasher.leaf(h)).collect();
+        let writes = TileBuilder::new(Blake3Hasher)
+            .append(&self.stored_tiles(), size, &leaves)
+            .map_err(tile_error)?;
+        for (level, index, hashes) in writes {
+            self.tiles.insert(tile_key(level, index), hashes.concat())?;
+        }
+        Ok(())
+    }
+
+    /// Rebuilds every tile from the records (a store written before tiles were kept).
+    fn rebuild_tiles(&self, head: &Head) -> Result<(), LedgerError> {
+        self.tiles.clear()?;
+        let mut size = 0;
+        while size < head.seq_next {
+            let to = (size + 65_536).min(head.seq_next);
+            let hashes: Vec<Hash> = self.read_range(size, to)?.iter().map(|r| r.hash).collect();
+            self.write_tiles(size, &hashes)?;
+            size = to;
+        }
+        super::make_durable(&self.db, &self.path)
+    }
+
+    /// The Merkle root of the first `size` records, from the tiles (O(log n) reads).
+    pub fn root_at(&self, size: u64) -> Result<Hash, LedgerError> {
+        let nodes = TileNodes::new(self.stored_tiles(), Blake3Hasher, size);
+        merkle::root(&Blake3Hasher, &nodes, size).map_err(tile_error)
+    }
+
+    /// Tile `index` of tile-level `level` as the tree at the head has it: full, partial, or
+    /// empty when the tree has no such tile.
+    pub fn tile(&self, level: u8, index: u64) -> Result<Vec<Hash>, LedgerError> {
+        let head = self.head()?;
+        let width = usize::from(tiles::tile_width(head.seq_next, level, index));
+        let mut hashes = self.stored_tiles().tile(level, index)?;
+        if hashes.len() < width {
+            return Err(tile_error(format!(
+                "tile {level}/{index} holds {} hashes, the tree needs {width}",
+                hashes.len()
+            )));
+        }
+        hashes.truncate(width);
+        Ok(hashes)
+    }
+
+    /// The proof that record `seq` is in the tree of the first `size` records (the head when
+    /// None).
+    pub fn inclusion_proof(&self, seq: u64, size: Option<u64>) -> Result<InclusionProof, LedgerError> {
+        let head = self.head()?;
+        let size = size.unwrap_or(head.seq_next);
+        if size > head.seq_next {
+            return Err(proof_refused(format!(
+                "the ledger has {} records; there is no tree of {size}",
+                head.seq_next
+            )));
+        }
+        if seq >= size {
+            return Err(proof_refused(format!(
+                "record {seq} is not in the tree of the first {size} records"
+            )));
+        }
+        let nodes = TileNodes::new(self.stored_tiles(), Blake3Hasher, size);
+        let proof = merkle::inclusion_proof(&Blake3Hasher, &nodes, seq, size).map_err(tile_error)?;
+        let record_hash = self
+            .read_range(seq, seq + 1)?
+            .first()
+            .map(|r| r.hash)
+            .ok_or_else(|| corrupt(Some(seq), "the record is missing"))?;
+        let leaf_hash = Blake3Hasher.leaf(&record_hash);
+        let root = merkle::root(&Blake3Hasher, &nodes, size).map_err(tile_error)?;
+        merkle::verify_inclusion(&Blake3Hasher, seq, size, &leaf_hash, &proof, &root).map_err(
+            |e| corrupt(Some(seq), format!("the tiles do not hold the record's hash: {e}")),
+        )?;
+        Ok(InclusionProof {
+            seq,
+            size,
+            record_hash,
+            leaf_hash,
+            proof,
+            root,
+        })
+    }
+
+    /// The proof that the tree of `from` records is a prefix of the tree of `to` (the head when
+    /// None).
+    pub fn consistency_proof(&self, from: u64, to: Option<u64>) -> Result<ConsistencyProof, LedgerError> {
+        let head = self.head()?;
+        let to = to.unwrap_or(head.seq_next);
+        if to > head.seq_next {
+            return Err(proof_refused(format!(
+                "the ledger has {} records; there is no tree of {to}",
+                head.seq_next
+            )));
+        }
+        if from == 0 || from > to {
+            return Err(proof_refused(format!(
+                "a consistency proof runs from a tree of 1 to {to} records to one of {to}; {from} is outside that"
+            )));
+        }
+        let nodes = TileNodes::new(self.stored_tiles(), Blake3Hasher, to);
+        let proof = merkle::consistency_proof(&Blake3Hasher, &nodes, from, to).map_err(tile_error)?;
+        Ok(ConsistencyProof {
+            from,
+            to,
+            proof,
+            from_root: self.root_at(from)?,
+            to_root: self.root_at(to)?,
+        })
+    }
+
+    /// This ledger's checkpoint of its first `size` records (unsigned).
+    pub fn checkpoint_at(&self, size: u64) -> Result<Checkpoint, LedgerError> {
+        Ok(Checkpoint::new(
+            checkpoint::origin(self.id()),
+            size,
+            self.root_at(size)?,
+        ))
+    }
+
+    fn checkpoint_path(&self) -> PathBuf {
+        head_file::path(&self.path, self.id())
+    }
+
+    /// The latest checkpoint note as kept beside the store: the body, the ledger's signature
+    /// when a key signed it, and the witnesses' cosignatures added to it.
+    pub fn checkpoint_note(&self) -> Result<String, LedgerError> {
+        let head = self.head()?;
+        match head_file::read(&self.checkpoint_path())? {
+            Some(text) => Ok(text),
+            None => Ok(self.checkpoint_at(head.seq_next)?.body()),
+        }
+    }
+
+    /// Writes the checkpoint of the first `size` records to the checkpoint file, signed by
+    /// `signer` when there is one.
+    pub(super) fn write_checkpoint_file(
+        &self,
+        size: u64,
+        signer: Option<&Signer>,
+    ) -> Result<(), LedgerError> {
+        let body = self.checkpoint_at(size)?.body();
+        let text = match signer {
+            Some(signer) => note::sign(&body, &[signer]).map_err(|e| LedgerError::Refused(e.to_string()))?,
+            None => body,
+        };
+        head_file::write_atomic(&self.checkpoint_path(), &text)?;
+        Ok(())
+    }
+
+    /// Signs the current checkpoint with `signer` and keeps the signed note (with any
+    /// cosignatures already on it) as the ledger's checkpoint.
+    pub fn sign_checkpoint(&self, signer: &Signer) -> Result<String, LedgerError> {
+        let _guard = self.lock.lock().expect("append lock");
+        let current = self.checkpoint_note()?;
+        let signed = note::sign(body_of(&current), &[signer])
+            .map_err(|e| LedgerError::Refused(e.to_string()))?;
+        let merged = if current.contains("\n\n") {
+            note::merge(signed.as_bytes(), current.as_bytes())
+                .map_err(|e| LedgerError::Refused(e.to_string()))?
+        } else {
+            signed
+        };
+        head_file::write_atomic(&self.checkpoint_path(), &merged)?;
+        Ok(merged)
+    }
+
+    /// Adds the signature lines of `cosigned` (a note over the current checkpoint, as a witness
+    /// returns it) to the ledger's checkpoint. A note over another checkpoint is refused.
+    pub fn add_cosignatures(&self, cosigned: &str) -> Result<String, LedgerError> {
+        let _guard = self.lock.lock().expect("append lock");
+        let current = self.checkpoint_note()?;
+        if body_of(cosigned) != body_of(&current) {
+            return Err(LedgerError::Refused(
+                "the cosigned note is not over the ledger's current checkpoint (another size or root)".into(),
+            ));
+        }
+        if !current.contains("\n\n") {
+            return Err(LedgerError::Refused(
+                "the ledger's checkpoint is not signed yet: sign it (`gufen checkpoint --sign KEY`) before adding cosignatures".into(),
+            ));
+        }
+        let merged = note::merge(current.as_bytes(), cosigned.as_bytes())
+            .map_err(|e| LedgerError::Refused(e.to_string()))?;
+        head_file::write_atomic(&self.checkpoint_path(), &merged)?;
+        Ok(merged)
+    }
+
+    /// Every append signs its checkpoint with the key in this file from now on (None: stop).
+    /// The file is read now, so a key that cannot be used is refused here.
+    pub fn set_signing_key(&self, path: Option<&Path>) -> Result<(), LedgerError> {
+        match path {
+            None => {
+                self.meta.remove(SIGNING_KEY)?;
+            }
+            Some(path) => {
+                let path = std::fs::canonicalize(path)?;
+                read_signer(&path)?;
+                let text = path.to_str().ok_or_else(|| {
+                    LedgerError::Refused("the key file's path is not UTF-8".into())
+                })?;
+                self.meta.insert(SIGNING_KEY, text.as_bytes())?;
+            }
+        }
+        super::make_durable(&self.db, &self.path)
+    }
+
+    /// The key file every append signs with, if one is set.
+    pub fn signing_key(&self) -> Result<Option<PathBuf>, LedgerError> {
+        Ok(self
+            .meta
+            .get(SIGNING_KEY)?
+            .map(|bytes| PathBuf::from(String::from_utf8_lossy(&bytes).into_owned())))
+    }
+
+    pub(super) fn signer(&self) -> Result<Option<Signer>, LedgerError> {
+        self.signing_key()?.map(|path| read_signer(&path)).transpose()
+    }
+
+    /// On open: the checkpoint file (written after every append) against sled's head. sled
+    /// behind it, or holding other records at its size, is an integrity failure naming what is
+    /// missing; sled ahead of it by an append that crashed before writing the file is brought
+    /// up to date once its older root is confirmed.
+    pub(super) fn check_checkpoint_file(&self, head: Head) -> Result<(), LedgerError> {
+        if head.seq_next > 0 && self.tiles.is_empty() {
+            self.rebuild_tiles(&head)?;
+        }
+        let path = self.checkpoint_path();
+        let Some(text) = head_file::read(&path)? else {
+            if head.seq_next > 0 {
+                // A store from before checkpoint files were kept: start one now.
+                self.write_checkpoint_file(head.seq_next, None)?;
+            }
+            return Ok(());
+        };
+        let file = Checkpoint::parse(body_of(&text)).map_err(|e| {
+            corrupt(
+                None,
+                format!("the checkpoint file {} is damaged: {e}", path.display()),
+            )
+        })?;
+        if file.origin != checkpoint::origin(self.id()) {
+            return Err(corrupt(
+                None,
+                format!(
+                    "the checkpoint file {} is for {:?}, not this ledger",
+                    path.display(),
+                    file.origin
+                ),
+            ));
+        }
+        if file.size > head.seq_next {
+            return Err(corrupt(
+                Some(head.seq_next),
+                format!(
+                    "the store holds {} records but its checkpoint (written after every append) says {}: records {} to {} were acknowledged and are missing from the store's data files; restore the store from a copy",
+                    head.seq_next,
+                    file.size,
+                    head.seq_next,
+                    file.size - 1
+                ),
+            ));
+        }
+        let root = self.root_at(file.size).map_err(|e| {
+            corrupt(
+                None,
+                format!("the store cannot give the root its checkpoint names: {e}"),
+            )
+        })?;
+        if root != file.root {
+            return Err(corrupt(
+                None,
+                format!(
+                    "the store's first {} records are not the records its checkpoint signs (another Merkle root): the store's data files are damaged or were rewritten",
+                    file.size
+                ),
+            ));
+        }
+        if file.size < head.seq_next {
+            // The last append was made durable in sled and its process stopped before the file
+            // was written; the older checkpoint is a prefix of the tree, so the append stands.
+            self.write_checkpoint_file(head.seq_next, self.signer().ok().flatten().as_ref())?;
+        }
+        Ok(())
+    }
+}
+
+/// The body of a note: its text up to the blank line before the signatures (all of it when
+/// unsigned).
+pub(crate) fn body_of(note: &str) -> &str {
+    match note.find("\n\n") {
+        Some(at) => &note[..at + 1],
+        None => note,
+    }
+}
+
+/// The signer in a key file (C2SP skey text).
+pub fn read_signer(path: &Path) -> Result<Signer, LedgerError> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        LedgerError::Refused(format!("the key file {} cannot be read: {e}", path.display()))
+    })?;
+    Signer::from_skey(text.trim()).map_err(|e| {
+        LedgerError::Refused(format!("{} is not a signing key: {e}", path.display()))
+    })
+}
