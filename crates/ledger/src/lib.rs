@@ -1,7 +1,9 @@
 //! gufen-ledger: the event store. Owns sled and every stored byte: record encoding (bincode 2,
 //! fixed configuration), the blake3 hash chain, the Merkle tree, projections and verification.
 
+pub mod checkpoint;
 pub mod merkle;
+pub mod note;
 pub mod record;
 pub mod store;
 pub mod verify;
