@@ -703,9 +703,10 @@ pub struct Opened {
     pub unverified: Vec<Signature>,
 }
 
-/// Looks up the configured key for a line: both name and key ID must match. Two configured
-/// keys matching one line is a configuration error, reported rather than guessed around.
-fn lookup<'a>(
+/// Looks up the configured key for a line: both name and key ID must match (matching only one
+/// of them is an unknown key). Two configured keys matching one line is a configuration error,
+/// reported rather than guessed around.
+pub fn find_verifier<'a>(
     verifiers: &'a [Verifier],
     name: &str,
     key_id: u32,
@@ -729,7 +730,7 @@ pub fn open(msg: &[u8], verifiers: &[Verifier]) -> Result<Opened, NoteError> {
     let mut verified: Vec<Verified> = Vec::new();
     let mut unverified: Vec<Signature> = Vec::new();
     for signature in note.signatures {
-        let Some(verifier) = lookup(verifiers, &signature.name, signature.key_id)? else {
+        let Some(verifier) = find_verifier(verifiers, &signature.name, signature.key_id)? else {
             if !unverified.contains(&signature) {
                 unverified.push(signature);
             }

@@ -369,7 +369,7 @@ fn real_rekor_checkpoint_with_three_witnesses() {
         Err(CheckpointError::WrongKeyType { .. })
     ));
     assert!(matches!(
-        SignedCheckpoint::open(note_text.as_bytes(), &log, &[log.clone()]),
+        SignedCheckpoint::open(note_text.as_bytes(), &log, std::slice::from_ref(&log)),
         Err(CheckpointError::WrongKeyType { .. })
     ));
 }
@@ -422,12 +422,16 @@ fn sigsum_witness_lines() {
         }
         n
     };
-    let opened = note::open(note_of(&lines[..3]).as_bytes(), &[witness.clone()]).unwrap();
+    let opened = note::open(
+        note_of(&lines[..3]).as_bytes(),
+        std::slice::from_ref(&witness),
+    )
+    .unwrap();
     assert_eq!(opened.verified.len(), 1);
     assert_eq!(opened.verified[0].timestamp, Some(1234));
     assert_eq!(opened.unverified.len(), 2);
     // Line 4 after a verified line 2 from the same key is a repeat and is skipped...
-    assert!(note::open(note_of(&lines).as_bytes(), &[witness.clone()]).is_ok());
+    assert!(note::open(note_of(&lines).as_bytes(), std::slice::from_ref(&witness)).is_ok());
     // ...but on its own (or first) it is checked, and it fails.
     assert_eq!(
         note::open(note_of(&[lines[3], lines[1]]).as_bytes(), &[witness]),

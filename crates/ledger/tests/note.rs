@@ -340,7 +340,7 @@ fn generated_key_signs_and_opens() {
 
     let text = "共有股份\nsecond line\n\nafter a blank line\n";
     let signed = note::sign(text, &[&signer]).unwrap();
-    let opened = note::open(signed.as_bytes(), &[verifier.clone()]).unwrap();
+    let opened = note::open(signed.as_bytes(), std::slice::from_ref(&verifier)).unwrap();
     assert_eq!(opened.text, text);
     assert_eq!(opened.verified.len(), 1);
     assert!(opened.unverified.is_empty());
@@ -348,7 +348,7 @@ fn generated_key_signs_and_opens() {
     // Tampered text: the known key's signature fails, so the note is rejected.
     let tampered = signed.replacen("second", "Second", 1);
     assert!(matches!(
-        note::open(tampered.as_bytes(), &[verifier.clone()]),
+        note::open(tampered.as_bytes(), std::slice::from_ref(&verifier)),
         Err(NoteError::InvalidSignature { .. })
     ));
     // Another key under the same name is an unknown key: nothing verifies.
@@ -429,10 +429,10 @@ fn limits_are_enforced() {
     let line = signed.strip_prefix("t\n\n").unwrap();
 
     let at_limit = format!("t\n\n{}", line.repeat(MAX_SIGNATURES));
-    assert!(note::open(at_limit.as_bytes(), &[verifier.clone()]).is_ok());
+    assert!(note::open(at_limit.as_bytes(), std::slice::from_ref(&verifier)).is_ok());
     let over = format!("t\n\n{}", line.repeat(MAX_SIGNATURES + 1));
     assert_eq!(
-        note::open(over.as_bytes(), &[verifier.clone()]),
+        note::open(over.as_bytes(), std::slice::from_ref(&verifier)),
         Err(NoteError::TooManySignatures)
     );
 
