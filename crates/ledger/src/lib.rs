@@ -2,14 +2,19 @@
 //! fixed configuration), the blake3 hash chain, the Merkle tree, projections and verification.
 
 pub mod bundle;
+pub mod checkpoint;
 pub mod merkle;
+pub mod note;
 pub mod record;
 pub mod store;
 pub mod tiles;
 pub mod verify;
 
 pub use record::{Hash, Record};
-pub use store::{Context, Head, Ledger, LedgerError, Outcome, Store, StoredRecord};
+pub use store::{
+    read_signer, ConsistencyProof, Context, Head, InclusionProof, Ledger, LedgerError, Outcome,
+    Store, StoredRecord,
+};
 pub use verify::VerifyReport;
 
 #[cfg(test)]
