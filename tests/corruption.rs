@@ -137,7 +137,9 @@ fn offsets(len: u64, count: u64, salt: u64) -> Vec<u64> {
     }
     let mut state = salt ^ 0x9E37_79B9_7F4A_7C15;
     while (picked.len() as u64) < count + 2 {
-        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         picked.push((state >> 11) % len);
     }
     picked.sort_unstable();

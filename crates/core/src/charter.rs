@@ -449,15 +449,30 @@ impl Charter {
             Management::Dynamic => "dynamic",
         };
         line("management", quoted(management));
-        line("holding_cap_percent", quoted(&self.holding_cap_percent.to_string()));
+        line(
+            "holding_cap_percent",
+            quoted(&self.holding_cap_percent.to_string()),
+        );
         line(
             "inheritance_counts_toward_cap",
             self.inheritance_counts_toward_cap.to_string(),
         );
-        line("reserve_rate_percent", quoted(&self.reserve_rate_percent.to_string()));
-        line("reserve_floor_percent", quoted(&self.reserve_floor_percent.to_string()));
-        line("welfare_rate_percent", quoted(&self.welfare_rate_percent.to_string()));
-        line("welfare_floor_percent", quoted(&self.welfare_floor_percent.to_string()));
+        line(
+            "reserve_rate_percent",
+            quoted(&self.reserve_rate_percent.to_string()),
+        );
+        line(
+            "reserve_floor_percent",
+            quoted(&self.reserve_floor_percent.to_string()),
+        );
+        line(
+            "welfare_rate_percent",
+            quoted(&self.welfare_rate_percent.to_string()),
+        );
+        line(
+            "welfare_floor_percent",
+            quoted(&self.welfare_floor_percent.to_string()),
+        );
         line("notice_days", self.notice_days.to_string());
         let body = match self.approval_body {
             ApprovalBody::Members => "members",
@@ -470,7 +485,10 @@ impl Charter {
             out.push_str("\n[[classes]]\n");
             out.push_str(&format!("code = {}\n", quoted(&class.code)));
             out.push_str(&format!("name = {}\n", quoted(&class.name)));
-            out.push_str(&format!("coefficient = {}\n", quoted(&class.coefficient.to_string())));
+            out.push_str(&format!(
+                "coefficient = {}\n",
+                quoted(&class.coefficient.to_string())
+            ));
         }
         for ground in grounds {
             out.push_str("\n[[loss_grounds]]\n");

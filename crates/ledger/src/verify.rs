@@ -258,7 +258,12 @@ impl ChainWalk {
 
     /// Ends the walk against the head the store or the checkpoint claims: `size` records whose
     /// last hashes to `last_hash` (when known) and whose Merkle root is `root` (when known).
-    pub fn finish(mut self, size: u64, last_hash: Option<&Hash>, root: Option<&Hash>) -> WalkResult {
+    pub fn finish(
+        mut self,
+        size: u64,
+        last_hash: Option<&Hash>,
+        root: Option<&Hash>,
+    ) -> WalkResult {
         let checker = &mut self.checker;
         if let Some(previous) = checker.suspect.take() {
             let holds = last_hash.is_none_or(|h| checker.prev == *h);
@@ -287,7 +292,9 @@ impl ChainWalk {
         if checker.bad.is_none() && root.is_some_and(|r| checker.merkle.root() != *r) {
             checker.fail(
                 last,
-                format!("the Merkle root of the {size} records is not the root the checkpoint signs"),
+                format!(
+                    "the Merkle root of the {size} records is not the root the checkpoint signs"
+                ),
             );
         }
         WalkResult {
@@ -297,7 +304,11 @@ impl ChainWalk {
             record_hashes: std::mem::take(&mut checker.hashes),
             first_bad_seq: checker.bad.as_ref().map(|(s, _)| *s),
             problem: checker.bad.as_ref().map(|(_, m)| m.clone()),
-            state: if checker.bad.is_none() { self.state } else { None },
+            state: if checker.bad.is_none() {
+                self.state
+            } else {
+                None
+            },
         }
     }
 }

@@ -202,14 +202,21 @@ impl Ledger {
             let (key, value) = entry?;
             let split = key.len().checked_sub(9);
             let Some(split) = split.filter(|&at| key[at] == 0) else {
-                return Ok(Some(format!("an index entry has a malformed key ({} bytes)", key.len())));
+                return Ok(Some(format!(
+                    "an index entry has a malformed key ({} bytes)",
+                    key.len()
+                )));
             };
             let seq = seq_from_key(&key[split + 1..])?;
             if seq >= head.seq_next {
-                return Ok(Some(format!("an index entry names record {seq}, past the head")));
+                return Ok(Some(format!(
+                    "an index entry names record {seq}, past the head"
+                )));
             }
             if !(value.is_empty() || value.len() == 8) {
-                return Ok(Some(format!("the index entry of record {seq} is malformed")));
+                return Ok(Some(format!(
+                    "the index entry of record {seq} is malformed"
+                )));
             }
         }
         for entry in self.projections.iter() {
@@ -232,10 +239,14 @@ impl Ledger {
             let well_formed = value.len() == 12 && {
                 let first = u64::from_be_bytes(value[..8].try_into().expect("8 bytes"));
                 let len = u32::from_be_bytes(value[8..].try_into().expect("4 bytes"));
-                first.checked_add(u64::from(len)).is_some_and(|end| end <= head.seq_next)
+                first
+                    .checked_add(u64::from(len))
+                    .is_some_and(|end| end <= head.seq_next)
             };
             if !well_formed {
-                return Ok(Some("a command entry does not name records below the head".into()));
+                return Ok(Some(
+                    "a command entry does not name records below the head".into(),
+                ));
             }
         }
         Ok(None)

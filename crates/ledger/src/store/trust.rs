@@ -128,7 +128,11 @@ impl Ledger {
 
     /// The proof that record `seq` is in the tree of the first `size` records (the head when
     /// None).
-    pub fn inclusion_proof(&self, seq: u64, size: Option<u64>) -> Result<InclusionProof, LedgerError> {
+    pub fn inclusion_proof(
+        &self,
+        seq: u64,
+        size: Option<u64>,
+    ) -> Result<InclusionProof, LedgerError> {
         let head = self.head()?;
         let size = size.unwrap_or(head.seq_next);
         if size > head.seq_next {
@@ -143,7 +147,8 @@ impl Ledger {
             )));
         }
         let nodes = TileNodes::new(self.stored_tiles(), Blake3Hasher, size);
-        let proof = merkle::inclusion_proof(&Blake3Hasher, &nodes, seq, size).map_err(tile_error)?;
+        let proof =
+            merkle::inclusion_proof(&Blake3Hasher, &nodes, seq, size).map_err(tile_error)?;
         let record_hash = self
             .read_range(seq, seq + 1)?
             .first()
@@ -152,7 +157,12 @@ impl Ledger {
         let leaf_hash = Blake3Hasher.leaf(&record_hash);
         let root = merkle::root(&Blake3Hasher, &nodes, size).map_err(tile_error)?;
         merkle::verify_inclusion(&Blake3Hasher, seq, size, &leaf_hash, &proof, &root).map_err(
-            |e| corrupt(Some(seq), format!("the tiles do not hold the record's hash: {e}")),
+            |e| {
+                corrupt(
+                    Some(seq),
+                    format!("the tiles do not hold the record's hash: {e}"),
+                )
+            },
         )?;
         Ok(InclusionProof {
             seq,
@@ -166,7 +176,11 @@ impl Ledger {
 
     /// The proof that the tree of `from` records is a prefix of the tree of `to` (the head when
     /// None).
-    pub fn consistency_proof(&self, from: u64, to: Option<u64>) -> Result<ConsistencyProof, LedgerError> {
+    pub fn consistency_proof(
+        &self,
+        from: u64,
+        to: Option<u64>,
+    ) -> Result<ConsistencyProof, LedgerError> {
         let head = self.head()?;
         let to = to.unwrap_or(head.seq_next);
         if to > head.seq_next {
@@ -181,7 +195,8 @@ impl Ledger {
             )));
         }
         let nodes = TileNodes::new(self.stored_tiles(), Blake3Hasher, to);
-        let proof = merkle::consistency_proof(&Blake3Hasher, &nodes, from, to).map_err(tile_error)?;
+        let proof =
+            merkle::consistency_proof(&Blake3Hasher, &nodes, from, to).map_err(tile_error)?;
         Ok(ConsistencyProof {
             from,
             to,
@@ -223,7 +238,9 @@ impl Ledger {
     ) -> Result<(), LedgerError> {
         let body = self.checkpoint_at(size)?.body();
         let text = match signer {
-            Some(signer) => note::sign(&body, &[signer]).map_err(|e| LedgerError::Refused(e.to_string()))?,
+            Some(signer) => {
+                note::sign(&body, &[signer]).map_err(|e| LedgerError::Refused(e.to_string()))?
+            }
             None => body,
         };
         head_file::write_atomic(&self.checkpoint_path(), &text)?;
@@ -296,7 +313,9 @@ impl Ledger {
     }
 
     pub(super) fn signer(&self) -> Result<Option<Signer>, LedgerError> {
-        self.signing_key()?.map(|path| read_signer(&path)).transpose()
+        self.signing_key()?
+            .map(|path| read_signer(&path))
+            .transpose()
     }
 
     /// On open: the checkpoint file (written after every append) against sled's head. sled
@@ -379,9 +398,11 @@ pub(crate) fn body_of(note: &str) -> &str {
 /// The signer in a key file (C2SP skey text).
 pub fn read_signer(path: &Path) -> Result<Signer, LedgerError> {
     let text = std::fs::read_to_string(path).map_err(|e| {
-        LedgerError::Refused(format!("the key file {} cannot be read: {e}", path.display()))
+        LedgerError::Refused(format!(
+            "the key file {} cannot be read: {e}",
+            path.display()
+        ))
     })?;
-    Signer::from_skey(text.trim()).map_err(|e| {
-        LedgerError::Refused(format!("{} is not a signing key: {e}", path.display()))
-    })
+    Signer::from_skey(text.trim())
+        .map_err(|e| LedgerError::Refused(format!("{} is not a signing key: {e}", path.display())))
 }
