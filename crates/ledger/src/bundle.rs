@@ -74,6 +74,37 @@ pub fn decode(bytes: &[u8]) -> Result<Vec<&[u8]>, BundleError> {
     Ok(entries)
 }
 
+/// The hash tiles of an audit bundle directory (or a mirror of one), read as files at their
+/// tlog-tiles paths for a tree of `size` records.
+pub struct DirTiles {
+    pub root: std::path::PathBuf,
+    pub size: u64,
+}
+
+impl crate::tiles::TileRead for DirTiles {
+    type Error = std::io::Error;
+    fn tile(&self, level: u8, index: u64) -> Result<Vec<[u8; 32]>, std::io::Error> {
+        let width = crate::tiles::tile_width(self.size, level, index);
+        if width == 0 {
+            return Ok(Vec::new());
+        }
+        let path = self.root.join(crate::tiles::tile_path(level, index, width));
+        let bytes = std::fs::read(&path)?;
+        if bytes.len() != 32 * usize::from(width) {
+            return Err(std::io::Error::other(format!(
+                "{} is {} bytes, not {} hashes",
+                path.display(),
+                bytes.len(),
+                width
+            )));
+        }
+        Ok(bytes
+            .chunks_exact(32)
+            .map(|c| c.try_into().expect("32 bytes"))
+            .collect())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -92,6 +92,21 @@ impl Ledger {
         Ok(out)
     }
 
+    /// The stored bytes of published records `from..to` (cut at the head), in seq order: what
+    /// an export writes and an auditor hashes.
+    pub fn record_bytes(&self, from: u64, to: u64) -> Result<Vec<(u64, Vec<u8>)>, LedgerError> {
+        let to = to.min(self.head()?.seq_next);
+        let mut out = Vec::new();
+        if from >= to {
+            return Ok(out);
+        }
+        for entry in self.records.range(seq_key(from)..seq_key(to)) {
+            let (key, bytes) = entry?;
+            out.push((seq_from_key(&key)?, bytes.to_vec()));
+        }
+        Ok(out)
+    }
+
     /// Up to `limit` published records from `from`.
     pub fn records(&self, from: u64, limit: u64) -> Result<Vec<StoredRecord>, LedgerError> {
         let head = self.head()?;
