@@ -92,7 +92,7 @@ fn sample_store(root: &Path) -> PathBuf {
             "--charter",
             manifest.join("fixtures/charter.toml").to_str().unwrap(),
             "--date",
-            "2018-01-01",
+            "2017-06-30",
         ],
     );
     run_ok(
@@ -101,13 +101,13 @@ fn sample_store(root: &Path) -> PathBuf {
             "member",
             "import",
             "--resolution",
-            "2018-01",
+            "2017-1",
             "--date",
-            "2018-01-02",
+            "2017-12-31",
             manifest.join("fixtures/roster-600.csv").to_str().unwrap(),
         ],
     );
-    for (i, status) in ["town", "village", "town"].iter().enumerate() {
+    for (i, kind) in ["urban", "rural", "urban"].iter().enumerate() {
         run_ok(
             &db,
             &[
@@ -115,10 +115,12 @@ fn sample_store(root: &Path) -> PathBuf {
                 "set",
                 "--id",
                 "410183195202210053",
-                "--status",
-                status,
+                "--kind",
+                kind,
+                "--locality",
+                "郑州市金水区",
                 "--date",
-                &format!("2019-0{}-01", i + 1),
+                &format!("2021-0{}-01", i + 1),
             ],
         );
     }

@@ -2,6 +2,8 @@
 //! `run` below is the one dispatch, one line per command.
 
 pub mod charter;
+pub mod checkpoint;
+pub mod config;
 pub mod correct;
 pub mod crash_child;
 pub mod death;
@@ -10,9 +12,11 @@ pub mod distribution;
 pub mod history;
 pub mod household;
 pub mod hukou;
+pub mod key;
 pub mod log;
 pub mod member;
 pub mod person;
+pub mod proof;
 pub mod register;
 pub mod representative;
 pub mod shares;
@@ -65,6 +69,18 @@ pub enum Command {
     Log(log::LogArgs),
     /// Check the chain; with --replay also rebuild the state and compare it with the projections.
     Verify(verify::VerifyArgs),
+    /// The latest checkpoint (the signed tree head); --sign KEY signs it, --add-cosignature
+    /// FILE adds a witness's cosignature.
+    Checkpoint(checkpoint::CheckpointArgs),
+    /// Inclusion and consistency proofs from the stored hash tiles.
+    #[command(subcommand)]
+    Proof(proof::ProofCommand),
+    /// Signing keys (C2SP signed-note Ed25519).
+    #[command(subcommand)]
+    Key(key::KeyCommand),
+    /// The collective's settings in the store (signing-key).
+    #[command(subcommand)]
+    Config(config::ConfigCommand),
     /// Build a synthetic village end to end in a fresh store and verify it.
     Demo(demo::DemoArgs),
     /// The child process of the crash test: appends batches until killed.
@@ -94,6 +110,10 @@ pub fn run(app: &mut App, command: Command) -> Result<()> {
         Command::History(args) => history::run(app, args),
         Command::Log(args) => log::run(app, args),
         Command::Verify(args) => verify::run(app, args),
+        Command::Checkpoint(args) => checkpoint::run(app, args),
+        Command::Proof(command) => proof::run(app, command),
+        Command::Key(command) => key::run(app, command),
+        Command::Config(command) => config::run(app, command),
         Command::Demo(args) => demo::run(app, args),
         Command::CrashChild(args) => crash_child::run(app, args),
         Command::Sample(command) => demo::sample(app, command),

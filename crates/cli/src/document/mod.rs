@@ -10,6 +10,7 @@ pub mod holdings;
 pub mod member;
 pub mod records;
 pub mod representative;
+pub mod trust;
 
 use crate::cli::Lang;
 use serde::Serialize;
