@@ -124,6 +124,12 @@ impl From<sled::Error> for LedgerError {
                 seq: None,
                 message: "the store's data file is damaged: a read failed its checksum; restore the store from a copy and run `gufen verify`".into(),
             },
+            // At open, sled reports a damaged `conf` (or a log it cannot make sense of) as
+            // unsupported or as its own bug: the store's files are not what sled wrote.
+            sled::Error::Unsupported(what) | sled::Error::ReportableBug(what) => LedgerError::Corrupt {
+                seq: None,
+                message: format!("the store's data files are damaged (sled: {what}); restore the store from a copy and run `gufen verify`"),
+            },
             other => LedgerError::Sled(other),
         }
     }

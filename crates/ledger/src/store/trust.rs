@@ -327,7 +327,13 @@ impl Ledger {
             self.rebuild_tiles(&head)?;
         }
         let path = self.checkpoint_path();
-        let Some(text) = head_file::read(&path)? else {
+        let text = head_file::read(&path).map_err(|e| {
+            corrupt(
+                None,
+                format!("the checkpoint file {} is damaged: {e}", path.display()),
+            )
+        })?;
+        let Some(text) = text else {
             if head.seq_next > 0 {
                 // A store from before checkpoint files were kept: start one now.
                 self.write_checkpoint_file(head.seq_next, None)?;
