@@ -22,6 +22,11 @@ mod trust;
 
 pub use trust::{read_signer, ConsistencyProof, InclusionProof};
 
+/// Where the checkpoint file of a ledger lives in a store directory.
+pub fn checkpoint_file_path(store: &Path, ledger_id: &str) -> PathBuf {
+    head_file::path(store, ledger_id)
+}
+
 pub(crate) use reads::apply_checked;
 
 /// Projection entries written per sled batch.
@@ -178,6 +183,11 @@ impl Store {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    #[cfg(test)]
+    pub(crate) fn flush_for_tests(&self) {
+        self.db.flush().unwrap();
     }
 
     /// The collectives (ledger ids) in this store that have at least one record.
@@ -621,5 +631,10 @@ impl Ledger {
     #[cfg(test)]
     pub(crate) fn raw_meta(&self) -> &sled::Tree {
         &self.meta
+    }
+
+    #[cfg(test)]
+    pub(crate) fn raw_tiles(&self) -> &sled::Tree {
+        &self.tiles
     }
 }
