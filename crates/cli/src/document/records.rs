@@ -334,10 +334,18 @@ impl Document for Verification {
             self.collective
         ));
         layout.field(t(lang, "记录数", "records"), self.records.to_string());
-        layout.field(t(lang, "链头哈希", "head hash"), self.head_hash.clone());
+        layout.field(
+            t(lang, "链头哈希", "head hash"),
+            short_hash(&self.head_hash).to_string(),
+        );
+        // The root as the checkpoint gives it (base64), so it can be compared by eye.
+        let root = (0..self.merkle_root.len())
+            .step_by(2)
+            .filter_map(|i| u8::from_str_radix(self.merkle_root.get(i..i + 2)?, 16).ok())
+            .collect::<Vec<u8>>();
         layout.field(
             t(lang, "默克尔树根", "merkle root"),
-            self.merkle_root.clone(),
+            crate::document::trust::b64(&root),
         );
         if self.replayed {
             layout.line(t(
