@@ -1,12 +1,14 @@
 //! The commands, one module per command group, each with its clap arguments and its handler;
 //! `run` below is the one dispatch, one line per command.
 
+pub mod audit;
 pub mod charter;
 pub mod correct;
 pub mod crash_child;
 pub mod death;
 pub mod demo;
 pub mod distribution;
+pub mod export;
 pub mod history;
 pub mod household;
 pub mod hukou;
@@ -16,6 +18,7 @@ pub mod person;
 pub mod register;
 pub mod representative;
 pub mod shares;
+pub mod statement;
 pub mod verify;
 
 use crate::app::App;
@@ -65,6 +68,10 @@ pub enum Command {
     Log(log::LogArgs),
     /// Check the chain; with --replay also rebuild the state and compare it with the projections.
     Verify(verify::VerifyArgs),
+    /// Write the ledger as an audit bundle (C2SP tlog-tiles layout) for anyone to check.
+    Export(export::ExportArgs),
+    /// Check an audit bundle with the ledger's public key alone; no store is opened.
+    Audit(audit::AuditArgs),
     /// Build a synthetic village end to end in a fresh store and verify it.
     Demo(demo::DemoArgs),
     /// The child process of the crash test: appends batches until killed.
@@ -94,6 +101,8 @@ pub fn run(app: &mut App, command: Command) -> Result<()> {
         Command::History(args) => history::run(app, args),
         Command::Log(args) => log::run(app, args),
         Command::Verify(args) => verify::run(app, args),
+        Command::Export(args) => export::run(app, args),
+        Command::Audit(args) => audit::run(app, args),
         Command::Demo(args) => demo::run(app, args),
         Command::CrashChild(args) => crash_child::run(app, args),
         Command::Sample(command) => demo::sample(app, command),
