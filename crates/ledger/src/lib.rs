@@ -1,8 +1,10 @@
 //! gufen-ledger: the event store. Owns sled and every stored byte: record encoding (bincode 2,
 //! fixed configuration), the blake3 hash chain, the Merkle tree, projections and verification.
 
+pub mod audit;
 pub mod bundle;
 pub mod checkpoint;
+pub mod export;
 pub mod merkle;
 pub mod note;
 pub mod record;

@@ -90,6 +90,8 @@ impl Checker {
             self.suspect = Some(key_seq);
         }
         if record.seq != key_seq || record.ledger_id != ledger_id {
+            // A record in another's place (records reordered or spliced in from elsewhere):
+            // what follows it, a batch broken open included, is a consequence, not a finding.
             self.fail(
                 key_seq,
                 format!(
@@ -97,6 +99,8 @@ impl Checker {
                     record.seq, record.ledger_id
                 ),
             );
+            self.suspect = None;
+            return Err(());
         }
         if let Err(e) = record.event() {
             self.fail(key_seq, e.to_string());

@@ -1,6 +1,7 @@
 //! The commands, one module per command group, each with its clap arguments and its handler;
 //! `run` below is the one dispatch, one line per command.
 
+pub mod audit;
 pub mod charter;
 pub mod checkpoint;
 pub mod config;
@@ -9,6 +10,7 @@ pub mod crash_child;
 pub mod death;
 pub mod demo;
 pub mod distribution;
+pub mod export;
 pub mod history;
 pub mod household;
 pub mod hukou;
@@ -20,6 +22,7 @@ pub mod proof;
 pub mod register;
 pub mod representative;
 pub mod shares;
+pub mod statement;
 pub mod verify;
 
 use crate::app::App;
@@ -81,6 +84,10 @@ pub enum Command {
     /// The collective's settings in the store (signing-key).
     #[command(subcommand)]
     Config(config::ConfigCommand),
+    /// Write the ledger as an audit bundle (C2SP tlog-tiles layout) for anyone to check.
+    Export(export::ExportArgs),
+    /// Check an audit bundle with the ledger's public key alone; no store is opened.
+    Audit(audit::AuditArgs),
     /// Build a synthetic village end to end in a fresh store and verify it.
     Demo(demo::DemoArgs),
     /// The child process of the crash test: appends batches until killed.
@@ -114,6 +121,8 @@ pub fn run(app: &mut App, command: Command) -> Result<()> {
         Command::Proof(command) => proof::run(app, command),
         Command::Key(command) => key::run(app, command),
         Command::Config(command) => config::run(app, command),
+        Command::Export(args) => export::run(app, args),
+        Command::Audit(args) => audit::run(app, args),
         Command::Demo(args) => demo::run(app, args),
         Command::CrashChild(args) => crash_child::run(app, args),
         Command::Sample(command) => demo::sample(app, command),

@@ -4,6 +4,7 @@
 //! `Serialize` is its JSON; its `layout` in one language (lines, labelled fields and tables) is
 //! what the text and CSV renderers print, and what HTML and XLSX renderers will print.
 
+pub mod audit;
 pub mod charter;
 pub mod distribution;
 pub mod holdings;

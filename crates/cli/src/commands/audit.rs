@@ -1,0 +1,109 @@
+//! `gufen audit DIR --trust VKEY [--witness VKEY]... [--known FILE]...`: checks an audit bundle
+//! written by `gufen export` with the ledger's public key alone; no store is opened. A bundle
+//! that fails is an integrity failure (exit 3) naming the first bad record where there is one;
+//! a missing directory, key or known checkpoint that cannot be used is refused (exit 1).
+//!
+//! `gufen audit statement FILE ...` checks one member's statement (commands/statement.rs).
+
+use super::statement::{self, AuditStatementArgs};
+use crate::app::{App, IntegrityFailure};
+use crate::document::audit::Audit;
+use anyhow::{anyhow, bail, Context as _, Result};
+use clap::{Args, Subcommand};
+use gufen_ledger::audit::{self, KnownCheckpoint};
+use gufen_ledger::checkpoint::SignedCheckpoint;
+use gufen_ledger::note::Verifier;
+use std::path::{Path, PathBuf};
+
+#[derive(Args, Debug)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub struct AuditArgs {
+    #[command(subcommand)]
+    command: Option<AuditCommand>,
+    /// The audit bundle directory (written by `gufen export`).
+    #[arg(required = true)]
+    dir: Option<PathBuf>,
+    /// The ledger's public key (vkey text, or a file holding it): its signature is required.
+    #[arg(long, required = true)]
+    trust: Option<String>,
+    /// A witness's cosigner key (vkey text or file) whose cosignature is required; repeatable.
+    #[arg(long)]
+    witness: Vec<String>,
+    /// A checkpoint kept from before (a note signed by the trusted key); it must be a prefix of
+    /// the bundle's tree. Repeatable.
+    #[arg(long)]
+    known: Vec<PathBuf>,
+}
+
+#[derive(Subcommand, Debug)]
+enum AuditCommand {
+    /// Check one member's statement against the signed checkpoint.
+    Statement(AuditStatementArgs),
+}
+
+/// A key given on the command line: a file holding the vkey when such a file exists, otherwise
+/// the vkey text itself (a vkey is `name+keyid+base64`, never a path one would type).
+fn key_text(given: &str) -> Result<String> {
+    let path = Path::new(given);
+    if path.is_file() {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("the key file {} cannot be read", path.display()))?;
+        return Ok(text.trim().to_string());
+    }
+    if given.matches('+').count() >= 2 {
+        return Ok(given.trim().to_string());
+    }
+    bail!("{given}: no such key file, and not a vkey (name+keyid+base64)")
+}
+
+pub fn run(app: &mut App, args: AuditArgs) -> Result<()> {
+    if let Some(AuditCommand::Statement(args)) = args.command {
+        return statement::audit_statement(app, args);
+    }
+    let dir = args
+        .dir
+        .ok_or_else(|| anyhow!("audit needs a bundle directory"))?;
+    let trust = args
+        .trust
+        .ok_or_else(|| anyhow!("audit needs the ledger's key: --trust VKEY"))?;
+    let log = Verifier::new(&key_text(&trust)?)
+        .with_context(|| format!("--trust {trust} is not a log key"))?;
+    let witnesses = args
+        .witness
+        .iter()
+        .map(|given| {
+            Verifier::cosigner(&key_text(given)?)
+                .with_context(|| format!("--witness {given} is not a witness (cosigner) key"))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let known = args
+        .known
+        .iter()
+        .map(|path| {
+            let bytes = std::fs::read(path).with_context(|| {
+                format!("the known checkpoint {} cannot be read", path.display())
+            })?;
+            let opened = SignedCheckpoint::open(&bytes, &log, &[]).with_context(|| {
+                format!(
+                    "the known checkpoint {} is not signed by the trusted key",
+                    path.display()
+                )
+            })?;
+            Ok(KnownCheckpoint {
+                label: path.display().to_string(),
+                checkpoint: opened.checkpoint,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let report = audit::audit(&dir, &log, &witnesses, &known)?;
+    app.render(&Audit::new(&report))?;
+    if let Some(problem) = report.problem {
+        let at = report
+            .first_bad_seq
+            .map_or_else(String::new, |seq| format!(" at record {seq}"));
+        return Err(
+            IntegrityFailure(format!("audit of {} failed{at}: {problem}", dir.display())).into(),
+        );
+    }
+    Ok(())
+}

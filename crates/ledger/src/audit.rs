@@ -1,0 +1,574 @@
+//! Audit: checks an exported bundle (see [`crate::export`]) with nothing but the ledger's public
+//! key, the witnesses' keys and checkpoints the auditor kept from before. No store is opened:
+//! the point is to trust neither the store nor whoever keeps it.
+//!
+//! In order: the checkpoint verifies under the trusted log key and every required witness
+//! cosigned it; its origin is a gufen ledger's; every record of its size is in the entry
+//! bundles and passes the walk `verify --replay` runs (hashes, links, batches, dates, the state
+//! rebuilt, every posted dividend line recomputed), and the records' Merkle root is the signed
+//! root; every hash tile is the tile the records' hashes make; `charter.toml` is the charter and
+//! the loss grounds the replay ends with; and every checkpoint the auditor knew before is a
+//! prefix of this tree (a larger one means the bundle is a rollback, another root at a size the
+//! bundle covers means the log was forked). docs/audit.md describes the same steps for anyone
+//! writing their own verifier.
+
+use crate::bundle;
+use crate::checkpoint::{origin_code, Checkpoint, SignedCheckpoint, WitnessCosignature};
+use crate::export::{CHARTER_FILE, CHECKPOINT_FILE};
+use crate::merkle::{self, Blake3Hasher, LeafHashes, MerkleHasher};
+use crate::note::Verifier;
+use crate::record::Hash;
+use crate::tiles;
+use crate::verify::{expected_tiles, ChainWalk};
+use gufen_core::Charter;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+const WIDTH: u64 = tiles::TILE_WIDTH as u64;
+
+/// A checkpoint the auditor kept from an earlier audit or from a witness, already opened with
+/// the trusted log key; `label` names it in findings (e.g. its file name).
+#[derive(Debug, Clone)]
+pub struct KnownCheckpoint {
+    pub label: String,
+    pub checkpoint: Checkpoint,
+}
+
+/// What an audit found. `ok` is false exactly when `problem` is set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditReport {
+    pub ok: bool,
+    /// The checkpoint's origin, once the checkpoint was read.
+    pub origin: Option<String>,
+    /// The checkpoint's tree size.
+    pub size: u64,
+    /// The signed root.
+    pub root: Option<Hash>,
+    /// Records walked.
+    pub records: u64,
+    /// The log key that signed the checkpoint (`name+keyid`), when it verified.
+    pub signed_by: Option<String>,
+    /// The required witnesses' cosignatures that verified.
+    pub cosigned_by: Vec<WitnessCosignature>,
+    /// Signature lines from keys the auditor did not give (`name+keyid`): reported, not counted.
+    pub unverified: Vec<String>,
+    /// Known checkpoints found consistent with the bundle.
+    pub known_checked: u64,
+    pub first_bad_seq: Option<u64>,
+    pub problem: Option<String>,
+}
+
+/// An audit that could not be run (as opposed to a bundle that failed it).
+#[derive(Debug, thiserror::Error)]
+pub enum AuditError {
+    #[error("no audit bundle at {0}: the directory does not exist")]
+    NoDirectory(PathBuf),
+    #[error("{}: {source}", .path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// A failed check: the first bad record when there is one, and what is wrong.
+struct Finding {
+    seq: Option<u64>,
+    problem: String,
+}
+
+fn finding(seq: Option<u64>, problem: impl Into<String>) -> Finding {
+    Finding {
+        seq,
+        problem: problem.into(),
+    }
+}
+
+/// Reads `path` into `buf` (cleared first); false when there is no such file.
+fn read_into(path: &Path, buf: &mut Vec<u8>) -> Result<bool, AuditError> {
+    buf.clear();
+    let mut file = match std::fs::File::open(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
+        Err(source) => {
+            return Err(AuditError::Io {
+                path: path.to_path_buf(),
+                source,
+            })
+        }
+    };
+    file.read_to_end(buf).map_err(|source| AuditError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    Ok(true)
+}
+
+fn key_name(name: &str, key_id: u32) -> String {
+    format!("{name}+{key_id:08x}")
+}
+
+/// Audits the bundle in `dir` against the trusted log key, the witnesses that must have
+/// cosigned, and checkpoints known from before.
+pub fn audit(
+    dir: &Path,
+    log: &Verifier,
+    witnesses: &[Verifier],
+    known: &[KnownCheckpoint],
+) -> Result<AuditReport, AuditError> {
+    if !dir.is_dir() {
+        return Err(AuditError::NoDirectory(dir.to_path_buf()));
+    }
+    let mut report = AuditReport {
+        ok: false,
+        origin: None,
+        size: 0,
+        root: None,
+        records: 0,
+        signed_by: None,
+        cosigned_by: Vec::new(),
+        unverified: Vec::new(),
+        known_checked: 0,
+        first_bad_seq: None,
+        problem: None,
+    };
+    match run(dir, log, witnesses, known, &mut report)? {
+        Ok(()) => report.ok = true,
+        Err(found) => {
+            report.first_bad_seq = found.seq;
+            report.problem = Some(found.problem);
+        }
+    }
+    Ok(report)
+}
+
+fn run(
+    dir: &Path,
+    log: &Verifier,
+    witnesses: &[Verifier],
+    known: &[KnownCheckpoint],
+    report: &mut AuditReport,
+) -> Result<Result<(), Finding>, AuditError> {
+    // 1. The checkpoint, its signature and cosignatures.
+    let mut buf = Vec::new();
+    let path = dir.join(CHECKPOINT_FILE);
+    if !read_into(&path, &mut buf)? {
+        return Ok(Err(finding(
+            None,
+            format!(
+                "{} is missing: the bundle has no checkpoint",
+                path.display()
+            ),
+        )));
+    }
+    let signed = match SignedCheckpoint::open(&buf, log, witnesses) {
+        Ok(signed) => signed,
+        Err(e) => {
+            return Ok(Err(finding(
+                None,
+                format!(
+                    "{}: the checkpoint does not verify under the trusted key {}: {e}",
+                    path.display(),
+                    key_name(log.name(), log.key_id())
+                ),
+            )))
+        }
+    };
+    report.signed_by = Some(key_name(log.name(), log.key_id()));
+    report.cosigned_by = signed.cosignatures.clone();
+    report.unverified = signed
+        .unverified
+        .iter()
+        .map(|s| key_name(&s.name, s.key_id))
+        .collect();
+    let checkpoint = signed.checkpoint;
+    report.origin = Some(checkpoint.origin.clone());
+    report.size = checkpoint.size;
+    report.root = Some(checkpoint.root);
+    for witness in witnesses {
+        let cosigned = report
+            .cosigned_by
+            .iter()
+            .any(|c| witness.matches(&c.name, c.key_id));
+        if !cosigned {
+            let others = if report.unverified.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " (lines from keys not given, not counted: {})",
+                    report.unverified.join(", ")
+                )
+            };
+            return Ok(Err(finding(
+                None,
+                format!(
+                    "the checkpoint is not cosigned by the required witness {}{others}",
+                    key_name(witness.name(), witness.key_id())
+                ),
+            )));
+        }
+    }
+
+    // 2. The origin names the ledger whose records these are.
+    let Some(ledger_id) = origin_code(&checkpoint.origin) else {
+        return Ok(Err(finding(
+            None,
+            format!(
+                "the checkpoint's origin {:?} is not a gufen ledger's (gufen/<code>/blake3)",
+                checkpoint.origin
+            ),
+        )));
+    };
+
+    // 3. Every record, read bundle by bundle in order, through the chain walk with replay.
+    let size = checkpoint.size;
+    let mut walk = ChainWalk::new(ledger_id, true);
+    let mut start = 0u64;
+    while start < size && !walk.stopped() {
+        let index = start / WIDTH;
+        let width = tiles::tile_width(size, 0, index);
+        let relative = tiles::entries_path(index, width);
+        let path = dir.join(&relative);
+        if !read_into(&path, &mut buf)? {
+            return Ok(Err(finding(
+                Some(start),
+                format!("record {start} is missing: there is no entry bundle {relative}"),
+            )));
+        }
+        let entries = match bundle::decode(&buf) {
+            Ok(entries) => entries,
+            Err(bundle::BundleError::Truncated { index: at, .. }) => {
+                let seq = start + at as u64;
+                return Ok(Err(finding(
+                    Some(seq),
+                    format!("record {seq} is cut short in the entry bundle {relative}"),
+                )));
+            }
+            Err(e) => {
+                return Ok(Err(finding(
+                    Some(start),
+                    format!("the entry bundle {relative} does not decode: {e}"),
+                )))
+            }
+        };
+        if entries.len() as u64 != u64::from(width) {
+            let seq = start + entries.len().min(usize::from(width)) as u64;
+            let problem = if entries.len() < usize::from(width) {
+                format!(
+                    "record {seq} is missing: the entry bundle {relative} holds {} records, its path says {width}",
+                    entries.len()
+                )
+            } else {
+                format!(
+                    "the entry bundle {relative} holds {} records, its path says {width}",
+                    entries.len()
+                )
+            };
+            return Ok(Err(finding(Some(seq), problem)));
+        }
+        for (seq, entry) in (start..).zip(entries) {
+            walk.push(seq, entry);
+        }
+        start += u64::from(width);
+    }
+    let result = walk.finish(size, None, Some(&checkpoint.root));
+    report.records = result.records;
+    if let Some(problem) = result.problem {
+        return Ok(Err(finding(result.first_bad_seq, problem)));
+    }
+
+    // 4. The hash tiles.
+    for (level, index, want) in expected_tiles(&result.record_hashes) {
+        let width = u16::try_from(want.len()).unwrap_or(tiles::TILE_WIDTH);
+        let relative = tiles::tile_path(level, index, width);
+        if !read_into(&dir.join(&relative), &mut buf)? {
+            return Ok(Err(finding(
+                None,
+                format!("the hash tile {relative} is missing"),
+            )));
+        }
+        let differs = buf
+            .chunks_exact(32)
+            .zip(&want)
+            .position(|(h, w)| h != &w[..])
+            .or_else(|| (buf.len() != want.len() * 32).then(|| (buf.len() / 32).min(want.len())));
+        if let Some(at) = differs {
+            // The first record under the first differing hash.
+            let seq = (index * WIDTH + at as u64)
+                .checked_mul(WIDTH.checked_pow(u32::from(level)).unwrap_or(u64::MAX))
+                .filter(|&seq| seq < size);
+            return Ok(Err(finding(
+                seq,
+                format!(
+                    "the hash tile {relative} differs from the hashes of the records it covers"
+                ),
+            )));
+        }
+    }
+
+    // 5. The charter.
+    let Some(collective) = result.state.as_ref().and_then(|s| s.collective()) else {
+        return Ok(Err(finding(
+            None,
+            "the log holds no registration, so there is no charter to compare",
+        )));
+    };
+    let path = dir.join(CHARTER_FILE);
+    if !read_into(&path, &mut buf)? {
+        return Ok(Err(finding(None, format!("{} is missing", path.display()))));
+    }
+    let Ok(text) = std::str::from_utf8(&buf) else {
+        return Ok(Err(finding(
+            None,
+            format!("{} is not UTF-8", path.display()),
+        )));
+    };
+    let (charter, grounds) = match Charter::read(text) {
+        Ok(read) => read,
+        Err(e) => {
+            return Ok(Err(finding(
+                None,
+                format!("{} does not parse: {e}", path.display()),
+            )))
+        }
+    };
+    if charter != collective.charter {
+        return Ok(Err(finding(
+            None,
+            format!(
+                "{} is not the charter the ledger registered and amended (a swapped charter)",
+                path.display()
+            ),
+        )));
+    }
+    if grounds != collective.loss_grounds {
+        return Ok(Err(finding(
+            None,
+            format!(
+                "{} does not hold the loss grounds in force at the checkpoint",
+                path.display()
+            ),
+        )));
+    }
+
+    // 6. Checkpoints known from before: each a prefix of this tree.
+    let leaves: Vec<Hash> = if known.is_empty() {
+        Vec::new()
+    } else {
+        result
+            .record_hashes
+            .iter()
+            .map(|h| Blake3Hasher.leaf(h))
+            .collect()
+    };
+    let nodes = LeafHashes::new(&Blake3Hasher, &leaves);
+    for known in known {
+        let other = &known.checkpoint;
+        if other.origin != checkpoint.origin {
+            return Ok(Err(finding(
+                None,
+                format!(
+                    "the known checkpoint {} is of {:?}, not of {:?}",
+                    known.label, other.origin, checkpoint.origin
+                ),
+            )));
+        }
+        if other.size > size {
+            return Ok(Err(finding(
+                Some(size),
+                format!(
+                    "rollback: the known checkpoint {} signs {} records, the bundle holds only {size}; records {size} to {} are missing",
+                    known.label,
+                    other.size,
+                    other.size - 1
+                ),
+            )));
+        }
+        let root = match merkle::root(&Blake3Hasher, &nodes, other.size) {
+            Ok(root) => root,
+            Err(e) => {
+                return Ok(Err(finding(
+                    None,
+                    format!("the root of the first {} records: {e}", other.size),
+                )))
+            }
+        };
+        if root != other.root {
+            let problem = if other.size == size {
+                format!(
+                    "fork: the known checkpoint {} and the bundle's checkpoint are both signed by the log key for {size} records, with different roots",
+                    known.label
+                )
+            } else {
+                format!(
+                    "fork: the bundle's first {} records do not have the root the known checkpoint {} signs; the log was rewritten after it",
+                    other.size, known.label
+                )
+            };
+            return Ok(Err(finding(None, problem)));
+        }
+        report.known_checked += 1;
+    }
+    Ok(Ok(()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::note::Signer;
+    use crate::store::{Context, Store};
+    use chrono::NaiveDate;
+    use gufen_core::command::Action;
+    use gufen_core::{Command, PersonId, Units};
+
+    const CHARTER: &str = include_str!("../../../fixtures/charter.toml");
+    const ORG: &str = "N2410183MF0000001Y";
+    const IDS: [&str; 3] = [
+        "360426199101010071",
+        "412723199010050012",
+        "44011320141005001X",
+    ];
+
+    fn date(text: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+    }
+
+    fn context(n: u8) -> Context {
+        Context {
+            command_id: [n; 16],
+            recorded_at_micros: 1_764_000_000_000_000 + i64::from(n),
+            actor: "test".into(),
+        }
+    }
+
+    /// A ledger of 5 records, signed by `log`, exported into `out`.
+    fn exported(store_dir: &Path, out: &Path, log: &Signer) -> ExportedLedger {
+        let store = Store::open(store_dir, true).unwrap();
+        let ledger = store.ledger(ORG).unwrap();
+        let mut commands = vec![
+            Action::RegisterCollective {
+                charter: Charter::from_toml(CHARTER).unwrap(),
+                loss_grounds: vec![],
+            },
+            Action::AdoptQuantificationPlan {
+                resolution: "2017-2".into(),
+                totals: vec![("basic".into(), Units(20_000))],
+            },
+        ];
+        for (i, id) in IDS.iter().enumerate() {
+            commands.push(Action::ConfirmMembership {
+                person: PersonId::parse(id).unwrap(),
+                name: format!("成员{i}"),
+                household: "001".into(),
+                resolution: "2017-1".into(),
+            });
+        }
+        for (n, action) in commands.into_iter().enumerate() {
+            let command = Command {
+                date: date("2017-06-01"),
+                action,
+            };
+            ledger.execute(&context(n as u8 + 1), &command).unwrap();
+        }
+        ledger.sign_checkpoint(log).unwrap();
+        let summary = ledger.export(out).unwrap();
+        ExportedLedger { store, summary }
+    }
+
+    struct ExportedLedger {
+        store: Store,
+        summary: crate::export::ExportSummary,
+    }
+
+    #[test]
+    fn an_exported_bundle_audits_and_damage_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("bundle");
+        let log = Signer::generate("village-log").unwrap();
+        let trust = Verifier::new(&log.vkey()).unwrap();
+        let exported = exported(&dir.path().join("store"), &out, &log);
+        assert_eq!(exported.summary.size, 5);
+        assert_eq!(exported.summary.origin, format!("gufen/{ORG}/blake3"));
+
+        let report = audit(&out, &trust, &[], &[]).unwrap();
+        assert!(report.ok, "{report:?}");
+        assert_eq!(report.records, 5);
+        assert_eq!(report.root, Some(exported.summary.root));
+        assert_eq!(
+            report.signed_by,
+            Some(format!("village-log+{:08x}", log.key_id()))
+        );
+
+        // Exporting again into the same bundle is allowed and gives the same bytes.
+        let before = std::fs::read(out.join("tile/entries/000.p/5")).unwrap();
+        let ledger = exported.store.ledger(ORG).unwrap();
+        ledger.export(&out).unwrap();
+        assert_eq!(
+            std::fs::read(out.join("tile/entries/000.p/5")).unwrap(),
+            before
+        );
+        // A directory holding something else is refused.
+        let other = dir.path().join("other");
+        std::fs::create_dir(&other).unwrap();
+        std::fs::write(other.join("notes.txt"), "mine").unwrap();
+        assert!(ledger.export(&other).is_err());
+
+        // The same checkpoint known from before is consistent; one of a larger size is a rollback.
+        let body = Checkpoint::parse(crate::export::note_body(
+            &std::fs::read_to_string(out.join("checkpoint")).unwrap(),
+        ))
+        .unwrap();
+        let same = KnownCheckpoint {
+            label: "same".into(),
+            checkpoint: body.clone(),
+        };
+        let report = audit(&out, &trust, &[], &[same]).unwrap();
+        assert!(report.ok && report.known_checked == 1, "{report:?}");
+        let mut larger = body.clone();
+        larger.size = 9;
+        let known = KnownCheckpoint {
+            label: "later".into(),
+            checkpoint: larger,
+        };
+        let report = audit(&out, &trust, &[], &[known]).unwrap();
+        assert_eq!(report.first_bad_seq, Some(5));
+        assert!(report.problem.unwrap().contains("rollback"));
+
+        // The last byte of record 4 changed in its bundle: named by seq.
+        let mut bytes = before.clone();
+        let last = bytes.len() - 1;
+        bytes[last] ^= 1;
+        std::fs::write(out.join("tile/entries/000.p/5"), &bytes).unwrap();
+        let report = audit(&out, &trust, &[], &[]).unwrap();
+        assert!(!report.ok);
+        assert_eq!(report.first_bad_seq, Some(4), "{report:?}");
+
+        // The bundle cut inside record 4.
+        std::fs::write(
+            out.join("tile/entries/000.p/5"),
+            &before[..before.len() - 3],
+        )
+        .unwrap();
+        let report = audit(&out, &trust, &[], &[]).unwrap();
+        assert_eq!(report.first_bad_seq, Some(4), "{report:?}");
+        std::fs::write(out.join("tile/entries/000.p/5"), &before).unwrap();
+
+        // Another key does not vouch for the bundle.
+        let stranger = Signer::generate("village-log").unwrap();
+        let report = audit(&out, &Verifier::new(&stranger.vkey()).unwrap(), &[], &[]).unwrap();
+        assert!(!report.ok && report.signed_by.is_none(), "{report:?}");
+
+        // A damaged hash tile is found.
+        let tile = out.join("tile/0/000.p/5");
+        let mut hashes = std::fs::read(&tile).unwrap();
+        hashes[40] ^= 1;
+        std::fs::write(&tile, &hashes).unwrap();
+        let report = audit(&out, &trust, &[], &[]).unwrap();
+        assert_eq!(report.first_bad_seq, Some(1), "{report:?}");
+        assert!(report.problem.unwrap().contains("tile/0/000.p/5"));
+
+        assert!(matches!(
+            audit(&dir.path().join("absent"), &trust, &[], &[]),
+            Err(AuditError::NoDirectory(_))
+        ));
+    }
+}
