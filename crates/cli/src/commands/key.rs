@@ -14,6 +14,17 @@ use std::path::{Path, PathBuf};
 pub enum KeyCommand {
     /// Generate a key: the secret to --out (mode 0600), the verifier key printed.
     Generate(GenerateArgs),
+    /// Print the verifier key of a secret key file (what auditors pass to --trust or --witness).
+    Show(ShowArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ShowArgs {
+    /// The secret key file.
+    file: PathBuf,
+    /// The cosigner verifier key (tlog-cosignature/v1) of a witness key.
+    #[arg(long)]
+    witness: bool,
 }
 
 #[derive(Args, Debug)]
@@ -34,6 +45,37 @@ pub struct GenerateArgs {
 pub fn run(app: &mut App, command: KeyCommand) -> Result<()> {
     match command {
         KeyCommand::Generate(args) => generate(app, args),
+        KeyCommand::Show(args) => show(app, args),
+    }
+}
+
+/// The verifier key alone on a line (text), so it can be passed on as `$(gufen key show F)`.
+fn show(app: &mut App, args: ShowArgs) -> Result<()> {
+    let signer = gufen_ledger::read_signer(&args.file)?;
+    let vkey = if args.witness {
+        signer.cosigner_vkey()
+    } else {
+        signer.vkey()
+    };
+    match app.global.format {
+        crate::cli::Format::Json => app.render(&KeyShown { vkey }),
+        _ => {
+            writeln!(app.out, "{vkey}")?;
+            Ok(())
+        }
+    }
+}
+
+#[derive(serde::Serialize)]
+struct KeyShown {
+    vkey: String,
+}
+
+impl crate::document::Document for KeyShown {
+    fn layout(&self, _: crate::cli::Lang) -> crate::document::Layout {
+        let mut layout = crate::document::Layout::default();
+        layout.line(self.vkey.clone());
+        layout
     }
 }
 
