@@ -9,6 +9,7 @@ pub mod record;
 pub mod store;
 pub mod tiles;
 pub mod verify;
+pub mod witness;
 
 pub use record::{Hash, Record};
 pub use store::{
