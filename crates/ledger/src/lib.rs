@@ -6,6 +6,7 @@ pub mod checkpoint;
 pub mod merkle;
 pub mod note;
 pub mod record;
+pub mod statement;
 pub mod store;
 pub mod tiles;
 pub mod verify;
