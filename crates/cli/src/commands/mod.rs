@@ -16,7 +16,9 @@ pub mod person;
 pub mod register;
 pub mod representative;
 pub mod shares;
+pub mod statement;
 pub mod verify;
+pub mod witness;
 
 use crate::app::App;
 use anyhow::Result;
@@ -65,6 +67,15 @@ pub enum Command {
     Log(log::LogArgs),
     /// Check the chain; with --replay also rebuild the state and compare it with the projections.
     Verify(verify::VerifyArgs),
+    /// A member's statement: every record concerning them, with proofs against the signed
+    /// checkpoint, for them to keep and have checked offline.
+    Statement(statement::StatementArgs),
+    /// Check a member's statement offline (`gufen audit statement` once `audit` is merged).
+    #[command(hide = true, name = "audit-statement")]
+    AuditStatement(statement::AuditStatementArgs),
+    /// A witness's commands: cosign a checkpoint consistent with the last one cosigned.
+    #[command(subcommand)]
+    Witness(witness::WitnessCommand),
     /// Build a synthetic village end to end in a fresh store and verify it.
     Demo(demo::DemoArgs),
     /// The child process of the crash test: appends batches until killed.
@@ -94,6 +105,9 @@ pub fn run(app: &mut App, command: Command) -> Result<()> {
         Command::History(args) => history::run(app, args),
         Command::Log(args) => log::run(app, args),
         Command::Verify(args) => verify::run(app, args),
+        Command::Statement(args) => statement::run(app, args),
+        Command::AuditStatement(args) => statement::audit_statement(app, args),
+        Command::Witness(command) => witness::run(app, command),
         Command::Demo(args) => demo::run(app, args),
         Command::CrashChild(args) => crash_child::run(app, args),
         Command::Sample(command) => demo::sample(app, command),
