@@ -8,9 +8,11 @@ pub mod export;
 pub mod merkle;
 pub mod note;
 pub mod record;
+pub mod statement;
 pub mod store;
 pub mod tiles;
 pub mod verify;
+pub mod witness;
 
 pub use record::{Hash, Record};
 pub use store::{

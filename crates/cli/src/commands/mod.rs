@@ -24,6 +24,7 @@ pub mod representative;
 pub mod shares;
 pub mod statement;
 pub mod verify;
+pub mod witness;
 
 use crate::app::App;
 use anyhow::Result;
@@ -88,6 +89,12 @@ pub enum Command {
     Export(export::ExportArgs),
     /// Check an audit bundle with the ledger's public key alone; no store is opened.
     Audit(audit::AuditArgs),
+    /// A member's statement: every record concerning them, with proofs against the signed
+    /// checkpoint, for them to keep and have checked offline.
+    Statement(statement::StatementArgs),
+    /// A witness's commands: cosign a checkpoint consistent with the last one cosigned.
+    #[command(subcommand)]
+    Witness(witness::WitnessCommand),
     /// Build a synthetic village end to end in a fresh store and verify it.
     Demo(demo::DemoArgs),
     /// The child process of the crash test: appends batches until killed.
@@ -123,6 +130,8 @@ pub fn run(app: &mut App, command: Command) -> Result<()> {
         Command::Config(command) => config::run(app, command),
         Command::Export(args) => export::run(app, args),
         Command::Audit(args) => audit::run(app, args),
+        Command::Statement(args) => statement::run(app, args),
+        Command::Witness(command) => witness::run(app, command),
         Command::Demo(args) => demo::run(app, args),
         Command::CrashChild(args) => crash_child::run(app, args),
         Command::Sample(command) => demo::sample(app, command),

@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-mod head_file;
+pub(crate) mod head_file;
 mod reads;
 mod trust;
 

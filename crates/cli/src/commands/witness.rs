@@ -1,0 +1,144 @@
+//! `gufen witness cosign`: run by a witness (the township) on a checkpoint the keeper hands
+//! over. The witness cosigns only a checkpoint signed by the log key it was given and
+//! consistent with the last one it cosigned for that collective; a rollback or fork is refused
+//! (exit 3) with both notes kept as evidence.
+
+use crate::app::{now, App, IntegrityFailure};
+use crate::cli::Lang;
+use crate::document::{Document, Layout};
+use crate::labels::t;
+use anyhow::{anyhow, bail, Context as _, Result};
+use clap::{Args, Subcommand};
+use gufen_ledger::note::Verifier;
+use gufen_ledger::witness::{self, Witness, WitnessError};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+#[derive(Subcommand, Debug)]
+pub enum WitnessCommand {
+    /// Cosign a checkpoint that extends the last one cosigned for its collective.
+    Cosign(CosignArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct CosignArgs {
+    /// The witness's signing key file (skey text).
+    #[arg(long)]
+    key: PathBuf,
+    /// The checkpoint note to cosign, as the keeper hands it over (signed by the log key).
+    #[arg(long)]
+    checkpoint: PathBuf,
+    /// The log's verifier key (vkey text, or a file holding it): the checkpoint must carry its
+    /// signature.
+    #[arg(long)]
+    log_key: String,
+    /// Where the consistency proof comes from: a gufen store directory or an audit bundle.
+    #[arg(long)]
+    from: PathBuf,
+    /// The witness's state directory: the last checkpoint cosigned per collective, and forks/.
+    #[arg(long, default_value = "./gufen-witness")]
+    state: PathBuf,
+    /// Write the cosigned note here instead of printing it.
+    #[arg(long)]
+    out: Option<PathBuf>,
+}
+
+pub fn run(app: &mut App, command: WitnessCommand) -> Result<()> {
+    match command {
+        WitnessCommand::Cosign(args) => cosign(app, args),
+    }
+}
+
+/// A key given as text or as a file holding it: a file is read when the path exists.
+pub fn key_text(arg: &str) -> Result<String> {
+    let path = Path::new(arg);
+    if path.is_file() {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("the key file {} cannot be read", path.display()))?;
+        Ok(text.trim().to_string())
+    } else {
+        Ok(arg.trim().to_string())
+    }
+}
+
+fn cosign(app: &mut App, args: CosignArgs) -> Result<()> {
+    let signer = gufen_ledger::read_signer(&args.key)?;
+    let log = Verifier::new(&key_text(&args.log_key)?)
+        .map_err(|e| anyhow!("--log-key is not a log verifier key: {e}"))?;
+    let note = std::fs::read_to_string(&args.checkpoint).with_context(|| {
+        format!(
+            "the checkpoint {} cannot be read",
+            args.checkpoint.display()
+        )
+    })?;
+    let Some(source) = witness::source_at(&args.from) else {
+        bail!(
+            "{} is neither a gufen store (no `conf` file) nor an audit bundle (no `checkpoint` file and `tile/` directory)",
+            args.from.display()
+        );
+    };
+    let timestamp = u64::try_from(now()?.timestamp())
+        .map_err(|_| anyhow!("the clock is before 1970: no cosignature timestamp"))?;
+    let witness = Witness {
+        signer: &signer,
+        log: &log,
+        state: args.state.clone(),
+    };
+    let cosigned = match witness.cosign(&note, source.as_ref(), timestamp) {
+        Ok(cosigned) => cosigned,
+        Err(e @ (WitnessError::Inconsistent { .. } | WitnessError::Signature(_))) => {
+            return Err(IntegrityFailure(format!("not cosigned: {e}")).into())
+        }
+        Err(e) => return Err(anyhow!("not cosigned: {e}")),
+    };
+    match &args.out {
+        None => {
+            use std::io::Write as _;
+            app.out.write_all(cosigned.note.as_bytes())?;
+            Ok(())
+        }
+        Some(path) => {
+            std::fs::write(path, &cosigned.note)
+                .with_context(|| format!("{} cannot be written", path.display()))?;
+            app.render(&CosignOutcome {
+                origin: cosigned.checkpoint.origin.clone(),
+                size: cosigned.checkpoint.size,
+                previous_size: cosigned.previous_size,
+                witness: signer.name().to_string(),
+                timestamp: cosigned.timestamp,
+                out: path.display().to_string(),
+            })
+        }
+    }
+}
+
+/// What a cosigning written to a file reports.
+#[derive(Serialize)]
+struct CosignOutcome {
+    origin: String,
+    size: u64,
+    previous_size: Option<u64>,
+    witness: String,
+    timestamp: u64,
+    out: String,
+}
+
+impl Document for CosignOutcome {
+    fn layout(&self, lang: Lang) -> Layout {
+        let mut layout = Layout::default();
+        layout.line(t(lang, "已联署检查点", "checkpoint cosigned"));
+        layout.field(t(lang, "日志", "log"), self.origin.clone());
+        layout.field(t(lang, "记录数", "records"), self.size.to_string());
+        layout.field(
+            t(lang, "上次联署", "previously cosigned"),
+            self.previous_size.map_or_else(
+                || t(lang, "无（首次）", "none (first)").to_string(),
+                |m| m.to_string(),
+            ),
+        );
+        layout.field(t(lang, "见证人", "witness"), self.witness.clone());
+        layout.field(t(lang, "时间戳", "timestamp"), self.timestamp.to_string());
+        layout.field(t(lang, "写入", "written to"), self.out.clone());
+        layout
+    }
+}
