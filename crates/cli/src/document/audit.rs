@@ -1,6 +1,5 @@
 //! Documents of the audit bundle: what `export` wrote and what `audit` found.
 
-use super::records::short_hash;
 use super::{Document, Layout};
 use crate::cli::Lang;
 use crate::labels::t;
@@ -9,8 +8,8 @@ use gufen_ledger::export::ExportSummary;
 use gufen_ledger::record::hex;
 use serde::Serialize;
 
-/// What `gufen export` wrote. JSON carries the whole root; text shows its first characters
-/// (see [`super::records::HASH_SHOWN_CHARS`]).
+/// What `gufen export` wrote. JSON carries the whole root in hex; text shows it in base64, as
+/// the checkpoint does.
 #[derive(Serialize)]
 pub struct Export {
     pub out: String,
@@ -51,7 +50,7 @@ impl Document for Export {
         layout.field(t(lang, "字节数", "bytes"), self.bytes.to_string());
         layout.field(
             t(lang, "默克尔树根", "merkle root"),
-            short_hash(&self.root).to_string(),
+            crate::document::trust::root_text(&self.root),
         );
         layout
     }
@@ -129,7 +128,9 @@ impl Document for Audit {
         layout.field(t(lang, "记录数", "records"), self.records.to_string());
         layout.field(
             t(lang, "默克尔树根", "merkle root"),
-            self.root.as_deref().map_or("-", short_hash).to_string(),
+            self.root
+                .as_deref()
+                .map_or_else(|| "-".to_string(), crate::document::trust::root_text),
         );
         layout.field(
             t(lang, "签名密钥", "signed by"),

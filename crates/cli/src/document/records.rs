@@ -338,14 +338,9 @@ impl Document for Verification {
             t(lang, "链头哈希", "head hash"),
             short_hash(&self.head_hash).to_string(),
         );
-        // The root as the checkpoint gives it (base64), so it can be compared by eye.
-        let root = (0..self.merkle_root.len())
-            .step_by(2)
-            .filter_map(|i| u8::from_str_radix(self.merkle_root.get(i..i + 2)?, 16).ok())
-            .collect::<Vec<u8>>();
         layout.field(
             t(lang, "默克尔树根", "merkle root"),
-            crate::document::trust::b64(&root),
+            crate::document::trust::root_text(&self.merkle_root),
         );
         if self.replayed {
             layout.line(t(
