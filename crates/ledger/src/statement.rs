@@ -10,7 +10,7 @@
 //! to one person, and the bytes of a transfer or an inheritance name other people whole.
 //!
 //! What a statement cannot prove is completeness (that no record concerning the person was
-//! left out): that needs the whole log, which the audit bundle carries. docs/statement.md
+//! left out): that needs the whole log, which the audit bundle carries. docs/audit.md ("Member statements")
 //! gives the format field by field.
 
 use crate::checkpoint::{Checkpoint, SignedCheckpoint};

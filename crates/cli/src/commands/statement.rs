@@ -1,7 +1,7 @@
 //! `gufen statement --id ID --out FILE`: a member's statement (gufen-statement/v1), every record
 //! concerning them with its inclusion proof against the ledger's signed checkpoint; and
 //! `audit statement FILE --trust VKEY [--witness VKEY]...`, its offline check (exit 3 naming
-//! the first record that fails). docs/statement.md describes the format.
+//! the first record that fails). docs/audit.md ("Member statements") describes the format.
 
 use crate::app::{now, App, IntegrityFailure};
 use crate::arguments::person_id;
