@@ -194,7 +194,7 @@ impl ChainWalk {
                 hashes: Vec::new(),
                 bad: None,
             },
-            state: replay.then(State::new),
+            state: replay.then(State::for_replay),
             declared: Vec::new(),
             stopped: false,
         }

@@ -62,7 +62,7 @@ impl Ledger {
     /// The state rebuilt from the log: every record, or those effective on or before `as_of`.
     pub fn replay_state(&self, as_of: Option<NaiveDate>) -> Result<State, LedgerError> {
         let head = self.head()?;
-        let mut state = State::new();
+        let mut state = State::for_replay();
         for entry in self.records.range(..seq_key(head.seq_next)) {
             let (key, bytes) = entry?;
             let seq = seq_from_key(&key)?;
