@@ -78,7 +78,7 @@ impl State {
 
     fn touch(&mut self, key: Key) {
         if !self.untracked {
-            self.touch(key);
+            self.dirty.insert(key);
         }
     }
 
