@@ -548,3 +548,78 @@ fn a_known_checkpoint_larger_than_the_bundle_is_a_rollback() {
         "{stderr}"
     );
 }
+
+/// A draft of 2,500 holders is one record of more than 65,535 bytes, which C2SP's uint16 entry
+/// framing cannot carry: the bundle's gufen-entries/v1 framing (uint32 lengths) carries it, and
+/// the audit reads it back.
+#[test]
+fn a_record_larger_than_c2sp_entries_allow_travels_in_the_bundle() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("store");
+    let roster = Command::new(env!("CARGO_BIN_EXE_gufen"))
+        .args(["sample", "roster", "--persons", "2500"])
+        .output()
+        .unwrap();
+    assert!(roster.status.success());
+    let roster_path = dir.path().join("roster.csv");
+    std::fs::write(&roster_path, roster.stdout).unwrap();
+    ok(
+        &db,
+        &[
+            "init",
+            "--charter",
+            &fixture("charter.toml"),
+            "--date",
+            "2017-06-30",
+        ],
+    );
+    ok(
+        &db,
+        &[
+            "member",
+            "import",
+            roster_path.to_str().unwrap(),
+            "--resolution",
+            "2017-1",
+            "--date",
+            "2017-12-31",
+        ],
+    );
+    ok(
+        &db,
+        &[
+            "distribution",
+            "draft",
+            "--year",
+            "2025",
+            "--income",
+            "1000000",
+            "--record-date",
+            "2025-12-31",
+            "--date",
+            "2026-01-05",
+        ],
+    );
+    let signer = Signer::generate("big.example/ledger").unwrap();
+    with_ledger(&db, |ledger| ledger.sign_checkpoint(&signer).unwrap());
+    let bundle_dir = dir.path().join("bundle");
+    ok(&db, &["export", "--out", bundle_dir.to_str().unwrap()]);
+    let size = checkpoint_of(&bundle_dir).size;
+    let largest = read_bundles(&bundle_dir, size)
+        .into_iter()
+        .flat_map(|(_, entries)| entries)
+        .map(|entry| entry.len())
+        .max()
+        .unwrap();
+    assert!(largest > 65_535, "the largest record is {largest} bytes");
+    let audit = gufen(
+        &db,
+        &[
+            "audit",
+            bundle_dir.to_str().unwrap(),
+            "--trust",
+            &signer.vkey(),
+        ],
+    );
+    assert_eq!(audit.code, 0, "{}", audit.stderr);
+}

@@ -689,3 +689,33 @@ fn proofs_from_stored_tiles_verify() {
 fn store_flush(store: &Store) {
     store.flush_for_tests();
 }
+
+/// A record whose payload is not the event its type names (well chained, re-signed by a keeper
+/// who wrote it outside gufen) is an integrity failure of that record in a replay, never a
+/// panic. Regression: the replay decoded it again with `expect`.
+#[test]
+fn a_payload_that_is_not_its_event_type_fails_the_replay_at_its_seq() {
+    use crate::record::{record_hash, Record};
+    use crate::verify::ChainWalk;
+    let dir = tempfile::tempdir().unwrap();
+    let store = populated(dir.path());
+    let ledger = store.ledger(ORG).unwrap();
+    let records = ledger.record_bytes(0, 8).unwrap();
+    let mut walk = ChainWalk::new(ORG, true);
+    let mut prev = None;
+    for (seq, bytes) in records {
+        let mut record = Record::decode(&bytes).unwrap();
+        if let Some(prev) = prev {
+            record.prev = prev;
+        }
+        if seq == 3 {
+            record.event_type = "PersonRegistered".into();
+        }
+        let bytes = record.encode();
+        prev = Some(record_hash(&bytes));
+        walk.push(seq, &bytes);
+    }
+    let result = walk.finish(8, None, None);
+    assert_eq!(result.first_bad_seq, Some(3), "{:?}", result.problem);
+    assert!(result.state.is_none());
+}
