@@ -93,7 +93,14 @@ fn main() {
     let mut notice = Vec::new();
     let mut approve = Vec::new();
     let mut post = (Vec::new(), Vec::new());
-    let members = persons.to_string();
+    // The members' assembly is every member aged 18 or more on the day of the vote (R13): the
+    // roster's IDs carry each birth date (characters 7 to 14), so count those born by 2008-01-22.
+    let members = roster_text
+        .lines()
+        .skip(1)
+        .filter(|line| line.get(6..14).is_some_and(|born| born <= "20080122"))
+        .count()
+        .to_string();
     for run in 0..runs {
         let db = dir.path().join(format!("run-{run}"));
         copy_dir(&base, &db);
@@ -134,11 +141,11 @@ fn main() {
                 "--resolution",
                 "bench",
                 "--date",
-                "2026-01-21",
+                "2026-01-22",
             ])
             .0,
         );
-        let (s, mib) = step(&["post", "--year", "2025", "--date", "2026-01-22"]);
+        let (s, mib) = step(&["post", "--year", "2025", "--date", "2026-01-23"]);
         post.0.push(s);
         post.1.push(mib);
         eprintln!(
