@@ -231,3 +231,90 @@ fn tampered_statements_exit_3() {
     });
     assert_eq!(run.code, 3, "{}", run.stderr);
 }
+
+/// After a year's distribution is posted and a line paid, the statement lists the person's
+/// dividend line from the posted records, and it checks offline.
+#[test]
+fn a_statement_lists_posted_and_paid_dividends() {
+    let g = Gufen::village();
+    for args in [
+        &[
+            "distribution",
+            "draft",
+            "--year",
+            "2025",
+            "--income",
+            "1000000",
+            "--record-date",
+            "2025-12-31",
+            "--date",
+            "2026-01-05",
+        ][..],
+        &[
+            "distribution",
+            "notice",
+            "--year",
+            "2025",
+            "--date",
+            "2026-01-06",
+        ][..],
+        &[
+            "distribution",
+            "approve",
+            "--year",
+            "2025",
+            "--body",
+            "members",
+            "--for",
+            "420",
+            "--eligible",
+            "545",
+            "--resolution",
+            "2026-1",
+            "--date",
+            "2026-01-22",
+        ][..],
+        &[
+            "distribution",
+            "post",
+            "--year",
+            "2025",
+            "--date",
+            "2026-01-23",
+        ][..],
+        &[
+            "distribution",
+            "pay",
+            "--year",
+            "2025",
+            "--id",
+            A,
+            "--ref",
+            "BK0001",
+            "--date",
+            "2026-02-01",
+        ][..],
+    ] {
+        g.ok(args);
+    }
+    let (log, _) = g.key("log.skey", "gufen-log");
+    g.sign(&log);
+    let file = g.path("statement.json").to_str().unwrap().to_string();
+    g.ok(&["statement", "--id", A, "--out", &file]);
+    let json: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let dividends = json["dividends"].as_array().unwrap();
+    assert_eq!(dividends.len(), 1, "{dividends:?}");
+    let line = &dividends[0];
+    assert_eq!(line["year"], 2025);
+    let amount = line["amount_fen"].as_i64().unwrap();
+    assert!(amount > 0, "{line}");
+    assert_eq!(line["paid_fen"].as_i64().unwrap(), amount, "{line}");
+    let shown = g.ok(&["distribution", "show", "--year", "2025", "--format", "json"]);
+    assert!(
+        shown.contains(&amount.to_string()),
+        "the statement's amount is the posted line's"
+    );
+    let vkey = log.vkey();
+    let run = g.run(&["audit", "statement", &file, "--trust", &vkey]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}
