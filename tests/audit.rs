@@ -6,7 +6,7 @@
 
 use gufen_ledger::bundle;
 use gufen_ledger::checkpoint::{self, Checkpoint};
-use gufen_ledger::note::Signer;
+use gufen_ledger::note::{Signer, Verifier};
 use gufen_ledger::record::{record_hash, Record};
 use gufen_ledger::verify::expected_tiles;
 use gufen_ledger::{tiles, LedgerError, Store};
@@ -255,7 +255,12 @@ fn village() -> &'static Village {
                 &[lines[0].as_str(), lines[1].as_str()],
             )
             .unwrap();
-            ledger.add_cosignatures(&cosigned).unwrap()
+            // The stranger is a real witness, only not one the auditor names.
+            for cosigner in [&witness, &stranger] {
+                let verifier = Verifier::cosigner(&cosigner.cosigner_vkey()).unwrap();
+                ledger.add_cosignatures(&cosigned, &verifier).unwrap();
+            }
+            ledger.checkpoint_note().unwrap()
         });
         let late_checkpoint = dir.path().join("late.checkpoint");
         std::fs::write(&late_checkpoint, &late).unwrap();
@@ -622,4 +627,162 @@ fn a_record_larger_than_c2sp_entries_allow_travels_in_the_bundle() {
         ],
     );
     assert_eq!(audit.code, 0, "{}", audit.stderr);
+}
+
+/// Through the binary: a ledger never signed is not exported (an auditor trusts nothing
+/// unsigned); a cosignature that does not verify is not added; a lost checkpoint file is put
+/// back with `checkpoint --restore`; after an unsigned write the export is still of the latest
+/// signed checkpoint.
+#[test]
+fn the_keepers_checkpoint_commands_refuse_what_an_auditor_could_not_trust() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("store");
+    ok(
+        &db,
+        &[
+            "init",
+            "--charter",
+            &fixture("charter.toml"),
+            "--date",
+            "2017-06-30",
+        ],
+    );
+    let bundle_dir = dir.path().join("bundle");
+    let bundle = bundle_dir.to_str().unwrap();
+    let refused = gufen(&db, &["export", "--out", bundle]);
+    assert_eq!(refused.code, 1, "{}", refused.stderr);
+    assert!(
+        refused.stderr.contains("checkpoint --sign"),
+        "{}",
+        refused.stderr
+    );
+
+    let key = dir.path().join("log.key");
+    let witness_key = dir.path().join("witness.key");
+    ok(
+        &db,
+        &[
+            "key",
+            "generate",
+            "--name",
+            "log.example",
+            "--out",
+            key.to_str().unwrap(),
+        ],
+    );
+    ok(
+        &db,
+        &[
+            "key",
+            "generate",
+            "--name",
+            "town.example",
+            "--out",
+            witness_key.to_str().unwrap(),
+            "--witness",
+        ],
+    );
+    let vkey = ok(&db, &["key", "show", key.to_str().unwrap()])
+        .trim()
+        .to_string();
+    let witness_vkey = ok(
+        &db,
+        &["key", "show", witness_key.to_str().unwrap(), "--witness"],
+    )
+    .trim()
+    .to_string();
+    let signed = ok(&db, &["checkpoint", "--sign", key.to_str().unwrap()]);
+    let note = dir.path().join("cp.txt");
+    std::fs::write(&note, format!("{}\n", signed.trim_end())).unwrap();
+    let cosigned = ok(
+        &db,
+        &[
+            "witness",
+            "cosign",
+            "--key",
+            witness_key.to_str().unwrap(),
+            "--log-key",
+            &vkey,
+            "--checkpoint",
+            note.to_str().unwrap(),
+            "--from",
+            db.to_str().unwrap(),
+            "--state",
+            dir.path().join("state").to_str().unwrap(),
+        ],
+    );
+    let line_at = cosigned.rfind("— town.example ").unwrap() + "— town.example ".len() + 20;
+    let mut broken = cosigned.clone();
+    let swap = if &broken[line_at..line_at + 1] == "A" {
+        "B"
+    } else {
+        "A"
+    };
+    broken.replace_range(line_at..line_at + 1, swap);
+    let broken_file = dir.path().join("broken.txt");
+    std::fs::write(&broken_file, &broken).unwrap();
+    let run = gufen(
+        &db,
+        &[
+            "checkpoint",
+            "--add-cosignature",
+            broken_file.to_str().unwrap(),
+            "--witness",
+            &witness_vkey,
+        ],
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let good_file = dir.path().join("cosigned.txt");
+    std::fs::write(&good_file, &cosigned).unwrap();
+    ok(
+        &db,
+        &[
+            "checkpoint",
+            "--add-cosignature",
+            good_file.to_str().unwrap(),
+            "--witness",
+            &witness_vkey,
+        ],
+    );
+
+    // An unsigned write, then the checkpoint file lost and restored from the signed copy.
+    ok(
+        &db,
+        &[
+            "member",
+            "import",
+            &fixture("roster-600.csv"),
+            "--resolution",
+            "2017-1",
+            "--date",
+            "2017-12-31",
+        ],
+    );
+    let saved = ok(&db, &["checkpoint", "--signed"]);
+    let saved_file = dir.path().join("saved.txt");
+    std::fs::write(&saved_file, format!("{}\n", saved.trim_end())).unwrap();
+    std::fs::remove_dir_all(db.join("checkpoints")).unwrap();
+    assert_eq!(gufen(&db, &["register"]).code, 3);
+    ok(
+        &db,
+        &["checkpoint", "--restore", saved_file.to_str().unwrap()],
+    );
+    ok(&db, &["export", "--out", bundle]);
+    let audit = gufen(
+        &db,
+        &[
+            "audit",
+            bundle,
+            "--trust",
+            &vkey,
+            "--witness",
+            &witness_vkey,
+        ],
+    );
+    assert_eq!(audit.code, 0, "{}", audit.stderr);
+    assert_eq!(
+        checkpoint_of(&bundle_dir).size,
+        1,
+        "the bundle is of the signed checkpoint"
+    );
 }

@@ -213,3 +213,64 @@ fn no_flipped_byte_changes_what_the_ledger_says_without_exit_3() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// The issue's own case: a store made as in the README tour (init, a `register` to open it, the
+/// import), one byte of sled's data file set to 0xff at offset 200,000, and then also the
+/// checkpoint directory removed. Either way the next command is an integrity failure; neither
+/// answers from a store that silently lost the import.
+#[test]
+fn a_flip_in_the_import_region_with_or_without_the_checkpoint_file_is_exit_3() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("store");
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    run_ok(
+        &db,
+        &[
+            "init",
+            "--charter",
+            manifest.join("fixtures/charter.toml").to_str().unwrap(),
+            "--date",
+            "2017-06-30",
+        ],
+    );
+    run_ok(&db, &["register"]);
+    run_ok(
+        &db,
+        &[
+            "member",
+            "import",
+            "--resolution",
+            "2017-1",
+            "--date",
+            "2017-12-31",
+            manifest.join("fixtures/roster-600.csv").to_str().unwrap(),
+        ],
+    );
+    for remove_checkpoints in [false, true] {
+        let copy = dir.path().join(format!("copy-{remove_checkpoints}"));
+        copy_dir(&db, &copy);
+        let data = copy.join("db");
+        let mut bytes = std::fs::read(&data).unwrap();
+        let at = 200_000.min(bytes.len() - 1);
+        bytes[at] = 0xff;
+        std::fs::write(&data, &bytes).unwrap();
+        if remove_checkpoints {
+            std::fs::remove_dir_all(copy.join("checkpoints")).unwrap();
+        }
+        let out = gufen(&copy).args(["verify", "--replay"]).output().unwrap();
+        let said = String::from_utf8_lossy(&out.stdout);
+        let records_intact = said.contains("记录数: 1202");
+        assert!(
+            out.status.code() == Some(3) || records_intact,
+            "checkpoints removed: {remove_checkpoints}; exit {:?}: {}{}",
+            out.status.code(),
+            said,
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    // The checkpoint directory removed from an undamaged store is found too.
+    std::fs::remove_dir_all(db.join("checkpoints")).unwrap();
+    let out = gufen(&db).args(["register"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("checkpoint --restore"));
+}

@@ -138,7 +138,7 @@ fn witnesses_can_be_required() {
         "--state",
         state.to_str().unwrap(),
     ]);
-    m.g.add_cosignatures(&cosigned);
+    m.g.add_cosignatures(&cosigned, &witness);
     m.g.ok(&["statement", "--id", A, "--out", &m.file]);
     let run = m.audit(&m.file, &["--witness", &cosigner]);
     assert_eq!(run.code, 0, "{}", run.stderr);

@@ -90,7 +90,7 @@ fn first_cosign_then_consistent_then_rollback_and_fork_refused() {
     let first_size = opened.checkpoint.size;
 
     // The keeper adds the cosignature to the ledger's checkpoint.
-    let merged = s.g.add_cosignatures(&run.stdout);
+    let merged = s.g.add_cosignatures(&run.stdout, &s.witness);
     assert_eq!(
         open(&merged, &s.log, &s.witness).cosigned_by("township"),
         Some(1_798_704_000)

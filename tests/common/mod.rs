@@ -109,11 +109,13 @@ impl Gufen {
         ledger.sign_checkpoint(signer).unwrap()
     }
 
-    /// Adds a witness's cosigned note to the ledger's checkpoint through the library.
-    pub fn add_cosignatures(&self, cosigned: &str) -> String {
+    /// Adds a witness's cosignature from its cosigned note to the ledger's checkpoint through
+    /// the library.
+    pub fn add_cosignatures(&self, cosigned: &str, witness: &Signer) -> String {
         let store = gufen_ledger::Store::open(&self.db(), false).unwrap();
         let ledger = store.ledger(ORG).unwrap();
-        ledger.add_cosignatures(cosigned).unwrap()
+        let verifier = gufen_ledger::note::Verifier::cosigner(&witness.cosigner_vkey()).unwrap();
+        ledger.add_cosignatures(cosigned, &verifier).unwrap()
     }
 
     pub fn write(&self, name: &str, text: &str) -> String {

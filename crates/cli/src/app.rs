@@ -102,6 +102,13 @@ impl App {
 
     /// The collective named by --org, or the only one in the store.
     pub fn open_ledger(&self, store: &Store) -> Result<Ledger> {
+        let id = self.ledger_id(store)?;
+        Ok(store.ledger(&id)?)
+    }
+
+    /// The code of the collective named by --org, or of the only one in the store, without
+    /// opening its ledger.
+    pub fn ledger_id(&self, store: &Store) -> Result<String> {
         let ids = store.ledger_ids()?;
         let id = match &self.global.org {
             Some(org) => {
@@ -128,7 +135,7 @@ impl App {
                 ),
             },
         };
-        Ok(store.ledger(&id)?)
+        Ok(id)
     }
 
     /// The store and the collective a read or write works on.

@@ -97,13 +97,18 @@ fn check_target(dir: &Path, origin: &str) -> Result<(), LedgerError> {
 }
 
 impl Ledger {
-    /// Writes the audit bundle of the ledger's latest checkpoint into `dir`.
+    /// Writes the audit bundle of the ledger's latest signed checkpoint into `dir`: an auditor
+    /// trusts nothing unsigned, so a ledger whose checkpoint was never signed is refused.
     ///
     /// Every record exported goes through the same walk `verify --replay` and `audit` run, and
     /// every stored tile is compared with the tiles the records' hashes make, so a damaged
     /// ledger is refused (an integrity failure) rather than exported for an auditor to find.
     pub fn export(&self, dir: &Path) -> Result<ExportSummary, LedgerError> {
-        let note = self.checkpoint_note()?;
+        let note = self.signed_checkpoint_note()?.ok_or_else(|| {
+            LedgerError::Refused(
+                "the ledger has no signed checkpoint to export: sign it first (`gufen checkpoint --sign KEY`, or `gufen config set signing-key KEY` to sign every write)".into(),
+            )
+        })?;
         let signed = Checkpoint::parse(note_body(&note)).map_err(|e| LedgerError::Corrupt {
             seq: None,
             message: format!("the ledger's checkpoint is damaged: {e}"),

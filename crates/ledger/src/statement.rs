@@ -183,7 +183,9 @@ pub fn build(
     issued_at: String,
     summarize: impl Fn(&Event) -> Summary,
 ) -> Result<Statement, LedgerError> {
-    let note = ledger.checkpoint_note()?;
+    let note = ledger
+        .signed_checkpoint_note()?
+        .unwrap_or(ledger.checkpoint_note()?);
     let body = signed_body(&note).ok_or_else(|| {
         LedgerError::Refused(
             "the ledger's checkpoint is not signed: sign it first (`gufen checkpoint --sign KEY`), then make the statement".into(),

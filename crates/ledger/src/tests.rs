@@ -1,6 +1,7 @@
 //! Store tests: conflict and idempotency, corruption named by seq,
 //! recovery of records past the head and of projections behind the watermark.
 
+use crate::checkpoint::Checkpoint;
 use crate::store::{Context, LedgerError, Store};
 use chrono::NaiveDate;
 use gufen_core::command::Action;
@@ -718,4 +719,86 @@ fn a_payload_that_is_not_its_event_type_fails_the_replay_at_its_seq() {
     let result = walk.finish(8, None, None);
     assert_eq!(result.first_bad_seq, Some(3), "{:?}", result.problem);
     assert!(result.state.is_none());
+}
+
+/// A checkpoint file lost from a store that kept one is damage, not an old store: opening
+/// fails naming it (sled may have lost records too, which only the file could show). Putting
+/// back an earlier checkpoint of the ledger lets the store be checked against it again.
+#[test]
+fn a_lost_checkpoint_file_is_an_integrity_failure_until_one_is_restored() {
+    let dir = tempfile::tempdir().unwrap();
+    let earlier = {
+        let store = populated(dir.path());
+        let ledger = store.ledger(ORG).unwrap();
+        ledger.checkpoint_at(5).unwrap().body()
+    };
+    let path = super::store::checkpoint_file_path(dir.path(), ORG);
+    std::fs::remove_file(&path).unwrap();
+    let opened = reopen(dir.path()).ledger(ORG).map(|_| ());
+    assert!(
+        matches!(&opened, Err(LedgerError::Corrupt { message, .. }) if message.contains("is missing")),
+        "{opened:?}"
+    );
+    crate::Ledger::restore_checkpoint_file(dir.path(), ORG, &earlier).unwrap();
+    let store = reopen(dir.path());
+    let ledger = store.ledger(ORG).unwrap();
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        ledger.checkpoint_at(8).unwrap().body()
+    );
+    // A checkpoint of another history is no restoration.
+    drop(ledger);
+    drop(store);
+    std::fs::remove_file(&path).unwrap();
+    let mut forged = Checkpoint::parse(&earlier).unwrap();
+    forged.root[0] ^= 1;
+    crate::Ledger::restore_checkpoint_file(dir.path(), ORG, &forged.body()).unwrap();
+    assert!(matches!(
+        reopen(dir.path()).ledger(ORG).map(|_| ()),
+        Err(LedgerError::Corrupt { .. })
+    ));
+}
+
+/// An unsigned checkpoint written after a signed one does not lose the signed one: exports and
+/// statements use the latest signed checkpoint, with its cosignatures.
+#[test]
+fn the_latest_signed_checkpoint_outlives_unsigned_appends() {
+    use crate::checkpoint::cosign;
+    use crate::note::{Signer, Verifier};
+    let dir = tempfile::tempdir().unwrap();
+    let store = populated(dir.path());
+    let ledger = store.ledger(ORG).unwrap();
+    let log = Signer::generate("log.example").unwrap();
+    let witness = Signer::generate("witness.example").unwrap();
+    let signed = ledger.sign_checkpoint(&log).unwrap();
+    let body = &signed[..signed.find("\n\n").unwrap() + 1];
+    let line = cosign(&witness, body, 1_798_704_000).unwrap();
+    let cosigned = format!("{signed}{line}\n");
+    let witness_key = Verifier::cosigner(&witness.cosigner_vkey()).unwrap();
+    // A line that does not verify is refused, and the note is left as it was.
+    let mut broken = cosigned.clone();
+    let at = broken.len() - 10;
+    broken.replace_range(
+        at..at + 1,
+        if &broken[at..at + 1] == "A" { "B" } else { "A" },
+    );
+    assert!(matches!(
+        ledger.add_cosignatures(&broken, &witness_key),
+        Err(LedgerError::Refused(_))
+    ));
+    assert_eq!(ledger.checkpoint_note().unwrap(), signed);
+    let kept = ledger.add_cosignatures(&cosigned, &witness_key).unwrap();
+    assert!(kept.ends_with(&format!("{line}\n")));
+    // One more (unsigned) append.
+    let command = Command {
+        date: date("2018-01-01"),
+        action: Action::RecordHukou {
+            person: PersonId::parse(IDS[0]).unwrap(),
+            kind: HukouKind::Urban,
+            locality: "镇".into(),
+        },
+    };
+    ledger.execute(&context(40), &command).unwrap();
+    assert!(!ledger.checkpoint_note().unwrap().contains("\n\n"));
+    assert_eq!(ledger.signed_checkpoint_note().unwrap(), Some(kept));
 }

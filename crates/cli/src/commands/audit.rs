@@ -8,12 +8,12 @@
 use super::statement::{self, AuditStatementArgs};
 use crate::app::{App, IntegrityFailure};
 use crate::document::audit::Audit;
-use anyhow::{anyhow, bail, Context as _, Result};
+use anyhow::{anyhow, Context as _, Result};
 use clap::{Args, Subcommand};
 use gufen_ledger::audit::{self, KnownCheckpoint};
 use gufen_ledger::checkpoint::SignedCheckpoint;
 use gufen_ledger::note::Verifier;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 #[derive(Args, Debug)]
 #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
@@ -41,21 +41,6 @@ enum AuditCommand {
     Statement(AuditStatementArgs),
 }
 
-/// A key given on the command line: a file holding the vkey when such a file exists, otherwise
-/// the vkey text itself (a vkey is `name+keyid+base64`, never a path one would type).
-fn key_text(given: &str) -> Result<String> {
-    let path = Path::new(given);
-    if path.is_file() {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("the key file {} cannot be read", path.display()))?;
-        return Ok(text.trim().to_string());
-    }
-    if given.matches('+').count() >= 2 {
-        return Ok(given.trim().to_string());
-    }
-    bail!("{given}: no such key file, and not a vkey (name+keyid+base64)")
-}
-
 pub fn run(app: &mut App, args: AuditArgs) -> Result<()> {
     if let Some(AuditCommand::Statement(args)) = args.command {
         return statement::audit_statement(app, args);
@@ -66,13 +51,13 @@ pub fn run(app: &mut App, args: AuditArgs) -> Result<()> {
     let trust = args
         .trust
         .ok_or_else(|| anyhow!("audit needs the ledger's key: --trust VKEY"))?;
-    let log = Verifier::new(&key_text(&trust)?)
+    let log = Verifier::new(&crate::arguments::vkey(&trust)?)
         .with_context(|| format!("--trust {trust} is not a log key"))?;
     let witnesses = args
         .witness
         .iter()
         .map(|given| {
-            Verifier::cosigner(&key_text(given)?)
+            Verifier::cosigner(&crate::arguments::vkey(given)?)
                 .with_context(|| format!("--witness {given} is not a witness (cosigner) key"))
         })
         .collect::<Result<Vec<_>>>()?;

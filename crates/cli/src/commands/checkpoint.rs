@@ -1,13 +1,14 @@
 //! `gufen checkpoint`: the ledger's latest checkpoint (C2SP tlog-checkpoint over the blake3
 //! Merkle tree), kept beside the store after every append; `--sign KEY` signs it and keeps the
-//! signed note; `--add-cosignature FILE` adds a witness's cosignature to it.
+//! signed note; `--add-cosignature FILE --witness VKEY` adds a witness's verified cosignature;
+//! `--restore FILE` puts back a lost checkpoint file.
 
 use crate::app::App;
 use crate::document::trust::{b64, CheckpointDoc};
-use anyhow::{Context as _, Result};
+use anyhow::{bail, Context as _, Result};
 use clap::Args;
 use gufen_ledger::checkpoint::Checkpoint;
-use gufen_ledger::note::Note;
+use gufen_ledger::note::{Note, Verifier};
 use std::path::PathBuf;
 
 #[derive(Args, Debug)]
@@ -15,12 +16,32 @@ pub struct CheckpointArgs {
     /// Sign the current checkpoint with this key file (from `gufen key generate`) and keep it.
     #[arg(long, value_name = "KEY_FILE")]
     sign: Option<PathBuf>,
-    /// Add the cosignature lines of this note (from `gufen witness cosign`) to the checkpoint.
-    #[arg(long, value_name = "NOTE_FILE")]
+    /// Add the cosignature in this note (from `gufen witness cosign`) to the checkpoint it
+    /// cosigns; needs --witness.
+    #[arg(long, value_name = "NOTE_FILE", requires = "witness")]
     add_cosignature: Option<PathBuf>,
+    /// The witness's cosigner verifier key (`gufen key show KEY --witness`), or a file holding
+    /// it: its line is verified before it is added.
+    #[arg(long, value_name = "VKEY")]
+    witness: Option<String>,
+    /// Put back a lost checkpoint file from a copy of it or any earlier checkpoint of this
+    /// ledger (an export's `checkpoint`, the witness's); the store is then checked against it.
+    #[arg(long, value_name = "NOTE_FILE", conflicts_with_all = ["sign", "add_cosignature"])]
+    restore: Option<PathBuf>,
+    /// Print the latest signed checkpoint (what exports and statements use) instead of the
+    /// current one.
+    #[arg(long)]
+    signed: bool,
 }
 
 pub fn run(app: &mut App, args: CheckpointArgs) -> Result<()> {
+    if let Some(path) = &args.restore {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        let store = app.open_store(false)?;
+        let id = app.ledger_id(&store)?;
+        gufen_ledger::Ledger::restore_checkpoint_file(store.path(), &id, &text)?;
+    }
     let (_store, ledger) = app.open()?;
     let signer = args
         .sign
@@ -39,7 +60,18 @@ pub fn run(app: &mut App, args: CheckpointArgs) -> Result<()> {
         note = ledger.sign_checkpoint(signer)?;
     }
     if let Some(cosigned) = &cosigned {
-        note = ledger.add_cosignatures(cosigned)?;
+        let vkey = crate::arguments::vkey(args.witness.as_deref().unwrap_or_default())?;
+        let witness = Verifier::cosigner(&vkey)
+            .with_context(|| "--witness is not a witness's cosigner vkey")?;
+        note = ledger.add_cosignatures(cosigned, &witness)?;
+    }
+    if args.signed {
+        match ledger.signed_checkpoint_note()? {
+            Some(signed) => note = signed,
+            None => bail!(
+                "the ledger has no signed checkpoint: sign it with `gufen checkpoint --sign KEY`"
+            ),
+        }
     }
     let document = checkpoint_document(&note)?;
     app.render(&document)

@@ -6,7 +6,6 @@
 use crate::app::{now, App, IntegrityFailure};
 use crate::arguments::person_id;
 use crate::cli::Lang;
-use crate::commands::witness::key_text;
 use crate::document::{Document, Layout, Table};
 use crate::labels::events::summary;
 use crate::labels::{event_type, t};
@@ -120,13 +119,13 @@ pub struct AuditStatementArgs {
 }
 
 pub fn audit_statement(app: &mut App, args: AuditStatementArgs) -> Result<()> {
-    let log = Verifier::new(&key_text(&args.trust)?)
+    let log = Verifier::new(&crate::arguments::vkey(&args.trust)?)
         .map_err(|e| anyhow!("--trust is not a log verifier key: {e}"))?;
     let witnesses = args
         .witness
         .iter()
         .map(|w| {
-            Verifier::cosigner(&key_text(w)?)
+            Verifier::cosigner(&crate::arguments::vkey(w)?)
                 .map_err(|e| anyhow!("--witness is not a witness (cosigner) key: {e}"))
         })
         .collect::<Result<Vec<_>>>()?;

@@ -12,7 +12,7 @@ use clap::{Args, Subcommand};
 use gufen_ledger::note::Verifier;
 use gufen_ledger::witness::{self, Witness, WitnessError};
 use serde::Serialize;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 #[derive(Subcommand, Debug)]
 pub enum WitnessCommand {
@@ -49,21 +49,9 @@ pub fn run(app: &mut App, command: WitnessCommand) -> Result<()> {
     }
 }
 
-/// A key given as text or as a file holding it: a file is read when the path exists.
-pub fn key_text(arg: &str) -> Result<String> {
-    let path = Path::new(arg);
-    if path.is_file() {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("the key file {} cannot be read", path.display()))?;
-        Ok(text.trim().to_string())
-    } else {
-        Ok(arg.trim().to_string())
-    }
-}
-
 fn cosign(app: &mut App, args: CosignArgs) -> Result<()> {
     let signer = gufen_ledger::read_signer(&args.key)?;
-    let log = Verifier::new(&key_text(&args.log_key)?)
+    let log = Verifier::new(&crate::arguments::vkey(&args.log_key)?)
         .map_err(|e| anyhow!("--log-key is not a log verifier key: {e}"))?;
     let note = std::fs::read_to_string(&args.checkpoint).with_context(|| {
         format!(

@@ -402,6 +402,8 @@ impl Ledger {
         let mut head_bytes = new_head.seq_next.to_be_bytes().to_vec();
         head_bytes.extend_from_slice(&new_head.hash);
         publish.insert(HEAD_KEY, head_bytes);
+        // From the first append on, a missing checkpoint file is damage, not an old store.
+        publish.insert(trust::CHECKPOINT_KEPT, &[1u8][..]);
         let mut command_entry = head.seq_next.to_be_bytes().to_vec();
         command_entry.extend_from_slice(&len.to_be_bytes());
         publish.insert(Self::command_key(&context.command_id), command_entry);

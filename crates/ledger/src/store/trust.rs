@@ -11,6 +11,8 @@ use crate::tiles::{self, TileBuilder, TileNodes, TileRead};
 use std::path::{Path, PathBuf};
 
 const SIGNING_KEY: &[u8] = b"config/signing-key";
+/// Set in sled with every append: the store keeps a checkpoint file, so its absence is damage.
+pub(super) const CHECKPOINT_KEPT: &[u8] = b"checkpoint-file";
 
 /// The stored tiles of one ledger, read through sled.
 pub(crate) struct StoredTiles<'a>(&'a sled::Tree);
@@ -243,8 +245,34 @@ impl Ledger {
             }
             None => body,
         };
+        if signer.is_none() {
+            // An unsigned checkpoint replaces a signed one: keep the signed note (with its
+            // cosignatures) as the latest signed checkpoint, which exports and statements use.
+            if let Some(current) = head_file::read(&self.checkpoint_path())? {
+                if is_signed(&current) {
+                    head_file::write_atomic(&self.signed_path(), &current)?;
+                }
+            }
+        }
         head_file::write_atomic(&self.checkpoint_path(), &text)?;
         Ok(())
+    }
+
+    fn signed_path(&self) -> PathBuf {
+        let mut path = self.checkpoint_path().into_os_string();
+        path.push(".signed");
+        PathBuf::from(path)
+    }
+
+    /// The latest checkpoint note the ledger's key signed, with the cosignatures added to it:
+    /// the current one when it is signed, otherwise the one kept when an unsigned checkpoint
+    /// replaced it. None when no checkpoint was ever signed.
+    pub fn signed_checkpoint_note(&self) -> Result<Option<String>, LedgerError> {
+        let current = self.checkpoint_note()?;
+        if is_signed(&current) {
+            return Ok(Some(current));
+        }
+        Ok(head_file::read(&self.signed_path())?.filter(|kept| is_signed(kept)))
     }
 
     /// Signs the current checkpoint with `signer` and keeps the signed note (with any
@@ -264,25 +292,88 @@ impl Ledger {
         Ok(merged)
     }
 
-    /// Adds the signature lines of `cosigned` (a note over the current checkpoint, as a witness
-    /// returns it) to the ledger's checkpoint. A note over another checkpoint is refused.
-    pub fn add_cosignatures(&self, cosigned: &str) -> Result<String, LedgerError> {
+    /// Adds `witness`'s cosignature from `cosigned` (a note as the witness returns it) to the
+    /// ledger's checkpoint over the same body: the current one, or the latest signed one if the
+    /// witness cosigned that. The line is verified first, so a line that does not verify never
+    /// joins the note (it would make every later audit requiring that witness fail); lines of
+    /// other keys in `cosigned` are not taken.
+    pub fn add_cosignatures(
+        &self,
+        cosigned: &str,
+        witness: &note::Verifier,
+    ) -> Result<String, LedgerError> {
         let _guard = self.lock.lock().expect("append lock");
+        let refused = LedgerError::Refused;
+        let offered = note::Note::parse(cosigned.as_bytes())
+            .map_err(|e| refused(format!("the cosigned note: {e}")))?;
+        let body = offered.text.clone();
+        let Some(line) = offered
+            .signatures
+            .iter()
+            .find(|line| witness.matches(&line.name, line.key_id))
+            .map(|line| line.line())
+        else {
+            return Err(refused(format!(
+                "the cosigned note has no line from the witness {}",
+                witness.name()
+            )));
+        };
+        checkpoint::verify_cosignature(witness, &body, &line).map_err(|e| {
+            refused(format!(
+                "the cosignature of {} does not verify over this checkpoint: {e}",
+                witness.name()
+            ))
+        })?;
         let current = self.checkpoint_note()?;
-        if body_of(cosigned) != body_of(&current) {
-            return Err(LedgerError::Refused(
-                "the cosigned note is not over the ledger's current checkpoint (another size or root)".into(),
-            ));
-        }
-        if !current.contains("\n\n") {
-            return Err(LedgerError::Refused(
+        let target = if body_of(&current) == body {
+            self.checkpoint_path()
+        } else {
+            match head_file::read(&self.signed_path())? {
+                Some(kept) if body_of(&kept) == body => self.signed_path(),
+                _ => {
+                    return Err(refused(
+                        "the cosigned note is not over the ledger's current or latest signed checkpoint (another size or root)".into(),
+                    ))
+                }
+            }
+        };
+        let existing = head_file::read(&target)?.unwrap_or_default();
+        if !is_signed(&existing) {
+            return Err(refused(
                 "the ledger's checkpoint is not signed yet: sign it (`gufen checkpoint --sign KEY`) before adding cosignatures".into(),
             ));
         }
-        let merged = note::merge(current.as_bytes(), cosigned.as_bytes())
-            .map_err(|e| LedgerError::Refused(e.to_string()))?;
-        head_file::write_atomic(&self.checkpoint_path(), &merged)?;
+        let merged = checkpoint::add_cosignatures(existing.as_bytes(), &[line.as_str()])
+            .map_err(|e| refused(e.to_string()))?;
+        head_file::write_atomic(&target, &merged)?;
         Ok(merged)
+    }
+
+    /// Puts back a checkpoint file that was lost, from a copy of it or any earlier checkpoint
+    /// of this ledger (an export's, a witness's). Opening the ledger then checks the store
+    /// against it as after every append: sled must hold its records, with its root.
+    pub fn restore_checkpoint_file(
+        store: &Path,
+        ledger_id: &str,
+        text: &str,
+    ) -> Result<(), LedgerError> {
+        let parsed = Checkpoint::parse(body_of(text))
+            .map_err(|e| LedgerError::Refused(format!("not a checkpoint: {e}")))?;
+        if parsed.origin != checkpoint::origin(ledger_id) {
+            return Err(LedgerError::Refused(format!(
+                "the checkpoint is for {:?}, not this collective",
+                parsed.origin
+            )));
+        }
+        let path = head_file::path(store, ledger_id);
+        if path.exists() {
+            return Err(LedgerError::Refused(format!(
+                "{} exists; only a lost checkpoint file is restored",
+                path.display()
+            )));
+        }
+        head_file::write_atomic(&path, text)?;
+        Ok(())
     }
 
     /// Every append signs its checkpoint with the key in this file from now on (None: stop).
@@ -293,7 +384,9 @@ impl Ledger {
                 self.meta.remove(SIGNING_KEY)?;
             }
             Some(path) => {
-                let path = std::fs::canonicalize(path)?;
+                let path = std::fs::canonicalize(path).map_err(|e| {
+                    LedgerError::Refused(format!("the key file {}: {e}", path.display()))
+                })?;
                 read_signer(&path)?;
                 let text = path.to_str().ok_or_else(|| {
                     LedgerError::Refused("the key file's path is not UTF-8".into())
@@ -334,10 +427,21 @@ impl Ledger {
             )
         })?;
         let Some(text) = text else {
-            if head.seq_next > 0 {
-                // A store from before checkpoint files were kept: start one now.
-                self.write_checkpoint_file(head.seq_next, None)?;
+            if head.seq_next == 0 {
+                return Ok(());
             }
+            if self.meta.contains_key(CHECKPOINT_KEPT)? {
+                return Err(corrupt(
+                    None,
+                    format!(
+                        "the checkpoint file {} is missing: it is written after every append, so without it the store cannot show that it still holds every acknowledged record; put back the latest checkpoint you have (a copy of the file, an export's `checkpoint`, the witness's) with `gufen checkpoint --restore FILE`",
+                        path.display()
+                    ),
+                ));
+            }
+            // A store from before checkpoint files were kept: start one now.
+            self.write_checkpoint_file(head.seq_next, None)?;
+            self.meta.insert(CHECKPOINT_KEPT, &[1u8][..])?;
             return Ok(());
         };
         let file = Checkpoint::parse(body_of(&text)).map_err(|e| {
@@ -390,6 +494,11 @@ impl Ledger {
         }
         Ok(())
     }
+}
+
+/// Whether a checkpoint note carries signature lines (a body alone carries none).
+fn is_signed(note: &str) -> bool {
+    note.contains("\n\n")
 }
 
 /// The body of a note: its text up to the blank line before the signatures (all of it when
