@@ -90,6 +90,21 @@ pub fn choice<T: Labelled + Clone>() -> impl TypedValueParser<Value = T> {
     .map(|code: String| T::from_code(&code).expect("clap accepts only the table's codes"))
 }
 
+/// A verifier key given on the command line: a file holding the vkey when such a file exists,
+/// otherwise the vkey text itself (a vkey is `name+keyid+base64`, never a path one would type).
+pub fn vkey(given: &str) -> anyhow::Result<String> {
+    let path = std::path::Path::new(given);
+    if path.is_file() {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| anyhow::anyhow!("the key file {} cannot be read: {e}", path.display()))?;
+        return Ok(text.trim().to_string());
+    }
+    if given.matches('+').count() >= 2 {
+        return Ok(given.trim().to_string());
+    }
+    anyhow::bail!("{given}: no such key file, and not a vkey (name+keyid+base64)")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -117,19 +132,4 @@ mod tests {
             "no document type, and no citizen ID"
         );
     }
-}
-
-/// A verifier key given on the command line: a file holding the vkey when such a file exists,
-/// otherwise the vkey text itself (a vkey is `name+keyid+base64`, never a path one would type).
-pub fn vkey(given: &str) -> anyhow::Result<String> {
-    let path = std::path::Path::new(given);
-    if path.is_file() {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| anyhow::anyhow!("the key file {} cannot be read: {e}", path.display()))?;
-        return Ok(text.trim().to_string());
-    }
-    if given.matches('+').count() >= 2 {
-        return Ok(given.trim().to_string());
-    }
-    anyhow::bail!("{given}: no such key file, and not a vkey (name+keyid+base64)")
 }
