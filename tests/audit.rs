@@ -115,7 +115,10 @@ impl Village {
     }
 
     fn audit(&self, bundle: &Path, extra: &[&str]) -> Run {
+        // The findings are matched in English; `fails_in_chinese` checks the default.
         let mut args = vec![
+            "--lang",
+            "en",
             "audit",
             bundle.to_str().unwrap(),
             "--trust",
@@ -308,8 +311,22 @@ fn a_clean_bundle_audits() {
     let early = v.early_checkpoint.to_str().unwrap();
     let run = v.audit(&v.bundle, &["--witness", &v.witness_vkey, "--known", early]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run.stdout.contains("审计通过"), "{}", run.stdout);
+    assert!(run.stdout.contains("audit passed"), "{}", run.stdout);
     assert!(run.stdout.contains("witness-w"), "{}", run.stdout);
+    let zh = gufen(
+        &v.db(),
+        &[
+            "audit",
+            v.bundle.to_str().unwrap(),
+            "--trust",
+            v.log_vkey.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        zh.stdout.contains("审计通过"),
+        "Chinese by default: {}",
+        zh.stdout
+    );
     assert!(
         run.stdout.contains("witness-u+"),
         "the stranger is listed, not counted: {}",
@@ -476,6 +493,22 @@ fn reordered_records_are_named() {
     entries.swap(10, 11);
     std::fs::write(path, bundle::encode(entries.iter().map(Vec::as_slice))).unwrap();
     v.fails(&dir, &[], "at record 10");
+    // In Chinese by default.
+    let run = gufen(
+        &v.db(),
+        &[
+            "audit",
+            dir.to_str().unwrap(),
+            "--trust",
+            v.log_vkey.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(run.code, 3);
+    assert!(
+        run.stderr.contains("审计未通过") && run.stderr.contains("（第 10 条记录）"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]

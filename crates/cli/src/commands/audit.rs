@@ -8,6 +8,7 @@
 use super::statement::{self, AuditStatementArgs};
 use crate::app::{App, IntegrityFailure};
 use crate::document::audit::Audit;
+use crate::labels::t;
 use anyhow::{anyhow, Context as _, Result};
 use clap::{Args, Subcommand};
 use gufen_ledger::audit::{self, KnownCheckpoint};
@@ -83,12 +84,21 @@ pub fn run(app: &mut App, args: AuditArgs) -> Result<()> {
     let report = audit::audit(&dir, &log, &witnesses, &known)?;
     app.render(&Audit::new(&report))?;
     if let Some(problem) = report.problem {
-        let at = report
-            .first_bad_seq
-            .map_or_else(String::new, |seq| format!(" at record {seq}"));
-        return Err(
-            IntegrityFailure(format!("audit of {} failed{at}: {problem}", dir.display())).into(),
-        );
+        let lang = app.global.lang;
+        let at = report.first_bad_seq.map_or_else(String::new, |seq| {
+            t(
+                lang,
+                format!("（第 {seq} 条记录）"),
+                format!(" at record {seq}"),
+            )
+        });
+        let dir = dir.display();
+        return Err(IntegrityFailure(t(
+            lang,
+            format!("审计未通过：{dir}{at}：{problem}"),
+            format!("audit of {dir} failed{at}: {problem}"),
+        ))
+        .into());
     }
     Ok(())
 }

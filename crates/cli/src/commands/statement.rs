@@ -143,12 +143,19 @@ pub fn audit_statement(app: &mut App, args: AuditStatementArgs) -> Result<()> {
         .unwrap_or_else(|_| "-".to_string());
     app.render(&StatementAudit::new(&parsed, id_masked, &report))?;
     if let Some(failure) = report.failure {
-        let at = failure
-            .seq
-            .map_or_else(String::new, |seq| format!(" at record {seq}"));
-        return Err(IntegrityFailure(format!(
-            "the statement does not check{at}: {}",
-            failure.problem
+        let lang = app.global.lang;
+        let at = failure.seq.map_or_else(String::new, |seq| {
+            t(
+                lang,
+                format!("（第 {seq} 条记录）"),
+                format!(" at record {seq}"),
+            )
+        });
+        let problem = failure.problem;
+        return Err(IntegrityFailure(t(
+            lang,
+            format!("成员对账单核验未通过{at}：{problem}"),
+            format!("the statement does not check{at}: {problem}"),
         ))
         .into());
     }

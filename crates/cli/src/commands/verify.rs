@@ -22,9 +22,11 @@ pub fn run(app: &mut App, args: VerifyArgs) -> Result<()> {
         let at = report
             .first_bad_seq
             .map_or_else(|| "-".to_string(), |s| s.to_string());
-        return Err(IntegrityFailure(format!(
-            "verify failed at record {at}: {}",
-            report.problem.unwrap_or_default()
+        let problem = report.problem.unwrap_or_default();
+        return Err(IntegrityFailure(crate::labels::t(
+            app.global.lang,
+            format!("校验未通过（第 {at} 条记录）：{problem}"),
+            format!("verify failed at record {at}: {problem}"),
         ))
         .into());
     }

@@ -75,9 +75,20 @@ fn cosign(app: &mut App, args: CosignArgs) -> Result<()> {
     let cosigned = match witness.cosign(&note, source.as_ref(), timestamp) {
         Ok(cosigned) => cosigned,
         Err(e @ (WitnessError::Inconsistent { .. } | WitnessError::Signature(_))) => {
-            return Err(IntegrityFailure(format!("not cosigned: {e}")).into())
+            return Err(IntegrityFailure(crate::labels::t(
+                app.global.lang,
+                format!("未联署：{e}"),
+                format!("not cosigned: {e}"),
+            ))
+            .into())
         }
-        Err(e) => return Err(anyhow!("not cosigned: {e}")),
+        Err(e) => {
+            return Err(anyhow!(crate::labels::t(
+                app.global.lang,
+                format!("未联署：{e}"),
+                format!("not cosigned: {e}"),
+            )))
+        }
     };
     match &args.out {
         None => {
