@@ -107,10 +107,10 @@ impl Record {
 
     pub fn event(&self) -> Result<gufen_core::Event, DecodeError> {
         let event: gufen_core::Event = decode(&self.payload)
-            .map_err(|e| DecodeError::Payload(self.event_type.clone(), e.to_string()))?;
+            .map_err(|e| DecodeError::Payload(shown(&self.event_type), e.to_string()))?;
         if event.type_name() != self.event_type {
             return Err(DecodeError::Payload(
-                self.event_type.clone(),
+                shown(&self.event_type),
                 format!("payload holds a {}", event.type_name()),
             ));
         }
@@ -119,6 +119,16 @@ impl Record {
 
     pub fn effective_date(&self) -> NaiveDate {
         date_from_days(self.effective_days)
+    }
+}
+
+/// A stored type name as a message may show it: a record written outside gufen can hold control
+/// characters there, which must not reach a terminal.
+fn shown(event_type: &str) -> String {
+    if event_type.chars().all(|c| c.is_ascii_alphanumeric()) {
+        event_type.to_string()
+    } else {
+        format!("{event_type:?}")
     }
 }
 
