@@ -6,7 +6,7 @@
 use crate::ids::PersonId;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 pub use crate::entity::*;
 
@@ -51,7 +51,10 @@ enum View {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct State {
     collective: Option<Collective>,
-    persons: BTreeMap<PersonId, Person>,
+    /// Hashed, not ordered: a replay looks persons up several times a record, and an ordered
+    /// map's comparisons of 18-character IDs were a third of an audit's time. `persons()` and
+    /// `entities()` give them in ID order.
+    persons: HashMap<PersonId, Person>,
     households: BTreeMap<String, Household>,
     distributions: BTreeMap<u16, Distribution>,
     view: View,
@@ -180,8 +183,7 @@ impl State {
             all.push((Key::Collective, Entity::Collective(Box::new(c.clone()))));
         }
         all.extend(
-            self.persons
-                .values()
+            self.persons()
                 .map(|p| (Key::Person(p.id.clone()), Entity::Person(p.clone()))),
         );
         all.extend(self.households.values().map(|h| {
@@ -197,6 +199,45 @@ impl State {
             )
         }));
         all
+    }
+
+    /// The first entity, in key order, that two complete states hold differently (one holds it
+    /// and the other does not, or with another value); None when they hold the same entities.
+    /// Compares in place: a projection check of 100,000 persons clones none of them.
+    pub fn first_difference(&self, other: &State) -> Option<Key> {
+        assert!(self.is_complete() && other.is_complete());
+        if self.collective != other.collective {
+            return Some(Key::Collective);
+        }
+        let mut ids: Vec<&PersonId> = self.persons.keys().chain(other.persons.keys()).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        if let Some(id) = ids
+            .into_iter()
+            .find(|id| self.persons.get(*id) != other.persons.get(*id))
+        {
+            return Some(Key::Person(id.clone()));
+        }
+        let numbers: BTreeSet<&String> = self
+            .households
+            .keys()
+            .chain(other.households.keys())
+            .collect();
+        if let Some(number) = numbers
+            .into_iter()
+            .find(|n| self.households.get(*n) != other.households.get(*n))
+        {
+            return Some(Key::Household(number.clone()));
+        }
+        let years: BTreeSet<&u16> = self
+            .distributions
+            .keys()
+            .chain(other.distributions.keys())
+            .collect();
+        years
+            .into_iter()
+            .find(|y| self.distributions.get(*y) != other.distributions.get(*y))
+            .map(|y| Key::Distribution(*y))
     }
 
     /// The keys changed since the last call, with their new values (None: removed).
@@ -243,7 +284,9 @@ impl State {
             self.is_complete(),
             "only a complete state lists every person"
         );
-        self.persons.values()
+        let mut all: Vec<&Person> = self.persons.values().collect();
+        all.sort_unstable_by(|a, b| a.id.cmp(&b.id));
+        all.into_iter()
     }
 
     /// All distribution plans in year order (complete states only).

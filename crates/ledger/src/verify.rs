@@ -389,24 +389,10 @@ impl Ledger {
 
     fn compare_projections(&self, rebuilt: State) -> Result<Option<String>, LedgerError> {
         let stored = self.load_state(None)?;
-        let rebuilt = rebuilt.entities();
-        let stored = stored.entities();
-        for (r, s) in rebuilt.iter().zip(stored.iter()) {
-            if r != s {
-                return Ok(Some(format!(
-                    "the projection of {} differs from the state rebuilt from the log",
-                    r.0
-                )));
-            }
-        }
-        if rebuilt.len() != stored.len() {
-            return Ok(Some(format!(
-                "projections hold {} entities, the log rebuilds {}",
-                stored.len(),
-                rebuilt.len()
-            )));
-        }
-        Ok(None)
+        let finding = compare_states(&rebuilt, &stored);
+        discard(rebuilt);
+        discard(stored);
+        Ok(finding)
     }
 }
 
@@ -427,4 +413,17 @@ pub fn expected_tiles(record_hashes: &[Hash]) -> Vec<crate::tiles::TileWrite> {
             other => unreachable!("a tree built from nothing: {other}"),
         },
     }
+}
+
+/// The first difference between the state rebuilt from the log and the stored projections.
+fn compare_states(rebuilt: &State, stored: &State) -> Option<String> {
+    rebuilt
+        .first_difference(stored)
+        .map(|key| format!("the projection of {key} differs from the state rebuilt from the log"))
+}
+
+/// Frees a whole state on another thread: a state of 100,000 persons takes a tenth of a second
+/// to free, which a command about to end need not wait for.
+pub fn discard(state: State) {
+    std::thread::spawn(move || drop(state));
 }
