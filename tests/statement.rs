@@ -173,11 +173,19 @@ fn tampered_statements_exit_3() {
     });
     assert_eq!(run.code, 3, "{}", run.stderr);
     assert!(
-        run.stderr.contains(&format!("at record {first_seq}")),
+        run.stderr.contains(&format!("（第 {first_seq} 条记录）")),
         "{}",
         run.stderr
     );
     assert!(run.stdout.contains("核验未通过"), "{}", run.stdout);
+    let tampered = m.g.path("tampered.json");
+    let en = m.audit(tampered.to_str().unwrap(), &["--lang", "en"]);
+    assert_eq!(en.code, 3, "{}", en.stderr);
+    assert!(
+        en.stderr.contains(&format!("at record {first_seq}")),
+        "{}",
+        en.stderr
+    );
 
     // A dividend amount added.
     let run = m.tampered(|j| {
