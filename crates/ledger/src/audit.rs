@@ -513,7 +513,7 @@ mod tests {
         assert!(ledger.export(&other).is_err());
 
         // The same checkpoint known from before is consistent; one of a larger size is a rollback.
-        let body = Checkpoint::parse(crate::export::note_body(
+        let body = Checkpoint::parse(crate::checkpoint::note_body(
             &std::fs::read_to_string(out.join("checkpoint")).unwrap(),
         ))
         .unwrap();

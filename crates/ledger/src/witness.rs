@@ -54,7 +54,8 @@ pub trait ProofSource {
     fn consistency(&self, origin: &str, from: u64, to: u64) -> Result<Vec<Hash>, String>;
 }
 
-/// A gufen store directory, opened read-only in spirit (nothing is written by a proof).
+/// A gufen store directory. Opening it is an ordinary open (never a create), so the store's
+/// recovery may run; the proof itself writes nothing.
 pub struct StoreSource(pub PathBuf);
 
 impl ProofSource for StoreSource {
