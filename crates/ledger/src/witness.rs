@@ -90,7 +90,7 @@ impl ProofSource for BundleSource {
 pub fn source_at(dir: &Path) -> Option<Box<dyn ProofSource>> {
     if dir.join("conf").is_file() {
         Some(Box::new(StoreSource(dir.to_path_buf())))
-    } else if dir.join("checkpoint").is_file() && dir.join("tile").is_dir() {
+    } else if dir.join(crate::export::CHECKPOINT_FILE).is_file() && dir.join("tile").is_dir() {
         Some(Box::new(BundleSource(dir.to_path_buf())))
     } else {
         None
