@@ -4,81 +4,21 @@
 //! matrix where each case damages a fresh copy of the bundle and the audit must fail with exit
 //! 3 naming what is wrong.
 
+mod common;
+
+use common::{
+    copy_dir, gufen, import_sample, init_sample, ok, post_distribution_2025, sample_village,
+    with_ledger, Run, DRAFT_2025,
+};
 use gufen_ledger::bundle;
 use gufen_ledger::checkpoint::{self, Checkpoint};
 use gufen_ledger::note::{Signer, Verifier};
 use gufen_ledger::record::{record_hash, Record};
+use gufen_ledger::tiles;
 use gufen_ledger::verify::expected_tiles;
-use gufen_ledger::{tiles, LedgerError, Store};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn gufen(db: &Path, args: &[&str]) -> Run {
-    // The test process opens the store itself to sign; sled releases its lock a moment after
-    // the store is dropped, so a run right after may find it still in use.
-    for _ in 0..100 {
-        let output = Command::new(env!("CARGO_BIN_EXE_gufen"))
-            .arg("--db")
-            .arg(db)
-            .args(args)
-            .env("GUFEN_NOW", "2026-12-31T08:00:00Z")
-            .env("GUFEN_ACTOR", "会计")
-            .env_remove("GUFEN_DB")
-            .env_remove("GUFEN_ORG")
-            .output()
-            .unwrap();
-        let run = Run {
-            code: output.status.code().unwrap_or(-1),
-            stdout: String::from_utf8(output.stdout).unwrap(),
-            stderr: String::from_utf8(output.stderr).unwrap(),
-        };
-        if !run.stderr.contains("in use by another gufen process") {
-            return run;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    panic!("the store stayed in use")
-}
-
-fn ok(db: &Path, args: &[&str]) -> String {
-    let run = gufen(db, args);
-    assert_eq!(run.code, 0, "gufen {args:?} failed: {}", run.stderr);
-    run.stdout
-}
-
-fn fixture(name: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures")
-        .join(name)
-        .to_str()
-        .unwrap()
-        .to_string()
-}
-
-/// Opens the store's only ledger in this process, waiting out a lock the last run still holds.
-fn with_ledger<T>(db: &Path, f: impl FnOnce(&gufen_ledger::Ledger) -> T) -> T {
-    for _ in 0..100 {
-        match Store::open(db, false) {
-            Err(LedgerError::StoreInUse(_)) => {
-                std::thread::sleep(std::time::Duration::from_millis(20))
-            }
-            other => {
-                let store = other.unwrap();
-                let ids = store.ledger_ids().unwrap();
-                let ledger = store.ledger(&ids[0]).unwrap();
-                return f(&ledger);
-            }
-        }
-    }
-    panic!("the store stayed in use")
-}
 
 /// The village, its keys and its bundles, made once for every test.
 struct Village {
@@ -145,19 +85,6 @@ impl Village {
     }
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
 fn village() -> &'static Village {
     static VILLAGE: OnceLock<Village> = OnceLock::new();
     VILLAGE.get_or_init(|| {
@@ -170,82 +97,14 @@ fn village() -> &'static Village {
         let log_vkey = dir.path().join("log.vkey");
         std::fs::write(&log_vkey, log.vkey()).unwrap();
 
-        ok(
-            &db,
-            &[
-                "init",
-                "--charter",
-                &fixture("charter.toml"),
-                "--date",
-                "2017-06-30",
-            ],
-        );
-        ok(
-            &db,
-            &[
-                "member",
-                "import",
-                "--resolution",
-                "2017-1",
-                "--date",
-                "2017-12-31",
-                &fixture("roster-600.csv"),
-            ],
-        );
+        sample_village(&db, "2017-1");
         let early = with_ledger(&db, |ledger| ledger.sign_checkpoint(&log).unwrap());
         let early_checkpoint = dir.path().join("early.checkpoint");
         std::fs::write(&early_checkpoint, &early).unwrap();
         let early_bundle = dir.path().join("early");
         ok(&db, &["export", "--out", early_bundle.to_str().unwrap()]);
 
-        for args in [
-            &[
-                "distribution",
-                "draft",
-                "--year",
-                "2025",
-                "--income",
-                "1000000",
-                "--record-date",
-                "2025-12-31",
-                "--date",
-                "2026-01-05",
-            ][..],
-            &[
-                "distribution",
-                "notice",
-                "--year",
-                "2025",
-                "--date",
-                "2026-01-06",
-            ],
-            &[
-                "distribution",
-                "approve",
-                "--year",
-                "2025",
-                "--body",
-                "members",
-                "--for",
-                "420",
-                "--eligible",
-                "545",
-                "--resolution",
-                "2026-1",
-                "--date",
-                "2026-01-22",
-            ],
-            &[
-                "distribution",
-                "post",
-                "--year",
-                "2025",
-                "--date",
-                "2026-01-23",
-            ],
-        ] {
-            ok(&db, args);
-        }
+        post_distribution_2025(&db);
         let late = with_ledger(&db, |ledger| {
             let signed = ledger.sign_checkpoint(&log).unwrap();
             let body = &signed[..signed.find("\n\n").unwrap() + 1];
@@ -601,16 +460,7 @@ fn a_record_larger_than_c2sp_entries_allow_travels_in_the_bundle() {
     assert!(roster.status.success());
     let roster_path = dir.path().join("roster.csv");
     std::fs::write(&roster_path, roster.stdout).unwrap();
-    ok(
-        &db,
-        &[
-            "init",
-            "--charter",
-            &fixture("charter.toml"),
-            "--date",
-            "2017-06-30",
-        ],
-    );
+    init_sample(&db);
     ok(
         &db,
         &[
@@ -623,21 +473,7 @@ fn a_record_larger_than_c2sp_entries_allow_travels_in_the_bundle() {
             "2017-12-31",
         ],
     );
-    ok(
-        &db,
-        &[
-            "distribution",
-            "draft",
-            "--year",
-            "2025",
-            "--income",
-            "1000000",
-            "--record-date",
-            "2025-12-31",
-            "--date",
-            "2026-01-05",
-        ],
-    );
+    ok(&db, DRAFT_2025);
     let signer = Signer::generate("big.example/ledger").unwrap();
     with_ledger(&db, |ledger| ledger.sign_checkpoint(&signer).unwrap());
     let bundle_dir = dir.path().join("bundle");
@@ -670,16 +506,7 @@ fn a_record_larger_than_c2sp_entries_allow_travels_in_the_bundle() {
 fn the_keepers_checkpoint_commands_refuse_what_an_auditor_could_not_trust() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("store");
-    ok(
-        &db,
-        &[
-            "init",
-            "--charter",
-            &fixture("charter.toml"),
-            "--date",
-            "2017-06-30",
-        ],
-    );
+    init_sample(&db);
     let bundle_dir = dir.path().join("bundle");
     let bundle = bundle_dir.to_str().unwrap();
     let refused = gufen(&db, &["export", "--out", bundle]);
@@ -779,18 +606,7 @@ fn the_keepers_checkpoint_commands_refuse_what_an_auditor_could_not_trust() {
     );
 
     // An unsigned write, then the checkpoint file lost and restored from the signed copy.
-    ok(
-        &db,
-        &[
-            "member",
-            "import",
-            &fixture("roster-600.csv"),
-            "--resolution",
-            "2017-1",
-            "--date",
-            "2017-12-31",
-        ],
-    );
+    import_sample(&db, "2017-1");
     let saved = ok(&db, &["checkpoint", "--signed"]);
     let saved_file = dir.path().join("saved.txt");
     std::fs::write(&saved_file, format!("{}\n", saved.trim_end())).unwrap();

@@ -2,71 +2,17 @@
 //! exit codes, error messages, the head hash unchanged after every refusal, imports, as-of, and
 //! snapshots of the documents people read (register, certificate).
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::{fixture, Gufen, ORG};
 use std::process::Command;
 
-const ORG: &str = "N2410183MF0000001Y";
 const A: &str = "360426199101010071";
 const B: &str = "412723199010050012";
 const C: &str = "44011320141005001X";
 
-struct Gufen {
-    dir: tempfile::TempDir,
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures")
-        .join(name)
-}
-
+/// The small village these tests share, and the refusal check every refusal goes through.
 impl Gufen {
-    fn new() -> Self {
-        Gufen {
-            dir: tempfile::tempdir().unwrap(),
-        }
-    }
-
-    fn db(&self) -> PathBuf {
-        self.dir.path().join("store")
-    }
-
-    fn run(&self, args: &[&str]) -> Run {
-        let output = Command::new(env!("CARGO_BIN_EXE_gufen"))
-            .arg("--db")
-            .arg(self.db())
-            .args(args)
-            .env("GUFEN_NOW", "2026-12-31T08:00:00Z")
-            .env("GUFEN_ACTOR", "会计")
-            .env_remove("GUFEN_DB")
-            .env_remove("GUFEN_ORG")
-            .output()
-            .unwrap();
-        Run {
-            code: output.status.code().unwrap_or(-1),
-            stdout: String::from_utf8(output.stdout).unwrap(),
-            stderr: String::from_utf8(output.stderr).unwrap(),
-        }
-    }
-
-    fn ok(&self, args: &[&str]) -> String {
-        let run = self.run(args);
-        assert_eq!(run.code, 0, "gufen {args:?} failed: {}", run.stderr);
-        run.stdout
-    }
-
-    fn write_file(&self, name: &str, text: &str) -> String {
-        let path = self.dir.path().join(name);
-        std::fs::write(&path, text).unwrap();
-        path.to_str().unwrap().to_string()
-    }
-
     /// A store with the sample charter (cap raised to 50% for a small village) and members.
     fn village() -> Self {
         Self::village_with(|text| text)
@@ -83,9 +29,9 @@ impl Gufen {
                     "holding_cap_percent = \"50\"",
                 ),
         );
-        let charter = g.write_file("charter.toml", &text);
+        let charter = g.write("charter.toml", &text);
         g.ok(&["init", "--charter", &charter, "--date", "2017-06-30"]);
-        let roster = g.write_file("roster.csv", &format!("id,name,household,class,units\n{A},王秀英,001,basic,1\n{B},李建国,001,basic,1\n{C},张丽,002,basic,1.5\n"));
+        let roster = g.write("roster.csv", &format!("id,name,household,class,units\n{A},王秀英,001,basic,1\n{B},李建国,001,basic,1\n{C},张丽,002,basic,1.5\n"));
         g.ok(&[
             "member",
             "import",
@@ -418,7 +364,7 @@ fn bad_input_is_refused_with_the_ledger_unchanged() {
     );
     g.refused(&["member", "confirm", "--id", A], 2, "--name");
     g.refused(&["frobnicate"], 2, "unrecognized subcommand");
-    let bad = g.write_file("bad.toml", "name = \"x\"\ncode = \"N2410183MF0000001X\"\nbaseline_date = \"2017-12-31\"\n[[classes]]\ncode=\"basic\"\nname=\"人口股\"\ncoefficient=\"1\"\n");
+    let bad = g.write("bad.toml", "name = \"x\"\ncode = \"N2410183MF0000001X\"\nbaseline_date = \"2017-12-31\"\n[[classes]]\ncode=\"basic\"\nname=\"人口股\"\ncoefficient=\"1\"\n");
     g.refused(
         &["init", "--charter", &bad, "--date", "2017-06-30"],
         1,
@@ -683,14 +629,14 @@ fn a_missing_store_or_a_malformed_charter_is_a_clear_error() {
     assert_eq!(run.code, 1);
     assert!(run.stderr.contains("no store at"), "{}", run.stderr);
     assert!(!g.db().exists(), "reading must not create a store");
-    let bad = g.write_file("bad.toml", "name = \"溱水村\"\ncode = ");
+    let bad = g.write("bad.toml", "name = \"溱水村\"\ncode = ");
     let run = g.run(&["init", "--charter", &bad, "--date", "2017-06-30"]);
     assert_eq!(run.code, 1);
     assert!(run.stderr.contains("not valid TOML"), "{}", run.stderr);
     // R13: fewer than 10 days of notice is refused when the charter is read; 10 are accepted.
     let charter = std::fs::read_to_string(fixture("charter.toml")).unwrap();
     for (days, accepted) in [(9, false), (10, true)] {
-        let path = g.write_file(
+        let path = g.write(
             "short.toml",
             &charter.replace("notice_days = 15", &format!("notice_days = {days}")),
         );
@@ -707,7 +653,7 @@ fn a_missing_store_or_a_malformed_charter_is_a_clear_error() {
 fn a_store_in_use_is_refused_at_once() {
     let g = Gufen::village();
     let held = gufen_ledger::Store::open(&g.db(), false).unwrap();
-    let run = g.run(&["register"]);
+    let run = g.run_once(&["register"]);
     assert_eq!(run.code, 1);
     assert!(
         run.stderr.contains("in use by another gufen process"),
@@ -746,23 +692,7 @@ fn a_repeated_command_id_appends_once() {
 
 #[test]
 fn import_of_the_fixture_roster_reconciles() {
-    let g = Gufen::new();
-    g.ok(&[
-        "init",
-        "--charter",
-        &fixture("charter.toml").to_string_lossy(),
-        "--date",
-        "2017-06-30",
-    ]);
-    g.ok(&[
-        "member",
-        "import",
-        &fixture("roster-600.csv").to_string_lossy(),
-        "--resolution",
-        "2017-1",
-        "--date",
-        "2017-12-31",
-    ]);
+    let g = Gufen::sample_village("2017-1");
     let v: serde_json::Value =
         serde_json::from_str(&g.ok(&["--format", "json", "register"])).unwrap();
     let holders = v["holders"].as_array().unwrap();
@@ -789,9 +719,9 @@ fn import_with_a_bom_is_read() {
             "holding_cap_percent = \"3\"",
             "holding_cap_percent = \"100\"",
         );
-    let charter = g.write_file("charter.toml", &text);
+    let charter = g.write("charter.toml", &text);
     g.ok(&["init", "--charter", &charter, "--date", "2017-06-30"]);
-    let roster = g.write_file(
+    let roster = g.write(
         "bom.csv",
         &format!("\u{FEFF}id,name,household\r\n{A},王秀英,001\r\n{B},李建国,001\r\n"),
     );
@@ -812,7 +742,7 @@ fn import_with_a_bom_is_read() {
 #[test]
 fn import_with_bad_rows_lists_every_one_by_line_and_writes_nothing() {
     let g = Gufen::village();
-    let roster = g.write_file(
+    let roster = g.write(
         "bad.csv",
         &format!("id,name,household,class,units\n110101199003072316,赵六,003,basic,1\n360426199101010072,钱七,003,basic,1\n{A},王秀英,001,basic,1\n410183199412042535,孙八,004,gold,1\n"),
     );
@@ -894,7 +824,7 @@ fn a_member_holds_a_real_citizen_id_and_every_error_masks_a_typed_one() {
         "390426199101010077",
         "360426199102300070",
     ];
-    let roster = g.write_file(
+    let roster = g.write(
         "typos.csv",
         &format!(
             "id,name,household\n{}\n",
@@ -916,7 +846,7 @@ fn a_member_holds_a_real_citizen_id_and_every_error_masks_a_typed_one() {
         assert!(run.stderr.contains(line), "{line} in {}", run.stderr);
     }
     // A bank's payment file and a typed --id are masked the same way.
-    let bank = g.write_file(
+    let bank = g.write(
         "bank.csv",
         &format!("id,ref\n{},BK1\n{},BK2\n", typed[0], typed[1]),
     );
@@ -1469,7 +1399,7 @@ fn a_whole_distribution_cycle_through_the_cli() {
         "{history}"
     );
     // A bank's payment file is one batch: one bad row refuses it all, naming the line.
-    let bad = g.write_file("bad.csv", &format!("id,ref\n{C},BK-003\n{A},BK-004\n"));
+    let bad = g.write("bad.csv", &format!("id,ref\n{C},BK-003\n{A},BK-004\n"));
     g.refused(
         &[
             "distribution",
@@ -1484,7 +1414,7 @@ fn a_whole_distribution_cycle_through_the_cli() {
         1,
         "line 3: input: the 2025 dividend of 王秀英",
     );
-    let good = g.write_file(
+    let good = g.write(
         "good.csv",
         &format!("\u{FEFF}id,ref\n{B},BK-005\n{C},BK-006\n"),
     );
@@ -3241,7 +3171,7 @@ fn a_loss_on_a_charter_ground_cites_its_article_and_resolution() {
     let naming_marriage = Gufen::new();
     let text = std::fs::read_to_string(fixture("charter.toml")).unwrap()
         + &LOSS_GROUND.replace("连续五年不履行成员义务", "外嫁女");
-    let charter = naming_marriage.write_file("charter.toml", &text);
+    let charter = naming_marriage.write("charter.toml", &text);
     let run = naming_marriage.run(&["init", "--charter", &charter, "--date", "2017-06-30"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(run.stderr.contains("R3"), "{}", run.stderr);
@@ -3486,7 +3416,7 @@ fn a_loss_to_another_collective_cites_it_and_checks_it_in_the_same_store() {
         .unwrap()
         .replace(ORG, OTHER_COLLECTIVE)
         .replace("溱水村股份经济合作社", "邻村股份经济合作社");
-    let other = g.write_file("other.toml", &text);
+    let other = g.write("other.toml", &text);
     g.ok(&["init", "--charter", &other, "--date", "2017-06-30"]);
     let head = || {
         let verify = g.ok(&["--org", ORG, "--format", "json", "verify"]);

@@ -7,32 +7,11 @@
 //! `GUFEN_CORRUPTION_FLIPS` sets the flips per file (default 24; the figures in docs come from
 //! longer runs).
 
+mod common;
+
+use common::{command, copy_dir, import_sample, init_sample, ok, sample_village, A};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
-
-const NOW: &str = "2026-12-31T08:00:00Z";
-
-fn gufen(db: &Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_gufen"));
-    command
-        .arg("--db")
-        .arg(db)
-        .env("GUFEN_NOW", NOW)
-        .env_remove("GUFEN_ORG")
-        .env_remove("GUFEN_DB")
-        .env_remove("GUFEN_ACTOR");
-    command
-}
-
-fn run_ok(db: &Path, args: &[&str]) {
-    let out = gufen(db).args(args).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
 
 /// What the ledger says: every record (seq, type, hash, stream), the register, the head. Exit
 /// code of the first command that fails, with its message, otherwise the three outputs.
@@ -44,7 +23,7 @@ fn observe(db: &Path) -> Result<String, (i32, String)> {
         &["register", "--format", "json"][..],
         &["checkpoint"][..],
     ] {
-        let out = gufen(db).args(args).output().unwrap();
+        let out = command(db).args(args).output().unwrap();
         if !out.status.success() {
             return Err((
                 out.status.code().unwrap_or(-1),
@@ -54,19 +33,6 @@ fn observe(db: &Path) -> Result<String, (i32, String)> {
         said.push_str(&String::from_utf8_lossy(&out.stdout));
     }
     Ok(said)
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 fn files(dir: &Path, base: &Path, out: &mut Vec<PathBuf>) {
@@ -84,37 +50,15 @@ fn files(dir: &Path, base: &Path, out: &mut Vec<PathBuf>) {
 /// it, so the end of sled's log holds the latest acknowledged work.
 fn sample_store(root: &Path) -> PathBuf {
     let db = root.join("store");
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    run_ok(
-        &db,
-        &[
-            "init",
-            "--charter",
-            manifest.join("fixtures/charter.toml").to_str().unwrap(),
-            "--date",
-            "2017-06-30",
-        ],
-    );
-    run_ok(
-        &db,
-        &[
-            "member",
-            "import",
-            "--resolution",
-            "2017-1",
-            "--date",
-            "2017-12-31",
-            manifest.join("fixtures/roster-600.csv").to_str().unwrap(),
-        ],
-    );
+    sample_village(&db, "2017-1");
     for (i, kind) in ["urban", "rural", "urban"].iter().enumerate() {
-        run_ok(
+        ok(
             &db,
             &[
                 "hukou",
                 "set",
                 "--id",
-                "410183195202210053",
+                A,
                 "--kind",
                 kind,
                 "--locality",
@@ -222,30 +166,9 @@ fn no_flipped_byte_changes_what_the_ledger_says_without_exit_3() {
 fn a_flip_in_the_import_region_with_or_without_the_checkpoint_file_is_exit_3() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("store");
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    run_ok(
-        &db,
-        &[
-            "init",
-            "--charter",
-            manifest.join("fixtures/charter.toml").to_str().unwrap(),
-            "--date",
-            "2017-06-30",
-        ],
-    );
-    run_ok(&db, &["register"]);
-    run_ok(
-        &db,
-        &[
-            "member",
-            "import",
-            "--resolution",
-            "2017-1",
-            "--date",
-            "2017-12-31",
-            manifest.join("fixtures/roster-600.csv").to_str().unwrap(),
-        ],
-    );
+    init_sample(&db);
+    ok(&db, &["register"]);
+    import_sample(&db, "2017-1");
     for remove_checkpoints in [false, true] {
         let copy = dir.path().join(format!("copy-{remove_checkpoints}"));
         copy_dir(&db, &copy);
@@ -257,7 +180,10 @@ fn a_flip_in_the_import_region_with_or_without_the_checkpoint_file_is_exit_3() {
         if remove_checkpoints {
             std::fs::remove_dir_all(copy.join("checkpoints")).unwrap();
         }
-        let out = gufen(&copy).args(["verify", "--replay"]).output().unwrap();
+        let out = command(&copy)
+            .args(["verify", "--replay"])
+            .output()
+            .unwrap();
         let said = String::from_utf8_lossy(&out.stdout);
         let records_intact = said.contains("记录数: 1202");
         assert!(
@@ -270,7 +196,7 @@ fn a_flip_in_the_import_region_with_or_without_the_checkpoint_file_is_exit_3() {
     }
     // The checkpoint directory removed from an undamaged store is found too.
     std::fs::remove_dir_all(db.join("checkpoints")).unwrap();
-    let out = gufen(&db).args(["register"]).output().unwrap();
+    let out = command(&db).args(["register"]).output().unwrap();
     assert_eq!(out.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&out.stderr).contains("checkpoint --restore"));
 }

@@ -3,23 +3,15 @@
 //! acknowledged batch is present, no batch is partial, seq is gapless, the chain verifies and the
 //! projections equal the state rebuilt from the log.
 
+mod common;
+
+use common::{command, fixture, ORG};
 use gufen_ledger::Store;
 use std::io::Read;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 const CYCLES: u32 = 30;
-const ORG: &str = "N2410183MF0000001Y";
-
-fn gufen(db: &std::path::Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_gufen"));
-    command
-        .arg("--db")
-        .arg(db)
-        .env_remove("GUFEN_ORG")
-        .env_remove("GUFEN_DB");
-    command
-}
 
 /// A time-seeded SplitMix64: each run kills at other moments.
 struct Rng(u64);
@@ -37,14 +29,15 @@ impl Rng {
 fn kill_9_loses_no_acknowledged_batch_and_leaves_no_partial_one() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("store");
-    let charter = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/charter.toml");
-    let text = std::fs::read_to_string(charter).unwrap().replace(
-        "holding_cap_percent = \"3\"",
-        "holding_cap_percent = \"100\"",
-    );
+    let text = std::fs::read_to_string(fixture("charter.toml"))
+        .unwrap()
+        .replace(
+            "holding_cap_percent = \"3\"",
+            "holding_cap_percent = \"100\"",
+        );
     let charter = dir.path().join("charter.toml");
     std::fs::write(&charter, text).unwrap();
-    let status = gufen(&db)
+    let status = command(&db)
         .args(["init", "--charter"])
         .arg(&charter)
         .args(["--date", "2017-01-01"])
@@ -61,7 +54,7 @@ fn kill_9_loses_no_acknowledged_batch_and_leaves_no_partial_one() {
     let mut acknowledged: Vec<String> = Vec::new();
     let started = Instant::now();
     for cycle in 0..CYCLES {
-        let mut child = gufen(&db)
+        let mut child = command(&db)
             .args(["crash-child", "--seed"])
             .arg((seed ^ u64::from(cycle)).to_string())
             .stdout(Stdio::piped())

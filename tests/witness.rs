@@ -16,7 +16,7 @@ struct Setup {
 }
 
 fn setup() -> Setup {
-    let g = Gufen::village();
+    let g = Gufen::village_with_gift();
     let (log, _) = g.key("log.skey", "gufen-log");
     let (witness, witness_key) = g.key("witness.skey", "township");
     Setup {

@@ -1,20 +1,27 @@
-//! What the witness and statement tests share: the real binary on a temporary store with the
-//! clock pinned, a 600-member village with a transfer, keys made through the library.
+//! What the end-to-end tests share: the real binary on a temporary store with the clock and the
+//! actor pinned and no store or collective taken from the environment, fixture paths, a copy of
+//! a store or bundle directory, the sample village (the fixture charter and its 600-member
+//! roster) and its 2025 distribution, and the store opened in the test process, e.g. to sign
+//! through the library.
 
 #![allow(dead_code)]
 
 use gufen_ledger::note::Signer;
+use gufen_ledger::{Ledger, LedgerError, Store};
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::time::Duration;
 
 pub const ORG: &str = "N2410183MF0000001Y";
 /// Two members of fixtures/roster-600.csv.
 pub const A: &str = "410183195202210053";
 pub const B: &str = "410183196308011305";
+/// The instant every run takes for now (GUFEN_NOW).
+pub const NOW: &str = "2026-12-31T08:00:00Z";
 
-pub struct Gufen {
-    pub dir: tempfile::TempDir,
-}
+/// How often a run or an open waits out a store lock before the test fails.
+const IN_USE_TRIES: u32 = 100;
+const IN_USE_WAIT: Duration = Duration::from_millis(20);
 
 pub struct Run {
     pub code: i32,
@@ -28,29 +35,196 @@ pub fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
-impl Gufen {
-    /// The village (dated as tests/cli.rs does: the charter's baseline is 2017-12-31, R7): the sample charter, the 600-member roster, and a gift of shares from A to
-    /// B (a record naming another person).
-    pub fn village() -> Self {
-        let g = Gufen {
-            dir: tempfile::tempdir().unwrap(),
-        };
-        g.ok(&[
+/// The binary on the store `db`, the clock and the actor pinned, GUFEN_DB and GUFEN_ORG removed
+/// so that nothing in the environment running the tests chooses the store or the collective.
+pub fn command(db: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_gufen"));
+    command
+        .arg("--db")
+        .arg(db)
+        .env("GUFEN_NOW", NOW)
+        .env("GUFEN_ACTOR", "会计")
+        .env_remove("GUFEN_DB")
+        .env_remove("GUFEN_ORG");
+    command
+}
+
+/// Runs the binary once on `db`.
+pub fn run_once(db: &Path, args: &[&str]) -> Run {
+    let output = command(db).args(args).output().unwrap();
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(output.stdout).unwrap(),
+        stderr: String::from_utf8(output.stderr).unwrap(),
+    }
+}
+
+/// Runs the binary on `db`, again while the store is in use: a test that opened the store in
+/// its own process has dropped it, but sled releases its lock a moment after.
+pub fn gufen(db: &Path, args: &[&str]) -> Run {
+    for _ in 0..IN_USE_TRIES {
+        let run = run_once(db, args);
+        if !run.stderr.contains("in use by another gufen process") {
+            return run;
+        }
+        std::thread::sleep(IN_USE_WAIT);
+    }
+    panic!("the store stayed in use")
+}
+
+/// Runs the binary on `db`; it must succeed. Returns its standard output.
+pub fn ok(db: &Path, args: &[&str]) -> String {
+    let run = gufen(db, args);
+    assert_eq!(run.code, 0, "gufen {args:?} failed: {}", run.stderr);
+    run.stdout
+}
+
+/// Opens the store's only ledger in this process, waiting out a lock the last run still holds.
+pub fn with_ledger<T>(db: &Path, f: impl FnOnce(&Ledger) -> T) -> T {
+    for _ in 0..IN_USE_TRIES {
+        match Store::open(db, false) {
+            Err(LedgerError::StoreInUse(_)) => std::thread::sleep(IN_USE_WAIT),
+            other => {
+                let store = other.unwrap();
+                let ids = store.ledger_ids().unwrap();
+                let ledger = store.ledger(&ids[0]).unwrap();
+                return f(&ledger);
+            }
+        }
+    }
+    panic!("the store stayed in use")
+}
+
+/// Registers the collective of fixtures/charter.toml on 2017-06-30.
+pub fn init_sample(db: &Path) {
+    ok(
+        db,
+        &[
             "init",
             "--charter",
             fixture("charter.toml").to_str().unwrap(),
             "--date",
             "2017-06-30",
-        ]);
-        g.ok(&[
+        ],
+    );
+}
+
+/// Imports fixtures/roster-600.csv under `resolution` on 2017-12-31 (the charter's baseline,
+/// R7).
+pub fn import_sample(db: &Path, resolution: &str) {
+    ok(
+        db,
+        &[
             "member",
             "import",
             "--resolution",
-            "R",
+            resolution,
             "--date",
             "2017-12-31",
             fixture("roster-600.csv").to_str().unwrap(),
-        ]);
+        ],
+    );
+}
+
+/// The sample village: the fixture charter registered, then its 600-member roster imported.
+pub fn sample_village(db: &Path, resolution: &str) {
+    init_sample(db);
+    import_sample(db, resolution);
+}
+
+/// The draft of the 2025 distribution, its record date 2025-12-31.
+pub const DRAFT_2025: &[&str] = &[
+    "distribution",
+    "draft",
+    "--year",
+    "2025",
+    "--income",
+    "1000000",
+    "--record-date",
+    "2025-12-31",
+    "--date",
+    "2026-01-05",
+];
+
+/// The 2025 distribution of the sample village drafted, noticed, approved by the members (420
+/// of 545) and posted, so a replay recomputes posted lines.
+pub fn post_distribution_2025(db: &Path) {
+    for args in [
+        DRAFT_2025,
+        &[
+            "distribution",
+            "notice",
+            "--year",
+            "2025",
+            "--date",
+            "2026-01-06",
+        ],
+        &[
+            "distribution",
+            "approve",
+            "--year",
+            "2025",
+            "--body",
+            "members",
+            "--for",
+            "420",
+            "--eligible",
+            "545",
+            "--resolution",
+            "2026-1",
+            "--date",
+            "2026-01-22",
+        ],
+        &[
+            "distribution",
+            "post",
+            "--year",
+            "2025",
+            "--date",
+            "2026-01-23",
+        ],
+    ] {
+        ok(db, args);
+    }
+}
+
+/// Copies a directory (a store, a bundle) with everything below it.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// A temporary directory holding the store (`store`) and whatever files a test writes beside it.
+pub struct Gufen {
+    pub dir: tempfile::TempDir,
+}
+
+impl Gufen {
+    /// No store yet.
+    pub fn new() -> Self {
+        Gufen {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    /// The sample village, its roster imported under `resolution`.
+    pub fn sample_village(resolution: &str) -> Self {
+        let g = Gufen::new();
+        sample_village(&g.db(), resolution);
+        g
+    }
+
+    /// The sample village and a gift of shares from A to B (a record naming another person).
+    pub fn village_with_gift() -> Self {
+        let g = Gufen::sample_village("R");
         g.transfer("2018-06-01");
         g
     }
@@ -71,27 +245,16 @@ impl Gufen {
     }
 
     pub fn run(&self, args: &[&str]) -> Run {
-        let output = Command::new(env!("CARGO_BIN_EXE_gufen"))
-            .arg("--db")
-            .arg(self.db())
-            .args(args)
-            .env("GUFEN_NOW", "2026-12-31T08:00:00Z")
-            .env("GUFEN_ACTOR", "会计")
-            .env_remove("GUFEN_DB")
-            .env_remove("GUFEN_ORG")
-            .output()
-            .unwrap();
-        Run {
-            code: output.status.code().unwrap_or(-1),
-            stdout: String::from_utf8(output.stdout).unwrap(),
-            stderr: String::from_utf8(output.stderr).unwrap(),
-        }
+        gufen(&self.db(), args)
+    }
+
+    /// Runs once, without waiting out a store in use: for a test of that refusal.
+    pub fn run_once(&self, args: &[&str]) -> Run {
+        run_once(&self.db(), args)
     }
 
     pub fn ok(&self, args: &[&str]) -> String {
-        let run = self.run(args);
-        assert_eq!(run.code, 0, "gufen {args:?} failed: {}", run.stderr);
-        run.stdout
+        ok(&self.db(), args)
     }
 
     /// A fresh key; its skey is written to `name`.
@@ -104,20 +267,19 @@ impl Gufen {
 
     /// Signs the ledger's checkpoint with `signer` through the library and returns the note.
     pub fn sign(&self, signer: &Signer) -> String {
-        let store = gufen_ledger::Store::open(&self.db(), false).unwrap();
-        let ledger = store.ledger(ORG).unwrap();
-        ledger.sign_checkpoint(signer).unwrap()
+        with_ledger(&self.db(), |ledger| ledger.sign_checkpoint(signer).unwrap())
     }
 
     /// Adds a witness's cosignature from its cosigned note to the ledger's checkpoint through
     /// the library.
     pub fn add_cosignatures(&self, cosigned: &str, witness: &Signer) -> String {
-        let store = gufen_ledger::Store::open(&self.db(), false).unwrap();
-        let ledger = store.ledger(ORG).unwrap();
         let verifier = gufen_ledger::note::Verifier::cosigner(&witness.cosigner_vkey()).unwrap();
-        ledger.add_cosignatures(cosigned, &verifier).unwrap()
+        with_ledger(&self.db(), |ledger| {
+            ledger.add_cosignatures(cosigned, &verifier).unwrap()
+        })
     }
 
+    /// Writes `text` to `name` beside the store and returns its path.
     pub fn write(&self, name: &str, text: &str) -> String {
         let path = self.path(name);
         std::fs::write(&path, text).unwrap();

@@ -19,7 +19,8 @@ use crate::merkle::{self, Blake3Hasher, LeafHashes, MerkleHasher};
 use crate::note::Verifier;
 use crate::record::Hash;
 use crate::tiles;
-use crate::verify::{expected_tiles, ChainWalk};
+use crate::verify::{expected_tiles, ChainWalk, WalkResult};
+use gufen_core::state::State;
 use gufen_core::Charter;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -70,14 +71,21 @@ pub enum AuditError {
     },
 }
 
-/// A failed check: the first bad record when there is one, and what is wrong.
-struct Finding {
-    seq: Option<u64>,
-    problem: String,
+/// Why an audit stopped: a failed check (the first bad record when there is one, and what is
+/// wrong), or an error that kept it from running.
+enum Stop {
+    Found { seq: Option<u64>, problem: String },
+    Error(AuditError),
 }
 
-fn finding(seq: Option<u64>, problem: impl Into<String>) -> Finding {
-    Finding {
+impl From<AuditError> for Stop {
+    fn from(error: AuditError) -> Stop {
+        Stop::Error(error)
+    }
+}
+
+fn finding(seq: Option<u64>, problem: impl Into<String>) -> Stop {
+    Stop::Found {
         seq,
         problem: problem.into(),
     }
@@ -131,46 +139,77 @@ pub fn audit(
         first_bad_seq: None,
         problem: None,
     };
-    match run(dir, log, witnesses, known, &mut report)? {
+    match run(dir, log, witnesses, known, &mut report) {
         Ok(()) => report.ok = true,
-        Err(found) => {
-            report.first_bad_seq = found.seq;
-            report.problem = Some(found.problem);
+        Err(Stop::Found { seq, problem }) => {
+            report.first_bad_seq = seq;
+            report.problem = Some(problem);
         }
+        Err(Stop::Error(error)) => return Err(error),
     }
     Ok(report)
 }
 
+/// The steps the module doc lists, in order; the first that fails stops the audit.
 fn run(
     dir: &Path,
     log: &Verifier,
     witnesses: &[Verifier],
     known: &[KnownCheckpoint],
     report: &mut AuditReport,
-) -> Result<Result<(), Finding>, AuditError> {
-    // 1. The checkpoint, its signature and cosignatures.
+) -> Result<(), Stop> {
     let mut buf = Vec::new();
+    let checkpoint = open_checkpoint(dir, log, witnesses, &mut buf, report)?;
+    // Step 2: the origin names the ledger whose records these are.
+    let Some(ledger_id) = origin_code(&checkpoint.origin) else {
+        return Err(finding(
+            None,
+            format!(
+                "the checkpoint's origin {:?} is not a gufen ledger's (gufen/<code>/blake3)",
+                checkpoint.origin
+            ),
+        ));
+    };
+    let result = walk_records(dir, ledger_id, &checkpoint, &mut buf)?;
+    report.records = result.records;
+    if let Some(problem) = result.problem {
+        return Err(finding(result.first_bad_seq, problem));
+    }
+    check_tiles(dir, &result.record_hashes, checkpoint.size, &mut buf)?;
+    check_charter(dir, result.state.as_ref(), &mut buf)?;
+    check_known(&checkpoint, &result.record_hashes, known, report)
+}
+
+/// Step 1: the checkpoint verifies under the trusted log key, and every required witness
+/// cosigned it. Fills in what the report says of the checkpoint.
+fn open_checkpoint(
+    dir: &Path,
+    log: &Verifier,
+    witnesses: &[Verifier],
+    buf: &mut Vec<u8>,
+    report: &mut AuditReport,
+) -> Result<Checkpoint, Stop> {
     let path = dir.join(CHECKPOINT_FILE);
-    if !read_into(&path, &mut buf)? {
-        return Ok(Err(finding(
+    if !read_into(&path, buf)? {
+        return Err(finding(
             None,
             format!(
                 "{} is missing: the bundle has no checkpoint",
                 path.display()
             ),
-        )));
+        ));
     }
-    let signed = match SignedCheckpoint::open(&buf, log, witnesses) {
+    let signed = match SignedCheckpoint::open(buf, log, witnesses) {
         Ok(signed) => signed,
         Err(e) => {
-            return Ok(Err(finding(
+            return Err(finding(
                 None,
                 format!(
                     "{}: the checkpoint does not verify under the trusted key {}: {e}",
                     path.display(),
                     key_name(log.name(), log.key_id())
                 ),
-            )))
+            ))
         }
     };
     report.signed_by = Some(key_name(log.name(), log.key_id()));
@@ -198,28 +237,26 @@ fn run(
                     report.unverified.join(", ")
                 )
             };
-            return Ok(Err(finding(
+            return Err(finding(
                 None,
                 format!(
                     "the checkpoint is not cosigned by the required witness {}{others}",
                     key_name(witness.name(), witness.key_id())
                 ),
-            )));
+            ));
         }
     }
+    Ok(checkpoint)
+}
 
-    // 2. The origin names the ledger whose records these are.
-    let Some(ledger_id) = origin_code(&checkpoint.origin) else {
-        return Ok(Err(finding(
-            None,
-            format!(
-                "the checkpoint's origin {:?} is not a gufen ledger's (gufen/<code>/blake3)",
-                checkpoint.origin
-            ),
-        )));
-    };
-
-    // 3. Every record, read bundle by bundle in order, through the chain walk with replay.
+/// Step 3: every record of the checkpoint's size, read bundle by bundle in order, through the
+/// chain walk with replay (what `verify --replay` runs).
+fn walk_records(
+    dir: &Path,
+    ledger_id: &str,
+    checkpoint: &Checkpoint,
+    buf: &mut Vec<u8>,
+) -> Result<WalkResult, Stop> {
     let size = checkpoint.size;
     let mut walk = ChainWalk::new(ledger_id, true);
     let mut start = 0u64;
@@ -228,26 +265,26 @@ fn run(
         let width = tiles::tile_width(size, 0, index);
         let relative = tiles::entries_path(index, width);
         let path = dir.join(&relative);
-        if !read_into(&path, &mut buf)? {
-            return Ok(Err(finding(
+        if !read_into(&path, buf)? {
+            return Err(finding(
                 Some(start),
                 format!("record {start} is missing: there is no entry bundle {relative}"),
-            )));
+            ));
         }
-        let entries = match bundle::decode(&buf) {
+        let entries = match bundle::decode(buf) {
             Ok(entries) => entries,
             Err(bundle::BundleError::Truncated { index: at, .. }) => {
                 let seq = start + at as u64;
-                return Ok(Err(finding(
+                return Err(finding(
                     Some(seq),
                     format!("record {seq} is cut short in the entry bundle {relative}"),
-                )));
+                ));
             }
             Err(e) => {
-                return Ok(Err(finding(
+                return Err(finding(
                     Some(start),
                     format!("the entry bundle {relative} does not decode: {e}"),
-                )))
+                ))
             }
         };
         if entries.len() as u64 != u64::from(width) {
@@ -263,28 +300,31 @@ fn run(
                     entries.len()
                 )
             };
-            return Ok(Err(finding(Some(seq), problem)));
+            return Err(finding(Some(seq), problem));
         }
         for (seq, entry) in (start..).zip(entries) {
             walk.push(seq, entry);
         }
         start += u64::from(width);
     }
-    let result = walk.finish(size, None, Some(&checkpoint.root));
-    report.records = result.records;
-    if let Some(problem) = result.problem {
-        return Ok(Err(finding(result.first_bad_seq, problem)));
-    }
+    Ok(walk.finish(size, None, Some(&checkpoint.root)))
+}
 
-    // 4. The hash tiles.
-    for (level, index, want) in expected_tiles(&result.record_hashes) {
+/// Step 4: every hash tile is the tile the records' hashes make.
+fn check_tiles(
+    dir: &Path,
+    record_hashes: &[Hash],
+    size: u64,
+    buf: &mut Vec<u8>,
+) -> Result<(), Stop> {
+    for (level, index, want) in expected_tiles(record_hashes) {
         let width = u16::try_from(want.len()).unwrap_or(tiles::TILE_WIDTH);
         let relative = tiles::tile_path(level, index, width);
-        if !read_into(&dir.join(&relative), &mut buf)? {
-            return Ok(Err(finding(
+        if !read_into(&dir.join(&relative), buf)? {
+            return Err(finding(
                 None,
                 format!("the hash tile {relative} is missing"),
-            )));
+            ));
         }
         let differs = buf
             .chunks_exact(32)
@@ -296,84 +336,89 @@ fn run(
             let seq = (index * WIDTH + at as u64)
                 .checked_mul(WIDTH.checked_pow(u32::from(level)).unwrap_or(u64::MAX))
                 .filter(|&seq| seq < size);
-            return Ok(Err(finding(
+            return Err(finding(
                 seq,
                 format!(
                     "the hash tile {relative} differs from the hashes of the records it covers"
                 ),
-            )));
+            ));
         }
     }
+    Ok(())
+}
 
-    // 5. The charter.
-    let Some(collective) = result.state.as_ref().and_then(|s| s.collective()) else {
-        return Ok(Err(finding(
+/// Step 5: `charter.toml` is the charter and the loss grounds the replay ends with.
+fn check_charter(dir: &Path, state: Option<&State>, buf: &mut Vec<u8>) -> Result<(), Stop> {
+    let Some(collective) = state.and_then(|s| s.collective()) else {
+        return Err(finding(
             None,
             "the log holds no registration, so there is no charter to compare",
-        )));
+        ));
     };
     let path = dir.join(CHARTER_FILE);
-    if !read_into(&path, &mut buf)? {
-        return Ok(Err(finding(None, format!("{} is missing", path.display()))));
+    if !read_into(&path, buf)? {
+        return Err(finding(None, format!("{} is missing", path.display())));
     }
-    let Ok(text) = std::str::from_utf8(&buf) else {
-        return Ok(Err(finding(
-            None,
-            format!("{} is not UTF-8", path.display()),
-        )));
+    let Ok(text) = std::str::from_utf8(buf) else {
+        return Err(finding(None, format!("{} is not UTF-8", path.display())));
     };
     let (charter, grounds) = match Charter::read(text) {
         Ok(read) => read,
         Err(e) => {
-            return Ok(Err(finding(
+            return Err(finding(
                 None,
                 format!("{} does not parse: {e}", path.display()),
-            )))
+            ))
         }
     };
     if charter != collective.charter {
-        return Ok(Err(finding(
+        return Err(finding(
             None,
             format!(
                 "{} is not the charter the ledger registered and amended (a swapped charter)",
                 path.display()
             ),
-        )));
+        ));
     }
     if grounds != collective.loss_grounds {
-        return Ok(Err(finding(
+        return Err(finding(
             None,
             format!(
                 "{} does not hold the loss grounds in force at the checkpoint",
                 path.display()
             ),
-        )));
+        ));
     }
+    Ok(())
+}
 
-    // 6. Checkpoints known from before: each a prefix of this tree.
+/// Step 6: every checkpoint the auditor knew before is a prefix of this tree.
+fn check_known(
+    checkpoint: &Checkpoint,
+    record_hashes: &[Hash],
+    known: &[KnownCheckpoint],
+    report: &mut AuditReport,
+) -> Result<(), Stop> {
+    let size = checkpoint.size;
     let leaves: Vec<Hash> = if known.is_empty() {
         Vec::new()
     } else {
-        result
-            .record_hashes
-            .iter()
-            .map(|h| Blake3Hasher.leaf(h))
-            .collect()
+        record_hashes.iter().map(|h| Blake3Hasher.leaf(h)).collect()
     };
     let nodes = LeafHashes::new(&Blake3Hasher, &leaves);
     for known in known {
         let other = &known.checkpoint;
         if other.origin != checkpoint.origin {
-            return Ok(Err(finding(
+            return Err(finding(
                 None,
                 format!(
                     "the known checkpoint {} is of {:?}, not of {:?}",
                     known.label, other.origin, checkpoint.origin
                 ),
-            )));
+            ));
         }
         if other.size > size {
-            return Ok(Err(finding(
+            return Err(finding(
                 Some(size),
                 format!(
                     "rollback: the known checkpoint {} signs {} records, the bundle holds only {size}; records {size} to {} are missing",
@@ -381,15 +426,15 @@ fn run(
                     other.size,
                     other.size - 1
                 ),
-            )));
+            ));
         }
         let root = match merkle::root(&Blake3Hasher, &nodes, other.size) {
             Ok(root) => root,
             Err(e) => {
-                return Ok(Err(finding(
+                return Err(finding(
                     None,
                     format!("the root of the first {} records: {e}", other.size),
-                )))
+                ))
             }
         };
         if root != other.root {
@@ -404,11 +449,11 @@ fn run(
                     other.size, known.label
                 )
             };
-            return Ok(Err(finding(None, problem)));
+            return Err(finding(None, problem));
         }
         report.known_checked += 1;
     }
-    Ok(Ok(()))
+    Ok(())
 }
 
 #[cfg(test)]
@@ -513,7 +558,7 @@ mod tests {
         assert!(ledger.export(&other).is_err());
 
         // The same checkpoint known from before is consistent; one of a larger size is a rollback.
-        let body = Checkpoint::parse(crate::export::note_body(
+        let body = Checkpoint::parse(crate::checkpoint::note_body(
             &std::fs::read_to_string(out.join("checkpoint")).unwrap(),
         ))
         .unwrap();

@@ -75,6 +75,16 @@ pub fn origin_code(origin: &str) -> Option<&str> {
     (!code.is_empty() && !code.contains('/')).then_some(code)
 }
 
+/// The checkpoint body of a note: its text up to the blank line before the signatures (all of
+/// it when the note is an unsigned body). A checkpoint body holds no blank line, so the first
+/// blank line is the note's last.
+pub fn note_body(note: &str) -> &str {
+    match note.find("\n\n") {
+        Some(at) => &note[..at + 1],
+        None => note,
+    }
+}
+
 /// A checkpoint: the tree head of a log at one size.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Checkpoint {

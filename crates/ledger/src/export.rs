@@ -10,7 +10,7 @@
 //! computed under and the replay can confirm them.
 
 use crate::bundle;
-use crate::checkpoint::{self, Checkpoint};
+use crate::checkpoint::{self, note_body, Checkpoint};
 use crate::record::Hash;
 use crate::store::{Ledger, LedgerError};
 use crate::tiles;
@@ -36,15 +36,6 @@ pub struct ExportSummary {
     pub files: u64,
     /// Bytes written, over all files.
     pub bytes: u64,
-}
-
-/// The body of a note: its text up to the blank line before the signatures (all of it when the
-/// note is an unsigned body).
-pub fn note_body(note: &str) -> &str {
-    match note.find("\n\n") {
-        Some(at) => &note[..at + 1],
-        None => note,
-    }
 }
 
 fn io_error(path: &Path, e: std::io::Error) -> LedgerError {

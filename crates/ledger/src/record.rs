@@ -59,6 +59,8 @@ pub enum DecodeError {
     TooLarge(usize),
     #[error("record format version {0} is not known to this program")]
     FormatVersion(u16),
+    #[error("record is dated {0} days from 1970-01-01, outside the calendar")]
+    DateOutOfRange(i32),
     #[error("payload does not decode as a {0} event: {1}")]
     Payload(String, String),
 }
@@ -101,6 +103,11 @@ impl Record {
         let record: Record = decode(bytes)?;
         if record.format_version != FORMAT_VERSION {
             return Err(DecodeError::FormatVersion(record.format_version));
+        }
+        // An i32 of days reaches past the dates chrono can hold, and `effective_date` would
+        // panic on such a record (written outside gufen, in a bundle or a statement).
+        if checked_date_from_days(record.effective_days).is_none() {
+            return Err(DecodeError::DateOutOfRange(record.effective_days));
         }
         Ok(record)
     }
@@ -157,8 +164,14 @@ pub fn days_from_date(date: NaiveDate) -> i32 {
     i32::try_from((date - EPOCH).num_days()).expect("dates fit in i32 days")
 }
 
+/// The date `days` after 1970-01-01. Panics outside chrono's range, which a decoded record
+/// never is (`Record::decode` refuses it).
 pub fn date_from_days(days: i32) -> NaiveDate {
-    EPOCH + chrono::Duration::days(i64::from(days))
+    checked_date_from_days(days).expect("a decoded record's date is in range")
+}
+
+fn checked_date_from_days(days: i32) -> Option<NaiveDate> {
+    EPOCH.checked_add_signed(chrono::Duration::days(i64::from(days)))
 }
 
 pub fn hex(bytes: &[u8]) -> String {

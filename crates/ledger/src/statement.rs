@@ -13,7 +13,7 @@
 //! left out): that needs the whole log, which the audit bundle carries. docs/audit.md ("Member statements")
 //! gives the format field by field.
 
-use crate::checkpoint::{Checkpoint, SignedCheckpoint};
+use crate::checkpoint::{note_body, Checkpoint, SignedCheckpoint};
 use crate::merkle::{self, Blake3Hasher, MerkleHasher};
 use crate::note::{Note, Verifier};
 use crate::record::{self, hex, Hash, Record};
@@ -168,13 +168,9 @@ pub fn reference(
     )
 }
 
-/// The body of a signed note (None when it carries no signature line).
-fn signed_body(note: &str) -> Option<&str> {
-    note.find("\n\n").map(|at| &note[..=at])
-}
-
-/// Makes the statement of `person` from the ledger's latest checkpoint note, which must be
-/// signed. `summarize` gives each record's summary (the caller's labels, every ID masked).
+/// Makes the statement of `person` from the ledger's latest signed checkpoint note (refused
+/// when the ledger was never signed). `summarize` gives each record's summary (the caller's
+/// labels, every ID masked).
 pub fn build(
     ledger: &Ledger,
     person: &PersonId,
@@ -183,15 +179,12 @@ pub fn build(
     issued_at: String,
     summarize: impl Fn(&Event) -> Summary,
 ) -> Result<Statement, LedgerError> {
-    let note = ledger
-        .signed_checkpoint_note()?
-        .unwrap_or(ledger.checkpoint_note()?);
-    let body = signed_body(&note).ok_or_else(|| {
+    let note = ledger.signed_checkpoint_note()?.ok_or_else(|| {
         LedgerError::Refused(
             "the ledger's checkpoint is not signed: sign it first (`gufen checkpoint --sign KEY`), then make the statement".into(),
         )
     })?;
-    let checkpoint = Checkpoint::parse(body)
+    let checkpoint = Checkpoint::parse(note_body(&note))
         .map_err(|e| LedgerError::Refused(format!("the ledger's checkpoint note: {e}")))?;
     let mut records = Vec::new();
     let mut uncovered = Vec::new();

@@ -54,7 +54,8 @@ pub trait ProofSource {
     fn consistency(&self, origin: &str, from: u64, to: u64) -> Result<Vec<Hash>, String>;
 }
 
-/// A gufen store directory, opened read-only in spirit (nothing is written by a proof).
+/// A gufen store directory. Opening it is an ordinary open (never a create), so the store's
+/// recovery may run; the proof itself writes nothing.
 pub struct StoreSource(pub PathBuf);
 
 impl ProofSource for StoreSource {
@@ -89,7 +90,7 @@ impl ProofSource for BundleSource {
 pub fn source_at(dir: &Path) -> Option<Box<dyn ProofSource>> {
     if dir.join("conf").is_file() {
         Some(Box::new(StoreSource(dir.to_path_buf())))
-    } else if dir.join("checkpoint").is_file() && dir.join("tile").is_dir() {
+    } else if dir.join(crate::export::CHECKPOINT_FILE).is_file() && dir.join("tile").is_dir() {
         Some(Box::new(BundleSource(dir.to_path_buf())))
     } else {
         None

@@ -1162,6 +1162,24 @@ fn non_shortest_varints_are_accepted_on_decode() {
     assert_ne!(record_hash(&longer), record_hash(bytes));
 }
 
+/// Regression: a record whose day count lies beyond the dates chrono holds (i32 days reach
+/// past them) decoded, and then `effective_date` panicked: `audit` of a bundle or `audit
+/// statement` holding such a record crashed instead of naming it. It is refused on decode.
+#[test]
+fn a_record_dated_outside_the_calendar_is_refused_on_decode() {
+    let stored = stored_golden();
+    let (_, bytes, _) = &stored[2];
+    for days in [i32::MAX, i32::MIN] {
+        let mut record = Record::decode(bytes).unwrap();
+        record.effective_days = days;
+        let encoded = record.encode();
+        assert_eq!(
+            Record::decode(&encoded),
+            Err(record::DecodeError::DateOutOfRange(days))
+        );
+    }
+}
+
 /// Bytes that are not one of the encodings: a bool or an `Option` tag other than 0 or 1, an
 /// unknown variant index, a marker 255, a string that is not UTF-8.
 #[test]

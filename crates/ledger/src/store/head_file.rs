@@ -25,7 +25,7 @@ pub fn path(store: &Path, ledger_id: &str) -> PathBuf {
 pub fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
     let dir = path
         .parent()
-        .ok_or_else(|| std::io::Error::other("a checkpoint file has a directory"))?;
+        .ok_or_else(|| std::io::Error::other(format!("{} has no directory", path.display())))?;
     std::fs::create_dir_all(dir)?;
     let mut temporary = path.as_os_str().to_owned();
     temporary.push(".tmp");

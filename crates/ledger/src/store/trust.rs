@@ -3,7 +3,7 @@
 //! outside sled (written after every append, checked on every open), signing, and proofs.
 
 use super::{corrupt, head_file, Head, Ledger, LedgerError};
-use crate::checkpoint::{self, Checkpoint};
+use crate::checkpoint::{self, note_body, Checkpoint};
 use crate::merkle::{self, Blake3Hasher, MerkleHasher};
 use crate::note::{self, Signer};
 use crate::record::Hash;
@@ -280,7 +280,7 @@ impl Ledger {
     pub fn sign_checkpoint(&self, signer: &Signer) -> Result<String, LedgerError> {
         let _guard = self.lock.lock().expect("append lock");
         let current = self.checkpoint_note()?;
-        let signed = note::sign(body_of(&current), &[signer])
+        let signed = note::sign(note_body(&current), &[signer])
             .map_err(|e| LedgerError::Refused(e.to_string()))?;
         let merged = if current.contains("\n\n") {
             note::merge(signed.as_bytes(), current.as_bytes())
@@ -325,11 +325,11 @@ impl Ledger {
             ))
         })?;
         let current = self.checkpoint_note()?;
-        let target = if body_of(&current) == body {
+        let target = if note_body(&current) == body {
             self.checkpoint_path()
         } else {
             match head_file::read(&self.signed_path())? {
-                Some(kept) if body_of(&kept) == body => self.signed_path(),
+                Some(kept) if note_body(&kept) == body => self.signed_path(),
                 _ => {
                     return Err(refused(
                         "the cosigned note is not over the ledger's current or latest signed checkpoint (another size or root)".into(),
@@ -357,7 +357,7 @@ impl Ledger {
         ledger_id: &str,
         text: &str,
     ) -> Result<(), LedgerError> {
-        let parsed = Checkpoint::parse(body_of(text))
+        let parsed = Checkpoint::parse(note_body(text))
             .map_err(|e| LedgerError::Refused(format!("not a checkpoint: {e}")))?;
         if parsed.origin != checkpoint::origin(ledger_id) {
             return Err(LedgerError::Refused(format!(
@@ -444,7 +444,7 @@ impl Ledger {
             self.meta.insert(CHECKPOINT_KEPT, &[1u8][..])?;
             return Ok(());
         };
-        let file = Checkpoint::parse(body_of(&text)).map_err(|e| {
+        let file = Checkpoint::parse(note_body(&text)).map_err(|e| {
             corrupt(
                 None,
                 format!("the checkpoint file {} is damaged: {e}", path.display()),
@@ -499,15 +499,6 @@ impl Ledger {
 /// Whether a checkpoint note carries signature lines (a body alone carries none).
 fn is_signed(note: &str) -> bool {
     note.contains("\n\n")
-}
-
-/// The body of a note: its text up to the blank line before the signatures (all of it when
-/// unsigned).
-pub(crate) fn body_of(note: &str) -> &str {
-    match note.find("\n\n") {
-        Some(at) => &note[..at + 1],
-        None => note,
-    }
 }
 
 /// The signer in a key file (C2SP skey text).
