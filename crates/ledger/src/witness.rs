@@ -174,13 +174,13 @@ impl Witness<'_> {
         let previous = self.latest(&offered.origin)?;
         if let Some((old, old_note)) = &previous {
             if let Err(reason) = extends(old, &offered, source) {
-                let reason = match reason {
-                    Refusal::Fork(reason) => reason,
+                let (reason, proof) = match reason {
+                    Refusal::Fork(reason, proof) => (reason, proof),
                     Refusal::Source { from, to, why } => {
                         return Err(WitnessError::Source { from, to, why })
                     }
                 };
-                let evidence = self.keep_fork(old, old_note, &offered, note, &reason)?;
+                let evidence = self.keep_fork(old, old_note, &offered, note, &reason, &proof)?;
                 return Err(WitnessError::Inconsistent { reason, evidence });
             }
         }
@@ -207,6 +207,7 @@ impl Witness<'_> {
         offered: &Checkpoint,
         offered_note: &str,
         reason: &str,
+        proof: &[Hash],
     ) -> Result<PathBuf, WitnessError> {
         let tag = crate::record::hex(&blake3::hash(offered.body().as_bytes()).as_bytes()[..4]);
         let path = self.state.join(FORKS_DIRECTORY).join(format!(
@@ -215,42 +216,67 @@ impl Witness<'_> {
             old.size,
             offered.size
         ));
-        let text = fork_evidence(old_note, offered_note, &old.origin, reason);
+        let text = fork_evidence(old_note, offered_note, &old.origin, reason, proof);
         head_file::write_atomic(&path, &text).map_err(|e| Self::state_error(&path, e))?;
         Ok(path)
     }
 }
 
 /// The text of a fork evidence file: a header, then the two notes exactly as signed, each
-/// after a marker line, so each can be cut out and opened with the log's vkey.
-pub fn fork_evidence(old_note: &str, offered_note: &str, origin: &str, reason: &str) -> String {
-    format!(
+/// after a marker line, so each can be cut out and opened with the log's vkey; then, when the
+/// refusal was a proof that did not verify, that proof (base64 hashes, one a line).
+pub fn fork_evidence(
+    old_note: &str,
+    offered_note: &str,
+    origin: &str,
+    reason: &str,
+    proof: &[Hash],
+) -> String {
+    let mut text = format!(
         "gufen witness fork evidence\norigin: {origin}\nreason: {reason}\n\n\
          --- checkpoint cosigned earlier ---\n{old_note}\
          --- checkpoint offered now ---\n{offered_note}"
-    )
+    );
+    if !proof.is_empty() {
+        use base64::Engine as _;
+        text.push_str("--- consistency proof the source gave (it does not verify) ---\n");
+        for hash in proof {
+            text.push_str(&base64::engine::general_purpose::STANDARD.encode(hash));
+            text.push('\n');
+        }
+    }
+    text
 }
 
 enum Refusal {
-    Fork(String),
-    Source { from: u64, to: u64, why: String },
+    /// Why, and the consistency proof the source gave when it is a proof that failed.
+    Fork(String, Vec<Hash>),
+    Source {
+        from: u64,
+        to: u64,
+        why: String,
+    },
 }
 
 /// Whether `new` extends `old`: m ≤ n, equal roots when m = n, else a verified proof.
 fn extends(old: &Checkpoint, new: &Checkpoint, source: &dyn ProofSource) -> Result<(), Refusal> {
     let (m, n) = (old.size, new.size);
     if n < m {
-        return Err(Refusal::Fork(format!(
-            "rollback: the checkpoint has {n} records, fewer than the {m} cosigned before"
-        )));
+        return Err(Refusal::Fork(
+            format!("rollback: the checkpoint has {n} records, fewer than the {m} cosigned before"),
+            Vec::new(),
+        ));
     }
     if n == m {
         return if old.root == new.root {
             Ok(())
         } else {
-            Err(Refusal::Fork(format!(
-                "fork: a checkpoint of {n} records with another root than the one cosigned before"
-            )))
+            Err(Refusal::Fork(
+                format!(
+                    "fork: a checkpoint of {n} records with another root than the one cosigned before"
+                ),
+                Vec::new(),
+            ))
         };
     }
     if m == 0 {
@@ -265,9 +291,10 @@ fn extends(old: &Checkpoint, new: &Checkpoint, source: &dyn ProofSource) -> Resu
             why,
         })?;
     merkle::verify_consistency(&Blake3Hasher, m, n, &proof, &old.root, &new.root).map_err(|e| {
-        Refusal::Fork(format!(
-            "fork: the consistency proof from {m} to {n} records does not verify ({e})"
-        ))
+        Refusal::Fork(
+            format!("fork: the consistency proof from {m} to {n} records does not verify ({e})"),
+            proof.clone(),
+        )
     })
 }
 
@@ -343,11 +370,14 @@ mod tests {
             (7, root(&all, 6), vec![]),
             (8, [9u8; 32], proof),
         ] {
+            let given = !proof.is_empty();
             match witness.cosign(&note(size, r), &Fixed(proof), 12) {
                 Err(WitnessError::Inconsistent { evidence, .. }) => {
                     let text = std::fs::read_to_string(evidence).unwrap();
                     assert!(text.contains(&note(size, r)));
                     assert!(text.contains(&second.note));
+                    // The proof that failed is kept with the notes.
+                    assert_eq!(text.contains("consistency proof the source gave"), given);
                 }
                 other => panic!("{other:?}"),
             }
