@@ -90,23 +90,27 @@ fn cosign(app: &mut App, args: CosignArgs) -> Result<()> {
             )))
         }
     };
+    let outcome = CosignOutcome {
+        origin: cosigned.checkpoint.origin.clone(),
+        size: cosigned.checkpoint.size,
+        previous_size: cosigned.previous_size,
+        witness: signer.name().to_string(),
+        timestamp: cosigned.timestamp,
+        out: args.out.as_ref().map(|p| p.display().to_string()),
+        note: cosigned.note.clone(),
+    };
     match &args.out {
-        None => {
+        // The note itself, to be saved and handed to the keeper; JSON carries it in `note`.
+        None if app.global.format != crate::cli::Format::Json => {
             use std::io::Write as _;
             app.out.write_all(cosigned.note.as_bytes())?;
             Ok(())
         }
+        None => app.render(&outcome),
         Some(path) => {
             std::fs::write(path, &cosigned.note)
                 .with_context(|| format!("{} cannot be written", path.display()))?;
-            app.render(&CosignOutcome {
-                origin: cosigned.checkpoint.origin.clone(),
-                size: cosigned.checkpoint.size,
-                previous_size: cosigned.previous_size,
-                witness: signer.name().to_string(),
-                timestamp: cosigned.timestamp,
-                out: path.display().to_string(),
-            })
+            app.render(&outcome)
         }
     }
 }
@@ -119,7 +123,9 @@ struct CosignOutcome {
     previous_size: Option<u64>,
     witness: String,
     timestamp: u64,
-    out: String,
+    out: Option<String>,
+    /// The cosigned note (the offered note with the witness's line).
+    note: String,
 }
 
 impl Document for CosignOutcome {
@@ -137,7 +143,9 @@ impl Document for CosignOutcome {
         );
         layout.field(t(lang, "见证人", "witness"), self.witness.clone());
         layout.field(t(lang, "时间戳", "timestamp"), self.timestamp.to_string());
-        layout.field(t(lang, "写入", "written to"), self.out.clone());
+        if let Some(out) = &self.out {
+            layout.field(t(lang, "写入", "written to"), out.clone());
+        }
         layout
     }
 }
