@@ -21,7 +21,7 @@ use crate::{Ledger, LedgerError};
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine as _;
 use chrono::NaiveDate;
-use gufen_core::event::{person_stream, Reversal};
+use gufen_core::event::{person_stream, EventKind, Reversal};
 use gufen_core::{Event, PersonId};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -35,7 +35,16 @@ const REFERENCE_DOMAIN_TAG: &[u8] = b"gufen-statement/v1\0";
 /// Why a record's bytes are left out (the statement's words, in both languages).
 pub const BYTES_OMITTED: &str = "names other persons / 涉及他人，不附原始记录";
 /// Record types whose event can name more than one person: only their bytes may be left out.
-const MAY_NAME_OTHERS: &[&str] = &["SharesTransferred", "EstateSettled", "RecordCorrected"];
+const MAY_NAME_OTHERS: &[EventKind] = &[
+    EventKind::SharesTransferred,
+    EventKind::EstateSettled,
+    EventKind::RecordCorrected,
+];
+
+/// Whether a record of this stored type name may name persons besides the statement's.
+fn may_name_others(event_type: &str) -> bool {
+    EventKind::parse(event_type).is_some_and(|kind| MAY_NAME_OTHERS.contains(&kind))
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Statement {
@@ -392,7 +401,7 @@ fn check_into(
                 true
             }
             None => {
-                if !MAY_NAME_OTHERS.contains(&entry.event_type.as_str()) {
+                if !may_name_others(&entry.event_type) {
                     return Err(at(format!(
                         "the bytes of a {} record are left out, but such a record concerns one person only",
                         entry.event_type
