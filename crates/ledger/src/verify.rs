@@ -55,7 +55,14 @@ impl Checker {
         );
     }
 
-    fn check(&mut self, ledger_id: &str, key_seq: u64, bytes: &[u8]) -> Result<(), ()> {
+    /// Checks one record; Err stops the walk. On success, the record and its event when the
+    /// payload decoded (a replay applies them; decoding once serves both).
+    fn check(
+        &mut self,
+        ledger_id: &str,
+        key_seq: u64,
+        bytes: &[u8],
+    ) -> Result<Option<(Record, gufen_core::Event)>, ()> {
         if key_seq != self.expected_seq {
             self.fail(
                 self.expected_seq,
@@ -102,9 +109,13 @@ impl Checker {
             self.suspect = None;
             return Err(());
         }
-        if let Err(e) = record.event() {
-            self.fail(key_seq, e.to_string());
-        }
+        let event = match record.event() {
+            Ok(event) => Some(event),
+            Err(e) => {
+                self.fail(key_seq, e.to_string());
+                None
+            }
+        };
         // R17: a record is never dated after the day it was recorded (a clock set ahead, or a
         // record written outside gufen).
         let effective = record.effective_date();
@@ -148,7 +159,7 @@ impl Checker {
         self.hashes.push(hash);
         self.prev = hash;
         self.expected_seq += 1;
-        Ok(())
+        Ok(event.map(|event| (record, event)))
     }
 }
 
@@ -210,19 +221,16 @@ impl ChainWalk {
         if self.stopped {
             return;
         }
-        if self.checker.check(&self.ledger_id, key_seq, bytes).is_err() {
+        let Ok(decoded) = self.checker.check(&self.ledger_id, key_seq, bytes) else {
             self.stopped = true;
             return;
-        }
+        };
         let Some(state) = self.state.as_mut() else {
             return;
         };
-        // The checker has already named a record that does not decode or whose payload is not
-        // the event its type says; the replay stops there (the chain is still walked).
-        let decoded = Record::decode(bytes)
-            .ok()
-            .and_then(|record| Some((record.event().ok()?, record)));
-        let Some((event, record)) = decoded else {
+        // The checker has already named a record whose payload is not the event its type says;
+        // the replay stops there (the chain is still walked).
+        let Some((record, event)) = decoded else {
             self.state = None;
             return;
         };
