@@ -176,7 +176,11 @@ fn run(
         return Err(finding(result.first_bad_seq, problem));
     }
     check_tiles(dir, &result.record_hashes, checkpoint.size, &mut buf)?;
-    check_charter(dir, result.state.as_ref(), &mut buf)?;
+    let charter = check_charter(dir, result.state.as_ref(), &mut buf);
+    if let Some(state) = result.state {
+        crate::verify::discard(state);
+    }
+    charter?;
     check_known(&checkpoint, &result.record_hashes, known, report)
 }
 
