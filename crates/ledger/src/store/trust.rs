@@ -423,7 +423,7 @@ impl Ledger {
         let text = head_file::read(&path).map_err(|e| {
             corrupt(
                 None,
-                format!("the checkpoint file {} is damaged: {e}", path.display()),
+                format!("the checkpoint file {} is damaged: {e}; move it aside and put back a copy with `gufen checkpoint --restore FILE`", path.display()),
             )
         })?;
         let Some(text) = text else {
@@ -447,7 +447,7 @@ impl Ledger {
         let file = Checkpoint::parse(note_body(&text)).map_err(|e| {
             corrupt(
                 None,
-                format!("the checkpoint file {} is damaged: {e}", path.display()),
+                format!("the checkpoint file {} is damaged: {e}; move it aside and put back a copy with `gufen checkpoint --restore FILE`", path.display()),
             )
         })?;
         if file.origin != checkpoint::origin(self.id()) {
