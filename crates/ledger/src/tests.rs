@@ -802,3 +802,53 @@ fn the_latest_signed_checkpoint_outlives_unsigned_appends() {
     assert!(!ledger.checkpoint_note().unwrap().contains("\n\n"));
     assert_eq!(ledger.signed_checkpoint_note().unwrap(), Some(kept));
 }
+
+/// A citizen ID with its GB 11643 check character, for generated rosters.
+fn citizen_id(first17: &str) -> String {
+    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    let sum: u32 = first17
+        .chars()
+        .zip(WEIGHTS)
+        .map(|(c, w)| c.to_digit(10).unwrap() * w)
+        .sum();
+    let check = b"10X98765432"[(sum % 11) as usize] as char;
+    format!("{first17}{check}")
+}
+
+/// A walk that stops early on a long log ends: the thread reading sled ahead of the checks is
+/// told to stop (regression guard: it could wait forever on a full channel).
+#[test]
+fn verify_stops_early_on_a_long_log_without_waiting_on_its_reader() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = populated(dir.path());
+    let ledger = store.ledger(ORG).unwrap();
+    let rows = (0..4000)
+        .map(|i| gufen_core::RosterRow {
+            id: citizen_id(&format!("41018319{:02}0101{:03}", 50 + i / 1000, i % 1000)),
+            name: format!("成员{i}"),
+            household: format!("{:05}", 100 + i / 4),
+            class: "basic".into(),
+            units: "1".into(),
+        })
+        .collect();
+    let import = Command {
+        date: date("2017-12-31"),
+        action: Action::ImportRoster {
+            rows,
+            resolution: "R".into(),
+        },
+    };
+    ledger.execute(&context(71), &import).unwrap();
+    assert!(ledger.head().unwrap().seq_next > 8_000);
+    rewrite(ledger.raw_records(), 10, |b| {
+        let at = b.len() / 2;
+        b[at] ^= 0x01;
+    });
+    // On its own thread, so that a verify that never ends fails the test instead of hanging it.
+    let (done, wait) = std::sync::mpsc::channel();
+    std::thread::spawn(move || done.send(ledger.verify(false).unwrap()).unwrap());
+    let report = wait
+        .recv_timeout(std::time::Duration::from_secs(120))
+        .expect("verify ends");
+    assert_eq!(report.first_bad_seq, Some(10), "{report:?}");
+}

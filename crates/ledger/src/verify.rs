@@ -368,16 +368,55 @@ impl Ledger {
         })
     }
 
+    /// Walks the records up to the head. sled's reads (pages fetched and decoded) run on their
+    /// own thread, a chunk ahead of the checks, so the two overlap.
     fn walk_records(&self, head: &Head, replay: bool) -> Result<WalkResult, LedgerError> {
+        const CHUNK: usize = 1024;
         let mut walk = ChainWalk::new(self.id(), replay);
-        for entry in self.records_tree().range(..head.seq_next.to_be_bytes()) {
-            let (key, bytes) = entry?;
-            let key_seq = u64::from_be_bytes(key.as_ref().try_into().unwrap_or([0xff; 8]));
-            walk.push(key_seq, &bytes);
-            if walk.stopped() {
-                break;
+        let (send, receive) =
+            std::sync::mpsc::sync_channel::<Result<Vec<(u64, sled::IVec)>, LedgerError>>(4);
+        let records = self.records_tree().clone();
+        let end = head.seq_next.to_be_bytes();
+        std::thread::scope(|scope| {
+            scope.spawn(move || {
+                let mut chunk = Vec::with_capacity(CHUNK);
+                for entry in records.range(..end) {
+                    match entry {
+                        Ok((key, bytes)) => {
+                            let seq =
+                                u64::from_be_bytes(key.as_ref().try_into().unwrap_or([0xff; 8]));
+                            chunk.push((seq, bytes));
+                        }
+                        Err(e) => {
+                            let _ = send.send(Err(e.into()));
+                            return;
+                        }
+                    }
+                    if chunk.len() == CHUNK {
+                        let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
+                        if send.send(Ok(full)).is_err() {
+                            return; // the walk stopped
+                        }
+                    }
+                }
+                if !chunk.is_empty() {
+                    let _ = send.send(Ok(chunk));
+                }
+            });
+            // Owned here, so that a walk that stops early drops it and the reading thread's
+            // next send fails and ends it (the scope waits for that thread).
+            let receive = receive;
+            for chunk in receive.iter() {
+                for (seq, bytes) in chunk? {
+                    walk.push(seq, &bytes);
+                    if walk.stopped() {
+                        // Dropping the receiver ends the reading thread at its next send.
+                        return Ok(());
+                    }
+                }
             }
-        }
+            Ok::<(), LedgerError>(())
+        })?;
         Ok(walk.finish(head.seq_next, Some(&head.hash), None))
     }
 
