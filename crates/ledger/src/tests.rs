@@ -852,3 +852,34 @@ fn verify_stops_early_on_a_long_log_without_waiting_on_its_reader() {
         .expect("verify ends");
     assert_eq!(report.first_bad_seq, Some(10), "{report:?}");
 }
+
+/// A store written before tiles and checkpoint files were kept (no tiles, no file, no mark in
+/// sled) is brought up to date on open: tiles rebuilt from the records, a checkpoint written.
+#[test]
+fn a_store_from_before_checkpoint_files_gets_its_tiles_and_file_on_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = {
+        let store = populated(dir.path());
+        let ledger = store.ledger(ORG).unwrap();
+        let root = ledger.checkpoint_at(8).unwrap().root;
+        ledger.raw_tiles().clear().unwrap();
+        ledger.raw_meta().remove(b"checkpoint-file").unwrap();
+        store_flush(&store);
+        root
+    };
+    let path = super::store::checkpoint_file_path(dir.path(), ORG);
+    std::fs::remove_file(&path).unwrap();
+    let store = reopen(dir.path());
+    let ledger = store.ledger(ORG).unwrap();
+    let written = Checkpoint::parse(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!((written.size, written.root), (8, root));
+    assert!(ledger.verify(true).unwrap().ok);
+    // From now on the store keeps the file: losing it again is damage.
+    drop(ledger);
+    drop(store);
+    std::fs::remove_file(&path).unwrap();
+    assert!(matches!(
+        reopen(dir.path()).ledger(ORG).map(|_| ()),
+        Err(LedgerError::Corrupt { .. })
+    ));
+}
