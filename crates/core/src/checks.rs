@@ -27,7 +27,23 @@ pub(crate) fn text(field: &str, value: &str) -> Result<String, RuleViolation> {
             ),
         );
     }
+    if holds_citizen_id(value) {
+        return reject(
+            Rule::Input,
+            format!(
+                "R16: {field} holds a citizen ID number; an ID is recorded only as a person's key, which every paper masks, never inside free text that papers print whole"
+            ),
+        );
+    }
     Ok(value.to_string())
+}
+
+/// Whether free text holds a whole citizen ID (18 characters of digits and X, its check
+/// character right) between other characters.
+pub(crate) fn holds_citizen_id(value: &str) -> bool {
+    value
+        .split(|c: char| !(c.is_ascii_digit() || c == 'X' || c == 'x'))
+        .any(|run| run.len() == 18 && crate::ids::CitizenId::parse(run).is_ok())
 }
 
 /// The resolution a decision cites, refused under `rule` with `missing` when none is given.

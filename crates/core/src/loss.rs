@@ -47,6 +47,12 @@ pub(crate) fn lose(
             ),
         );
     }
+    if crate::checks::holds_citizen_id(cited.note) {
+        return reject(
+            Rule::Input,
+            "R16: the note holds a citizen ID number; an ID is recorded only as a person's key, never inside free text that papers print whole",
+        );
+    }
     let lost = MembershipLost {
         person: person.clone(),
         ground,

@@ -107,3 +107,45 @@ fn the_hukou_in_force_is_the_latest_dated_record() {
         ("本村", date("2019-01-01"))
     );
 }
+
+/// R16: a citizen ID typed into free text (a locality, a pledgee, a contract, a note) would be
+/// printed whole on every paper showing that text; it is refused, whoever's ID it is.
+#[test]
+fn a_citizen_id_inside_free_text_is_refused() {
+    let state = given(&[
+        register(charter_with(&[(
+            "holding_cap_percent = \"3\"",
+            "holding_cap_percent = \"100\"",
+        )])),
+        confirm(A, "001"),
+        confirm(B, "002"),
+    ]);
+    for locality in [format!("郑州{B}"), format!("{B}号"), format!("镇 {A} 号")] {
+        let command = Command {
+            date: date("2021-03-01"),
+            action: Action::RecordHukou {
+                person: id(A),
+                kind: HukouKind::Urban,
+                locality,
+            },
+        };
+        let message = check_rejected(&state, command, Rule::Input).to_string();
+        assert!(
+            message.contains("R16") && !message.contains(B) && !message.contains(A),
+            "{message}"
+        );
+    }
+    // Digits that are not an ID (a wrong check character, a phone number) are text like any.
+    let wrong_check = format!("{}{}", &B[..17], if B.ends_with('2') { '3' } else { '2' });
+    for locality in [format!("郑州{wrong_check}"), "电话13800138000".to_string()] {
+        let command = Command {
+            date: date("2021-03-01"),
+            action: Action::RecordHukou {
+                person: id(A),
+                kind: HukouKind::Urban,
+                locality,
+            },
+        };
+        assert!(decide(&state, &command).is_ok());
+    }
+}
