@@ -605,18 +605,14 @@ fn the_keepers_checkpoint_commands_refuse_what_an_auditor_could_not_trust() {
         ],
     );
 
-    // An unsigned write, then the checkpoint file lost and restored from the signed copy.
+    // An unsigned write, then the checkpoint file lost and restored from the signed copy: only
+    // its body comes back (the store is checked against it; its signature is not the ledger's
+    // to take on trust), so the keeper signs again before exporting.
     import_sample(&db, "2017-1");
-    let saved = ok(&db, &["checkpoint", "--signed"]);
-    let saved_file = dir.path().join("saved.txt");
-    std::fs::write(&saved_file, format!("{}\n", saved.trim_end())).unwrap();
-    std::fs::remove_dir_all(db.join("checkpoints")).unwrap();
-    assert_eq!(gufen(&db, &["register"]).code, 3);
-    ok(
-        &db,
-        &["checkpoint", "--restore", saved_file.to_str().unwrap()],
-    );
+    // The export is of the latest signed checkpoint (size 1, with its cosignature), not of the
+    // unsigned head.
     ok(&db, &["export", "--out", bundle]);
+    assert_eq!(checkpoint_of(&bundle_dir).size, 1);
     let audit = gufen(
         &db,
         &[
@@ -629,9 +625,47 @@ fn the_keepers_checkpoint_commands_refuse_what_an_auditor_could_not_trust() {
         ],
     );
     assert_eq!(audit.code, 0, "{}", audit.stderr);
-    assert_eq!(
-        checkpoint_of(&bundle_dir).size,
-        1,
-        "the bundle is of the signed checkpoint"
+    let saved = ok(&db, &["checkpoint", "--signed"]);
+    let saved_file = dir.path().join("saved.txt");
+    std::fs::write(&saved_file, format!("{}\n", saved.trim_end())).unwrap();
+    std::fs::remove_dir_all(db.join("checkpoints")).unwrap();
+    assert_eq!(gufen(&db, &["register"]).code, 3);
+    let restore = gufen(
+        &db,
+        &["checkpoint", "--restore", saved_file.to_str().unwrap()],
     );
+    assert_eq!(restore.code, 0, "{}", restore.stderr);
+    assert!(
+        restore.stderr.contains("只证明前 1 条记录"),
+        "{}",
+        restore.stderr
+    );
+    let refused = gufen(
+        &db,
+        &["checkpoint", "--restore", saved_file.to_str().unwrap()],
+    );
+    assert_eq!(refused.code, 1, "a file that agrees with the store stays");
+
+    // A forged file (another root) makes every command fail; restoring over it replaces it and
+    // keeps it beside the new one.
+    let file = db.join("checkpoints").join("N2410183MF0000001Y");
+    let current = std::fs::read_to_string(&file).unwrap();
+    let mut forged = Checkpoint::parse(&current).unwrap();
+    forged.root[0] ^= 1;
+    std::fs::write(&file, forged.body()).unwrap();
+    assert_eq!(gufen(&db, &["register"]).code, 3);
+    ok(
+        &db,
+        &["checkpoint", "--restore", saved_file.to_str().unwrap()],
+    );
+    assert!(db
+        .join("checkpoints")
+        .join("N2410183MF0000001Y.replaced")
+        .exists());
+
+    ok(&db, &["checkpoint", "--sign", key.to_str().unwrap()]);
+    ok(&db, &["export", "--out", bundle]);
+    let audit = gufen(&db, &["audit", bundle, "--trust", &vkey]);
+    assert_eq!(audit.code, 0, "{}", audit.stderr);
+    assert_eq!(checkpoint_of(&bundle_dir).size, 1202);
 }

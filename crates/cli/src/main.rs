@@ -28,6 +28,7 @@ fn main() -> ExitCode {
         Ok(parsed) => parsed,
         Err(error) => return usage_error(error),
     };
+    let lang = parsed.global.lang;
     match app::run(parsed, db_given) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
@@ -35,9 +36,21 @@ fn main() -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             let code = exit_code(&error);
-            eprintln!("gufen: {}", mask_ids(&app::describe_error(&error)));
+            eprintln!("gufen: {}", mask_ids(&described(&error, lang)));
             ExitCode::from(code)
         }
+    }
+}
+
+/// The error as printed: an integrity failure the store reports is framed in the chosen
+/// language (its detail is the ledger's, in English); everything else as `describe_error` has it.
+fn described(error: &anyhow::Error, lang: cli::Lang) -> String {
+    match error.downcast_ref::<gufen_ledger::LedgerError>() {
+        Some(gufen_ledger::LedgerError::Corrupt { seq, message }) if lang == cli::Lang::Zh => {
+            let at = seq.map_or_else(String::new, |seq| format!("（第 {seq} 条记录）"));
+            format!("完整性故障{at}：{message}")
+        }
+        _ => app::describe_error(error),
     }
 }
 

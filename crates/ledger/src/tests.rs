@@ -739,7 +739,7 @@ fn a_lost_checkpoint_file_is_an_integrity_failure_until_one_is_restored() {
         matches!(&opened, Err(LedgerError::Corrupt { message, .. }) if message.contains("is missing")),
         "{opened:?}"
     );
-    crate::Ledger::restore_checkpoint_file(dir.path(), ORG, &earlier).unwrap();
+    crate::Ledger::restore_checkpoint_file(dir.path(), ORG, &earlier, false).unwrap();
     let store = reopen(dir.path());
     let ledger = store.ledger(ORG).unwrap();
     assert_eq!(
@@ -752,7 +752,7 @@ fn a_lost_checkpoint_file_is_an_integrity_failure_until_one_is_restored() {
     std::fs::remove_file(&path).unwrap();
     let mut forged = Checkpoint::parse(&earlier).unwrap();
     forged.root[0] ^= 1;
-    crate::Ledger::restore_checkpoint_file(dir.path(), ORG, &forged.body()).unwrap();
+    crate::Ledger::restore_checkpoint_file(dir.path(), ORG, &forged.body(), false).unwrap();
     assert!(matches!(
         reopen(dir.path()).ledger(ORG).map(|_| ()),
         Err(LedgerError::Corrupt { .. })
@@ -882,4 +882,60 @@ fn a_store_from_before_checkpoint_files_gets_its_tiles_and_file_on_open() {
         reopen(dir.path()).ledger(ORG).map(|_| ()),
         Err(LedgerError::Corrupt { .. })
     ));
+}
+
+/// The kept signed checkpoint: an earlier signed checkpoint never replaces a later one, and a
+/// kept note whose root is not the records' is found by verify.
+#[test]
+fn the_kept_signed_checkpoint_is_never_replaced_by_an_earlier_one_and_verify_checks_it() {
+    use crate::note::Signer;
+    let dir = tempfile::tempdir().unwrap();
+    let store = populated(dir.path());
+    let ledger = store.ledger(ORG).unwrap();
+    let log = Signer::generate("log.example").unwrap();
+    let hukou = |n: u8, day: &str| Command {
+        date: date(day),
+        action: Action::RecordHukou {
+            person: PersonId::parse(IDS[0]).unwrap(),
+            kind: HukouKind::Urban,
+            locality: format!("镇{n}"),
+        },
+    };
+    let early = ledger.sign_checkpoint(&log).unwrap(); // size 8
+    ledger
+        .execute(&context(50), &hukou(1, "2018-01-01"))
+        .unwrap();
+    let later = ledger.sign_checkpoint(&log).unwrap(); // size 9
+    ledger
+        .execute(&context(51), &hukou(2, "2018-01-02"))
+        .unwrap(); // keeps 9 as .signed
+    assert_eq!(
+        ledger.signed_checkpoint_note().unwrap().as_deref(),
+        Some(later.as_str())
+    );
+    // The current file holding the earlier signed note (as a restore from an old copy would
+    // have it), then an unsigned write: the later kept note stays.
+    let path = super::store::checkpoint_file_path(dir.path(), ORG);
+    std::fs::write(&path, &early).unwrap();
+    drop(ledger);
+    drop(store);
+    let store = reopen(dir.path());
+    let ledger = store.ledger(ORG).unwrap(); // sled ahead of the file: rewritten, unsigned
+    ledger
+        .execute(&context(52), &hukou(3, "2018-01-03"))
+        .unwrap();
+    assert_eq!(
+        ledger.signed_checkpoint_note().unwrap().as_deref(),
+        Some(later.as_str())
+    );
+    assert!(ledger.verify(false).unwrap().ok);
+    // A kept note with another root.
+    let mut kept_path = path.clone().into_os_string();
+    kept_path.push(".signed");
+    let mut forged = Checkpoint::parse(&later[..later.find("\n\n").unwrap() + 1]).unwrap();
+    forged.root[3] ^= 1;
+    std::fs::write(&kept_path, forged.sign(&log).unwrap()).unwrap();
+    let report = ledger.verify(false).unwrap();
+    assert!(!report.ok);
+    assert!(report.problem.unwrap().contains("latest signed checkpoint"));
 }

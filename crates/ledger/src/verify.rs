@@ -354,6 +354,9 @@ impl Ledger {
         if problem.is_none() {
             problem = self.check_tiles(&result.record_hashes)?;
         }
+        if problem.is_none() {
+            problem = self.check_signed_checkpoint(&head)?;
+        }
         if let (Some(rebuilt), None) = (result.state, &problem) {
             problem = self.compare_projections(rebuilt)?;
         }

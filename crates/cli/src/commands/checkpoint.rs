@@ -35,14 +35,41 @@ pub struct CheckpointArgs {
 }
 
 pub fn run(app: &mut App, args: CheckpointArgs) -> Result<()> {
+    let mut restored = None;
     if let Some(path) = &args.restore {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read {}", path.display()))?;
         let store = app.open_store(false)?;
         let id = app.ledger_id(&store)?;
-        gufen_ledger::Ledger::restore_checkpoint_file(store.path(), &id, &text)?;
+        // A file that is there and agrees with the store stays; a missing or failing one is
+        // replaced (a failing one kept beside it).
+        let replace = match store.ledger(&id) {
+            Ok(_) => false,
+            Err(gufen_ledger::LedgerError::Corrupt { .. }) => true,
+            Err(other) => return Err(other.into()),
+        };
+        restored = Some(gufen_ledger::Ledger::restore_checkpoint_file(
+            store.path(),
+            &id,
+            &text,
+            replace,
+        )?);
     }
     let (_store, ledger) = app.open()?;
+    if let Some(restored) = restored {
+        let head = ledger.head()?.seq_next;
+        if restored.size < head {
+            let (n, m) = (restored.size, head - restored.size);
+            eprintln!(
+                "{}",
+                crate::labels::t(
+                    app.global.lang,
+                    format!("注意：恢复的检查点只证明前 {n} 条记录；此后的 {m} 条记录仅以本存储为证，请与导出包或见证人的检查点核对"),
+                    format!("note: the restored checkpoint vouches for the first {n} records only; the {m} after it rest on this store alone: compare with an export's or a witness's checkpoint"),
+                )
+            );
+        }
+    }
     let signer = args
         .sign
         .as_deref()

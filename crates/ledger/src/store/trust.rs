@@ -249,7 +249,12 @@ impl Ledger {
             // An unsigned checkpoint replaces a signed one: keep the signed note (with its
             // cosignatures) as the latest signed checkpoint, which exports and statements use.
             if let Some(current) = head_file::read(&self.checkpoint_path())? {
-                if is_signed(&current) {
+                let kept_size = head_file::read(&self.signed_path())?
+                    .and_then(|kept| Checkpoint::parse(note_body(&kept)).ok())
+                    .map(|kept| kept.size);
+                let current_size = Checkpoint::parse(note_body(&current)).ok().map(|c| c.size);
+                // Never replace a later signed checkpoint with an earlier one.
+                if is_signed(&current) && current_size >= kept_size {
                     head_file::write_atomic(&self.signed_path(), &current)?;
                 }
             }
@@ -273,6 +278,34 @@ impl Ledger {
             return Ok(Some(current));
         }
         Ok(head_file::read(&self.signed_path())?.filter(|kept| is_signed(kept)))
+    }
+
+    /// The kept signed checkpoint against the records (what `verify` adds to the open's check of
+    /// the current one): a kept note of another size or root would make exports and statements
+    /// prove against records this ledger does not hold.
+    pub(crate) fn check_signed_checkpoint(
+        &self,
+        head: &Head,
+    ) -> Result<Option<String>, LedgerError> {
+        let path = self.signed_path();
+        let Some(kept) = head_file::read(&path)? else {
+            return Ok(None);
+        };
+        let name = path.display();
+        let Ok(kept) = Checkpoint::parse(note_body(&kept)) else {
+            return Ok(Some(format!(
+                "the latest signed checkpoint {name} does not parse"
+            )));
+        };
+        let agrees = kept.origin == checkpoint::origin(self.id())
+            && kept.size <= head.seq_next
+            && self.root_at(kept.size)? == kept.root;
+        Ok((!agrees).then(|| {
+            format!(
+                "the latest signed checkpoint {name} ({} records) is not of this ledger's records: it was changed or belongs elsewhere",
+                kept.size
+            )
+        }))
     }
 
     /// Signs the current checkpoint with `signer` and keeps the signed note (with any
@@ -349,14 +382,18 @@ impl Ledger {
         Ok(merged)
     }
 
-    /// Puts back a checkpoint file that was lost, from a copy of it or any earlier checkpoint
-    /// of this ledger (an export's, a witness's). Opening the ledger then checks the store
-    /// against it as after every append: sled must hold its records, with its root.
+    /// Puts back a checkpoint file that was lost (or one that no longer agrees with the store),
+    /// from a copy of it or any earlier checkpoint of this ledger (an export's, a witness's).
+    /// Only its body is written: the store is checked against its size and root on the next
+    /// open, as after every append, and signatures nobody checks here never become the ledger's
+    /// signed checkpoint. A file it replaces is kept beside it as `<code>.replaced`. Returns the
+    /// restored checkpoint.
     pub fn restore_checkpoint_file(
         store: &Path,
         ledger_id: &str,
         text: &str,
-    ) -> Result<(), LedgerError> {
+        replace: bool,
+    ) -> Result<Checkpoint, LedgerError> {
         let parsed = Checkpoint::parse(note_body(text))
             .map_err(|e| LedgerError::Refused(format!("not a checkpoint: {e}")))?;
         if parsed.origin != checkpoint::origin(ledger_id) {
@@ -367,13 +404,18 @@ impl Ledger {
         }
         let path = head_file::path(store, ledger_id);
         if path.exists() {
-            return Err(LedgerError::Refused(format!(
-                "{} exists; only a lost checkpoint file is restored",
-                path.display()
-            )));
+            if !replace {
+                return Err(LedgerError::Refused(format!(
+                    "{} exists and agrees with the store; only a lost or failing checkpoint file is restored",
+                    path.display()
+                )));
+            }
+            let mut aside = path.clone().into_os_string();
+            aside.push(".replaced");
+            std::fs::rename(&path, aside)?;
         }
-        head_file::write_atomic(&path, text)?;
-        Ok(())
+        head_file::write_atomic(&path, &parsed.body())?;
+        Ok(parsed)
     }
 
     /// Every append signs its checkpoint with the key in this file from now on (None: stop).
