@@ -939,3 +939,49 @@ fn the_kept_signed_checkpoint_is_never_replaced_by_an_earlier_one_and_verify_che
     assert!(!report.ok);
     assert!(report.problem.unwrap().contains("latest signed checkpoint"));
 }
+
+/// A record that does not continue its batch is the finding, not the batch's first record
+/// (regression: a changed batch index inside a 1,200-record import named record 1).
+#[test]
+fn a_record_breaking_off_its_batch_is_named_by_its_own_seq() {
+    use crate::record::{record_hash, Record};
+    use crate::verify::ChainWalk;
+    let dir = tempfile::tempdir().unwrap();
+    let store = populated(dir.path());
+    let ledger = store.ledger(ORG).unwrap();
+    let rows = (0..3)
+        .map(|i| gufen_core::RosterRow {
+            id: citizen_id(&format!("41018319700101{:03}", i)),
+            name: format!("新{i}"),
+            household: "009".into(),
+            class: "basic".into(),
+            units: "1".into(),
+        })
+        .collect();
+    let import = Command {
+        date: date("2017-12-31"),
+        action: Action::ImportRoster {
+            rows,
+            resolution: "R".into(),
+        },
+    };
+    ledger.execute(&context(72), &import).unwrap();
+    let size = ledger.head().unwrap().seq_next;
+    assert_eq!(size, 15, "the import is one batch of 7 records, 8 to 14");
+    let mut walk = ChainWalk::new(ORG, false);
+    let mut prev = None;
+    for (seq, bytes) in ledger.record_bytes(0, size).unwrap() {
+        let mut record = Record::decode(&bytes).unwrap();
+        if let Some(prev) = prev {
+            record.prev = prev;
+        }
+        if seq == 11 {
+            record.batch.index = 4;
+        }
+        let bytes = record.encode();
+        prev = Some(record_hash(&bytes));
+        walk.push(seq, &bytes);
+    }
+    let result = walk.finish(size, None, None);
+    assert_eq!(result.first_bad_seq, Some(11), "{:?}", result.problem);
+}

@@ -138,9 +138,14 @@ impl Checker {
                     Some((first, id, len, next + 1))
                 };
             }
+            // The record that does not continue the batch is the finding: blaming the batch's
+            // first record would name a record that may be intact, hundreds of records earlier.
             Some((first, ..)) => self.fail(
-                first,
-                format!("batch starting at record {first} is incomplete"),
+                key_seq,
+                format!(
+                    "record {key_seq} breaks off the batch starting at record {first} (it carries index {} of {})",
+                    b.index, b.len
+                ),
             ),
             None if b.index == 0 && b.len > 0 => {
                 if b.len > 1 {
