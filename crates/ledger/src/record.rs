@@ -69,6 +69,21 @@ fn config() -> bincode::config::Configuration {
     bincode::config::standard()
 }
 
+/// The most memory one decode may claim for the strings and sequences it reads. A length prefix
+/// is data: without a bound, bytes claiming a string of 2⁶⁰ bytes make the allocator abort the
+/// process (an audit of a crafted bundle would end in SIGABRT, not exit 3). The bound is far
+/// above any real value (a 100,000-holder plan entity is about 6 MB) and changes no byte: the
+/// limit only applies while decoding.
+pub const DECODE_BYTES_MAX: usize = 1 << 30;
+
+fn decode_config() -> bincode::config::Configuration<
+    bincode::config::LittleEndian,
+    bincode::config::Varint,
+    bincode::config::Limit<DECODE_BYTES_MAX>,
+> {
+    bincode::config::standard().with_limit::<DECODE_BYTES_MAX>()
+}
+
 /// Encodes any serde value with the project's one fixed bincode configuration.
 pub fn encode<T: Serialize>(value: &T) -> Vec<u8> {
     bincode::serde::encode_to_vec(value, config()).expect("encoding to a Vec cannot fail")
@@ -77,7 +92,7 @@ pub fn encode<T: Serialize>(value: &T) -> Vec<u8> {
 /// Decodes a value encoded by `encode`, refusing trailing bytes. Non-shortest varints are
 /// accepted (bincode 2.0.1 does not check), so only `encode` of the result is canonical.
 pub fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
-    let (value, used) = bincode::serde::decode_from_slice(bytes, config())
+    let (value, used) = bincode::serde::decode_from_slice(bytes, decode_config())
         .map_err(|e| DecodeError::Bytes(e.to_string()))?;
     if used != bytes.len() {
         return Err(DecodeError::Trailing(bytes.len() - used));

@@ -985,3 +985,15 @@ fn a_record_breaking_off_its_batch_is_named_by_its_own_seq() {
     let result = walk.finish(size, None, None);
     assert_eq!(result.first_bad_seq, Some(11), "{:?}", result.problem);
 }
+
+/// A length prefix is data: bytes claiming a string of 2⁶⁴−1 bytes are refused, where the
+/// allocator used to abort the process (found by the readers' property test).
+#[test]
+fn a_huge_claimed_length_is_refused_not_allocated() {
+    let mut bytes = vec![0x01, 0xfd];
+    bytes.extend_from_slice(&[0xff; 8]);
+    assert!(crate::record::Record::decode(&bytes).is_err());
+    let mut bytes = vec![0x01, 0xfc];
+    bytes.extend_from_slice(&0x7fff_ffffu32.to_le_bytes());
+    assert!(crate::record::Record::decode(&bytes).is_err());
+}
