@@ -15,11 +15,11 @@
 use crate::bundle;
 use crate::checkpoint::{origin_code, Checkpoint, SignedCheckpoint, WitnessCosignature};
 use crate::export::{CHARTER_FILE, CHECKPOINT_FILE};
-use crate::merkle::{self, Blake3Hasher, LeafHashes, MerkleHasher};
 use crate::note::Verifier;
 use crate::record::Hash;
 use crate::tiles;
-use crate::verify::{expected_tiles, ChainWalk, WalkResult};
+use crate::tiles::TileWrite;
+use crate::verify::{root_from_tiles, ChainWalk, WalkResult};
 use gufen_core::state::State;
 use gufen_core::Charter;
 use std::io::Read;
@@ -175,13 +175,13 @@ fn run(
     if let Some(problem) = result.problem {
         return Err(finding(result.first_bad_seq, problem));
     }
-    check_tiles(dir, &result.record_hashes, checkpoint.size, &mut buf)?;
+    check_tiles(dir, &result.tiles, checkpoint.size, &mut buf)?;
     let charter = check_charter(dir, result.state.as_ref(), &mut buf);
     if let Some(state) = result.state {
         crate::verify::discard(state);
     }
     charter?;
-    check_known(&checkpoint, &result.record_hashes, known, report)
+    check_known(&checkpoint, &result.tiles, known, report)
 }
 
 /// Step 1: the checkpoint verifies under the trusted log key, and every required witness
@@ -315,13 +315,9 @@ fn walk_records(
 }
 
 /// Step 4: every hash tile is the tile the records' hashes make.
-fn check_tiles(
-    dir: &Path,
-    record_hashes: &[Hash],
-    size: u64,
-    buf: &mut Vec<u8>,
-) -> Result<(), Stop> {
-    for (level, index, want) in expected_tiles(record_hashes) {
+fn check_tiles(dir: &Path, tiles: &[TileWrite], size: u64, buf: &mut Vec<u8>) -> Result<(), Stop> {
+    for (level, index, want) in tiles {
+        let (level, index) = (*level, *index);
         let width = u16::try_from(want.len()).unwrap_or(tiles::TILE_WIDTH);
         let relative = tiles::tile_path(level, index, width);
         if !read_into(&dir.join(&relative), buf)? {
@@ -332,7 +328,7 @@ fn check_tiles(
         }
         let differs = buf
             .chunks_exact(32)
-            .zip(&want)
+            .zip(want)
             .position(|(h, w)| h != &w[..])
             .or_else(|| (buf.len() != want.len() * 32).then(|| (buf.len() / 32).min(want.len())));
         if let Some(at) = differs {
@@ -399,17 +395,11 @@ fn check_charter(dir: &Path, state: Option<&State>, buf: &mut Vec<u8>) -> Result
 /// Step 6: every checkpoint the auditor knew before is a prefix of this tree.
 fn check_known(
     checkpoint: &Checkpoint,
-    record_hashes: &[Hash],
+    tiles: &[TileWrite],
     known: &[KnownCheckpoint],
     report: &mut AuditReport,
 ) -> Result<(), Stop> {
     let size = checkpoint.size;
-    let leaves: Vec<Hash> = if known.is_empty() {
-        Vec::new()
-    } else {
-        record_hashes.iter().map(|h| Blake3Hasher.leaf(h)).collect()
-    };
-    let nodes = LeafHashes::new(&Blake3Hasher, &leaves);
     for known in known {
         let other = &known.checkpoint;
         if other.origin != checkpoint.origin {
@@ -432,15 +422,7 @@ fn check_known(
                 ),
             ));
         }
-        let root = match merkle::root(&Blake3Hasher, &nodes, other.size) {
-            Ok(root) => root,
-            Err(e) => {
-                return Err(finding(
-                    None,
-                    format!("the root of the first {} records: {e}", other.size),
-                ))
-            }
-        };
+        let root = root_from_tiles(tiles, other.size);
         if root != other.root {
             let problem = if other.size == size {
                 format!(

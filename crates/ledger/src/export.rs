@@ -14,7 +14,7 @@ use crate::checkpoint::{self, note_body, Checkpoint};
 use crate::record::Hash;
 use crate::store::{Ledger, LedgerError};
 use crate::tiles;
-use crate::verify::{expected_tiles, ChainWalk};
+use crate::verify::ChainWalk;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -163,7 +163,7 @@ impl Ledger {
                 message: format!("not exported: {problem}"),
             });
         }
-        for (level, index, want) in expected_tiles(&result.record_hashes) {
+        for (level, index, want) in result.tiles {
             let mut have = self.tile(level, index)?;
             have.truncate(want.len());
             if have != want {

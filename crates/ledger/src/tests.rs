@@ -685,6 +685,15 @@ fn proofs_from_stored_tiles_verify() {
         ledger.inclusion_proof(8, None),
         Err(LedgerError::Refused(_))
     ));
+    // verify's root (read from the tiles its walk builds) is the streaming builder's over the
+    // record hashes, and the checkpoint's.
+    let mut builder = crate::merkle::MerkleBuilder::new(Blake3Hasher);
+    for stored in ledger.records(0, 8).unwrap() {
+        builder.push(&stored.hash);
+    }
+    let report = ledger.verify(false).unwrap();
+    assert_eq!(report.merkle_root, builder.root());
+    assert_eq!(report.merkle_root, ledger.checkpoint_at(8).unwrap().root);
 }
 
 fn store_flush(store: &Store) {

@@ -1,9 +1,10 @@
 //! Verify: re-read every stored record and check the chain; optionally rebuild the state from
 //! the log and compare it with the projections.
 
-use crate::merkle::{Blake3Hasher, MerkleBuilder, MerkleHasher};
+use crate::merkle::{Blake3Hasher, MerkleHasher};
 use crate::record::{genesis_prev, record_hash, Hash, Record};
 use crate::store::{apply_checked, recorded_day, Head, Ledger, LedgerError};
+use crate::tiles::TileWrite;
 use gufen_core::distribution::check_posting;
 use gufen_core::event::DividendDeclared;
 use gufen_core::state::State;
@@ -29,7 +30,6 @@ struct Checker {
     /// (seq, stored prev) of the record after a broken link, awaiting the next link's verdict.
     suspect: Option<u64>,
     batch: Option<(u64, [u8; 16], u32, u32)>,
-    merkle: MerkleBuilder<Blake3Hasher>,
     hashes: Vec<Hash>,
     bad: Option<(u64, String)>,
 }
@@ -160,7 +160,6 @@ impl Checker {
                 ),
             ),
         }
-        self.merkle.push(&hash);
         self.hashes.push(hash);
         self.prev = hash;
         self.expected_seq += 1;
@@ -189,8 +188,11 @@ pub struct WalkResult {
     pub merkle_root: Hash,
     /// The hash of the last record walked (the genesis hash when there is none).
     pub last_hash: Hash,
-    /// Every record's hash, in seq order: what the hash tiles must hold.
+    /// Every record's hash, in seq order.
     pub record_hashes: Vec<Hash>,
+    /// Every hash tile of the tree over those records, built once: what the stored or exported
+    /// tiles must equal, and what the root and any earlier root are read from.
+    pub tiles: Vec<TileWrite>,
     pub first_bad_seq: Option<u64>,
     pub problem: Option<String>,
     /// The state rebuilt from the log, when replaying and nothing failed.
@@ -206,7 +208,6 @@ impl ChainWalk {
                 prev: genesis_prev(ledger_id),
                 suspect: None,
                 batch: None,
-                merkle: MerkleBuilder::new(Blake3Hasher),
                 hashes: Vec::new(),
                 bad: None,
             },
@@ -313,7 +314,10 @@ impl ChainWalk {
         if checker.bad.is_none() && last_hash.is_some_and(|h| checker.prev != *h) {
             checker.fail(last, format!("record {last} does not match the head hash"));
         }
-        if checker.bad.is_none() && root.is_some_and(|r| checker.merkle.root() != *r) {
+        let tiles = expected_tiles(&checker.hashes);
+        let records = checker.hashes.len() as u64;
+        let merkle_root = root_from_tiles(&tiles, records);
+        if checker.bad.is_none() && root.is_some_and(|r| merkle_root != *r) {
             checker.fail(
                 last,
                 format!(
@@ -322,10 +326,11 @@ impl ChainWalk {
             );
         }
         WalkResult {
-            records: checker.merkle.leaves(),
-            merkle_root: checker.merkle.root(),
+            records,
+            merkle_root,
             last_hash: checker.prev,
             record_hashes: std::mem::take(&mut checker.hashes),
+            tiles,
             first_bad_seq: checker.bad.as_ref().map(|(s, _)| *s),
             problem: checker.bad.as_ref().map(|(_, m)| m.clone()),
             state: if checker.bad.is_none() {
@@ -357,7 +362,7 @@ impl Ledger {
             problem = entries?;
         }
         if problem.is_none() {
-            problem = self.check_tiles(&result.record_hashes)?;
+            problem = self.check_tiles(&result.tiles)?;
         }
         if problem.is_none() {
             problem = self.check_signed_checkpoint(&head)?;
@@ -430,10 +435,10 @@ impl Ledger {
 
     /// The stored hash tiles against the tiles the records' hashes make: a damaged tile would
     /// give proofs that do not verify, and roots that differ from the chain's.
-    fn check_tiles(&self, record_hashes: &[Hash]) -> Result<Option<String>, LedgerError> {
-        for (level, index, want) in expected_tiles(record_hashes) {
-            let have = self.tile(level, index)?;
-            if have != want {
+    fn check_tiles(&self, tiles: &[TileWrite]) -> Result<Option<String>, LedgerError> {
+        for (level, index, want) in tiles {
+            let have = self.tile(*level, *index)?;
+            if have != *want {
                 return Ok(Some(format!(
                     "hash tile {level}/{index} differs from the hashes of the records it covers"
                 )));
@@ -481,4 +486,26 @@ fn compare_states(rebuilt: &State, stored: &State) -> Option<String> {
 /// to free, which a command about to end need not wait for.
 pub fn discard(state: State) {
     std::thread::spawn(move || drop(state));
+}
+
+/// The Merkle root of the first `size` records, read from tiles built in memory (`size` at most
+/// the tree the tiles were built for).
+pub fn root_from_tiles(tiles: &[TileWrite], size: u64) -> Hash {
+    struct InMemory<'a>(std::collections::HashMap<(u8, u64), &'a Vec<Hash>>);
+    impl crate::tiles::TileRead for InMemory<'_> {
+        type Error = std::convert::Infallible;
+        fn tile(&self, level: u8, index: u64) -> Result<Vec<Hash>, Self::Error> {
+            Ok(self
+                .0
+                .get(&(level, index))
+                .map(|t| t.to_vec())
+                .unwrap_or_default())
+        }
+    }
+    let map = InMemory(tiles.iter().map(|(l, i, t)| ((*l, *i), t)).collect());
+    let nodes = crate::tiles::TileNodes::new(map, Blake3Hasher, size);
+    match crate::merkle::root(&Blake3Hasher, &nodes, size) {
+        Ok(root) => root,
+        Err(e) => unreachable!("the tiles of a tree built in memory give its roots: {e}"),
+    }
 }
