@@ -3580,3 +3580,32 @@ fn the_log_shows_short_hashes_in_text_and_csv_and_whole_ones_in_json() {
         assert!(longest_digits < 18, "{out}");
     }
 }
+
+/// Output cut short by the reader (`gufen … | head`, stderr into the same pipe or not) is a
+/// success, never a panic: the CSV writer's broken pipe used to exit 1, and the error message
+/// then written to the closed stderr made `eprintln!` panic (exit 101).
+#[test]
+fn a_reader_that_stops_early_is_no_error() {
+    let g = Gufen::sample_village("2017-1");
+    let gufen = env!("CARGO_BIN_EXE_gufen");
+    let db = g.db();
+    for (format, redirect) in [
+        ("csv", "2>&1"),
+        ("csv", "2>/dev/null"),
+        ("json", "2>&1"),
+        ("text", "2>&1"),
+    ] {
+        for _ in 0..8 {
+            let script = format!(
+                "GUFEN_NOW={} '{gufen}' --db '{}' --format {format} register {redirect} | head -c 10 > /dev/null; exit ${{PIPESTATUS[0]}}",
+                common::NOW,
+                db.display()
+            );
+            let status = std::process::Command::new("bash")
+                .args(["-c", &script])
+                .status()
+                .unwrap();
+            assert_eq!(status.code(), Some(0), "{format} {redirect}");
+        }
+    }
+}

@@ -36,7 +36,7 @@ fn main() -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             let code = exit_code(&error);
-            eprintln!("gufen: {}", mask_ids(&described(&error, lang)));
+            say(&format!("gufen: {}", mask_ids(&described(&error, lang))));
             ExitCode::from(code)
         }
     }
@@ -66,7 +66,7 @@ fn usage_error(error: clap::Error) -> ExitCode {
         }
         ErrorKind::ValueValidation => {
             match value_error(&error) {
-                Some(message) => eprintln!("gufen: {}", mask_ids(&message)),
+                Some(message) => say(&format!("gufen: {}", mask_ids(&message))),
                 None => print_masked(&error),
             }
             ExitCode::from(1)
@@ -87,7 +87,12 @@ fn usage_error(error: clap::Error) -> ExitCode {
 /// citizen ID in it masked: clap repeats a value typed into any flag or position whole, and an
 /// ID typed where it does not belong is still an ID (R16).
 fn print_masked(error: &clap::Error) {
-    eprint!("{}", mask_ids(&error.render().to_string()));
+    use std::io::Write as _;
+    let _ = write!(
+        std::io::stderr(),
+        "{}",
+        mask_ids(&error.render().to_string())
+    );
 }
 
 /// The safety net under every error text printed (R16): each whole citizen ID in `text`, a run
@@ -161,7 +166,17 @@ fn is_broken_pipe(error: &anyhow::Error) -> bool {
                 .downcast_ref::<serde_json::Error>()
                 .and_then(|e| e.io_error_kind())
                 .is_some_and(|kind| kind == std::io::ErrorKind::BrokenPipe)
+            || cause
+                .downcast_ref::<csv::Error>()
+                .is_some_and(|e| matches!(e.kind(), csv::ErrorKind::Io(io) if broken(io)))
     })
+}
+
+/// Writes a line to stderr, ignoring a failure: stderr may be the same closed pipe as stdout
+/// (`gufen … 2>&1 | head`), and `eprintln!` panics when it cannot write.
+pub fn say(line: &str) {
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stderr(), "{line}");
 }
 
 #[cfg(test)]

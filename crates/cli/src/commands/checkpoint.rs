@@ -60,14 +60,11 @@ pub fn run(app: &mut App, args: CheckpointArgs) -> Result<()> {
         let head = ledger.head()?.seq_next;
         if restored.size < head {
             let (n, m) = (restored.size, head - restored.size);
-            eprintln!(
-                "{}",
-                crate::labels::t(
+            crate::say(&crate::labels::t(
                     app.global.lang,
                     format!("注意：恢复的检查点只证明前 {n} 条记录；此后的 {m} 条记录仅以本存储为证，请与导出包或见证人的检查点核对"),
-                    format!("note: the restored checkpoint vouches for the first {n} records only; the {m} after it rest on this store alone: compare with an export's or a witness's checkpoint"),
-                )
-            );
+                format!("note: the restored checkpoint vouches for the first {n} records only; the {m} after it rest on this store alone: compare with an export's or a witness's checkpoint"),
+            ));
         }
     }
     let signer = args
