@@ -3609,3 +3609,98 @@ fn a_reader_that_stops_early_is_no_error() {
         }
     }
 }
+
+/// A negative amount is a value refused by its own words (exit 1, head unchanged), not taken
+/// for an unknown flag (it was "unexpected argument '-1' found", a usage error).
+#[test]
+fn negative_amounts_are_refused_by_their_rule_not_taken_for_flags() {
+    let g = Gufen::sample_village("2017-1");
+    let a = "410183195202210053";
+    let b = "410183196308011305";
+    for (args, expected) in [
+        (
+            vec![
+                "distribution",
+                "draft",
+                "--year",
+                "2025",
+                "--income",
+                "-100",
+                "--record-date",
+                "2025-12-31",
+                "--date",
+                "2026-01-05",
+            ],
+            "--losses",
+        ),
+        (
+            vec![
+                "distribution",
+                "draft",
+                "--year",
+                "2025",
+                "--income",
+                "100",
+                "--losses",
+                "-5",
+                "--record-date",
+                "2025-12-31",
+                "--date",
+                "2026-01-05",
+            ],
+            "is negative",
+        ),
+        (
+            vec![
+                "distribution",
+                "draft",
+                "--year",
+                "2025",
+                "--income",
+                "100",
+                "--reserve-rate",
+                "-1",
+                "--record-date",
+                "2025-12-31",
+                "--date",
+                "2026-01-05",
+            ],
+            "R12",
+        ),
+        (
+            vec![
+                "shares",
+                "transfer",
+                "--from",
+                a,
+                "--to",
+                b,
+                "--units",
+                "-0.5",
+                "--gift",
+                "--date",
+                "2026-03-01",
+            ],
+            "is negative",
+        ),
+        (
+            vec![
+                "shares",
+                "transfer",
+                "--from",
+                a,
+                "--to",
+                b,
+                "--units",
+                "0.5",
+                "--price",
+                "-800",
+                "--date",
+                "2026-03-01",
+            ],
+            "is negative",
+        ),
+    ] {
+        g.refused(&args, 1, expected);
+    }
+}

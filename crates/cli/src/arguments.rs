@@ -5,7 +5,7 @@
 use crate::labels::Labelled;
 use chrono::NaiveDate;
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
-use gufen_core::amount::{AmountError, Percent};
+use gufen_core::amount::Percent;
 use gufen_core::ids::IdError;
 use gufen_core::{Fen, PersonId, Units};
 
@@ -35,8 +35,21 @@ pub fn document(text: &str) -> Result<PersonId, String> {
 }
 
 /// A positive number of shares, at most 4 decimal places ("1.5").
-pub fn units(text: &str) -> Result<Units, AmountError> {
-    Units::parse_positive(text)
+pub fn units(text: &str) -> Result<Units, String> {
+    if is_negative(text) {
+        return Err(format!(
+            "{} is negative: shares are given as a positive number of units; shares leave a holding by a transfer, a redemption or a correction",
+            text.trim()
+        ));
+    }
+    Units::parse_positive(text).map_err(|e| e.to_string())
+}
+
+/// Whether a number typed on the command line is negative. Such values reach their parser (the
+/// arguments allow a leading hyphen) so that they are refused with the rule's words, not taken
+/// for an unknown flag.
+fn is_negative(text: &str) -> bool {
+    text.trim_start().starts_with('-')
 }
 
 /// A class's total in a quantification plan: CLASS=UNITS ("basic=1000").
@@ -49,13 +62,25 @@ pub fn class_units(text: &str) -> Result<(String, Units), String> {
 }
 
 /// An amount in yuan, at most 2 decimal places ("1234.56").
-pub fn yuan(text: &str) -> Result<Fen, AmountError> {
-    Fen::parse_yuan(text)
+pub fn yuan(text: &str) -> Result<Fen, String> {
+    if is_negative(text) {
+        return Err(format!(
+            "{} is negative: money is entered as yuan of 0 or more (a year's losses go in --losses; money paid back is a correction of the payment)",
+            text.trim()
+        ));
+    }
+    Fen::parse_yuan(text).map_err(|e| e.to_string())
 }
 
 /// A percentage as decimal text ("10", "2.5").
-pub fn percent(text: &str) -> Result<Percent, AmountError> {
-    Percent::parse(text)
+pub fn percent(text: &str) -> Result<Percent, String> {
+    if is_negative(text) {
+        return Err(format!(
+            "{} is negative: a rate is a percentage from 0 to 100, never below the charter's floor (R12)",
+            text.trim()
+        ));
+    }
+    Percent::parse(text).map_err(|e| e.to_string())
 }
 
 /// An heir and their share of the estate: `ID` or `ID:NUM/DEN`.

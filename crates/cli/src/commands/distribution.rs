@@ -26,10 +26,10 @@ pub enum DistributionCommand {
         #[arg(long)]
         year: u16,
         /// The year's income in yuan, e.g. 1250000.00.
-        #[arg(long, value_parser = yuan)]
+        #[arg(long, value_parser = yuan, allow_hyphen_values = true)]
         income: Fen,
         /// Losses to cover first, in yuan.
-        #[arg(long, default_value = "0", value_parser = yuan)]
+        #[arg(long, default_value = "0", value_parser = yuan, allow_hyphen_values = true)]
         losses: Fen,
         #[arg(long, value_parser = date)]
         record_date: NaiveDate,
@@ -37,10 +37,10 @@ pub enum DistributionCommand {
         #[arg(long, value_parser = choice::<Rounding>())]
         rounding: Option<Rounding>,
         /// This year's reserve fund rate in percent (default: the charter's; never below its floor).
-        #[arg(long, value_parser = percent)]
+        #[arg(long, value_parser = percent, allow_hyphen_values = true)]
         reserve_rate: Option<Percent>,
         /// This year's welfare fund rate in percent (default: the charter's; never below its floor).
-        #[arg(long, value_parser = percent)]
+        #[arg(long, value_parser = percent, allow_hyphen_values = true)]
         welfare_rate: Option<Percent>,
         /// The date of the draft (default: today).
         #[arg(long, value_parser = date)]

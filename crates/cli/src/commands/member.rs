@@ -31,7 +31,7 @@ pub enum MemberCommand {
         resolution: String,
         #[arg(long, requires = "price")]
         redeem: bool,
-        #[arg(long, requires = "redeem", value_parser = yuan)]
+        #[arg(long, requires = "redeem", value_parser = yuan, allow_hyphen_values = true)]
         price: Option<Fen>,
         #[command(flatten)]
         authority: AuthorityArgs,

@@ -39,7 +39,7 @@ pub enum SharesCommand {
         collective: bool,
         #[arg(long)]
         class: String,
-        #[arg(long, value_parser = units)]
+        #[arg(long, value_parser = units, allow_hyphen_values = true)]
         units: Units,
         #[arg(long)]
         resolution: String,
@@ -55,10 +55,10 @@ pub enum SharesCommand {
         /// Needed when the giver holds more than one class.
         #[arg(long)]
         class: Option<String>,
-        #[arg(long, value_parser = units)]
+        #[arg(long, value_parser = units, allow_hyphen_values = true)]
         units: Units,
         /// The price in yuan (zero, or omitted, for a gift).
-        #[arg(long, required_unless_present = "gift", value_parser = yuan)]
+        #[arg(long, required_unless_present = "gift", value_parser = yuan, allow_hyphen_values = true)]
         price: Option<Fen>,
         #[arg(long)]
         gift: bool,
@@ -72,9 +72,9 @@ pub enum SharesCommand {
         id: PersonId,
         #[arg(long)]
         class: Option<String>,
-        #[arg(long, value_parser = units)]
+        #[arg(long, value_parser = units, allow_hyphen_values = true)]
         units: Units,
-        #[arg(long, value_parser = yuan)]
+        #[arg(long, value_parser = yuan, allow_hyphen_values = true)]
         price: Fen,
         #[arg(long)]
         resolution: String,
@@ -90,7 +90,7 @@ pub enum SharesCommand {
         /// The class of the pledged units (needed when the holder holds several).
         #[arg(long)]
         class: Option<String>,
-        #[arg(long, value_parser = units)]
+        #[arg(long, value_parser = units, allow_hyphen_values = true)]
         units: Units,
         #[arg(long)]
         pledgee: String,
