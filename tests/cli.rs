@@ -3704,3 +3704,43 @@ fn negative_amounts_are_refused_by_their_rule_not_taken_for_flags() {
         g.refused(&args, 1, expected);
     }
 }
+
+/// A reused --command-id with another command is refused (exit 1) naming the first command,
+/// and nothing is written; with the same command it is the repeat it was.
+#[test]
+fn a_reused_command_id_with_another_command_is_refused() {
+    let g = Gufen::sample_village("2017-1");
+    let id = "8d3f4c2a-1b2c-4d5e-8f90-123456789abc";
+    let a = "410183195202210053";
+    let hukou = [
+        "--command-id",
+        id,
+        "hukou",
+        "set",
+        "--id",
+        a,
+        "--kind",
+        "urban",
+        "--locality",
+        "郑州市",
+        "--date",
+        "2021-03-01",
+    ];
+    g.ok(&hukou);
+    let repeat = g.ok(&hukou);
+    assert!(repeat.contains("重复命令"), "{repeat}");
+    g.refused(
+        &[
+            "--command-id",
+            id,
+            "death",
+            "record",
+            "--id",
+            a,
+            "--date",
+            "2021-04-01",
+        ],
+        1,
+        "HukouRecorded",
+    );
+}

@@ -8,13 +8,13 @@ use crate::ids::PersonId;
 use chrono::NaiveDate;
 
 /// A command with its business (effective) date.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Command {
     pub date: NaiveDate,
     pub action: Action,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub enum Action {
     /// Registers the collective with its charter and the loss grounds the charter lists (R2).
     RegisterCollective {
@@ -178,7 +178,7 @@ pub enum Action {
 }
 
 /// A record as a correction reads it: its seq, effective date and event.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Recorded {
     pub seq: u64,
     pub date: NaiveDate,
@@ -187,7 +187,7 @@ pub struct Recorded {
 
 /// One roster row as read from the file; the core validates every field so that all bad rows
 /// are reported together.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct RosterRow {
     pub id: String,
     pub name: String,

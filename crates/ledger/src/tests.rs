@@ -169,6 +169,25 @@ fn a_repeated_command_id_appends_one_batch() {
     assert!(!first.repeated && second.repeated);
     assert_eq!((first.first_seq, first.len), (second.first_seq, second.len));
     assert_eq!(ledger.head().unwrap().seq_next, 9);
+    // The same id with another command is refused, naming the first command, and nothing is
+    // written (it was answered as a repeat, and the second command was never written).
+    let head = ledger.head().unwrap();
+    let death = Command {
+        date: date("2020-02-01"),
+        action: Action::RecordDeath {
+            person: PersonId::parse(IDS[1]).unwrap(),
+        },
+    };
+    match ledger.execute(&context(50), &death) {
+        Err(LedgerError::Refused(message)) => {
+            assert!(
+                message.contains("records 8..=8, HukouRecorded"),
+                "{message}"
+            )
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    assert_eq!(ledger.head().unwrap(), head);
 }
 
 #[test]

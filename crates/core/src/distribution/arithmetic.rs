@@ -206,7 +206,7 @@ pub fn lines_on(
 }
 
 /// What the board decides when it drafts a plan.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct DraftInput {
     pub year: u16,
     pub record_date: NaiveDate,

@@ -336,24 +336,73 @@ impl Ledger {
 
     /// The first result of a command id, if the ledger holds it.
     pub fn find_command(&self, command_id: &[u8; 16]) -> Result<Option<Outcome>, LedgerError> {
+        Ok(self.command_entry(command_id)?.map(|(outcome, _)| outcome))
+    }
+
+    /// A command id's first result and the digest of the command it was given to (entries
+    /// written before digests were kept have none).
+    fn command_entry(
+        &self,
+        command_id: &[u8; 16],
+    ) -> Result<Option<(Outcome, Option<Hash>)>, LedgerError> {
         let Some(bytes) = self.meta.get(Self::command_key(command_id))? else {
             return Ok(None);
         };
-        if bytes.len() != 12 {
-            return Err(corrupt(None, "a command entry is not 12 bytes"));
+        if bytes.len() != 12 && bytes.len() != 44 {
+            return Err(corrupt(None, "a command entry is not 12 or 44 bytes"));
         }
-        Ok(Some(Outcome {
-            first_seq: u64::from_be_bytes(bytes[..8].try_into().expect("8 bytes")),
-            len: u32::from_be_bytes(bytes[8..].try_into().expect("4 bytes")),
-            head: self.head()?,
-            repeated: true,
-        }))
+        let digest = (bytes.len() == 44).then(|| bytes[12..].try_into().expect("32 bytes"));
+        Ok(Some((
+            Outcome {
+                first_seq: u64::from_be_bytes(bytes[..8].try_into().expect("8 bytes")),
+                len: u32::from_be_bytes(bytes[8..12].try_into().expect("4 bytes")),
+                head: self.head()?,
+                repeated: true,
+            },
+            digest,
+        )))
+    }
+
+    /// The first result of a command id given again with the same command; a reused id whose
+    /// command differs is refused, naming the first command's records: a retry must never
+    /// answer "done" for a command that was not written.
+    fn repeated(&self, context: &Context, digest: &Hash) -> Result<Option<Outcome>, LedgerError> {
+        let Some((outcome, first)) = self.command_entry(&context.command_id)? else {
+            return Ok(None);
+        };
+        if first.is_some_and(|first| first != *digest) {
+            let kind = self
+                .records(outcome.first_seq, 1)?
+                .first()
+                .map(|r| r.record.event_type.clone())
+                .unwrap_or_default();
+            let last = outcome.first_seq + u64::from(outcome.len) - 1;
+            return Err(LedgerError::Refused(format!(
+                "this command id was already used for another command (records {}..={last}, {kind}); a command id names one command: give a new one, or none",
+                outcome.first_seq
+            )));
+        }
+        Ok(Some(outcome))
+    }
+
+    /// The digest a command id is kept with: of the command as decided (`execute`), or of the
+    /// events and date appended (`append` called directly).
+    fn digest_of<T: serde::Serialize>(value: &T) -> Hash {
+        *blake3::hash(&record::encode(value)).as_bytes()
     }
 
     /// Decides `command` against the state at head and appends its events; a command id seen
     /// before returns the first result and appends nothing.
     pub fn execute(&self, context: &Context, command: &Command) -> Result<Outcome, LedgerError> {
-        if let Some(outcome) = self.find_command(&context.command_id)? {
+        // A correction carries the records it is decided on, read at the time: a retry after an
+        // unrelated write must still be the same command, so its digest is what was asked.
+        let digest = match &command.action {
+            gufen_core::command::Action::Correct {
+                reason, original, ..
+            } => Self::digest_of(&(command.date, "correct", original.seq, reason)),
+            _ => Self::digest_of(command),
+        };
+        if let Some(outcome) = self.repeated(context, &digest)? {
             return Ok(outcome);
         }
         gufen_core::calendar::not_after_today(command.date, context.today())?;
@@ -364,7 +413,7 @@ impl Ledger {
             apply(&mut state, command.date, event);
         }
         let changes = state.take_dirty();
-        self.append(context, command.date, &events, head, changes)
+        self.append_digested(context, command.date, &events, head, changes, digest)
     }
 
     /// Appends one command's events, all or none, if the head is still `expected`.
@@ -376,8 +425,21 @@ impl Ledger {
         expected: Head,
         changes: Vec<(Key, Option<Entity>)>,
     ) -> Result<Outcome, LedgerError> {
+        let digest = Self::digest_of(&(record::days_from_date(date), events));
+        self.append_digested(context, date, events, expected, changes, digest)
+    }
+
+    fn append_digested(
+        &self,
+        context: &Context,
+        date: NaiveDate,
+        events: &[Event],
+        expected: Head,
+        changes: Vec<(Key, Option<Entity>)>,
+        digest: Hash,
+    ) -> Result<Outcome, LedgerError> {
         let _guard = self.lock.lock().expect("append lock");
-        if let Some(outcome) = self.find_command(&context.command_id)? {
+        if let Some(outcome) = self.repeated(context, &digest)? {
             return Ok(outcome);
         }
         let head = self.head()?;
@@ -406,6 +468,7 @@ impl Ledger {
         publish.insert(trust::CHECKPOINT_KEPT, &[1u8][..]);
         let mut command_entry = head.seq_next.to_be_bytes().to_vec();
         command_entry.extend_from_slice(&len.to_be_bytes());
+        command_entry.extend_from_slice(&digest);
         publish.insert(Self::command_key(&context.command_id), command_entry);
         self.meta.apply_batch(publish)?;
         make_durable(&self.db, &self.path)?;

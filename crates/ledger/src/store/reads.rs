@@ -251,9 +251,9 @@ impl Ledger {
         }
         for entry in self.meta.scan_prefix(super::COMMAND_PREFIX) {
             let (_, value) = entry?;
-            let well_formed = value.len() == 12 && {
+            let well_formed = (value.len() == 12 || value.len() == 44) && {
                 let first = u64::from_be_bytes(value[..8].try_into().expect("8 bytes"));
-                let len = u32::from_be_bytes(value[8..].try_into().expect("4 bytes"));
+                let len = u32::from_be_bytes(value[8..12].try_into().expect("4 bytes"));
                 first
                     .checked_add(u64::from(len))
                     .is_some_and(|end| end <= head.seq_next)
