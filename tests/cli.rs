@@ -3744,3 +3744,47 @@ fn a_reused_command_id_with_another_command_is_refused() {
         "HukouRecorded",
     );
 }
+
+/// The store holds every whole ID number: it is created readable by its owner alone, and an
+/// older store readable by others is tightened on open, said once.
+#[cfg(unix)]
+#[test]
+fn the_store_is_its_owners_alone() {
+    use std::os::unix::fs::PermissionsExt;
+    let g = Gufen::sample_village("2017-1");
+    let db = g.db();
+    let modes = |path: &std::path::Path| -> Vec<(String, u32)> {
+        let mut out = Vec::new();
+        let mut stack = vec![path.to_path_buf()];
+        while let Some(p) = stack.pop() {
+            let meta = std::fs::metadata(&p).unwrap();
+            out.push((p.display().to_string(), meta.permissions().mode() & 0o777));
+            if meta.is_dir() {
+                for e in std::fs::read_dir(&p).unwrap() {
+                    stack.push(e.unwrap().path());
+                }
+            }
+        }
+        out
+    };
+    for (path, mode) in modes(&db) {
+        assert_eq!(mode & 0o077, 0, "{path} is {mode:o}");
+    }
+    for (path, _) in modes(&db) {
+        let p = std::path::Path::new(&path);
+        let open = if p.is_dir() { 0o755 } else { 0o644 };
+        std::fs::set_permissions(p, std::fs::Permissions::from_mode(open)).unwrap();
+    }
+    let run = g.run(&["register"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("仅本人可读写"), "{}", run.stderr);
+    for (path, mode) in modes(&db) {
+        assert_eq!(mode & 0o077, 0, "{path} is {mode:o} after the tightening");
+    }
+    let again = g.run(&["register"]);
+    assert!(
+        !again.stderr.contains("仅本人可读写"),
+        "said once: {}",
+        again.stderr
+    );
+}

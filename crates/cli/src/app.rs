@@ -97,7 +97,23 @@ pub fn context(global: &Global) -> Result<Context> {
 
 impl App {
     pub fn open_store(&self, create: bool) -> Result<Store> {
-        Ok(Store::open(&self.global.db, create)?)
+        let store = Store::open(&self.global.db, create)?;
+        // A store made before stores were private: tightened once, and said so.
+        let tightened = gufen_ledger::store::tighten_permissions(&self.global.db)?;
+        if tightened > 0 {
+            crate::say(&crate::labels::t(
+                self.global.lang,
+                format!(
+                    "注意：存储 {} 此前其他用户可读，已改为仅本人可读写（{tightened} 个文件或目录）",
+                    self.global.db.display()
+                ),
+                format!(
+                    "note: the store {} was readable by other users; it is now readable and writable by you alone ({tightened} files or directories)",
+                    self.global.db.display()
+                ),
+            ));
+        }
+        Ok(store)
     }
 
     /// The collective named by --org, or the only one in the store.

@@ -16,6 +16,13 @@ use clap::{CommandFactory, FromArgMatches};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // Everything gufen creates (the store, its checkpoint files, keys, exports, statements) is
+    // its owner's alone: the store holds every whole ID number.
+    #[cfg(unix)]
+    // SAFETY: umask only sets the process's file creation mask; it cannot fail.
+    unsafe {
+        libc::umask(0o077);
+    }
     let matches = match cli::Cli::command().try_get_matches() {
         Ok(matches) => matches,
         Err(error) => return usage_error(error),

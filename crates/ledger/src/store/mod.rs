@@ -162,6 +162,42 @@ pub struct Store {
     path: PathBuf,
 }
 
+/// Makes the store readable and writable by its owner alone: the directories 0700 and the files
+/// 0600 (sled's data file holds every whole ID number). Returns how many entries were tightened,
+/// so the caller can say so the once it happens (a store made before this was done).
+pub fn tighten_permissions(dir: &Path) -> std::io::Result<usize> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fn walk(path: &Path, changed: &mut usize) -> std::io::Result<()> {
+            let meta = std::fs::symlink_metadata(path)?;
+            if meta.file_type().is_symlink() {
+                return Ok(());
+            }
+            let want = if meta.is_dir() { 0o700 } else { 0o600 };
+            let mode = meta.permissions().mode() & 0o777;
+            if mode & 0o077 != 0 {
+                std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode & want))?;
+                *changed += 1;
+            }
+            if meta.is_dir() {
+                for entry in std::fs::read_dir(path)? {
+                    walk(&entry?.path(), changed)?;
+                }
+            }
+            Ok(())
+        }
+        let mut changed = 0;
+        walk(dir, &mut changed)?;
+        Ok(changed)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        Ok(0)
+    }
+}
+
 impl Store {
     /// Opens the store at `path`; `create` allows a new one. A store held by another process is
     /// refused at once with `StoreInUse`.
