@@ -3788,3 +3788,29 @@ fn the_store_is_its_owners_alone() {
         again.stderr
     );
 }
+
+/// --actor is stored in every record of a write and printed by `log`: one bounded line.
+#[test]
+fn an_actor_with_a_line_break_or_escape_is_refused() {
+    let g = Gufen::sample_village("2017-1");
+    for actor in ["会计\n伪造", "会计\u{1b}[2J", "会计\u{202e}"] {
+        g.refused(
+            &[
+                "--actor",
+                actor,
+                "hukou",
+                "set",
+                "--id",
+                "410183195202210053",
+                "--kind",
+                "urban",
+                "--locality",
+                "郑州市",
+                "--date",
+                "2021-03-01",
+            ],
+            1,
+            "--actor",
+        );
+    }
+}

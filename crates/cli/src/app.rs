@@ -80,6 +80,9 @@ pub fn date_or_today(date: Option<NaiveDate>) -> Result<NaiveDate> {
     }
 }
 
+/// The longest actor name a record stores, in characters.
+pub const ACTOR_CHARS_MAX: usize = 64;
+
 /// Who and when for one write: --command-id (or a new UUID), the clock, --actor (or $USER).
 pub fn context(global: &Global) -> Result<Context> {
     let command_id = global.command_id.unwrap_or_else(uuid::Uuid::new_v4);
@@ -88,6 +91,10 @@ pub fn context(global: &Global) -> Result<Context> {
         .clone()
         .or_else(|| std::env::var("USER").ok())
         .unwrap_or_else(|| "unknown".into());
+    // The actor is stored in every record of the write and printed by `log` and `history`.
+    if let Some(problem) = gufen_core::text_problem(&actor, ACTOR_CHARS_MAX) {
+        bail!("--actor (or GUFEN_ACTOR, or $USER) {problem}");
+    }
     Ok(Context {
         command_id: *command_id.as_bytes(),
         recorded_at_micros: now()?.timestamp_micros(),

@@ -134,6 +134,9 @@ pub const NOTICE_DAYS_MIN: u32 = 10;
 /// The longest notice: a year (a longer one would never let a year's plan be voted on).
 pub const NOTICE_DAYS_MAX: u32 = 365;
 
+/// The longest name a charter gives (the collective, its province, a share class), in characters.
+pub const NAME_CHARS_MAX: usize = 100;
+
 /// The most share classes a charter may define.
 pub const CLASSES_MAX: usize = 16;
 
@@ -285,16 +288,10 @@ fn loss_grounds(raw: Option<Vec<LossGroundToml>>) -> Result<Vec<CharterLossGroun
             ("loss_grounds.name", &ground.name),
             ("loss_grounds.article", &ground.article),
         ] {
-            if value.is_empty()
-                || value.chars().count() > 200
-                || value.chars().any(char::is_control)
-            {
+            if let Some(problem) = crate::checks::text_problem(value, 200) {
                 return Err(key_error(
                     key,
-                    format!(
-                        "ground {:?}: must be 1 to 200 characters, no control characters",
-                        ground.code
-                    ),
+                    format!("ground {:?}: {problem}", ground.code),
                 ));
             }
         }
@@ -341,8 +338,22 @@ impl Charter {
     pub fn read(text: &str) -> Result<(Self, Vec<CharterLossGround>), CharterError> {
         let raw: CharterToml = toml::from_str(text)
             .map_err(|e| CharterError::Toml(e.to_string().trim().to_string()))?;
-        if raw.name.trim().is_empty() {
-            return Err(key_error("name", "must not be empty"));
+        // Every text the charter stores is printed in every register's header and on every
+        // paper: bounded, one line, shown as written.
+        if let Some(problem) = crate::checks::text_problem(&raw.name, NAME_CHARS_MAX) {
+            return Err(key_error("name", problem));
+        }
+        if let Some(province) = raw.province.as_deref().filter(|p| !p.is_empty()) {
+            if let Some(problem) = crate::checks::text_problem(province, NAME_CHARS_MAX) {
+                return Err(key_error("province", problem));
+            }
+        }
+        for class in &raw.classes {
+            for (key, value) in [("classes.code", &class.code), ("classes.name", &class.name)] {
+                if let Some(problem) = crate::checks::text_problem(value, NAME_CHARS_MAX) {
+                    return Err(key_error(key, problem));
+                }
+            }
         }
         let code = OrgCode::parse(&raw.code).map_err(|e| key_error("code", e))?;
         let baseline_date =
@@ -596,6 +607,46 @@ impl Charter {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn charter_texts_are_one_bounded_line_shown_as_written() {
+        let long = "村".repeat(NAME_CHARS_MAX + 1);
+        for (key, from, to) in [
+            (
+                "name",
+                "name = \"溱水村股份经济合作社\"",
+                "name = \"溱水\\u001b[2J村\"",
+            ),
+            (
+                "name",
+                "name = \"溱水村股份经济合作社\"",
+                "name = \"溱水\\n村\"",
+            ),
+            (
+                "name",
+                "name = \"溱水村股份经济合作社\"",
+                "name = \"溱水\u{202e}村\"",
+            ),
+            (
+                "name",
+                "name = \"溱水村股份经济合作社\"",
+                &format!("name = \"{long}\""),
+            ),
+            (
+                "classes.name",
+                "name = \"人口股\"",
+                "name = \"人口\u{2067}股\"",
+            ),
+            ("province", "province = \"河南\"", "province = \"河\\t南\""),
+        ] {
+            assert!(SAMPLE.contains(from), "{from}");
+            let text = SAMPLE.replacen(from, to, 1);
+            match Charter::read(&text) {
+                Err(CharterError::Key { key: k, .. }) => assert_eq!(k, key, "{to}"),
+                other => panic!("{to}: {other:?}"),
+            }
+        }
+    }
+
     #[test]
     fn to_toml_reads_back_as_the_same_charter() {
         let text = format!(

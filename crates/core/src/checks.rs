@@ -16,16 +16,8 @@ pub const TEXT_CHARS_MAX: usize = 200;
 /// Text to store: not empty, not too long, no control characters. Returns it trimmed.
 pub(crate) fn text(field: &str, value: &str) -> Result<String, RuleViolation> {
     let value = value.trim();
-    if value.is_empty() {
-        return reject(Rule::Input, format!("{field} must not be empty"));
-    }
-    if value.chars().count() > TEXT_CHARS_MAX || value.chars().any(char::is_control) {
-        return reject(
-            Rule::Input,
-            format!(
-                "{field} must be at most {TEXT_CHARS_MAX} characters, with no control characters"
-            ),
-        );
+    if let Some(problem) = text_problem(value, TEXT_CHARS_MAX) {
+        return reject(Rule::Input, format!("{field} {problem}"));
     }
     if holds_citizen_id(value) {
         return reject(
@@ -36,6 +28,36 @@ pub(crate) fn text(field: &str, value: &str) -> Result<String, RuleViolation> {
         );
     }
     Ok(value.to_string())
+}
+
+/// What is wrong with a stored text, if anything: empty, longer than `max_chars`, holding a
+/// control character (a line break, a tab, a terminal escape), or a character that changes the
+/// direction text is shown in (bidi embeddings, overrides, isolates and marks), by which a name
+/// can display as another. Every text a record or a charter stores passes this.
+pub fn text_problem(value: &str, max_chars: usize) -> Option<String> {
+    if value.trim().is_empty() {
+        return Some("must not be empty".into());
+    }
+    if value.chars().count() > max_chars {
+        return Some(format!("must be at most {max_chars} characters"));
+    }
+    if value.chars().any(char::is_control) {
+        return Some("must hold no control characters (line breaks, tabs, escapes)".into());
+    }
+    if value.chars().any(is_direction_control) {
+        return Some(
+            "must hold no characters that change the direction text is shown in (U+202A to U+202E, U+2066 to U+2069, U+200E, U+200F, U+061C)"
+                .into(),
+        );
+    }
+    None
+}
+
+fn is_direction_control(c: char) -> bool {
+    matches!(
+        c,
+        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}'
+    )
 }
 
 /// Whether free text holds a whole citizen ID (18 characters of digits and X, its check

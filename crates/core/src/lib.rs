@@ -36,6 +36,7 @@ mod shares;
 
 pub use amount::{Fen, Units};
 pub use charter::Charter;
+pub use checks::text_problem;
 pub use command::{Action, Command, Recorded, RosterRow};
 pub use decide::{decide, scope};
 pub use error::{Rule, RuleViolation};

@@ -149,3 +149,26 @@ fn a_citizen_id_inside_free_text_is_refused() {
         assert!(decide(&state, &command).is_ok());
     }
 }
+
+/// Stored text is one line shown as written: control characters and characters that change the
+/// direction text is shown in (a name can display as another) are refused.
+#[test]
+fn stored_text_holds_no_control_or_direction_characters() {
+    let state = given(&[register(charter_with(&[])), confirm(A, "001")]);
+    for locality in [
+        "郑州\u{202e}市",
+        "郑州\u{2066}市",
+        "郑州\n市",
+        "郑州\u{1b}[2J",
+    ] {
+        let command = Command {
+            date: date("2021-03-01"),
+            action: Action::RecordHukou {
+                person: id(A),
+                kind: HukouKind::Urban,
+                locality: locality.into(),
+            },
+        };
+        check_rejected(&state, command, Rule::Input);
+    }
+}
