@@ -662,6 +662,17 @@ fn a_store_in_use_is_refused_at_once() {
     );
     drop(held);
     g.ok(&["register"]);
+    // With --wait, a reader waits for the holder to finish instead.
+    let held = gufen_ledger::Store::open(&g.db(), false).unwrap();
+    let release = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(600));
+        drop(held);
+    });
+    let started = std::time::Instant::now();
+    let run = g.run_once(&["--wait", "20", "register"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(started.elapsed() >= std::time::Duration::from_millis(500));
+    release.join().unwrap();
 }
 
 #[test]

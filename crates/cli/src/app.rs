@@ -104,7 +104,16 @@ pub fn context(global: &Global) -> Result<Context> {
 
 impl App {
     pub fn open_store(&self, create: bool) -> Result<Store> {
-        let store = Store::open(&self.global.db, create)?;
+        let deadline =
+            std::time::Instant::now() + std::time::Duration::from_secs(self.global.wait.into());
+        let store = loop {
+            match Store::open(&self.global.db, create) {
+                Err(LedgerError::StoreInUse(_)) if std::time::Instant::now() < deadline => {
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                }
+                other => break other?,
+            }
+        };
         // A store made before stores were private: tightened once, and said so.
         let tightened = gufen_ledger::store::tighten_permissions(&self.global.db)?;
         if tightened > 0 {

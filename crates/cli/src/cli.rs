@@ -37,6 +37,16 @@ pub struct Global {
     /// Who records the write.
     #[arg(long, global = true, env = "GUFEN_ACTOR")]
     pub actor: Option<String>,
+    /// Wait up to this many seconds for a store another gufen process is using, instead of
+    /// refusing at once.
+    #[arg(
+        long,
+        global = true,
+        env = "GUFEN_WAIT",
+        value_name = "SECONDS",
+        default_value_t = 0
+    )]
+    pub wait: u32,
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]

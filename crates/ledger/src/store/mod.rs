@@ -44,7 +44,7 @@ pub const PROJECTION_VERSION: u32 = 6;
 
 #[derive(Debug, thiserror::Error)]
 pub enum LedgerError {
-    #[error("the store at {0} is in use by another gufen process; try again when it has finished")]
+    #[error("the store at {0} is in use by another gufen process; try again when it has finished, or wait for it with --wait SECONDS")]
     StoreInUse(PathBuf),
     #[error(
         "no store at {0}: create one with `gufen init --charter FILE`, or name another with --db"
