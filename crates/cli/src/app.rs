@@ -95,11 +95,21 @@ pub fn context(global: &Global) -> Result<Context> {
     if let Some(problem) = gufen_core::text_problem(&actor, ACTOR_CHARS_MAX) {
         bail!("--actor (or GUFEN_ACTOR, or $USER) {problem}");
     }
+    if holds_citizen_id(&actor) {
+        bail!("R16: --actor (or GUFEN_ACTOR, or $USER) holds a citizen ID number; the actor is printed whole by `log` and `history`: name the clerk, not a person's ID");
+    }
     Ok(Context {
         command_id: *command_id.as_bytes(),
         recorded_at_micros: now()?.timestamp_micros(),
         actor,
     })
+}
+
+/// Whether `text` holds a whole citizen ID (18 characters of digits and X with a right check
+/// character) between other characters, as the core checks every stored text.
+fn holds_citizen_id(text: &str) -> bool {
+    text.split(|c: char| !(c.is_ascii_digit() || c == 'X' || c == 'x'))
+        .any(|run| run.len() == 18 && gufen_core::ids::CitizenId::parse(run).is_ok())
 }
 
 impl App {

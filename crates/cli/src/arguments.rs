@@ -9,10 +9,35 @@ use gufen_core::amount::Percent;
 use gufen_core::ids::IdError;
 use gufen_core::{Fen, PersonId, Units};
 
-/// A date `YYYY-MM-DD`.
+/// A date `YYYY-MM-DD`: four digits of year, two of month and two of day. chrono alone would
+/// also take `21-03-01` as the year 21, `2021-3-1` and `+2021-03-01`.
 pub fn date(text: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .map_err(|_| format!("{text:?} is not a date YYYY-MM-DD"))
+    let trimmed = text.trim();
+    let shaped = trimmed.len() == 10
+        && trimmed.bytes().enumerate().all(|(i, b)| match i {
+            4 | 7 => b == b'-',
+            _ => b.is_ascii_digit(),
+        });
+    shaped
+        .then(|| NaiveDate::parse_from_str(trimmed, "%Y-%m-%d").ok())
+        .flatten()
+        .ok_or_else(|| format!("{text:?} is not a date YYYY-MM-DD"))
+}
+
+/// A whole number of 0 or more: a year, a record's seq, a count of votes or records, seconds. A
+/// negative one reaches this parser (the argument allows a leading hyphen) so that it is refused
+/// as the bad value it is, not taken for an unknown flag.
+pub fn whole<T: TryFrom<u64>>(text: &str) -> Result<T, String> {
+    let trimmed = text.trim();
+    if is_negative(text) {
+        return Err(format!(
+            "{trimmed} is negative: a year, a record's seq, a count or a number of seconds is a whole number of 0 or more"
+        ));
+    }
+    let value: u64 = trimmed
+        .parse()
+        .map_err(|_| format!("{text:?} is not a whole number"))?;
+    T::try_from(value).map_err(|_| format!("{trimmed} is too large"))
 }
 
 /// A command id: a UUID.

@@ -44,7 +44,9 @@ pub struct Global {
         global = true,
         env = "GUFEN_WAIT",
         value_name = "SECONDS",
-        default_value_t = 0
+        default_value_t = 0,
+        value_parser = crate::arguments::whole::<u32>,
+        allow_hyphen_values = true
     )]
     pub wait: u32,
 }

@@ -9,7 +9,7 @@ use super::statement::{self, AuditStatementArgs};
 use crate::app::{App, IntegrityFailure};
 use crate::document::audit::Audit;
 use crate::labels::t;
-use anyhow::{anyhow, Context as _, Result};
+use anyhow::{anyhow, bail, Context as _, Result};
 use clap::{Args, Subcommand};
 use gufen_ledger::audit::{self, KnownCheckpoint};
 use gufen_ledger::checkpoint::SignedCheckpoint;
@@ -81,6 +81,14 @@ pub fn run(app: &mut App, args: AuditArgs) -> Result<()> {
             })
         })
         .collect::<Result<Vec<_>>>()?;
+    // A directory with none of a bundle's files is a wrong path, not a bundle that fails: the
+    // audit cannot be run (exit 1). A bundle missing only its checkpoint still fails (exit 3).
+    if dir.is_dir() && !dir.join("checkpoint").exists() && !dir.join("tile").exists() {
+        bail!(
+            "{} is not an audit bundle (no `checkpoint` file and no `tile/` directory): give the directory `gufen export --out` wrote",
+            dir.display()
+        );
+    }
     let report = audit::audit(&dir, &log, &witnesses, &known)?;
     app.render(&Audit::new(&report))?;
     if let Some(problem) = report.problem {

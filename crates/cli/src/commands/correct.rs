@@ -11,7 +11,7 @@ use gufen_core::Command;
 #[derive(Args, Debug)]
 pub struct CorrectArgs {
     /// The record to correct.
-    #[arg(long)]
+    #[arg(long, value_parser = crate::arguments::whole::<u64>, allow_hyphen_values = true)]
     seq: u64,
     #[arg(long)]
     reason: String,

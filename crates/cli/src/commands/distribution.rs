@@ -23,7 +23,7 @@ pub enum DistributionCommand {
     /// Draft (or redraft, until approved) the year's plan: funds at the charter's rates, then
     /// every holder's line on the record date (R12, R14).
     Draft {
-        #[arg(long)]
+        #[arg(long, value_parser = crate::arguments::whole::<u16>, allow_hyphen_values = true)]
         year: u16,
         /// The year's income in yuan, e.g. 1250000.00.
         #[arg(long, value_parser = yuan, allow_hyphen_values = true)]
@@ -48,22 +48,22 @@ pub enum DistributionCommand {
     },
     /// Put the plan up for public notice (公示) and print the notice (R13, R16).
     Notice {
-        #[arg(long)]
+        #[arg(long, value_parser = crate::arguments::whole::<u16>, allow_hyphen_values = true)]
         year: u16,
         #[arg(long, value_parser = date)]
         date: NaiveDate,
     },
     /// Record the assembly's approval: after the notice period, at least 2/3 of all eligible (R13).
     Approve {
-        #[arg(long)]
+        #[arg(long, value_parser = crate::arguments::whole::<u16>, allow_hyphen_values = true)]
         year: u16,
         #[arg(long, value_parser = choice::<ApprovalBody>())]
         body: ApprovalBody,
         /// Votes for.
-        #[arg(long = "for")]
+        #[arg(long = "for", value_parser = crate::arguments::whole::<u64>, allow_hyphen_values = true)]
         votes_for: u64,
         /// All eligible: for the members' assembly, every member on the register that day.
-        #[arg(long)]
+        #[arg(long, value_parser = crate::arguments::whole::<u64>, allow_hyphen_values = true)]
         eligible: u64,
         #[arg(long)]
         resolution: String,
@@ -72,7 +72,7 @@ pub enum DistributionCommand {
     },
     /// Post the approved plan: one dividend record per holder and a summary, in one batch (R14).
     Post {
-        #[arg(long)]
+        #[arg(long, value_parser = crate::arguments::whole::<u16>, allow_hyphen_values = true)]
         year: u16,
         #[arg(long, value_parser = date)]
         date: NaiveDate,
@@ -80,7 +80,7 @@ pub enum DistributionCommand {
     /// Record the payment of one holder's dividend, or of every row of a bank's payment file
     /// (CSV id,ref) in one batch.
     Pay {
-        #[arg(long)]
+        #[arg(long, value_parser = crate::arguments::whole::<u16>, allow_hyphen_values = true)]
         year: u16,
         #[arg(
             long,
@@ -100,7 +100,7 @@ pub enum DistributionCommand {
     },
     /// The plan and every holder's line, paid or unpaid; `--notice` reprints the public notice.
     Show {
-        #[arg(long)]
+        #[arg(long, value_parser = crate::arguments::whole::<u16>, allow_hyphen_values = true)]
         year: u16,
         #[arg(long)]
         notice: bool,

@@ -8,10 +8,10 @@ use clap::Args;
 #[derive(Args, Debug)]
 pub struct LogArgs {
     /// The first record's seq.
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = 0, value_parser = crate::arguments::whole::<u64>, allow_hyphen_values = true)]
     from: u64,
     /// At most this many records.
-    #[arg(long, default_value_t = 100)]
+    #[arg(long, default_value_t = 100, value_parser = crate::arguments::whole::<u64>, allow_hyphen_values = true)]
     limit: u64,
 }
 

@@ -10,16 +10,16 @@ use clap::Subcommand;
 pub enum ProofCommand {
     /// Record N is in the tree of the first M records (the head by default).
     Inclusion {
-        #[arg(long)]
+        #[arg(long, value_parser = crate::arguments::whole::<u64>, allow_hyphen_values = true)]
         seq: u64,
-        #[arg(long)]
+        #[arg(long, value_parser = crate::arguments::whole::<u64>, allow_hyphen_values = true)]
         size: Option<u64>,
     },
     /// The tree of the first M records is a prefix of the tree of N (the head by default).
     Consistency {
-        #[arg(long)]
+        #[arg(long, value_parser = crate::arguments::whole::<u64>, allow_hyphen_values = true)]
         from: u64,
-        #[arg(long)]
+        #[arg(long, value_parser = crate::arguments::whole::<u64>, allow_hyphen_values = true)]
         to: Option<u64>,
     },
 }
