@@ -9,8 +9,7 @@ use crate::document::{Document, Layout};
 use crate::labels::t;
 use anyhow::{anyhow, bail, Context as _, Result};
 use clap::{Args, Subcommand};
-use gufen_ledger::checkpoint::CheckpointError;
-use gufen_ledger::note::{NoteError, Verifier};
+use gufen_ledger::note::Verifier;
 use gufen_ledger::witness::{self, Witness, WitnessError};
 use serde::Serialize;
 use std::path::PathBuf;
@@ -75,20 +74,6 @@ fn cosign(app: &mut App, args: CosignArgs) -> Result<()> {
     };
     let cosigned = match witness.cosign(&note, source.as_ref(), timestamp) {
         Ok(cosigned) => cosigned,
-        // A file that is not a note at all is bad input (exit 1); a note whose signature or
-        // history is wrong is the log's integrity failing (exit 3).
-        Err(
-            e @ WitnessError::Signature(
-                CheckpointError::Malformed(_)
-                | CheckpointError::Note(NoteError::Malformed(_) | NoteError::TooLarge { .. }),
-            ),
-        ) => {
-            return Err(anyhow!(crate::labels::t(
-                app.global.lang,
-                format!("未联署，不是检查点：{e}"),
-                format!("not cosigned, not a checkpoint: {e}"),
-            )))
-        }
         Err(e @ (WitnessError::Inconsistent { .. } | WitnessError::Signature(_))) => {
             return Err(IntegrityFailure(crate::labels::t(
                 app.global.lang,
