@@ -134,6 +134,21 @@ pub const NOTICE_DAYS_MIN: u32 = 10;
 /// The longest notice: a year (a longer one would never let a year's plan be voted on).
 pub const NOTICE_DAYS_MAX: u32 = 365;
 
+/// A text the charter stores: one bounded line shown as written, and no whole citizen ID (R16:
+/// the name heads every register).
+fn charter_text(key: &str, value: &str, max_chars: usize) -> Result<(), CharterError> {
+    if let Some(problem) = crate::checks::text_problem(value, max_chars) {
+        return Err(key_error(key, problem));
+    }
+    if crate::checks::holds_citizen_id(value) {
+        return Err(key_error(
+            key,
+            "R16: holds a citizen ID number, which every paper would print whole",
+        ));
+    }
+    Ok(())
+}
+
 /// The longest name a charter gives (the collective, its province, a share class), in characters.
 pub const NAME_CHARS_MAX: usize = 100;
 
@@ -288,10 +303,10 @@ fn loss_grounds(raw: Option<Vec<LossGroundToml>>) -> Result<Vec<CharterLossGroun
             ("loss_grounds.name", &ground.name),
             ("loss_grounds.article", &ground.article),
         ] {
-            if let Some(problem) = crate::checks::text_problem(value, 200) {
+            if let Err(CharterError::Key { message, .. }) = charter_text(key, value, 200) {
                 return Err(key_error(
                     key,
-                    format!("ground {:?}: {problem}", ground.code),
+                    format!("ground {:?}: {message}", ground.code),
                 ));
             }
         }
@@ -340,20 +355,13 @@ impl Charter {
             .map_err(|e| CharterError::Toml(e.to_string().trim().to_string()))?;
         // Every text the charter stores is printed in every register's header and on every
         // paper: bounded, one line, shown as written.
-        if let Some(problem) = crate::checks::text_problem(&raw.name, NAME_CHARS_MAX) {
-            return Err(key_error("name", problem));
-        }
+        charter_text("name", &raw.name, NAME_CHARS_MAX)?;
         if let Some(province) = raw.province.as_deref().filter(|p| !p.is_empty()) {
-            if let Some(problem) = crate::checks::text_problem(province, NAME_CHARS_MAX) {
-                return Err(key_error("province", problem));
-            }
+            charter_text("province", province, NAME_CHARS_MAX)?;
         }
         for class in &raw.classes {
-            for (key, value) in [("classes.code", &class.code), ("classes.name", &class.name)] {
-                if let Some(problem) = crate::checks::text_problem(value, NAME_CHARS_MAX) {
-                    return Err(key_error(key, problem));
-                }
-            }
+            charter_text("classes.code", &class.code, NAME_CHARS_MAX)?;
+            charter_text("classes.name", &class.name, NAME_CHARS_MAX)?;
         }
         let code = OrgCode::parse(&raw.code).map_err(|e| key_error("code", e))?;
         let baseline_date =

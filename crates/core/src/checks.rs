@@ -68,6 +68,14 @@ pub(crate) fn holds_citizen_id(value: &str) -> bool {
         .any(|run| run.len() == 18 && crate::ids::CitizenId::parse(run).is_ok())
 }
 
+/// An optional free text (a note): empty is fine; otherwise it is stored text like any.
+pub(crate) fn optional_text(field: &str, value: &str) -> Result<String, RuleViolation> {
+    if value.trim().is_empty() {
+        return Ok(String::new());
+    }
+    text(field, value)
+}
+
 /// The resolution a decision cites, refused under `rule` with `missing` when none is given.
 /// Returns it trimmed.
 pub(crate) fn resolution(rule: Rule, value: &str, missing: &str) -> Result<String, RuleViolation> {

@@ -74,10 +74,11 @@ pub(crate) fn record_life_event(
     note: &str,
 ) -> Result<Vec<Event>, RuleViolation> {
     known(given.state, person)?;
+    let note = crate::checks::optional_text("note", note)?;
     Ok(vec![Event::LifeEventRecorded(LifeEventRecorded {
         person: person.clone(),
         kind,
-        note: note.trim().to_string(),
+        note,
     })])
 }
 

@@ -47,16 +47,11 @@ pub(crate) fn lose(
             ),
         );
     }
-    if crate::checks::holds_citizen_id(cited.note) {
-        return reject(
-            Rule::Input,
-            "R16: the note holds a citizen ID number; an ID is recorded only as a person's key, never inside free text that papers print whole",
-        );
-    }
+    let note = crate::checks::optional_text("note", cited.note)?;
     let lost = MembershipLost {
         person: person.clone(),
         ground,
-        note: cited.note.trim().to_string(),
+        note,
     };
     let resolution_cited = cited.resolution.unwrap_or("");
     let event = match ground {
