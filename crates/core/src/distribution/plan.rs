@@ -10,6 +10,7 @@ use crate::distribution::{self, DraftInput};
 use crate::error::{reject, Rule, RuleViolation};
 use crate::event::*;
 use crate::state::{Approval, Collective, Distribution, PlanStatus, Progress, State};
+use chrono::Datelike;
 use chrono::NaiveDate;
 
 /// The earliest and the latest year a plan may be drafted for.
@@ -49,6 +50,26 @@ pub(crate) fn draft(given: &Given, input: &DraftInput) -> Result<Vec<Event>, Rul
                 "the year must be between {} and {}",
                 YEARS.start(),
                 YEARS.end()
+            ),
+        );
+    }
+    // R17: a year's income is distributed once the year has begun (its income is known only
+    // then), on the register of a date in that year or after it.
+    if i32::from(input.year) > date.year() {
+        return reject(
+            Rule::R17,
+            format!(
+                "the {} plan cannot be drafted on {date}: that year has not begun",
+                input.year
+            ),
+        );
+    }
+    if input.record_date.year() < i32::from(input.year) {
+        return reject(
+            Rule::R17,
+            format!(
+                "the record date {} is before the year {} the plan distributes: the register it reads is of that year or later",
+                input.record_date, input.year
             ),
         );
     }

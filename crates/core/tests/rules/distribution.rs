@@ -439,3 +439,27 @@ fn hukou_and_marriage_change_no_line() {
     let (_, mixed) = then(&moved, &[post(2024, "2025-02-02")]);
     assert_eq!(plain, mixed);
 }
+
+/// R17: a year is distributed once it has begun, on the register of a date in it or after it:
+/// a plan for a year still to come, or read on a register from before its year, is refused.
+#[test]
+fn a_plan_is_of_a_year_begun_on_a_register_of_that_year_or_later() {
+    let state = quantified("100", "static");
+    let message = check_rejected(
+        &state,
+        draft(2027, 100_000, "2026-12-31", "2026-01-05"),
+        Rule::R17,
+    );
+    assert!(message.to_string().contains("has not begun"), "{message}");
+    let message = check_rejected(
+        &state,
+        draft(2025, 100_000, "2024-12-31", "2026-01-05"),
+        Rule::R17,
+    );
+    assert!(
+        message.to_string().contains("before the year 2025"),
+        "{message}"
+    );
+    let accepted = decide(&state, &draft(2025, 100_000, "2025-12-31", "2026-01-05"));
+    assert!(accepted.is_ok(), "{accepted:?}");
+}
