@@ -157,6 +157,16 @@ proptest! {
         read_record(&input.bytes(mutate::seeds("record")));
     }
 
+    /// The payload alone mutated in a seed record, so the event decoder is reached past the
+    /// record's own length prefixes.
+    #[test]
+    fn fuzz_record_payload(seed in 0..mutate::seeds("record").len(), input in mutate::input(1)) {
+        let mut record = Record::decode(&mutate::seeds("record")[seed]).unwrap();
+        record.payload = input.bytes(&[record.payload]);
+        let _ = record.event();
+        read_record(&record.encode());
+    }
+
     #[test]
     fn fuzz_bundle(input in mutate::input(mutate::seeds("bundle").len())) {
         read_bundle(&input.bytes(mutate::seeds("bundle")));
