@@ -6,6 +6,8 @@ mod arguments;
 mod cli;
 mod commands;
 mod document;
+#[cfg(test)]
+mod fuzz_tests;
 mod labels;
 mod render;
 mod roster;

@@ -9,17 +9,15 @@ use std::path::Path;
 /// The non-empty records of a CSV file with their 1-based line numbers; each must have one of
 /// `widths` columns (`expected` describes them for the error).
 fn records(
-    path: &Path,
+    bytes: Vec<u8>,
+    file: &str,
     what: &str,
     widths: &[usize],
     expected: &str,
 ) -> Result<Lines<csv::StringRecord>> {
-    let bytes =
-        std::fs::read(path).with_context(|| format!("cannot read {what} {}", path.display()))?;
     let text = String::from_utf8(bytes).map_err(|e| {
         anyhow::anyhow!(
-            "{what} {} is not UTF-8 (byte {}); save it as UTF-8 CSV",
-            path.display(),
+            "{what} {file} is not UTF-8 (byte {}); save it as UTF-8 CSV",
             e.utf8_error().valid_up_to()
         )
     })?;
@@ -33,8 +31,7 @@ fn records(
     let mut lines = Vec::new();
     let mut problems = Vec::new();
     for (index, record) in reader.records().enumerate() {
-        let record =
-            record.with_context(|| format!("{what} {} is not valid CSV", path.display()))?;
+        let record = record.with_context(|| format!("{what} {file} is not valid CSV"))?;
         let line = record.position().map_or(0, |p| p.line());
         if index == 0 && record.get(0).is_some_and(|f| f.eq_ignore_ascii_case("id")) {
             continue;
@@ -65,10 +62,21 @@ fn records(
 /// Rows read from a file, with the 1-based line number of each.
 pub type Lines<T> = (Vec<T>, Vec<u64>);
 
+/// The bytes of the file at `path`, the error naming it as `what`.
+fn file_bytes(path: &Path, what: &str) -> Result<Vec<u8>> {
+    std::fs::read(path).with_context(|| format!("cannot read {what} {}", path.display()))
+}
+
 /// Roster rows with their 1-based line numbers in the file.
 pub fn read(path: &Path) -> Result<Lines<RosterRow>> {
+    parse(file_bytes(path, "roster")?, &path.display().to_string())
+}
+
+/// Roster rows read from the bytes of a file named `file` (in messages).
+pub fn parse(bytes: Vec<u8>, file: &str) -> Result<Lines<RosterRow>> {
     let (records, lines) = records(
-        path,
+        bytes,
+        file,
         "roster",
         &[3, 5],
         "3 columns (id,name,household) or 5 (…,class,units)",
@@ -91,7 +99,15 @@ pub fn read(path: &Path) -> Result<Lines<RosterRow>> {
 
 /// Payment rows (id, bank reference) with their line numbers; IDs are parsed by the caller.
 pub fn read_payments(path: &Path) -> Result<Lines<(String, String)>> {
-    let (records, lines) = records(path, "payment file", &[2], "2 columns (id,ref)")?;
+    parse_payments(
+        file_bytes(path, "payment file")?,
+        &path.display().to_string(),
+    )
+}
+
+/// Payment rows read from the bytes of a file named `file` (in messages).
+pub fn parse_payments(bytes: Vec<u8>, file: &str) -> Result<Lines<(String, String)>> {
+    let (records, lines) = records(bytes, file, "payment file", &[2], "2 columns (id,ref)")?;
     let rows = records
         .iter()
         .map(|r| (r[0].to_string(), r[1].to_string()))
