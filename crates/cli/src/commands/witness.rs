@@ -65,6 +65,13 @@ fn cosign(app: &mut App, args: CosignArgs) -> Result<()> {
             args.from.display()
         );
     };
+    // A file that is not a checkpoint at all is bad input (exit 1); a checkpoint the log key
+    // did not sign is a trust failure (exit 3), decided by the witness below.
+    if let Err(e) =
+        gufen_ledger::checkpoint::Checkpoint::parse(gufen_ledger::checkpoint::note_body(&note))
+    {
+        bail!("{} is not a checkpoint: {e}", args.checkpoint.display());
+    }
     let timestamp = u64::try_from(now()?.timestamp())
         .map_err(|_| anyhow!("the clock is before 1970: no cosignature timestamp"))?;
     let witness = Witness {
