@@ -209,6 +209,13 @@ impl Store {
             sled::Error::Io(ref io) if io.to_string().contains("could not acquire lock") => {
                 LedgerError::StoreInUse(path.to_path_buf())
             }
+            // sled writes when it opens a store, even for a read: on a full disk nothing opens.
+            sled::Error::Io(ref io) if io.kind() == std::io::ErrorKind::StorageFull => {
+                LedgerError::Refused(format!(
+                    "the disk holding the store {} is full: the store's engine writes when it opens, even to read; free some space and run the command again (nothing was lost)",
+                    path.display()
+                ))
+            }
             other => LedgerError::from(other),
         })?;
         Ok(Store {
