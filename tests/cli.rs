@@ -123,7 +123,9 @@ fn verify_and_log_print_the_stable_json_fields() {
     assert_eq!(v["records"], 12);
     assert_eq!(v["head_seq"], 11);
     assert_eq!(v["first_bad_seq"], serde_json::Value::Null);
-    assert_eq!(v["merkle_root"].as_str().unwrap().len(), 64);
+    // Whole hashes in JSON are standard base64 of 32 bytes (44 characters), as checkpoints give them.
+    assert_eq!(v["merkle_root"].as_str().unwrap().len(), 44);
+    assert_eq!(v["head_hash"].as_str().unwrap().len(), 44);
     let log: serde_json::Value =
         serde_json::from_str(&g.ok(&["--format", "json", "log", "--from", "2", "--limit", "2"]))
             .unwrap();
@@ -3568,21 +3570,27 @@ fn a_correction_giving_units_back_is_checked_against_the_cap() {
 }
 
 /// Text and CSV name a record by the first 16 hex characters of its hash, JSON by the whole
-/// hash: a whole hash can by chance hold 18 digits in a row that read like a citizen ID, which
-/// a grep of the log for IDs would meet (R16 reviews grep every output).
+/// hash in base64: a whole hash in hex can by chance hold 18 digits in a row that read like a
+/// citizen ID, which a grep of the log for IDs would meet (R16 reviews grep every output).
 #[test]
 fn the_log_shows_short_hashes_in_text_and_csv_and_whole_ones_in_json() {
+    use base64::Engine as _;
     let g = Gufen::village();
-    let log: serde_json::Value = serde_json::from_str(&g.ok(&["--format", "json", "log"])).unwrap();
+    let json = g.ok(&["--format", "json", "log"]);
+    let log: serde_json::Value = serde_json::from_str(&json).unwrap();
     let text = g.ok(&["log"]);
     let csv = g.ok(&["--format", "csv", "log"]);
     for record in log.as_array().unwrap() {
         let hash = record["hash"].as_str().unwrap();
-        assert_eq!(hash.len(), 64);
-        assert!(text.contains(&hash[..16]) && !text.contains(hash), "{text}");
-        assert!(csv.contains(&hash[..16]) && !csv.contains(hash), "{csv}");
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(hash)
+            .unwrap();
+        assert_eq!(bytes.len(), 32);
+        let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        assert!(text.contains(&hex[..16]) && !text.contains(&hex), "{text}");
+        assert!(csv.contains(&hex[..16]) && !csv.contains(&hex), "{csv}");
     }
-    for out in [&text, &csv] {
+    for out in [&text, &csv, &json] {
         let longest_digits = out
             .split(|c: char| !c.is_ascii_digit())
             .map(str::len)

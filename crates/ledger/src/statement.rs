@@ -92,9 +92,10 @@ pub struct StatementRecord {
     #[serde(rename = "type")]
     pub event_type: String,
     pub summary: Summary,
-    /// The record hash (hex): `blake3("gufen/record/v1\0" ‖ bytes)`.
+    /// The record hash (standard base64): `blake3("gufen/record/v1\0" ‖ bytes)`. Base64, as
+    /// checkpoints give hashes: a hex hash can hold 18 digits in a row that read as an ID.
     pub hash: String,
-    /// The inclusion proof (hex hashes, RFC 9162 order) against the checkpoint.
+    /// The inclusion proof (base64 hashes, RFC 9162 order) against the checkpoint.
     pub proof: Vec<String>,
     /// The record's stored bytes (base64), only when it concerns nobody else.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -240,8 +241,8 @@ pub fn build(
             date,
             event_type,
             summary,
-            hash: hex(&stored.hash),
-            proof: proof.proof.iter().map(|h| hex(h)).collect(),
+            hash: b64(&stored.hash),
+            proof: proof.proof.iter().map(b64).collect(),
             bytes_omitted: bytes.is_none().then(|| BYTES_OMITTED.to_string()),
             bytes,
         });
@@ -267,16 +268,19 @@ pub fn build(
     })
 }
 
-fn unhex(text: &str) -> Option<Hash> {
-    if text.len() != 64 {
-        return None;
-    }
-    let mut out = [0u8; 32];
-    for (i, byte) in out.iter_mut().enumerate() {
-        *byte = u8::from_str_radix(text.get(2 * i..2 * i + 2)?, 16).ok()?;
-    }
-    // One hash, one spelling: lowercase only.
-    (hex(&out) == text).then_some(out)
+fn b64(hash: &Hash) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(hash)
+}
+
+/// A hash as a statement spells it: standard base64 of 32 bytes, in its one canonical form.
+fn un64(text: &str) -> Option<Hash> {
+    use base64::Engine as _;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(text)
+        .ok()?;
+    let hash: Hash = bytes.try_into().ok()?;
+    (b64(&hash) == text).then_some(hash)
 }
 
 /// What an offline check of a statement found.
@@ -376,14 +380,14 @@ fn check_into(
             return Err(at("records are not in increasing seq order".into()));
         }
         last = Some(seq);
-        let hash = unhex(&entry.hash)
-            .ok_or_else(|| at("the record hash is not 64 lowercase hex digits".into()))?;
+        let hash = un64(&entry.hash)
+            .ok_or_else(|| at("the record hash is not 32 bytes in standard base64".into()))?;
         let proof = entry
             .proof
             .iter()
-            .map(|h| unhex(h))
+            .map(|h| un64(h))
             .collect::<Option<Vec<Hash>>>()
-            .ok_or_else(|| at("a proof hash is not 64 lowercase hex digits".into()))?;
+            .ok_or_else(|| at("a proof hash is not 32 bytes in standard base64".into()))?;
         merkle::verify_inclusion(
             &Blake3Hasher,
             seq,

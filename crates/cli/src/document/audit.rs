@@ -1,11 +1,11 @@
 //! Documents of the audit bundle: what `export` wrote and what `audit` found.
 
+use super::records::HashText;
 use super::{Document, Layout};
 use crate::cli::Lang;
 use crate::labels::t;
 use gufen_ledger::audit::AuditReport;
 use gufen_ledger::export::ExportSummary;
-use gufen_ledger::record::hex;
 use serde::Serialize;
 
 /// What `gufen export` wrote. JSON carries the whole root in hex; text shows it in base64, as
@@ -18,7 +18,7 @@ pub struct Export {
     pub size: u64,
     pub files: u64,
     pub bytes: u64,
-    pub root: String,
+    pub root: HashText,
 }
 
 impl Export {
@@ -30,7 +30,7 @@ impl Export {
             size: summary.size,
             files: summary.files,
             bytes: summary.bytes,
-            root: hex(&summary.root),
+            root: HashText(summary.root),
         }
     }
 }
@@ -48,10 +48,7 @@ impl Document for Export {
         layout.field(t(lang, "树大小", "tree size"), self.size.to_string());
         layout.field(t(lang, "文件数", "files"), self.files.to_string());
         layout.field(t(lang, "字节数", "bytes"), self.bytes.to_string());
-        layout.field(
-            t(lang, "默克尔树根", "merkle root"),
-            crate::document::trust::root_text(&self.root),
-        );
+        layout.field(t(lang, "默克尔树根", "merkle root"), self.root.b64());
         layout
     }
 }
@@ -73,7 +70,7 @@ pub struct Audit {
     pub ok: bool,
     pub origin: Option<String>,
     pub size: u64,
-    pub root: Option<String>,
+    pub root: Option<HashText>,
     pub records: u64,
     pub signed_by: Option<String>,
     pub cosigned_by: Vec<Cosigned>,
@@ -90,7 +87,7 @@ impl Audit {
             ok: report.ok,
             origin: report.origin.clone(),
             size: report.size,
-            root: report.root.as_ref().map(|r| hex(r)),
+            root: report.root.map(HashText),
             records: report.records,
             signed_by: report.signed_by.clone(),
             cosigned_by: report
@@ -129,8 +126,8 @@ impl Document for Audit {
         layout.field(
             t(lang, "默克尔树根", "merkle root"),
             self.root
-                .as_deref()
-                .map_or_else(|| "-".to_string(), crate::document::trust::root_text),
+                .as_ref()
+                .map_or_else(|| "-".to_string(), |root| root.b64()),
         );
         layout.field(
             t(lang, "签名密钥", "signed by"),

@@ -9,15 +9,32 @@ use gufen_ledger::record::hex;
 use gufen_ledger::{Outcome, StoredRecord};
 use serde::{Serialize, Serializer};
 
-/// Hex characters of a hash that text and CSV show; JSON carries the whole hash. A whole hash
-/// (64 hex characters) can by chance hold a run of 18 digits that reads like a citizen ID, which
-/// a reader grepping an output for IDs would meet; 16 characters cannot, and still name a
-/// record beyond doubt.
+/// Hex characters of a hash that text and CSV show. A whole hash in hex (64 characters) can by
+/// chance hold a run of 18 digits that reads like a citizen ID, which a reader grepping an
+/// output for IDs would meet; 16 characters cannot, and still name a record beyond doubt.
 pub const HASH_SHOWN_CHARS: usize = 16;
 
-/// The first `HASH_SHOWN_CHARS` of a hex hash.
-pub fn short_hash(hash: &str) -> &str {
-    &hash[..HASH_SHOWN_CHARS.min(hash.len())]
+/// A hash in a document. JSON carries it whole in standard base64, as checkpoints and proofs
+/// give hashes (base64 all but never holds 18 digits in a row, hex does about once in a
+/// thousand hashes); text and CSV show its first `HASH_SHOWN_CHARS` hex characters, or for a
+/// root the whole base64, as the checkpoint shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HashText(pub [u8; 32]);
+
+impl HashText {
+    pub fn short(&self) -> String {
+        hex(&self.0)[..HASH_SHOWN_CHARS].to_string()
+    }
+
+    pub fn b64(&self) -> String {
+        crate::document::trust::b64(&self.0)
+    }
+}
+
+impl Serialize for HashText {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.b64())
+    }
 }
 
 /// What a write appended.
@@ -26,7 +43,7 @@ pub struct WriteOutcome {
     pub first_seq: u64,
     pub len: u32,
     pub head_seq: Option<u64>,
-    pub head_hash: String,
+    pub head_hash: HashText,
     /// The command id had been seen: nothing new was appended.
     pub repeated: bool,
 }
@@ -37,7 +54,7 @@ impl WriteOutcome {
             first_seq: outcome.first_seq,
             len: outcome.len,
             head_seq: outcome.head.last_seq(),
-            head_hash: hex(&outcome.head.hash),
+            head_hash: HashText(outcome.head.hash),
             repeated: outcome.repeated,
         }
     }
@@ -57,7 +74,7 @@ impl Document for WriteOutcome {
         };
         let mut layout = Layout::default();
         let (first, len) = (self.first_seq, self.len);
-        let head = short_hash(&self.head_hash);
+        let head = self.head_hash.short();
         layout.line(t(
             lang,
             format!("已记录 #{first}..#{last}（{len} 条）{repeated}，链头 {head}"),
@@ -84,7 +101,7 @@ pub struct HistoryRecord {
     pub seq: u64,
     #[serde(rename = "type")]
     pub event_type: String,
-    pub hash: String,
+    pub hash: HashText,
     pub effective_date: chrono::NaiveDate,
     pub summary: Summary,
 }
@@ -108,7 +125,7 @@ impl HistoryRecord {
         HistoryRecord {
             seq: record.record.seq,
             event_type: record.record.event_type.clone(),
-            hash: hex(&record.hash),
+            hash: HashText(record.hash),
             effective_date: record.record.effective_date(),
             summary,
         }
@@ -133,7 +150,7 @@ impl Document for History {
                 record.effective_date.to_string(),
                 event_type(&record.event_type, lang).to_string(),
                 record.summary.text(lang).to_string(),
-                short_hash(&record.hash).to_string(),
+                record.hash.short(),
             ]);
         }
         let shown = self
@@ -231,8 +248,8 @@ pub struct LogRecord {
     pub seq: u64,
     #[serde(rename = "type")]
     pub event_type: String,
-    pub hash: String,
-    pub prev: String,
+    pub hash: HashText,
+    pub prev: HashText,
     pub stream: Stream,
     pub effective_date: chrono::NaiveDate,
     /// RFC 3339, UTC, whole seconds.
@@ -247,8 +264,8 @@ impl LogRecord {
         LogRecord {
             seq: record.seq,
             event_type: record.event_type.clone(),
-            hash: hex(&stored.hash),
-            prev: hex(&record.prev),
+            hash: HashText(stored.hash),
+            prev: HashText(record.prev),
             stream: Stream::new(&record.stream),
             effective_date: record.effective_date(),
             recorded_at: chrono::DateTime::from_timestamp_micros(record.recorded_at_micros)
@@ -280,7 +297,7 @@ impl Document for Log {
                 record.stream.label(lang),
                 record.effective_date.to_string(),
                 record.recorded_at.clone(),
-                short_hash(&record.hash).to_string(),
+                record.hash.short(),
             ]);
         }
         let mut layout = Layout::default();
@@ -297,8 +314,8 @@ pub struct Verification {
     pub ok: bool,
     pub records: u64,
     pub head_seq: Option<u64>,
-    pub head_hash: String,
-    pub merkle_root: String,
+    pub head_hash: HashText,
+    pub merkle_root: HashText,
     pub first_bad_seq: Option<u64>,
     pub problem: Option<String>,
     pub replayed: bool,
@@ -312,8 +329,8 @@ impl Verification {
             ok: report.ok,
             records: report.records,
             head_seq: report.head.last_seq(),
-            head_hash: gufen_ledger::record::hex(&report.head.hash),
-            merkle_root: gufen_ledger::record::hex(&report.merkle_root),
+            head_hash: HashText(report.head.hash),
+            merkle_root: HashText(report.merkle_root),
             first_bad_seq: report.first_bad_seq,
             problem: report.problem.clone(),
             replayed: report.replayed,
@@ -334,14 +351,8 @@ impl Document for Verification {
             self.collective
         ));
         layout.field(t(lang, "记录数", "records"), self.records.to_string());
-        layout.field(
-            t(lang, "链头哈希", "head hash"),
-            short_hash(&self.head_hash).to_string(),
-        );
-        layout.field(
-            t(lang, "默克尔树根", "merkle root"),
-            crate::document::trust::root_text(&self.merkle_root),
-        );
+        layout.field(t(lang, "链头哈希", "head hash"), self.head_hash.short());
+        layout.field(t(lang, "默克尔树根", "merkle root"), self.merkle_root.b64());
         if self.replayed {
             layout.line(t(
                 lang,

@@ -12,16 +12,6 @@ pub fn b64(bytes: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
-/// A Merkle root given in hex (as JSON documents carry it) in base64, as checkpoints give it, so
-/// text output can be compared with a checkpoint by eye.
-pub fn root_text(hex: &str) -> String {
-    let bytes: Vec<u8> = (0..hex.len())
-        .step_by(2)
-        .filter_map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok())
-        .collect();
-    b64(&bytes)
-}
-
 /// `gufen key generate`: where the secret went and the key others verify with.
 #[derive(Serialize)]
 pub struct KeyGenerated {
