@@ -202,14 +202,18 @@ impl App {
         self.render(&WriteOutcome::new(outcome))
     }
 
-    /// Prints a document in the chosen format and language.
+    /// Prints a document in the chosen format and language, on standard output or, with
+    /// `-o FILE`, into FILE (written whole or not at all).
     pub fn render(&mut self, document: &impl Document) -> Result<()> {
-        render(
-            &mut self.out,
-            self.global.format,
-            self.global.lang,
-            document,
-        )
+        let (format, lang) = (self.global.format, self.global.lang);
+        match self.global.output.clone() {
+            Some(path) => {
+                let mut bytes = Vec::new();
+                render(&mut bytes, format, lang, document)?;
+                write_file(&path, &bytes)
+            }
+            None => render(&mut self.out, format, lang, document),
+        }
     }
 
     /// Executes a command built from a file's rows; refused rows are listed by line number.
@@ -270,6 +274,31 @@ pub fn registered_by(ledger: &Ledger, date: NaiveDate) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Writes `bytes` to `path` whole: into a temporary file beside it, synced, then renamed over
+/// it, so a reader never sees half a document and a failed write leaves the old file.
+pub fn write_file(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
+    use anyhow::Context as _;
+    use std::io::Write as _;
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => std::path::Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .ok_or_else(|| anyhow!("-o {}: not a file name", path.display()))?;
+    let temp = dir.join(format!(".{}.partial", name.to_string_lossy()));
+    let written = (|| -> std::io::Result<()> {
+        let mut file = std::fs::File::create(&temp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&temp, path)
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    written.with_context(|| format!("cannot write {}", path.display()))
 }
 
 fn list_or_none(ids: &[String]) -> String {

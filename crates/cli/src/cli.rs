@@ -27,9 +27,15 @@ pub struct Global {
     /// The collective's unified social credit code; may be omitted when the store holds one.
     #[arg(long, global = true, env = "GUFEN_ORG")]
     pub org: Option<String>,
+    /// text, json, csv (opens in Excel), xlsx (a workbook), html (a printable A4 paper); a
+    /// document without a form is refused by name.
     #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
     pub format: Format,
-    #[arg(long, global = true, value_enum, default_value_t = Lang::Zh)]
+    /// Write the document to FILE instead of standard output (xlsx needs one on a terminal).
+    #[arg(short = 'o', long = "output", global = true, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Language of documents, messages and help: zh (中文, the default) or en.
+    #[arg(long, global = true, env = "GUFEN_LANG", value_enum, default_value_t = Lang::Zh)]
     pub lang: Lang,
     /// Idempotency key of a write (a UUID); generated when absent.
     #[arg(long, global = true, value_parser = crate::arguments::uuid)]
@@ -56,6 +62,8 @@ pub enum Format {
     Text,
     Json,
     Csv,
+    Xlsx,
+    Html,
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]

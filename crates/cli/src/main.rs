@@ -8,6 +8,7 @@ mod commands;
 mod document;
 #[cfg(test)]
 mod fuzz_tests;
+mod input;
 mod labels;
 mod render;
 mod roster;

@@ -58,15 +58,51 @@ pub struct Table {
     pub headers: Vec<String>,
     pub rows: Vec<Vec<String>>,
     pub right_aligned: Vec<bool>,
+    /// What each column holds, for the renderers that type their cells (XLSX, CSV).
+    pub columns: Vec<Column>,
+}
+
+/// What a table's column holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Column {
+    /// Words: names, yes or no, notes.
+    Text,
+    /// A code kept exactly as written, leading zeros and all: a household number, a masked ID,
+    /// a reference. Text in a workbook.
+    Code,
+    /// A count or a number of units (`12`, `2.5`): a number in a workbook.
+    Number,
+    /// Yuan with two decimals (`12.34`): a number shown with two decimals in a workbook.
+    Money,
+    /// A date `YYYY-MM-DD`.
+    Date,
+}
+
+impl Column {
+    /// Whether the column's cells line up on the right.
+    pub fn right_aligned(self) -> bool {
+        matches!(self, Column::Number | Column::Money)
+    }
 }
 
 impl Table {
+    /// A table whose right-aligned columns hold numbers and the others words.
     pub fn new(headers: Vec<&str>, right_aligned: Vec<bool>) -> Self {
-        assert_eq!(headers.len(), right_aligned.len());
+        let columns = right_aligned
+            .iter()
+            .map(|&right| if right { Column::Number } else { Column::Text })
+            .collect();
+        Self::typed(headers, columns)
+    }
+
+    /// A table with what each column holds.
+    pub fn typed(headers: Vec<&str>, columns: Vec<Column>) -> Self {
+        assert_eq!(headers.len(), columns.len());
         Table {
             headers: headers.into_iter().map(String::from).collect(),
             rows: Vec::new(),
-            right_aligned,
+            right_aligned: columns.iter().map(|c| c.right_aligned()).collect(),
+            columns,
         }
     }
 

@@ -1,10 +1,12 @@
 //! The renderers: one per format, each printing any `Document`. Text and CSV print the
-//! document's layout in the chosen language; JSON prints its data. HTML and XLSX renderers
-//! belong here beside them, as one more arm of `render`.
+//! document's layout in the chosen language; JSON prints its data; XLSX writes the layout's
+//! tables as a workbook; HTML lays it out as a printable A4 paper.
 
 mod csv;
+mod html;
 mod json;
 mod text;
+mod xlsx;
 
 use crate::cli::{Format, Lang};
 use crate::document::Document;
@@ -22,5 +24,7 @@ pub fn render(
         Format::Text => text::write(out, &document.layout(lang)),
         Format::Csv => csv::write(out, &document.layout(lang)),
         Format::Json => json::write(out, document),
+        Format::Xlsx => xlsx::write(out, &document.layout(lang)),
+        Format::Html => html::write(out, &document.layout(lang), lang),
     }
 }

@@ -1,0 +1,300 @@
+//! Reading the files accountants bring, as tables of text cells: CSV in UTF-8 (with or without a
+//! byte order mark), in GBK/GB18030 (what Excel and WPS save as "CSV (逗号分隔)" on Chinese
+//! Windows) or in UTF-16 (Excel's "Unicode 文本", tab-separated), and workbooks (XLSX, XLS,
+//! ODS; the first sheet). Every row keeps its place in the file so that an error can name it:
+//! `line 7` of a CSV, cell `B7` of a sheet.
+
+use anyhow::{anyhow, bail, Context, Result};
+use clap::ValueEnum;
+use std::path::Path;
+
+/// How a CSV file's bytes are read (`--encoding`); workbooks carry their own.
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Encoding {
+    /// UTF-8 when the bytes are UTF-8 (or begin with a UTF-8 or UTF-16 byte order mark), else
+    /// GB18030 (which includes GBK and GB2312).
+    #[default]
+    Auto,
+    Utf8,
+    /// GBK, read as GB18030, the standard that includes it.
+    Gbk,
+    Gb18030,
+}
+
+/// A file read as rows of text cells.
+#[derive(Debug)]
+pub struct Sheet {
+    /// The file as messages name it.
+    pub file: String,
+    /// Whether it is a workbook (cells are named `B7`) rather than CSV (`line 7`).
+    pub workbook: bool,
+    /// The rows that have at least one non-empty cell, in order.
+    pub rows: Vec<Row>,
+}
+
+/// One row: its 1-based line (CSV) or row number (workbook) and its cells, trimmed.
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub number: u64,
+    pub cells: Vec<String>,
+    /// Per cell: whether a workbook stored it as a number (an 18-digit ID typed into a number
+    /// cell has lost its last digits; the reader of the column says so).
+    pub numeric: Vec<bool>,
+}
+
+impl Row {
+    /// The cell at `column`, or "" past the row's end.
+    pub fn cell(&self, column: usize) -> &str {
+        self.cells.get(column).map_or("", String::as_str)
+    }
+
+    /// Whether the cell at `column` was a number in a workbook.
+    pub fn is_numeric(&self, column: usize) -> bool {
+        self.numeric.get(column).copied().unwrap_or(false)
+    }
+}
+
+impl Sheet {
+    /// Where a row, or one of its cells, is: `line 7` / `line 7, column 3` of a CSV, `row 7` /
+    /// `B7` of a workbook.
+    pub fn place(&self, row: &Row, column: Option<usize>) -> String {
+        match (self.workbook, column) {
+            (true, Some(column)) => format!("{}{}", column_letters(column), row.number),
+            (true, None) => format!("row {}", row.number),
+            (false, Some(column)) => format!("line {}, column {}", row.number, column + 1),
+            (false, None) => format!("line {}", row.number),
+        }
+    }
+}
+
+/// `A`, `B`, …, `Z`, `AA`, … for a 0-based column.
+pub fn column_letters(column: usize) -> String {
+    let mut n = column + 1;
+    let mut letters = Vec::new();
+    while n > 0 {
+        let rem = (n - 1) % 26;
+        letters.push(b'A' + rem as u8);
+        n = (n - 1) / 26;
+    }
+    letters.reverse();
+    String::from_utf8(letters).expect("ASCII letters")
+}
+
+/// Reads the file at `path` (`what` names it in errors: "roster", "bank file").
+pub fn read(path: &Path, what: &str, encoding: Encoding) -> Result<Sheet> {
+    let bytes =
+        std::fs::read(path).with_context(|| format!("cannot read {what} {}", path.display()))?;
+    parse(bytes, &path.display().to_string(), what, encoding)
+}
+
+/// Reads a file's bytes: a workbook when they are one (a ZIP, as XLSX and ODS are, or an OLE
+/// compound file, as XLS is), else CSV.
+pub fn parse(bytes: Vec<u8>, file: &str, what: &str, encoding: Encoding) -> Result<Sheet> {
+    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        parse_workbook(bytes, file, what)
+    } else {
+        parse_csv(&bytes, file, what, encoding)
+    }
+}
+
+/// The text of a CSV file's bytes in `encoding`.
+pub fn decode(bytes: &[u8], file: &str, what: &str, encoding: Encoding) -> Result<String> {
+    let utf8 = |bytes: &[u8]| -> Result<String> {
+        String::from_utf8(bytes.to_vec()).map_err(|e| {
+            anyhow!(
+                "{what} {file} is not UTF-8 (byte {}); give --encoding gbk if it was saved as \"CSV (逗号分隔)\" on Chinese Windows",
+                e.utf8_error().valid_up_to()
+            )
+        })
+    };
+    let gb18030 = |bytes: &[u8]| -> Result<String> {
+        let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
+        if had_errors {
+            bail!("{what} {file} is neither UTF-8 nor GBK/GB18030 text; save it from Excel or WPS as CSV, or give the workbook itself");
+        }
+        Ok(text.into_owned())
+    };
+    let text = match encoding {
+        Encoding::Utf8 => utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes))?,
+        Encoding::Gbk | Encoding::Gb18030 => gb18030(bytes)?,
+        Encoding::Auto => {
+            if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+                utf8(rest)?
+            } else if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+                let (text, _, had_errors) = encoding_rs::UTF_16LE.decode(bytes);
+                if had_errors {
+                    bail!("{what} {file} begins as UTF-16 text but is not");
+                }
+                text.into_owned()
+            } else if let Ok(text) = std::str::from_utf8(bytes) {
+                text.to_string()
+            } else {
+                gb18030(bytes)?
+            }
+        }
+    };
+    Ok(text.strip_prefix('\u{FEFF}').unwrap_or(&text).to_string())
+}
+
+/// CSV: comma-separated, or tab-separated when the first line has tabs and no commas (Excel's
+/// "Unicode 文本").
+pub fn parse_csv(bytes: &[u8], file: &str, what: &str, encoding: Encoding) -> Result<Sheet> {
+    let text = decode(bytes, file, what, encoding)?;
+    let first = text.lines().next().unwrap_or("");
+    let delimiter = if first.contains('\t') && !first.contains(',') {
+        b'\t'
+    } else {
+        b','
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.with_context(|| format!("{what} {file} is not valid CSV"))?;
+        if record.iter().all(str::is_empty) {
+            continue;
+        }
+        let number = record.position().map_or(0, |p| p.line());
+        let cells: Vec<String> = record.iter().map(str::to_string).collect();
+        rows.push(Row {
+            number,
+            numeric: vec![false; cells.len()],
+            cells,
+        });
+    }
+    Ok(Sheet {
+        file: file.to_string(),
+        workbook: false,
+        rows,
+    })
+}
+
+/// A workbook's first sheet.
+pub fn parse_workbook(bytes: Vec<u8>, file: &str, what: &str) -> Result<Sheet> {
+    use calamine::{Data, Reader};
+    let mut workbook =
+        calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).map_err(|e| {
+            anyhow!("{what} {file} is not a workbook gufen can read (XLSX, XLS, ODS): {e}")
+        })?;
+    let range = workbook
+        .worksheet_range_at(0)
+        .ok_or_else(|| anyhow!("{what} {file} has no sheet"))?
+        .map_err(|e| anyhow!("{what} {file}: its first sheet cannot be read: {e}"))?;
+    let (first_row, first_column) = range.start().unwrap_or((0, 0));
+    let mut rows = Vec::new();
+    for (index, cells) in range.rows().enumerate() {
+        let mut texts = vec![String::new(); first_column as usize];
+        let mut numeric = vec![false; first_column as usize];
+        for cell in cells {
+            let (text, number) = match cell {
+                Data::Empty => (String::new(), false),
+                Data::String(s) => (s.trim().to_string(), false),
+                Data::Int(i) => (i.to_string(), true),
+                Data::Float(f) => (float_text(*f), true),
+                Data::Bool(b) => (b.to_string(), false),
+                Data::DateTime(_) | Data::DateTimeIso(_) => (
+                    calamine::DataType::as_date(cell)
+                        .map(|d| d.to_string())
+                        .unwrap_or_else(|| cell.to_string()),
+                    false,
+                ),
+                Data::DurationIso(s) => (s.clone(), false),
+                Data::Error(e) => (format!("#{e:?}"), false),
+            };
+            texts.push(text);
+            numeric.push(number);
+        }
+        if texts.iter().all(String::is_empty) {
+            continue;
+        }
+        rows.push(Row {
+            number: u64::from(first_row) + index as u64 + 1,
+            cells: texts,
+            numeric,
+        });
+    }
+    Ok(Sheet {
+        file: file.to_string(),
+        workbook: true,
+        rows,
+    })
+}
+
+/// A number cell as text: whole numbers without a decimal point (`12`, not `12.0`); others as
+/// Excel shows them in general format.
+fn float_text(value: f64) -> String {
+    if value.fract() == 0.0 && value.abs() < 1e15 {
+        format!("{}", value as i64)
+    } else {
+        format!("{value}")
+    }
+}
+
+/// Full-width ASCII (`０-９`, `Ａ-Ｚ`, `，` …, as a Chinese input method types them) and the
+/// ideographic space as their ASCII forms, trimmed: for the cells that hold numbers, IDs,
+/// codes and amounts. Names are not passed through it.
+pub fn halfwidth(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '\u{3000}' => ' ',
+            _ => c,
+        })
+        .collect::<String>()
+        .trim()
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_are_lettered_as_spreadsheets_letter_them() {
+        assert_eq!(column_letters(0), "A");
+        assert_eq!(column_letters(25), "Z");
+        assert_eq!(column_letters(26), "AA");
+        assert_eq!(column_letters(701), "ZZ");
+        assert_eq!(column_letters(702), "AAA");
+    }
+
+    #[test]
+    fn gbk_is_detected_and_utf8_kept() {
+        let (gbk, _, _) = encoding_rs::GBK.encode("身份证号,姓名\n1,孙\n");
+        let sheet = parse_csv(&gbk, "f.csv", "roster", Encoding::Auto).unwrap();
+        assert_eq!(sheet.rows[0].cells, ["身份证号", "姓名"]);
+        assert_eq!(sheet.rows[1].cells, ["1", "孙"]);
+        let sheet = parse_csv(
+            "\u{FEFF}身份证号,姓名\n".as_bytes(),
+            "f.csv",
+            "roster",
+            Encoding::Auto,
+        )
+        .unwrap();
+        assert_eq!(sheet.rows[0].cells, ["身份证号", "姓名"]);
+        // Read as UTF-8 when told, GBK bytes are refused with the way out named.
+        let error = parse_csv(&gbk, "f.csv", "roster", Encoding::Utf8).unwrap_err();
+        assert!(error.to_string().contains("--encoding gbk"), "{error}");
+    }
+
+    #[test]
+    fn utf16_tab_separated_text_is_read() {
+        let mut bytes = vec![0xFF, 0xFE];
+        for unit in "户号\t姓名\r\n00001\t孙\r\n".encode_utf16() {
+            bytes.extend(unit.to_le_bytes());
+        }
+        let sheet = parse_csv(&bytes, "f.txt", "roster", Encoding::Auto).unwrap();
+        assert_eq!(sheet.rows[1].cells, ["00001", "孙"]);
+        assert_eq!(sheet.place(&sheet.rows[1], Some(1)), "line 2, column 2");
+    }
+
+    #[test]
+    fn full_width_forms_become_ascii() {
+        assert_eq!(halfwidth("　４１０１８３Ｘ　"), "410183X");
+        assert_eq!(halfwidth("孙"), "孙");
+    }
+}
