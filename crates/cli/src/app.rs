@@ -8,6 +8,7 @@ use crate::render::render;
 use anyhow::{anyhow, bail, Result};
 use chrono::NaiveDate;
 use gufen_core::command::Action;
+use gufen_core::error::RowViolation;
 use gufen_core::state::{Key, State};
 use gufen_core::{Command, RuleViolation};
 use gufen_ledger::{Context, Ledger, LedgerError, Outcome, Store};
@@ -216,32 +217,22 @@ impl App {
         }
     }
 
-    /// Executes a command built from a file's rows; refused rows are listed by line number.
+    /// Executes a command built from a file's rows; refused rows are listed, each as
+    /// `describe` words it (its place in the file, the rule, the message, the column).
     pub fn execute_rows(
         &mut self,
         ledger: &Ledger,
         command: &Command,
-        path: &std::path::Path,
-        lines: &[u64],
+        file: &str,
+        describe: impl Fn(&RowViolation) -> String,
     ) -> Result<()> {
         match ledger.execute(&self.context()?, command) {
             Ok(outcome) => self.print_outcome(&outcome),
             Err(LedgerError::Rejected(RuleViolation::Rows(violations))) => {
-                let listed: Vec<String> = violations
-                    .iter()
-                    .map(|v| {
-                        format!(
-                            "line {}: {}: {}",
-                            lines.get(v.row).copied().unwrap_or(0),
-                            v.rule,
-                            v.message
-                        )
-                    })
-                    .collect();
+                let listed: Vec<String> = violations.iter().map(describe).collect();
                 bail!(
-                    "{} row(s) of {} refused; nothing was written\n  {}",
+                    "{} row(s) of {file} refused; nothing was written\n  {}",
                     violations.len(),
-                    path.display(),
                     listed.join("\n  ")
                 )
             }

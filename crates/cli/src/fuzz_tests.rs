@@ -51,8 +51,8 @@ fn registered() -> &'static State {
 }
 
 fn read_roster(bytes: Vec<u8>) {
-    if let Ok((rows, lines)) = crate::roster::parse(bytes, "roster.csv") {
-        assert_eq!(rows.len(), lines.len());
+    if let Ok(read) = crate::roster::parse_bytes(bytes, "roster.csv", crate::cli::Lang::En) {
+        let rows = read.rows;
         let mut state = registered().clone();
         let command = Command {
             date: date("2017-12-31"),
@@ -66,9 +66,11 @@ fn read_roster(bytes: Vec<u8>) {
 }
 
 fn read_payments(bytes: Vec<u8>) {
-    if let Ok((rows, lines)) = crate::roster::parse_payments(bytes, "payments.csv") {
-        assert_eq!(rows.len(), lines.len());
-        let payments: Vec<_> = rows
+    if let Ok(read) =
+        crate::roster::parse_payments_bytes(bytes, "payments.csv", crate::cli::Lang::En)
+    {
+        let payments: Vec<_> = read
+            .rows
             .into_iter()
             .filter_map(|(id, reference)| Some((PersonId::parse(&id).ok()?, reference)))
             .collect();
@@ -122,12 +124,13 @@ proptest! {
 #[test]
 fn every_seed_is_accepted() {
     for seed in mutate::seeds("roster") {
-        let (rows, _) = crate::roster::parse(seed.clone(), "seed").unwrap();
-        assert!(!rows.is_empty());
+        let read = crate::roster::parse_bytes(seed.clone(), "seed", crate::cli::Lang::En).unwrap();
+        assert!(!read.rows.is_empty());
     }
     for seed in mutate::seeds("payments") {
-        let (rows, _) = crate::roster::parse_payments(seed.clone(), "seed").unwrap();
-        for (id, _) in rows {
+        let read = crate::roster::parse_payments_bytes(seed.clone(), "seed", crate::cli::Lang::En)
+            .unwrap();
+        for (id, _) in read.rows {
             PersonId::parse(&id).unwrap();
         }
     }

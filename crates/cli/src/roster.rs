@@ -1,116 +1,904 @@
-//! Reading CSV files people bring: a roster (id,name,household[,class,units]) and a bank's
-//! payment file (id,ref). UTF-8 with or without BOM; an optional header row whose first cell is
-//! `id`. Rows keep their line numbers so every refused row can be named.
+//! The rows of the files people bring, read through `input` (CSV in UTF-8, GBK/GB18030 or
+//! UTF-16; XLSX, XLS, ODS): a roster (`member import`: id, name, household[, class, units]) and
+//! a bank's payment file (`distribution pay --file`: id, ref). A header row is recognised by the
+//! alias table below, in English or Chinese, its columns in any order; without one the columns
+//! are positional. Every row keeps its place (`line 7` of a CSV, cell `B7` of a workbook) so
+//! that every refused row can be named with its column. docs/import.md documents all of it.
 
-use anyhow::{bail, Context, Result};
-use gufen_core::RosterRow;
+use crate::cli::Lang;
+use crate::input::{self, Encoding, Row, Sheet};
+use crate::labels::t;
+use anyhow::{bail, Result};
+use gufen_core::error::RowViolation;
+use gufen_core::{Charter, PersonId, RosterRow};
 use std::path::Path;
 
-/// The non-empty records of a CSV file with their 1-based line numbers; each must have one of
-/// `widths` columns (`expected` describes them for the error).
-fn records(
+/// A column gufen reads from a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Field {
+    Id,
+    Name,
+    Household,
+    Class,
+    Units,
+    /// A bank payment's transaction reference.
+    Reference,
+}
+
+impl Field {
+    /// The column's English name, as a header row or docs/import.md spell it.
+    pub fn key(self) -> &'static str {
+        match self {
+            Field::Id => "id",
+            Field::Name => "name",
+            Field::Household => "household",
+            Field::Class => "class",
+            Field::Units => "units",
+            Field::Reference => "ref",
+        }
+    }
+}
+
+/// The header names each column is recognised by (compared after `header_key`: full-width forms
+/// made ASCII, spaces and `*` removed, ASCII lower-cased). docs/import.md prints this table.
+pub const ALIASES: &[(Field, &[&str])] = &[
+    (
+        Field::Id,
+        &[
+            "id",
+            "身份证号",
+            "身份证号码",
+            "证件号码",
+            "公民身份号码",
+            "身份证",
+            "证件号",
+        ],
+    ),
+    (Field::Name, &["name", "姓名", "名字"]),
+    (
+        Field::Household,
+        &["household", "户号", "户编号", "户籍编号"],
+    ),
+    (
+        Field::Class,
+        &["class", "股种", "股份类别", "股权类别", "类别"],
+    ),
+    (Field::Units, &["units", "股数", "份额", "股份数", "持股数"]),
+    (
+        Field::Reference,
+        &[
+            "ref",
+            "reference",
+            "银行流水号",
+            "流水号",
+            "交易流水号",
+            "参考号",
+        ],
+    ),
+];
+
+/// Header names of columns read past in any file: a row's serial number and remarks, which
+/// spreadsheets kept by hand often carry. Any other unknown header refuses the file.
+pub const IGNORED: &[&str] = &[
+    "序号", "备注", "no", "no.", "remark", "remarks", "note", "notes",
+];
+
+/// How many rows a header row may be looked for in: rows above it holding one cell are titles
+/// (某某村股份经济合作社成员名册) and are skipped.
+const HEADER_ROWS_SEARCHED: usize = 5;
+
+/// A header cell as the alias table compares it.
+pub fn header_key(cell: &str) -> String {
+    input::halfwidth(cell)
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '*')
+        .collect::<String>()
+        .to_ascii_lowercase()
+}
+
+/// The column a header cell names, if the alias table knows it.
+pub fn field_of_header(cell: &str) -> Option<Field> {
+    let key = header_key(cell);
+    ALIASES
+        .iter()
+        .find(|(_, names)| names.contains(&key.as_str()))
+        .map(|(field, _)| *field)
+}
+
+/// Whether a header cell names a column that is read past.
+fn ignored_header(cell: &str) -> bool {
+    IGNORED.contains(&header_key(cell).as_str())
+}
+
+/// What a kind of file holds.
+struct Kind {
+    /// Its name in messages, English and Chinese.
+    what: (&'static str, &'static str),
+    /// The columns a header must have.
+    required: &'static [Field],
+    /// Columns a header may have; read past (`ignored`) or read.
+    optional: &'static [Field],
+    /// Columns of a header that are accepted and not read.
+    ignored: &'static [Field],
+    /// The widths a row of a file without a header may have, as columns in order.
+    positional: &'static [&'static [Field]],
+    /// Those widths in words (kept as before header rows were read).
+    expected: &'static str,
+}
+
+const ROSTER: Kind = Kind {
+    what: ("roster", "名册"),
+    required: &[Field::Id, Field::Name, Field::Household],
+    optional: &[Field::Class, Field::Units],
+    ignored: &[],
+    positional: &[
+        &[Field::Id, Field::Name, Field::Household],
+        &[
+            Field::Id,
+            Field::Name,
+            Field::Household,
+            Field::Class,
+            Field::Units,
+        ],
+    ],
+    expected: "3 columns (id,name,household) or 5 (…,class,units)",
+};
+
+const PAYMENTS: Kind = Kind {
+    what: ("payment file", "付款文件"),
+    required: &[Field::Id, Field::Reference],
+    // A bank's file names the payee beside the ID; the ID decides, the name is read past.
+    optional: &[Field::Name],
+    ignored: &[Field::Name],
+    positional: &[&[Field::Id, Field::Reference]],
+    expected: "2 columns (id,ref)",
+};
+
+/// Where each column is and how the file names it.
+#[derive(Debug, Clone)]
+struct Column {
+    field: Field,
+    index: usize,
+    header: String,
+}
+
+/// Rows read from a file, each with its place.
+#[derive(Debug)]
+pub struct Located<T> {
+    pub rows: Vec<T>,
+    /// The file as messages name it.
+    pub file: String,
+    workbook: bool,
+    /// The row number (CSV line, workbook row) of each row.
+    numbers: Vec<u64>,
+    columns: Vec<Column>,
+}
+
+impl<T> Located<T> {
+    /// Where row `index`'s `field` is: `line 7` of a CSV (as refused rows have always been
+    /// named), cell `B7` of a workbook.
+    pub fn place(&self, index: usize, field: Field) -> String {
+        let number = self.numbers.get(index).copied().unwrap_or(0);
+        if self.workbook {
+            format!("{}{number}", input::column_letters(self.column(field)))
+        } else {
+            format!("line {number}")
+        }
+    }
+
+    /// The 1-based row numbers (CSV lines, workbook rows) of the rows.
+    #[cfg(test)]
+    pub fn numbers(&self) -> &[u64] {
+        &self.numbers
+    }
+
+    /// The header the file gives `field` (its English name in a file without a header).
+    pub fn header(&self, field: Field) -> &str {
+        self.columns
+            .iter()
+            .find(|c| c.field == field)
+            .map_or(field.key(), |c| c.header.as_str())
+    }
+
+    fn column(&self, field: Field) -> usize {
+        self.columns
+            .iter()
+            .find(|c| c.field == field)
+            .map_or(0, |c| c.index)
+    }
+
+    /// A refused row as listed: its place, the rule and message, and the column (`[身份证号]`);
+    /// `extra` is added to the message.
+    pub fn describe(&self, violation: &RowViolation, extra: &str) -> String {
+        let field = violation_field(violation);
+        format!(
+            "{}: {}: {}{extra} [{}]",
+            self.place(violation.row, field),
+            violation.rule,
+            violation.message,
+            self.header(field)
+        )
+    }
+}
+
+/// The column a row's rule violation is about, read from how the core words it ("name …",
+/// "household …", "units: …", "share class …", "payment reference …"); the ID column otherwise,
+/// as the row's person is what the rest concern.
+pub fn violation_field(violation: &RowViolation) -> Field {
+    let message = violation.message.as_str();
+    if message.starts_with("name ") {
+        Field::Name
+    } else if message.starts_with("household ") {
+        Field::Household
+    } else if message.starts_with("units") {
+        Field::Units
+    } else if message.starts_with("share class") {
+        Field::Class
+    } else if message.starts_with("payment reference") {
+        Field::Reference
+    } else {
+        Field::Id
+    }
+}
+
+/// Roster rows read from the file at `path`.
+pub fn read(path: &Path, encoding: Encoding, lang: Lang) -> Result<Located<RosterRow>> {
+    parse(&input::read(path, ROSTER.what.0, encoding)?, lang)
+}
+
+/// Roster rows read from a sheet.
+pub fn parse(sheet: &Sheet, lang: Lang) -> Result<Located<RosterRow>> {
+    let table = table(sheet, &ROSTER, lang)?;
+    let rows = table
+        .cells
+        .iter()
+        .map(|cells| RosterRow {
+            id: cells.get(Field::Id),
+            name: cells.get(Field::Name),
+            household: cells.get(Field::Household),
+            class: cells.get(Field::Class),
+            units: cells.get(Field::Units),
+        })
+        .collect();
+    Ok(table.located(rows))
+}
+
+/// Roster rows read from the bytes of a file named `file` (in messages).
+#[cfg(test)]
+pub fn parse_bytes(bytes: Vec<u8>, file: &str, lang: Lang) -> Result<Located<RosterRow>> {
+    parse(
+        &input::parse(bytes, file, ROSTER.what.0, Encoding::Auto)?,
+        lang,
+    )
+}
+
+/// Payment rows (id, bank reference) read from the file at `path`; IDs are parsed by
+/// `payments`.
+pub fn read_payments(
+    path: &Path,
+    encoding: Encoding,
+    lang: Lang,
+) -> Result<Located<(String, String)>> {
+    parse_payments(&input::read(path, PAYMENTS.what.0, encoding)?, lang)
+}
+
+/// Payment rows read from a sheet.
+pub fn parse_payments(sheet: &Sheet, lang: Lang) -> Result<Located<(String, String)>> {
+    let table = table(sheet, &PAYMENTS, lang)?;
+    let rows = table
+        .cells
+        .iter()
+        .map(|cells| (cells.get(Field::Id), cells.get(Field::Reference)))
+        .collect();
+    Ok(table.located(rows))
+}
+
+/// Payment rows read from the bytes of a file named `file` (in messages).
+#[cfg(test)]
+pub fn parse_payments_bytes(
     bytes: Vec<u8>,
     file: &str,
-    what: &str,
-    widths: &[usize],
-    expected: &str,
-) -> Result<Lines<csv::StringRecord>> {
-    let text = String::from_utf8(bytes).map_err(|e| {
-        anyhow::anyhow!(
-            "{what} {file} is not UTF-8 (byte {}); save it as UTF-8 CSV",
-            e.utf8_error().valid_up_to()
-        )
-    })?;
-    let text = text.strip_prefix('\u{FEFF}').unwrap_or(&text);
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
-    let mut rows = Vec::new();
-    let mut lines = Vec::new();
+    lang: Lang,
+) -> Result<Located<(String, String)>> {
+    parse_payments(
+        &input::parse(bytes, file, PAYMENTS.what.0, Encoding::Auto)?,
+        lang,
+    )
+}
+
+/// The payments with their IDs parsed; every row whose ID is refused is listed.
+pub fn payments(located: Located<(String, String)>) -> Result<Located<(PersonId, String)>> {
+    let mut parsed = Vec::with_capacity(located.rows.len());
     let mut problems = Vec::new();
-    for (index, record) in reader.records().enumerate() {
-        let record = record.with_context(|| format!("{what} {file} is not valid CSV"))?;
-        let line = record.position().map_or(0, |p| p.line());
-        if index == 0 && record.get(0).is_some_and(|f| f.eq_ignore_ascii_case("id")) {
-            continue;
+    for (index, (id, reference)) in located.rows.iter().enumerate() {
+        match PersonId::parse(id) {
+            Ok(person) => parsed.push((person, reference.clone())),
+            Err(e) => problems.push(format!(
+                "{}: {e} [{}]",
+                located.place(index, Field::Id),
+                located.header(Field::Id)
+            )),
         }
-        if record.iter().all(str::is_empty) {
-            continue;
-        }
-        if !widths.contains(&record.len()) {
-            problems.push(format!(
-                "line {line}: expected {expected}, found {} columns",
-                record.len()
-            ));
-            continue;
-        }
-        rows.push(record);
-        lines.push(line);
     }
+    refuse(&located.file, problems)?;
+    Ok(Located {
+        rows: parsed,
+        file: located.file,
+        workbook: located.workbook,
+        numbers: located.numbers,
+        columns: located.columns,
+    })
+}
+
+/// Resolves each row's share class given by its charter name (`人口股`) or by its code in
+/// another case (`Basic`) to its code; a class the charter does not know is left for the core
+/// to refuse (R6), so that it is listed with every other refused row.
+pub fn resolve_classes(rows: &mut [RosterRow], charter: &Charter) {
+    for row in rows {
+        let class = row.class.as_str();
+        if class.is_empty() || charter.class(class).is_some() {
+            continue;
+        }
+        let found = charter
+            .classes
+            .iter()
+            .find(|c| c.name.trim() == class)
+            .or_else(|| {
+                charter
+                    .classes
+                    .iter()
+                    .find(|c| c.code.eq_ignore_ascii_case(class))
+            });
+        if let Some(found) = found {
+            row.class = found.code.clone();
+        }
+    }
+}
+
+/// The charter's classes as an unknown class is answered: `basic (人口股), labor (农龄股)`.
+pub fn class_list(charter: &Charter) -> String {
+    charter
+        .classes
+        .iter()
+        .map(|c| format!("{} ({})", c.code, c.name))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The refused row's extra words when its class is not the charter's: the charter's classes.
+pub fn unknown_class_note(violation: &RowViolation, charter: &Charter, lang: Lang) -> String {
+    if violation_field(violation) == Field::Class {
+        format!(
+            "{}{}",
+            t(
+                lang,
+                "；章程中的股种（代码或名称均可）：",
+                "; the charter's classes (by code or name): "
+            ),
+            class_list(charter)
+        )
+    } else {
+        String::new()
+    }
+}
+
+/// One data row's cells by column.
+struct Cells(Vec<(Field, String)>);
+
+impl Cells {
+    fn get(&self, field: Field) -> String {
+        self.0
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map_or_else(String::new, |(_, v)| v.clone())
+    }
+}
+
+/// A file's data rows with the columns they were read by.
+struct Table<'a> {
+    sheet: &'a Sheet,
+    columns: Vec<Column>,
+    rows: Vec<&'a Row>,
+    cells: Vec<Cells>,
+}
+
+impl Table<'_> {
+    fn located<T>(self, rows: Vec<T>) -> Located<T> {
+        Located {
+            rows,
+            file: self.sheet.file.clone(),
+            workbook: self.sheet.workbook,
+            numbers: self.rows.iter().map(|r| r.number).collect(),
+            columns: self.columns,
+        }
+    }
+}
+
+/// Refuses the file when any row was refused, listing every one.
+fn refuse(file: &str, problems: Vec<String>) -> Result<()> {
     if !problems.is_empty() {
         bail!(
-            "{} row(s) refused; nothing was written\n  {}",
+            "{} row(s) of {file} refused; nothing was written\n  {}",
             problems.len(),
             problems.join("\n  ")
         );
     }
-    Ok((rows, lines))
+    Ok(())
 }
 
-/// Rows read from a file, with the 1-based line number of each.
-pub type Lines<T> = (Vec<T>, Vec<u64>);
-
-/// The bytes of the file at `path`, the error naming it as `what`.
-fn file_bytes(path: &Path, what: &str) -> Result<Vec<u8>> {
-    std::fs::read(path).with_context(|| format!("cannot read {what} {}", path.display()))
-}
-
-/// Roster rows with their 1-based line numbers in the file.
-pub fn read(path: &Path) -> Result<Lines<RosterRow>> {
-    parse(file_bytes(path, "roster")?, &path.display().to_string())
-}
-
-/// Roster rows read from the bytes of a file named `file` (in messages).
-pub fn parse(bytes: Vec<u8>, file: &str) -> Result<Lines<RosterRow>> {
-    let (records, lines) = records(
-        bytes,
-        file,
-        "roster",
-        &[3, 5],
-        "3 columns (id,name,household) or 5 (…,class,units)",
-    )?;
-    let rows = records
+/// The width of a row: up to its last non-empty cell.
+fn width(row: &Row) -> usize {
+    row.cells
         .iter()
-        .map(|record| {
-            let field = |i: usize| record.get(i).unwrap_or("").to_string();
-            RosterRow {
-                id: field(0),
-                name: field(1),
-                household: field(2),
-                class: field(3),
-                units: field(4),
+        .rposition(|c| !c.is_empty())
+        .map_or(0, |last| last + 1)
+}
+
+/// Whether a row's text holds a digit (a data row's ID does; a header row does not).
+fn holds_digit(row: &Row) -> bool {
+    row.cells
+        .iter()
+        .any(|c| input::halfwidth(c).chars().any(|ch| ch.is_ascii_digit()))
+}
+
+/// The index of the header row among the sheet's rows, if there is one: the first row (below
+/// title rows of one cell, within the first rows) naming a column of the alias table; else the
+/// first row when it holds no digit at all (a header of names gufen does not know, which is
+/// then refused by name rather than read as a person).
+fn header_index(sheet: &Sheet) -> Option<usize> {
+    for (index, row) in sheet.rows.iter().take(HEADER_ROWS_SEARCHED).enumerate() {
+        if row.cells.iter().any(|c| field_of_header(c).is_some()) {
+            return Some(index);
+        }
+        let filled = row.cells.iter().filter(|c| !c.is_empty()).count();
+        if filled != 1 {
+            break;
+        }
+    }
+    match sheet.rows.first() {
+        Some(first) if !holds_digit(first) => Some(0),
+        _ => None,
+    }
+}
+
+/// The columns a header row names; every problem with it listed.
+fn header_columns(sheet: &Sheet, row: &Row, kind: &Kind, lang: Lang) -> Result<Vec<Column>> {
+    let what = t(lang, kind.what.1, kind.what.0);
+    let mut columns: Vec<Column> = Vec::new();
+    let mut problems = Vec::new();
+    let known: Vec<&str> = kind
+        .required
+        .iter()
+        .chain(kind.optional)
+        .map(|f| f.key())
+        .collect();
+    for (index, cell) in row.cells.iter().enumerate() {
+        let place = sheet.place(row, Some(index));
+        if cell.is_empty() {
+            continue;
+        }
+        let field = field_of_header(cell)
+            .filter(|f| kind.required.contains(f) || kind.optional.contains(f));
+        match field {
+            Some(field) => {
+                if let Some(first) = columns.iter().find(|c| c.field == field) {
+                    problems.push(t(
+                        lang,
+                        format!(
+                            "{place}（{cell}）：与 {}（{}）重复，都是 {} 列",
+                            sheet.place(row, Some(first.index)),
+                            first.header,
+                            field.key()
+                        ),
+                        format!(
+                            "{place} ({cell}): a second {} column; the first is {} ({})",
+                            field.key(),
+                            sheet.place(row, Some(first.index)),
+                            first.header
+                        ),
+                    ));
+                } else {
+                    columns.push(Column {
+                        field,
+                        index,
+                        header: cell.clone(),
+                    });
+                }
             }
-        })
-        .collect();
-    Ok((rows, lines))
+            None if ignored_header(cell) => {}
+            None => problems.push(t(
+                lang,
+                format!(
+                    "{place}（{cell}）：{what}中没有这一列；请删除该列，或按 docs/import.md 的表头别名改名（可读的列：{}）",
+                    known.join("、")
+                ),
+                format!(
+                    "{place} ({cell}): not a column of a {what}; delete the column or name it as docs/import.md lists (columns read: {})",
+                    known.join(", ")
+                ),
+            )),
+        }
+    }
+    for field in kind.required {
+        if !columns.iter().any(|c| c.field == *field) {
+            problems.push(t(
+                lang,
+                format!(
+                    "{}：表头没有 {} 列（{}）",
+                    sheet.place(row, None),
+                    field.key(),
+                    aliases(*field).join("、")
+                ),
+                format!(
+                    "{}: the header row has no {} column ({})",
+                    sheet.place(row, None),
+                    field.key(),
+                    aliases(*field).join(", ")
+                ),
+            ));
+        }
+    }
+    let has = |field: Field| columns.iter().any(|c| c.field == field);
+    if kind.optional.contains(&Field::Units) && has(Field::Class) != has(Field::Units) {
+        problems.push(t(
+            lang,
+            format!(
+                "{}：股种（class）与股数（units）两列须同时给出",
+                sheet.place(row, None)
+            ),
+            format!(
+                "{}: a class column needs a units column and a units column a class column",
+                sheet.place(row, None)
+            ),
+        ));
+    }
+    refuse(&sheet.file, problems)?;
+    columns.retain(|c| !kind.ignored.contains(&c.field));
+    Ok(columns)
 }
 
-/// Payment rows (id, bank reference) with their line numbers; IDs are parsed by the caller.
-pub fn read_payments(path: &Path) -> Result<Lines<(String, String)>> {
-    parse_payments(
-        file_bytes(path, "payment file")?,
-        &path.display().to_string(),
-    )
-}
-
-/// Payment rows read from the bytes of a file named `file` (in messages).
-pub fn parse_payments(bytes: Vec<u8>, file: &str) -> Result<Lines<(String, String)>> {
-    let (records, lines) = records(bytes, file, "payment file", &[2], "2 columns (id,ref)")?;
-    let rows = records
+/// The header names of `field`.
+fn aliases(field: Field) -> &'static [&'static str] {
+    ALIASES
         .iter()
-        .map(|r| (r[0].to_string(), r[1].to_string()))
-        .collect();
-    Ok((rows, lines))
+        .find(|(f, _)| *f == field)
+        .map_or(&[], |(_, names)| names)
+}
+
+/// A sheet's data rows read by `kind`'s columns, every refused row listed.
+fn table<'a>(sheet: &'a Sheet, kind: &Kind, lang: Lang) -> Result<Table<'a>> {
+    let header = header_index(sheet);
+    let (columns, data) = match header {
+        Some(index) => (
+            header_columns(sheet, &sheet.rows[index], kind, lang)?,
+            &sheet.rows[index + 1..],
+        ),
+        None => {
+            let widest = kind
+                .positional
+                .last()
+                .expect("a kind has positional columns");
+            let columns = widest
+                .iter()
+                .enumerate()
+                .map(|(index, field)| Column {
+                    field: *field,
+                    index,
+                    header: field.key().to_string(),
+                })
+                .collect();
+            (columns, &sheet.rows[..])
+        }
+    };
+    let mut rows = Vec::with_capacity(data.len());
+    let mut cells = Vec::with_capacity(data.len());
+    let mut problems = Vec::new();
+    for row in data {
+        // A CSV row's width is its fields as written (as before header rows were read); a
+        // workbook's rows are as wide as the sheet, so theirs ends at their last value.
+        let found = if sheet.workbook {
+            width(row)
+        } else {
+            row.cells.len()
+        };
+        let problem = match header {
+            // Without a header a row has one of the positional widths.
+            None => (!kind.positional.iter().any(|p| p.len() == found)).then(|| {
+                format!(
+                    "{}: expected {}, found {found} columns",
+                    sheet.place(row, None),
+                    kind.expected
+                )
+            }),
+            // Under a header a value past the header's last column sits under no header.
+            Some(index) if width(row) > width(&sheet.rows[index]) => {
+                let place = sheet.place(row, Some(width(row) - 1));
+                Some(t(
+                    lang,
+                    format!("{place}：该值上方没有表头"),
+                    format!("{place}: a value under no header"),
+                ))
+            }
+            // A CSV row may stop early only where the columns left are optional (a roster row
+            // without class and units).
+            Some(_) if !sheet.workbook && found < width_needed(&columns, kind) => Some(format!(
+                "{}: expected at least {} columns under the header, found {found} columns",
+                sheet.place(row, None),
+                width_needed(&columns, kind)
+            )),
+            Some(_) => None,
+        };
+        if let Some(problem) = problem {
+            problems.push(problem);
+            continue;
+        }
+        let mut row_problems = Vec::new();
+        let mut values = Vec::with_capacity(columns.len());
+        for column in &columns {
+            let text = row.cell(column.index);
+            if row.is_numeric(column.index) && numeric_refused(column.field, text) {
+                row_problems.push(t(
+                    lang,
+                    format!(
+                        "{}（{}）：证件号码存成了数字，Excel 只保留 15 位有效数字，末几位已丢失；请把这一列设置为文本（文本格式）后重新输入",
+                        sheet.place(row, Some(column.index)),
+                        column.header
+                    ),
+                    format!(
+                        "{} ({}): the number is stored as a number cell, which keeps 15 digits and has lost the rest; format the column as text (文本) and type it again",
+                        sheet.place(row, Some(column.index)),
+                        column.header
+                    ),
+                ));
+                continue;
+            }
+            let value = match column.field {
+                Field::Name => text.trim().to_string(),
+                _ => input::halfwidth(text),
+            };
+            values.push((column.field, value));
+        }
+        if row_problems.is_empty() {
+            rows.push(row);
+            cells.push(Cells(values));
+        } else {
+            problems.extend(row_problems);
+        }
+    }
+    refuse(&sheet.file, problems)?;
+    Ok(Table {
+        sheet,
+        columns,
+        rows,
+        cells,
+    })
+}
+
+/// The width a row under the header must reach: past its last required column.
+fn width_needed(columns: &[Column], kind: &Kind) -> usize {
+    columns
+        .iter()
+        .filter(|c| kind.required.contains(&c.field))
+        .map(|c| c.index + 1)
+        .max()
+        .unwrap_or(0)
+}
+
+/// Whether a workbook's number cell cannot be read in this column: an ID (a number keeps 15
+/// significant digits; an 18-digit ID has lost its last ones, and one ending in X cannot be a
+/// number), or a bank reference of more digits than a number keeps.
+fn numeric_refused(field: Field, text: &str) -> bool {
+    match field {
+        Field::Id => true,
+        Field::Reference => text.chars().filter(char::is_ascii_digit).count() > 15,
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(header: &str, expected: Option<Field>) {
+        assert_eq!(field_of_header(header), expected, "{header}");
+    }
+
+    #[test]
+    fn every_alias_the_docs_promise_is_recognised() {
+        for name in [
+            "身份证号",
+            "证件号码",
+            "公民身份号码",
+            "身份证号码",
+            "身份证",
+            "id",
+            "ID",
+        ] {
+            check(name, Some(Field::Id));
+        }
+        for name in ["姓名", "名字", "name", "Name"] {
+            check(name, Some(Field::Name));
+        }
+        for name in ["户号", "户编号", "户籍编号", "household"] {
+            check(name, Some(Field::Household));
+        }
+        for name in ["股种", "股份类别", "股权类别", "类别", "class"] {
+            check(name, Some(Field::Class));
+        }
+        for name in ["股数", "份额", "股份数", "持股数", "units"] {
+            check(name, Some(Field::Units));
+        }
+        for name in [
+            "银行流水号",
+            "流水号",
+            "交易流水号",
+            "参考号",
+            "ref",
+            "reference",
+        ] {
+            check(name, Some(Field::Reference));
+        }
+    }
+
+    #[test]
+    fn headers_are_compared_without_spaces_marks_or_full_width_forms() {
+        check(" 身份证号 ", Some(Field::Id));
+        check("姓　名", Some(Field::Name));
+        check("*户号", Some(Field::Household));
+        check("ＩＤ", Some(Field::Id));
+        check("UNITS", Some(Field::Units));
+        check("身份证号2", None);
+        check("股数（万股）", None);
+        check("备注", None);
+        assert!(ignored_header("备注") && ignored_header("序号") && ignored_header("No."));
+    }
+
+    #[test]
+    fn no_alias_names_two_columns() {
+        let mut seen = std::collections::BTreeMap::new();
+        for (field, names) in ALIASES {
+            for name in *names {
+                assert_eq!(header_key(name), *name, "{name} is written as compared");
+                if let Some(other) = seen.insert(*name, *field) {
+                    panic!("{name} names both {other:?} and {field:?}");
+                }
+                assert!(!IGNORED.contains(name), "{name} is both read and ignored");
+            }
+        }
+    }
+
+    fn sheet(text: &str) -> Sheet {
+        input::parse_csv(text.as_bytes(), "f.csv", "roster", Encoding::Auto).unwrap()
+    }
+
+    const A: &str = "410183195202210053";
+
+    #[test]
+    fn columns_are_read_by_their_header_in_any_order() {
+        let read = parse(
+            &sheet(&format!(
+                "序号,股数,户号,姓名,身份证号,股种\n1,１.5,００００１,孙云 ,{A},basic\n"
+            )),
+            Lang::En,
+        )
+        .unwrap();
+        assert_eq!(
+            read.rows,
+            [RosterRow {
+                id: A.into(),
+                name: "孙云".into(),
+                household: "00001".into(),
+                class: "basic".into(),
+                units: "1.5".into(),
+            }]
+        );
+        assert_eq!(read.numbers(), [2]);
+        assert_eq!(read.header(Field::Id), "身份证号");
+    }
+
+    #[test]
+    fn a_file_without_a_header_is_positional_and_titles_above_a_header_are_skipped() {
+        let read = parse(&sheet(&format!("{A},孙云,00001\n")), Lang::En).unwrap();
+        assert_eq!(read.rows[0].household, "00001");
+        let read = parse(
+            &sheet(&format!(
+                "溱水村成员名册\n姓名,身份证号,户号\n孙云,{A},00001\n"
+            )),
+            Lang::En,
+        )
+        .unwrap();
+        assert_eq!(read.rows[0].id, A);
+        assert_eq!(read.numbers(), [3]);
+    }
+
+    #[test]
+    fn header_problems_are_all_named() {
+        let error = parse(
+            &sheet(&format!("身份证号,姓名,电话,身份证\n{A},孙云,1,2\n")),
+            Lang::En,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            error.contains("line 1, column 3 (电话): not a column of a roster"),
+            "{error}"
+        );
+        assert!(
+            error.contains("a second id column; the first is line 1, column 1"),
+            "{error}"
+        );
+        assert!(error.contains("no household column"), "{error}");
+        let error = parse(
+            &sheet(&format!("id,name,household,class\n{A},孙云,1,basic\n")),
+            Lang::En,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            error.contains("a class column needs a units column"),
+            "{error}"
+        );
+        // A first row with no digit and no known name is a header, refused by name.
+        let error = parse(&sheet(&format!("证件,名称,户\n{A},孙云,1\n")), Lang::En)
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("(证件): not a column"), "{error}");
+    }
+
+    #[test]
+    fn rows_under_a_header_are_checked_against_it() {
+        let error = parse(
+            &sheet(&format!("id,name,household\n{A},孙云\n{A},孙云,1,extra\n")),
+            Lang::En,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            error.contains("line 2: expected at least 3 columns under the header, found 2 columns"),
+            "{error}"
+        );
+        assert!(
+            error.contains("line 3, column 4: a value under no header"),
+            "{error}"
+        );
+        // Class and units may be left off a row's end.
+        let read = parse(
+            &sheet(&format!("id,name,household,class,units\n{A},孙云,1\n")),
+            Lang::En,
+        )
+        .unwrap();
+        assert_eq!(read.rows[0].units, "");
+    }
+
+    #[test]
+    fn a_payment_file_reads_past_the_payees_name() {
+        let read = parse_payments(
+            &sheet(&format!("姓名,流水号,身份证号\n孙云,ＢＫ１,{A}\n")),
+            Lang::En,
+        )
+        .unwrap();
+        assert_eq!(read.rows, [(A.to_string(), "BK1".to_string())]);
+    }
+
+    #[test]
+    fn a_violation_is_placed_in_its_column() {
+        let read = parse(
+            &sheet(&format!("姓名,身份证号,户号\n孙云,{A},1\n")),
+            Lang::En,
+        )
+        .unwrap();
+        let violation = |message: &str| RowViolation {
+            row: 0,
+            rule: gufen_core::error::Rule::Input,
+            message: message.into(),
+        };
+        assert_eq!(
+            read.describe(&violation("name must not be empty"), ""),
+            "line 2: input: name must not be empty [姓名]"
+        );
+        assert_eq!(
+            read.describe(&violation("is already a member"), ""),
+            "line 2: input: is already a member [身份证号]"
+        );
+    }
 }

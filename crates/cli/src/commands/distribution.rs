@@ -5,6 +5,7 @@ use crate::app::{date_or_today, App};
 use crate::arguments::{choice, date, percent, person_id, yuan};
 use crate::cli::Format;
 use crate::document::distribution::{Owed, PlanDocument, PlanPaper, PlanSummary};
+use crate::input::Encoding;
 use anyhow::{anyhow, bail, Result};
 use chrono::NaiveDate;
 use clap::Subcommand;
@@ -93,10 +94,15 @@ pub enum DistributionCommand {
         /// The bank's transaction reference.
         #[arg(long = "ref")]
         reference: Option<String>,
+        /// A bank's payment file (id,ref; CSV or a workbook, a header row in English or
+        /// Chinese as docs/import.md lists): one batch, one bad row refuses it all.
         #[arg(long, conflicts_with = "reference")]
         file: Option<PathBuf>,
         #[arg(long, value_parser = date)]
         date: NaiveDate,
+        /// How a CSV payment file's bytes are read (auto: UTF-8, else GBK/GB18030).
+        #[arg(long, value_enum, default_value_t = Encoding::Auto, requires = "file")]
+        encoding: Encoding,
     },
     /// The plan and every holder's line, paid or unpaid; `--notice` reprints the public notice.
     Show {
@@ -168,6 +174,7 @@ pub fn run(app: &mut App, command: DistributionCommand) -> Result<()> {
             reference,
             file,
             date,
+            encoding,
         } => match (id, reference, file) {
             (Some(person), Some(reference), None) => app.write(
                 date,
@@ -177,7 +184,7 @@ pub fn run(app: &mut App, command: DistributionCommand) -> Result<()> {
                     reference,
                 },
             ),
-            (None, None, Some(path)) => app.pay_file(year, &path, date),
+            (None, None, Some(path)) => app.pay_file(year, &path, date, encoding),
             _ => bail!("give either --id and --ref, or --file"),
         },
         DistributionCommand::Show { year, notice } => {
@@ -194,30 +201,27 @@ pub fn run(app: &mut App, command: DistributionCommand) -> Result<()> {
 }
 
 impl App {
-    fn pay_file(&mut self, year: u16, path: &std::path::Path, date: NaiveDate) -> Result<()> {
-        let (rows, lines) = crate::roster::read_payments(path)?;
-        let mut payments = Vec::with_capacity(rows.len());
-        let mut problems = Vec::new();
-        for ((id, reference), line) in rows.into_iter().zip(&lines) {
-            match PersonId::parse(&id) {
-                Ok(person) => payments.push((person, reference)),
-                Err(e) => problems.push(format!("line {line}: {e}")),
-            }
-        }
-        if !problems.is_empty() {
-            bail!(
-                "{} row(s) of {} refused; nothing was written\n  {}",
-                problems.len(),
-                path.display(),
-                problems.join("\n  ")
-            );
-        }
+    fn pay_file(
+        &mut self,
+        year: u16,
+        path: &std::path::Path,
+        date: NaiveDate,
+        encoding: Encoding,
+    ) -> Result<()> {
+        let read = crate::roster::read_payments(path, encoding, self.global.lang)?;
+        let mut payments = crate::roster::payments(read)?;
         let (_store, ledger) = self.open()?;
         let command = Command {
             date,
-            action: Action::PayDividends { year, payments },
+            action: Action::PayDividends {
+                year,
+                payments: std::mem::take(&mut payments.rows),
+            },
         };
-        self.execute_rows(&ledger, &command, path, &lines)
+        let file = payments.file.clone();
+        self.execute_rows(&ledger, &command, &file, |violation| {
+            payments.describe(violation, "")
+        })
     }
 
     /// Executes a write, prints a document (text and CSV) and then the outcome (text and JSON;

@@ -4,6 +4,7 @@ use crate::app::App;
 use crate::arguments::{choice, date, person_id, yuan};
 use crate::commands::shares::AuthorityArgs;
 use crate::document::member::{MemberDocument, MemberList, MemberRow};
+use crate::input::Encoding;
 use anyhow::{anyhow, bail, Result};
 use chrono::NaiveDate;
 use clap::Subcommand;
@@ -51,13 +52,18 @@ pub enum MemberCommand {
         #[arg(long, value_parser = date)]
         date: NaiveDate,
     },
-    /// Import a roster CSV (id,name,household[,class,units]); one bad row refuses the whole file.
+    /// Import a roster (id,name,household[,class,units]): CSV in UTF-8, GBK or UTF-16, or a
+    /// workbook (XLSX, XLS, ODS); a header row in English or Chinese in any column order
+    /// (docs/import.md); a class by its code or charter name. One bad row refuses the whole file.
     Import {
         roster: PathBuf,
         #[arg(long)]
         resolution: String,
         #[arg(long, value_parser = date)]
         date: NaiveDate,
+        /// How a CSV file's bytes are read (auto: UTF-8, else GBK/GB18030).
+        #[arg(long, value_enum, default_value_t = Encoding::Auto)]
+        encoding: Encoding,
     },
     /// End membership on a lawful ground (R2): death, nationality, other-collective (with
     /// `--collective`), civil-servant, or a ground the charter lists, by its code (with
@@ -147,7 +153,8 @@ pub fn run(app: &mut App, command: MemberCommand) -> Result<()> {
             roster,
             resolution,
             date,
-        } => import(app, &roster, resolution, date),
+            encoding,
+        } => import(app, &roster, resolution, date, encoding),
         MemberCommand::Lose {
             id,
             reason,
@@ -224,14 +231,31 @@ fn import(
     path: &std::path::Path,
     resolution: String,
     date: NaiveDate,
+    encoding: Encoding,
 ) -> Result<()> {
-    let (rows, lines) = crate::roster::read(path)?;
+    let lang = app.global.lang;
+    let mut roster = crate::roster::read(path, encoding, lang)?;
     let (_store, ledger) = app.open()?;
+    // A class may be given by its charter name (人口股) as well as its code (basic).
+    let state = ledger.load_state(Some(vec![Key::Collective]))?;
+    let charter = state.collective().map(|c| c.charter.clone());
+    if let Some(charter) = &charter {
+        crate::roster::resolve_classes(&mut roster.rows, charter);
+    }
     let command = Command {
         date,
-        action: Action::ImportRoster { rows, resolution },
+        action: Action::ImportRoster {
+            rows: std::mem::take(&mut roster.rows),
+            resolution,
+        },
     };
-    app.execute_rows(&ledger, &command, path, &lines)
+    let file = roster.file.clone();
+    app.execute_rows(&ledger, &command, &file, |violation| {
+        let note = charter.as_ref().map_or_else(String::new, |charter| {
+            crate::roster::unknown_class_note(violation, charter, lang)
+        });
+        roster.describe(violation, &note)
+    })
 }
 
 fn show(app: &mut App, person: &PersonId, reveal: bool) -> Result<()> {
