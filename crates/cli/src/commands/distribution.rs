@@ -6,6 +6,7 @@ use crate::arguments::{choice, date, percent, person_id, yuan};
 use crate::cli::Format;
 use crate::document::distribution::{Owed, PlanDocument, PlanPaper, PlanSummary};
 use crate::input::Encoding;
+use crate::labels::t;
 use anyhow::{anyhow, bail, Result};
 use chrono::NaiveDate;
 use clap::Subcommand;
@@ -101,8 +102,8 @@ pub enum DistributionCommand {
         #[arg(long, value_parser = date)]
         date: NaiveDate,
         /// How a CSV payment file's bytes are read (auto: UTF-8, else GBK/GB18030).
-        #[arg(long, value_enum, default_value_t = Encoding::Auto, requires = "file")]
-        encoding: Encoding,
+        #[arg(long, value_enum)]
+        encoding: Option<Encoding>,
     },
     /// The plan and every holder's line, paid or unpaid; `--notice` reprints the public notice.
     Show {
@@ -176,6 +177,11 @@ pub fn run(app: &mut App, command: DistributionCommand) -> Result<()> {
             date,
             encoding,
         } => match (id, reference, file) {
+            (Some(_), Some(_), None) if encoding.is_some() => bail!(t(
+                app.global.lang,
+                "--encoding 只用于 --file 给出的付款文件",
+                "--encoding reads a payment file: give it with --file"
+            )),
             (Some(person), Some(reference), None) => app.write(
                 date,
                 Action::PayDividend {
@@ -184,7 +190,9 @@ pub fn run(app: &mut App, command: DistributionCommand) -> Result<()> {
                     reference,
                 },
             ),
-            (None, None, Some(path)) => app.pay_file(year, &path, date, encoding),
+            (None, None, Some(path)) => {
+                app.pay_file(year, &path, date, encoding.unwrap_or_default())
+            }
             _ => bail!("give either --id and --ref, or --file"),
         },
         DistributionCommand::Show { year, notice } => {
