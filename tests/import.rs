@@ -1,0 +1,447 @@
+//! The files accountants bring to `member import` and `distribution pay --file`: the same rows
+//! as a GBK CSV with Chinese headers, a UTF-8 CSV in another column order, an XLSX workbook and
+//! UTF-16 tab text must give the same register as the plain CSV; full-width digits and a class
+//! by its charter name are read; a numeric ID cell, an unknown header and a bad row are refused
+//! naming their cell or line and column, and every refusal leaves the ledger unchanged.
+
+mod common;
+
+use common::{fixture, post_distribution_2025, Gufen, A, B};
+use rust_xlsxwriter::Workbook;
+
+/// The first rows of fixtures/roster-600.csv: id, name, household, class, units.
+fn sample_rows(count: usize) -> Vec<[String; 5]> {
+    let text = std::fs::read_to_string(fixture("roster-600.csv")).unwrap();
+    text.lines()
+        .skip(1)
+        .take(count)
+        .map(|line| {
+            let cells: Vec<String> = line.split(',').map(str::to_string).collect();
+            cells.try_into().unwrap()
+        })
+        .collect()
+}
+
+const ROWS: usize = 30;
+
+/// A column as (header, index into a sample row).
+type Layout = [(&'static str, usize)];
+
+/// The rows under a header in the given column order, each column's cell from `cell`.
+fn table(layout: &Layout, rows: &[[String; 5]]) -> Vec<Vec<String>> {
+    let mut table = vec![layout.iter().map(|(h, _)| h.to_string()).collect()];
+    for row in rows {
+        table.push(layout.iter().map(|(_, i)| row[*i].clone()).collect());
+    }
+    table
+}
+
+fn joined(table: &[Vec<String>], separator: &str, newline: &str) -> String {
+    table
+        .iter()
+        .map(|row| row.join(separator))
+        .collect::<Vec<_>>()
+        .join(newline)
+        + newline
+}
+
+const ENGLISH: &Layout = &[
+    ("id", 0),
+    ("name", 1),
+    ("household", 2),
+    ("class", 3),
+    ("units", 4),
+];
+const CHINESE: &Layout = &[
+    ("身份证号", 0),
+    ("姓名", 1),
+    ("户号", 2),
+    ("股种", 3),
+    ("股数", 4),
+];
+
+impl Gufen {
+    /// The sample charter registered with the cap raised, for a village of a few rows.
+    fn charter_only() -> Self {
+        let g = Gufen::new();
+        let text = std::fs::read_to_string(fixture("charter.toml"))
+            .unwrap()
+            .replace(
+                "holding_cap_percent = \"3\"",
+                "holding_cap_percent = \"100\"",
+            );
+        let charter = g.write("charter.toml", &text);
+        g.ok(&["init", "--charter", &charter, "--date", "2017-06-30"]);
+        g
+    }
+
+    fn write_bytes(&self, name: &str, bytes: &[u8]) -> String {
+        let path = self.path(name);
+        std::fs::write(&path, bytes).unwrap();
+        path.to_str().unwrap().to_string()
+    }
+
+    fn import_args<'a>(file: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+        let mut args = vec!["--lang", "en"];
+        args.extend_from_slice(&[
+            "member",
+            "import",
+            file,
+            "--resolution",
+            "2017-1",
+            "--date",
+            "2017-12-31",
+        ]);
+        args.extend_from_slice(extra);
+        args
+    }
+
+    fn import(&self, file: &str, extra: &[&str]) {
+        self.ok(&Self::import_args(file, extra));
+    }
+
+    fn register(&self) -> serde_json::Value {
+        serde_json::from_str(&self.ok(&["--format", "json", "register"])).unwrap()
+    }
+
+    fn head(&self) -> String {
+        let v: serde_json::Value =
+            serde_json::from_str(&self.ok(&["--format", "json", "verify"])).unwrap();
+        v["head_hash"].as_str().unwrap().to_string()
+    }
+
+    /// Runs an import that must be refused (exit 1), naming each of `expected`, the ledger
+    /// unchanged and no whole ID printed. Returns stderr.
+    fn refused_import(&self, file: &str, expected: &[&str]) -> String {
+        let before = self.head();
+        let run = self.run(&Self::import_args(file, &[]));
+        assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+        for text in expected {
+            assert!(run.stderr.contains(text), "{text:?} not in {}", run.stderr);
+        }
+        assert!(
+            common::other_ids(&run.stderr, "").is_empty(),
+            "a whole ID in {}",
+            run.stderr
+        );
+        assert_eq!(self.head(), before, "the refused import changed the ledger");
+        run.stderr
+    }
+}
+
+/// The register after importing `file` into a fresh village.
+fn register_of(name: &str, bytes: &[u8], extra: &[&str]) -> serde_json::Value {
+    let g = Gufen::charter_only();
+    let file = g.write_bytes(name, bytes);
+    g.import(&file, extra);
+    g.register()
+}
+
+/// The register of the plain CSV of `rows`.
+fn plain_register(rows: &[[String; 5]]) -> serde_json::Value {
+    let plain = joined(&table(ENGLISH, rows), ",", "\n");
+    let register = register_of("plain.csv", plain.as_bytes(), &[]);
+    assert_eq!(register["holders"].as_array().unwrap().len(), rows.len());
+    register
+}
+
+/// An XLSX of `table`, every cell a string except where `number` gives a number.
+fn workbook(table: &[Vec<String>], number: impl Fn(usize, usize) -> Option<f64>) -> Vec<u8> {
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    for (r, row) in table.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            match number(r, c) {
+                Some(value) => sheet.write_number(r as u32, c as u16, value).unwrap(),
+                None => sheet.write_string(r as u32, c as u16, cell).unwrap(),
+            };
+        }
+    }
+    workbook.save_to_buffer().unwrap()
+}
+
+#[test]
+fn every_kind_of_file_gives_the_same_register_as_the_plain_csv() {
+    let rows = sample_rows(ROWS);
+    let expected = plain_register(&rows);
+
+    // (a) GBK (Excel's "CSV (逗号分隔)" on Chinese Windows) with Chinese headers, detected.
+    let text = joined(&table(CHINESE, &rows), ",", "\r\n");
+    let (gbk, _, unmappable) = encoding_rs::GBK.encode(&text);
+    assert!(!unmappable);
+    assert!(std::str::from_utf8(&gbk).is_err(), "the file is really GBK");
+    assert_eq!(register_of("gbk.csv", &gbk, &[]), expected, "GBK CSV");
+    assert_eq!(
+        register_of("gbk.csv", &gbk, &["--encoding", "gb18030"]),
+        expected,
+        "GBK CSV read as GB18030"
+    );
+
+    // (b) UTF-8 with a BOM, other header names in another order, a serial-number column read
+    // past.
+    let other: &Layout = &[
+        ("序号", 0),
+        ("股数", 4),
+        ("名字", 1),
+        ("股份类别", 3),
+        ("户编号", 2),
+        ("公民身份号码", 0),
+    ];
+    let mut numbered = table(other, &rows);
+    for (index, row) in numbered.iter_mut().enumerate().skip(1) {
+        row[0] = index.to_string();
+    }
+    let text = format!("\u{FEFF}{}", joined(&numbered, ",", "\n"));
+    assert_eq!(
+        register_of("utf8.csv", text.as_bytes(), &[]),
+        expected,
+        "UTF-8 CSV"
+    );
+
+    // (c) An XLSX workbook with the IDs as text and the units as numbers, under a title row.
+    let mut titled = vec![vec!["溱水村股份经济合作社成员名册".to_string()]];
+    titled.extend(table(CHINESE, &rows));
+    let bytes = workbook(&titled, |r, c| {
+        (r >= 2 && c == 4).then(|| titled[r][c].parse::<f64>().unwrap())
+    });
+    assert_eq!(register_of("roster.xlsx", &bytes, &[]), expected, "XLSX");
+
+    // (d) UTF-16 tab-separated text (Excel's "Unicode 文本").
+    let text = joined(&table(CHINESE, &rows), "\t", "\r\n");
+    let mut utf16 = vec![0xFF, 0xFE];
+    for unit in text.encode_utf16() {
+        utf16.extend(unit.to_le_bytes());
+    }
+    assert_eq!(
+        register_of("roster.txt", &utf16, &[]),
+        expected,
+        "UTF-16 text"
+    );
+}
+
+#[test]
+fn full_width_digits_and_a_class_by_its_name_are_read() {
+    let rows = sample_rows(4);
+    let expected = plain_register(&rows);
+    let full_width = |text: &str| -> String {
+        text.chars()
+            .map(|c| match c {
+                '!'..='~' => char::from_u32(c as u32 + 0xFEE0).unwrap(),
+                _ => c,
+            })
+            .collect()
+    };
+    let typed: Vec<[String; 5]> = rows
+        .iter()
+        .map(|[id, name, household, class, units]| {
+            let class = match class.as_str() {
+                "basic" => "人口股".to_string(),
+                other => other.to_string(),
+            };
+            [
+                full_width(id),
+                format!(" {name}　"),
+                full_width(household),
+                class,
+                full_width(units),
+            ]
+        })
+        .collect();
+    assert!(typed[0][0].starts_with('４'));
+    let text = joined(&table(CHINESE, &typed), ",", "\n");
+    assert_eq!(register_of("typed.csv", text.as_bytes(), &[]), expected);
+}
+
+#[test]
+fn an_unknown_class_lists_the_charters_codes_and_names() {
+    let g = Gufen::charter_only();
+    let mut rows = sample_rows(3);
+    rows[1][3] = "金股".into();
+    let file = g.write("gold.csv", &joined(&table(CHINESE, &rows), ",", "\n"));
+    g.refused_import(
+        &file,
+        &[
+            "line 3: R6: share class \"金股\" is not in the charter",
+            "basic (人口股), labor (农龄股)",
+            "[股种]",
+        ],
+    );
+}
+
+#[test]
+fn a_numeric_id_cell_is_refused_naming_its_cell() {
+    let g = Gufen::charter_only();
+    let rows = sample_rows(4);
+    let layout: &Layout = &[
+        ("姓名", 1),
+        ("身份证号", 0),
+        ("户号", 2),
+        ("股种", 3),
+        ("股数", 4),
+    ];
+    let cells = table(layout, &rows);
+    // Excel turns an 18-digit ID typed into a general cell into 4.10183E+17.
+    let bytes = workbook(&cells, |r, c| {
+        (r == 2 && c == 1).then(|| cells[r][c].parse::<f64>().unwrap())
+    });
+    let file = g.write_bytes("numeric.xlsx", &bytes);
+    let stderr = g.refused_import(
+        &file,
+        &[
+            "B3 (身份证号): the number is stored as a number cell",
+            "format the column as text (文本)",
+            "nothing was written",
+        ],
+    );
+    assert!(!stderr.contains("B2") && !stderr.contains("B4"), "{stderr}");
+}
+
+#[test]
+fn an_unknown_header_is_refused_and_serial_numbers_and_remarks_are_read_past() {
+    let g = Gufen::charter_only();
+    let rows = sample_rows(2);
+    let layout: &Layout = &[("身份证号", 0), ("姓名", 1), ("户号", 2), ("联系电话", 2)];
+    let file = g.write("phone.csv", &joined(&table(layout, &rows), ",", "\n"));
+    g.refused_import(
+        &file,
+        &[
+            "line 1, column 4 (联系电话): not a column of a roster",
+            "docs/import.md",
+        ],
+    );
+    // The same in a workbook names the cell.
+    let bytes = workbook(&table(layout, &rows), |_, _| None);
+    let file = g.write_bytes("phone.xlsx", &bytes);
+    g.refused_import(&file, &["D1 (联系电话): not a column of a roster"]);
+    // 序号 and 备注 are read past.
+    let layout: &Layout = &[
+        ("序号", 2),
+        ("身份证号", 0),
+        ("姓名", 1),
+        ("户号", 2),
+        ("备注", 1),
+    ];
+    let file = g.write("remarks.csv", &joined(&table(layout, &rows), ",", "\n"));
+    g.import(&file, &[]);
+    let members: serde_json::Value =
+        serde_json::from_str(&g.ok(&["--format", "json", "member", "list"])).unwrap();
+    assert_eq!(members["count"], 2);
+}
+
+#[test]
+fn every_refused_row_is_named_by_line_or_cell_and_column() {
+    let g = Gufen::charter_only();
+    let mut rows = sample_rows(5);
+    // A wrong check character on the second row, bad units on the fourth.
+    rows[1][0] = format!(
+        "{}{}",
+        &rows[1][0][..17],
+        if rows[1][0].ends_with('1') { '2' } else { '1' }
+    );
+    rows[3][4] = "1.2.3".into();
+    let layout: &Layout = &[
+        ("股数", 4),
+        ("身份证号", 0),
+        ("姓名", 1),
+        ("户号", 2),
+        ("股种", 3),
+    ];
+    let file = g.write("bad.csv", &joined(&table(layout, &rows), ",", "\n"));
+    g.refused_import(
+        &file,
+        &[
+            "2 row(s) of",
+            "bad.csv refused",
+            "line 3: R5: citizen ID",
+            "has a wrong check character",
+            "(GB 11643) [身份证号]",
+            "line 5: input: units:",
+            "[股数]",
+        ],
+    );
+    let cells = table(layout, &rows);
+    let bytes = workbook(&cells, |_, _| None);
+    let file = g.write_bytes("bad.xlsx", &bytes);
+    g.refused_import(
+        &file,
+        &[
+            "bad.xlsx refused",
+            "B3: R5: citizen ID",
+            "(GB 11643) [身份证号]",
+            "A5: input: units:",
+        ],
+    );
+    // The rows refused by the reader itself are all listed too, by line and column.
+    let file = g.write(
+        "short.csv",
+        &format!("身份证号,姓名,户号\n{A},孙云\n{B},孙娟,00001,extra\n"),
+    );
+    g.refused_import(
+        &file,
+        &[
+            "2 row(s) of",
+            "line 2: expected at least 3 columns under the header, found 2 columns",
+            "line 3, column 4: a value under no header",
+        ],
+    );
+}
+
+#[test]
+fn a_payment_file_with_chinese_headers_in_gbk_or_a_workbook_is_read() {
+    let g = Gufen::sample_village("2017-1");
+    post_distribution_2025(&g.db());
+    let pay = |file: &str, extra: &[&str]| {
+        let mut args = vec![
+            "--lang",
+            "en",
+            "distribution",
+            "pay",
+            "--year",
+            "2025",
+            "--file",
+            file,
+            "--date",
+            "2026-02-01",
+        ];
+        args.extend_from_slice(extra);
+        g.run(&args)
+    };
+    let text = format!("姓名,身份证号,银行流水号\n孙云,{A},ＢＫ００１\n");
+    let (gbk, _, _) = encoding_rs::GBK.encode(&text);
+    let file = g.write_bytes("bank.csv", &gbk);
+    let run = pay(&file, &["--encoding", "gbk"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // A bank reference longer than a number keeps, typed into a number cell, is refused.
+    let cells = vec![
+        vec!["交易流水号".to_string(), "证件号码".to_string()],
+        vec!["20260201000000000002".to_string(), B.to_string()],
+    ];
+    let bytes = workbook(&cells, |r, c| (r == 1 && c == 0).then_some(2.0260201e19));
+    let file = g.write_bytes("bank.xlsx", &bytes);
+    let before = g.head();
+    let run = pay(&file, &[]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(run.stderr.contains("A2 (交易流水号)"), "{}", run.stderr);
+    assert_eq!(g.head(), before);
+    // As text it is read, and B is paid.
+    let bytes = workbook(&cells, |_, _| None);
+    let file = g.write_bytes("bank-text.xlsx", &bytes);
+    let run = pay(&file, &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let plan: serde_json::Value = serde_json::from_str(&g.ok(&[
+        "--format",
+        "json",
+        "distribution",
+        "show",
+        "--year",
+        "2025",
+    ]))
+    .unwrap();
+    let paid = plan["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|line| line["paid"] == true)
+        .count();
+    assert_eq!(paid, 2, "{plan}");
+}
