@@ -288,12 +288,29 @@ fn a_numeric_id_cell_is_refused_naming_its_cell() {
     let stderr = g.refused_import(
         &file,
         &[
-            "B3 (身份证号): the number is stored as a number cell",
+            "B3 (身份证号): the cell is stored as a number",
             "format the column as text (文本)",
             "nothing was written",
         ],
     );
     assert!(!stderr.contains("B2") && !stderr.contains("B4"), "{stderr}");
+    // In Chinese (the default language) too.
+    let run = g.run(&[
+        "member",
+        "import",
+        &file,
+        "--resolution",
+        "2017-1",
+        "--date",
+        "2017-12-31",
+    ]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("B3（身份证号）：该单元格存成了数字")
+            && run.stderr.contains("文本格式"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]

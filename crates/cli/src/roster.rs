@@ -640,12 +640,12 @@ fn table<'a>(sheet: &'a Sheet, kind: &Kind, lang: Lang) -> Result<Table<'a>> {
                 row_problems.push(t(
                     lang,
                     format!(
-                        "{}（{}）：证件号码存成了数字，Excel 只保留 15 位有效数字，末几位已丢失；请把这一列设置为文本（文本格式）后重新输入",
+                        "{}（{}）：该单元格存成了数字，数字只保留 15 位有效数字，其余各位已丢失；请把这一列设置为文本格式后重新输入",
                         sheet.place(row, Some(column.index)),
                         column.header
                     ),
                     format!(
-                        "{} ({}): the number is stored as a number cell, which keeps 15 digits and has lost the rest; format the column as text (文本) and type it again",
+                        "{} ({}): the cell is stored as a number, which keeps 15 significant digits and has lost the rest; format the column as text (文本) and type it again",
                         sheet.place(row, Some(column.index)),
                         column.header
                     ),
