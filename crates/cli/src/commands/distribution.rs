@@ -5,6 +5,8 @@ use crate::app::{date_or_today, App};
 use crate::arguments::{choice, date, percent, person_id, yuan};
 use crate::cli::Format;
 use crate::document::distribution::{Owed, PlanDocument, PlanPaper, PlanSummary};
+use crate::document::paper;
+use crate::labels::{t, Labelled};
 use anyhow::{anyhow, bail, Result};
 use chrono::NaiveDate;
 use clap::Subcommand;
@@ -105,6 +107,12 @@ pub enum DistributionCommand {
         #[arg(long)]
         notice: bool,
     },
+    /// The pay-out sheet (分红发放表) of a posted year: every holder's dividend with a column
+    /// to sign on receipt; `--format html` prints it on A4.
+    Sheet {
+        #[arg(long, value_parser = crate::arguments::whole::<u16>, allow_hyphen_values = true)]
+        year: u16,
+    },
     /// Every posted dividend not yet paid, over all years.
     Owed,
 }
@@ -189,6 +197,7 @@ pub fn run(app: &mut App, command: DistributionCommand) -> Result<()> {
             };
             app.print_plan(&ledger, year, document)
         }
+        DistributionCommand::Sheet { year } => app.payout_sheet(year),
         DistributionCommand::Owed => app.owed(),
     }
 }
@@ -264,6 +273,43 @@ impl App {
             bail!("no plan has been drafted for {year}")
         };
         self.render(&PlanDocument::new(charter, &plan, paper))
+    }
+
+    /// The pay-out sheet of a posted year; refused, naming the plan's status, before posting.
+    fn payout_sheet(&mut self, year: u16) -> Result<()> {
+        let lang = self.global.lang;
+        let (_store, ledger) = self.open()?;
+        let state = ledger.load_state(None)?;
+        let charter = &state
+            .collective()
+            .ok_or_else(|| anyhow!("the collective is not registered"))?
+            .charter;
+        let Some(plan) = report::distribution(&state, year) else {
+            bail!(t(
+                lang,
+                format!("{year} 年度尚无分配方案"),
+                format!("no plan has been drafted for {year}")
+            ))
+        };
+        if !paper::payable(plan.status) {
+            let status = plan.status.text(lang);
+            bail!(t(
+                lang,
+                format!("{year} 年度分配方案尚未入账（{status}）：发放表只为已入账的方案打印"),
+                format!("the {year} plan is not posted ({status}): a pay-out sheet is printed for a posted plan only")
+            ))
+        }
+        self.render(&paper::PayoutSheet {
+            document: "payout-sheet",
+            collective: charter.name.clone(),
+            code: charter.code.to_string(),
+            year,
+            posted_on: plan.posted_on,
+            holders: plan.lines.len(),
+            lines_fen: plan.lines_fen,
+            paid_fen: plan.paid_fen,
+            lines: plan.lines,
+        })
     }
 
     fn owed(&mut self) -> Result<()> {

@@ -68,7 +68,11 @@ impl RegisterDocument {
         if !self.register.collective_units.is_empty() {
             let units: u64 = self.register.collective_units.values().sum();
             layout.field(
-                t(lang, "集体股（不计入下表）", "collective share (not in the table)"),
+                t(
+                    lang,
+                    "集体股（不计入下表）",
+                    "collective share (not in the table)",
+                ),
                 Units(units).to_string(),
             );
         }
@@ -76,7 +80,8 @@ impl RegisterDocument {
             layout.table(table);
         }
         layout.paper(Paper::Note(masked_note(lang)));
-        sign_and_seal(&mut layout,
+        sign_and_seal(
+            &mut layout,
             vec![
                 t(lang, "制表人", "prepared by"),
                 t(lang, "审核人", "checked by"),
@@ -293,7 +298,8 @@ impl Document for CertificateBooklet {
         } else {
             layout.table(self.pledges_table(lang, &heading.classes));
         }
-        sign_and_seal(&mut layout,
+        sign_and_seal(
+            &mut layout,
             vec![
                 t(lang, "出质人签字", "pledgor"),
                 t(lang, "质权人签章", "pledgee"),
@@ -390,8 +396,12 @@ impl PlanDocument {
                 t(lang, "联系人及电话：", "Contact and telephone:").to_string(),
             ));
         }
-        sign_and_seal(&mut layout,
-            vec![t(lang, "理事会", "the board"), t(lang, "监事会", "the supervisors")],
+        sign_and_seal(
+            &mut layout,
+            vec![
+                t(lang, "理事会", "the board"),
+                t(lang, "监事会", "the supervisors"),
+            ],
             t(lang, "集体经济组织（盖章）", "seal of the collective").to_string(),
         );
         layout
@@ -586,7 +596,8 @@ impl Document for PayoutSheet {
             "领取人核对金额无误后在“签字”栏签名（或按手印）；代领的注明代领人姓名及关系。身份证号仅显示前 6 位和后 4 位。".to_string(),
             "The payee checks the amount and signs (or puts a thumbprint) in the signature column; one who collects for another writes their own name and relation. ID numbers show their first 6 and last 4 characters only.".to_string(),
         )));
-        sign_and_seal(&mut layout,
+        sign_and_seal(
+            &mut layout,
             vec![
                 t(lang, "制表人", "prepared by"),
                 t(lang, "发放人", "paid out by"),
@@ -658,7 +669,7 @@ pub struct Party {
     pub units: u64,
     /// An heir's fraction of the estate (`1/2`).
     pub fraction: Option<String>,
-    /// Whether the party is a member of the collective on the form's date.
+    /// Whether the party is a member of the collective now (when the form is printed).
     pub member: Option<bool>,
 }
 
@@ -754,7 +765,10 @@ impl ChangeForm {
             layout.field(t(lang, "决议", "resolution"), resolution);
         }
         if let Some(authority) = &self.authority {
-            layout.field(t(lang, "持有人同意或判决", "consent or judgment"), authority);
+            layout.field(
+                t(lang, "持有人同意或判决", "consent or judgment"),
+                authority,
+            );
         }
         if let Some(kept) = self.to_collective {
             layout.field(
@@ -769,7 +783,11 @@ impl ChangeForm {
         if self.corrected {
             layout.field(
                 t(lang, "状态", "status"),
-                t(lang, "本记录已被更正（R15）", "this record has been corrected (R15)"),
+                t(
+                    lang,
+                    "本记录已被更正（R15）",
+                    "this record has been corrected (R15)",
+                ),
             );
         }
     }
@@ -787,11 +805,18 @@ impl Document for ChangeForm {
     fn paper(&self, lang: Lang) -> Layout {
         let mut layout = Layout::default();
         layout.paper(Paper::Title(self.title(lang)));
-        layout.paper(Paper::Heading(t(lang, "变更事项", "The change").to_string()));
+        layout.paper(Paper::Heading(
+            t(lang, "变更事项", "The change").to_string(),
+        ));
         self.particulars(lang, &mut layout);
         if self.resolution.is_none() {
             layout.paper(Paper::FillIn(
-                t(lang, "理事会审核意见及决议文号：", "Board's review and resolution:").to_string(),
+                t(
+                    lang,
+                    "理事会审核意见及决议文号：",
+                    "Board's review and resolution:",
+                )
+                .to_string(),
             ));
         }
         layout.paper(Paper::Heading(t(lang, "当事人", "The parties").to_string()));
@@ -929,7 +954,10 @@ impl Document for StatementPaper {
         if self.not_yet_covered > 0 {
             layout.line(t(
                 lang,
-                format!("另有 {} 条记录在检查点之后，尚无证明。", self.not_yet_covered),
+                format!(
+                    "另有 {} 条记录在检查点之后，尚无证明。",
+                    self.not_yet_covered
+                ),
                 format!(
                     "{} more records came after the checkpoint and carry no proof yet.",
                     self.not_yet_covered
@@ -947,8 +975,12 @@ impl Document for StatementPaper {
             "核验：持本人的对账单文件（JSON）和集体经济组织公布的验证公钥，运行 gufen audit statement 可离线核验每条记录都在已签名的账本中；文件中的 reference 应与上面的核验码一致。身份证号仅显示前 6 位和后 4 位。".to_string(),
             "To check: with the statement file (JSON) and the verifier key the collective publishes, `gufen audit statement` checks offline that every record is in the signed ledger; the file's reference must equal the reference above. ID numbers show their first 6 and last 4 characters only.".to_string(),
         )));
-        sign_and_seal(&mut layout,
-            vec![t(lang, "经办人", "clerk"), t(lang, "成员签收", "received by the member")],
+        sign_and_seal(
+            &mut layout,
+            vec![
+                t(lang, "经办人", "clerk"),
+                t(lang, "成员签收", "received by the member"),
+            ],
             t(lang, "集体经济组织（盖章）", "seal of the collective").to_string(),
         );
         layout

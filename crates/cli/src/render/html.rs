@@ -6,7 +6,7 @@
 //! Songti on macOS).
 
 use crate::cli::Lang;
-use crate::document::{Block, Layout, Paper, Table};
+use crate::document::{Block, Column, Layout, Paper, Table};
 use anyhow::{Context as _, Result};
 use std::fmt::Write as _;
 use std::io::Write;
@@ -23,7 +23,7 @@ body { margin: 0; }
 h1 { font-size: 20pt; text-align: center; letter-spacing: 0.12em; margin: 2mm 0 5mm; }
 h2 { font-size: 12.5pt; margin: 6mm 0 2mm; padding-bottom: 1mm; border-bottom: 1.2pt solid #000;
   break-after: avoid; page-break-after: avoid; }
-p { margin: 1.5mm 0; }
+p { margin: 1.5mm 0; white-space: pre-wrap; }
 p.note { font-size: 9pt; color: #333; }
 table { border-collapse: collapse; }
 table.data { width: 100%; font-size: 9.5pt; margin: 2mm 0 4mm; }
@@ -33,7 +33,7 @@ thead { display: table-header-group; }
 tfoot { display: table-footer-group; }
 tr { break-inside: avoid; page-break-inside: avoid; }
 td.num, th.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
-td.code { white-space: nowrap; }
+td.code, td.date { white-space: nowrap; }
 table.sign td { height: 9mm; vertical-align: middle; }
 table.sign td:last-child { min-width: 26mm; }
 table.fields { margin: 2mm 0 4mm; }
@@ -41,14 +41,16 @@ table.fields th { text-align: left; font-weight: normal; color: #333; padding: 0
   white-space: nowrap; vertical-align: top; }
 table.fields td { padding: 0.6mm 0; }
 .page-break { break-after: page; page-break-after: always; height: 0; }
+@media screen { .page-break { border-top: 1px dashed #999; margin: 8mm 0; } }
 .seal { float: right; width: 44mm; height: 44mm; margin: 4mm 0 4mm 6mm; border: 1pt dashed #a00;
   border-radius: 50%; color: #a00; display: flex; align-items: center; justify-content: center;
   text-align: center; font-size: 10pt; break-inside: avoid; page-break-inside: avoid; }
 .signatures { display: flex; flex-wrap: wrap; gap: 4mm 10mm; margin: 8mm 0 4mm;
   break-inside: avoid; page-break-inside: avoid; }
-.signature { flex: 1 1 70mm; white-space: nowrap; }
-.signature .line { display: inline-block; width: 34mm; border-bottom: 0.8pt solid #000; }
-.signature .date { display: inline-block; width: 24mm; border-bottom: 0.8pt solid #000; }
+.signature { flex: 1 1 80mm; white-space: nowrap; }
+.signature .line { display: inline-block; width: 36mm; border-bottom: 0.8pt solid #000; }
+.signature .date { display: inline-block; width: 14mm; border-bottom: 0.8pt solid #000; }
+.signature .day { display: inline-block; width: 8mm; border-bottom: 0.8pt solid #000; }
 .fill { margin: 3mm 0; }
 .fill .line { display: inline-block; min-width: 80mm; border-bottom: 0.8pt solid #000; }
 .qr { float: right; text-align: center; font-size: 8.5pt; margin: 0 0 3mm 6mm; }
@@ -100,7 +102,7 @@ pub fn write(out: &mut impl Write, layout: &Layout, lang: Lang) -> Result<()> {
             }
             Block::Fields(fields) => fields_html(&mut html, fields),
             Block::Table(table) => table_html(&mut html, table, "data"),
-            Block::Paper(part) => paper_html(&mut html, part)?,
+            Block::Paper(part) => paper_html(&mut html, part, lang)?,
         }
     }
     html.push_str("<div class=\"clear\"></div>\n</body>\n</html>\n");
@@ -141,8 +143,10 @@ fn table_html(html: &mut String, table: &Table, class: &str) {
     let cell_class = |column: usize| -> &'static str {
         if table.right_aligned.get(column).copied().unwrap_or(false) {
             " class=\"num\""
-        } else if table.columns.get(column) == Some(&crate::document::Column::Code) {
+        } else if table.columns.get(column) == Some(&Column::Code) {
             " class=\"code\""
+        } else if table.columns.get(column) == Some(&Column::Date) {
+            " class=\"date\""
         } else {
             ""
         }
@@ -162,7 +166,7 @@ fn table_html(html: &mut String, table: &Table, class: &str) {
     html.push_str("</tbody>\n</table>\n");
 }
 
-fn paper_html(html: &mut String, part: &Paper) -> Result<()> {
+fn paper_html(html: &mut String, part: &Paper, lang: Lang) -> Result<()> {
     match part {
         Paper::Title(text) => {
             let _ = writeln!(html, "<h1>{}</h1>", escape(text));
@@ -176,12 +180,16 @@ fn paper_html(html: &mut String, part: &Paper) -> Result<()> {
         }
         Paper::Signatures(labels) => {
             html.push_str("<div class=\"signatures\">\n");
+            let date = match lang {
+                Lang::Zh => "<span class=\"date\"></span>年<span class=\"day\"></span>月<span class=\"day\"></span>日",
+                Lang::En => "date <span class=\"date\"></span>",
+            };
             for label in labels {
                 let _ = writeln!(
                     html,
-                    "<div class=\"signature\">{}：<span class=\"line\"></span> \
-                     <span class=\"date\"></span></div>",
-                    escape(label)
+                    "<div class=\"signature\">{}{} <span class=\"line\"></span> {date}</div>",
+                    escape(label),
+                    if lang == Lang::Zh { "：" } else { ":" }
                 );
             }
             html.push_str("</div>\n");
