@@ -588,7 +588,12 @@ impl Document for PayoutSheet {
 
     fn paper(&self, lang: Lang) -> Layout {
         let mut layout = Layout::default();
-        layout.paper(Paper::Title(self.title(lang)));
+        layout.line(self.collective.clone());
+        layout.paper(Paper::Title(t(
+            lang,
+            format!("{} 年度分红发放表", self.year),
+            format!("{} dividend pay-out sheet", self.year),
+        )));
         layout.line(self.summary(lang));
         layout.paper(Paper::SignTable(self.table(lang)));
         layout.paper(Paper::Note(t(

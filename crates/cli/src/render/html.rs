@@ -21,6 +21,7 @@ html { font-family: "Noto Serif CJK SC", "Noto Sans CJK SC", "Source Han Serif S
 body { margin: 0; }
 @media screen { body { max-width: 182mm; margin: 10mm auto; } }
 h1 { font-size: 20pt; text-align: center; letter-spacing: 0.12em; margin: 2mm 0 5mm; }
+h1:lang(en) { font-size: 17pt; letter-spacing: 0; }
 h2 { font-size: 12.5pt; margin: 6mm 0 2mm; padding-bottom: 1mm; border-bottom: 1.2pt solid #000;
   break-after: avoid; page-break-after: avoid; }
 p { margin: 1.5mm 0; white-space: pre-wrap; }
@@ -28,13 +29,13 @@ p.note { font-size: 9pt; color: #333; }
 table { border-collapse: collapse; }
 table.data { width: 100%; font-size: 9.5pt; margin: 2mm 0 4mm; }
 table.data th, table.data td { border: 0.6pt solid #000; padding: 0.8mm 1.6mm; vertical-align: top; }
-table.data th { background: #eee; font-weight: bold; text-align: center; white-space: nowrap; }
+table.data th { background: #eee; font-weight: bold; text-align: center; }
 thead { display: table-header-group; }
 tfoot { display: table-footer-group; }
 tr { break-inside: avoid; page-break-inside: avoid; }
 td.num, th.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
-td.code, td.date { white-space: nowrap; }
-table.sign td { height: 9mm; vertical-align: middle; }
+td.code, td.date, th.code, th.date, th.num { white-space: nowrap; }
+table.sign td { height: 9mm; vertical-align: middle; white-space: nowrap; }
 table.sign td:last-child { min-width: 26mm; }
 table.fields { margin: 2mm 0 4mm; }
 table.fields th { text-align: left; font-weight: normal; color: #333; padding: 0.6mm 4mm 0.6mm 0;
@@ -56,6 +57,7 @@ table.fields td { padding: 0.6mm 0; }
 .qr { float: right; text-align: center; font-size: 8.5pt; margin: 0 0 3mm 6mm; }
 .qr svg { width: 34mm; height: 34mm; display: block; margin: 0 auto 1mm; }
 .clear { clear: both; }
+.nowrap { white-space: nowrap; }
 "#;
 
 pub fn write(out: &mut impl Write, layout: &Layout, lang: Lang) -> Result<()> {
@@ -93,12 +95,12 @@ pub fn write(out: &mut impl Write, layout: &Layout, lang: Lang) -> Result<()> {
     let mut first_line = !has_title;
     for block in &layout.blocks {
         match block {
-            Block::Line(text) if first_line => {
+            Block::Line(line) if first_line => {
                 first_line = false;
-                let _ = writeln!(html, "<h1>{}</h1>", escape(text));
+                let _ = writeln!(html, "<h1>{}</h1>", escape(line));
             }
-            Block::Line(text) => {
-                let _ = writeln!(html, "<p>{}</p>", escape(text));
+            Block::Line(line) => {
+                let _ = writeln!(html, "<p>{}</p>", text(line));
             }
             Block::Fields(fields) => fields_html(&mut html, fields),
             Block::Table(table) => table_html(&mut html, table, "data"),
@@ -126,6 +128,28 @@ pub fn escape(text: &str) -> String {
     escaped
 }
 
+/// Text for an element's content: escaped, and a date, reference or code with hyphens
+/// (`2026-01-21`, `GF1-…`) kept on one line, where a browser would break it after a hyphen.
+pub fn text(text: &str) -> String {
+    let joined = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '*' | '.' | '/' | ':');
+    let mut html = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find(joined) {
+        let (before, from) = rest.split_at(start);
+        html.push_str(&escape(before));
+        let end = from.find(|c: char| !joined(c)).unwrap_or(from.len());
+        let (run, after) = from.split_at(end);
+        if run.contains('-') && run.chars().any(|c| c.is_ascii_digit()) {
+            let _ = write!(html, "<span class=\"nowrap\">{}</span>", escape(run));
+        } else {
+            html.push_str(&escape(run));
+        }
+        rest = after;
+    }
+    html.push_str(&escape(rest));
+    html
+}
+
 fn fields_html(html: &mut String, fields: &[(String, String)]) {
     html.push_str("<table class=\"fields\">\n");
     for (label, value) in fields {
@@ -133,13 +157,24 @@ fn fields_html(html: &mut String, fields: &[(String, String)]) {
             html,
             "<tr><th>{}</th><td>{}</td></tr>",
             escape(label),
-            escape(value)
+            text(value)
         );
     }
     html.push_str("</table>\n");
 }
 
+/// Cells of a column whose every text is at most this many characters never wrap: a short
+/// word (a kind of record, a name, a header) stays whole and the long texts wrap instead.
+const SHORT_CELL_CHARS: usize = 12;
+
 fn table_html(html: &mut String, table: &Table, class: &str) {
+    let short: Vec<bool> = (0..table.headers.len())
+        .map(|column| {
+            std::iter::once(&table.headers[column])
+                .chain(table.rows.iter().filter_map(|row| row.get(column)))
+                .all(|cell| cell.chars().count() <= SHORT_CELL_CHARS)
+        })
+        .collect();
     let cell_class = |column: usize| -> &'static str {
         if table.right_aligned.get(column).copied().unwrap_or(false) {
             " class=\"num\""
@@ -147,6 +182,8 @@ fn table_html(html: &mut String, table: &Table, class: &str) {
             " class=\"code\""
         } else if table.columns.get(column) == Some(&Column::Date) {
             " class=\"date\""
+        } else if short[column] {
+            " class=\"nowrap\""
         } else {
             ""
         }
@@ -159,7 +196,7 @@ fn table_html(html: &mut String, table: &Table, class: &str) {
     for row in &table.rows {
         html.push_str("<tr>");
         for (column, cell) in row.iter().enumerate() {
-            let _ = write!(html, "<td{}>{}</td>", cell_class(column), escape(cell));
+            let _ = write!(html, "<td{}>{}</td>", cell_class(column), text(cell));
         }
         html.push_str("</tr>\n");
     }
@@ -210,8 +247,8 @@ fn paper_html(html: &mut String, part: &Paper, lang: Lang) -> Result<()> {
                 escape(text)
             );
         }
-        Paper::Note(text) => {
-            let _ = writeln!(html, "<p class=\"note\">{}</p>", escape(text));
+        Paper::Note(note) => {
+            let _ = writeln!(html, "<p class=\"note\">{}</p>", text(note));
         }
         Paper::SignTable(table) => table_html(html, table, "data sign"),
     }
@@ -244,6 +281,15 @@ mod tests {
     }
 
     #[test]
+    fn dates_and_references_stay_on_one_line() {
+        assert_eq!(
+            text("至 2026-01-21 止 <a>"),
+            "至 <span class=\"nowrap\">2026-01-21</span> 止 &lt;a&gt;"
+        );
+        assert_eq!(text("a-b 12"), "a-b 12");
+    }
+
+    #[test]
     fn qr_is_inline_svg() {
         let svg = qr_svg("GF1-N2410183MF0000001Y-12-0123456789ab").unwrap();
         assert!(svg.starts_with("<svg"), "{svg}");
@@ -261,7 +307,7 @@ mod tests {
         let html = String::from_utf8(bytes).unwrap();
         assert!(html.contains("<html lang=\"zh-CN\">"));
         assert!(html.contains("thead { display: table-header-group; }"));
-        assert!(html.contains("<td>&lt;张三&gt;</td><td class=\"num\">1.5</td>"));
+        assert!(html.contains("<td class=\"nowrap\">&lt;张三&gt;</td><td class=\"num\">1.5</td>"));
         // Nothing is fetched: no linked file, script or image.
         assert!(!html.contains(" src=") && !html.contains(" href=") && !html.contains("<script"));
     }
