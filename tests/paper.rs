@@ -596,3 +596,31 @@ fn a_payout_sheet_waits_for_the_posting() {
         run.stderr
     );
 }
+
+#[test]
+fn the_notice_command_writes_the_notice_paper_alone() {
+    let g = Gufen::sample_village("2017-1");
+    g.ok(DRAFT_2025);
+    let path = g.path("notice.html");
+    g.ok(&[
+        "--format",
+        "html",
+        "-o",
+        path.to_str().unwrap(),
+        "distribution",
+        "notice",
+        "--year",
+        "2025",
+        "--date",
+        "2026-01-06",
+    ]);
+    let html = std::fs::read_to_string(&path).unwrap();
+    assert!(html.contains("2025 年度收益分配方案公示"), "{html}");
+    assert!(html.contains("2026-01-21") && html.contains("受理地点"));
+    assert_eq!(
+        html.matches("<!DOCTYPE html>").count(),
+        1,
+        "the notice alone"
+    );
+    assert!(!html.contains("已记录"), "no write outcome in the paper");
+}

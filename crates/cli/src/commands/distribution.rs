@@ -229,8 +229,8 @@ impl App {
         self.execute_rows(&ledger, &command, path, &lines)
     }
 
-    /// Executes a write, prints a document (text and CSV) and then the outcome (text and JSON;
-    /// JSON prints the outcome alone, CSV the document alone).
+    /// Executes a write, prints a document (text, CSV, HTML, XLSX) and then the outcome (text
+    /// and JSON; JSON prints the outcome alone, CSV, HTML and XLSX the document alone).
     fn write_with_document(
         &mut self,
         date: NaiveDate,
@@ -242,7 +242,9 @@ impl App {
         if self.global.format != Format::Json {
             document(self, &ledger)?;
         }
-        if self.global.format != Format::Csv {
+        // A paper or a workbook is the document alone: the outcome would follow it into the
+        // same output (or replace it in `-o FILE`).
+        if matches!(self.global.format, Format::Text | Format::Json) {
             self.print_outcome(&outcome)?;
         }
         Ok(())
