@@ -5,8 +5,9 @@ use crate::app::{date_or_today, App};
 use crate::arguments::{choice, date, percent, person_id, yuan};
 use crate::cli::Format;
 use crate::document::distribution::{Owed, PlanDocument, PlanPaper, PlanSummary};
+use crate::document::paper;
 use crate::input::Encoding;
-use crate::labels::t;
+use crate::labels::{t, Labelled};
 use anyhow::{anyhow, bail, Result};
 use chrono::NaiveDate;
 use clap::Subcommand;
@@ -112,6 +113,12 @@ pub enum DistributionCommand {
         #[arg(long)]
         notice: bool,
     },
+    /// The pay-out sheet (分红发放表) of a posted year: every holder's dividend with a column
+    /// to sign on receipt; `--format html` prints it on A4.
+    Sheet {
+        #[arg(long, value_parser = crate::arguments::whole::<u16>, allow_hyphen_values = true)]
+        year: u16,
+    },
     /// Every posted dividend not yet paid, over all years.
     Owed,
 }
@@ -204,6 +211,7 @@ pub fn run(app: &mut App, command: DistributionCommand) -> Result<()> {
             };
             app.print_plan(&ledger, year, document)
         }
+        DistributionCommand::Sheet { year } => app.payout_sheet(year),
         DistributionCommand::Owed => app.owed(),
     }
 }
@@ -232,8 +240,8 @@ impl App {
         })
     }
 
-    /// Executes a write, prints a document (text and CSV) and then the outcome (text and JSON;
-    /// JSON prints the outcome alone, CSV the document alone).
+    /// Executes a write, prints a document (text, CSV, HTML, XLSX) and then the outcome (text
+    /// and JSON; JSON prints the outcome alone, CSV, HTML and XLSX the document alone).
     fn write_with_document(
         &mut self,
         date: NaiveDate,
@@ -245,7 +253,9 @@ impl App {
         if self.global.format != Format::Json {
             document(self, &ledger)?;
         }
-        if self.global.format != Format::Csv {
+        // A paper or a workbook is the document alone: the outcome would follow it into the
+        // same output (or replace it in `-o FILE`).
+        if matches!(self.global.format, Format::Text | Format::Json) {
             self.print_outcome(&outcome)?;
         }
         Ok(())
@@ -276,6 +286,43 @@ impl App {
             bail!("no plan has been drafted for {year}")
         };
         self.render(&PlanDocument::new(charter, &plan, paper))
+    }
+
+    /// The pay-out sheet of a posted year; refused, naming the plan's status, before posting.
+    fn payout_sheet(&mut self, year: u16) -> Result<()> {
+        let lang = self.global.lang;
+        let (_store, ledger) = self.open()?;
+        let state = ledger.load_state(None)?;
+        let charter = &state
+            .collective()
+            .ok_or_else(|| anyhow!("the collective is not registered"))?
+            .charter;
+        let Some(plan) = report::distribution(&state, year) else {
+            bail!(t(
+                lang,
+                format!("{year} 年度尚无分配方案"),
+                format!("no plan has been drafted for {year}")
+            ))
+        };
+        if !paper::payable(plan.status) {
+            let status = plan.status.text(lang);
+            bail!(t(
+                lang,
+                format!("{year} 年度分配方案尚未入账（{status}）：发放表只为已入账的方案打印"),
+                format!("the {year} plan is not posted ({status}): a pay-out sheet is printed for a posted plan only")
+            ))
+        }
+        self.render(&paper::PayoutSheet {
+            document: "payout-sheet",
+            collective: charter.name.clone(),
+            code: charter.code.to_string(),
+            year,
+            posted_on: plan.posted_on,
+            holders: plan.lines.len(),
+            lines_fen: plan.lines_fen,
+            paid_fen: plan.paid_fen,
+            lines: plan.lines,
+        })
     }
 
     fn owed(&mut self) -> Result<()> {

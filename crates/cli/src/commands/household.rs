@@ -3,6 +3,8 @@
 
 use crate::app::App;
 use crate::arguments::{date, person_id};
+use crate::cli::Format;
+use crate::commands::booklet;
 use crate::document::holdings::{CertificateDocument, Heading};
 use anyhow::{anyhow, bail, Result};
 use chrono::NaiveDate;
@@ -84,10 +86,16 @@ fn certificate(app: &mut App, household: &str, as_of: Option<NaiveDate>) -> Resu
     };
     let certificate = report::certificate(&state, household)
         .ok_or_else(|| anyhow!("no household {household} on {date}"))?;
-    app.render(&CertificateDocument {
+    let document = CertificateDocument {
         heading: Heading::new(&collective.charter, date),
         certificate,
-    })
+    };
+    if app.global.format == Format::Html {
+        // The booklet: the certificate with the household's changes and pledges.
+        let booklet = booklet::gather(&ledger, &state, document, as_of)?;
+        return app.render(&booklet);
+    }
+    app.render(&document)
 }
 
 /// Loads the persons of a household into a partial state that holds the household.

@@ -2,6 +2,7 @@
 //! `run` below is the one dispatch, one line per command.
 
 pub mod audit;
+pub mod booklet;
 pub mod charter;
 pub mod checkpoint;
 pub mod config;
@@ -11,6 +12,7 @@ pub mod death;
 pub mod demo;
 pub mod distribution;
 pub mod export;
+pub mod form;
 pub mod history;
 pub mod household;
 pub mod hukou;

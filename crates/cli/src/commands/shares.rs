@@ -99,6 +99,13 @@ pub enum SharesCommand {
         #[arg(long, value_parser = date)]
         date: NaiveDate,
     },
+    /// The change registration form (股权变更登记表) of record N, a transfer, gift,
+    /// inheritance or redemption: both parties, units, price, resolution, date; `--format
+    /// html` prints it on A4 with boxes for the seal and signatures.
+    Form {
+        #[arg(long, value_parser = crate::arguments::whole::<u64>)]
+        seq: u64,
+    },
     /// Release the pledge registered under a contract.
     Release {
         #[arg(long)]
@@ -195,6 +202,7 @@ pub fn run(app: &mut App, command: SharesCommand) -> Result<()> {
             },
         ),
         SharesCommand::Release { contract, date } => release(app, contract, date),
+        SharesCommand::Form { seq } => super::form::run(app, seq),
     }
 }
 

@@ -5,7 +5,9 @@
 
 use crate::app::{now, App, IntegrityFailure};
 use crate::arguments::person_id;
-use crate::cli::Lang;
+use crate::cli::{Format, Lang};
+use crate::document::paper::{StatementLine, StatementPaper};
+use crate::document::records::Summary as DocumentSummary;
 use crate::document::{Document, Layout, Table};
 use crate::labels::events::summary;
 use crate::labels::{event_type, t};
@@ -25,7 +27,12 @@ pub struct StatementArgs {
     id: PersonId,
     /// The statement file to write (JSON).
     #[arg(long)]
-    out: PathBuf,
+    out: Option<PathBuf>,
+    /// Print the statement as a paper (HTML, A4) with its reference as a QR code, on standard
+    /// output or into `-o FILE`; the same as `--format html`. With `--out` the JSON is written
+    /// too.
+    #[arg(long)]
+    paper: bool,
 }
 
 pub fn run(app: &mut App, args: StatementArgs) -> Result<()> {
@@ -50,11 +57,24 @@ pub fn run(app: &mut App, args: StatementArgs) -> Result<()> {
             en: summary(event, Lang::En, &classes),
         },
     )?;
-    let json = serde_json::to_string_pretty(&made)? + "\n";
-    std::fs::write(&args.out, json)
-        .with_context(|| format!("{} cannot be written", args.out.display()))?;
     let checkpoint = statement::checkpoint_of(&made)
         .ok_or_else(|| anyhow!("the ledger's checkpoint note does not parse"))?;
+    if let Some(out) = &args.out {
+        let json = serde_json::to_string_pretty(&made)? + "\n";
+        std::fs::write(out, json)
+            .with_context(|| format!("{} cannot be written", out.display()))?;
+    }
+    if args.paper || app.global.format == Format::Html {
+        app.global.format = Format::Html;
+        return app.render(&statement_paper(&made, &person, checkpoint.size));
+    }
+    let Some(out) = args.out else {
+        bail!(t(
+            app.global.lang,
+            "请用 --out FILE 写出对账单文件（JSON），或用 --paper 打印纸质对账单",
+            "give --out FILE for the statement file (JSON), or --paper for the printed statement"
+        ))
+    };
     app.render(&StatementWritten {
         id_masked: person.masked_id(),
         records: made.records.len(),
@@ -62,8 +82,39 @@ pub fn run(app: &mut App, args: StatementArgs) -> Result<()> {
         not_yet_covered: made.not_yet_covered.len(),
         checkpoint_size: checkpoint.size,
         reference: made.reference.clone(),
-        out: args.out.display().to_string(),
+        out: out.display().to_string(),
     })
+}
+
+/// The statement as printed: every ID masked (the file holds the member's whole ID, the paper
+/// does not).
+fn statement_paper(made: &Statement, person: &PersonId, checkpoint_size: u64) -> StatementPaper {
+    let summary = |s: &statement::Summary| DocumentSummary {
+        zh: s.zh.clone(),
+        en: s.en.clone(),
+    };
+    StatementPaper {
+        document: "member-statement",
+        collective: made.collective.name.clone(),
+        code: made.collective.code.clone(),
+        name: made.person.name.clone(),
+        id_masked: person.masked_id(),
+        issued_at: made.issued_at.clone(),
+        checkpoint_size,
+        reference: made.reference.clone(),
+        records: made
+            .records
+            .iter()
+            .map(|r| StatementLine {
+                seq: r.seq,
+                date: r.date,
+                event_type: r.event_type.clone(),
+                summary: summary(&r.summary),
+            })
+            .collect(),
+        not_yet_covered: made.not_yet_covered.len(),
+        dividends: made.dividends.clone(),
+    }
 }
 
 /// What `statement` reports: never the whole ID (it is in the file, for its owner).

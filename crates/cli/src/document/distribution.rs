@@ -57,6 +57,11 @@ pub struct PlanDocument {
     pub paid_fen: i64,
     pub holders: usize,
     pub lines: Vec<DividendLine>,
+    /// The charter's notice days and the last day of the notice period (the paper's).
+    #[serde(skip)]
+    pub notice_days: u32,
+    #[serde(skip)]
+    pub notice_ends: Option<NaiveDate>,
 }
 
 impl PlanDocument {
@@ -75,6 +80,8 @@ impl PlanDocument {
             approved_on: report.approved_on,
             posted_on: report.posted_on,
             vote_not_before: report.noticed_on.map(|d| charter.earliest_vote(d)),
+            notice_days: charter.notice_days,
+            notice_ends: report.noticed_on.map(|d| charter.notice_period_end(d)),
             income_fen: plan.income_fen,
             losses_fen: plan.losses_fen,
             reserve_rate_percent: Percent(plan.reserve_rate_ppm).to_string(),
@@ -232,6 +239,10 @@ impl Document for PlanDocument {
         self.heading(lang, &mut layout);
         layout.table(table);
         layout
+    }
+
+    fn paper(&self, lang: Lang) -> Layout {
+        self.plan_paper(lang)
     }
 }
 

@@ -154,6 +154,10 @@ impl Document for RegisterDocument {
         layout.table(table);
         layout
     }
+
+    fn paper(&self, lang: Lang) -> Layout {
+        self.register_paper(lang)
+    }
 }
 
 #[derive(Serialize)]

@@ -9,6 +9,7 @@ pub mod charter;
 pub mod distribution;
 pub mod holdings;
 pub mod member;
+pub mod paper;
 pub mod records;
 pub mod representative;
 pub mod trust;
@@ -19,6 +20,12 @@ use serde::Serialize;
 /// A document: its data serializes as JSON; `layout` lays it out in a language.
 pub trait Document: Serialize {
     fn layout(&self, lang: Lang) -> Layout;
+
+    /// The document as a printed paper (`--format html`): by default its layout; a paper with
+    /// a form of its own (a title, page breaks, a box for the seal, signature lines) gives it.
+    fn paper(&self, lang: Lang) -> Layout {
+        self.layout(lang)
+    }
 }
 
 /// A document laid out in one language: blocks in order.
@@ -33,6 +40,31 @@ pub enum Block {
     /// Labelled values, one per line.
     Fields(Vec<(String, String)>),
     Table(Table),
+    /// What only a printed paper has: the text renderer prints a short line for it, CSV and
+    /// XLSX leave it out.
+    Paper(Paper),
+}
+
+/// A part of a printed paper (`Document::paper`).
+pub enum Paper {
+    /// The paper's title, large and centred.
+    Title(String),
+    /// A heading of a section.
+    Heading(String),
+    /// The next block begins a new printed page.
+    PageBreak,
+    /// A box for the organization's seal (盖章), with its caption.
+    Seal(String),
+    /// Signature lines, one per label (e.g. 经办人, 户主), each with a line for the date.
+    Signatures(Vec<String>),
+    /// A line to fill in by hand after the label.
+    FillIn(String),
+    /// A QR code of `text` with a caption under it.
+    Qr { text: String, caption: String },
+    /// A sentence in small print (a note at the foot).
+    Note(String),
+    /// A table whose rows are tall enough to sign in, its last column left for the signature.
+    SignTable(Table),
 }
 
 impl Layout {
@@ -50,6 +82,10 @@ impl Layout {
 
     pub fn table(&mut self, table: Table) {
         self.blocks.push(Block::Table(table));
+    }
+
+    pub fn paper(&mut self, part: Paper) {
+        self.blocks.push(Block::Paper(part));
     }
 }
 

@@ -25,6 +25,6 @@ pub fn render(
         Format::Csv => csv::write(out, &document.layout(lang)),
         Format::Json => json::write(out, document),
         Format::Xlsx => xlsx::write(out, &document.layout(lang)),
-        Format::Html => html::write(out, &document.layout(lang), lang),
+        Format::Html => html::write(out, &document.paper(lang), lang),
     }
 }

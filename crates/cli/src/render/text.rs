@@ -1,7 +1,7 @@
 //! Text for a terminal: lines, `label: value` fields, and tables aligned by display width
 //! (East Asian wide characters take two columns).
 
-use crate::document::{Block, Layout, Table};
+use crate::document::{Block, Layout, Paper, Table};
 use anyhow::Result;
 use std::io::Write;
 
@@ -15,7 +15,25 @@ pub fn write(out: &mut impl Write, layout: &Layout) -> Result<()> {
                 }
             }
             Block::Table(table) => write_table(out, table)?,
+            Block::Paper(part) => write_paper(out, part)?,
         }
+    }
+    Ok(())
+}
+
+/// A paper's part as a line of text: what a terminal can show of it.
+fn write_paper(out: &mut impl Write, part: &Paper) -> Result<()> {
+    match part {
+        Paper::Title(text) | Paper::Heading(text) | Paper::Note(text) => writeln!(out, "{text}")?,
+        Paper::PageBreak => writeln!(out)?,
+        Paper::Seal(caption) => writeln!(out, "[{caption}]")?,
+        Paper::Signatures(labels) => {
+            let lines: Vec<String> = labels.iter().map(|l| format!("{l}: ________")).collect();
+            writeln!(out, "{}", lines.join("    "))?;
+        }
+        Paper::FillIn(label) => writeln!(out, "{label} ________________")?,
+        Paper::Qr { text, caption } => writeln!(out, "{caption}: {text}")?,
+        Paper::SignTable(table) => write_table(out, table)?,
     }
     Ok(())
 }
