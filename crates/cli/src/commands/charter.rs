@@ -24,6 +24,7 @@ pub struct InitArgs {
 
 #[derive(Subcommand, Debug)]
 pub enum CharterCommand {
+    /// The collective's charter as registered.
     Show,
 }
 

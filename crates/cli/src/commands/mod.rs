@@ -22,6 +22,7 @@ pub mod proof;
 pub mod register;
 pub mod representative;
 pub mod shares;
+pub mod shell;
 pub mod statement;
 pub mod verify;
 pub mod witness;
@@ -103,6 +104,10 @@ pub enum Command {
     /// Synthetic data for tests and benchmarks.
     #[command(subcommand)]
     Sample(demo::SampleCommand),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions(shell::CompletionsArgs),
+    /// Print the manual page (roff), e.g. `gufen man -o gufen.1`.
+    Man(shell::ManArgs),
 }
 
 /// Runs one command: the one place that maps a command to its handler.
@@ -135,5 +140,7 @@ pub fn run(app: &mut App, command: Command) -> Result<()> {
         Command::Demo(args) => demo::run(app, args),
         Command::CrashChild(args) => crash_child::run(app, args),
         Command::Sample(command) => demo::sample(app, command),
+        Command::Completions(args) => shell::completions(app, args),
+        Command::Man(args) => shell::man(app, args),
     }
 }
