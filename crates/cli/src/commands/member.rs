@@ -3,6 +3,7 @@
 use crate::app::App;
 use crate::arguments::{choice, date, person_id, yuan};
 use crate::commands::shares::AuthorityArgs;
+use crate::document::found::{FoundPersons, FoundRow};
 use crate::document::member::{MemberDocument, MemberList, MemberRow};
 use anyhow::{anyhow, bail, Result};
 use chrono::NaiveDate;
@@ -106,6 +107,16 @@ pub enum MemberCommand {
         #[arg(long, value_parser = date)]
         as_of: Option<NaiveDate>,
     },
+    /// Find persons by part of their name, or by household: household, name, masked ID, member.
+    #[command(group = clap::ArgGroup::new("find").required(true).multiple(true).args(["name", "household"]))]
+    Find {
+        /// Part of the name, e.g. a surname.
+        #[arg(long)]
+        name: Option<String>,
+        /// The household number.
+        #[arg(long)]
+        household: Option<String>,
+    },
 }
 
 pub fn run(app: &mut App, command: MemberCommand) -> Result<()> {
@@ -185,6 +196,7 @@ pub fn run(app: &mut App, command: MemberCommand) -> Result<()> {
         ),
         MemberCommand::Show { id, reveal } => show(app, &id, reveal),
         MemberCommand::List { as_of } => list(app, as_of),
+        MemberCommand::Find { name, household } => find(app, name, household),
     }
 }
 
@@ -256,5 +268,30 @@ fn list(app: &mut App, as_of: Option<NaiveDate>) -> Result<()> {
         as_of: date,
         count: members.len(),
         members: members.into_iter().map(MemberRow::new).collect(),
+    })
+}
+
+/// Every person whose name holds `name` and who belongs to `household` (each where given), by
+/// household and ID.
+fn find(app: &mut App, name: Option<String>, household: Option<String>) -> Result<()> {
+    let (_store, ledger) = app.open()?;
+    let state = ledger.load_state(None)?;
+    let name = name.map(|n| n.trim().to_string());
+    let household = household.map(|h| h.trim().to_string());
+    let mut found: Vec<_> = state
+        .persons()
+        .filter(|p| name.as_ref().is_none_or(|n| p.name.contains(n.as_str())))
+        .filter(|p| {
+            household
+                .as_ref()
+                .is_none_or(|h| p.household.as_deref() == Some(h.as_str()))
+        })
+        .collect();
+    found.sort_by(|a, b| (&a.household, &a.id).cmp(&(&b.household, &b.id)));
+    app.render(&FoundPersons {
+        name,
+        household,
+        count: found.len(),
+        persons: found.into_iter().map(FoundRow::new).collect(),
     })
 }

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod charter;
+pub mod charter_template;
 pub mod checkpoint;
 pub mod config;
 pub mod correct;
