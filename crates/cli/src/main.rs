@@ -13,6 +13,7 @@ mod help_text;
 mod input;
 mod labels;
 mod messages;
+mod progress;
 mod render;
 mod roster;
 mod synth;

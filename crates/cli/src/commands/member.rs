@@ -237,6 +237,11 @@ fn import(
     resolution: String,
     date: NaiveDate,
 ) -> Result<()> {
+    let _progress = crate::progress::Progress::start(
+        app.global.lang,
+        "读取并检查花名册",
+        "reading and checking the roster",
+    );
     let (rows, lines) = crate::roster::read(path)?;
     let (_store, ledger) = app.open()?;
     let command = Command {
