@@ -98,9 +98,11 @@ mod tests {
     fn quick_work_ends_without_waiting_for_the_delay() {
         let started = std::time::Instant::now();
         let progress = Progress::start(Lang::En, "校验", "verifying");
-        let counter = progress.counter();
-        counter(10, 100);
-        counter(100, 100);
+        {
+            let counter = progress.counter();
+            counter(10, 100);
+            counter(100, 100);
+        }
         drop(progress);
         assert!(started.elapsed() < Duration::from_secs(5));
     }
