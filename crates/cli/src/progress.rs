@@ -31,6 +31,10 @@ impl Progress {
     /// Work described by `zh`/`en`: a spinner until a count arrives.
     pub fn start(lang: Lang, zh: &str, en: &str) -> Self {
         let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} {msg} {elapsed}")
+                .expect("the template is valid"),
+        );
         bar.set_message(t(lang, zh, en).to_string());
         let done = Arc::new(AtomicBool::new(false));
         let shower = std::io::stderr().is_terminal().then(|| {
