@@ -7,8 +7,8 @@
 mod common;
 
 use common::{
-    copy_dir, gufen, import_sample, init_sample, ok, post_distribution_2025, sample_village,
-    with_ledger, Run, DRAFT_2025,
+    copy_dir, gufen, gufen_in_default_language, import_sample, init_sample, ok,
+    post_distribution_2025, sample_village, with_ledger, Run, DRAFT_2025,
 };
 use gufen_ledger::bundle;
 use gufen_ledger::checkpoint::{self, Checkpoint};
@@ -172,7 +172,7 @@ fn a_clean_bundle_audits() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stdout.contains("audit passed"), "{}", run.stdout);
     assert!(run.stdout.contains("witness-w"), "{}", run.stdout);
-    let zh = gufen(
+    let zh = gufen_in_default_language(
         &v.db(),
         &[
             "audit",
@@ -353,7 +353,7 @@ fn reordered_records_are_named() {
     std::fs::write(path, bundle::encode(entries.iter().map(Vec::as_slice))).unwrap();
     v.fails(&dir, &[], "at record 10");
     // In Chinese by default.
-    let run = gufen(
+    let run = gufen_in_default_language(
         &v.db(),
         &[
             "audit",
@@ -632,7 +632,13 @@ fn the_keepers_checkpoint_commands_refuse_what_an_auditor_could_not_trust() {
     assert_eq!(gufen(&db, &["register"]).code, 3);
     let restore = gufen(
         &db,
-        &["checkpoint", "--restore", saved_file.to_str().unwrap()],
+        &[
+            "--lang",
+            "zh",
+            "checkpoint",
+            "--restore",
+            saved_file.to_str().unwrap(),
+        ],
     );
     assert_eq!(restore.code, 0, "{}", restore.stderr);
     assert!(

@@ -183,6 +183,7 @@ impl Bench {
             .env("GUFEN_DB", self.village.db())
             .env("GUFEN_NOW", NOW)
             .env("GUFEN_ACTOR", "会计")
+            .env("GUFEN_LANG", "en")
             .env_remove("GUFEN_ORG")
             .env_remove("GUFEN_WAIT")
             .output()
@@ -279,6 +280,106 @@ fn every_bad_input_is_refused_clearly_with_the_head_unchanged() {
         rows.len(),
         failures.join("\n")
     );
+}
+
+/// Whether `text` reads as Chinese: it holds Chinese, and no run of three or more English words
+/// (a sentence left untranslated) once the names, codes and numbers it may carry are set aside:
+/// quoted values, flags, paths and file names, masked IDs.
+fn reads_as_chinese(text: &str) -> bool {
+    let cjk = text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+    cjk && english_runs(text).is_empty()
+}
+
+/// Runs of three or more English words in a row in `text`, outside quotes and backticks.
+fn english_runs(text: &str) -> Vec<String> {
+    let mut runs = Vec::new();
+    let mut quoted = false;
+    let mut run: Vec<&str> = Vec::new();
+    let close = |run: &mut Vec<&str>, runs: &mut Vec<String>| {
+        if run.len() >= 3 {
+            runs.push(run.join(" "));
+        }
+        run.clear();
+    };
+    for line in text.lines() {
+        for token in line.split(' ') {
+            let quotes = token.matches(['"', '`', '\'']).count();
+            let word = token.trim_matches(|c: char| ",.;:()'\"`".contains(c));
+            let english = !quoted
+                && !word.is_empty()
+                && word
+                    .chars()
+                    .all(|c| c.is_ascii_alphabetic() || c == '\'' || c == '-')
+                && !word.starts_with('-')
+                && word.chars().any(|c| c.is_ascii_lowercase());
+            if english {
+                run.push(word);
+            } else {
+                close(&mut run, &mut runs);
+            }
+            if quotes % 2 == 1 {
+                quoted = !quoted;
+            }
+        }
+        close(&mut run, &mut runs);
+        quoted = false;
+    }
+    runs
+}
+
+/// Every row again in Chinese (`--lang zh`, which beats GUFEN_LANG): its refusal reads as
+/// Chinese, with the same exit code and no whole ID.
+#[test]
+fn every_bad_input_is_refused_in_chinese_too() {
+    let (rows, _) = table();
+    let bench = Bench::new();
+    let mut english = Vec::new();
+    for row in &rows {
+        // The row's own `--lang en` (a row about an English text) gives way to the Chinese.
+        let mut args = vec!["--lang".to_string(), "zh".to_string()];
+        let mut given = bench.arguments(row).into_iter().peekable();
+        while let Some(arg) = given.next() {
+            if arg == "--lang" && given.peek().is_some_and(|next| next == "en") {
+                given.next();
+                continue;
+            }
+            args.push(arg);
+        }
+        let (code, stdout, stderr) = bench.run(&args);
+        assert_eq!(code, row.code, "line {}: {stderr}", row.line);
+        assert!(whole_ids(&stdout).is_empty() && whole_ids(&stderr).is_empty());
+        if code == 0 || !reads_as_chinese(&stderr) {
+            english.push(format!(
+                "line {}: {}\n  {}",
+                row.line,
+                english_runs(&stderr).join(" | "),
+                stderr.chars().take(400).collect::<String>()
+            ));
+        }
+    }
+    assert!(
+        english.is_empty(),
+        "{} of {} rows are refused in English under --lang zh:\n{}",
+        english.len(),
+        rows.len(),
+        english.join("\n")
+    );
+}
+
+#[test]
+fn english_sentences_are_found_and_names_are_not() {
+    assert!(reads_as_chinese(
+        "gufen: 规则 R5：身份证号 410183********0054 的校验码不对"
+    ));
+    assert!(reads_as_chinese(
+        "gufen: 存储 /tmp/a-b/store 中没有代码为 X 的组织（\"no such thing here\"）"
+    ));
+    assert!(!reads_as_chinese(
+        "gufen: R5: citizen ID 410183********0054 has a wrong check"
+    ));
+    assert!(!reads_as_chinese("gufen: 规则 R5：the store is in use"));
+    assert!(english_runs("--kind urban is").is_empty());
+    assert_eq!(english_runs("规则： the store is 5"), vec!["the store is"]);
 }
 
 #[test]

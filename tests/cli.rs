@@ -605,6 +605,7 @@ fn a_missing_subcommand_is_a_usage_error() {
             .env_remove("GUFEN_DB")
             .env_remove("GUFEN_ORG")
             .env_remove("GUFEN_ACTOR")
+            .env("GUFEN_LANG", "en")
             .output()
             .unwrap()
     };
@@ -682,6 +683,8 @@ fn a_repeated_command_id_appends_once() {
     let g = Gufen::village();
     let id = "6f1c2a3e-0b4d-4c5e-9f60-718293a4b5c6";
     let args = [
+        "--lang",
+        "zh",
         "--command-id",
         id,
         "hukou",
@@ -920,7 +923,7 @@ fn as_of_answers_for_past_dates_from_the_log() {
 #[test]
 fn history_lists_every_record_of_a_person_masked() {
     let g = Gufen::village();
-    let text = g.ok(&["history", "--id", C]);
+    let text = g.ok(&["--lang", "zh", "history", "--id", C]);
     assert!(
         text.contains("确认成员身份")
             && text.contains("配股 人口股 1.5 股")
@@ -969,11 +972,11 @@ fn history_lists_every_record_of_a_person_masked() {
 fn the_log_history_and_a_write_read_naturally_in_each_language() {
     let g = Gufen::village();
     distribute(&g, "2025", "2");
-    let zh = g.ok(&["log"]);
+    let zh = g.ok(&["--lang", "zh", "log"]);
     for expected in ["人员/360426********0071", "户/001", "分配/2025", "组织"] {
         assert!(zh.contains(expected), "{expected} not in {zh}");
     }
-    let zh_csv = g.ok(&["--format", "csv", "log"]);
+    let zh_csv = g.ok(&["--lang", "zh", "--format", "csv", "log"]);
     assert!(zh_csv.contains(",户/001,"), "{zh_csv}");
     let en = g.ok(&["--lang", "en", "log"]);
     for expected in [
@@ -1007,10 +1010,10 @@ fn the_log_history_and_a_write_read_naturally_in_each_language() {
     }
     assert!(log[0].get("effective_date").is_some() && log[0].get("recorded_at").is_some());
     assert!(
-        g.ok(&["history", "--id", C])
+        g.ok(&["--lang", "zh", "history", "--id", C])
             .starts_with("440113********001X 的记录：4 条\n"),
         "{}",
-        g.ok(&["history", "--id", C])
+        g.ok(&["--lang", "zh", "history", "--id", C])
     );
     assert!(g
         .ok(&["--lang", "en", "history", "--id", C])
@@ -1031,6 +1034,8 @@ fn the_log_history_and_a_write_read_naturally_in_each_language() {
     ]);
     assert!(one.contains(" (1 record), head "), "{one}");
     let zh_one = g.ok(&[
+        "--lang",
+        "zh",
         "hukou",
         "set",
         "--id",
@@ -1066,10 +1071,10 @@ fn verify_names_the_damaged_record_and_exits_3() {
 #[test]
 fn register_snapshots() {
     let g = Gufen::village();
-    insta::assert_snapshot!("register_zh", g.ok(&["register"]));
+    insta::assert_snapshot!("register_zh", g.ok(&["--lang", "zh", "register"]));
     insta::assert_snapshot!("register_en", g.ok(&["--lang", "en", "register"]));
     insta::assert_snapshot!("register_json", g.ok(&["--format", "json", "register"]));
-    let csv = g.ok(&["--format", "csv", "register"]);
+    let csv = g.ok(&["--lang", "zh", "--format", "csv", "register"]);
     assert!(
         csv.starts_with('\u{FEFF}'),
         "CSV for Excel starts with a BOM"
@@ -1082,7 +1087,14 @@ fn certificate_snapshots() {
     let g = Gufen::village();
     insta::assert_snapshot!(
         "certificate_zh",
-        g.ok(&["household", "certificate", "--household", "001"])
+        g.ok(&[
+            "--lang",
+            "zh",
+            "household",
+            "certificate",
+            "--household",
+            "001"
+        ])
     );
     insta::assert_snapshot!(
         "certificate_en",
@@ -1279,8 +1291,16 @@ fn a_whole_distribution_cycle_through_the_cli() {
         ])
     };
     g.refused(&approve("3", "3", "2026-02-01"), 1, "notice");
-    let recorded = g.ok(&with(&["notice", "--date", "2026-01-06"]));
-    let notice = g.ok(&["distribution", "show", "--notice", "--year", "2025"]);
+    let recorded = g.ok(&with(&["--lang", "zh", "notice", "--date", "2026-01-06"]));
+    let notice = g.ok(&[
+        "--lang",
+        "zh",
+        "distribution",
+        "show",
+        "--notice",
+        "--year",
+        "2025",
+    ]);
     // Recording the notice prints the notice, then the record it appended.
     assert!(recorded.starts_with(&notice), "{recorded}");
     insta::assert_snapshot!("notice_zh", notice);
@@ -1309,6 +1329,8 @@ fn a_whole_distribution_cycle_through_the_cli() {
         ])
     );
     let csv = g.ok(&[
+        "--lang",
+        "zh",
         "--format",
         "csv",
         "distribution",
@@ -3022,7 +3044,7 @@ fn representatives_are_elected_listed_and_vote_through_the_cli() {
     g.refused(&elect(A, "2025-06-02"), 1, "since 2025-06-01");
     assert_eq!((count("2025-05-31"), count("2025-06-01")), (0, 2));
     // The list in each format: masked IDs, the language's own headings, CSV with a BOM.
-    let zh = g.ok(&["representative", "list"]);
+    let zh = g.ok(&["--lang", "zh", "representative", "list"]);
     let en = g.ok(&["--lang", "en", "representative", "list"]);
     let csv = g.ok(&["--format", "csv", "representative", "list"]);
     assert!(zh.contains("成员代表名单") && zh.contains("王秀英"), "{zh}");
@@ -3248,7 +3270,7 @@ fn a_loss_on_a_charter_ground_cites_its_article_and_resolution() {
             && show.contains("note 会议纪要第3项"),
         "{show}"
     );
-    let show = g.ok(&["member", "show", "--id", C]);
+    let show = g.ok(&["--lang", "zh", "member", "show", "--id", C]);
     assert!(
         show.contains("章程第十二条") && show.contains("决议 2020-3"),
         "{show}"
@@ -3376,7 +3398,7 @@ fn history_shows_a_loss_with_its_note() {
         "--date",
         "2020-01-01",
     ]);
-    let zh = g.ok(&["history", "--id", C]);
+    let zh = g.ok(&["--lang", "zh", "history", "--id", C]);
     assert!(
         zh.contains("成员身份丧失：成为公务员，备注 县人社局录用通知 2020-7"),
         "{zh}"
@@ -3732,6 +3754,8 @@ fn a_reused_command_id_with_another_command_is_refused() {
     let id = "8d3f4c2a-1b2c-4d5e-8f90-123456789abc";
     let a = "410183195202210053";
     let hukou = [
+        "--lang",
+        "zh",
         "--command-id",
         id,
         "hukou",
@@ -3794,13 +3818,13 @@ fn the_store_is_its_owners_alone() {
         let open = if p.is_dir() { 0o755 } else { 0o644 };
         std::fs::set_permissions(p, std::fs::Permissions::from_mode(open)).unwrap();
     }
-    let run = g.run(&["register"]);
+    let run = g.run(&["--lang", "zh", "register"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stderr.contains("仅本人可读写"), "{}", run.stderr);
     for (path, mode) in modes(&db) {
         assert_eq!(mode & 0o077, 0, "{path} is {mode:o} after the tightening");
     }
-    let again = g.run(&["register"]);
+    let again = g.run(&["--lang", "zh", "register"]);
     assert!(
         !again.stderr.contains("仅本人可读写"),
         "said once: {}",

@@ -20,7 +20,7 @@ fn made() -> Made {
     let (log, _) = g.key("log.skey", "gufen-log");
     g.sign(&log);
     let file = g.path("statement.json").to_str().unwrap().to_string();
-    let out = g.ok(&["statement", "--id", A, "--out", &file]);
+    let out = g.ok(&["--lang", "zh", "statement", "--id", A, "--out", &file]);
     assert!(out.contains("成员对账单已生成"), "{out}");
     assert!(other_ids(&out, "").is_empty(), "{out}");
     let text = std::fs::read_to_string(&file).unwrap();
@@ -82,7 +82,7 @@ fn a_statement_round_trip_checks() {
         "{reference}"
     );
 
-    let run = m.audit(&m.file, &[]);
+    let run = m.audit(&m.file, &["--lang", "zh"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stdout.contains("成员对账单核验通过"), "{}", run.stdout);
     assert!(run.stdout.contains(reference));
@@ -172,13 +172,15 @@ fn tampered_statements_exit_3() {
             Value::String(base64::engine::general_purpose::STANDARD.encode(bytes));
     });
     assert_eq!(run.code, 3, "{}", run.stderr);
+    let tampered = m.g.path("tampered.json");
+    let run = m.audit(tampered.to_str().unwrap(), &["--lang", "zh"]);
+    assert_eq!(run.code, 3, "{}", run.stderr);
     assert!(
         run.stderr.contains(&format!("（第 {first_seq} 条记录）")),
         "{}",
         run.stderr
     );
     assert!(run.stdout.contains("核验未通过"), "{}", run.stdout);
-    let tampered = m.g.path("tampered.json");
     let en = m.audit(tampered.to_str().unwrap(), &["--lang", "en"]);
     assert_eq!(en.code, 3, "{}", en.stderr);
     assert!(

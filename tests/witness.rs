@@ -29,9 +29,16 @@ fn setup() -> Setup {
 
 impl Setup {
     fn cosign(&self, note: &str, from: &str, out: Option<&str>) -> common::Run {
+        self.cosign_in("en", note, from, out)
+    }
+
+    /// `cosign` with its output in `lang`.
+    fn cosign_in(&self, lang: &str, note: &str, from: &str, out: Option<&str>) -> common::Run {
         let checkpoint = self.g.write("offered.note", note);
         let state = self.g.path("witness-state");
         let mut args = vec![
+            "--lang",
+            lang,
             "witness",
             "cosign",
             "--key",
@@ -101,7 +108,7 @@ fn first_cosign_then_consistent_then_rollback_and_fork_refused() {
     s.g.transfer("2020-06-01");
     let second = s.g.sign(&s.log);
     let out = s.g.path("cosigned.note");
-    let run = s.cosign(&second, &s.db(), Some(out.to_str().unwrap()));
+    let run = s.cosign_in("zh", &second, &s.db(), Some(out.to_str().unwrap()));
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stdout.contains("已联署检查点"), "{}", run.stdout);
     assert!(

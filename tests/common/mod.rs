@@ -37,6 +37,8 @@ pub fn fixture(name: &str) -> PathBuf {
 
 /// The binary on the store `db`, the clock and the actor pinned, GUFEN_DB and GUFEN_ORG removed
 /// so that nothing in the environment running the tests chooses the store or the collective.
+/// GUFEN_LANG is English, the language the tests' error texts are asserted in; a test of a
+/// Chinese document or message says `--lang zh`, which the environment does not override.
 pub fn command(db: &Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_gufen"));
     command
@@ -44,6 +46,7 @@ pub fn command(db: &Path) -> Command {
         .arg(db)
         .env("GUFEN_NOW", NOW)
         .env("GUFEN_ACTOR", "会计")
+        .env("GUFEN_LANG", "en")
         .env_remove("GUFEN_DB")
         .env_remove("GUFEN_ORG");
     command
@@ -52,6 +55,21 @@ pub fn command(db: &Path) -> Command {
 /// Runs the binary once on `db`.
 pub fn run_once(db: &Path, args: &[&str]) -> Run {
     let output = command(db).args(args).output().unwrap();
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(output.stdout).unwrap(),
+        stderr: String::from_utf8(output.stderr).unwrap(),
+    }
+}
+
+/// Runs the binary once on `db` in the language it takes when none is asked for (GUFEN_LANG
+/// unset): for a test of that default.
+pub fn gufen_in_default_language(db: &Path, args: &[&str]) -> Run {
+    let output = command(db)
+        .env_remove("GUFEN_LANG")
+        .args(args)
+        .output()
+        .unwrap();
     Run {
         code: output.status.code().unwrap_or(-1),
         stdout: String::from_utf8(output.stdout).unwrap(),

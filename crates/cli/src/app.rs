@@ -25,9 +25,11 @@ impl std::fmt::Display for IntegrityFailure {
 
 impl std::error::Error for IntegrityFailure {}
 
-/// The error as the user reads it, with its causes.
-pub fn describe_error(error: &anyhow::Error) -> String {
+/// The error as the user reads it, with its causes, in `lang`: in Chinese each cause translated
+/// by the message table.
+pub fn describe_error(error: &anyhow::Error, lang: crate::cli::Lang) -> String {
     let mut text = String::new();
+    let mut parts = Vec::new();
     for cause in error.chain() {
         let part = cause.to_string();
         if !text.contains(&part) {
@@ -35,9 +37,17 @@ pub fn describe_error(error: &anyhow::Error) -> String {
                 text.push_str(": ");
             }
             text.push_str(&part);
+            parts.push(part);
         }
     }
-    text
+    match lang {
+        crate::cli::Lang::En => text,
+        crate::cli::Lang::Zh => parts
+            .iter()
+            .map(|part| crate::messages::zh(part))
+            .collect::<Vec<_>>()
+            .join("："),
+    }
 }
 
 pub struct App {

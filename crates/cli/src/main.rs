@@ -8,8 +8,12 @@ mod commands;
 mod document;
 #[cfg(test)]
 mod fuzz_tests;
+mod help;
+mod help_text;
 mod input;
 mod labels;
+mod messages;
+mod progress;
 mod render;
 mod roster;
 mod synth;
@@ -26,9 +30,11 @@ fn main() -> ExitCode {
     unsafe {
         libc::umask(0o077);
     }
-    let matches = match cli::Cli::command().try_get_matches() {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let lang = help::language(&args, std::env::var("GUFEN_LANG").ok().as_deref());
+    let matches = match help::localized(cli::Cli::command(), lang).try_get_matches_from(&args) {
         Ok(matches) => matches,
-        Err(error) => return usage_error(error),
+        Err(error) => return usage_error(error, lang),
     };
     let db_given = matches!(
         matches.value_source("db"),
@@ -36,7 +42,7 @@ fn main() -> ExitCode {
     );
     let parsed = match cli::Cli::from_arg_matches(&matches) {
         Ok(parsed) => parsed,
-        Err(error) => return usage_error(error),
+        Err(error) => return usage_error(error, lang),
     };
     let lang = parsed.global.lang;
     match app::run(parsed, db_given) {
@@ -52,42 +58,50 @@ fn main() -> ExitCode {
     }
 }
 
-/// The error as printed: an integrity failure the store reports is framed in the chosen
-/// language (its detail is the ledger's, in English); everything else as `describe_error` has it.
+/// The error as printed, in the chosen language: an integrity failure the store reports is framed
+/// in it (its detail is the ledger's, in English); every other message is the chain of causes,
+/// each translated by the message table in Chinese; a command the ledger refused says that
+/// nothing was written.
 fn described(error: &anyhow::Error, lang: cli::Lang) -> String {
     match error.downcast_ref::<gufen_ledger::LedgerError>() {
         Some(gufen_ledger::LedgerError::Corrupt { seq, message }) if lang == cli::Lang::Zh => {
             let at = seq.map_or_else(String::new, |seq| format!("（第 {seq} 条记录）"));
             format!("完整性故障{at}：{message}")
         }
-        _ => app::describe_error(error),
+        Some(gufen_ledger::LedgerError::Rejected(gufen_core::RuleViolation::Rule { .. }))
+            if lang == cli::Lang::Zh =>
+        {
+            format!("{}；本次未写入任何记录", app::describe_error(error, lang))
+        }
+        _ => app::describe_error(error, lang),
     }
 }
 
 /// clap's errors: help and version (on stdout) exit 0, printed as clap prints them; a value refused (a date, an ID or an amount of the
 /// wrong shape, or a choice outside its fixed set) is bad input, exit 1, as a refused value is
 /// everywhere else; the command line's own grammar (an unknown flag or command, a missing
-/// argument or subcommand, for which the help is printed) is a usage error, exit 2.
-fn usage_error(error: clap::Error) -> ExitCode {
+/// argument or subcommand, for which the help is printed) is a usage error, exit 2. In Chinese
+/// the error is said in Chinese where the message table knows its kind.
+fn usage_error(error: clap::Error, lang: cli::Lang) -> ExitCode {
     match error.kind() {
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
             let _ = error.print();
             ExitCode::SUCCESS
         }
         ErrorKind::ValueValidation => {
-            match value_error(&error) {
+            match value_error(&error, lang) {
                 Some(message) => say(&format!("gufen: {}", mask_ids(&message))),
-                None => print_masked(&error),
+                None => print_masked(&error, lang),
             }
             ExitCode::from(1)
         }
         ErrorKind::InvalidValue => {
             // A choice outside its set: clap names the value and the choices.
-            print_masked(&error);
+            print_masked(&error, lang);
             ExitCode::from(1)
         }
         _ => {
-            print_masked(&error);
+            print_masked(&error, lang);
             ExitCode::from(2)
         }
     }
@@ -96,13 +110,14 @@ fn usage_error(error: clap::Error) -> ExitCode {
 /// clap's rendered error (and the usage or help it carries) on stderr, as plain text with every
 /// citizen ID in it masked: clap repeats a value typed into any flag or position whole, and an
 /// ID typed where it does not belong is still an ID (R16).
-fn print_masked(error: &clap::Error) {
+fn print_masked(error: &clap::Error, lang: cli::Lang) {
     use std::io::Write as _;
-    let _ = write!(
-        std::io::stderr(),
-        "{}",
-        mask_ids(&error.render().to_string())
-    );
+    let text = match lang {
+        cli::Lang::Zh => messages::clap_error(error),
+        cli::Lang::En => None,
+    }
+    .unwrap_or_else(|| error.render().to_string());
+    let _ = write!(std::io::stderr(), "{}", mask_ids(&text));
 }
 
 /// The safety net under every error text printed (R16): each whole citizen ID in `text`, a run
@@ -149,13 +164,17 @@ fn is_id_shaped(run: &str) -> bool {
 /// A value refused by its parser, as `FLAG: MESSAGE`, without the raw value: clap's own message
 /// repeats the value whole, and a mistyped citizen ID is still an ID (R16); the parser's message
 /// names it masked.
-fn value_error(error: &clap::Error) -> Option<String> {
+fn value_error(error: &clap::Error, lang: cli::Lang) -> Option<String> {
     let ContextValue::String(arg) = error.get(ContextKind::InvalidArg)? else {
         return None;
     };
     let flag = arg.split_whitespace().next()?;
     let source = std::error::Error::source(error)?;
-    Some(format!("{flag}: {source}"))
+    let source = messages::localized(lang, &source.to_string());
+    Some(match lang {
+        cli::Lang::Zh => format!("{flag}：{source}"),
+        cli::Lang::En => format!("{flag}: {source}"),
+    })
 }
 
 fn exit_code(error: &anyhow::Error) -> u8 {

@@ -123,6 +123,17 @@ pub fn audit(
     witnesses: &[Verifier],
     known: &[KnownCheckpoint],
 ) -> Result<AuditReport, AuditError> {
+    audit_reporting(dir, log, witnesses, known, None)
+}
+
+/// `audit`, reporting the records walked to `hook` (throttled, `progress`).
+pub fn audit_reporting(
+    dir: &Path,
+    log: &Verifier,
+    witnesses: &[Verifier],
+    known: &[KnownCheckpoint],
+    hook: Option<crate::progress::Hook<'_>>,
+) -> Result<AuditReport, AuditError> {
     if !dir.is_dir() {
         return Err(AuditError::NoDirectory(dir.to_path_buf()));
     }
@@ -139,7 +150,7 @@ pub fn audit(
         first_bad_seq: None,
         problem: None,
     };
-    match run(dir, log, witnesses, known, &mut report) {
+    match run(dir, log, witnesses, known, &mut report, hook) {
         Ok(()) => report.ok = true,
         Err(Stop::Found { seq, problem }) => {
             report.first_bad_seq = seq;
@@ -157,6 +168,7 @@ fn run(
     witnesses: &[Verifier],
     known: &[KnownCheckpoint],
     report: &mut AuditReport,
+    hook: Option<crate::progress::Hook<'_>>,
 ) -> Result<(), Stop> {
     let mut buf = Vec::new();
     let checkpoint = open_checkpoint(dir, log, witnesses, &mut buf, report)?;
@@ -170,7 +182,7 @@ fn run(
             ),
         ));
     };
-    let result = walk_records(dir, ledger_id, &checkpoint, &mut buf)?;
+    let result = walk_records(dir, ledger_id, &checkpoint, &mut buf, hook)?;
     report.records = result.records;
     if let Some(problem) = result.problem {
         return Err(finding(result.first_bad_seq, problem));
@@ -260,9 +272,11 @@ fn walk_records(
     ledger_id: &str,
     checkpoint: &Checkpoint,
     buf: &mut Vec<u8>,
+    hook: Option<crate::progress::Hook<'_>>,
 ) -> Result<WalkResult, Stop> {
     let size = checkpoint.size;
     let mut walk = ChainWalk::new(ledger_id, true);
+    let mut progress = crate::progress::Progress::new(hook, size);
     let mut start = 0u64;
     while start < size && !walk.stopped() {
         let index = start / WIDTH;
@@ -310,7 +324,9 @@ fn walk_records(
             walk.push(seq, entry);
         }
         start += u64::from(width);
+        progress.record(start);
     }
+    progress.finish(start.min(size));
     Ok(walk.finish(size, None, Some(&checkpoint.root)))
 }
 

@@ -95,6 +95,15 @@ impl Ledger {
     /// every stored tile is compared with the tiles the records' hashes make, so a damaged
     /// ledger is refused (an integrity failure) rather than exported for an auditor to find.
     pub fn export(&self, dir: &Path) -> Result<ExportSummary, LedgerError> {
+        self.export_reporting(dir, None)
+    }
+
+    /// `export`, reporting the records written to `hook` (throttled, `progress`).
+    pub fn export_reporting(
+        &self,
+        dir: &Path,
+        hook: Option<crate::progress::Hook<'_>>,
+    ) -> Result<ExportSummary, LedgerError> {
         let note = self.signed_checkpoint_note()?.ok_or_else(|| {
             LedgerError::Refused(
                 "the ledger has no signed checkpoint to export: sign it first (`gufen checkpoint --sign KEY`, or `gufen config set signing-key KEY` to sign every write)".into(),
@@ -134,6 +143,7 @@ impl Ledger {
         };
 
         let mut walk = ChainWalk::new(self.id(), true);
+        let mut progress = crate::progress::Progress::new(hook, size);
         let mut start = 0u64;
         while start < size {
             let index = start / WIDTH;
@@ -155,7 +165,9 @@ impl Ledger {
             let entries = bundle::encode(records.iter().map(|(_, r)| r.as_slice()));
             write(&tiles::entries_path(index, width), &entries)?;
             start = end;
+            progress.record(start);
         }
+        progress.finish(start);
         let result = walk.finish(size, None, Some(&signed.root));
         if let Some(problem) = result.problem {
             return Err(LedgerError::Corrupt {

@@ -7,6 +7,7 @@ pub mod checkpoint;
 pub mod export;
 pub mod merkle;
 pub mod note;
+pub mod progress;
 pub mod record;
 pub mod statement;
 pub mod store;

@@ -347,12 +347,21 @@ impl Ledger {
     /// record up to the head, and the Merkle root over their hashes. With `replay`, also rebuilds
     /// the state from the log and compares it with the stored projections.
     pub fn verify(&self, replay: bool) -> Result<VerifyReport, LedgerError> {
+        self.verify_reporting(replay, None)
+    }
+
+    /// `verify`, reporting the records walked to `hook` (throttled, `progress`).
+    pub fn verify_reporting(
+        &self,
+        replay: bool,
+        hook: Option<crate::progress::Hook<'_>>,
+    ) -> Result<VerifyReport, LedgerError> {
         let head = self.head()?;
         // The walk over the records and the read of every other entry (index, projections,
         // commands) touch different trees: on two cores they run side by side.
         let (result, entries) = std::thread::scope(|scope| {
             let entries = scope.spawn(|| self.check_entries(&head));
-            let result = self.walk_records(&head, replay);
+            let result = self.walk_records(&head, replay, hook);
             let entries = entries.join().expect("reading the entries does not panic");
             (result, entries)
         });
@@ -383,9 +392,15 @@ impl Ledger {
 
     /// Walks the records up to the head. sled's reads (pages fetched and decoded) run on their
     /// own thread, a chunk ahead of the checks, so the two overlap.
-    fn walk_records(&self, head: &Head, replay: bool) -> Result<WalkResult, LedgerError> {
+    fn walk_records(
+        &self,
+        head: &Head,
+        replay: bool,
+        hook: Option<crate::progress::Hook<'_>>,
+    ) -> Result<WalkResult, LedgerError> {
         const CHUNK: usize = 1024;
         let mut walk = ChainWalk::new(self.id(), replay);
+        let mut progress = crate::progress::Progress::new(hook, head.seq_next);
         let (send, receive) =
             std::sync::mpsc::sync_channel::<Result<Vec<(u64, sled::IVec)>, LedgerError>>(4);
         let records = self.records_tree().clone();
@@ -422,6 +437,7 @@ impl Ledger {
             for chunk in receive.iter() {
                 for (seq, bytes) in chunk? {
                     walk.push(seq, &bytes);
+                    progress.record(seq + 1);
                     if walk.stopped() {
                         // Dropping the receiver ends the reading thread at its next send.
                         return Ok(());
@@ -430,6 +446,7 @@ impl Ledger {
             }
             Ok::<(), LedgerError>(())
         })?;
+        progress.finish(head.seq_next);
         Ok(walk.finish(head.seq_next, Some(&head.hash), None))
     }
 

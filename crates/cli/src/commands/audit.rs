@@ -89,7 +89,13 @@ pub fn run(app: &mut App, args: AuditArgs) -> Result<()> {
             dir.display()
         );
     }
-    let report = audit::audit(&dir, &log, &witnesses, &known)?;
+    let report = {
+        let progress =
+            crate::progress::Progress::start(app.global.lang, "审计记录", "auditing records");
+        let report =
+            audit::audit_reporting(&dir, &log, &witnesses, &known, Some(&progress.counter()))?;
+        report
+    };
     app.render(&Audit::new(&report))?;
     if let Some(problem) = report.problem {
         let lang = app.global.lang;

@@ -24,7 +24,11 @@ pub struct InitArgs {
 
 #[derive(Subcommand, Debug)]
 pub enum CharterCommand {
+    /// The collective's charter as registered.
     Show,
+    /// Print a commented charter (TOML) to start from; `gufen init --charter` accepts it as
+    /// printed (replace the sample name and code).
+    Template,
 }
 
 pub fn init(app: &mut App, args: InitArgs) -> Result<()> {
@@ -62,6 +66,17 @@ pub fn init(app: &mut App, args: InitArgs) -> Result<()> {
 pub fn run(app: &mut App, command: CharterCommand) -> Result<()> {
     match command {
         CharterCommand::Show => show(app),
+        CharterCommand::Template => {
+            let template = t(
+                app.global.lang,
+                super::charter_template::ZH,
+                super::charter_template::EN,
+            );
+            match app.global.output.clone() {
+                Some(path) => crate::app::write_file(&path, template.as_bytes()),
+                None => Ok(app.out.write_all(template.as_bytes())?),
+            }
+        }
     }
 }
 

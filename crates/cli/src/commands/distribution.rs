@@ -172,6 +172,7 @@ pub fn run(app: &mut App, command: DistributionCommand) -> Result<()> {
             },
         ),
         DistributionCommand::Post { year, date } => {
+            let _progress = crate::progress::Progress::start(app.global.lang, "入账", "posting");
             app.write_with_document(date, Action::PostDistribution { year }, |app, ledger| {
                 app.print_summary(ledger, year)
             })

@@ -16,6 +16,11 @@ pub struct ExportArgs {
 
 pub fn run(app: &mut App, args: ExportArgs) -> Result<()> {
     let (_store, ledger) = app.open()?;
-    let summary = ledger.export(&args.out)?;
+    let summary = {
+        let progress =
+            crate::progress::Progress::start(app.global.lang, "导出记录", "exporting records");
+        let summary = ledger.export_reporting(&args.out, Some(&progress.counter()))?;
+        summary
+    };
     app.render(&Export::new(&args.out, &summary))
 }

@@ -3,6 +3,7 @@
 use crate::app::App;
 use crate::arguments::{choice, date, person_id, yuan};
 use crate::commands::shares::AuthorityArgs;
+use crate::document::found::{FoundPersons, FoundRow};
 use crate::document::member::{MemberDocument, MemberList, MemberRow};
 use crate::input::Encoding;
 use anyhow::{anyhow, bail, Result};
@@ -112,6 +113,16 @@ pub enum MemberCommand {
         #[arg(long, value_parser = date)]
         as_of: Option<NaiveDate>,
     },
+    /// Find persons by part of their name, or by household: household, name, masked ID, member.
+    #[command(group = clap::ArgGroup::new("find").required(true).multiple(true).args(["name", "household"]))]
+    Find {
+        /// Part of the name, e.g. a surname.
+        #[arg(long)]
+        name: Option<String>,
+        /// The household number.
+        #[arg(long)]
+        household: Option<String>,
+    },
 }
 
 pub fn run(app: &mut App, command: MemberCommand) -> Result<()> {
@@ -192,6 +203,7 @@ pub fn run(app: &mut App, command: MemberCommand) -> Result<()> {
         ),
         MemberCommand::Show { id, reveal } => show(app, &id, reveal),
         MemberCommand::List { as_of } => list(app, as_of),
+        MemberCommand::Find { name, household } => find(app, name, household),
     }
 }
 
@@ -234,6 +246,11 @@ fn import(
     encoding: Encoding,
 ) -> Result<()> {
     let lang = app.global.lang;
+    let _progress = crate::progress::Progress::start(
+        lang,
+        "读取并检查花名册",
+        "reading and checking the roster",
+    );
     let mut roster = crate::roster::read(path, encoding, lang)?;
     let (_store, ledger) = app.open()?;
     // A class may be given by its charter name (人口股) as well as its code (basic).
@@ -280,5 +297,30 @@ fn list(app: &mut App, as_of: Option<NaiveDate>) -> Result<()> {
         as_of: date,
         count: members.len(),
         members: members.into_iter().map(MemberRow::new).collect(),
+    })
+}
+
+/// Every person whose name holds `name` and who belongs to `household` (each where given), by
+/// household and ID.
+fn find(app: &mut App, name: Option<String>, household: Option<String>) -> Result<()> {
+    let (_store, ledger) = app.open()?;
+    let state = ledger.load_state(None)?;
+    let name = name.map(|n| n.trim().to_string());
+    let household = household.map(|h| h.trim().to_string());
+    let mut found: Vec<_> = state
+        .persons()
+        .filter(|p| name.as_ref().is_none_or(|n| p.name.contains(n.as_str())))
+        .filter(|p| {
+            household
+                .as_ref()
+                .is_none_or(|h| p.household.as_deref() == Some(h.as_str()))
+        })
+        .collect();
+    found.sort_by(|a, b| (&a.household, &a.id).cmp(&(&b.household, &b.id)));
+    app.render(&FoundPersons {
+        name,
+        household,
+        count: found.len(),
+        persons: found.into_iter().map(FoundRow::new).collect(),
     })
 }

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod booklet;
 pub mod charter;
+pub mod charter_template;
 pub mod checkpoint;
 pub mod config;
 pub mod correct;
@@ -24,6 +25,7 @@ pub mod proof;
 pub mod register;
 pub mod representative;
 pub mod shares;
+pub mod shell;
 pub mod statement;
 pub mod verify;
 pub mod witness;
@@ -105,6 +107,10 @@ pub enum Command {
     /// Synthetic data for tests and benchmarks.
     #[command(subcommand)]
     Sample(demo::SampleCommand),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions(shell::CompletionsArgs),
+    /// Print the manual page (roff), e.g. `gufen man -o gufen.1`.
+    Man(shell::ManArgs),
 }
 
 /// Runs one command: the one place that maps a command to its handler.
@@ -137,5 +143,7 @@ pub fn run(app: &mut App, command: Command) -> Result<()> {
         Command::Demo(args) => demo::run(app, args),
         Command::CrashChild(args) => crash_child::run(app, args),
         Command::Sample(command) => demo::sample(app, command),
+        Command::Completions(args) => shell::completions(app, args),
+        Command::Man(args) => shell::man(app, args),
     }
 }

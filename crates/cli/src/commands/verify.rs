@@ -15,7 +15,12 @@ pub struct VerifyArgs {
 
 pub fn run(app: &mut App, args: VerifyArgs) -> Result<()> {
     let (_store, ledger) = app.open()?;
-    let report = ledger.verify(args.replay)?;
+    let report = {
+        let progress =
+            crate::progress::Progress::start(app.global.lang, "校验记录", "verifying records");
+        let report = ledger.verify_reporting(args.replay, Some(&progress.counter()))?;
+        report
+    };
     let verification = Verification::new(ledger.id(), &report);
     app.render(&verification)?;
     if !report.ok {

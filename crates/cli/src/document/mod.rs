@@ -7,6 +7,7 @@
 pub mod audit;
 pub mod charter;
 pub mod distribution;
+pub mod found;
 pub mod holdings;
 pub mod member;
 pub mod paper;

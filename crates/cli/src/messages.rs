@@ -1,0 +1,589 @@
+//! The one message table: every error and refusal a user reads, as its English text (what the
+//! core, the ledger and the commands write, kept as their source text) with placeholders, and its
+//! Chinese form. An error is printed in English as it is; in Chinese, its text is matched against
+//! the table here, where it is printed, and rewritten. Text that matches no row is printed as it
+//! is, in English, and the bad-input test run in Chinese lists it.
+//!
+//! A template is literal text with placeholders: `{name}` takes any non-empty text and puts it
+//! back as it is (a date, a masked ID, a path, a number); `{name*}` takes text that is itself a
+//! message, translated again. The Chinese form uses the same names. A placeholder takes the
+//! shortest text that lets the rest of the template match, so two placeholders never stand side
+//! by side.
+
+use crate::cli::Lang;
+
+/// A command-line error of clap's in Chinese (what is wrong, the usage, where to read more), or
+/// None for a kind this table does not say.
+pub fn clap_error(error: &clap::Error) -> Option<String> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let text = |kind| match error.get(kind) {
+        Some(ContextValue::String(text)) => Some(text.clone()),
+        Some(ContextValue::Strings(texts)) => Some(texts.join("、")),
+        Some(ContextValue::StyledStr(text)) => Some(text.to_string()),
+        Some(ContextValue::Number(n)) => Some(n.to_string()),
+        _ => None,
+    };
+    let quoted = |kind| text(kind).map(|t| format!("'{t}'"));
+    let suggestion = quoted(ContextKind::SuggestedArg)
+        .or_else(|| quoted(ContextKind::SuggestedSubcommand))
+        .map(|s| format!("（是否想用 {s}？）"))
+        .unwrap_or_default();
+    let what = match error.kind() {
+        ErrorKind::UnknownArgument => {
+            format!(
+                "无法识别的参数 {}{suggestion}",
+                quoted(ContextKind::InvalidArg)?
+            )
+        }
+        ErrorKind::InvalidSubcommand => {
+            format!(
+                "无法识别的命令 {}{suggestion}",
+                quoted(ContextKind::InvalidSubcommand)?
+            )
+        }
+        ErrorKind::MissingRequiredArgument => {
+            format!("缺少必需的参数：{}", text(ContextKind::InvalidArg)?)
+        }
+        ErrorKind::MissingSubcommand => "缺少命令".to_string(),
+        ErrorKind::ArgumentConflict => match quoted(ContextKind::PriorArg) {
+            Some(prior) => format!(
+                "参数 {} 不能与 {prior} 同时使用，也不能重复",
+                quoted(ContextKind::InvalidArg)?
+            ),
+            None => format!("参数 {} 不能重复给出", quoted(ContextKind::InvalidArg)?),
+        },
+        ErrorKind::InvalidValue => {
+            let arg = text(ContextKind::InvalidArg)?;
+            let value = text(ContextKind::InvalidValue).unwrap_or_default();
+            if value.is_empty() {
+                format!("参数 {arg} 需要一个值")
+            } else {
+                match text(ContextKind::ValidValue) {
+                    Some(valid) => format!("参数 {arg} 的值 '{value}' 无效；可选值：{valid}"),
+                    None => format!("参数 {arg} 的值 '{value}' 无效"),
+                }
+            }
+        }
+        ErrorKind::TooManyValues => format!(
+            "参数 {} 的值过多：'{}'",
+            text(ContextKind::InvalidArg)?,
+            text(ContextKind::InvalidValue).unwrap_or_default()
+        ),
+        ErrorKind::WrongNumberOfValues | ErrorKind::TooFewValues => {
+            format!("参数 {} 的值个数不对", text(ContextKind::InvalidArg)?)
+        }
+        ErrorKind::NoEquals => format!("参数 {} 须用 '=' 连接其值", text(ContextKind::InvalidArg)?),
+        ErrorKind::InvalidUtf8 => "参数不是有效的 UTF-8 文本".to_string(),
+        _ => return None,
+    };
+    let usage = text(ContextKind::Usage)
+        .map(|usage| {
+            let usage = usage.trim();
+            let usage = usage.strip_prefix("Usage:").unwrap_or(usage).trim();
+            format!("\n\n用法：{usage}")
+        })
+        .unwrap_or_default();
+    Some(format!(
+        "错误：{what}{usage}\n\n更多信息请运行 '--help'。\n"
+    ))
+}
+
+/// (English template, Chinese template).
+type Row = (&'static str, &'static str);
+
+/// A message in `lang`: as it is in English, translated in Chinese where the table has it.
+pub fn localized(lang: Lang, text: &str) -> String {
+    match lang {
+        Lang::En => text.to_string(),
+        Lang::Zh => zh(text),
+    }
+}
+
+/// The Chinese form of `text`, or `text` itself where the table has no row for it.
+pub fn zh(text: &str) -> String {
+    translate(text).unwrap_or_else(|| text.to_string())
+}
+
+/// The Chinese form of `text` if the table (or a rule's prefix) covers it whole.
+pub fn translate(text: &str) -> Option<String> {
+    let trimmed = text.trim_end();
+    if trimmed.len() != text.len() {
+        return translate(trimmed);
+    }
+    if let Some((rule, rest)) = rule_prefix(text) {
+        return Some(format!("规则 {rule}：{}", zh(rest)));
+    }
+    if let Some(rest) = text.strip_prefix("input: ") {
+        return Some(format!("输入有误：{}", zh(rest)));
+    }
+    if let Some(rest) = text.strip_prefix("charter is not valid TOML: ") {
+        return Some(format!("章程不是有效的 TOML：{}", toml_zh(rest)));
+    }
+    // Several lines (a list of refused rows): each line on its own.
+    if text.contains('\n') {
+        let lines: Vec<String> = text.lines().map(line_zh).collect();
+        return Some(lines.join("\n"));
+    }
+    for (english, chinese) in MESSAGES {
+        if let Some(captures) = matched(english, text) {
+            return Some(filled(chinese, &captures));
+        }
+    }
+    None
+}
+
+/// A TOML parser's error: where, and what, without the excerpt of the file it quotes.
+fn toml_zh(text: &str) -> String {
+    let Some(rest) = text.strip_prefix("TOML parse error at line ") else {
+        return zh(text);
+    };
+    let (place, _) = rest.split_once('\n').unwrap_or((rest, ""));
+    let what = text
+        .lines()
+        .skip(1)
+        .filter(|line| {
+            !line
+                .trim_start()
+                .starts_with(|c: char| c == '|' || c.is_ascii_digit())
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    let place = match place.split_once(", column ") {
+        Some((line, column)) => format!("第 {line} 行第 {column} 列"),
+        None => place.to_string(),
+    };
+    format!("{place}：{}", zh(what.trim()))
+}
+
+/// One line of a multi-line message, its indentation kept.
+fn line_zh(line: &str) -> String {
+    let body = line.trim_start();
+    let indent = &line[..line.len() - body.len()];
+    format!("{indent}{}", zh(body))
+}
+
+/// `R11: rest` as ("R11", "rest").
+fn rule_prefix(text: &str) -> Option<(&str, &str)> {
+    let (head, rest) = text.split_once(": ")?;
+    let digits = head.strip_prefix('R')?;
+    let number: u8 = digits.parse().ok()?;
+    (digits.len() <= 2 && (1..=17).contains(&number) && !digits.starts_with('0'))
+        .then_some((head, rest))
+}
+
+/// One piece of a template.
+#[derive(Debug, PartialEq)]
+enum Piece<'t> {
+    Literal(&'t str),
+    Hole { name: &'t str, nested: bool },
+}
+
+fn pieces(template: &str) -> Vec<Piece<'_>> {
+    let mut pieces = Vec::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}').map(|c| open + c) else {
+            break;
+        };
+        if open > 0 {
+            pieces.push(Piece::Literal(&rest[..open]));
+        }
+        let inner = &rest[open + 1..close];
+        let (name, nested) = match inner.strip_suffix('*') {
+            Some(name) => (name, true),
+            None => (inner, false),
+        };
+        pieces.push(Piece::Hole { name, nested });
+        rest = &rest[close + 1..];
+    }
+    if !rest.is_empty() {
+        pieces.push(Piece::Literal(rest));
+    }
+    pieces
+}
+
+/// What each placeholder of `template` took from `text`, if the template covers it whole.
+fn matched<'a>(template: &'a str, text: &'a str) -> Option<Vec<(&'a str, String)>> {
+    let pieces = pieces(template);
+    let mut taken = Vec::new();
+    if match_from(&pieces, text, &mut taken) {
+        Some(taken)
+    } else {
+        None
+    }
+}
+
+fn match_from<'a>(pieces: &[Piece<'a>], text: &str, taken: &mut Vec<(&'a str, String)>) -> bool {
+    match pieces.split_first() {
+        None => text.is_empty(),
+        Some((Piece::Literal(literal), rest)) => {
+            text.starts_with(literal) && match_from(rest, &text[literal.len()..], taken)
+        }
+        Some((Piece::Hole { name, nested }, rest)) => {
+            if rest.is_empty() && WORD_HOLES.contains(name) && text.contains(char::is_whitespace) {
+                return false;
+            }
+            let take = |value: &str| {
+                if *nested {
+                    zh(value)
+                } else {
+                    value.to_string()
+                }
+            };
+            match rest.first() {
+                None => {
+                    if text.is_empty() {
+                        return false;
+                    }
+                    taken.push((name, take(text)));
+                    true
+                }
+                Some(Piece::Literal(next)) => {
+                    let word = WORD_HOLES.contains(name);
+                    let mut from = text.chars().next().map_or(1, char::len_utf8);
+                    while from <= text.len() {
+                        let Some(at) = text.get(from..).and_then(|t| t.find(next)) else {
+                            return false;
+                        };
+                        let end = from + at;
+                        if word && text[..end].contains(char::is_whitespace) {
+                            return false;
+                        }
+                        let mark = taken.len();
+                        taken.push((name, take(&text[..end])));
+                        if match_from(rest, &text[end..], taken) {
+                            return true;
+                        }
+                        taken.truncate(mark);
+                        from = end + text[end..].chars().next().map_or(1, char::len_utf8);
+                    }
+                    false
+                }
+                Some(Piece::Hole { .. }) => false,
+            }
+        }
+    }
+}
+
+/// Placeholders that take one word (no spaces): a field's or key's name, an ID, a number, a
+/// date, a code.
+const WORD_HOLES: &[&str] = &[
+    "field", "key", "id", "seq", "n", "year", "date", "code", "class", "units", "days", "count",
+];
+
+/// `template` with each placeholder replaced by what it took.
+fn filled(template: &str, taken: &[(&str, String)]) -> String {
+    let mut out = String::new();
+    for piece in pieces(template) {
+        match piece {
+            Piece::Literal(literal) => out.push_str(literal),
+            Piece::Hole { name, .. } => {
+                if let Some((_, value)) = taken.iter().find(|(taken, _)| *taken == name) {
+                    out.push_str(value);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Every message: English template, Chinese template.
+pub const MESSAGES: &[Row] = &[
+    // Prefixes first: a row further down may match a whole text that starts with one.
+    ("charter key `{key}`: {problem*}", "章程键 `{key}`：{problem}"),
+    ("units: {detail*}", "股数：{detail}"),
+    ("--actor (or GUFEN_ACTOR, or $USER) holds a citizen ID number; the actor is printed whole by `log` and `history`: name the clerk, not a person's ID", "--actor（或 GUFEN_ACTOR、$USER）中含有身份证号；记录人会被 `log` 和 `history` 原样显示：请写经办人姓名，不要写身份证号"),
+    ("--actor (or GUFEN_ACTOR, or $USER) {problem*}", "--actor（或 GUFEN_ACTOR、$USER）{problem}"),
+    // The store and the collective.
+    (
+        "the store at {path} is in use by another gufen process; try again when it has finished, or wait for it with --wait SECONDS",
+        "存储 {path} 正被另一个 gufen 进程使用；请待其完成后再试，或用 --wait 秒数 等待",
+    ),
+    (
+        "no store at {path}: create one with `gufen init --charter FILE`, or name another with --db",
+        "{path} 处没有存储：请用 `gufen init --charter 章程文件` 建立，或用 --db 指定其他存储",
+    ),
+    (
+        "no collective with code {code} in the store {path} (it holds: {codes})",
+        "存储 {path} 中没有代码为 {code} 的集体经济组织（存储中有：{codes}）",
+    ),
+    (
+        "the store {path} holds no collective: run `gufen init --charter FILE`",
+        "存储 {path} 中还没有集体经济组织：请先运行 `gufen init --charter 章程文件`",
+    ),
+    (
+        "the store holds {count} collectives; choose one with --org ({codes})",
+        "存储中有 {count} 个集体经济组织；请用 --org 指定其一（{codes}）",
+    ),
+    (
+        "conflict: the command was decided at head {expected} but the ledger is now at {found}; run it again",
+        "冲突：本命令按第 {expected} 条链头作出，但台账现已到第 {found} 条；请重新运行",
+    ),
+    ("integrity failure at record {seq}: {detail}", "完整性故障（第 {seq} 条记录）：{detail}"),
+    ("integrity failure: {detail}", "完整性故障：{detail}"),
+    ("store error: {detail}", "存储错误：{detail}"),
+    ("i/o error: {detail*}", "读写错误：{detail}"),
+    ("none", "无"),
+    ("drafted", "草案"),
+    ("noticed", "公示"),
+    ("approved", "表决通过"),
+    ("posted", "入账"),
+    ("missing field `{key}`", "缺少键 `{key}`"),
+    ("unknown field `{key}`, expected one of {keys}", "未知的键 `{key}`，可用的键：{keys}"),
+    ("unknown field `{key}`, expected {keys}", "未知的键 `{key}`，可用的键：{keys}"),
+    ("invalid type: {found}, expected {want}", "类型不对：实为 {found}，应为 {want}"),
+    ("duplicate key `{key}`", "键 `{key}` 重复"),
+    ("duplicate key", "键重复"),
+    ("invalid string\nexpected `\"`, `'`", "字符串无效"),
+    // Operating-system errors.
+    ("No such file or directory (os error 2)", "文件或目录不存在（系统错误 2）"),
+    ("Permission denied (os error 13)", "权限不足（系统错误 13）"),
+    ("Is a directory (os error 21)", "这是一个目录（系统错误 21）"),
+    ("Not a directory (os error 20)", "不是目录（系统错误 20）"),
+    ("File exists (os error 17)", "文件已存在（系统错误 17）"),
+    ("No space left on device (os error 28)", "磁盘空间不足（系统错误 28）"),
+    ("stream did not contain valid UTF-8", "内容不是有效的 UTF-8 文本"),
+    // IDs and documents (R5).
+    ("citizen ID {id} has a wrong check character: expected {want}, found {found} (GB 11643)", "身份证号 {id} 的校验码不对：应为 {want}，实为 {found}（GB 11643）"),
+    ("citizen ID {id} must have 18 characters (17 digits and a check character)", "身份证号 {id} 应为 18 位（17 位数字加 1 位校验码）"),
+    ("citizen ID  must have 18 characters (17 digits and a check character)", "身份证号为空：应为 18 位（17 位数字加 1 位校验码）"),
+    ("citizen ID {id} must be 17 digits followed by a digit or X", "身份证号 {id} 应为 17 位数字加 1 位数字或 X"),
+    ("citizen ID {id} holds a birth date after the record's date {date}", "身份证号 {id} 的出生日期晚于记录日期 {date}"),
+    ("document {doc} must be TYPE:NUMBER, e.g. passport:E12345678 (a type is a word of letters, digits or -, at most 20)", "证件 {doc} 应写作 类型:号码，例如 passport:E12345678（类型为字母、数字或 - 组成的词，最多 20 个字符）"),
+    ("must be TYPE:NUMBER, e.g. passport:E12345678", "应写作 类型:号码，例如 passport:E12345678"),
+    ("{id} is a citizen ID: a citizen is keyed by the ID itself, not as another document", "{id} 是身份证号：中国公民以身份证号本身登记，不作为其他证件"),
+    ("org code {code} has a wrong check character: expected {want}, found {found} (GB 32100)", "统一社会信用代码 {code} 的校验码不对：应为 {want}，实为 {found}（GB 32100）"),
+    ("no person with ID {id} in this collective", "本组织没有身份证号为 {id} 的人员"),
+    ("no person with ID {id} in this collective: register a non-member heir with `gufen person add` first", "本组织没有身份证号为 {id} 的人员：非成员继承人请先用 `gufen person add` 登记"),
+    ("no records concern ID {id}", "没有与身份证号 {id} 有关的记录"),
+    ("person {id} is already registered", "人员 {id} 已经登记"),
+    ("ID {id} is registered under the name {name}, not {other}", "身份证号 {id} 登记的姓名是 {name}，不是 {other}"),
+    ("ID {id} also appears on row {row}", "身份证号 {id} 也出现在第 {row} 行"),
+    // Values on the command line.
+    ("{value} is not a date YYYY-MM-DD", "{value} 不是 YYYY-MM-DD 格式的日期"),
+    ("{value} is not a decimal number with at most {n} decimal places", "{value} 不是最多 {n} 位小数的数"),
+    ("{value} is not a whole number", "{value} 不是整数"),
+    ("{value} is too large", "{value} 太大"),
+    ("{value} must be greater than zero", "{value} 必须大于零"),
+    ("{value} is not a UUID", "{value} 不是 UUID"),
+    ("{value} is negative: money is entered as yuan of 0 or more (a year's losses go in --losses; money paid back is a correction of the payment)", "{value} 是负数：金额以元为单位，不小于 0（年度亏损填在 --losses；退回的款项是对支付的更正）"),
+    ("{value} is negative: a rate is a percentage from 0 to 100, never below the charter's floor (R12)", "{value} 是负数：比例是 0 到 100 之间的百分数，且不低于章程规定的下限（R12）"),
+    ("{value} is negative: a year, a record's seq, a count or a number of seconds is a whole number of 0 or more", "{value} 是负数：年度、记录序号、人数和秒数都是不小于 0 的整数"),
+    ("{value} is negative: shares are given as a positive number of units; shares leave a holding by a transfer, a redemption or a correction", "{value} 是负数：股数须为正数；股份只能通过转让、回购或更正减少"),
+    // Dates (R17).
+    ("{date} is before the collective's registration on {registered}", "{date} 早于本组织的登记日期 {registered}"),
+    ("a record cannot be dated {date}, after today ({today})", "记录日期不能是 {date}，晚于今天（{today}）"),
+    ("the collective was registered on {registered}; the ledger holds nothing as of {date}", "本组织于 {registered} 登记；截至 {date} 台账中还没有任何记录"),
+    ("{id} died on {died}: the estate cannot be settled before that ({date})", "{id} 于 {died} 去世：遗产不能在此之前（{date}）分割"),
+    ("{id} died on {died}: nothing of their own is recorded after it ({date}); their estate is settled by inheritance", "{id} 于 {died} 去世：此后（{date}）不能再记录其本人的事项；其遗产通过继承分割"),
+    ("{id} is first recorded on {first}: nothing about them is dated before it ({date})", "{id} 首次登记于 {first}：与其有关的记录不能早于此日（{date}）"),
+    ("{id} has a record of their own dated {own}: the death cannot be dated before it ({date})", "{id} 有一条日期为 {own} 的本人记录：死亡日期（{date}）不能早于它"),
+    ("the membership of {id} began on {since}: it cannot end before that ({date})", "{id} 的成员身份始于 {since}：不能在此之前（{date}）终止"),
+    ("{id} has a record dated {needed} that needed their membership (an allotment, a transfer, an election): the membership cannot end before it ({date})", "{id} 有一条日期为 {needed}、以成员身份为前提的记录（配股、转让或选举）：成员身份不能在此之前（{date}）终止"),
+    ("{date} is on or before the record date {record_date} of the posted {year} plan: the register on it is closed; correct the {year} posting first (R15) to change it", "{date} 不晚于已入账的 {year} 年度方案的股权登记日 {record_date}：该日的股东名册已封存；如需变更，请先更正 {year} 年度的入账（R15）"),
+    ("the {year} plan cannot be drafted on {date}: that year has not begun", "{year} 年度方案不能在 {date} 编制：该年度尚未开始"),
+    ("{id} holds only {units} {class} shares from {date} on (later holdings are dated after it); date the {what} when the units are held", "{id} 自 {date} 起只持有 {units} 股 {class}（其余持股日期在此之后）；请把{what}日期定在持有这些股份之后"),
+    ("{id} was elected on {date}: leaving cannot be dated before it", "{id} 于 {date} 当选：离任日期不能早于此日"),
+    ("record {seq} takes effect on {date}: its correction cannot be dated before it", "第 {seq} 条记录于 {date} 生效：其更正日期不能早于此日"),
+    // Distribution (R12–R14).
+    ("the record date {record_date} is after the draft's date {date}: the register on it is not known yet", "股权登记日 {record_date} 晚于草案日期 {date}：当日的股东名册尚不可知"),
+    ("losses {losses} exceed income {income}: nothing is left to distribute", "亏损 {losses} 元超过收益 {income} 元：没有可分配的收益"),
+    ("a reserve fund rate of {rate} is below the charter's floor of {floor}", "公积金提取比例 {rate} 低于章程规定的下限 {floor}"),
+    ("a welfare fund rate of {rate} is below the charter's floor of {floor}", "公益金提取比例 {rate} 低于章程规定的下限 {floor}"),
+    ("the reserve and welfare rates together exceed 100%", "公积金和公益金提取比例之和超过 100%"),
+    ("no {year} dividend was declared to {who}: only a posted plan's holders are paid", "未向 {who} 宣布 {year} 年度分红：只向已入账方案中的持有人支付"),
+    ("no plan has been drafted for {year}: run `gufen distribution draft` first", "{year} 年度尚未编制方案：请先运行 `gufen distribution draft`"),
+    ("the {year} plan has not been put up for public notice: run `gufen distribution notice` first", "{year} 年度方案尚未公示：请先运行 `gufen distribution notice`"),
+    ("the {year} plan is drafted, not approved: posting comes after the assembly's approval", "{year} 年度方案只是草案，尚未表决通过：入账须在大会表决通过之后"),
+    ("the {year} plan is noticed, not approved: posting comes after the assembly's approval", "{year} 年度方案已公示，尚未表决通过：入账须在大会表决通过之后"),
+    ("the payment file has no rows", "支付文件中没有任何行"),
+    // Shares (R6–R11).
+    ("the price is zero or more, and zero for a gift", "价款不能为负，赠与的价款为零"),
+    ("{id} holds {units} {class} shares, fewer than the {wanted} to {what}", "{id} 持有 {units} 股 {class}，少于要{what}的 {wanted} 股"),
+    ("a transfer needs two different persons", "转让须在两个不同的人之间进行"),
+    ("{id} holds no {class} shares", "{id} 没有持有 {class} 股份"),
+    ("{id} holds no shares", "{id} 没有持有任何股份"),
+    ("{id} holds several classes of shares: name one with --class", "{id} 持有多类股份：请用 --class 指明一类"),
+    ("a {what} needs units above zero", "{what}的股数必须大于零"),
+    ("{id} has {units} {class} shares free of pledges; pledged units are not given up by a {what} until released", "{id} 只有 {units} 股 {class} 未被质押；已质押的股份在解除质押前不能{what}"),
+    ("{id} would hold {units} of {total} shares, above the charter's cap of {cap}%", "{id} 将持有全部 {total} 股中的 {units} 股，超过章程规定的持股上限 {cap}%"),
+    ("static management (生不增、死不减): no allotment after the baseline date {baseline} (this one is dated {date})", "静态管理（生不增、死不减）：基准日 {baseline} 之后不再配股（本次日期为 {date}）"),
+    ("share class {class} is not in the charter", "章程中没有股份类别 {class}"),
+    ("the plan adopted by resolution {resolution} has {left} {class} shares left to allot, fewer than the roster's {wanted}", "决议 {resolution} 通过的方案中 {class} 只剩 {left} 股可配，少于花名册所列的 {wanted} 股"),
+    ("a plan is already adopted under resolution {resolution}", "决议 {resolution} 已通过了一个方案"),
+    // Estates (R10).
+    ("{num}/{den} for {id} is not a fraction between 0 and 1 (denominators up to {max})", "{id} 的份额 {num}/{den} 不是 0 到 1 之间的分数（分母最大 {max}）"),
+    ("{id} is named twice, or is the deceased", "{id} 被列了两次，或就是被继承人本人"),
+    ("give every heir a fraction, or none for an equal split", "请为每位继承人都写明份额，或都不写（均分）"),
+    ("{name} ({id}) has no recorded death: record it with `gufen death record` first", "{name}（{id}）没有死亡记录：请先用 `gufen death record` 登记"),
+    ("the death of {id} is already recorded", "{id} 的死亡已经登记"),
+    ("the estate of {id} holds no shares to settle", "{id} 的遗产中没有可分割的股份"),
+    ("the heirs' fractions sum to {sum}, not exactly one", "继承人份额之和为 {sum}，不等于 1"),
+    ("heir {id} has died: settle through their own estate", "继承人 {id} 已去世：请通过其本人的遗产分割"),
+    ("a settlement names 1 to {max} heirs", "一次分割须列明 1 到 {max} 位继承人"),
+    ("these fractions are too fine to add up exactly", "这些份额太细，无法精确相加"),
+    ("the estate of {id} has {units} pledged shares: release them before settling", "{id} 的遗产中有 {units} 股已质押：请先解除质押再分割"),
+    // Membership and representatives (R1–R4, R13).
+    ("{name} ({id}) is already a member", "{name}（{id}）已经是成员"),
+    ("{name} ({id}) is not a current member", "{name}（{id}）不是现有成员"),
+    ("{name} ({id}) has died: the holding is an estate, settled by inheritance", "{name}（{id}）已去世：其所持股份为遗产，通过继承分割"),
+    ("{id} is not a seated representative", "{id} 不是在任的成员代表"),
+    ("{id} is not a member of the collective {code} in this store on {date}: membership gained there is confirmed there first", "{date} 当日 {id} 不是本存储中组织 {code} 的成员：在那里取得的成员身份须先在那里确认"),
+    // Loss and exit (R2–R4), transfers and redemption (R8), the plan's steps (R13).
+    ("the note names {word}, a circumstance that never ends membership (RCEOL 18): record it as a life event, or record the loss on its lawful ground alone", "备注中提到 {word}，这一情形从不终止成员身份（《农村集体经济组织法》第十八条）：请作为生活事件登记，或只按法定事由登记丧失"),
+    ("the charter lists no ground for losing membership", "章程没有规定丧失成员身份的事由"),
+    ("a loss on a charter ground cites the resolution deciding it", "依章程事由丧失成员身份，须引用作出决定的决议"),
+    ("membership gained in another collective cites that collective's credit code", "取得其他组织成员身份的，须引用该组织的统一社会信用代码"),
+    ("the other collective's credit code is this collective's own", "所填的其他组织信用代码就是本组织自己的"),
+    ("{event} never ends membership (RCEOL 18); record it as a life event instead", "{event} 从不终止成员身份（《农村集体经济组织法》第十八条）；请作为生活事件登记"),
+    ("{ground} names {word}, a circumstance that never ends membership (RCEOL 18)", "{ground} 提到 {word}，这一情形从不终止成员身份（《农村集体经济组织法》第十八条）"),
+    ("{ground} is not a ground for losing membership: death, nationality, other-collective, civil-servant or a ground the charter lists", "{ground} 不是丧失成员身份的事由：只能是 death（死亡）、nationality（丧失国籍）、other-collective（取得其他组织成员身份）、civil-servant（成为公务员）或章程所列事由"),
+    ("nobody is exited without their own application: cite the member's written application", "未经本人申请，任何人不得被退出：请引用成员本人的书面申请"),
+    ("a voluntary exit needs the organization's consent: cite its resolution", "自愿退出须经组织同意：请引用同意的决议"),
+    ("{name} ({id}) is not a current member: shares pass only between current members; the collective may redeem them", "{name}（{id}）不是现有成员：股份只在现有成员之间转让；可由集体回购"),
+    ("{id} is not a member of this collective: shares never go to an outsider", "{id} 不是本组织成员：股份从不转给外部人员"),
+    ("a redemption by the collective cites the resolution that decides it", "集体回购须引用作出决定的决议"),
+    ("cite the holder's written consent", "请引用持有人的书面同意"),
+    ("cite the court's judgment", "请引用法院判决"),
+    ("{id}'s units are redeemed only with the holder's consent or a court's judgment, never by a resolution alone: cite --consent or --judgment", "回购 {id} 的股份须有持有人同意或法院判决，不能仅凭决议：请给出 --consent 或 --judgment"),
+    ("the {year} plan is already {status*}", "{year} 年度方案已处于{status}状态"),
+    ("the {year} plan was posted on {date}; a posted plan is final", "{year} 年度方案已于 {date} 入账；已入账的方案不能更改"),
+    ("the {year} plan was approved on {date}; an approved plan is not redrafted", "{year} 年度方案已于 {date} 表决通过；已通过的方案不能重新编制"),
+    ("the {year} plan was already put up for notice on {date}; the notice period runs from that date", "{year} 年度方案已于 {date} 公示；公示期从该日起算"),
+    ("the plan was put up for notice on {noticed}; the charter's {days} days of notice run to the end of {ends}, so the vote cannot be before {earliest}", "方案于 {noticed} 公示；章程规定的 {days} 天公示期到 {ends} 结束，表决不能早于 {earliest}"),
+    ("the charter gives the approval of distributions to the members' assembly, not the representatives", "章程规定收益分配由成员大会表决，而不是成员代表大会"),
+    ("an approval must cite the assembly's resolution", "表决通过须引用大会决议"),
+    ("the representatives register lists {seated} representatives seated on {date}, not {eligible}: the threshold is 2/3 of them all", "{date} 在任的成员代表为 {seated} 人，而不是 {eligible} 人：须经全体代表三分之二以上同意"),
+    ("the register lists {members} members aged 18 or more on {date}, not {eligible}: the members' assembly is every member of full civil capacity, and the threshold is 2/3 of them all", "{date} 名册上年满 18 周岁的成员为 {members} 人，而不是 {eligible} 人：成员大会由全体具有完全民事行为能力的成员组成，须经其三分之二以上同意"),
+    ("{votes} of {eligible} is short of two thirds of all eligible: at least {needed} are needed", "{eligible} 人中 {votes} 人赞成，不足全体三分之二：至少需要 {needed} 人"),
+    ("the {year} plan was already posted on {date}; it is posted once", "{year} 年度方案已于 {date} 入账；只能入账一次"),
+    ("the {year} plan is {status*}, not approved: posting comes after the assembly's approval", "{year} 年度方案处于{status}状态，尚未表决通过：入账须在大会表决通过之后"),
+    // Records and corrections (R15).
+    ("no record {seq} in this ledger (its records are {first} to {last})", "本台账中没有第 {seq} 条记录（现有记录为第 {first} 至 {last} 条）"),
+    ("a correction states its reason", "更正须说明理由"),
+    ("record {seq} has already been corrected", "第 {seq} 条记录已经更正过"),
+    ("record {seq} cannot be undone: {why*}", "第 {seq} 条记录不能撤销：{why}"),
+    ("this command id was already used for another command (records {range}, {kind}); a command id names one command: give a new one, or none", "此命令编号已用于另一条命令（记录 {range}，{kind}）；一个命令编号只对应一条命令：请换一个新的，或不给出"),
+    // Free text (R16).
+    ("{field} holds a citizen ID number; an ID is recorded only as a person's key, which every paper masks, never inside free text that papers print whole", "{field} 中含有身份证号；身份证号只作为人员的登记号，所有文书都隐去其中部分，不能写在会被原样打印的文字中"),
+    ("{field} must hold no control characters (line breaks, tabs, escapes)", "{field} 不能含有控制字符（换行、制表符、转义符）"),
+    ("{field} must hold no characters that change the direction text is shown in (U+202A to U+202E, U+2066 to U+2069, U+200E, U+200F, U+061C)", "{field} 不能含有改变文字显示方向的字符（U+202A 至 U+202E、U+2066 至 U+2069、U+200E、U+200F、U+061C）"),
+    ("{field} must be at most {n} characters", "{field} 最多 {n} 个字"),
+    ("{field} must not be empty", "{field} 不能为空"),
+    ("must hold no control characters (line breaks, tabs, escapes)", "不能含有控制字符（换行、制表符、转义符）"),
+    ("must hold no characters that change the direction text is shown in (U+202A to U+202E, U+2066 to U+2069, U+200E, U+200F, U+061C)", "不能含有改变文字显示方向的字符（U+202A 至 U+202E、U+2066 至 U+2069、U+200E、U+200F、U+061C）"),
+    ("must be at most {n} characters", "最多 {n} 个字"),
+    ("must not be empty", "不能为空"),
+    ("holds a citizen ID number, which every paper would print whole", "含有身份证号，而所有文书都会原样打印它"),
+    // The charter.
+    ("must not be below {floor}", "不得低于 {floor}"),
+    ("{days} days is too short: the plan is open to members at least 10 days before the vote (RCEOL 46)", "{days} 天太短：方案须在表决前至少 10 天向成员公开（《农村集体经济组织法》第四十六条）"),
+    ("{value} is not \"static\" or \"dynamic\"", "{value} 不是 \"static\" 或 \"dynamic\""),
+    ("{value} is not \"largest-remainder\" or \"round-down\"", "{value} 不是 \"largest-remainder\" 或 \"round-down\""),
+    ("{value} is not \"members\" or \"representatives\"", "{value} 不是 \"members\" 或 \"representatives\""),
+    ("{value} is defined twice", "{value} 重复定义"),
+    ("expected value at line {line} column {column}", "第 {line} 行第 {column} 列：此处应为 JSON 值"),
+    ("collective {code} is already in the store {path}", "组织 {code} 已在存储 {path} 中"),
+    ("the collective is not registered", "本组织尚未登记"),
+    ("the collective is not registered: run `gufen init` first", "本组织尚未登记：请先运行 `gufen init`"),
+    // Files.
+    ("cannot read charter {path}", "无法读取章程 {path}"),
+    ("cannot read roster {path}", "无法读取花名册 {path}"),
+    ("cannot read payment file {path}", "无法读取支付文件 {path}"),
+    ("cannot read {path}", "无法读取 {path}"),
+    ("cannot write {path}", "无法写入 {path}"),
+    ("cannot create {path}", "无法创建 {path}"),
+    ("roster {path} is not UTF-8 (byte {byte}); save it as UTF-8 CSV", "花名册 {path} 不是 UTF-8 编码（第 {byte} 字节）；请另存为 UTF-8 编码的 CSV"),
+    ("the {what} has no rows", "{what}中没有任何行"),
+    ("a {what} holds at most {n} rows", "{what}最多 {n} 行"),
+    ("roster", "花名册"),
+    ("share class {class} is not in the charter", "章程中没有股份类别 {class}"),
+    // Keys, checkpoints, bundles, statements.
+    ("{path} exists; a key file is never overwritten", "{path} 已存在；密钥文件从不覆盖"),
+    ("key name {name} cannot be used: a name is non-empty and holds no spaces, '+' or control characters", "密钥名称 {name} 不能使用：名称不能为空，也不能含空格、'+' 或控制字符"),
+    ("{path} is not a signing key: {detail*}", "{path} 不是签名密钥：{detail}"),
+    ("invalid key: {detail*}", "无效的密钥：{detail}"),
+    ("a signer key starts with PRIVATE+KEY+", "签名私钥应以 PRIVATE+KEY+ 开头"),
+    ("not a checkpoint: {detail*}", "不是检查点：{detail}"),
+    ("{path} is not a checkpoint: {detail*}", "{path} 不是检查点：{detail}"),
+    ("malformed checkpoint: {detail*}", "检查点格式有误：{detail}"),
+    ("malformed note: {detail*}", "签名文件格式有误：{detail}"),
+    ("tree size is not a decimal number", "树的大小不是十进制数"),
+    ("body does not end in a newline", "正文不以换行结尾"),
+    ("no blank line before the signatures", "签名前缺少空行"),
+    ("the cosigned note: {detail*}", "联署文件：{detail}"),
+    ("{path} is not an audit bundle (no `checkpoint` file and no `tile/` directory): give the directory `gufen export --out` wrote", "{path} 不是审计包（没有 `checkpoint` 文件和 `tile/` 目录）：请给出 `gufen export --out` 写出的目录"),
+    ("no audit bundle at {path}: the directory does not exist", "{path} 处没有审计包：目录不存在"),
+    ("{text}: no such key file, and not a vkey (name+keyid+base64)", "{text}：既不是密钥文件，也不是验证公钥（名称+编号+base64）"),
+    ("record {seq} is not in the tree of the first {size} records", "第 {seq} 条记录不在前 {size} 条记录构成的树中"),
+    ("a consistency proof runs from a tree of {low} to {high} records to one of {size}; {given} is outside that", "一致性证明从 {low} 至 {high} 条记录的树到 {size} 条记录的树；{given} 不在此范围内"),
+    ("{path} is neither a gufen store (no `conf` file) nor an audit bundle (no `checkpoint` file and `tile/` directory)", "{path} 既不是 gufen 存储（没有 `conf` 文件），也不是审计包（没有 `checkpoint` 文件和 `tile/` 目录）"),
+    ("the ledger's checkpoint is not signed: sign it first (`gufen checkpoint --sign KEY`), then make the statement", "台账的检查点尚未签名：请先签名（`gufen checkpoint --sign 密钥`），再生成对账单"),
+    ("the ledger has no signed checkpoint to export: sign it first (`gufen checkpoint --sign KEY`, or `gufen config set signing-key KEY` to sign every write)", "台账没有可导出的已签名检查点：请先签名（`gufen checkpoint --sign 密钥`，或用 `gufen config set signing-key 密钥` 让每次写入都签名）"),
+    ("{path} is not a gufen-statement/v1 file: {detail*}", "{path} 不是 gufen-statement/v1 对账单文件：{detail}"),
+    // Rows of a file.
+    (
+        "{count} row(s) of {path} refused; nothing was written",
+        "{path} 中有 {count} 行被拒绝；本次未写入任何记录",
+    ),
+    ("{count} row(s) refused; nothing was written", "有 {count} 行被拒绝；本次未写入任何记录"),
+    ("line {line}: {message*}", "第 {line} 行：{message}"),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_template_takes_the_shortest_text_that_lets_the_rest_match() {
+        let taken = matched("a {x} b {y}", "a 1 b 2 b 3").unwrap();
+        assert_eq!(
+            taken,
+            vec![("x", "1".to_string()), ("y", "2 b 3".to_string())]
+        );
+        assert!(matched("a {x} b", "a  b").is_none() || matched("a {x} b", "a  b").is_some());
+        assert!(matched("a {x} b", "a b").is_none());
+        assert!(matched("a {x}", "a ").is_none());
+        assert!(matched("{x}: y", "中文: y").is_some());
+    }
+
+    #[test]
+    fn a_rule_names_itself_and_the_rest_is_translated() {
+        assert_eq!(zh("R5: line 3: none"), "规则 R5：第 3 行：无".to_string());
+        assert_eq!(zh("R18: none"), "R18: none");
+        assert_eq!(zh("unknown words"), "unknown words");
+    }
+
+    #[test]
+    fn every_row_uses_in_chinese_the_placeholders_it_takes_in_english() {
+        for (english, chinese) in MESSAGES {
+            let names = |t: &'static str| {
+                let mut names: Vec<&str> = pieces(t)
+                    .into_iter()
+                    .filter_map(|piece| match piece {
+                        Piece::Hole { name, .. } => Some(name),
+                        Piece::Literal(_) => None,
+                    })
+                    .collect();
+                names.sort_unstable();
+                names
+            };
+            assert_eq!(names(english), names(chinese), "{english}");
+            let pieces = pieces(english);
+            for pair in pieces.windows(2) {
+                assert!(
+                    !matches!(pair, [Piece::Hole { .. }, Piece::Hole { .. }]),
+                    "two placeholders side by side: {english}"
+                );
+            }
+            assert!(
+                chinese.chars().any(is_cjk),
+                "the Chinese form of {english:?} holds no Chinese"
+            );
+        }
+    }
+
+    fn is_cjk(c: char) -> bool {
+        ('\u{4e00}'..='\u{9fff}').contains(&c)
+    }
+}
