@@ -139,7 +139,11 @@ pub fn decode(bytes: &[u8], file: &str, what: &str, encoding: Encoding) -> Resul
 /// CSV: comma-separated, or tab-separated when the first line has tabs and no commas (Excel's
 /// "Unicode 文本").
 pub fn parse_csv(bytes: &[u8], file: &str, what: &str, encoding: Encoding) -> Result<Sheet> {
-    let text = decode(bytes, file, what, encoding)?;
+    // Line ends as Windows (CRLF) and old Mac Excel (CR) write them become LF, so that a row's
+    // line is the number of LFs before it, plus one.
+    let text = decode(bytes, file, what, encoding)?
+        .replace("\r\n", "\n")
+        .replace('\r', "\n");
     let first = text.lines().next().unwrap_or("");
     let delimiter = if first.contains('\t') && !first.contains(',') {
         b'\t'
@@ -152,13 +156,26 @@ pub fn parse_csv(bytes: &[u8], file: &str, what: &str, encoding: Encoding) -> Re
         .delimiter(delimiter)
         .trim(csv::Trim::All)
         .from_reader(text.as_bytes());
+    let newlines: Vec<usize> = text
+        .bytes()
+        .enumerate()
+        .filter_map(|(at, byte)| (byte == b'\n').then_some(at))
+        .collect();
     let mut rows = Vec::new();
     for record in reader.records() {
         let record = record.with_context(|| format!("{what} {file} is not valid CSV"))?;
         if record.iter().all(str::is_empty) {
             continue;
         }
-        let number = record.position().map_or(0, |p| p.line());
+        // The line is counted from where the record's text begins: the reader's own line count
+        // and its offset both start at the blank lines it passed over before the record.
+        let number = record.position().map_or(0, |p| {
+            let mut start = p.byte() as usize;
+            while text.as_bytes().get(start) == Some(&b'\n') {
+                start += 1;
+            }
+            newlines.partition_point(|&at| at < start) as u64 + 1
+        });
         let cells: Vec<String> = record.iter().map(str::to_string).collect();
         rows.push(Row {
             number,
@@ -290,6 +307,19 @@ mod tests {
         let sheet = parse_csv(&bytes, "f.txt", "roster", Encoding::Auto).unwrap();
         assert_eq!(sheet.rows[1].cells, ["00001", "孙"]);
         assert_eq!(sheet.place(&sheet.rows[1], Some(1)), "line 2, column 2");
+    }
+
+    #[test]
+    fn rows_are_named_by_their_line_whatever_the_line_ends() {
+        for text in [
+            "a,b\r\n1,2\r\n\r\n3,4\r\n",
+            "a,b\n1,2\n\n3,4\n",
+            "a,b\r1,2\r\r3,4\r",
+        ] {
+            let sheet = parse_csv(text.as_bytes(), "f.csv", "roster", Encoding::Auto).unwrap();
+            let lines: Vec<u64> = sheet.rows.iter().map(|row| row.number).collect();
+            assert_eq!(lines, [1, 2, 4], "{text:?}");
+        }
     }
 
     #[test]
