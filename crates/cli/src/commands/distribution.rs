@@ -3,8 +3,9 @@
 
 use crate::app::{date_or_today, App};
 use crate::arguments::{choice, date, percent, person_id, yuan};
-use crate::cli::Format;
 use crate::document::distribution::{Owed, PlanDocument, PlanPaper, PlanSummary};
+use crate::document::records::{WithOutcome, WriteOutcome};
+use crate::document::Document;
 use anyhow::{anyhow, bail, Result};
 use chrono::NaiveDate;
 use clap::Subcommand;
@@ -131,13 +132,13 @@ pub fn run(app: &mut App, command: DistributionCommand) -> Result<()> {
                 rounding,
             };
             let date = date_or_today(date)?;
-            app.write_with_document(date, Action::DraftDistribution(input), |app, ledger| {
-                app.print_summary(ledger, year)
+            app.write_with_document(date, Action::DraftDistribution(input), |ledger| {
+                App::summary(ledger, year)
             })
         }
         DistributionCommand::Notice { year, date } => {
-            app.write_with_document(date, Action::NoticeDistribution { year }, |app, ledger| {
-                app.print_plan(ledger, year, PlanPaper::Notice)
+            app.write_with_document(date, Action::NoticeDistribution { year }, |ledger| {
+                App::plan(ledger, year, PlanPaper::Notice)
             })
         }
         DistributionCommand::Approve {
@@ -158,8 +159,8 @@ pub fn run(app: &mut App, command: DistributionCommand) -> Result<()> {
             },
         ),
         DistributionCommand::Post { year, date } => {
-            app.write_with_document(date, Action::PostDistribution { year }, |app, ledger| {
-                app.print_summary(ledger, year)
+            app.write_with_document(date, Action::PostDistribution { year }, |ledger| {
+                App::summary(ledger, year)
             })
         }
         DistributionCommand::Pay {
@@ -187,7 +188,8 @@ pub fn run(app: &mut App, command: DistributionCommand) -> Result<()> {
             } else {
                 PlanPaper::Show
             };
-            app.print_plan(&ledger, year, document)
+            let plan = App::plan(&ledger, year, document)?;
+            app.render(&plan)
         }
         DistributionCommand::Owed => app.owed(),
     }
@@ -220,32 +222,30 @@ impl App {
         self.execute_rows(&ledger, &command, path, &lines)
     }
 
-    /// Executes a write, prints a document (text and CSV) and then the outcome (text and JSON;
-    /// JSON prints the outcome alone, CSV the document alone).
-    fn write_with_document(
+    /// Executes a write and prints the paper `document` makes after it with the write's
+    /// outcome, as one document (JSON: the outcome alone).
+    fn write_with_document<D: Document>(
         &mut self,
         date: NaiveDate,
         action: Action,
-        document: impl FnOnce(&mut App, &Ledger) -> Result<()>,
+        document: impl FnOnce(&Ledger) -> Result<D>,
     ) -> Result<()> {
         let (_store, ledger) = self.open()?;
         let outcome = ledger.execute(&self.context()?, &Command { date, action })?;
-        if self.global.format != Format::Json {
-            document(self, &ledger)?;
-        }
-        if self.global.format != Format::Csv {
-            self.print_outcome(&outcome)?;
-        }
-        Ok(())
+        let paper = document(&ledger)?;
+        self.render(&WithOutcome {
+            paper,
+            outcome: WriteOutcome::new(&outcome),
+        })
     }
 
     /// The plan's figures without its lines.
-    fn print_summary(&mut self, ledger: &Ledger, year: u16) -> Result<()> {
+    fn summary(ledger: &Ledger, year: u16) -> Result<PlanSummary> {
         let state = ledger.load_state(Some(vec![Key::Collective, Key::Distribution(year)]))?;
         let found = state
             .distribution(year)
             .ok_or_else(|| anyhow!("no plan for {year}"))?;
-        self.render(&PlanSummary {
+        Ok(PlanSummary {
             year,
             status: found.status(),
             holders: found.plan.lines.len(),
@@ -254,7 +254,8 @@ impl App {
         })
     }
 
-    fn print_plan(&mut self, ledger: &Ledger, year: u16, paper: PlanPaper) -> Result<()> {
+    /// The plan with every holder's line, as `paper` shows it.
+    fn plan(ledger: &Ledger, year: u16, paper: PlanPaper) -> Result<PlanDocument> {
         let state = ledger.load_state(None)?;
         let charter = &state
             .collective()
@@ -263,7 +264,7 @@ impl App {
         let Some(plan) = report::distribution(&state, year) else {
             bail!("no plan has been drafted for {year}")
         };
-        self.render(&PlanDocument::new(charter, &plan, paper))
+        Ok(PlanDocument::new(charter, &plan, paper))
     }
 
     fn owed(&mut self) -> Result<()> {

@@ -6,7 +6,7 @@
 use crate::app::{now, App, IntegrityFailure};
 use crate::arguments::person_id;
 use crate::cli::Lang;
-use crate::document::{Document, Layout, Table};
+use crate::document::{Column, Document, Layout, Table};
 use crate::labels::events::summary;
 use crate::labels::{event_type, t};
 use anyhow::{anyhow, bail, Context as _, Result};
@@ -246,7 +246,7 @@ impl Document for StatementAudit {
                 self.witnesses.join(", ")
             },
         );
-        let mut table = Table::new(
+        let mut table = Table::typed(
             vec![
                 t(lang, "序号", "seq"),
                 t(lang, "日期", "date"),
@@ -254,7 +254,13 @@ impl Document for StatementAudit {
                 t(lang, "包含证明", "inclusion proof"),
                 t(lang, "原始记录", "record bytes"),
             ],
-            vec![true, false, false, false, false],
+            vec![
+                Column::Number,
+                Column::Date,
+                Column::Text,
+                Column::Text,
+                Column::Text,
+            ],
         );
         for record in &self.records {
             table.push(vec![

@@ -21,7 +21,7 @@ pub fn write(out: &mut impl Write, layout: &Layout) -> Result<()> {
 }
 
 /// Display width in a terminal.
-fn width(text: &str) -> usize {
+pub(super) fn width(text: &str) -> usize {
     text.chars()
         .map(|c| {
             let cp = c as u32;
