@@ -5,11 +5,10 @@
 /// minus, no thousands separators, no exponent).
 pub fn is_decimal(text: &str) -> bool {
     let unsigned = text.strip_prefix('-').unwrap_or(text);
-    let (whole, fraction) = match unsigned.split_once('.') {
-        Some((whole, fraction)) => (whole, Some(fraction)),
-        None => (unsigned, None),
-    };
-    is_digits(whole) && fraction.map_or(true, is_digits)
+    match unsigned.split_once('.') {
+        Some((whole, fraction)) => is_digits(whole) && is_digits(fraction),
+        None => is_digits(unsigned),
+    }
 }
 
 /// Non-empty and ASCII digits only.
