@@ -70,6 +70,18 @@ fn cell(column: Column, text: &str) -> String {
     }
 }
 
+/// A labelled field's value. Fields are not typed, so only a value of digits that a spreadsheet
+/// would spoil as a number (a leading zero, as in household `00001`, or more than 15 digits) is
+/// kept as a code; other values are text.
+fn field_value(value: &str) -> String {
+    let spoiled = value.len() > 15 || (value.len() > 1 && value.starts_with('0'));
+    if is_digits(value) && spoiled {
+        cell(Column::Code, value)
+    } else {
+        cell(Column::Text, value)
+    }
+}
+
 /// Whether a spreadsheet would take `text` for a formula. The full-width forms are included:
 /// a spreadsheet set for Chinese input may take them for their ASCII forms. A lone `-` (the
 /// placeholder for "none") is no formula and stays as it is.
@@ -82,7 +94,7 @@ fn reads_as_formula(text: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::cell;
+    use super::{cell, field_value};
     use crate::document::Column;
 
     #[test]
@@ -112,6 +124,16 @@ mod tests {
             (Column::Date, "2026-01-05", "2026-01-05"),
         ] {
             assert_eq!(cell(column, text), written, "{column:?} {text:?}");
+        }
+        for (value, written) in [
+            ("00001", "=\"00001\""),
+            ("1234567890123456", "=\"1234567890123456\""),
+            ("600", "600"),
+            ("0", "0"),
+            ("-5", "'-5"),
+            ("=1", "'=1"),
+        ] {
+            assert_eq!(field_value(value), written, "{value:?}");
         }
     }
 }

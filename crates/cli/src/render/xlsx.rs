@@ -174,10 +174,11 @@ fn excel_date(text: &str) -> Option<ExcelDateTime> {
     ExcelDateTime::from_ymd(year, month, day).ok()
 }
 
-/// The sheet's name from the title: without the characters a sheet name cannot hold, at most
-/// 31 characters.
+/// The sheet's name from the title: before any bracket (the collective's code), without the
+/// characters a sheet name cannot hold, at most 31 characters.
 fn sheet_name(title: &str) -> String {
-    let kept: String = title
+    let head = title.split(['(', '（']).next().unwrap_or_default();
+    let kept: String = head
         .chars()
         .filter(|c| !matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\') && !c.is_control())
         .take(31)
@@ -194,5 +195,9 @@ mod tests {
         assert_eq!(sheet_name("a/b: [c]*?\\"), "ab c");
         assert_eq!(sheet_name(&"村".repeat(40)).chars().count(), 31);
         assert_eq!(sheet_name("'x'"), "x");
+        assert_eq!(
+            sheet_name("溱水村股份经济合作社 股东名册（N2410183MF0000001Y）"),
+            "溱水村股份经济合作社 股东名册"
+        );
     }
 }
