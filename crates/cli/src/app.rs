@@ -1,9 +1,10 @@
 //! What every command shares: the store and the collective it names, the context of a write
 //! (command id, clock, actor), executing a command and printing its outcome.
 
-use crate::cli::{Cli, Global};
+use crate::cli::{Cli, Format, Global};
 use crate::document::records::WriteOutcome;
 use crate::document::Document;
+use crate::labels::t;
 use crate::render::render;
 use anyhow::{anyhow, bail, Result};
 use chrono::NaiveDate;
@@ -58,12 +59,61 @@ pub struct App {
 }
 
 pub fn run(cli: Cli, db_given: bool) -> Result<()> {
+    check_output(&cli.global)?;
     let mut app = App {
         global: cli.global,
         db_given,
         out: std::io::stdout().lock(),
     };
     crate::commands::run(&mut app, cli.command)
+}
+
+/// The name of a format as it is typed after `--format`.
+pub fn format_name(format: Format) -> &'static str {
+    match format {
+        Format::Text => "text",
+        Format::Json => "json",
+        Format::Csv => "csv",
+        Format::Xlsx => "xlsx",
+        Format::Html => "html",
+    }
+}
+
+/// Refuses, before any work is done, an output that cannot be written: a workbook onto a
+/// terminal (binary bytes help nobody there), or `-o FILE` in a directory that does not exist
+/// (so a write is not recorded and then its paper lost).
+fn check_output(global: &Global) -> Result<()> {
+    use std::io::IsTerminal as _;
+    let lang = global.lang;
+    match &global.output {
+        None if global.format == Format::Xlsx && std::io::stdout().is_terminal() => bail!(t(
+            lang,
+            "--format xlsx 输出的是二进制工作簿，终端无法显示：请用 -o FILE 写入文件（如 -o 名册.xlsx）".to_string(),
+            "--format xlsx writes a binary workbook, which a terminal cannot show: give -o FILE (e.g. -o register.xlsx)".to_string(),
+        )),
+        None => Ok(()),
+        Some(path) => {
+            let dir = match path.parent() {
+                Some(dir) if !dir.as_os_str().is_empty() => dir,
+                _ => std::path::Path::new("."),
+            };
+            if path.is_dir() {
+                bail!(t(
+                    lang,
+                    format!("-o {}：这是一个目录，请给出文件名；未做任何操作", path.display()),
+                    format!("-o {}: that is a directory; give a file name; nothing was done", path.display()),
+                ));
+            }
+            if !dir.is_dir() {
+                bail!(t(
+                    lang,
+                    format!("-o {}：目录 {} 不存在；未做任何操作", path.display(), dir.display()),
+                    format!("-o {}: the directory {} does not exist; nothing was done", path.display(), dir.display()),
+                ));
+            }
+            Ok(())
+        }
+    }
 }
 
 /// Now, or the instant in GUFEN_NOW (RFC 3339) so tests and reproducible demos pin the clock.
@@ -224,6 +274,44 @@ impl App {
                 write_file(&path, &bytes)
             }
             None => render(&mut self.out, format, lang, document),
+        }
+    }
+
+    /// Refuses the chosen `--format` when what `command` prints (`what`, in Chinese and
+    /// English) has no such form: `forms` are the ones it has. Called before any work is done.
+    pub fn refuse_format_unless(
+        &self,
+        command: &str,
+        what: (&str, &str),
+        forms: &[Format],
+    ) -> Result<()> {
+        let format = self.global.format;
+        if forms.contains(&format) {
+            return Ok(());
+        }
+        let name = format_name(format);
+        let names: Vec<&str> = forms.iter().map(|f| format_name(*f)).collect();
+        let (zh, en) = what;
+        bail!(t(
+            self.global.lang,
+            format!(
+                "--format {name}：`gufen {command}` 输出的是{zh}，没有 {name} 形式；请用 {}",
+                names.join(" 或 ")
+            ),
+            format!(
+                "--format {name}: `gufen {command}` prints {en}, which has no {name} form; use {}",
+                names.join(" or ")
+            ),
+        ))
+    }
+
+    /// Prints text that is not a document (a roster, a signed note) as it is: on standard
+    /// output or, with `-o FILE`, into FILE (written whole or not at all).
+    pub fn print_text(&mut self, text: &str) -> Result<()> {
+        use std::io::Write as _;
+        match self.global.output.clone() {
+            Some(path) => write_file(&path, text.as_bytes()),
+            None => Ok(self.out.write_all(text.as_bytes())?),
         }
     }
 

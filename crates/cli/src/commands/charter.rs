@@ -1,16 +1,14 @@
 //! `gufen init` (register the collective from its charter) and `gufen charter show`.
 
 use crate::app::App;
-use crate::cli::Format;
-use crate::document::charter::CharterDocument;
-use crate::labels::t;
+use crate::document::charter::{CharterDocument, Registered};
+use crate::document::records::{WithOutcome, WriteOutcome};
 use anyhow::{anyhow, bail, Context as _, Result};
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 use gufen_core::command::Action;
 use gufen_core::state::Key;
 use gufen_core::{Charter, Command};
-use std::io::Write;
 use std::path::PathBuf;
 
 #[derive(Args, Debug)]
@@ -51,31 +49,25 @@ pub fn init(app: &mut App, args: InitArgs) -> Result<()> {
         loss_grounds,
     };
     let outcome = ledger.execute(&app.context()?, &Command { date, action })?;
-    if app.global.format != Format::Json {
-        writeln!(
-            app.out,
-            "{} {} ({})",
-            t(app.global.lang, "已建立", "registered"),
-            charter.name,
-            charter.code
-        )?;
-    }
-    app.print_outcome(&outcome)
+    app.render(&WithOutcome {
+        paper: Registered {
+            name: charter.name.clone(),
+            code: charter.code.to_string(),
+        },
+        outcome: WriteOutcome::new(&outcome),
+    })
 }
 
 pub fn run(app: &mut App, command: CharterCommand) -> Result<()> {
     match command {
         CharterCommand::Show => show(app),
         CharterCommand::Template => {
-            let template = t(
+            let template = crate::labels::t(
                 app.global.lang,
                 super::charter_template::ZH,
                 super::charter_template::EN,
             );
-            match app.global.output.clone() {
-                Some(path) => crate::app::write_file(&path, template.as_bytes()),
-                None => Ok(app.out.write_all(template.as_bytes())?),
-            }
+            app.print_text(template)
         }
     }
 }

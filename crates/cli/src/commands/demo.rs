@@ -55,13 +55,34 @@ pub enum SampleCommand {
 /// `gufen sample roster`: a synthetic roster for tests and benchmarks.
 pub fn sample(app: &mut App, command: SampleCommand) -> Result<()> {
     let SampleCommand::Roster { persons, seed } = command;
-    let text = crate::synth::roster_csv(&crate::synth::roster(persons, seed));
-    app.out.write_all(text.as_bytes())?;
-    Ok(())
+    app.refuse_format_unless(
+        "sample roster",
+        ("CSV 成员名册", "a roster in CSV"),
+        &[Format::Text, Format::Csv],
+    )?;
+    let mut text = crate::synth::roster_csv(&crate::synth::roster(persons, seed));
+    if app.global.format == Format::Csv {
+        // As every CSV gufen prints: with the byte order mark Excel needs (`member import`
+        // reads it).
+        text.insert(0, '\u{FEFF}');
+    }
+    app.print_text(&text)
 }
 
 pub fn run(app: &mut App, args: DemoArgs) -> Result<()> {
     let DemoArgs { members, years } = args;
+    app.refuse_format_unless(
+        "demo",
+        ("一段逐步演示的文字", "a narrative as it runs"),
+        &[Format::Text],
+    )?;
+    if let Some(path) = &app.global.output {
+        bail!(t(
+            app.global.lang,
+            format!("-o {}：`gufen demo` 边运行边讲解，不写文件；请用重定向", path.display()),
+            format!("-o {}: `gufen demo` narrates as it runs and writes no file; redirect its output instead", path.display()),
+        ));
+    }
     if !(10..=200_000).contains(&members) {
         bail!("--members must be between 10 and 200000");
     }

@@ -3,9 +3,10 @@
 
 use crate::app::{date_or_today, App};
 use crate::arguments::{choice, date, percent, person_id, yuan};
-use crate::cli::Format;
 use crate::document::distribution::{Owed, PlanDocument, PlanPaper, PlanSummary};
 use crate::document::paper;
+use crate::document::records::{WithOutcome, WriteOutcome};
+use crate::document::Document;
 use crate::input::Encoding;
 use crate::labels::{t, Labelled};
 use anyhow::{anyhow, bail, Result};
@@ -145,13 +146,13 @@ pub fn run(app: &mut App, command: DistributionCommand) -> Result<()> {
                 rounding,
             };
             let date = date_or_today(date)?;
-            app.write_with_document(date, Action::DraftDistribution(input), |app, ledger| {
-                app.print_summary(ledger, year)
+            app.write_with_document(date, Action::DraftDistribution(input), |ledger| {
+                App::summary(ledger, year)
             })
         }
         DistributionCommand::Notice { year, date } => {
-            app.write_with_document(date, Action::NoticeDistribution { year }, |app, ledger| {
-                app.print_plan(ledger, year, PlanPaper::Notice)
+            app.write_with_document(date, Action::NoticeDistribution { year }, |ledger| {
+                App::plan(ledger, year, PlanPaper::Notice)
             })
         }
         DistributionCommand::Approve {
@@ -173,8 +174,8 @@ pub fn run(app: &mut App, command: DistributionCommand) -> Result<()> {
         ),
         DistributionCommand::Post { year, date } => {
             let _progress = crate::progress::Progress::start(app.global.lang, "入账", "posting");
-            app.write_with_document(date, Action::PostDistribution { year }, |app, ledger| {
-                app.print_summary(ledger, year)
+            app.write_with_document(date, Action::PostDistribution { year }, |ledger| {
+                App::summary(ledger, year)
             })
         }
         DistributionCommand::Pay {
@@ -210,7 +211,8 @@ pub fn run(app: &mut App, command: DistributionCommand) -> Result<()> {
             } else {
                 PlanPaper::Show
             };
-            app.print_plan(&ledger, year, document)
+            let plan = App::plan(&ledger, year, document)?;
+            app.render(&plan)
         }
         DistributionCommand::Sheet { year } => app.payout_sheet(year),
         DistributionCommand::Owed => app.owed(),
@@ -241,34 +243,30 @@ impl App {
         })
     }
 
-    /// Executes a write, prints a document (text, CSV, HTML, XLSX) and then the outcome (text
-    /// and JSON; JSON prints the outcome alone, CSV, HTML and XLSX the document alone).
-    fn write_with_document(
+    /// Executes a write and prints the paper `document` makes after it with the write's
+    /// outcome, as one document (JSON: the outcome alone).
+    fn write_with_document<D: Document>(
         &mut self,
         date: NaiveDate,
         action: Action,
-        document: impl FnOnce(&mut App, &Ledger) -> Result<()>,
+        document: impl FnOnce(&Ledger) -> Result<D>,
     ) -> Result<()> {
         let (_store, ledger) = self.open()?;
         let outcome = ledger.execute(&self.context()?, &Command { date, action })?;
-        if self.global.format != Format::Json {
-            document(self, &ledger)?;
-        }
-        // A paper or a workbook is the document alone: the outcome would follow it into the
-        // same output (or replace it in `-o FILE`).
-        if matches!(self.global.format, Format::Text | Format::Json) {
-            self.print_outcome(&outcome)?;
-        }
-        Ok(())
+        let paper = document(&ledger)?;
+        self.render(&WithOutcome {
+            paper,
+            outcome: WriteOutcome::new(&outcome),
+        })
     }
 
     /// The plan's figures without its lines.
-    fn print_summary(&mut self, ledger: &Ledger, year: u16) -> Result<()> {
+    fn summary(ledger: &Ledger, year: u16) -> Result<PlanSummary> {
         let state = ledger.load_state(Some(vec![Key::Collective, Key::Distribution(year)]))?;
         let found = state
             .distribution(year)
             .ok_or_else(|| anyhow!("no plan for {year}"))?;
-        self.render(&PlanSummary {
+        Ok(PlanSummary {
             year,
             status: found.status(),
             holders: found.plan.lines.len(),
@@ -277,7 +275,8 @@ impl App {
         })
     }
 
-    fn print_plan(&mut self, ledger: &Ledger, year: u16, paper: PlanPaper) -> Result<()> {
+    /// The plan with every holder's line, as `paper` shows it.
+    fn plan(ledger: &Ledger, year: u16, paper: PlanPaper) -> Result<PlanDocument> {
         let state = ledger.load_state(None)?;
         let charter = &state
             .collective()
@@ -286,7 +285,7 @@ impl App {
         let Some(plan) = report::distribution(&state, year) else {
             bail!("no plan has been drafted for {year}")
         };
-        self.render(&PlanDocument::new(charter, &plan, paper))
+        Ok(PlanDocument::new(charter, &plan, paper))
     }
 
     /// The pay-out sheet of a posted year; refused, naming the plan's status, before posting.

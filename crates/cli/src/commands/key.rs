@@ -3,6 +3,7 @@
 //! `--witness`).
 
 use crate::app::App;
+use crate::cli::Format;
 use crate::document::trust::KeyGenerated;
 use anyhow::{bail, Context as _, Result};
 use clap::{Args, Subcommand};
@@ -51,19 +52,14 @@ pub fn run(app: &mut App, command: KeyCommand) -> Result<()> {
 
 /// The verifier key alone on a line (text), so it can be passed on as `$(gufen key show F)`.
 fn show(app: &mut App, args: ShowArgs) -> Result<()> {
+    app.refuse_format_unless("key show", ("密钥", "a key"), &[Format::Text, Format::Json])?;
     let signer = gufen_ledger::read_signer(&args.file)?;
     let vkey = if args.witness {
         signer.cosigner_vkey()
     } else {
         signer.vkey()
     };
-    match app.global.format {
-        crate::cli::Format::Json => app.render(&KeyShown { vkey }),
-        _ => {
-            writeln!(app.out, "{vkey}")?;
-            Ok(())
-        }
-    }
+    app.render(&KeyShown { vkey })
 }
 
 #[derive(serde::Serialize)]

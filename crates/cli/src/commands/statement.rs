@@ -8,7 +8,7 @@ use crate::arguments::person_id;
 use crate::cli::{Format, Lang};
 use crate::document::paper::{StatementLine, StatementPaper};
 use crate::document::records::Summary as DocumentSummary;
-use crate::document::{Document, Layout, Table};
+use crate::document::{Column, Document, Layout, Table};
 use crate::labels::events::summary;
 use crate::labels::{event_type, t};
 use anyhow::{anyhow, bail, Context as _, Result};
@@ -297,7 +297,7 @@ impl Document for StatementAudit {
                 self.witnesses.join(", ")
             },
         );
-        let mut table = Table::new(
+        let mut table = Table::typed(
             vec![
                 t(lang, "序号", "seq"),
                 t(lang, "日期", "date"),
@@ -305,7 +305,13 @@ impl Document for StatementAudit {
                 t(lang, "包含证明", "inclusion proof"),
                 t(lang, "原始记录", "record bytes"),
             ],
-            vec![true, false, false, false, false],
+            vec![
+                Column::Number,
+                Column::Date,
+                Column::Text,
+                Column::Text,
+                Column::Text,
+            ],
         );
         for record in &self.records {
             table.push(vec![

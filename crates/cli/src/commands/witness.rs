@@ -4,7 +4,7 @@
 //! (exit 3) with both notes kept as evidence.
 
 use crate::app::{now, App, IntegrityFailure};
-use crate::cli::Lang;
+use crate::cli::{Format, Lang};
 use crate::document::{Document, Layout};
 use crate::labels::t;
 use anyhow::{anyhow, bail, Context as _, Result};
@@ -50,6 +50,17 @@ pub fn run(app: &mut App, command: WitnessCommand) -> Result<()> {
 }
 
 fn cosign(app: &mut App, args: CosignArgs) -> Result<()> {
+    if args.out.is_none() {
+        // The note itself is printed: text, or JSON carrying it in `note`.
+        app.refuse_format_unless(
+            "witness cosign",
+            (
+                "联署后的检查点（签名文本），可用 --out FILE 写入文件",
+                "a cosigned note (use --out FILE to write it to a file)",
+            ),
+            &[Format::Text, Format::Json],
+        )?;
+    }
     let signer = gufen_ledger::read_signer(&args.key)?;
     let log = Verifier::new(&crate::arguments::vkey(&args.log_key)?)
         .map_err(|e| anyhow!("--log-key is not a log verifier key: {e}"))?;
@@ -108,11 +119,7 @@ fn cosign(app: &mut App, args: CosignArgs) -> Result<()> {
     };
     match &args.out {
         // The note itself, to be saved and handed to the keeper; JSON carries it in `note`.
-        None if app.global.format != crate::cli::Format::Json => {
-            use std::io::Write as _;
-            app.out.write_all(cosigned.note.as_bytes())?;
-            Ok(())
-        }
+        None if app.global.format != Format::Json => app.print_text(&cosigned.note),
         None => app.render(&outcome),
         Some(path) => {
             std::fs::write(path, &cosigned.note)

@@ -201,3 +201,23 @@ impl Document for CharterDocument {
         layout
     }
 }
+
+/// What `init` says before its outcome: the collective registered, by name and code.
+#[derive(Serialize)]
+pub struct Registered {
+    pub name: String,
+    pub code: String,
+}
+
+impl Document for Registered {
+    fn layout(&self, lang: Lang) -> Layout {
+        let mut layout = Layout::default();
+        layout.line(format!(
+            "{} {} ({})",
+            t(lang, "已建立", "registered"),
+            self.name,
+            self.code
+        ));
+        layout
+    }
+}

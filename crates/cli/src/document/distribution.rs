@@ -1,7 +1,7 @@
 //! The yearly distribution on paper: the public notice (公示) and `distribution show` of a plan,
 //! the summary a draft or posting prints, and the dividends still owed.
 
-use super::{date_or_dash, Document, Layout, Table};
+use super::{date_or_dash, Column, Document, Layout, Table};
 use crate::cli::Lang;
 use crate::labels::{serialize_code, t, yes_no, Labelled};
 use chrono::NaiveDate;
@@ -206,9 +206,17 @@ impl Document for PlanDocument {
         if show {
             headers.extend([t(lang, "已支付", "paid"), t(lang, "支付日期", "paid on")]);
         }
-        let mut right = vec![false, false, false, true, true];
-        right.resize(headers.len(), false);
-        let mut table = Table::new(headers, right);
+        let mut columns = vec![
+            Column::Code,
+            Column::Text,
+            Column::Code,
+            Column::Number,
+            Column::Money,
+        ];
+        if show {
+            columns.extend([Column::Text, Column::Date]);
+        }
+        let mut table = Table::typed(headers, columns);
         for line in &self.lines {
             let mut row = vec![
                 line.household.clone(),
@@ -291,7 +299,7 @@ pub struct Owed {
 
 impl Document for Owed {
     fn layout(&self, lang: Lang) -> Layout {
-        let mut table = Table::new(
+        let mut table = Table::typed(
             vec![
                 t(lang, "年度", "year"),
                 t(lang, "户号", "household"),
@@ -299,7 +307,13 @@ impl Document for Owed {
                 t(lang, "身份证号", "ID"),
                 t(lang, "未付分红(元)", "owed (yuan)"),
             ],
-            vec![false, false, false, false, true],
+            vec![
+                Column::Number,
+                Column::Code,
+                Column::Text,
+                Column::Code,
+                Column::Money,
+            ],
         );
         for line in &self.lines {
             table.push(vec![

@@ -1,7 +1,7 @@
 //! Holdings on paper: the shareholder register (股东名册) and the household share certificate
 //! (股权证), both on a date; the core computes them, these add the heading.
 
-use super::{Document, Layout, Table};
+use super::{Column, Document, Layout, Table};
 use crate::cli::Lang;
 use crate::labels::{class_name, t, yes_no};
 use chrono::NaiveDate;
@@ -32,9 +32,10 @@ impl Heading {
     }
 
     /// A table of holdings: the leading columns, one column per share class, total and
-    /// weighted units, then the trailing columns (right-aligned).
-    fn holdings_table(&self, lang: Lang, leading: &[&str], trailing: &[&str]) -> Table {
-        let mut headers = leading.to_vec();
+    /// weighted units, then the trailing columns (numbers, right-aligned).
+    fn holdings_table(&self, lang: Lang, leading: &[(&str, Column)], trailing: &[&str]) -> Table {
+        let mut headers: Vec<&str> = leading.iter().map(|(header, _)| *header).collect();
+        let mut columns: Vec<Column> = leading.iter().map(|(_, column)| *column).collect();
         headers.extend(
             self.classes
                 .iter()
@@ -42,9 +43,8 @@ impl Heading {
         );
         headers.extend([t(lang, "合计股", "total"), t(lang, "折算股", "weighted")]);
         headers.extend(trailing);
-        let mut right = vec![false; leading.len()];
-        right.resize(headers.len(), true);
-        Table::new(headers, right)
+        columns.resize(headers.len(), Column::Number);
+        Table::typed(headers, columns)
     }
 
     /// The cells `holdings_table` expects for one line: units per class, total, weighted.
@@ -79,10 +79,10 @@ impl Document for RegisterDocument {
         let mut table = heading.holdings_table(
             lang,
             &[
-                t(lang, "户号", "household"),
-                t(lang, "姓名", "name"),
-                t(lang, "身份证号", "ID"),
-                t(lang, "成员", "member"),
+                (t(lang, "户号", "household"), Column::Code),
+                (t(lang, "姓名", "name"), Column::Text),
+                (t(lang, "身份证号", "ID"), Column::Code),
+                (t(lang, "成员", "member"), Column::Text),
             ],
             &[t(lang, "占比%", "percent"), t(lang, "质押股", "pledged")],
         );
@@ -174,9 +174,9 @@ impl Document for CertificateDocument {
         let mut table = heading.holdings_table(
             lang,
             &[
-                t(lang, "姓名", "name"),
-                t(lang, "身份证号", "ID"),
-                t(lang, "成员", "member"),
+                (t(lang, "姓名", "name"), Column::Text),
+                (t(lang, "身份证号", "ID"), Column::Code),
+                (t(lang, "成员", "member"), Column::Text),
             ],
             &[],
         );

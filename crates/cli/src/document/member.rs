@@ -1,6 +1,6 @@
 //! One person (`member show`) and the members on a date (`member list`).
 
-use super::{Document, Layout, Table};
+use super::{Column, Document, Layout, Table};
 use crate::cli::Lang;
 use crate::labels::{class_name, serialize_code, t, Labelled};
 use chrono::NaiveDate;
@@ -270,14 +270,14 @@ impl MemberRow {
 
 impl Document for MemberList {
     fn layout(&self, lang: Lang) -> Layout {
-        let mut table = Table::new(
+        let mut table = Table::typed(
             vec![
                 t(lang, "户号", "household"),
                 t(lang, "姓名", "name"),
                 t(lang, "身份证号", "ID"),
                 t(lang, "成员起始日", "member since"),
             ],
-            vec![false; 4],
+            vec![Column::Code, Column::Text, Column::Code, Column::Date],
         );
         for member in &self.members {
             table.push(vec![

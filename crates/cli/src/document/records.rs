@@ -1,6 +1,6 @@
 //! Documents about records: a write's outcome, a person's history, the log, and verify.
 
-use super::{Document, Layout, Table};
+use super::{Column, Document, Layout, Table};
 use crate::cli::Lang;
 use crate::labels::{event_type, t};
 use gufen_core::ids::{mask, MaskedId};
@@ -87,6 +87,35 @@ impl Document for WriteOutcome {
     }
 }
 
+/// A paper a write prints before its outcome (the collective registered, the notice put up, the
+/// plan's figures): text, CSV, XLSX and HTML lay out the paper, then the outcome, as one
+/// document (one file with `-o`); JSON is the outcome alone, the paper being the data of a read
+/// (`charter show`, `distribution show`).
+pub struct WithOutcome<D> {
+    pub paper: D,
+    pub outcome: WriteOutcome,
+}
+
+impl<D> Serialize for WithOutcome<D> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.outcome.serialize(serializer)
+    }
+}
+
+impl<D: Document> Document for WithOutcome<D> {
+    fn layout(&self, lang: Lang) -> Layout {
+        let mut layout = self.paper.layout(lang);
+        layout.blocks.extend(self.outcome.layout(lang).blocks);
+        layout
+    }
+
+    /// The printed paper alone: the record numbers and head hash of the write that put it up
+    /// are the accountant's, not the notice board's.
+    fn paper(&self, lang: Lang) -> Layout {
+        self.paper.paper(lang)
+    }
+}
+
 /// Every record concerning one person.
 #[derive(Serialize)]
 pub struct History {
@@ -134,7 +163,7 @@ impl HistoryRecord {
 
 impl Document for History {
     fn layout(&self, lang: Lang) -> Layout {
-        let mut table = Table::new(
+        let mut table = Table::typed(
             vec![
                 t(lang, "序号", "seq"),
                 t(lang, "日期", "date"),
@@ -142,7 +171,13 @@ impl Document for History {
                 t(lang, "摘要", "summary"),
                 t(lang, "哈希", "hash"),
             ],
-            vec![true, false, false, false, false],
+            vec![
+                Column::Number,
+                Column::Date,
+                Column::Text,
+                Column::Text,
+                Column::Code,
+            ],
         );
         for record in &self.records {
             table.push(vec![
@@ -279,7 +314,7 @@ impl LogRecord {
 
 impl Document for Log {
     fn layout(&self, lang: Lang) -> Layout {
-        let mut table = Table::new(
+        let mut table = Table::typed(
             vec![
                 t(lang, "序号", "seq"),
                 t(lang, "类型", "type"),
@@ -288,7 +323,14 @@ impl Document for Log {
                 t(lang, "记录时间", "recorded at"),
                 t(lang, "哈希", "hash"),
             ],
-            vec![true, false, false, false, false, false],
+            vec![
+                Column::Number,
+                Column::Text,
+                Column::Code,
+                Column::Date,
+                Column::Code,
+                Column::Code,
+            ],
         );
         for record in &self.records {
             table.push(vec![

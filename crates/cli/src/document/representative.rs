@@ -1,6 +1,6 @@
 //! The representatives seated on a date (`representative list`, R13).
 
-use super::{Document, Layout, Table};
+use super::{Column, Document, Layout, Table};
 use crate::cli::Lang;
 use crate::labels::t;
 use chrono::NaiveDate;
@@ -58,7 +58,7 @@ impl RepresentativeList {
 
 impl Document for RepresentativeList {
     fn layout(&self, lang: Lang) -> Layout {
-        let mut table = Table::new(
+        let mut table = Table::typed(
             vec![
                 t(lang, "户号", "household"),
                 t(lang, "姓名", "name"),
@@ -66,7 +66,13 @@ impl Document for RepresentativeList {
                 t(lang, "当选日", "elected on"),
                 t(lang, "选举决议", "resolution"),
             ],
-            vec![false; 5],
+            vec![
+                Column::Code,
+                Column::Text,
+                Column::Code,
+                Column::Date,
+                Column::Code,
+            ],
         );
         for row in &self.representatives {
             table.push(vec![

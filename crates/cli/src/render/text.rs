@@ -39,7 +39,7 @@ fn write_paper(out: &mut impl Write, part: &Paper) -> Result<()> {
 }
 
 /// Display width in a terminal.
-fn width(text: &str) -> usize {
+pub(super) fn width(text: &str) -> usize {
     text.chars()
         .map(|c| {
             let cp = c as u32;

@@ -1,9 +1,205 @@
-//! A workbook (XLSX) of the document's tables.
+//! A workbook (XLSX) of the document, one sheet: the layout's first line as a bold title, the
+//! other lines and the labelled fields (label, value) as rows above the table, then each table
+//! with a bold header row (the first table's frozen and filtered). A document without a table
+//! is a two-column sheet of labels and values. Cells are typed by the table's columns: words
+//! and codes are text (a household `00001`, an ID, a reference keep every character), counts
+//! and units are numbers, yuan are numbers shown with two decimals, dates are date cells shown
+//! as yyyy-mm-dd (so they sort and filter as dates). A text cell that begins with `=` is text,
+//! never a formula.
 
-use crate::document::Layout;
-use anyhow::{bail, Result};
+use super::cells::{fen, is_decimal};
+use crate::document::{Block, Column, Layout, Table};
+use anyhow::Result;
+use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, Worksheet};
 use std::io::Write;
 
-pub fn write(_out: &mut impl Write, _layout: &Layout) -> Result<()> {
-    bail!("--format xlsx is not available yet")
+/// The widest a column is made, in characters: longer cells wrap or are cut on screen.
+const COLUMN_WIDTH_MAX: usize = 60;
+/// The font size of the title row (the body is Excel's 11).
+const TITLE_FONT_SIZE: f64 = 14.0;
+
+pub fn write(out: &mut impl Write, layout: &Layout) -> Result<()> {
+    out.write_all(&workbook(layout)?)?;
+    Ok(())
+}
+
+/// The formats a sheet uses.
+struct Formats {
+    title: Format,
+    bold: Format,
+    money: Format,
+    date: Format,
+}
+
+fn workbook(layout: &Layout) -> Result<Vec<u8>> {
+    let formats = Formats {
+        title: Format::new().set_bold().set_font_size(TITLE_FONT_SIZE),
+        bold: Format::new().set_bold(),
+        money: Format::new().set_num_format("0.00"),
+        date: Format::new().set_num_format("yyyy-mm-dd"),
+    };
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    if let Some(Block::Line(title)) = layout.blocks.first() {
+        let name = sheet_name(title);
+        if !name.is_empty() {
+            sheet.set_name(name)?;
+        }
+    }
+    let mut widths: Vec<usize> = Vec::new();
+    let mut note = |column: usize, text: &str| {
+        if widths.len() <= column {
+            widths.resize(column + 1, 0);
+        }
+        widths[column] = widths[column].max(super::text::width(text));
+    };
+    let mut row: u32 = 0;
+    let mut filtered = false;
+    for (index, block) in layout.blocks.iter().enumerate() {
+        match block {
+            // Lines are left out of the widths: they run on over the empty cells beside them.
+            Block::Line(text) if index == 0 => {
+                sheet.write_string_with_format(row, 0, text, &formats.title)?;
+                row += 1;
+            }
+            Block::Line(text) => {
+                sheet.write_string(row, 0, text)?;
+                row += 1;
+            }
+            Block::Fields(fields) => {
+                for (label, value) in fields {
+                    sheet.write_string_with_format(row, 0, label, &formats.bold)?;
+                    sheet.write_string(row, 1, value)?;
+                    note(0, label);
+                    note(1, value);
+                    row += 1;
+                }
+            }
+            // The parts of a printed paper (a seal box, signature lines) have no cells.
+            Block::Paper(_) => {}
+            Block::Table(table) => {
+                if row > 0 {
+                    row += 1; // a blank row between the heading and the table
+                }
+                let header = row;
+                row = write_table(sheet, row, table, &formats, &mut note)?;
+                if !filtered && !table.headers.is_empty() {
+                    let last_column = u16::try_from(table.headers.len() - 1)?;
+                    sheet.set_freeze_panes(header + 1, 0)?;
+                    sheet.autofilter(header, 0, header.max(row - 1), last_column)?;
+                    filtered = true;
+                }
+                row += 1; // a blank row after it
+            }
+        }
+    }
+    for (column, width) in widths.iter().enumerate() {
+        let width = (width + 2).min(COLUMN_WIDTH_MAX);
+        sheet.set_column_width(u16::try_from(column)?, width as f64)?;
+    }
+    Ok(workbook.save_to_buffer()?)
+}
+
+/// Writes `table` from `row` on: its header, then its rows. Returns the row after it.
+fn write_table(
+    sheet: &mut Worksheet,
+    mut row: u32,
+    table: &Table,
+    formats: &Formats,
+    note: &mut impl FnMut(usize, &str),
+) -> Result<u32> {
+    for (column, header) in table.headers.iter().enumerate() {
+        sheet.write_string_with_format(row, u16::try_from(column)?, header, &formats.bold)?;
+        note(column, header);
+    }
+    row += 1;
+    for cells in &table.rows {
+        for (column, (text, kind)) in cells.iter().zip(&table.columns).enumerate() {
+            write_cell(sheet, row, u16::try_from(column)?, *kind, text, formats)?;
+            note(column, text);
+        }
+        row += 1;
+    }
+    Ok(row)
+}
+
+/// One cell, typed by its column; a cell that is not what its column holds (a total row's
+/// label, an empty cell) is written as text, or not at all when empty.
+fn write_cell(
+    sheet: &mut Worksheet,
+    row: u32,
+    column: u16,
+    kind: Column,
+    text: &str,
+    formats: &Formats,
+) -> Result<()> {
+    if text.is_empty() {
+        return Ok(());
+    }
+    match kind {
+        Column::Number if is_decimal(text) => {
+            sheet.write_number(row, column, text.parse::<f64>()?)?;
+        }
+        Column::Money => match fen(text) {
+            // The one float near money: the cell's double, from the exact fen, at the last step.
+            Some(fen) => {
+                sheet.write_number_with_format(row, column, fen as f64 / 100.0, &formats.money)?;
+            }
+            None => {
+                sheet.write_string(row, column, text)?;
+            }
+        },
+        Column::Date => match excel_date(text) {
+            Some(date) => {
+                sheet.write_date_with_format(row, column, &date, &formats.date)?;
+            }
+            None => {
+                sheet.write_string(row, column, text)?;
+            }
+        },
+        Column::Number | Column::Text | Column::Code => {
+            sheet.write_string(row, column, text)?;
+        }
+    }
+    Ok(())
+}
+
+/// A `YYYY-MM-DD` date as a workbook date (years 1900 to 9999, what a workbook can hold).
+fn excel_date(text: &str) -> Option<ExcelDateTime> {
+    use chrono::Datelike;
+    let date = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()?;
+    let (year, month, day) = (
+        u16::try_from(date.year()).ok()?,
+        u8::try_from(date.month()).ok()?,
+        u8::try_from(date.day()).ok()?,
+    );
+    ExcelDateTime::from_ymd(year, month, day).ok()
+}
+
+/// The sheet's name from the title: before any bracket (the collective's code), without the
+/// characters a sheet name cannot hold, at most 31 characters.
+fn sheet_name(title: &str) -> String {
+    let head = title.split(['(', '（']).next().unwrap_or_default();
+    let kept: String = head
+        .chars()
+        .filter(|c| !matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\') && !c.is_control())
+        .take(31)
+        .collect();
+    kept.trim().trim_matches('\'').trim().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sheet_name;
+
+    #[test]
+    fn sheet_names_hold_no_forbidden_characters() {
+        assert_eq!(sheet_name("a/b: [c]*?\\"), "ab c");
+        assert_eq!(sheet_name(&"村".repeat(40)).chars().count(), 31);
+        assert_eq!(sheet_name("'x'"), "x");
+        assert_eq!(
+            sheet_name("溱水村股份经济合作社 股东名册（N2410183MF0000001Y）"),
+            "溱水村股份经济合作社 股东名册"
+        );
+    }
 }
