@@ -177,6 +177,11 @@ pub struct DividendLine {
 pub struct LinePayment {
     pub paid: bool,
     pub paid_on: Option<NaiveDate>,
+    /// The payment's reference (the bank's, for a bank file's line).
+    pub paid_reference: Option<String>,
+    /// Why the bank last failed to pay it, and when it said so (unpaid lines only).
+    pub failure_reason: Option<String>,
+    pub failed_on: Option<NaiveDate>,
 }
 
 impl DividendLine {
@@ -214,7 +219,9 @@ pub fn distribution(state: &State, year: u16) -> Option<DistributionReport> {
         .map(|line| {
             let person = state.person(&line.person);
             let dividend = found.dividend(&line.person);
-            let paid_on = dividend.and_then(|d| d.paid.as_ref()).map(|p| p.on);
+            let paid = dividend.and_then(|d| d.paid.as_ref());
+            let paid_on = paid.map(|p| p.on);
+            let failure = dividend.and_then(|d| d.failure.as_ref());
             let household = person.and_then(|p| p.household.clone()).unwrap_or_default();
             let shown = DividendLine {
                 name: person.map(|p| p.name.clone()).unwrap_or_default(),
@@ -227,6 +234,9 @@ pub fn distribution(state: &State, year: u16) -> Option<DistributionReport> {
                 payment: Some(LinePayment {
                     paid: paid_on.is_some(),
                     paid_on,
+                    paid_reference: paid.map(|p| p.reference.clone()),
+                    failure_reason: failure.map(|f| f.reason.clone()),
+                    failed_on: failure.map(|f| f.on),
                 }),
             };
             (household, &line.person, shown)
@@ -273,6 +283,9 @@ pub struct OwedLine {
     pub household: String,
     pub amount_fen: i64,
     pub estate: bool,
+    /// Why the bank last failed to pay it, and when it said so.
+    pub failure_reason: Option<String>,
+    pub failed_on: Option<NaiveDate>,
 }
 
 /// Every declared, unpaid, non-zero dividend (complete states), by year, household and ID.
@@ -292,6 +305,8 @@ pub fn owed(state: &State) -> Vec<OwedLine> {
                         household: person.and_then(|p| p.household.clone()).unwrap_or_default(),
                         amount_fen: line.amount_fen,
                         estate: line.estate,
+                        failure_reason: line.failure.as_ref().map(|f| f.reason.clone()),
+                        failed_on: line.failure.as_ref().map(|f| f.on),
                     }
                 })
         })
