@@ -107,6 +107,12 @@ pub enum DistributionCommand {
     },
     /// Every posted dividend not yet paid, over all years.
     Owed,
+    /// Write the year's unpaid lines as the bank's batch pay-out file (代发) to `-o FILE`,
+    /// shaped by the bank's template; lines without an account are listed, not dropped.
+    Payfile(crate::commands::bank::PayfileArgs),
+    /// Record the bank's result file: paid lines paid with the bank's reference, failed lines
+    /// kept owed with the bank's reason; `--resubmit OUT` writes the failed lines again.
+    Payresult(crate::commands::bank::PayresultArgs),
 }
 
 pub fn run(app: &mut App, command: DistributionCommand) -> Result<()> {
@@ -190,6 +196,8 @@ pub fn run(app: &mut App, command: DistributionCommand) -> Result<()> {
             app.print_plan(&ledger, year, document)
         }
         DistributionCommand::Owed => app.owed(),
+        DistributionCommand::Payfile(args) => crate::commands::bank::payfile(app, args),
+        DistributionCommand::Payresult(args) => crate::commands::bank::payresult(app, args),
     }
 }
 

@@ -197,7 +197,11 @@ impl Document for PlanDocument {
             t(lang, "分红(元)", "dividend (yuan)"),
         ];
         if show {
-            headers.extend([t(lang, "已支付", "paid"), t(lang, "支付日期", "paid on")]);
+            headers.extend([
+                t(lang, "已支付", "paid"),
+                t(lang, "支付日期", "paid on"),
+                t(lang, "未付原因", "not paid because"),
+            ]);
         }
         let mut right = vec![false, false, false, true, true];
         right.resize(headers.len(), false);
@@ -213,6 +217,7 @@ impl Document for PlanDocument {
             if let Some(payment) = &line.payment {
                 row.push(yes_no(lang, payment.paid).to_string());
                 row.push(payment.paid_on.map(|d| d.to_string()).unwrap_or_default());
+                row.push(payment.failure_reason.clone().unwrap_or_default());
             }
             table.push(row);
         }
@@ -225,6 +230,7 @@ impl Document for PlanDocument {
         ];
         if show {
             total.push(Fen(self.paid_fen).to_string());
+            total.push(String::new());
             total.push(String::new());
         }
         table.push(total);
@@ -287,8 +293,9 @@ impl Document for Owed {
                 t(lang, "姓名", "name"),
                 t(lang, "身份证号", "ID"),
                 t(lang, "未付分红(元)", "owed (yuan)"),
+                t(lang, "未付原因", "not paid because"),
             ],
-            vec![false, false, false, false, true],
+            vec![false, false, false, false, true, false],
         );
         for line in &self.lines {
             table.push(vec![
@@ -297,6 +304,7 @@ impl Document for Owed {
                 holder_name(&line.name, line.estate, lang),
                 line.id_masked.to_string(),
                 Fen(line.amount_fen).to_string(),
+                line.failure_reason.clone().unwrap_or_default(),
             ]);
         }
         table.push(vec![
@@ -305,6 +313,7 @@ impl Document for Owed {
             String::new(),
             String::new(),
             Fen(self.owed_fen).to_string(),
+            String::new(),
         ]);
         let mut layout = Layout::default();
         layout.table(table);
