@@ -175,6 +175,8 @@ pub struct DividendLine {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LinePayment {
+    /// The line's reference in a bank file (`GF2025-0001`), once declared.
+    pub line_reference: Option<String>,
     pub paid: bool,
     pub paid_on: Option<NaiveDate>,
     /// The payment's reference (the bank's, for a bank file's line).
@@ -232,6 +234,11 @@ pub fn distribution(state: &State, year: u16) -> Option<DistributionReport> {
                 estate: dividend
                     .map_or_else(|| person.is_some_and(Person::is_deceased), |d| d.estate),
                 payment: Some(LinePayment {
+                    line_reference: found
+                        .dividends
+                        .binary_search_by(|d| d.person.cmp(&line.person))
+                        .ok()
+                        .map(|index| crate::bank::line_reference(year, index)),
                     paid: paid_on.is_some(),
                     paid_on,
                     paid_reference: paid.map(|p| p.reference.clone()),
@@ -278,6 +285,8 @@ pub fn distribution(state: &State, year: u16) -> Option<DistributionReport> {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct OwedLine {
     pub year: u16,
+    /// The line's reference in a bank file (`GF2025-0001`).
+    pub line_reference: String,
     pub name: String,
     pub id_masked: MaskedId,
     pub household: String,
@@ -295,11 +304,13 @@ pub fn owed(state: &State) -> Vec<OwedLine> {
         .flat_map(|d| {
             d.dividends
                 .iter()
-                .filter(|line| line.paid.is_none() && line.amount_fen > 0)
-                .map(|line| {
+                .enumerate()
+                .filter(|(_, line)| line.paid.is_none() && line.amount_fen > 0)
+                .map(|(index, line)| {
                     let person = state.person(&line.person);
                     OwedLine {
                         year: d.plan.year,
+                        line_reference: crate::bank::line_reference(d.plan.year, index),
                         name: person.map(|p| p.name.clone()).unwrap_or_default(),
                         id_masked: line.person.masked_id(),
                         household: person.and_then(|p| p.household.clone()).unwrap_or_default(),
