@@ -159,11 +159,16 @@ fn a_year_goes_to_the_bank_and_back_with_one_failure_and_one_line_without_an_acc
         csv_path.to_str().unwrap(),
     ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run.stderr.contains(&a_reference), "A left out: {}", run.stderr);
+    assert!(
+        run.stderr.contains(&a_reference),
+        "A left out: {}",
+        run.stderr
+    );
     assert!(run.stdout.contains(&masked(A)), "{}", run.stdout);
     assert!(run.stdout.contains(&a_reference), "{}", run.stdout);
     assert!(
-        run.stdout.contains(&format!("{} lines", owed_before.len() - 1)),
+        run.stdout
+            .contains(&format!("{} lines", owed_before.len() - 1)),
         "{}",
         run.stdout
     );
@@ -215,7 +220,11 @@ fn a_year_goes_to_the_bank_and_back_with_one_failure_and_one_line_without_an_acc
             };
             assert_eq!(format!("{yuan:.2}"), line[3]);
             let reference = row[4].to_string();
-            assert!(line[4].ends_with(&reference), "{reference} in {:?}", line[4]);
+            assert!(
+                line[4].ends_with(&reference),
+                "{reference} in {:?}",
+                line[4]
+            );
         }
     }
 
@@ -388,7 +397,15 @@ fn accounts_are_masked_to_their_last_four_digits_in_public_outputs() {
     ]);
     let shown = json(&g, &["member", "show", "--id", A]);
     assert_eq!(shown["bank_account"]["account_masked"], "**** 9999");
-    g.ok(&["member", "bank", "--id", A, "--clear", "--date", "2026-02-03"]);
+    g.ok(&[
+        "member",
+        "bank",
+        "--id",
+        A,
+        "--clear",
+        "--date",
+        "2026-02-03",
+    ]);
     let shown = json(&g, &["member", "show", "--id", A]);
     assert_eq!(shown["bank_account"], Value::Null);
 }
@@ -398,8 +415,18 @@ fn bad_accounts_are_refused_and_the_ledger_is_unchanged() {
     let g = Gufen::sample_village("R");
     let set = |bank: &str, account: &str, holder: &str| -> Vec<String> {
         let mut args: Vec<String> = [
-            "--lang", "en", "member", "bank", "--id", A, "--bank", bank, "--account", account,
-            "--date", "2026-02-01",
+            "--lang",
+            "en",
+            "member",
+            "bank",
+            "--id",
+            A,
+            "--bank",
+            bank,
+            "--account",
+            account,
+            "--date",
+            "2026-02-01",
         ]
         .iter()
         .map(|s| s.to_string())
@@ -412,7 +439,10 @@ fn bad_accounts_are_refused_and_the_ledger_is_unchanged() {
     let cases = [
         // An ID number typed into the bank name or the holder's name (R16).
         (set(&format!("农商银行{B}"), "6228480012345678", ""), "R16"),
-        (set("农商银行", "6228480012345678", &format!("孙云 {B}")), "R16"),
+        (
+            set("农商银行", "6228480012345678", &format!("孙云 {B}")),
+            "R16",
+        ),
         // An ID number typed in as the account.
         (set("农商银行", B, ""), "R16"),
         // Not digits, too short, too long.
@@ -453,7 +483,15 @@ fn bad_accounts_are_refused_and_the_ledger_is_unchanged() {
     );
     let error = refused(
         &g,
-        &["--lang", "en", "member", "bank-import", &file, "--date", "2026-02-01"],
+        &[
+            "--lang",
+            "en",
+            "member",
+            "bank-import",
+            &file,
+            "--date",
+            "2026-02-01",
+        ],
         "2 row(s)",
     );
     assert!(error.contains("line 3: "), "{error}");

@@ -130,7 +130,14 @@ const STATUS_HEADERS: &[&str] = &[
     "结果",
     "status",
 ];
-const SUCCESS_VALUES: &[&str] = &["成功", "交易成功", "已入账", "处理成功", "入账成功", "success"];
+const SUCCESS_VALUES: &[&str] = &[
+    "成功",
+    "交易成功",
+    "已入账",
+    "处理成功",
+    "入账成功",
+    "success",
+];
 const BANK_REFERENCE_HEADERS: &[&str] = &[
     "流水号",
     "银行流水号",
@@ -168,7 +175,8 @@ impl Template {
         }
         let carries_reference = self.columns.iter().any(|c| {
             c.field == Field::Reference
-                || (c.field == Field::Memo && c.text.as_deref().is_some_and(|t| t.contains("{ref}")))
+                || (c.field == Field::Memo
+                    && c.text.as_deref().is_some_and(|t| t.contains("{ref}")))
         });
         if !carries_reference {
             bail!("no column carries the line reference (field = \"reference\", or a memo with {{ref}}): the bank's result could not be matched to the lines");
@@ -516,11 +524,18 @@ impl ResultColumns {
 }
 
 impl ResultLayout {
-    fn line(&self, sheet: &Sheet, row: &Row, year: u16, lines: usize) -> Result<Option<ResultLine>> {
+    fn line(
+        &self,
+        sheet: &Sheet,
+        row: &Row,
+        year: u16,
+        lines: usize,
+    ) -> Result<Option<ResultLine>> {
         let status = row.cell(self.status).trim();
-        let found = self.reference.iter().find_map(|&c| {
-            gufen_core::bank::find_reference(&halfwidth(row.cell(c)), year, lines)
-        });
+        let found = self
+            .reference
+            .iter()
+            .find_map(|&c| gufen_core::bank::find_reference(&halfwidth(row.cell(c)), year, lines));
         let index = match (found, status.is_empty()) {
             (Some(index), _) => index,
             (None, true) => return Ok(None),
@@ -531,7 +546,10 @@ impl ResultLayout {
             ),
         };
         if status.is_empty() {
-            bail!("the status cell {} is empty", sheet.place(row, Some(self.status)));
+            bail!(
+                "the status cell {} is empty",
+                sheet.place(row, Some(self.status))
+            );
         }
         let paid = self.success.contains(&header_key(status));
         let cell = |column: Option<usize>| {

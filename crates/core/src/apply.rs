@@ -6,8 +6,8 @@ use crate::distribution::{dividends, plan};
 use crate::event::*;
 use crate::state::State;
 use crate::{
-    bank, calendar, collective, correction, estate, household, loss, membership, pledge, representative,
-    shares,
+    bank, calendar, collective, correction, estate, household, loss, membership, pledge,
+    representative, shares,
 };
 use chrono::NaiveDate;
 

@@ -95,7 +95,7 @@ pub(crate) fn set(
 ) -> Result<Vec<Event>, RuleViolation> {
     let event = account_set(given, person, bank, account, holder)?;
     let found = known(given.state, person)?;
-    if same_as_recorded(found.bank_account.as_ref(), &event) {
+    if same_as_recorded(found.bank_account.as_deref(), &event) {
         return reject(
             Rule::Input,
             format!(
@@ -151,7 +151,7 @@ pub(crate) fn import(given: &Given, rows: &[BankAccountRow]) -> Result<Vec<Event
                 let recorded = given
                     .state
                     .person(&entry.person)
-                    .and_then(|p| p.bank_account.as_ref());
+                    .and_then(|p| p.bank_account.as_deref());
                 if !same_as_recorded(recorded, &event) {
                     events.push(Event::BankAccountSet(event));
                 }
@@ -311,12 +311,12 @@ fn settled(given: &Given, year: u16, entry: &BankResultRow) -> Result<Event, Rul
 // ---- apply ----
 
 pub(crate) fn apply_set(state: &mut State, date: NaiveDate, e: &BankAccountSet) {
-    state.person_mut(&e.person).bank_account = Some(BankAccount {
+    state.person_mut(&e.person).bank_account = Some(Box::new(BankAccount {
         bank: e.bank.clone(),
         account: e.account.clone(),
         holder: e.holder.clone(),
         since: date,
-    });
+    }));
 }
 
 pub(crate) fn apply_cleared(state: &mut State, e: &BankAccountCleared) {
@@ -361,7 +361,10 @@ mod tests {
         assert_eq!(normalize_account("6228 4800 1234 5678"), "6228480012345678");
         assert_eq!(account_problem("6228480012345678"), None);
         assert!(account_problem("62284800123456x8").is_some());
-        assert!(account_problem("20250101").is_some(), "a date is no account");
+        assert!(
+            account_problem("20250101").is_some(),
+            "a date is no account"
+        );
         assert!(account_problem(&"1".repeat(33)).is_some());
         assert_eq!(account_problem(&"1".repeat(32)), None);
         assert!(account_problem("").is_some());
@@ -378,8 +381,16 @@ mod tests {
         assert_eq!(line_reference(2025, 12344), "GF2025-12345");
         assert_eq!(find_reference("2025年分红 GF2025-0012", 2025, 20), Some(11));
         assert_eq!(find_reference("gf2025-0003", 2025, 20), Some(2));
-        assert_eq!(find_reference("GF2024-0003", 2025, 20), None, "another year");
-        assert_eq!(find_reference("GF2025-0021", 2025, 20), None, "past the lines");
+        assert_eq!(
+            find_reference("GF2024-0003", 2025, 20),
+            None,
+            "another year"
+        );
+        assert_eq!(
+            find_reference("GF2025-0021", 2025, 20),
+            None,
+            "past the lines"
+        );
         assert_eq!(find_reference("GF2025-0000", 2025, 20), None);
         assert_eq!(find_reference("分红", 2025, 20), None);
         assert_eq!(find_reference("GF2025-x GF2025-0002", 2025, 20), Some(1));

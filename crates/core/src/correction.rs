@@ -15,8 +15,8 @@ use crate::event::*;
 use crate::ids::PersonId;
 use crate::state::{Collective, Key, State};
 use crate::{
-    bank,
-    collective, distribution, estate, household, loss, membership, pledge, representative, shares,
+    bank, collective, distribution, estate, household, loss, membership, pledge, representative,
+    shares,
 };
 use chrono::NaiveDate;
 

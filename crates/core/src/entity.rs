@@ -299,8 +299,9 @@ pub struct Person {
     /// What the end of the membership now in force cites (R2, R4); None while a member, and
     /// for an end recorded without citations.
     pub ending: Option<Ending>,
-    /// The account the person's money is paid into by bank file (代发), if one is set.
-    pub bank_account: Option<BankAccount>,
+    /// The account the person's money is paid into by bank file (代发), if one is set. Boxed:
+    /// most persons of a state being read have none, and it is three texts.
+    pub bank_account: Option<Box<BankAccount>>,
 }
 
 /// A person's bank account as recorded: printed in public outputs only as its last 4 digits

@@ -7,7 +7,7 @@ use crate::app::{date_or_today, write_file, App};
 use crate::arguments::{date, person_id};
 use crate::bankfile::{Batch, PayLine, ResultColumns, ResultLine, Template};
 use crate::cli::Lang;
-use crate::document::{Document, Layout, Table};
+use crate::document::{Column, Document, Layout, Table};
 use crate::input::{self, halfwidth, Encoding, Row, Sheet};
 use crate::labels::t;
 use anyhow::{anyhow, bail, Result};
@@ -133,7 +133,11 @@ pub fn import(app: &mut App, args: BankImportArgs) -> Result<()> {
         column(header, names).ok_or_else(|| {
             anyhow!(t(
                 lang,
-                format!("银行账户文件 {} 的表头缺少列：{}", sheet.file, names.join(" / ")),
+                format!(
+                    "银行账户文件 {} 的表头缺少列：{}",
+                    sheet.file,
+                    names.join(" / ")
+                ),
                 format!(
                     "the bank account file {} has no column headed {}",
                     sheet.file,
@@ -150,14 +154,17 @@ pub fn import(app: &mut App, args: BankImportArgs) -> Result<()> {
     let holder = column(header, HOLDER_HEADERS);
     let mut accounts = Vec::new();
     let mut places = Vec::new();
-    let mut problems = Vec::new();
+    let mut numbers = Vec::new();
+    // Each refused row's number in the file, to list them in the file's order.
+    let mut problems: Vec<(u64, String)> = Vec::new();
     for row in rows {
         match account_row(&sheet, row, id, bank, account, holder) {
             Ok(entry) => {
                 accounts.push(entry);
                 places.push(sheet.place(row, None));
+                numbers.push(row.number);
             }
-            Err(problem) => problems.push(problem),
+            Err(problem) => problems.push((row.number, problem)),
         }
     }
     let (_store, ledger) = app.open()?;
@@ -174,12 +181,15 @@ pub fn import(app: &mut App, args: BankImportArgs) -> Result<()> {
             let state = ledger.load_state(gufen_core::scope(&command.action))?;
             if let Err(RuleViolation::Rows(violations)) = gufen_core::decide(&state, &command) {
                 problems.extend(violations.iter().map(|v| {
-                    format!("{}: {}: {}", places[v.row], v.rule, v.message)
+                    let listed = format!("{}: {}: {}", places[v.row], v.rule, v.message);
+                    (numbers[v.row], listed)
                 }));
             }
         }
     }
-    bail!(refused(lang, &sheet.file, &problems))
+    problems.sort_by_key(|(number, _)| *number);
+    let listed: Vec<String> = problems.into_iter().map(|(_, p)| p).collect();
+    bail!(refused(lang, &sheet.file, &listed))
 }
 
 fn refused(lang: Lang, file: &str, problems: &[String]) -> String {
@@ -219,8 +229,8 @@ fn account_row(
             place(account)
         ));
     }
-    let person = PersonId::parse(&halfwidth(row.cell(id)))
-        .map_err(|e| format!("{}: {e}", place(id)))?;
+    let person =
+        PersonId::parse(&halfwidth(row.cell(id))).map_err(|e| format!("{}: {e}", place(id)))?;
     Ok(BankAccountRow {
         person,
         bank: row.cell(bank).to_string(),
@@ -256,6 +266,15 @@ fn execute_rows(
 }
 
 // ---- distribution payfile ----
+
+/// What the columns of a table of lines hold: reference, name, masked ID, amount, why.
+const LINE_COLUMNS: [Column; 5] = [
+    Column::Code,
+    Column::Text,
+    Column::Code,
+    Column::Money,
+    Column::Text,
+];
 
 /// A line left out of the bank file, and why.
 #[derive(Serialize)]
@@ -340,7 +359,7 @@ impl Document for BankFileWritten {
 }
 
 fn left_out_table(lines: &[LeftOut], lang: Lang) -> Table {
-    let mut table = Table::new(
+    let mut table = Table::typed(
         vec![
             t(lang, "参考号", "reference"),
             t(lang, "姓名", "name"),
@@ -348,7 +367,7 @@ fn left_out_table(lines: &[LeftOut], lang: Lang) -> Table {
             t(lang, "金额(元)", "amount (yuan)"),
             t(lang, "原因", "why"),
         ],
-        vec![false, false, false, true, false],
+        LINE_COLUMNS.to_vec(),
     );
     for line in lines {
         table.push(vec![
@@ -556,7 +575,7 @@ impl Document for BankResultRecorded {
             ),
         ));
         if !self.failed.is_empty() {
-            let mut table = Table::new(
+            let mut table = Table::typed(
                 vec![
                     t(lang, "参考号", "reference"),
                     t(lang, "姓名", "name"),
@@ -564,7 +583,7 @@ impl Document for BankResultRecorded {
                     t(lang, "金额(元)", "amount (yuan)"),
                     t(lang, "失败原因", "reason"),
                 ],
-                vec![false, false, false, true, false],
+                LINE_COLUMNS.to_vec(),
             );
             for line in &self.failed {
                 table.push(vec![
@@ -640,7 +659,9 @@ pub fn payresult(app: &mut App, args: PayresultArgs) -> Result<()> {
     let resubmit = match (&args.resubmit, &template) {
         (Some(out), Some(template)) => {
             let indices: Vec<usize> = failed.iter().map(|l| l.index).collect();
-            Some(write_bank_file(app, &state, &plan, &indices, template, out)?)
+            Some(write_bank_file(
+                app, &state, &plan, &indices, template, out,
+            )?)
         }
         _ => None,
     };
