@@ -624,6 +624,78 @@ text = "{year}年分红 {ref}"
         assert!(error.contains("unknown placeholder {id}"), "{error}");
     }
 
+    fn sheet(rows: &[&[&str]]) -> Sheet {
+        Sheet {
+            file: "result.xlsx".into(),
+            workbook: true,
+            rows: rows
+                .iter()
+                .enumerate()
+                .map(|(i, cells)| Row {
+                    number: i as u64 + 1,
+                    cells: cells.iter().map(|c| c.to_string()).collect(),
+                    numeric: vec![false; cells.len()],
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn a_result_workbook_is_read_by_its_usual_headers_past_a_title() {
+        let result = sheet(&[
+            &["代发结果"],
+            &[
+                "账号",
+                "金额（元）",
+                "备注",
+                "交易状态",
+                "银行流水号",
+                "失败原因",
+            ],
+            &[
+                "6228480012345678",
+                "2040.00",
+                "GF2025-0002",
+                "交易成功",
+                "B01",
+                "",
+            ],
+            &[
+                "6228480012345679",
+                "1,020.50",
+                "GF2025-0001",
+                "交易失败",
+                "",
+                "户名不符",
+            ],
+            &["合计", "3060.50", "", "", "", ""],
+        ]);
+        let lines = ResultColumns::default().read(&result, 2025, 2).unwrap();
+        assert_eq!(lines.len(), 2, "the total row is passed over");
+        assert_eq!((lines[0].index, lines[0].paid), (1, true));
+        assert_eq!(lines[0].bank_reference.as_deref(), Some("B01"));
+        assert_eq!(lines[0].amount_fen, Some(204_000));
+        assert_eq!((lines[1].index, lines[1].paid), (0, false));
+        assert_eq!(lines[1].reason, "户名不符");
+        assert_eq!(lines[1].amount_fen, Some(102_050));
+        assert_eq!(lines[1].place, "row 4");
+        // A status beside no reference of the year's lines is refused, naming its place.
+        let stray = sheet(&[
+            &["备注", "交易状态"],
+            &["GF2025-0003", "交易成功"],
+            &["GF2024-0001", "交易成功"],
+        ]);
+        let error = ResultColumns::default()
+            .read(&stray, 2025, 2)
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("2 row(s)"), "{error}");
+        assert!(
+            error.contains("row 2: ") && error.contains("row 3: "),
+            "{error}"
+        );
+    }
+
     #[test]
     fn a_gbk_batch_file_holds_the_lines_and_their_references() {
         let template = template(CSV_TEMPLATE).unwrap();
