@@ -3,6 +3,7 @@
 
 mod app;
 mod arguments;
+mod bankfile;
 mod cli;
 mod commands;
 mod document;

@@ -6,8 +6,8 @@ use crate::distribution::{dividends, plan};
 use crate::event::*;
 use crate::state::State;
 use crate::{
-    calendar, collective, correction, estate, household, loss, membership, pledge, representative,
-    shares,
+    bank, calendar, collective, correction, estate, household, loss, membership, pledge,
+    representative, shares,
 };
 use chrono::NaiveDate;
 
@@ -50,6 +50,9 @@ pub fn apply(state: &mut State, date: NaiveDate, event: &Event) {
         }
         Event::SharesRedeemedWithConsent(e) => shares::apply_redeemed(state, date, &e.redeemed),
         Event::QuantificationPlanAdopted(e) => shares::apply_plan_adopted(state, e),
+        Event::BankAccountSet(e) => bank::apply_set(state, date, e),
+        Event::BankAccountCleared(e) => bank::apply_cleared(state, e),
+        Event::DividendPaymentFailed(e) => bank::apply_failed(state, date, e),
     }
     calendar::apply(state, date, event);
 }

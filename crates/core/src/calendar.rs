@@ -84,6 +84,14 @@ fn acting(action: &Action) -> Vec<(&PersonId, AfterDeath)> {
         Action::PayDividends { payments, .. } => {
             payments.iter().map(|(p, _)| (p, Allowed)).collect()
         }
+        // An account is where money is paid, to the estate too (R10).
+        Action::SetBankAccount { person, .. } | Action::ClearBankAccount { person } => {
+            vec![(person, Allowed)]
+        }
+        Action::ImportBankAccounts { rows } => rows.iter().map(|r| (&r.person, Allowed)).collect(),
+        Action::SettleBankResult { rows, .. } => {
+            rows.iter().map(|r| (&r.person, Allowed)).collect()
+        }
         Action::RegisterCollective { .. }
         | Action::RegisterPerson { .. }
         | Action::ImportRoster { .. }
@@ -266,6 +274,9 @@ pub(crate) fn apply(state: &mut State, date: NaiveDate, event: &Event) {
         Event::HukouRecorded(_)
         | Event::DividendDeclared(_)
         | Event::DividendPaid(_)
+        | Event::BankAccountSet(_)
+        | Event::BankAccountCleared(_)
+        | Event::DividendPaymentFailed(_)
         | Event::RecordCorrected(_) => return,
         Event::EstateSettled(e) => e.shares.iter().map(|s| s.heir.clone()).collect(),
         other => other.persons().into_iter().cloned().collect(),

@@ -175,6 +175,60 @@ pub enum Action {
         year: u16,
         payments: Vec<(PersonId, String)>,
     },
+    /// Sets (or replaces) the account a person's money is paid into; `holder` defaults to the
+    /// person's name.
+    SetBankAccount {
+        person: PersonId,
+        bank: String,
+        account: String,
+        holder: Option<String>,
+    },
+    /// The person's account is no longer used.
+    ClearBankAccount {
+        person: PersonId,
+    },
+    /// Many accounts in one batch; one bad row refuses all.
+    ImportBankAccounts {
+        rows: Vec<BankAccountRow>,
+    },
+    /// The bank's result file for a year's bank file: paid and failed lines in one batch; one
+    /// bad row refuses all.
+    SettleBankResult {
+        year: u16,
+        rows: Vec<BankResultRow>,
+    },
+}
+
+/// One account of a bank account file, its ID already read.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct BankAccountRow {
+    pub person: PersonId,
+    pub bank: String,
+    pub account: String,
+    pub holder: Option<String>,
+}
+
+/// One line of a bank's result file, its reference already matched to the line's holder.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct BankResultRow {
+    pub person: PersonId,
+    /// The line's reference in the bank file (`GF2025-0001`).
+    pub line_reference: String,
+    /// The amount the bank reports, where its file has one: it must be the plan's.
+    pub amount_fen: Option<i64>,
+    pub outcome: BankOutcome,
+}
+
+/// What the bank did with a line.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub enum BankOutcome {
+    Paid {
+        bank_reference: String,
+    },
+    Failed {
+        bank_reference: Option<String>,
+        reason: String,
+    },
 }
 
 /// A record as a correction reads it: its seq, effective date and event.

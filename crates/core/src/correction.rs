@@ -15,7 +15,8 @@ use crate::event::*;
 use crate::ids::PersonId;
 use crate::state::{Collective, Key, State};
 use crate::{
-    collective, distribution, estate, household, loss, membership, pledge, representative, shares,
+    bank, collective, distribution, estate, household, loss, membership, pledge, representative,
+    shares,
 };
 use chrono::NaiveDate;
 
@@ -202,6 +203,9 @@ fn reversal(case: &Case) -> Result<Reversal, RuleViolation> {
         Event::MembershipExitedOnApplication(e) => loss::undo_exit(case, &e.exited),
         Event::SharesRedeemedWithConsent(e) => shares::undo_redemption(case, &e.redeemed),
         Event::QuantificationPlanAdopted(e) => shares::undo_plan(case, e),
+        Event::BankAccountSet(_) => bank::undo_set(case),
+        Event::BankAccountCleared(_) => bank::undo_cleared(case),
+        Event::DividendPaymentFailed(_) => bank::undo_failed(case),
         Event::RecordCorrected(_) => case
             .refuse("a correction is not itself undone: record the event again if it did happen"),
     }

@@ -8,7 +8,7 @@ use crate::error::{reject, Rule, RuleViolation};
 use crate::event::*;
 use crate::ids::PersonId;
 use crate::state::{Collective, Key, State};
-use crate::{calendar, correction};
+use crate::{bank, calendar, correction};
 use crate::{collective, estate, household, loss, membership, pledge, representative, shares};
 use chrono::NaiveDate;
 
@@ -95,6 +95,14 @@ pub fn scope(action: &Action) -> Option<Vec<Key>> {
         }
         Action::PayDividends { payments, year } => {
             keys.extend(payments.iter().map(|(id, _)| person(id)));
+            keys.push(Key::Distribution(*year));
+        }
+        Action::SetBankAccount { person: id, .. } | Action::ClearBankAccount { person: id } => {
+            keys.push(person(id))
+        }
+        Action::ImportBankAccounts { rows } => keys.extend(rows.iter().map(|r| person(&r.person))),
+        Action::SettleBankResult { year, rows } => {
+            keys.extend(rows.iter().map(|r| person(&r.person)));
             keys.push(Key::Distribution(*year));
         }
         Action::AllotCollectiveShares { .. } | Action::AdoptQuantificationPlan { .. } => {}
@@ -278,6 +286,15 @@ fn dispatch(given: &Given, command: &Command) -> Result<Vec<Event>, RuleViolatio
             reference,
         } => dividends::pay(given, *year, person, reference),
         Action::PayDividends { year, payments } => dividends::pay_many(given, *year, payments),
+        Action::SetBankAccount {
+            person,
+            bank,
+            account,
+            holder,
+        } => bank::set(given, person, bank, account, holder.as_deref()),
+        Action::ClearBankAccount { person } => bank::clear(given, person),
+        Action::ImportBankAccounts { rows } => bank::import(given, rows),
+        Action::SettleBankResult { year, rows } => bank::settle(given, *year, rows),
         Action::Correct {
             reason,
             original,

@@ -299,6 +299,28 @@ pub struct Person {
     /// What the end of the membership now in force cites (R2, R4); None while a member, and
     /// for an end recorded without citations.
     pub ending: Option<Ending>,
+    /// The account the person's money is paid into by bank file (代发), if one is set. Boxed:
+    /// most persons of a state being read have none, and it is three texts.
+    pub bank_account: Option<Box<BankAccount>>,
+}
+
+/// A person's bank account as recorded: printed in public outputs only as its last 4 digits
+/// (R16, `BankAccount::masked`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BankAccount {
+    pub bank: String,
+    /// Digits only.
+    pub account: String,
+    /// The name the account is held in, as the bank knows it (户名).
+    pub holder: String,
+    pub since: NaiveDate,
+}
+
+impl BankAccount {
+    /// The account number as public outputs show it: `**** 1234`.
+    pub fn masked(&self) -> String {
+        crate::bank::mask_account(&self.account)
+    }
 }
 
 /// What a membership's end cites: the note, the charter's ground with its article, the
@@ -332,6 +354,15 @@ pub struct Dividend {
     /// Accrues to the deceased holder's estate (R10).
     pub estate: bool,
     pub paid: Option<Payment>,
+    /// The bank's latest report that it could not pay the dividend; cleared when it is paid.
+    pub failure: Option<PaymentFailure>,
+}
+
+/// Why the bank did not pay a dividend, as its result file said.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaymentFailure {
+    pub on: NaiveDate,
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

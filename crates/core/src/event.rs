@@ -82,6 +82,15 @@ pub enum Event {
     /// The members' assembly adopts a quantification plan: the total units of each class to
     /// allot (R6); allotments cite its resolution, and the cap is measured against it (R9).
     QuantificationPlanAdopted(QuantificationPlanAdopted),
+    /// The bank account a person's money is paid into, in force from the record's date; a
+    /// later one replaces it.
+    BankAccountSet(BankAccountSet),
+    /// A person's bank account is no longer used: nothing is paid to them by bank file until
+    /// another is set.
+    BankAccountCleared(BankAccountCleared),
+    /// The bank reported that a dividend it was asked to pay was not paid; the dividend stays
+    /// owed and the reason is shown with it.
+    DividendPaymentFailed(DividendPaymentFailed),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -548,6 +557,34 @@ pub struct HukouUndone {
     pub previous: Option<(HukouRecorded, NaiveDate)>,
 }
 
+/// A person's bank account: the bank (开户行), the account number (digits only) and the name
+/// the account is held in as the bank knows it (户名).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BankAccountSet {
+    pub person: PersonId,
+    pub bank: String,
+    pub account: String,
+    pub holder: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BankAccountCleared {
+    pub person: PersonId,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DividendPaymentFailed {
+    pub year: u16,
+    pub person: PersonId,
+    pub amount_fen: i64,
+    /// The line's reference in the bank file (e.g. `GF2025-0001`).
+    pub line_reference: String,
+    /// The bank's own reference (流水号) for the attempt, where it gave one.
+    pub bank_reference: Option<String>,
+    /// The reason the bank gave (or its status text when it gave none).
+    pub reason: String,
+}
+
 pub use crate::streams::{distribution_stream, person_stream};
 
 event_kinds!(
@@ -583,4 +620,7 @@ event_kinds!(
     MembershipExitedOnApplication,
     SharesRedeemedWithConsent,
     QuantificationPlanAdopted,
+    BankAccountSet,
+    BankAccountCleared,
+    DividendPaymentFailed,
 );

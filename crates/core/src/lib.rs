@@ -6,6 +6,7 @@
 //! together in its domain area's module (docs/ARCHITECTURE.md has the map).
 
 pub mod amount;
+pub mod bank;
 pub mod charter;
 pub mod command;
 pub mod entity;

@@ -175,8 +175,15 @@ pub struct DividendLine {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LinePayment {
+    /// The line's reference in a bank file (`GF2025-0001`), once declared.
+    pub line_reference: Option<String>,
     pub paid: bool,
     pub paid_on: Option<NaiveDate>,
+    /// The payment's reference (the bank's, for a bank file's line).
+    pub paid_reference: Option<String>,
+    /// Why the bank last failed to pay it, and when it said so (unpaid lines only).
+    pub failure_reason: Option<String>,
+    pub failed_on: Option<NaiveDate>,
 }
 
 impl DividendLine {
@@ -214,7 +221,9 @@ pub fn distribution(state: &State, year: u16) -> Option<DistributionReport> {
         .map(|line| {
             let person = state.person(&line.person);
             let dividend = found.dividend(&line.person);
-            let paid_on = dividend.and_then(|d| d.paid.as_ref()).map(|p| p.on);
+            let paid = dividend.and_then(|d| d.paid.as_ref());
+            let paid_on = paid.map(|p| p.on);
+            let failure = dividend.and_then(|d| d.failure.as_ref());
             let household = person.and_then(|p| p.household.clone()).unwrap_or_default();
             let shown = DividendLine {
                 name: person.map(|p| p.name.clone()).unwrap_or_default(),
@@ -225,8 +234,16 @@ pub fn distribution(state: &State, year: u16) -> Option<DistributionReport> {
                 estate: dividend
                     .map_or_else(|| person.is_some_and(Person::is_deceased), |d| d.estate),
                 payment: Some(LinePayment {
+                    line_reference: found
+                        .dividends
+                        .binary_search_by(|d| d.person.cmp(&line.person))
+                        .ok()
+                        .map(|index| crate::bank::line_reference(year, index)),
                     paid: paid_on.is_some(),
                     paid_on,
+                    paid_reference: paid.map(|p| p.reference.clone()),
+                    failure_reason: failure.map(|f| f.reason.clone()),
+                    failed_on: failure.map(|f| f.on),
                 }),
             };
             (household, &line.person, shown)
@@ -268,11 +285,16 @@ pub fn distribution(state: &State, year: u16) -> Option<DistributionReport> {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct OwedLine {
     pub year: u16,
+    /// The line's reference in a bank file (`GF2025-0001`).
+    pub line_reference: String,
     pub name: String,
     pub id_masked: MaskedId,
     pub household: String,
     pub amount_fen: i64,
     pub estate: bool,
+    /// Why the bank last failed to pay it, and when it said so.
+    pub failure_reason: Option<String>,
+    pub failed_on: Option<NaiveDate>,
 }
 
 /// Every declared, unpaid, non-zero dividend (complete states), by year, household and ID.
@@ -282,16 +304,20 @@ pub fn owed(state: &State) -> Vec<OwedLine> {
         .flat_map(|d| {
             d.dividends
                 .iter()
-                .filter(|line| line.paid.is_none() && line.amount_fen > 0)
-                .map(|line| {
+                .enumerate()
+                .filter(|(_, line)| line.paid.is_none() && line.amount_fen > 0)
+                .map(|(index, line)| {
                     let person = state.person(&line.person);
                     OwedLine {
                         year: d.plan.year,
+                        line_reference: crate::bank::line_reference(d.plan.year, index),
                         name: person.map(|p| p.name.clone()).unwrap_or_default(),
                         id_masked: line.person.masked_id(),
                         household: person.and_then(|p| p.household.clone()).unwrap_or_default(),
                         amount_fen: line.amount_fen,
                         estate: line.estate,
+                        failure_reason: line.failure.as_ref().map(|f| f.reason.clone()),
+                        failed_on: line.failure.as_ref().map(|f| f.on),
                     }
                 })
         })

@@ -408,6 +408,7 @@ impl State {
                     last_record_on: date,
                     last_member_record_on: date,
                     ending: None,
+                    bank_account: None,
                 },
             );
         }

@@ -101,6 +101,9 @@ impl Event {
             Event::MembershipExitedOnApplication(e) => person_stream(&e.exited.person),
             Event::SharesRedeemedWithConsent(e) => person_stream(&e.redeemed.person),
             Event::QuantificationPlanAdopted(_) => "org".to_string(),
+            Event::BankAccountSet(e) => person_stream(&e.person),
+            Event::BankAccountCleared(e) => person_stream(&e.person),
+            Event::DividendPaymentFailed(e) => person_stream(&e.person),
         }
     }
 
@@ -141,6 +144,9 @@ impl Event {
             Event::MembershipExitedOnApplication(e) => vec![&e.exited.person],
             Event::SharesRedeemedWithConsent(e) => vec![&e.redeemed.person],
             Event::QuantificationPlanAdopted(_) => vec![],
+            Event::BankAccountSet(e) => vec![&e.person],
+            Event::BankAccountCleared(e) => vec![&e.person],
+            Event::DividendPaymentFailed(e) => vec![&e.person],
             Event::RepresentativeElected(e) => vec![&e.person],
             Event::RepresentativeLeft(e) => vec![&e.person],
             Event::RecordCorrected(e) => match &e.reversal {
@@ -186,6 +192,7 @@ impl Event {
             Event::MembershipConfirmed(e) => extra.push(format!("household/{}", e.household)),
             Event::DividendDeclared(e) => extra.push(distribution_stream(e.year)),
             Event::DividendPaid(e) => extra.push(distribution_stream(e.year)),
+            Event::DividendPaymentFailed(e) => extra.push(distribution_stream(e.year)),
             _ => {}
         }
         for stream in extra {

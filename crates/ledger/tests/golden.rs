@@ -477,6 +477,21 @@ fn golden_events() -> Vec<Event> {
             53,
             Reversal::QuantificationPlan(quantification_plan_adopted()),
         ),
+        Event::BankAccountSet(BankAccountSet {
+            person: wang(),
+            bank: "新密农商银行".into(),
+            account: "6228480012345678".into(),
+            holder: "王伟".into(),
+        }),
+        Event::BankAccountCleared(BankAccountCleared { person: wang() }),
+        Event::DividendPaymentFailed(DividendPaymentFailed {
+            year: 2018,
+            person: wang(),
+            amount_fen: 5_246_914,
+            line_reference: "GF2018-0001".into(),
+            bank_reference: Some("20190115000123".into()),
+            reason: "户名与账号不符".into(),
+        }),
     ]
 }
 
@@ -530,6 +545,9 @@ fn entry_name(event: &Event) -> &'static str {
         Event::MembershipExitedOnApplication(_) => "membership-exited-on-application",
         Event::SharesRedeemedWithConsent(_) => "shares-redeemed-with-consent",
         Event::QuantificationPlanAdopted(_) => "quantification-plan-adopted",
+        Event::BankAccountSet(_) => "bank-account-set",
+        Event::BankAccountCleared(_) => "bank-account-cleared",
+        Event::DividendPaymentFailed(_) => "dividend-payment-failed",
         Event::RecordCorrected(c) => match c.reversal {
             Reversal::Allotment(_) => "record-corrected/allotment",
             Reversal::Transfer(_) => "record-corrected/transfer",
@@ -719,7 +737,7 @@ fn every_variant_has_exactly_one_golden_record() {
     let reversal_names = variant_names::<Reversal>();
     assert_eq!(
         event_names.len(),
-        32,
+        35,
         "Event variants (update docs/format.md)"
     );
     assert_eq!(reversal_names.len(), 24, "Reversal variants (update docs)");

@@ -122,6 +122,12 @@ pub enum DistributionCommand {
     },
     /// Every posted dividend not yet paid, over all years.
     Owed,
+    /// Write the year's unpaid lines as the bank's batch pay-out file (代发) to `-o FILE`,
+    /// shaped by the bank's template; lines without an account are listed, not dropped.
+    Payfile(crate::commands::bank::PayfileArgs),
+    /// Record the bank's result file: paid lines paid with the bank's reference, failed lines
+    /// kept owed with the bank's reason; `--resubmit OUT` writes the failed lines again.
+    Payresult(crate::commands::bank::PayresultArgs),
 }
 
 pub fn run(app: &mut App, command: DistributionCommand) -> Result<()> {
@@ -216,6 +222,8 @@ pub fn run(app: &mut App, command: DistributionCommand) -> Result<()> {
         }
         DistributionCommand::Sheet { year } => app.payout_sheet(year),
         DistributionCommand::Owed => app.owed(),
+        DistributionCommand::Payfile(args) => crate::commands::bank::payfile(app, args),
+        DistributionCommand::Payresult(args) => crate::commands::bank::payresult(app, args),
     }
 }
 

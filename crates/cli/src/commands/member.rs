@@ -108,6 +108,12 @@ pub enum MemberCommand {
         #[arg(long)]
         reveal: bool,
     },
+    /// Set (or replace) the bank account a person's money is paid into, or `--clear` it;
+    /// public outputs show its last 4 digits only (R16).
+    Bank(crate::commands::bank::BankArgs),
+    /// Import many bank accounts (CSV or workbook, columns by header); one bad row refuses the
+    /// whole file.
+    BankImport(crate::commands::bank::BankImportArgs),
     /// The members on a date (default: today).
     List {
         #[arg(long, value_parser = date)]
@@ -204,6 +210,8 @@ pub fn run(app: &mut App, command: MemberCommand) -> Result<()> {
         MemberCommand::Show { id, reveal } => show(app, &id, reveal),
         MemberCommand::List { as_of } => list(app, as_of),
         MemberCommand::Find { name, household } => find(app, name, household),
+        MemberCommand::Bank(args) => crate::commands::bank::set(app, args),
+        MemberCommand::BankImport(args) => crate::commands::bank::import(app, args),
     }
 }
 

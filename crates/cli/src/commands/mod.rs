@@ -2,6 +2,7 @@
 //! `run` below is the one dispatch, one line per command.
 
 pub mod audit;
+pub mod bank;
 pub mod booklet;
 pub mod charter;
 pub mod charter_template;

@@ -204,7 +204,11 @@ impl Document for PlanDocument {
             t(lang, "分红(元)", "dividend (yuan)"),
         ];
         if show {
-            headers.extend([t(lang, "已支付", "paid"), t(lang, "支付日期", "paid on")]);
+            headers.extend([
+                t(lang, "已支付", "paid"),
+                t(lang, "支付日期", "paid on"),
+                t(lang, "未付原因", "not paid because"),
+            ]);
         }
         let mut columns = vec![
             Column::Code,
@@ -214,7 +218,7 @@ impl Document for PlanDocument {
             Column::Money,
         ];
         if show {
-            columns.extend([Column::Text, Column::Date]);
+            columns.extend([Column::Text, Column::Date, Column::Text]);
         }
         let mut table = Table::typed(headers, columns);
         for line in &self.lines {
@@ -228,6 +232,7 @@ impl Document for PlanDocument {
             if let Some(payment) = &line.payment {
                 row.push(yes_no(lang, payment.paid).to_string());
                 row.push(payment.paid_on.map(|d| d.to_string()).unwrap_or_default());
+                row.push(payment.failure_reason.clone().unwrap_or_default());
             }
             table.push(row);
         }
@@ -240,6 +245,7 @@ impl Document for PlanDocument {
         ];
         if show {
             total.push(Fen(self.paid_fen).to_string());
+            total.push(String::new());
             total.push(String::new());
         }
         table.push(total);
@@ -306,6 +312,7 @@ impl Document for Owed {
                 t(lang, "姓名", "name"),
                 t(lang, "身份证号", "ID"),
                 t(lang, "未付分红(元)", "owed (yuan)"),
+                t(lang, "未付原因", "not paid because"),
             ],
             vec![
                 Column::Number,
@@ -313,6 +320,7 @@ impl Document for Owed {
                 Column::Text,
                 Column::Code,
                 Column::Money,
+                Column::Text,
             ],
         );
         for line in &self.lines {
@@ -322,6 +330,7 @@ impl Document for Owed {
                 holder_name(&line.name, line.estate, lang),
                 line.id_masked.to_string(),
                 Fen(line.amount_fen).to_string(),
+                line.failure_reason.clone().unwrap_or_default(),
             ]);
         }
         table.push(vec![
@@ -330,6 +339,7 @@ impl Document for Owed {
             String::new(),
             String::new(),
             Fen(self.owed_fen).to_string(),
+            String::new(),
         ]);
         let mut layout = Layout::default();
         layout.table(table);

@@ -43,8 +43,22 @@ pub struct MemberDocument {
     pub pledged_units: u64,
     pub deceased: bool,
     pub pledges: Vec<Pledge>,
+    /// The account money is paid into: masked to its last 4 digits unless revealed.
+    pub bank_account: Option<BankAccountShown>,
     #[serde(skip)]
     pub classes: Vec<ShareClass>,
+}
+
+/// A person's bank account as a document shows it (R16: the last 4 digits only).
+#[derive(Serialize)]
+pub struct BankAccountShown {
+    pub bank: String,
+    pub account_masked: String,
+    /// The whole number, only when the owner asked for it (`--reveal`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
+    pub holder: String,
+    pub since: NaiveDate,
 }
 
 /// Where a person stands; JSON carries its code: `none`, `member` or `lost`.
@@ -112,6 +126,13 @@ impl MemberDocument {
             pledged_units: person.pledged_units(),
             deceased: person.is_deceased(),
             pledges: person.pledges.clone(),
+            bank_account: person.bank_account.as_ref().map(|a| BankAccountShown {
+                bank: a.bank.clone(),
+                account_masked: a.masked(),
+                account: reveal.then(|| a.account.clone()),
+                holder: a.holder.clone(),
+                since: a.since,
+            }),
             classes: charter.classes.clone(),
         }
     }
@@ -224,6 +245,23 @@ impl Document for MemberDocument {
                     pledge.pledgee,
                     t(lang, "合同", "contract"),
                     pledge.contract
+                ),
+            );
+        }
+        if let Some(account) = &self.bank_account {
+            let number = account.account.as_ref().unwrap_or(&account.account_masked);
+            layout.field(
+                t(lang, "银行账户", "bank account"),
+                t(
+                    lang,
+                    format!(
+                        "{} {number}（户名 {}，{} 起）",
+                        account.bank, account.holder, account.since
+                    ),
+                    format!(
+                        "{} {number} (held by {}, since {})",
+                        account.bank, account.holder, account.since
+                    ),
                 ),
             );
         }

@@ -364,6 +364,36 @@ pub fn summary(event: &Event, lang: Lang, classes: &[ShareClass]) -> String {
                 e.reference
             ),
         ),
+        BankAccountSet(e) => {
+            let account = gufen_core::bank::mask_account(&e.account);
+            (
+                format!("登记银行账户 {} {account}，户名 {}", e.bank, e.holder),
+                format!(
+                    "bank account set: {} {account}, held in the name of {}",
+                    e.bank, e.holder
+                ),
+            )
+        }
+        BankAccountCleared(_) => (
+            "银行账户已注销（不再代发）".to_string(),
+            "bank account cleared (no more bank payments)".to_string(),
+        ),
+        DividendPaymentFailed(e) => (
+            format!(
+                "{} 年度分红 {} 元银行代发未成功（{}）：{}",
+                e.year,
+                Fen(e.amount_fen),
+                e.line_reference,
+                e.reason
+            ),
+            format!(
+                "{} dividend of {} yuan not paid by the bank ({}): {}",
+                e.year,
+                Fen(e.amount_fen),
+                e.line_reference,
+                e.reason
+            ),
+        ),
     };
     t(lang, zh, en)
 }

@@ -243,6 +243,9 @@ fn event_type_zh(kind: EventKind) -> &'static str {
         EventKind::MembershipExitedOnApplication => "自愿退出",
         EventKind::SharesRedeemedWithConsent => "集体赎回",
         EventKind::QuantificationPlanAdopted => "股权量化方案",
+        EventKind::BankAccountSet => "登记银行账户",
+        EventKind::BankAccountCleared => "注销银行账户",
+        EventKind::DividendPaymentFailed => "分红代发失败",
     }
 }
 

@@ -59,7 +59,7 @@ pub(crate) fn pay_many(
     }
 }
 
-fn payment(
+pub(crate) fn payment(
     given: &Given,
     year: u16,
     person: &PersonId,
@@ -138,6 +138,7 @@ pub(crate) fn apply_declared(state: &mut State, e: &DividendDeclared) {
         amount_fen: e.amount_fen,
         estate: e.estate,
         paid: None,
+        failure: None,
     });
 }
 
@@ -148,9 +149,10 @@ pub(crate) fn apply_paid(state: &mut State, date: NaiveDate, e: &DividendPaid) {
         on: date,
         reference: e.reference.clone(),
     });
+    dividend.failure = None;
 }
 
-fn declared<'s>(state: &'s mut State, year: u16, person: &PersonId) -> &'s mut Dividend {
+pub(crate) fn declared<'s>(state: &'s mut State, year: u16, person: &PersonId) -> &'s mut Dividend {
     let plan = state.distribution_mut(year);
     let index = plan
         .dividends

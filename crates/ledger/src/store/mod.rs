@@ -40,7 +40,7 @@ const WATERMARK_KEY: &[u8] = b"~applied";
 /// The shape of the stored projections; a store whose projections have another shape (or none
 /// recorded) rebuilds them from the log on open.
 const PROJECTION_VERSION_KEY: &[u8] = b"~version";
-pub const PROJECTION_VERSION: u32 = 6;
+pub const PROJECTION_VERSION: u32 = 7;
 
 #[derive(Debug, thiserror::Error)]
 pub enum LedgerError {

@@ -1,0 +1,711 @@
+//! Money reaching members through the bank (代发): `member bank` and `member bank-import` (each
+//! person's account), `distribution payfile` (the year's unpaid lines as the bank's batch file,
+//! shaped by a template) and `distribution payresult` (the bank's result file: paid lines
+//! recorded paid, failed lines kept owed with the bank's reason, `--resubmit` the failed ones).
+
+use crate::app::{date_or_today, write_file, App};
+use crate::arguments::{date, person_id};
+use crate::bankfile::{Batch, PayLine, ResultColumns, ResultLine, Template};
+use crate::cli::Lang;
+use crate::document::{Column, Document, Layout, Table};
+use crate::input::{self, halfwidth, Encoding, Row, Sheet};
+use crate::labels::t;
+use anyhow::{anyhow, bail, Result};
+use chrono::NaiveDate;
+use clap::Args;
+use gufen_core::bank::line_reference;
+use gufen_core::command::{Action, BankAccountRow, BankOutcome, BankResultRow};
+use gufen_core::ids::MaskedId;
+use gufen_core::state::{Distribution, Key, State};
+use gufen_core::{Command, Fen, PersonId, RuleViolation};
+use gufen_ledger::{Ledger, LedgerError};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+/// `member bank`: set (or replace) one person's account, or clear it.
+#[derive(Args, Debug)]
+pub struct BankArgs {
+    #[arg(long, value_parser = person_id)]
+    id: PersonId,
+    /// The bank (开户行), e.g. 新密农商银行.
+    #[arg(long, required_unless_present = "clear", conflicts_with = "clear")]
+    bank: Option<String>,
+    /// The account number: digits, spaces allowed between them.
+    #[arg(long, required_unless_present = "clear", conflicts_with = "clear")]
+    account: Option<String>,
+    /// The name the account is held in, as the bank knows it (default: the person's name).
+    #[arg(long, conflicts_with = "clear")]
+    holder: Option<String>,
+    /// The account is no longer used: nothing is paid to the person by bank file until another
+    /// is set.
+    #[arg(long)]
+    clear: bool,
+    #[arg(long, value_parser = date)]
+    date: NaiveDate,
+}
+
+/// `member bank-import FILE`: many accounts at once.
+#[derive(Args, Debug)]
+pub struct BankImportArgs {
+    /// CSV or workbook with a header row: 身份证号/证件号码, 开户行/银行, 账号/银行账号/卡号 and
+    /// optionally 户名/账户名 (or id, bank, account, holder).
+    file: PathBuf,
+    #[arg(long, value_enum, default_value = "auto")]
+    encoding: Encoding,
+    #[arg(long, value_parser = date)]
+    date: NaiveDate,
+}
+
+/// `distribution payfile`: the bank's batch file of the year's unpaid lines.
+#[derive(Args, Debug)]
+pub struct PayfileArgs {
+    #[arg(long, value_parser = crate::arguments::whole::<u16>, allow_hyphen_values = true)]
+    year: u16,
+    /// The bank's template (TOML; see docs/bank.md and fixtures/banks/).
+    #[arg(long)]
+    bank: PathBuf,
+}
+
+/// `distribution payresult FILE`: the bank's result file.
+#[derive(Args, Debug)]
+pub struct PayresultArgs {
+    #[arg(long, value_parser = crate::arguments::whole::<u16>, allow_hyphen_values = true)]
+    year: u16,
+    /// The bank's result file (CSV or workbook).
+    file: PathBuf,
+    #[arg(long, value_enum, default_value = "auto")]
+    encoding: Encoding,
+    /// The bank's template: its `[result]` section names the result file's columns (without
+    /// one the usual headers are read); needed for --resubmit.
+    #[arg(long)]
+    bank: Option<PathBuf>,
+    /// Write a new batch file of the failed lines only, in the template's shape.
+    #[arg(long, requires = "bank")]
+    resubmit: Option<PathBuf>,
+    /// The date the bank paid (default: today).
+    #[arg(long, value_parser = date)]
+    date: Option<NaiveDate>,
+}
+
+pub fn set(app: &mut App, args: BankArgs) -> Result<()> {
+    let action = if args.clear {
+        Action::ClearBankAccount { person: args.id }
+    } else {
+        Action::SetBankAccount {
+            person: args.id,
+            bank: args.bank.unwrap_or_default(),
+            account: halfwidth(args.account.as_deref().unwrap_or_default()),
+            holder: args.holder,
+        }
+    };
+    app.write(args.date, action)
+}
+
+// ---- member bank-import ----
+
+const ID_HEADERS: &[&str] = &["身份证号", "证件号码", "身份证号码", "公民身份号码", "id"];
+const BANK_HEADERS: &[&str] = &["开户行", "银行", "开户银行", "bank"];
+const ACCOUNT_HEADERS: &[&str] = &["账号", "银行账号", "卡号", "银行卡号", "account"];
+const HOLDER_HEADERS: &[&str] = &["户名", "账户名", "账户名称", "holder"];
+
+fn column(header: &Row, names: &[&str]) -> Option<usize> {
+    let key = |text: &str| -> String {
+        halfwidth(text)
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_lowercase()
+    };
+    (0..header.cells.len()).find(|&i| names.iter().any(|n| key(n) == key(header.cell(i))))
+}
+
+pub fn import(app: &mut App, args: BankImportArgs) -> Result<()> {
+    let lang = app.global.lang;
+    let sheet = input::read(&args.file, "bank account file", args.encoding)?;
+    let Some((header, rows)) = sheet.rows.split_first() else {
+        bail!(t(
+            lang,
+            format!("银行账户文件 {} 是空的", sheet.file),
+            format!("the bank account file {} is empty", sheet.file)
+        ));
+    };
+    let needed = |names: &[&str]| {
+        column(header, names).ok_or_else(|| {
+            anyhow!(t(
+                lang,
+                format!(
+                    "银行账户文件 {} 的表头缺少列：{}",
+                    sheet.file,
+                    names.join(" / ")
+                ),
+                format!(
+                    "the bank account file {} has no column headed {}",
+                    sheet.file,
+                    names.join(" / ")
+                )
+            ))
+        })
+    };
+    let (id, bank, account) = (
+        needed(ID_HEADERS)?,
+        needed(BANK_HEADERS)?,
+        needed(ACCOUNT_HEADERS)?,
+    );
+    let holder = column(header, HOLDER_HEADERS);
+    let mut accounts = Vec::new();
+    let mut places = Vec::new();
+    let mut numbers = Vec::new();
+    // Each refused row's number in the file, to list them in the file's order.
+    let mut problems: Vec<(u64, String)> = Vec::new();
+    for row in rows {
+        match account_row(&sheet, row, id, bank, account, holder) {
+            Ok(entry) => {
+                accounts.push(entry);
+                places.push(sheet.place(row, None));
+                numbers.push(row.number);
+            }
+            Err(problem) => problems.push((row.number, problem)),
+        }
+    }
+    let (_store, ledger) = app.open()?;
+    let command = Command {
+        date: args.date,
+        action: Action::ImportBankAccounts { rows: accounts },
+    };
+    if problems.is_empty() {
+        return execute_rows(app, &ledger, &command, &sheet.file, &places);
+    }
+    // Every bad row is listed: the rows that were read are decided too, written or not.
+    if let Action::ImportBankAccounts { rows } = &command.action {
+        if !rows.is_empty() {
+            let state = ledger.load_state(gufen_core::scope(&command.action))?;
+            if let Err(RuleViolation::Rows(violations)) = gufen_core::decide(&state, &command) {
+                problems.extend(violations.iter().map(|v| {
+                    let listed = format!("{}: {}: {}", places[v.row], v.rule, v.message);
+                    (numbers[v.row], listed)
+                }));
+            }
+        }
+    }
+    problems.sort_by_key(|(number, _)| *number);
+    let listed: Vec<String> = problems.into_iter().map(|(_, p)| p).collect();
+    bail!(refused(lang, &sheet.file, &listed))
+}
+
+fn refused(lang: Lang, file: &str, problems: &[String]) -> String {
+    t(
+        lang,
+        format!(
+            "{file} 中 {} 行被拒绝，未写入任何记录\n  {}",
+            problems.len(),
+            problems.join("\n  ")
+        ),
+        format!(
+            "{} row(s) of {file} refused; nothing was written\n  {}",
+            problems.len(),
+            problems.join("\n  ")
+        ),
+    )
+}
+
+fn account_row(
+    sheet: &Sheet,
+    row: &Row,
+    id: usize,
+    bank: usize,
+    account: usize,
+    holder: Option<usize>,
+) -> Result<BankAccountRow, String> {
+    let place = |column: usize| sheet.place(row, Some(column));
+    if row.is_numeric(id) {
+        return Err(format!(
+            "{}: the ID is stored as a number in the workbook, which keeps 15 digits: format the column as text",
+            place(id)
+        ));
+    }
+    if row.is_numeric(account) && halfwidth(row.cell(account)).len() > 15 {
+        return Err(format!(
+            "{}: the account number is stored as a number in the workbook, which keeps 15 digits: format the column as text",
+            place(account)
+        ));
+    }
+    let person =
+        PersonId::parse(&halfwidth(row.cell(id))).map_err(|e| format!("{}: {e}", place(id)))?;
+    Ok(BankAccountRow {
+        person,
+        bank: row.cell(bank).to_string(),
+        account: halfwidth(row.cell(account)),
+        holder: holder
+            .map(|c| row.cell(c).to_string())
+            .filter(|h| !h.is_empty()),
+    })
+}
+
+/// Executes a command built from a file's rows; refused rows are listed by their places.
+fn execute_rows(
+    app: &mut App,
+    ledger: &Ledger,
+    command: &Command,
+    file: &str,
+    places: &[String],
+) -> Result<()> {
+    match ledger.execute(&app.context()?, command) {
+        Ok(outcome) => app.print_outcome(&outcome),
+        Err(LedgerError::Rejected(RuleViolation::Rows(violations))) => {
+            let listed: Vec<String> = violations
+                .iter()
+                .map(|v| {
+                    let place = places.get(v.row).map_or("?", String::as_str);
+                    format!("{place}: {}: {}", v.rule, v.message)
+                })
+                .collect();
+            bail!(refused(app.global.lang, file, &listed))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+// ---- distribution payfile ----
+
+/// What the columns of a table of lines hold: reference, name, masked ID, amount, why.
+const LINE_COLUMNS: [Column; 5] = [
+    Column::Code,
+    Column::Text,
+    Column::Code,
+    Column::Money,
+    Column::Text,
+];
+
+/// A line left out of the bank file, and why.
+#[derive(Serialize)]
+pub struct LeftOut {
+    pub reference: String,
+    pub name: String,
+    pub id_masked: MaskedId,
+    pub amount_fen: i64,
+    pub why: LeftOutBecause,
+}
+
+#[derive(Serialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum LeftOutBecause {
+    /// No bank account on record.
+    NoAccount,
+    /// The holder has died: the dividend accrues to the estate, paid once it is settled (R10).
+    Estate,
+}
+
+impl LeftOutBecause {
+    fn text(self, lang: Lang) -> &'static str {
+        match self {
+            LeftOutBecause::NoAccount => t(lang, "无银行账户", "no bank account"),
+            LeftOutBecause::Estate => t(lang, "遗产，待继承后支付", "estate: paid once settled"),
+        }
+    }
+}
+
+/// What `payfile` (and `payresult --resubmit`) wrote.
+#[derive(Serialize)]
+pub struct BankFileWritten {
+    pub year: u16,
+    pub template: String,
+    pub file: String,
+    pub lines: usize,
+    pub total_fen: i64,
+    pub left_out: Vec<LeftOut>,
+    pub left_out_fen: i64,
+}
+
+impl Document for BankFileWritten {
+    fn layout(&self, lang: Lang) -> Layout {
+        let mut layout = Layout::default();
+        layout.line(t(
+            lang,
+            format!(
+                "{} 年度分红代发文件 {}（{}）：{} 笔，合计 {} 元",
+                self.year,
+                self.file,
+                self.template,
+                self.lines,
+                Fen(self.total_fen)
+            ),
+            format!(
+                "{} dividend bank file {} ({}): {} lines, {} yuan in all",
+                self.year,
+                self.file,
+                self.template,
+                self.lines,
+                Fen(self.total_fen)
+            ),
+        ));
+        if !self.left_out.is_empty() {
+            layout.line(t(
+                lang,
+                format!(
+                    "未列入文件：{} 笔，合计 {} 元（仍为未付）",
+                    self.left_out.len(),
+                    Fen(self.left_out_fen)
+                ),
+                format!(
+                    "not in the file: {} lines, {} yuan in all (still owed)",
+                    self.left_out.len(),
+                    Fen(self.left_out_fen)
+                ),
+            ));
+            layout.table(left_out_table(&self.left_out, lang));
+        }
+        layout
+    }
+}
+
+fn left_out_table(lines: &[LeftOut], lang: Lang) -> Table {
+    let mut table = Table::typed(
+        vec![
+            t(lang, "参考号", "reference"),
+            t(lang, "姓名", "name"),
+            t(lang, "身份证号", "ID"),
+            t(lang, "金额(元)", "amount (yuan)"),
+            t(lang, "原因", "why"),
+        ],
+        LINE_COLUMNS.to_vec(),
+    );
+    for line in lines {
+        table.push(vec![
+            line.reference.clone(),
+            line.name.clone(),
+            line.id_masked.to_string(),
+            Fen(line.amount_fen).to_string(),
+            line.why.text(lang).to_string(),
+        ]);
+    }
+    table
+}
+
+/// The year's posted plan, or why there is none to pay.
+fn posted(state: &State, year: u16, lang: Lang) -> Result<Distribution> {
+    match state.distribution(year) {
+        Some(plan) if plan.posted_on().is_some() => Ok(plan.clone()),
+        Some(_) => bail!(t(
+            lang,
+            format!("{year} 年度分配方案尚未入账：没有可支付的分红"),
+            format!("the {year} plan is not posted: no dividend is payable yet")
+        )),
+        None => bail!(t(
+            lang,
+            format!("{year} 年度没有分配方案"),
+            format!("there is no {year} plan")
+        )),
+    }
+}
+
+/// The lines of `indices` (of the year's dividends) that go into a bank file, and those left
+/// out with why.
+fn batch_lines(
+    state: &State,
+    plan: &Distribution,
+    indices: &[usize],
+) -> (Vec<PayLine>, Vec<LeftOut>) {
+    let year = plan.plan.year;
+    let (mut lines, mut left_out) = (Vec::new(), Vec::new());
+    for &index in indices {
+        let dividend = &plan.dividends[index];
+        let person = state.person(&dividend.person);
+        let reference = line_reference(year, index);
+        let account = person.and_then(|p| p.bank_account.as_ref());
+        let why = match (dividend.estate, account) {
+            (true, _) => LeftOutBecause::Estate,
+            (false, None) => LeftOutBecause::NoAccount,
+            (false, Some(account)) => {
+                lines.push(PayLine {
+                    reference,
+                    holder: account.holder.clone(),
+                    bank: account.bank.clone(),
+                    account: account.account.clone(),
+                    amount_fen: dividend.amount_fen,
+                });
+                continue;
+            }
+        };
+        left_out.push(LeftOut {
+            reference,
+            name: person.map(|p| p.name.clone()).unwrap_or_default(),
+            id_masked: dividend.person.masked_id(),
+            amount_fen: dividend.amount_fen,
+            why,
+        });
+    }
+    (lines, left_out)
+}
+
+/// Writes the bank file of `indices` to `out` and reports it: the lines left out on standard
+/// error too, so that none goes unnoticed.
+fn write_bank_file(
+    app: &mut App,
+    state: &State,
+    plan: &Distribution,
+    indices: &[usize],
+    template: &Template,
+    out: &Path,
+) -> Result<BankFileWritten> {
+    let lang = app.global.lang;
+    let collective = state
+        .collective()
+        .map(|c| c.charter.name.clone())
+        .unwrap_or_default();
+    let (lines, left_out) = batch_lines(state, plan, indices);
+    let batch = Batch {
+        collective: &collective,
+        year: plan.plan.year,
+        lines: &lines,
+    };
+    write_file(out, &template.write(&batch)?)?;
+    let left_out_fen = left_out.iter().map(|l| l.amount_fen).sum();
+    if !left_out.is_empty() {
+        crate::say(&t(
+            lang,
+            format!(
+                "注意：{} 笔分红（{} 元）未列入代发文件，仍为未付：{}",
+                left_out.len(),
+                Fen(left_out_fen),
+                left_out
+                    .iter()
+                    .map(|l| format!("{} {} {}", l.reference, l.id_masked, l.why.text(lang)))
+                    .collect::<Vec<_>>()
+                    .join("；")
+            ),
+            format!(
+                "note: {} dividends ({} yuan) are not in the bank file and stay owed: {}",
+                left_out.len(),
+                Fen(left_out_fen),
+                left_out
+                    .iter()
+                    .map(|l| format!("{} {} {}", l.reference, l.id_masked, l.why.text(lang)))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
+        ));
+    }
+    Ok(BankFileWritten {
+        year: plan.plan.year,
+        template: template.name.clone(),
+        file: out.display().to_string(),
+        lines: lines.len(),
+        total_fen: lines.iter().map(|l| l.amount_fen).sum(),
+        left_out,
+        left_out_fen,
+    })
+}
+
+/// Prints a report on standard output even when `-o` names the bank file.
+fn print(app: &mut App, document: &impl Document) -> Result<()> {
+    let (format, lang) = (app.global.format, app.global.lang);
+    crate::render::render(&mut app.out, format, lang, document)
+}
+
+pub fn payfile(app: &mut App, args: PayfileArgs) -> Result<()> {
+    let lang = app.global.lang;
+    let Some(out) = app.global.output.clone() else {
+        bail!(t(
+            lang,
+            "请用 -o FILE 指定要写出的代发文件",
+            "give the bank file to write with -o FILE"
+        ));
+    };
+    let template = Template::read(&args.bank)?;
+    let (_store, ledger) = app.open()?;
+    let state = ledger.load_state(None)?;
+    let plan = posted(&state, args.year, lang)?;
+    let unpaid: Vec<usize> = (0..plan.dividends.len())
+        .filter(|&i| plan.dividends[i].paid.is_none() && plan.dividends[i].amount_fen > 0)
+        .collect();
+    if unpaid.is_empty() {
+        bail!(t(
+            lang,
+            format!("{} 年度没有未付的分红", args.year),
+            format!("every {} dividend is paid", args.year)
+        ));
+    }
+    let written = write_bank_file(app, &state, &plan, &unpaid, &template, &out)?;
+    print(app, &written)
+}
+
+// ---- distribution payresult ----
+
+/// What `payresult` recorded.
+#[derive(Serialize)]
+pub struct BankResultRecorded {
+    pub year: u16,
+    pub paid: usize,
+    pub paid_fen: i64,
+    pub failed: Vec<FailedLine>,
+    pub failed_fen: i64,
+    /// The batch file of the failed lines, where --resubmit asked for one.
+    pub resubmit: Option<BankFileWritten>,
+}
+
+#[derive(Serialize)]
+pub struct FailedLine {
+    pub reference: String,
+    pub name: String,
+    pub id_masked: MaskedId,
+    pub amount_fen: i64,
+    pub reason: String,
+}
+
+impl Document for BankResultRecorded {
+    fn layout(&self, lang: Lang) -> Layout {
+        let mut layout = Layout::default();
+        layout.line(t(
+            lang,
+            format!(
+                "{} 年度银行代发结果：成功 {} 笔 {} 元，失败 {} 笔 {} 元（仍为未付）",
+                self.year,
+                self.paid,
+                Fen(self.paid_fen),
+                self.failed.len(),
+                Fen(self.failed_fen)
+            ),
+            format!(
+                "{} bank result: {} lines paid ({} yuan), {} failed ({} yuan, still owed)",
+                self.year,
+                self.paid,
+                Fen(self.paid_fen),
+                self.failed.len(),
+                Fen(self.failed_fen)
+            ),
+        ));
+        if !self.failed.is_empty() {
+            let mut table = Table::typed(
+                vec![
+                    t(lang, "参考号", "reference"),
+                    t(lang, "姓名", "name"),
+                    t(lang, "身份证号", "ID"),
+                    t(lang, "金额(元)", "amount (yuan)"),
+                    t(lang, "失败原因", "reason"),
+                ],
+                LINE_COLUMNS.to_vec(),
+            );
+            for line in &self.failed {
+                table.push(vec![
+                    line.reference.clone(),
+                    line.name.clone(),
+                    line.id_masked.to_string(),
+                    Fen(line.amount_fen).to_string(),
+                    line.reason.clone(),
+                ]);
+            }
+            layout.table(table);
+        }
+        if let Some(resubmit) = &self.resubmit {
+            layout.blocks.extend(resubmit.layout(lang).blocks);
+        }
+        layout
+    }
+}
+
+pub fn payresult(app: &mut App, args: PayresultArgs) -> Result<()> {
+    let lang = app.global.lang;
+    let template = args.bank.as_deref().map(Template::read).transpose()?;
+    let default_columns = ResultColumns::default();
+    let columns = template.as_ref().map_or(&default_columns, |t| &t.result);
+    let date = date_or_today(args.date)?;
+    let (_store, ledger) = app.open()?;
+    let year = args.year;
+    let state = ledger.load_state(Some(vec![Key::Collective, Key::Distribution(year)]))?;
+    let plan = posted(&state, year, lang)?;
+    let sheet = input::read(&args.file, "bank result file", args.encoding)?;
+    let read = columns.read(&sheet, year, plan.dividends.len())?;
+    let rows: Vec<BankResultRow> = read.iter().map(|line| result_row(&plan, line)).collect();
+    let places: Vec<String> = read.iter().map(|line| line.place.clone()).collect();
+    let command = Command {
+        date,
+        action: Action::SettleBankResult { year, rows },
+    };
+    let outcome = match ledger.execute(&app.context()?, &command) {
+        Ok(outcome) => outcome,
+        Err(LedgerError::Rejected(RuleViolation::Rows(violations))) => {
+            let listed: Vec<String> = violations
+                .iter()
+                .map(|v| format!("{}: {}: {}", places[v.row], v.rule, v.message))
+                .collect();
+            bail!(refused(lang, &sheet.file, &listed))
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let failed: Vec<&ResultLine> = read.iter().filter(|l| !l.paid).collect();
+    let mut keys = vec![Key::Collective, Key::Distribution(year)];
+    keys.extend(
+        failed
+            .iter()
+            .map(|l| Key::Person(plan.dividends[l.index].person.clone())),
+    );
+    let state = ledger.load_state(Some(keys))?;
+    let failed_lines: Vec<FailedLine> = failed
+        .iter()
+        .map(|line| {
+            let dividend = &plan.dividends[line.index];
+            FailedLine {
+                reference: line_reference(year, line.index),
+                name: state
+                    .person(&dividend.person)
+                    .map(|p| p.name.clone())
+                    .unwrap_or_default(),
+                id_masked: dividend.person.masked_id(),
+                amount_fen: dividend.amount_fen,
+                reason: line.reason.clone(),
+            }
+        })
+        .collect();
+    let resubmit = match (&args.resubmit, &template) {
+        (Some(out), Some(template)) => {
+            let indices: Vec<usize> = failed.iter().map(|l| l.index).collect();
+            Some(write_bank_file(
+                app, &state, &plan, &indices, template, out,
+            )?)
+        }
+        _ => None,
+    };
+    let amount = |paid: bool| -> i64 {
+        read.iter()
+            .filter(|l| l.paid == paid)
+            .map(|l| plan.dividends[l.index].amount_fen)
+            .sum()
+    };
+    let report = BankResultRecorded {
+        year,
+        paid: read.iter().filter(|l| l.paid).count(),
+        paid_fen: amount(true),
+        failed_fen: amount(false),
+        failed: failed_lines,
+        resubmit,
+    };
+    if app.global.format != crate::cli::Format::Json {
+        print(app, &report)?;
+    }
+    app.print_outcome(&outcome)
+}
+
+/// A result line as the core decides it: the line's holder, the bank's reference (or, where
+/// the bank gave none for a paid line, the line's own), the bank's amount, paid or failed.
+fn result_row(plan: &Distribution, line: &ResultLine) -> BankResultRow {
+    let reference = line_reference(plan.plan.year, line.index);
+    let outcome = if line.paid {
+        BankOutcome::Paid {
+            bank_reference: line
+                .bank_reference
+                .clone()
+                .unwrap_or_else(|| reference.clone()),
+        }
+    } else {
+        BankOutcome::Failed {
+            bank_reference: line.bank_reference.clone(),
+            reason: line.reason.clone(),
+        }
+    };
+    BankResultRow {
+        person: plan.dividends[line.index].person.clone(),
+        line_reference: reference,
+        amount_fen: line.amount_fen,
+        outcome,
+    }
+}

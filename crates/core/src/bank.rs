@@ -1,0 +1,398 @@
+//! Money reaching members (代发): each person's bank account, set, replaced or cleared; the
+//! reference every line of a bank's batch pay-out file carries, which the bank echoes back; and
+//! the bank's result file, recorded as payments and failures of one year in one batch. Each is
+//! decided, applied and undone here.
+
+use crate::checks::{self, known, text};
+use crate::command::{BankAccountRow, BankOutcome, BankResultRow};
+use crate::correction::Case;
+use crate::decide::Given;
+use crate::distribution::dividends;
+use crate::error::{reject, RowViolation, Rule, RuleViolation};
+use crate::event::*;
+use crate::ids::{CitizenId, PersonId};
+use crate::state::{BankAccount, PaymentFailure, State};
+use chrono::NaiveDate;
+use std::collections::BTreeMap;
+
+/// The fewest digits an account number has. Bank cards are 16 to 19 digits (UnionPay cards
+/// follow ISO/IEC 7812, whose card numbers are at most 19 digits); passbook and settlement
+/// accounts vary by institution, from 12 digits (older accounts of the large banks) to more
+/// than 20 (rural credit cooperatives). 10 leaves room for a short local account and still
+/// refuses a date (8 digits) or an amount typed into the wrong column.
+pub const ACCOUNT_DIGITS_MIN: usize = 10;
+/// The most digits: the account field of the central bank's payment systems (CNAPS, through
+/// which interbank batch payments clear) holds at most 32 characters.
+pub const ACCOUNT_DIGITS_MAX: usize = 32;
+
+/// The prefix of every line reference in a bank file: `GF` (股份) then the year.
+pub const REFERENCE_PREFIX: &str = "GF";
+
+/// An account number as typed, without its spaces (people group digits in fours, as cards
+/// print them). Full-width digits are the caller's to make ASCII first.
+pub fn normalize_account(typed: &str) -> String {
+    typed.chars().filter(|c| *c != ' ').collect()
+}
+
+/// What is wrong with an account number (spaces already removed), if anything.
+pub fn account_problem(account: &str) -> Option<String> {
+    if account.is_empty() {
+        return Some("must not be empty".into());
+    }
+    if !account.chars().all(|c| c.is_ascii_digit()) {
+        return Some("must be digits only (spaces are allowed between them)".into());
+    }
+    let digits = account.len();
+    if !(ACCOUNT_DIGITS_MIN..=ACCOUNT_DIGITS_MAX).contains(&digits) {
+        return Some(format!(
+            "must have {ACCOUNT_DIGITS_MIN} to {ACCOUNT_DIGITS_MAX} digits, not {digits}"
+        ));
+    }
+    None
+}
+
+/// An account number as public outputs show it: its last 4 digits, `**** 1234` (R16).
+pub fn mask_account(account: &str) -> String {
+    let digits: Vec<char> = account.chars().collect();
+    let tail: String = digits[digits.len().saturating_sub(4)..].iter().collect();
+    format!("**** {tail}")
+}
+
+/// The reference of a year's line in a bank file: `GF2025-0001` for the first declared
+/// dividend (the year's dividends in ID order, which a posting fixes), so that the bank's
+/// result names the line without any ID number.
+pub fn line_reference(year: u16, index: usize) -> String {
+    format!("{REFERENCE_PREFIX}{year}-{:04}", index + 1)
+}
+
+/// The 0-based line a text holds the reference of (`…GF2025-0012…`, in any letter case),
+/// among `lines` lines of `year`; None when it holds none, or one past the year's lines.
+pub fn find_reference(text: &str, year: u16, lines: usize) -> Option<usize> {
+    let upper = text.to_ascii_uppercase();
+    let needle = format!("{REFERENCE_PREFIX}{year}-");
+    let mut rest = upper.as_str();
+    while let Some(at) = rest.find(&needle) {
+        let after = &rest[at + needle.len()..];
+        let digits: String = after.chars().take_while(char::is_ascii_digit).collect();
+        if let Ok(number) = digits.parse::<usize>() {
+            if (1..=lines).contains(&number) {
+                return Some(number - 1);
+            }
+        }
+        rest = after;
+    }
+    None
+}
+
+// ---- decide ----
+
+pub(crate) fn set(
+    given: &Given,
+    person: &PersonId,
+    bank: &str,
+    account: &str,
+    holder: Option<&str>,
+) -> Result<Vec<Event>, RuleViolation> {
+    let event = account_set(given, person, bank, account, holder)?;
+    let found = known(given.state, person)?;
+    if same_as_recorded(found.bank_account.as_deref(), &event) {
+        return reject(
+            Rule::Input,
+            format!(
+                "{} ({}) already has this account on record",
+                found.name,
+                person.masked()
+            ),
+        );
+    }
+    Ok(vec![Event::BankAccountSet(event)])
+}
+
+pub(crate) fn clear(given: &Given, person: &PersonId) -> Result<Vec<Event>, RuleViolation> {
+    let found = known(given.state, person)?;
+    if found.bank_account.is_none() {
+        return reject(
+            Rule::Input,
+            format!(
+                "{} ({}) has no bank account on record to clear",
+                found.name,
+                person.masked()
+            ),
+        );
+    }
+    Ok(vec![Event::BankAccountCleared(BankAccountCleared {
+        person: person.clone(),
+    })])
+}
+
+/// Many accounts in one batch (a file from the bank or the village); every bad row is reported
+/// and one refuses all. A row that repeats the account on record records nothing.
+pub(crate) fn import(given: &Given, rows: &[BankAccountRow]) -> Result<Vec<Event>, RuleViolation> {
+    checks::batch(rows.len(), "bank account file")?;
+    let mut events = Vec::with_capacity(rows.len());
+    let mut violations = Vec::new();
+    let mut seen: BTreeMap<&PersonId, usize> = BTreeMap::new();
+    for (row, entry) in rows.iter().enumerate() {
+        if let Some(first) = seen.insert(&entry.person, row) {
+            violations.push(RowViolation {
+                row,
+                rule: Rule::Input,
+                message: format!(
+                    "ID {} is also on row {} of the file",
+                    entry.person.masked(),
+                    first + 1
+                ),
+            });
+            continue;
+        }
+        let holder = entry.holder.as_deref().filter(|h| !h.trim().is_empty());
+        match account_set(given, &entry.person, &entry.bank, &entry.account, holder) {
+            Ok(event) => {
+                let recorded = given
+                    .state
+                    .person(&entry.person)
+                    .and_then(|p| p.bank_account.as_deref());
+                if !same_as_recorded(recorded, &event) {
+                    events.push(Event::BankAccountSet(event));
+                }
+            }
+            Err(e) => {
+                let (rule, message) = e.first();
+                violations.push(RowViolation { row, rule, message });
+            }
+        }
+    }
+    if !violations.is_empty() {
+        return Err(RuleViolation::Rows(violations));
+    }
+    if events.is_empty() {
+        return reject(
+            Rule::Input,
+            "every account in the file is already on record: nothing to record",
+        );
+    }
+    Ok(events)
+}
+
+fn same_as_recorded(recorded: Option<&BankAccount>, event: &BankAccountSet) -> bool {
+    recorded.is_some_and(|r| {
+        r.bank == event.bank && r.account == event.account && r.holder == event.holder
+    })
+}
+
+/// A person's account, checked: a known person, the bank's and the holder's names stored text
+/// without an ID number in them (R16), the number digits only and of a bank account's length,
+/// and no citizen ID typed in as the number (R16). The holder defaults to the person's name.
+fn account_set(
+    given: &Given,
+    person: &PersonId,
+    bank: &str,
+    account: &str,
+    holder: Option<&str>,
+) -> Result<BankAccountSet, RuleViolation> {
+    let found = known(given.state, person)?;
+    let bank = text("bank name", bank)?;
+    let holder = match holder {
+        Some(holder) => text("account holder name", holder)?,
+        None => found.name.clone(),
+    };
+    let account = normalize_account(account.trim());
+    if let Some(problem) = account_problem(&account) {
+        return reject(Rule::Input, format!("the account number {problem}"));
+    }
+    if account.len() == 18 && CitizenId::parse(&account).is_ok() {
+        return reject(
+            Rule::R16,
+            "the account number is a citizen ID number: give the bank account's number",
+        );
+    }
+    Ok(BankAccountSet {
+        person: person.clone(),
+        bank,
+        account,
+        holder,
+    })
+}
+
+/// The bank's result for lines of a year's bank file, in one batch: each paid line is paid
+/// (`DividendPaid`, with the bank's reference), each failed line stays owed with the bank's
+/// reason (`DividendPaymentFailed`). Every bad row is reported and one refuses all: a line
+/// not declared or already paid, a line twice in the file, an amount other than the plan's.
+pub(crate) fn settle(
+    given: &Given,
+    year: u16,
+    rows: &[BankResultRow],
+) -> Result<Vec<Event>, RuleViolation> {
+    checks::batch(rows.len(), "bank result file")?;
+    let mut events = Vec::with_capacity(rows.len());
+    let mut violations = Vec::new();
+    let mut seen: BTreeMap<&PersonId, usize> = BTreeMap::new();
+    for (row, entry) in rows.iter().enumerate() {
+        if let Some(first) = seen.insert(&entry.person, row) {
+            violations.push(RowViolation {
+                row,
+                rule: Rule::Input,
+                message: format!(
+                    "line {} ({}) is also on row {} of the file",
+                    entry.line_reference,
+                    entry.person.masked(),
+                    first + 1
+                ),
+            });
+            continue;
+        }
+        match settled(given, year, entry) {
+            Ok(event) => events.push(event),
+            Err(e) => {
+                let (rule, message) = e.first();
+                violations.push(RowViolation { row, rule, message });
+            }
+        }
+    }
+    if violations.is_empty() {
+        Ok(events)
+    } else {
+        Err(RuleViolation::Rows(violations))
+    }
+}
+
+fn settled(given: &Given, year: u16, entry: &BankResultRow) -> Result<Event, RuleViolation> {
+    let person = &entry.person;
+    let paid = match &entry.outcome {
+        BankOutcome::Paid { bank_reference } => {
+            dividends::payment(given, year, person, bank_reference)?
+        }
+        BankOutcome::Failed { .. } => {
+            // What a payment needs, the failure needs too: a declared, unpaid, non-zero
+            // dividend posted on or before the date.
+            dividends::payment(given, year, person, &entry.line_reference)?
+        }
+    };
+    let Event::DividendPaid(paid) = paid else {
+        unreachable!("a payment is a DividendPaid")
+    };
+    if let Some(amount_fen) = entry.amount_fen {
+        if amount_fen != paid.amount_fen {
+            return reject(
+                Rule::Input,
+                format!(
+                    "line {} ({}): the bank's amount {} differs from the plan's {}",
+                    entry.line_reference,
+                    person.masked(),
+                    crate::Fen(amount_fen),
+                    crate::Fen(paid.amount_fen)
+                ),
+            );
+        }
+    }
+    match &entry.outcome {
+        BankOutcome::Paid { .. } => Ok(Event::DividendPaid(paid)),
+        BankOutcome::Failed {
+            bank_reference,
+            reason,
+        } => {
+            let reason = text("failure reason", reason)?;
+            let bank_reference = match bank_reference.as_deref().map(str::trim) {
+                Some(r) if !r.is_empty() => Some(text("bank reference", r)?),
+                _ => None,
+            };
+            Ok(Event::DividendPaymentFailed(DividendPaymentFailed {
+                year,
+                person: person.clone(),
+                amount_fen: paid.amount_fen,
+                line_reference: text("line reference", &entry.line_reference)?,
+                bank_reference,
+                reason,
+            }))
+        }
+    }
+}
+
+// ---- apply ----
+
+pub(crate) fn apply_set(state: &mut State, date: NaiveDate, e: &BankAccountSet) {
+    state.person_mut(&e.person).bank_account = Some(Box::new(BankAccount {
+        bank: e.bank.clone(),
+        account: e.account.clone(),
+        holder: e.holder.clone(),
+        since: date,
+    }));
+}
+
+pub(crate) fn apply_cleared(state: &mut State, e: &BankAccountCleared) {
+    let person = state.person_mut(&e.person);
+    assert!(person.bank_account.is_some(), "a cleared account was set");
+    person.bank_account = None;
+}
+
+pub(crate) fn apply_failed(state: &mut State, date: NaiveDate, e: &DividendPaymentFailed) {
+    let dividend = dividends::declared(state, e.year, &e.person);
+    assert!(dividend.paid.is_none(), "a failed dividend is unpaid");
+    dividend.failure = Some(PaymentFailure {
+        on: date,
+        reason: e.reason.clone(),
+    });
+}
+
+// ---- undo (R15) ----
+
+pub(crate) fn undo_set(case: &Case) -> Result<Reversal, RuleViolation> {
+    case.refuse(
+        "an account is replaced by recording the right one (`member bank`) or cleared (`member bank --clear`); the record stays",
+    )
+}
+
+pub(crate) fn undo_cleared(case: &Case) -> Result<Reversal, RuleViolation> {
+    case.refuse("set the account again (`member bank`); the record stays")
+}
+
+pub(crate) fn undo_failed(case: &Case) -> Result<Reversal, RuleViolation> {
+    case.refuse(
+        "the bank's report of a failed payment stays on record; the dividend is still owed, and its payment records it paid",
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accounts_are_digits_of_a_bank_accounts_length() {
+        assert_eq!(normalize_account("6228 4800 1234 5678"), "6228480012345678");
+        assert_eq!(account_problem("6228480012345678"), None);
+        assert!(account_problem("62284800123456x8").is_some());
+        assert!(
+            account_problem("20250101").is_some(),
+            "a date is no account"
+        );
+        assert!(account_problem(&"1".repeat(33)).is_some());
+        assert_eq!(account_problem(&"1".repeat(32)), None);
+        assert!(account_problem("").is_some());
+    }
+
+    #[test]
+    fn an_account_shows_its_last_four_digits() {
+        assert_eq!(mask_account("6228480012345678"), "**** 5678");
+    }
+
+    #[test]
+    fn references_are_found_inside_the_text_the_bank_echoes() {
+        assert_eq!(line_reference(2025, 0), "GF2025-0001");
+        assert_eq!(line_reference(2025, 12344), "GF2025-12345");
+        assert_eq!(find_reference("2025年分红 GF2025-0012", 2025, 20), Some(11));
+        assert_eq!(find_reference("gf2025-0003", 2025, 20), Some(2));
+        assert_eq!(
+            find_reference("GF2024-0003", 2025, 20),
+            None,
+            "another year"
+        );
+        assert_eq!(
+            find_reference("GF2025-0021", 2025, 20),
+            None,
+            "past the lines"
+        );
+        assert_eq!(find_reference("GF2025-0000", 2025, 20), None);
+        assert_eq!(find_reference("分红", 2025, 20), None);
+        assert_eq!(find_reference("GF2025-x GF2025-0002", 2025, 20), Some(1));
+    }
+}

@@ -1,0 +1,588 @@
+//! Money reaching members through the bank (代发), end to end through the binary: accounts set
+//! one by one and imported, the year's batch file in each fixture template (GBK CSV read back,
+//! XLSX read back with calamine), the bank's result with one failure recorded, the failed line
+//! and the line without an account still owed with why, the failed line alone resubmitted.
+//! Pins: an account shown whole in a public output, an ID number taken as a bank name or an
+//! account, a bad account, a result line that names no line, a wrong amount or a line twice
+//! changing the ledger, a line dropped from the batch file silently.
+
+mod common;
+
+use common::{fixture, post_distribution_2025, Gufen, A, B};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// A third member of fixtures/roster-600.csv.
+const C: &str = "410183194002253855";
+
+fn json(g: &Gufen, args: &[&str]) -> Value {
+    let mut all = vec!["--format", "json"];
+    all.extend(args);
+    serde_json::from_str(&g.ok(&all)).unwrap()
+}
+
+fn head(g: &Gufen) -> Value {
+    json(g, &["verify"])["head_hash"].clone()
+}
+
+/// Runs a command that must be refused (exit 1) with `expected` in its error, leaving the
+/// ledger as it was (same head hash).
+fn refused(g: &Gufen, args: &[&str], expected: &str) -> String {
+    let before = head(g);
+    let run = g.run(args);
+    assert_eq!(run.code, 1, "gufen {args:?}: {}{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr.contains(expected),
+        "gufen {args:?}: expected {expected:?} in {}",
+        run.stderr
+    );
+    assert_eq!(head(g), before, "gufen {args:?} changed the ledger");
+    run.stderr
+}
+
+/// The roster's persons: ID and name.
+fn roster() -> Vec<(String, String)> {
+    let text = std::fs::read_to_string(fixture("roster-600.csv")).unwrap();
+    text.lines()
+        .skip(1)
+        .map(|line| {
+            let cells: Vec<&str> = line.split(',').collect();
+            (cells[0].to_string(), cells[1].to_string())
+        })
+        .collect()
+}
+
+/// The account number given to the roster's `index`th person.
+fn account(index: usize) -> String {
+    format!("62284800{:08}", index + 1)
+}
+
+/// The sample village with its 2025 distribution posted.
+fn posted_village() -> Gufen {
+    let g = Gufen::sample_village("R");
+    post_distribution_2025(&g.db());
+    g
+}
+
+/// `distribution owed` as JSON lines keyed by their line reference (masked IDs need not be
+/// distinct).
+fn owed(g: &Gufen) -> BTreeMap<String, Value> {
+    let owed = json(g, &["distribution", "owed"]);
+    owed["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| (l["line_reference"].as_str().unwrap().to_string(), l.clone()))
+        .collect()
+}
+
+/// The line reference of a roster person's line among `lines` (JSON lines with a name, a
+/// masked ID and a line reference).
+fn reference_of<'a>(lines: impl IntoIterator<Item = &'a Value>, id: &str) -> String {
+    let name = roster().into_iter().find(|(i, _)| i == id).unwrap().1;
+    let found: Vec<&Value> = lines
+        .into_iter()
+        .filter(|l| l["id_masked"] == masked(id) && l["name"] == name.as_str())
+        .collect();
+    assert_eq!(found.len(), 1, "one line of {}", masked(id));
+    found[0]["line_reference"].as_str().unwrap().to_string()
+}
+
+/// The line reference a bank file's memo carries.
+fn memo_reference(memo: &str) -> String {
+    memo.rsplit(' ').next().unwrap().to_string()
+}
+
+fn masked(id: &str) -> String {
+    format!("{}********{}", &id[..6], &id[14..])
+}
+
+/// Imports an account for every roster person but A (a Chinese-headed UTF-8 CSV).
+fn import_accounts_but_a(g: &Gufen) {
+    let mut file = String::from("身份证号,户名,开户行,账号\n");
+    for (index, (id, name)) in roster().iter().enumerate() {
+        if id != A {
+            file.push_str(&format!("{id},{name},新密农商银行,{}\n", account(index)));
+        }
+    }
+    let path = g.write("accounts.csv", &file);
+    g.ok(&["member", "bank-import", &path, "--date", "2026-02-01"]);
+}
+
+/// The rows of a GBK CSV file.
+fn gbk_csv(path: &std::path::Path) -> Vec<Vec<String>> {
+    let bytes = std::fs::read(path).unwrap();
+    let (text, _, errors) = encoding_rs::GBK.decode(&bytes);
+    assert!(!errors, "the file is GBK");
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.as_bytes());
+    reader
+        .records()
+        .map(|r| r.unwrap().iter().map(String::from).collect())
+        .collect()
+}
+
+/// No whole citizen ID of the roster in `text`.
+fn holds_no_roster_id(text: &str) {
+    for (id, _) in roster() {
+        assert!(!text.contains(&id), "a whole ID in the bank file");
+    }
+}
+
+#[test]
+fn a_year_goes_to_the_bank_and_back_with_one_failure_and_one_line_without_an_account() {
+    let g = posted_village();
+    import_accounts_but_a(&g);
+    let owed_before = owed(&g);
+    let owed_fen: i64 = owed_before
+        .values()
+        .map(|l| l["amount_fen"].as_i64().unwrap())
+        .sum();
+    let a_reference = reference_of(owed_before.values(), A);
+    let b_reference = reference_of(owed_before.values(), B);
+    let a_fen = owed_before[&a_reference]["amount_fen"].as_i64().unwrap();
+
+    // The rural credit cooperative's GBK CSV.
+    let csv_path = g.path("payfile.csv");
+    let rural = fixture("banks/rural-credit.toml");
+    let run = g.run(&[
+        "--lang",
+        "en",
+        "distribution",
+        "payfile",
+        "--year",
+        "2025",
+        "--bank",
+        rural.to_str().unwrap(),
+        "-o",
+        csv_path.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(&a_reference),
+        "A left out: {}",
+        run.stderr
+    );
+    assert!(run.stdout.contains(&masked(A)), "{}", run.stdout);
+    assert!(run.stdout.contains(&a_reference), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains(&format!("{} lines", owed_before.len() - 1)),
+        "{}",
+        run.stdout
+    );
+    let rows = gbk_csv(&csv_path);
+    assert_eq!(rows[0], ["序号", "户名", "账号", "金额", "摘要"]);
+    let lines = &rows[1..];
+    assert_eq!(lines.len(), owed_before.len() - 1, "every line but A's");
+    let mut file_fen = 0;
+    for (n, line) in lines.iter().enumerate() {
+        assert_eq!(line[0], (n + 1).to_string());
+        let fen = gufen_core::Fen::parse_yuan(&line[3]).unwrap().0;
+        assert!(line[4].starts_with("2025年分红 GF2025-"), "{line:?}");
+        let owed_line = &owed_before[&memo_reference(&line[4])];
+        assert_eq!(fen, owed_line["amount_fen"].as_i64().unwrap());
+        assert_eq!(line[1], owed_line["name"].as_str().unwrap(), "the holder");
+        file_fen += fen;
+    }
+    assert_eq!(file_fen, owed_fen - a_fen);
+    holds_no_roster_id(&String::from_utf8_lossy(&std::fs::read(&csv_path).unwrap()));
+
+    // The commercial bank's workbook: a title row, then the header, then the same lines.
+    let xlsx_path = g.path("payfile.xlsx");
+    let commercial = fixture("banks/commercial-bank.toml");
+    g.ok(&[
+        "distribution",
+        "payfile",
+        "--year",
+        "2025",
+        "--bank",
+        commercial.to_str().unwrap(),
+        "-o",
+        xlsx_path.to_str().unwrap(),
+    ]);
+    {
+        use calamine::{Data, Reader};
+        let mut workbook = calamine::open_workbook_auto(&xlsx_path).unwrap();
+        let range = workbook.worksheet_range_at(0).unwrap().unwrap();
+        let sheet: Vec<&[Data]> = range.rows().collect();
+        let title = sheet[0][0].to_string();
+        assert!(title.contains("2025年度股份分红代发"), "{title}");
+        let headers: Vec<String> = sheet[1].iter().map(|c| c.to_string()).collect();
+        assert_eq!(headers, ["账号", "户名", "金额(元)", "用途", "备注"]);
+        assert_eq!(sheet.len() - 2, lines.len());
+        for (row, line) in sheet[2..].iter().zip(lines) {
+            assert_eq!(row[0], Data::String(line[2].clone()), "account as text");
+            assert_eq!(row[1], Data::String(line[1].clone()));
+            let Data::Float(yuan) = row[2] else {
+                panic!("the amount is a number: {:?}", row[2])
+            };
+            assert_eq!(format!("{yuan:.2}"), line[3]);
+            let reference = row[4].to_string();
+            assert!(
+                line[4].ends_with(&reference),
+                "{reference} in {:?}",
+                line[4]
+            );
+        }
+    }
+
+    // The cooperative's result: every line paid but B's.
+    let b_account = account(roster().iter().position(|(id, _)| id == B).unwrap());
+    let mut result = String::from("序号,户名,账号,金额,摘要,处理结果,流水号,失败原因\n");
+    for (n, line) in lines.iter().enumerate() {
+        let (status, reason) = if memo_reference(&line[4]) == b_reference {
+            assert_eq!(line[2], b_account);
+            ("失败", "账户已销户")
+        } else {
+            ("成功", "")
+        };
+        result.push_str(&format!(
+            "{},{},{},{},{},{status},LS{:06},{reason}\n",
+            line[0],
+            line[1],
+            line[2],
+            line[3],
+            line[4],
+            n + 1
+        ));
+    }
+    let (gbk, _, _) = encoding_rs::GBK.encode(&result);
+    let result_path = g.path("result.csv");
+    std::fs::write(&result_path, &gbk).unwrap();
+    let resubmit_path = g.path("resubmit.csv");
+    let run = g.run(&[
+        "--lang",
+        "en",
+        "distribution",
+        "payresult",
+        "--year",
+        "2025",
+        result_path.to_str().unwrap(),
+        "--bank",
+        rural.to_str().unwrap(),
+        "--resubmit",
+        resubmit_path.to_str().unwrap(),
+        "--date",
+        "2026-02-10",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("1 failed"), "{}", run.stdout);
+
+    // Owed: exactly B's failed line with its reason, and A's line without an account.
+    let owed_after = owed(&g);
+    let owed_references: Vec<&String> = owed_after.keys().collect();
+    let mut expected = vec![&a_reference, &b_reference];
+    expected.sort();
+    assert_eq!(owed_references, expected);
+    assert_eq!(owed_after[&b_reference]["id_masked"], masked(B));
+    assert_eq!(owed_after[&b_reference]["failure_reason"], "账户已销户");
+    assert_eq!(owed_after[&a_reference]["id_masked"], masked(A));
+    assert_eq!(owed_after[&a_reference]["failure_reason"], Value::Null);
+    let owed_text = g.ok(&["--lang", "en", "distribution", "owed"]);
+    assert!(owed_text.contains("账户已销户"), "{owed_text}");
+
+    // The others are paid with the bank's reference.
+    let shown = json(&g, &["distribution", "show", "--year", "2025"]);
+    let shown_lines = shown["lines"].as_array().unwrap();
+    let by_reference: BTreeMap<&str, &Value> = shown_lines
+        .iter()
+        .map(|l| (l["line_reference"].as_str().unwrap(), l))
+        .collect();
+    let c_reference = reference_of(shown_lines, C);
+    let c_line = lines
+        .iter()
+        .position(|l| memo_reference(&l[4]) == c_reference)
+        .expect("C is in the file");
+    let c = by_reference[c_reference.as_str()];
+    assert_eq!(c["paid"], true);
+    assert_eq!(c["paid_reference"], format!("LS{:06}", c_line + 1));
+    assert_eq!(by_reference[b_reference.as_str()]["paid"], false);
+    assert_eq!(
+        by_reference[b_reference.as_str()]["failure_reason"],
+        "账户已销户"
+    );
+    let paid = by_reference.values().filter(|l| l["paid"] == true).count();
+    assert_eq!(paid, lines.len() - 1);
+    let show_text = g.ok(&["distribution", "show", "--year", "2025"]);
+    assert!(show_text.contains("账户已销户"), "{show_text}");
+
+    // The resubmission holds exactly B's line.
+    let resubmitted = gbk_csv(&resubmit_path);
+    assert_eq!(resubmitted.len(), 2, "{resubmitted:?}");
+    assert_eq!(resubmitted[1][2], b_account);
+    assert_eq!(
+        gufen_core::Fen::parse_yuan(&resubmitted[1][3]).unwrap().0,
+        owed_after[&b_reference]["amount_fen"].as_i64().unwrap()
+    );
+    assert!(resubmitted[1][4].ends_with(&b_reference), "{resubmitted:?}");
+
+    // The same result again pays nothing twice: refused, naming the line, ledger unchanged.
+    let error = refused(
+        &g,
+        &[
+            "--lang",
+            "en",
+            "distribution",
+            "payresult",
+            "--year",
+            "2025",
+            result_path.to_str().unwrap(),
+            "--bank",
+            rural.to_str().unwrap(),
+            "--date",
+            "2026-02-11",
+        ],
+        "already paid",
+    );
+    assert!(error.contains("line 2: "), "{error}");
+    let verify = json(&g, &["verify", "--replay"]);
+    assert_eq!(verify["ok"], true);
+}
+
+#[test]
+fn accounts_are_masked_to_their_last_four_digits_in_public_outputs() {
+    let g = Gufen::sample_village("R");
+    g.ok(&[
+        "member",
+        "bank",
+        "--id",
+        A,
+        "--bank",
+        "新密农商银行",
+        "--account",
+        "6228 4800 1234 5678",
+        "--date",
+        "2026-02-01",
+    ]);
+    let whole = "6228480012345678";
+    for args in [
+        vec!["member", "show", "--id", A],
+        vec!["history", "--id", A],
+        vec!["log", "--from", "0", "--limit", "100000"],
+    ] {
+        for format in ["text", "csv", "json"] {
+            let mut all = vec!["--format", format];
+            all.extend(&args);
+            let out = g.ok(&all);
+            assert!(!out.contains(whole), "{all:?} shows the whole account");
+            if args[0] != "log" {
+                assert!(out.contains("**** 5678"), "{all:?}: {out}");
+            }
+        }
+    }
+    let log = json(&g, &["log", "--from", "0", "--limit", "100000"]);
+    let last = log.as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["type"], "BankAccountSet");
+    assert_eq!(last["stream"], format!("person/{}", masked(A)));
+    let revealed = g.ok(&["member", "show", "--id", A, "--reveal"]);
+    assert!(revealed.contains(whole), "{revealed}");
+    let shown = json(&g, &["member", "show", "--id", A]);
+    assert_eq!(shown["bank_account"]["account_masked"], "**** 5678");
+    assert_eq!(shown["bank_account"]["holder"], "孙云", "the person's name");
+    assert!(shown["bank_account"].get("account").is_none());
+    // Full-width digits are read as digits; clearing leaves no account.
+    g.ok(&[
+        "member",
+        "bank",
+        "--id",
+        A,
+        "--bank",
+        "新密农商银行",
+        "--account",
+        "６２２８４８００１２３４９９９９",
+        "--date",
+        "2026-02-02",
+    ]);
+    let shown = json(&g, &["member", "show", "--id", A]);
+    assert_eq!(shown["bank_account"]["account_masked"], "**** 9999");
+    g.ok(&[
+        "member",
+        "bank",
+        "--id",
+        A,
+        "--clear",
+        "--date",
+        "2026-02-03",
+    ]);
+    let shown = json(&g, &["member", "show", "--id", A]);
+    assert_eq!(shown["bank_account"], Value::Null);
+}
+
+#[test]
+fn bad_accounts_are_refused_and_the_ledger_is_unchanged() {
+    let g = Gufen::sample_village("R");
+    let set = |bank: &str, account: &str, holder: &str| -> Vec<String> {
+        let mut args: Vec<String> = [
+            "--lang",
+            "en",
+            "member",
+            "bank",
+            "--id",
+            A,
+            "--bank",
+            bank,
+            "--account",
+            account,
+            "--date",
+            "2026-02-01",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        if !holder.is_empty() {
+            args.extend(["--holder".to_string(), holder.to_string()]);
+        }
+        args
+    };
+    let cases = [
+        // An ID number typed into the bank name or the holder's name (R16).
+        (set(&format!("农商银行{B}"), "6228480012345678", ""), "R16"),
+        (
+            set("农商银行", "6228480012345678", &format!("孙云 {B}")),
+            "R16",
+        ),
+        // An ID number typed in as the account.
+        (set("农商银行", B, ""), "R16"),
+        // Not digits, too short, too long.
+        (set("农商银行", "6228-4800-1234", ""), "digits only"),
+        (set("农商银行", "20250101", ""), "10 to 32 digits"),
+        (set("农商银行", &"6".repeat(33), ""), "10 to 32 digits"),
+    ];
+    for (args, expected) in &cases {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let error = refused(&g, &args, expected);
+        assert!(!error.contains(B), "a whole ID in the error: {error}");
+    }
+    // An unknown person.
+    refused(
+        &g,
+        &[
+            "--lang",
+            "en",
+            "member",
+            "bank",
+            "--id",
+            "110101199003070011",
+            "--bank",
+            "农商银行",
+            "--account",
+            "6228480012345678",
+            "--date",
+            "2026-02-01",
+        ],
+        "no person",
+    );
+    // A file with two bad rows: both are listed by their places, nothing is written.
+    let file = g.write(
+        "accounts.csv",
+        &format!(
+            "证件号码,开户行,卡号,账户名\n{A},农商银行,6228480012345678,孙云\n{B},农商银行,12ab,孙娟\n{C},农商银行{B},6228480012345679,\n"
+        ),
+    );
+    let error = refused(
+        &g,
+        &[
+            "--lang",
+            "en",
+            "member",
+            "bank-import",
+            &file,
+            "--date",
+            "2026-02-01",
+        ],
+        "2 row(s)",
+    );
+    assert!(error.contains("line 3: "), "{error}");
+    assert!(error.contains("line 4: "), "{error}");
+    assert!(!error.contains("line 2: "), "{error}");
+}
+
+#[test]
+fn a_result_line_that_names_no_unpaid_line_is_refused_with_the_ledger_unchanged() {
+    let g = posted_village();
+    import_accounts_but_a(&g);
+    let csv_path = g.path("payfile.csv");
+    let rural = fixture("banks/rural-credit.toml");
+    g.ok(&[
+        "distribution",
+        "payfile",
+        "--year",
+        "2025",
+        "--bank",
+        rural.to_str().unwrap(),
+        "-o",
+        csv_path.to_str().unwrap(),
+    ]);
+    let lines = gbk_csv(&csv_path);
+    let first = &lines[1];
+    let header = "序号,户名,账号,金额,摘要,处理结果,流水号,失败原因\n";
+    let row = |memo: &str, amount: &str| {
+        format!(
+            "{},{},{},{amount},{memo},成功,LS000001,\n",
+            first[0], first[1], first[2]
+        )
+    };
+    let result = |name: &str, body: &str| {
+        let text = format!("{header}{body}");
+        let (gbk, _, _) = encoding_rs::GBK.encode(&text);
+        let path = g.path(name);
+        std::fs::write(&path, &gbk).unwrap();
+        path.to_str().unwrap().to_string()
+    };
+    let payresult = |path: &str| -> Vec<String> {
+        [
+            "--lang",
+            "en",
+            "distribution",
+            "payresult",
+            "--year",
+            "2025",
+            path,
+            "--bank",
+            rural.to_str().unwrap(),
+            "--date",
+            "2026-02-10",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
+    };
+    let run = |path: &str, expected: &str| {
+        let args = payresult(path);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        refused(&g, &args, expected)
+    };
+    // An unknown reference, with the good line beside it: nothing is paid.
+    let unknown = result(
+        "unknown.csv",
+        &format!(
+            "{}{}",
+            row(&first[4], &first[3]),
+            row("2025年分红 GF2025-9999", &first[3])
+        ),
+    );
+    let error = run(&unknown, "matches no unpaid line");
+    assert!(error.contains("line 3: "), "{error}");
+    // An amount other than the plan's.
+    let amount = result("amount.csv", &row(&first[4], "0.01"));
+    let error = run(&amount, "differs from the plan");
+    assert!(error.contains("line 2: "), "{error}");
+    // One line paid twice in the file.
+    let twice = result(
+        "twice.csv",
+        &format!("{}{}", row(&first[4], &first[3]), row(&first[4], &first[3])),
+    );
+    let error = run(&twice, "also on row 1");
+    assert!(error.contains("line 3: "), "{error}");
+    // The good line alone is paid.
+    let good = result("good.csv", &row(&first[4], &first[3]));
+    let args = payresult(&good);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    g.ok(&args);
+    let paid = memo_reference(&first[4]);
+    let owed = owed(&g);
+    assert!(!owed.contains_key(&paid), "{paid} paid");
+    assert_eq!(owed.len(), lines.len() - 1, "one line paid, A's still owed");
+}
