@@ -8,7 +8,14 @@
 //! back as it is (a date, a masked ID, a path, a number); `{name*}` takes text that is itself a
 //! message, translated again. The Chinese form uses the same names. A placeholder takes the
 //! shortest text that lets the rest of the template match, so two placeholders never stand side
-//! by side.
+//! by side. Two placeholders say more: `{file}` takes a file named by its kind (`roster PATH`,
+//! `payment file PATH`) and puts the kind in Chinese; `{field}` takes one word, or one of the
+//! field names of [`FIELDS`], and puts a field name in Chinese.
+//!
+//! A list of refused rows (`N row(s) of FILE refused; nothing was written`, then a line a row)
+//! names each row by its place (`line 7`, `line 7, column 2`, `row 7`, cell `B7`), then its rule
+//! and message, then its column (` [身份证号]`); a note the reader added in Chinese after the
+//! message (`；…`) is kept. Each part is translated on its own: `第 7 行（身份证号）：规则 R5：…`.
 
 use crate::cli::Lang;
 
@@ -121,8 +128,24 @@ pub fn translate(text: &str) -> Option<String> {
     }
     // Several lines (a list of refused rows): each line on its own.
     if text.contains('\n') {
-        let lines: Vec<String> = text.lines().map(line_zh).collect();
-        return Some(lines.join("\n"));
+        let mut lines = text.lines();
+        let first = lines.next().unwrap_or("");
+        let listing = first.ends_with(" refused; nothing was written");
+        let mut out = vec![line_zh(first)];
+        for line in lines {
+            let body = line.trim_start();
+            let indent = &line[..line.len() - body.len()];
+            match listing.then(|| listed_row(body, true)).flatten() {
+                Some(row) => out.push(format!("{indent}{row}")),
+                None => out.push(line_zh(line)),
+            }
+        }
+        return Some(out.join("\n"));
+    }
+    // One row named by its line (a cell is named so only in a list of rows, where no rule's
+    // name, such as `R5`, can stand first).
+    if let Some(row) = listed_row(text, false) {
+        return Some(row);
     }
     for (english, chinese) in MESSAGES {
         if let Some(captures) = matched(english, text) {
@@ -160,6 +183,101 @@ fn line_zh(line: &str) -> String {
     let body = line.trim_start();
     let indent = &line[..line.len() - body.len()];
     format!("{indent}{}", zh(body))
+}
+
+/// A refused row (`line 7: R5: MESSAGE; NOTE [COLUMN]`, `B7: …`, or a place the reader already
+/// followed with Chinese, `B7（身份证号）：…`) in Chinese, if `text` starts with a place; a cell
+/// (`B7`) is read as a place only when `cells`.
+fn listed_row(text: &str, cells: bool) -> Option<String> {
+    let (place, rest) = place_zh(text, cells)?;
+    let Some(body) = rest.strip_prefix(": ") else {
+        return (rest.starts_with('（') || rest.starts_with('：'))
+            .then(|| format!("{place}{rest}"));
+    };
+    let (body, column) = match body.strip_suffix(']').and_then(|b| b.rsplit_once(" [")) {
+        Some((body, column)) if !column.is_empty() => (body, Some(column)),
+        _ => (body, None),
+    };
+    // A note the reader added in Chinese after the message (the charter's classes).
+    let (message, note) = match body.find('；') {
+        Some(at) => body.split_at(at),
+        None => (body, ""),
+    };
+    let message = zh(message);
+    Some(match column {
+        Some(column) => format!("{place}（{column}）：{message}{note}"),
+        None => format!("{place}：{message}{note}"),
+    })
+}
+
+/// The place a row or cell is named by, in Chinese, and the text after it: `line 7` as
+/// `第 7 行`, `line 7, column 2` as `第 7 行第 2 列`, `row 7` as `第 7 行`, and (when `cells`) a
+/// cell such as `B7` as it is.
+fn place_zh(text: &str, cells: bool) -> Option<(String, &str)> {
+    let digits = |t: &str| t.len() - t.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    for (word, column) in [("line ", true), ("row ", false)] {
+        let Some(rest) = text.strip_prefix(word) else {
+            continue;
+        };
+        let n = digits(rest);
+        if n == 0 {
+            return None;
+        }
+        let (line, rest) = rest.split_at(n);
+        if column {
+            if let Some(after) = rest.strip_prefix(", column ") {
+                let m = digits(after);
+                if m > 0 {
+                    let (col, rest) = after.split_at(m);
+                    return Some((format!("第 {line} 行第 {col} 列"), rest));
+                }
+            }
+        }
+        return Some((format!("第 {line} 行"), rest));
+    }
+    if !cells {
+        return None;
+    }
+    let letters = text.len()
+        - text
+            .trim_start_matches(|c: char| c.is_ascii_uppercase())
+            .len();
+    let n = digits(&text[letters..]);
+    ((1..=3).contains(&letters) && n > 0).then(|| {
+        let (cell, rest) = text.split_at(letters + n);
+        (cell.to_string(), rest)
+    })
+}
+
+/// A file named by its kind (`roster PATH`) with the kind in Chinese.
+fn file_zh(text: &str) -> String {
+    for (english, chinese) in [("roster ", "花名册 "), ("payment file ", "支付文件 ")] {
+        if let Some(path) = text.strip_prefix(english) {
+            return format!("{chinese}{path}");
+        }
+    }
+    text.to_string()
+}
+
+/// The fields a stored text is checked as (`name must not be empty`), in Chinese.
+pub const FIELDS: &[Row] = &[
+    ("name", "姓名"),
+    ("household", "户号"),
+    ("resolution", "决议"),
+    ("reason", "理由"),
+    ("locality", "户籍地"),
+    ("note", "备注"),
+    ("pledgee", "质权人"),
+    ("contract", "质押合同"),
+    ("payment reference", "支付流水号"),
+];
+
+/// Whether `value` may stand in placeholder `name`: a word hole takes one word, or for `field`
+/// a field name of [`FIELDS`].
+fn fits(name: &str, value: &str) -> bool {
+    !WORD_HOLES.contains(&name)
+        || !value.contains(char::is_whitespace)
+        || (name == "field" && FIELDS.iter().any(|(english, _)| *english == value))
 }
 
 /// `R11: rest` as ("R11", "rest").
@@ -220,15 +338,17 @@ fn match_from<'a>(pieces: &[Piece<'a>], text: &str, taken: &mut Vec<(&'a str, St
             text.starts_with(literal) && match_from(rest, &text[literal.len()..], taken)
         }
         Some((Piece::Hole { name, nested }, rest)) => {
-            if rest.is_empty() && WORD_HOLES.contains(name) && text.contains(char::is_whitespace) {
+            if rest.is_empty() && !fits(name, text) {
                 return false;
             }
-            let take = |value: &str| {
-                if *nested {
-                    zh(value)
-                } else {
-                    value.to_string()
-                }
+            let take = |value: &str| match *name {
+                _ if *nested => zh(value),
+                "file" => file_zh(value),
+                "field" => FIELDS
+                    .iter()
+                    .find(|(english, _)| *english == value)
+                    .map_or_else(|| value.to_string(), |(_, chinese)| chinese.to_string()),
+                _ => value.to_string(),
             };
             match rest.first() {
                 None => {
@@ -239,22 +359,20 @@ fn match_from<'a>(pieces: &[Piece<'a>], text: &str, taken: &mut Vec<(&'a str, St
                     true
                 }
                 Some(Piece::Literal(next)) => {
-                    let word = WORD_HOLES.contains(name);
                     let mut from = text.chars().next().map_or(1, char::len_utf8);
                     while from <= text.len() {
                         let Some(at) = text.get(from..).and_then(|t| t.find(next)) else {
                             return false;
                         };
                         let end = from + at;
-                        if word && text[..end].contains(char::is_whitespace) {
-                            return false;
-                        }
                         let mark = taken.len();
-                        taken.push((name, take(&text[..end])));
-                        if match_from(rest, &text[end..], taken) {
-                            return true;
+                        if fits(name, &text[..end]) {
+                            taken.push((name, take(&text[..end])));
+                            if match_from(rest, &text[end..], taken) {
+                                return true;
+                            }
+                            taken.truncate(mark);
                         }
-                        taken.truncate(mark);
                         from = end + text[end..].chars().next().map_or(1, char::len_utf8);
                     }
                     false
@@ -274,17 +392,38 @@ const WORD_HOLES: &[&str] = &[
 /// `template` with each placeholder replaced by what it took.
 fn filled(template: &str, taken: &[(&str, String)]) -> String {
     let mut out = String::new();
+    // Whether the last piece was a field named in Chinese: it runs on into the Chinese after it
+    // (`姓名不能为空`), without the space the template keeps for a field named in English.
+    let mut chinese_field = false;
     for piece in pieces(template) {
         match piece {
+            Piece::Literal(literal) if chinese_field => {
+                out.push_str(literal.strip_prefix(' ').unwrap_or(literal));
+            }
             Piece::Literal(literal) => out.push_str(literal),
             Piece::Hole { name, .. } => {
                 if let Some((_, value)) = taken.iter().find(|(taken, _)| *taken == name) {
                     out.push_str(value);
+                    chinese_field = name == "field" && value.ends_with(is_cjk);
+                    continue;
                 }
             }
         }
+        chinese_field = false;
     }
     out
+}
+
+fn is_cjk(c: char) -> bool {
+    ('\u{4e00}'..='\u{9fff}').contains(&c)
+}
+
+/// A row's or cell's place (`line 7, column 2`, `row 7`, `B7`) in `lang`.
+pub fn place(lang: Lang, english: &str) -> String {
+    match (lang, place_zh(english, true)) {
+        (Lang::Zh, Some((place, ""))) => place,
+        _ => english.to_string(),
+    }
 }
 
 /// Every message: English template, Chinese template.
@@ -493,7 +632,18 @@ pub const MESSAGES: &[Row] = &[
     ("cannot read {path}", "无法读取 {path}"),
     ("cannot write {path}", "无法写入 {path}"),
     ("cannot create {path}", "无法创建 {path}"),
-    ("roster {path} is not UTF-8 (byte {byte}); save it as UTF-8 CSV", "花名册 {path} 不是 UTF-8 编码（第 {byte} 字节）；请另存为 UTF-8 编码的 CSV"),
+    ("{file} is not UTF-8 (byte {byte}); give --encoding gbk if it was saved as \"CSV (逗号分隔)\" on Chinese Windows", "{file} 不是 UTF-8 编码（第 {byte} 字节）；若它是在中文 Windows 上另存的“CSV (逗号分隔)”文件，请加 --encoding gbk"),
+    ("{file} is neither UTF-8 nor GBK/GB18030 text; save it from Excel or WPS as CSV, or give the workbook itself", "{file} 既不是 UTF-8 也不是 GBK/GB18030 编码的文本；请在 Excel 或 WPS 中另存为 CSV，或直接给出工作簿文件"),
+    ("{file} begins as UTF-16 text but is not", "{file} 开头是 UTF-16 文本的标记，内容却不是 UTF-16 文本"),
+    ("{file} is not valid CSV", "{file} 不是有效的 CSV 文件"),
+    ("{file} is not a workbook gufen can read (XLSX, XLS, ODS): {detail*}", "{file} 不是 gufen 能读取的工作簿（XLSX、XLS、ODS）：{detail}"),
+    // calamine's word for bytes that are no workbook it knows (its other details stay English).
+    ("Cannot detect file format", "无法识别文件格式"),
+    ("{file} has no sheet", "{file} 中没有工作表"),
+    ("{file}: its first sheet cannot be read: {detail*}", "{file}：无法读取其第一个工作表：{detail}"),
+    ("expected at least {n} columns under the header, found {found} columns", "表头下应至少有 {n} 列，实有 {found} 列"),
+    ("expected 3 columns (id,name,household) or 5 (…,class,units), found {found} columns", "应为 3 列（id,name,household）或 5 列（…,class,units），实有 {found} 列"),
+    ("expected 2 columns (id,ref), found {found} columns", "应为 2 列（id,ref），实有 {found} 列"),
     ("the {what} has no rows", "{what}中没有任何行"),
     ("a {what} holds at most {n} rows", "{what}最多 {n} 行"),
     ("roster", "花名册"),
@@ -527,7 +677,6 @@ pub const MESSAGES: &[Row] = &[
         "{path} 中有 {count} 行被拒绝；本次未写入任何记录",
     ),
     ("{count} row(s) refused; nothing was written", "有 {count} 行被拒绝；本次未写入任何记录"),
-    ("line {line}: {message*}", "第 {line} 行：{message}"),
 ];
 
 #[cfg(test)]
@@ -552,6 +701,45 @@ mod tests {
         assert_eq!(zh("R5: line 3: none"), "规则 R5：第 3 行：无".to_string());
         assert_eq!(zh("R18: none"), "R18: none");
         assert_eq!(zh("unknown words"), "unknown words");
+    }
+
+    #[test]
+    fn a_list_of_refused_rows_is_translated_place_rule_message_and_column() {
+        let listing = "2 row(s) of a.csv refused; nothing was written\n  \
+            line 3: R5: citizen ID 110101********2317 has a wrong check character: expected 6, found 7 (GB 11643) [身份证号]\n  \
+            B4: R6: share class \"gold\" is not in the charter；章程中的股种：basic (人口股) [class]\n  \
+            line 5: input: name must not be empty [name]\n  \
+            line 6: expected at least 3 columns under the header, found 2 columns\n  \
+            line 1, column 4（电话）：名册中没有这一列";
+        assert_eq!(
+            zh(listing),
+            "a.csv 中有 2 行被拒绝；本次未写入任何记录\n  \
+            第 3 行（身份证号）：规则 R5：身份证号 110101********2317 的校验码不对：应为 6，实为 7（GB 11643）\n  \
+            B4（class）：规则 R6：章程中没有股份类别 \"gold\"；章程中的股种：basic (人口股)\n  \
+            第 5 行（name）：输入有误：姓名不能为空\n  \
+            第 6 行：表头下应至少有 3 列，实有 2 列\n  \
+            第 1 行第 4 列（电话）：名册中没有这一列"
+        );
+        // Outside a list a cell is not a place: `R5` is a rule.
+        assert_eq!(zh("R5: line 3: none"), "规则 R5：第 3 行：无");
+        assert_eq!(zh("row 7: none"), "第 7 行：无");
+        assert_eq!(place(Lang::Zh, "line 1, column 1"), "第 1 行第 1 列");
+        assert_eq!(place(Lang::Zh, "B7"), "B7");
+        assert_eq!(place(Lang::En, "line 1"), "line 1");
+    }
+
+    #[test]
+    fn a_file_is_named_by_its_kind_and_a_field_by_its_chinese_name() {
+        assert_eq!(
+            zh("payment file a b.csv is neither UTF-8 nor GBK/GB18030 text; save it from Excel or WPS as CSV, or give the workbook itself"),
+            "支付文件 a b.csv 既不是 UTF-8 也不是 GBK/GB18030 编码的文本；请在 Excel 或 WPS 中另存为 CSV，或直接给出工作簿文件"
+        );
+        assert_eq!(
+            zh("payment reference must not be empty"),
+            "支付流水号不能为空"
+        );
+        assert_eq!(zh("--note must not be empty"), "--note 不能为空");
+        assert_eq!(zh("a b must not be empty"), "a b must not be empty");
     }
 
     #[test]
@@ -581,9 +769,5 @@ mod tests {
                 "the Chinese form of {english:?} holds no Chinese"
             );
         }
-    }
-
-    fn is_cjk(c: char) -> bool {
-        ('\u{4e00}'..='\u{9fff}').contains(&c)
     }
 }

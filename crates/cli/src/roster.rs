@@ -225,7 +225,9 @@ impl<T> Located<T> {
 /// "household …", "units: …", "share class …", "payment reference …"); the ID column otherwise,
 /// as the row's person is what the rest concern.
 pub fn violation_field(violation: &RowViolation) -> Field {
+    // A free-text refusal names its rule first (`R16: name holds a citizen ID number`).
     let message = violation.message.as_str();
+    let message = message.strip_prefix("R16: ").unwrap_or(message);
     if message.starts_with("name ") {
         Field::Name
     } else if message.starts_with("household ") {
@@ -486,7 +488,7 @@ fn header_columns(sheet: &Sheet, row: &Row, kind: &Kind, lang: Lang) -> Result<V
                         lang,
                         format!(
                             "{place}（{cell}）：与 {}（{}）重复，都是 {} 列",
-                            sheet.place(row, Some(first.index)),
+                            crate::messages::place(lang, &sheet.place(row, Some(first.index))),
                             first.header,
                             field.key()
                         ),
@@ -899,6 +901,10 @@ mod tests {
         assert_eq!(
             read.describe(&violation("is already a member"), ""),
             "line 2: input: is already a member [身份证号]"
+        );
+        assert_eq!(
+            read.describe(&violation("R16: name holds a citizen ID number"), ""),
+            "line 2: input: R16: name holds a citizen ID number [姓名]"
         );
     }
 }
