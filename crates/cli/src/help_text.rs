@@ -30,6 +30,9 @@ pub fn argument(path: &str, id: &str) -> Option<(&'static str, &'static str)> {
 
 /// Arguments without a doc comment: (`path:id` or `id`, English, Chinese).
 const ARGUMENTS: &[(&str, &str, &str)] = &[
+    ("member bank-import:encoding", "How a CSV file's bytes are read (auto: UTF-8, else GBK/GB18030)", "CSV 文件的编码（auto：先按 UTF-8，否则按 GBK/GB18030）"),
+    ("distribution payresult:encoding", "How a CSV file's bytes are read (auto: UTF-8, else GBK/GB18030)", "CSV 文件的编码（auto：先按 UTF-8，否则按 GBK/GB18030）"),
+    ("shares form:seq", "The record's number (seq) of the transfer, gift, inheritance or redemption", "转让、赠与、继承或回购记录的序号（seq）"),
     ("id", "The person's citizen ID (18 characters), or TYPE:NUMBER for another document", "本人的身份证号（18 位），或其他证件：类型:号码"),
     ("name", "The person's name", "姓名"),
     ("household", "The household number", "户号"),
@@ -75,6 +78,23 @@ const ARGUMENTS: &[(&str, &str, &str)] = &[
 
 /// (English help, Chinese help).
 const HELP: &[(&str, &str)] = &[
+    ("Set (or replace) the bank account a person's money is paid into, or `--clear` it; public outputs show its last 4 digits only (R16)", "设置（或更换）收款的银行账户，或用 `--clear` 注销；公开输出只显示账号后 4 位（R16）"),
+    ("The bank (开户行), e.g. 新密农商银行", "开户行，例如 新密农商银行"),
+    ("The account number: digits, spaces allowed between them", "银行账号：数字，数字之间可以有空格"),
+    ("The name the account is held in, as the bank knows it (default: the person's name)", "银行登记的户名（默认：本人姓名）"),
+    ("The account is no longer used: nothing is paid to the person by bank file until another is set", "该账户不再使用：在设置新账户之前，银行代发文件不再向此人付款"),
+    ("Import many bank accounts (CSV or workbook, columns by header); one bad row refuses the whole file", "批量导入银行账户（CSV 或电子表格，按表头识别列）；任一行有误则整个文件都不导入"),
+    ("CSV or workbook with a header row: 身份证号/证件号码, 开户行/银行, 账号/银行账号/卡号 and optionally 户名/账户名 (or id, bank, account, holder)", "带表头的 CSV 或电子表格：身份证号/证件号码、开户行/银行、账号/银行账号/卡号，可选 户名/账户名（或 id、bank、account、holder）"),
+    ("The change registration form (股权变更登记表) of record N, a transfer, gift, inheritance or redemption: both parties, units, price, resolution, date; `--format html` prints it on A4 with boxes for the seal and signatures", "第 N 条记录的股权变更登记表（转让、赠与、继承或回购）：双方、股数、价款、决议、日期；`--format html` 打印为 A4 纸，带盖章和签字栏"),
+    ("The pay-out sheet (分红发放表) of a posted year: every holder's dividend with a column to sign on receipt; `--format html` prints it on A4", "已入账年度的分红发放表：每位股东的分红及领取签字栏；`--format html` 打印为 A4 纸"),
+    ("Write the year's unpaid lines as the bank's batch pay-out file (代发) to `-o FILE`, shaped by the bank's template; lines without an account are listed, not dropped", "把该年度未付的分红写成银行代发批量文件（写入 `-o FILE`），格式由银行模板决定；没有银行账户的行单独列出，不会遗漏"),
+    ("The bank's template (TOML; see docs/bank.md and fixtures/banks/)", "银行模板（TOML 格式；见 docs/bank.md 和 fixtures/banks/）"),
+    ("Record the bank's result file: paid lines paid with the bank's reference, failed lines kept owed with the bank's reason; `--resubmit OUT` writes the failed lines again", "登记银行回盘文件：成功的行按银行流水号记为已付，失败的行保持未付并记下银行给出的原因；`--resubmit OUT` 把失败的行重新写成代发文件"),
+    ("The bank's result file (CSV or workbook)", "银行回盘文件（CSV 或电子表格）"),
+    ("The bank's template: its `[result]` section names the result file's columns (without one the usual headers are read); needed for --resubmit", "银行模板：其 `[result]` 一节指明回盘文件的各列（没有时按常用表头读取）；使用 --resubmit 时必须提供"),
+    ("Write a new batch file of the failed lines only, in the template's shape", "只把失败的行按模板格式写成新的代发文件"),
+    ("The date the bank paid (default: today)", "银行付款日期（默认：今天）"),
+    ("Print the statement as a paper (HTML, A4) with its reference as a QR code, on standard output or into `-o FILE`; the same as `--format html`. With `--out` the JSON is written too", "把对账单打印为 A4 纸（HTML），附带含其编号的二维码，输出到标准输出或 `-o FILE`；与 `--format html` 相同。同时给出 `--out` 时也写出 JSON"),
     ("Print a shell completion script (bash, zsh, fish, powershell, elvish)", "打印命令行自动补全脚本（bash、zsh、fish、powershell、elvish）"),
     ("The shell: bash, zsh, fish, powershell or elvish", "所用的 shell：bash、zsh、fish、powershell 或 elvish"),
     ("Print the manual page (roff), e.g. `gufen man -o gufen.1`", "打印手册页（roff 格式），例如 `gufen man -o gufen.1`"),
