@@ -295,15 +295,18 @@ fn a_numeric_id_cell_is_refused_naming_its_cell() {
     );
     assert!(!stderr.contains("B2") && !stderr.contains("B4"), "{stderr}");
     // In Chinese (the default language) too.
-    let run = g.run(&[
-        "member",
-        "import",
-        &file,
-        "--resolution",
-        "2017-1",
-        "--date",
-        "2017-12-31",
-    ]);
+    let run = common::gufen_in_default_language(
+        &g.db(),
+        &[
+            "member",
+            "import",
+            &file,
+            "--resolution",
+            "2017-1",
+            "--date",
+            "2017-12-31",
+        ],
+    );
     assert_eq!(run.code, 1);
     assert!(
         run.stderr.contains("B3（身份证号）：该单元格存成了数字")
