@@ -465,3 +465,65 @@ fn a_payment_file_with_chinese_headers_in_gbk_or_a_workbook_is_read() {
         .count();
     assert_eq!(paid, 2, "{plan}");
 }
+
+#[test]
+fn a_duplicate_names_the_first_row_by_its_line_or_cell() {
+    let g = Gufen::charter_only();
+    let mut rows = sample_rows(4);
+    rows[3] = rows[1].clone();
+    let file = g.write("twice.csv", &joined(&table(CHINESE, &rows), ",", "\n"));
+    g.refused_import(
+        &file,
+        &["line 5: input: ID 410183********1305 also appears on line 3 [身份证号]"],
+    );
+    let run = common::gufen_in_default_language(
+        &g.db(),
+        &[
+            "member",
+            "import",
+            &file,
+            "--resolution",
+            "2017-1",
+            "--date",
+            "2017-12-31",
+        ],
+    );
+    assert!(
+        run.stderr
+            .contains("第 5 行：输入有误：身份证号 410183********1305 也出现在第 3 行 [身份证号]"),
+        "{}",
+        run.stderr
+    );
+    let bytes = workbook(&table(CHINESE, &rows), |_, _| None);
+    let file = g.write_bytes("twice.xlsx", &bytes);
+    g.refused_import(
+        &file,
+        &["A5: input: ID 410183********1305 also appears on A3 [身份证号]"],
+    );
+    // A payment file the same.
+    let g = Gufen::sample_village("2017-1");
+    post_distribution_2025(&g.db());
+    let file = g.write(
+        "bank.csv",
+        &format!("序号,身份证号,流水号\n1,{A},BK1\n2,{B},BK2\n3,{A},BK3\n"),
+    );
+    let run = g.run(&[
+        "--lang",
+        "en",
+        "distribution",
+        "pay",
+        "--year",
+        "2025",
+        "--file",
+        &file,
+        "--date",
+        "2026-02-01",
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stderr
+            .contains("line 4: input: ID 410183********0053 is also paid on line 2 [身份证号]"),
+        "{}",
+        run.stderr
+    );
+}

@@ -215,9 +215,24 @@ impl<T> Located<T> {
             "{}: {}: {}{extra} [{}]",
             self.place(violation.row, field),
             violation.rule,
-            violation.message,
+            self.message(violation, field),
             self.header(field)
         )
+    }
+
+    /// A violation's message with the other row it names (`row 2`, counted among the data rows)
+    /// named by its place in the file, as the refused row is: `line 3`, `B3`.
+    fn message(&self, violation: &RowViolation, field: Field) -> String {
+        let message = violation.message.as_str();
+        let Some(other) = violation.other_row else {
+            return message.to_string();
+        };
+        match message.strip_suffix(&format!("row {}", other + 1)) {
+            Some(head) if other < self.numbers.len() => {
+                format!("{head}{}", self.place(other, field))
+            }
+            _ => message.to_string(),
+        }
     }
 }
 
@@ -891,6 +906,7 @@ mod tests {
             row: 0,
             rule: gufen_core::error::Rule::Input,
             message: message.into(),
+            other_row: None,
         };
         assert_eq!(
             read.describe(&violation("name must not be empty"), ""),
