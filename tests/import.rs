@@ -527,3 +527,47 @@ fn a_duplicate_names_the_first_row_by_its_line_or_cell() {
         run.stderr
     );
 }
+
+/// The sample charter with its `人口股` named as some charters name a class, with full-width
+/// brackets.
+fn bracketed_charter() -> Gufen {
+    let g = Gufen::new();
+    let text = std::fs::read_to_string(fixture("charter.toml"))
+        .unwrap()
+        .replace(
+            "holding_cap_percent = \"3\"",
+            "holding_cap_percent = \"100\"",
+        )
+        .replace("name = \"人口股\"", "name = \"集体积累股（原始积累贡献）\"");
+    let charter = g.write("charter.toml", &text);
+    g.ok(&["init", "--charter", &charter, "--date", "2017-06-30"]);
+    g
+}
+
+#[test]
+fn a_class_named_with_full_width_brackets_is_read_by_its_charter_name() {
+    let rows = sample_rows(4);
+    let expected = {
+        let g = bracketed_charter();
+        let file = g.write("plain.csv", &joined(&table(ENGLISH, &rows), ",", "\n"));
+        g.import(&file, &[]);
+        g.register()
+    };
+    for name in ["集体积累股（原始积累贡献）", "集体积累股(原始积累贡献)"] {
+        let named: Vec<[String; 5]> = rows
+            .iter()
+            .map(|row| {
+                let mut row = row.clone();
+                if row[3] == "basic" {
+                    row[3] = name.to_string();
+                }
+                row
+            })
+            .collect();
+        assert!(named.iter().any(|row| row[3] == name));
+        let g = bracketed_charter();
+        let file = g.write("named.csv", &joined(&table(CHINESE, &named), ",", "\n"));
+        g.import(&file, &[]);
+        assert_eq!(g.register(), expected, "{name}");
+    }
+}

@@ -354,10 +354,13 @@ pub fn resolve_classes(rows: &mut [RosterRow], charter: &Charter) {
         if class.is_empty() || charter.class(class).is_some() {
             continue;
         }
+        // The cell was made half-width (full-width brackets of 集体积累股（原始积累贡献） became
+        // ASCII ones); the charter's name is compared made half-width too.
+        let key = input::halfwidth(class);
         let found = charter
             .classes
             .iter()
-            .find(|c| c.name.trim() == class)
+            .find(|c| input::halfwidth(&c.name) == key)
             .or_else(|| {
                 charter
                     .classes
