@@ -320,19 +320,19 @@ fn a_numeric_id_cell_is_refused_naming_its_cell() {
 fn an_unknown_header_is_refused_and_serial_numbers_and_remarks_are_read_past() {
     let g = Gufen::charter_only();
     let rows = sample_rows(2);
-    let layout: &Layout = &[("身份证号", 0), ("姓名", 1), ("户号", 2), ("联系电话", 2)];
-    let file = g.write("phone.csv", &joined(&table(layout, &rows), ",", "\n"));
+    let layout: &Layout = &[("身份证号", 0), ("姓名", 1), ("户号", 2), ("银行账号", 2)];
+    let file = g.write("account.csv", &joined(&table(layout, &rows), ",", "\n"));
     g.refused_import(
         &file,
         &[
-            "line 1, column 4 (联系电话): not a column of a roster",
+            "line 1, column 4 (银行账号): not a column of a roster",
             "docs/import.md",
         ],
     );
     // The same in a workbook names the cell.
     let bytes = workbook(&table(layout, &rows), |_, _| None);
-    let file = g.write_bytes("phone.xlsx", &bytes);
-    g.refused_import(&file, &["D1 (联系电话): not a column of a roster"]);
+    let file = g.write_bytes("account.xlsx", &bytes);
+    g.refused_import(&file, &["D1 (银行账号): not a column of a roster"]);
     // 序号 and 备注 are read past.
     let layout: &Layout = &[
         ("序号", 2),
@@ -570,4 +570,27 @@ fn a_class_named_with_full_width_brackets_is_read_by_its_charter_name() {
         g.import(&file, &[]);
         assert_eq!(g.register(), expected, "{name}");
     }
+}
+
+#[test]
+fn columns_of_facts_gufen_does_not_take_from_a_roster_are_read_past() {
+    let rows = sample_rows(4);
+    let expected = plain_register(&rows);
+    let layout: &Layout = &[
+        ("序号", 2),
+        ("身份证号", 0),
+        ("姓名", 1),
+        ("性别", 1),
+        ("民族", 1),
+        ("出生日期", 1),
+        ("与户主关系", 1),
+        ("户号", 2),
+        ("联系电话", 2),
+        ("电话", 2),
+        ("股种", 3),
+        ("股数", 4),
+        ("备注", 1),
+    ];
+    let text = joined(&table(layout, &rows), ",", "\n");
+    assert_eq!(register_of("wide.csv", text.as_bytes(), &[]), expected);
 }

@@ -77,10 +77,44 @@ pub const ALIASES: &[(Field, &[&str])] = &[
     ),
 ];
 
-/// Header names of columns read past in any file: a row's serial number and remarks, which
-/// spreadsheets kept by hand often carry. Any other unknown header refuses the file.
+/// Header names of columns read past in any file (docs/import.md lists them with the reason):
+/// a row's serial number and remarks, which spreadsheets kept by hand often carry; sex, age and
+/// birth date, which gufen reads from the ID itself; ethnicity and a phone number, which gufen
+/// does not keep; and the relation to the head of the household, which a roster does not
+/// record (households are kept by their number). Any other unknown header refuses the file.
 pub const IGNORED: &[&str] = &[
-    "序号", "备注", "no", "no.", "remark", "remarks", "note", "notes",
+    "序号",
+    "备注",
+    "no",
+    "no.",
+    "remark",
+    "remarks",
+    "note",
+    "notes",
+    "性别",
+    "sex",
+    "gender",
+    "年龄",
+    "age",
+    "出生日期",
+    "出生年月",
+    "出生年月日",
+    "birthdate",
+    "dateofbirth",
+    "民族",
+    "ethnicity",
+    "与户主关系",
+    "与户主的关系",
+    "户主关系",
+    "relation",
+    "联系电话",
+    "电话",
+    "电话号码",
+    "手机",
+    "手机号",
+    "手机号码",
+    "phone",
+    "tel",
 ];
 
 /// How many rows a header row may be looked for in: rows above it holding one cell are titles
@@ -832,13 +866,13 @@ mod tests {
     #[test]
     fn header_problems_are_all_named() {
         let error = parse(
-            &sheet(&format!("身份证号,姓名,电话,身份证\n{A},孙云,1,2\n")),
+            &sheet(&format!("身份证号,姓名,银行账号,身份证\n{A},孙云,1,2\n")),
             Lang::En,
         )
         .unwrap_err()
         .to_string();
         assert!(
-            error.contains("line 1, column 3 (电话): not a column of a roster"),
+            error.contains("line 1, column 3 (银行账号): not a column of a roster"),
             "{error}"
         );
         assert!(
