@@ -136,20 +136,42 @@ pub fn decode(bytes: &[u8], file: &str, what: &str, encoding: Encoding) -> Resul
     Ok(text.strip_prefix('\u{FEFF}').unwrap_or(&text).to_string())
 }
 
-/// CSV: comma-separated, or tab-separated when the first line has tabs and no commas (Excel's
-/// "Unicode 文本").
+/// How many lines the delimiter is chosen from.
+const DELIMITER_LINES: usize = 10;
+
+/// The delimiter of a text file: a tab when a line among the first ones holds tabs (outside
+/// quotes) and no commas, and no line holds commas and no tabs (Excel's "Unicode 文本", whose
+/// title line may hold neither); a comma otherwise. A line holding both says nothing.
+fn delimiter(text: &str) -> u8 {
+    let (mut tabs, mut commas) = (false, false);
+    for line in text.lines().take(DELIMITER_LINES) {
+        let (mut tab, mut comma, mut quoted) = (false, false, false);
+        for c in line.chars() {
+            match c {
+                '"' => quoted = !quoted,
+                '\t' if !quoted => tab = true,
+                ',' if !quoted => comma = true,
+                _ => {}
+            }
+        }
+        tabs |= tab && !comma;
+        commas |= comma && !tab;
+    }
+    if tabs && !commas {
+        b'\t'
+    } else {
+        b','
+    }
+}
+
+/// CSV: comma-separated, or tab-separated as `delimiter` finds (Excel's "Unicode 文本").
 pub fn parse_csv(bytes: &[u8], file: &str, what: &str, encoding: Encoding) -> Result<Sheet> {
     // Line ends as Windows (CRLF) and old Mac Excel (CR) write them become LF, so that a row's
     // line is the number of LFs before it, plus one.
     let text = decode(bytes, file, what, encoding)?
         .replace("\r\n", "\n")
         .replace('\r', "\n");
-    let first = text.lines().next().unwrap_or("");
-    let delimiter = if first.contains('\t') && !first.contains(',') {
-        b'\t'
-    } else {
-        b','
-    };
+    let delimiter = delimiter(&text);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -320,6 +342,23 @@ mod tests {
             let lines: Vec<u64> = sheet.rows.iter().map(|row| row.number).collect();
             assert_eq!(lines, [1, 2, 4], "{text:?}");
         }
+    }
+
+    #[test]
+    fn the_delimiter_is_chosen_from_the_first_lines_holding_one() {
+        // A title line without tabs above tab-separated rows.
+        assert_eq!(delimiter("成员名册\n身份证号\t姓名\n1\t孙\n"), b'\t');
+        // A comma inside quotes, or beside a tab, says nothing.
+        assert_eq!(delimiter("\"a,b\"\tc\nx\ty,z\n"), b'\t');
+        // Commas on any line make it comma-separated; so does a file with neither.
+        assert_eq!(delimiter("a\tb\nc,d\n"), b',');
+        assert_eq!(delimiter("成员名册\n"), b',');
+        let mut bytes = vec![0xFF, 0xFE];
+        for unit in "成员名册\r\n户号\t姓名\r\n00001\t孙\r\n".encode_utf16() {
+            bytes.extend(unit.to_le_bytes());
+        }
+        let sheet = parse_csv(&bytes, "f.txt", "roster", Encoding::Auto).unwrap();
+        assert_eq!(sheet.rows[2].cells, ["00001", "孙"]);
     }
 
     #[test]
