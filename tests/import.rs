@@ -573,6 +573,97 @@ fn a_class_named_with_full_width_brackets_is_read_by_its_charter_name() {
 }
 
 #[test]
+fn spaces_inside_an_id_and_text_markers_are_removed() {
+    let rows = sample_rows(4);
+    let expected = plain_register(&rows);
+    let typed: Vec<[String; 5]> = rows
+        .iter()
+        .enumerate()
+        .map(|(index, [id, name, household, class, units])| {
+            let (id, household) = match index {
+                0 => (
+                    format!("{} {} {}", &id[..6], &id[6..14], &id[14..]),
+                    format!("'{household}"),
+                ),
+                1 => (
+                    format!("{}\u{3000}{}\u{3000}{}", &id[..6], &id[6..14], &id[14..]),
+                    format!("=\"{household}\""),
+                ),
+                2 => (format!("'{id}"), household.clone()),
+                _ => (format!("=\"{id}\""), household.clone()),
+            };
+            [id, name.clone(), household, class.clone(), units.clone()]
+        })
+        .collect();
+    let text = joined(&table(CHINESE, &typed), ",", "\n");
+    assert!(text.contains(" 1") && text.contains('\u{3000}') && text.contains("=\""));
+    assert_eq!(register_of("spaced.csv", text.as_bytes(), &[]), expected);
+    let bytes = workbook(&table(CHINESE, &typed), |_, _| None);
+    assert_eq!(register_of("spaced.xlsx", &bytes, &[]), expected);
+}
+
+#[test]
+fn footer_rows_are_skipped_and_a_row_without_an_id_is_refused_as_such() {
+    let rows = sample_rows(4);
+    let expected = plain_register(&rows);
+    let mut cells = table(CHINESE, &rows);
+    let footer = |texts: &[&str]| texts.iter().map(|t| t.to_string()).collect::<Vec<_>>();
+    cells.push(footer(&["合计", "", "", "", "3"]));
+    cells.push(footer(&["合 计：", "", "", "", "3"]));
+    cells.push(footer(&[
+        "制表人：张三",
+        "",
+        "审核人：李四",
+        "",
+        "",
+        "",
+        "日期：2017-12-31",
+    ]));
+    cells.push(footer(&["填表人：王五"]));
+    cells.push(footer(&["日期：2017年12月31日"]));
+    let text = joined(&cells, ",", "\n");
+    assert_eq!(register_of("footer.csv", text.as_bytes(), &[]), expected);
+    let bytes = workbook(&cells, |_, _| None);
+    assert_eq!(register_of("footer.xlsx", &bytes, &[]), expected);
+    // A footer in a file without a header, in the ID's own column, too.
+    let mut plain = table(ENGLISH, &rows);
+    plain.remove(0);
+    plain.push(footer(&["合计", "", "", "", "3"]));
+    let text = joined(&plain, ",", "\n");
+    assert_eq!(
+        register_of("footer-plain.csv", text.as_bytes(), &[]),
+        expected
+    );
+
+    // A person's row without an ID is refused saying so, by its place.
+    let g = Gufen::charter_only();
+    let mut cells = table(CHINESE, &rows);
+    cells[2][0] = String::new();
+    let file = g.write("no-id.csv", &joined(&cells, ",", "\n"));
+    let stderr = g.refused_import(&file, &["line 3, column 1 (身份证号): row has no ID"]);
+    assert!(!stderr.contains("18 characters"), "{stderr}");
+    let file = g.write_bytes("no-id.xlsx", &workbook(&cells, |_, _| None));
+    g.refused_import(&file, &["A3 (身份证号): row has no ID"]);
+    let run = common::gufen_in_default_language(
+        &g.db(),
+        &[
+            "member",
+            "import",
+            &file,
+            "--resolution",
+            "2017-1",
+            "--date",
+            "2017-12-31",
+        ],
+    );
+    assert!(
+        run.stderr.contains("A3（身份证号）：该行没有身份证号"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
 fn columns_of_facts_gufen_does_not_take_from_a_roster_are_read_past() {
     let rows = sample_rows(4);
     let expected = plain_register(&rows);

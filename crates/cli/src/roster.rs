@@ -117,9 +117,24 @@ pub const IGNORED: &[&str] = &[
     "tel",
 ];
 
-/// How many rows a header row may be looked for in: rows above it holding one cell are titles
-/// (某某村股份经济合作社成员名册) and are skipped.
-const HEADER_ROWS_SEARCHED: usize = 5;
+/// How many rows a header row may be looked for in: rows above it (a title such as
+/// 某某村股份经济合作社成员名册, a line such as 填报单位：… 填报日期：…) are skipped.
+const HEADER_ROWS_SEARCHED: usize = 8;
+
+/// How the first cell of a row below the data begins when the row is a footer rather than a
+/// person: a total (合计), or the names and date of who drew up and checked the sheet.
+const FOOTER_WORDS: &[&str] = &[
+    "合计",
+    "总计",
+    "小计",
+    "制表",
+    "审核",
+    "填表",
+    "填报",
+    "日期",
+    "负责人",
+    "经办人",
+];
 
 /// A header cell as the alias table compares it.
 pub fn header_key(cell: &str) -> String {
@@ -645,7 +660,14 @@ fn table<'a>(sheet: &'a Sheet, kind: &Kind, lang: Lang) -> Result<Table<'a>> {
     let mut rows = Vec::with_capacity(data.len());
     let mut cells = Vec::with_capacity(data.len());
     let mut problems = Vec::new();
+    let id_column = columns
+        .iter()
+        .find(|c| c.field == Field::Id)
+        .map(|c| c.index);
     for row in data {
+        if footer(row, id_column) {
+            continue;
+        }
         // A CSV row's width is its fields as written (as before header rows were read); a
         // workbook's rows are as wide as the sheet, so theirs ends at their last value.
         let found = if sheet.workbook {
@@ -706,9 +728,27 @@ fn table<'a>(sheet: &'a Sheet, kind: &Kind, lang: Lang) -> Result<Table<'a>> {
             }
             let value = match column.field {
                 Field::Name => text.trim().to_string(),
-                _ => input::halfwidth(text),
+                Field::Id => id_text(text),
+                Field::Household => unwrapped(&input::halfwidth(text)).to_string(),
+                Field::Reference => reference_text(text),
+                Field::Class | Field::Units => input::halfwidth(text),
             };
             values.push((column.field, value));
+        }
+        // A row holding nothing gufen reads (a serial number or a remark alone) is blank.
+        if row_problems.is_empty() && values.iter().all(|(_, value)| value.is_empty()) {
+            continue;
+        }
+        let no_id = values.iter().any(|(f, v)| *f == Field::Id && v.is_empty());
+        if let Some(column) = columns.iter().find(|c| c.field == Field::Id) {
+            if row_problems.is_empty() && no_id {
+                let place = sheet.place(row, Some(column.index));
+                row_problems.push(t(
+                    lang,
+                    format!("{place}（{}）：该行没有身份证号", column.header),
+                    format!("{place} ({}): row has no ID", column.header),
+                ));
+            }
         }
         if row_problems.is_empty() {
             rows.push(row);
@@ -724,6 +764,50 @@ fn table<'a>(sheet: &'a Sheet, kind: &Kind, lang: Lang) -> Result<Table<'a>> {
         rows,
         cells,
     })
+}
+
+/// A cell's text without the marks a spreadsheet leaves on text typed as such: Excel's `'`
+/// typed before digits to keep them text, and the `="…"` form some tools export.
+fn unwrapped(text: &str) -> &str {
+    let text = text.trim();
+    if let Some(inner) = text.strip_prefix("=\"").and_then(|t| t.strip_suffix('"')) {
+        return inner.trim();
+    }
+    text.strip_prefix('\'').unwrap_or(text).trim()
+}
+
+/// An ID cell as its ID: made half-width, unwrapped, and without the spaces (ASCII or
+/// ideographic) typed to group its digits (`410183 19610202 1014`).
+fn id_text(text: &str) -> String {
+    unwrapped(&input::halfwidth(text))
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
+}
+
+/// A bank reference cell as its reference: made half-width and unwrapped; a reference of digits
+/// alone loses the spaces grouping them.
+fn reference_text(text: &str) -> String {
+    let text = unwrapped(&input::halfwidth(text)).to_string();
+    if text
+        .chars()
+        .all(|c| c.is_ascii_digit() || c.is_whitespace())
+    {
+        text.chars().filter(|c| !c.is_whitespace()).collect()
+    } else {
+        text
+    }
+}
+
+/// Whether a row is a footer below the data (合计…, 制表人：…, 日期：…): its first non-empty cell
+/// begins with a footer word, and its ID cell is empty or is that cell.
+fn footer(row: &Row, id_column: Option<usize>) -> bool {
+    let Some(first) = row.cells.iter().position(|c| !c.trim().is_empty()) else {
+        return false;
+    };
+    let key = header_key(&row.cells[first]);
+    FOOTER_WORDS.iter().any(|word| key.starts_with(word))
+        && id_column.is_none_or(|id| id == first || row.cell(id).trim().is_empty())
 }
 
 /// The width a row under the header must reach: past its last required column.
