@@ -466,6 +466,116 @@ fn a_payment_file_with_chinese_headers_in_gbk_or_a_workbook_is_read() {
     assert_eq!(paid, 2, "{plan}");
 }
 
+/// A sheet of a workbook: its name, whether it is hidden, its cells (all strings).
+type SheetSpec<'a> = (&'a str, bool, Vec<Vec<String>>);
+
+/// An XLSX of several sheets, every cell a string.
+fn workbook_of(sheets: &[SheetSpec]) -> Vec<u8> {
+    let mut workbook = Workbook::new();
+    let active = sheets.iter().position(|(_, hidden, _)| !hidden).unwrap();
+    for (index, (name, hidden, table)) in sheets.iter().enumerate() {
+        let sheet = workbook.add_worksheet();
+        sheet.set_name(*name).unwrap();
+        if index == active {
+            sheet.set_active(true);
+        }
+        if *hidden {
+            sheet.set_hidden(true);
+        }
+        for (r, row) in table.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                sheet.write_string(r as u32, c as u16, cell).unwrap();
+            }
+        }
+    }
+    workbook.save_to_buffer().unwrap()
+}
+
+fn lines(texts: &[&str]) -> Vec<Vec<String>> {
+    texts.iter().map(|t| vec![t.to_string()]).collect()
+}
+
+#[test]
+fn the_first_visible_sheet_with_a_header_is_read_and_sheet_chooses_another() {
+    let rows = sample_rows(6);
+    let (hidden_rows, roster_rows) = rows.split_at(2);
+    let expected = plain_register(roster_rows);
+    let bytes = workbook_of(&[
+        ("旧名册", true, table(CHINESE, hidden_rows)),
+        ("空表", false, vec![]),
+        (
+            "填表说明",
+            false,
+            lines(&["填表说明", "1. 身份证号请填 18 位", "2. 户号 5 位"]),
+        ),
+        ("成员名册", false, table(CHINESE, roster_rows)),
+    ]);
+    assert_eq!(register_of("sheets.xlsx", &bytes, &[]), expected);
+    // --sheet reads the sheet named, hidden or not.
+    let hidden = plain_register(hidden_rows);
+    assert_eq!(
+        register_of("sheets.xlsx", &bytes, &["--sheet", "旧名册"]),
+        hidden
+    );
+    // A sheet that is not there, and a workbook with no sheet that fits, are refused naming the
+    // sheets found.
+    let g = Gufen::charter_only();
+    let file = g.write_bytes("sheets.xlsx", &bytes);
+    let run = g.run(&Gufen::import_args(&file, &["--sheet", "名册"]));
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stderr
+            .contains("has no sheet named \"名册\"; sheets: 旧名册 (hidden), 空表 (empty), 填表说明, 成员名册"),
+        "{}",
+        run.stderr
+    );
+    let bytes = workbook_of(&[
+        ("旧名册", true, table(CHINESE, hidden_rows)),
+        (
+            "填表说明",
+            false,
+            lines(&["填表说明", "1. 身份证号请填 18 位"]),
+        ),
+        ("Sheet3", false, vec![]),
+    ]);
+    let file = g.write_bytes("none.xlsx", &bytes);
+    g.refused_import(
+        &file,
+        &[
+            "no visible sheet has a header row gufen reads (with the columns id, name, household)",
+            "sheets: 旧名册 (hidden), 填表说明, Sheet3 (empty)",
+            "--sheet NAME",
+        ],
+    );
+    // In Chinese (the default language) too.
+    let run = common::gufen_in_default_language(
+        &g.db(),
+        &[
+            "member",
+            "import",
+            &file,
+            "--resolution",
+            "2017-1",
+            "--date",
+            "2017-12-31",
+        ],
+    );
+    assert!(
+        run.stderr
+            .contains("工作表：旧名册（隐藏）、填表说明、Sheet3（空）"),
+        "{}",
+        run.stderr
+    );
+    // A text file has no sheets to choose.
+    let csv = g.write(
+        "plain.csv",
+        &joined(&table(ENGLISH, roster_rows), ",", "\n"),
+    );
+    let run = g.run(&Gufen::import_args(&csv, &["--sheet", "成员名册"]));
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("is a text file"), "{}", run.stderr);
+}
+
 #[test]
 fn a_duplicate_names_the_first_row_by_its_line_or_cell() {
     let g = Gufen::charter_only();
@@ -661,6 +771,34 @@ fn footer_rows_are_skipped_and_a_row_without_an_id_is_refused_as_such() {
         "{}",
         run.stderr
     );
+}
+
+#[test]
+fn a_title_and_a_subtitle_of_two_cells_above_the_header_are_skipped() {
+    let rows = sample_rows(5);
+    let expected = plain_register(&rows);
+    let mut cells = vec![
+        vec!["溱水村股份经济合作社成员名册".to_string()],
+        vec![
+            "填报单位：溱水村股份经济合作社".to_string(),
+            String::new(),
+            String::new(),
+            "填报日期：2017年12月31日".to_string(),
+        ],
+    ];
+    cells.extend(table(CHINESE, &rows));
+    let text = joined(&cells, ",", "\r\n");
+    assert_eq!(register_of("titled.csv", text.as_bytes(), &[]), expected);
+    let bytes = workbook(&cells, |_, _| None);
+    assert_eq!(register_of("titled.xlsx", &bytes, &[]), expected);
+    // UTF-16 text whose title line holds no tab is still tab-separated.
+    let text = joined(&cells, "\t", "\r\n");
+    assert!(!text.lines().next().unwrap().contains('\t'));
+    let mut utf16 = vec![0xFF, 0xFE];
+    for unit in text.encode_utf16() {
+        utf16.extend(unit.to_le_bytes());
+    }
+    assert_eq!(register_of("titled.txt", &utf16, &[]), expected);
 }
 
 #[test]
