@@ -320,19 +320,19 @@ fn a_numeric_id_cell_is_refused_naming_its_cell() {
 fn an_unknown_header_is_refused_and_serial_numbers_and_remarks_are_read_past() {
     let g = Gufen::charter_only();
     let rows = sample_rows(2);
-    let layout: &Layout = &[("身份证号", 0), ("姓名", 1), ("户号", 2), ("联系电话", 2)];
-    let file = g.write("phone.csv", &joined(&table(layout, &rows), ",", "\n"));
+    let layout: &Layout = &[("身份证号", 0), ("姓名", 1), ("户号", 2), ("银行账号", 2)];
+    let file = g.write("account.csv", &joined(&table(layout, &rows), ",", "\n"));
     g.refused_import(
         &file,
         &[
-            "line 1, column 4 (联系电话): not a column of a roster",
+            "line 1, column 4 (银行账号): not a column of a roster",
             "docs/import.md",
         ],
     );
     // The same in a workbook names the cell.
     let bytes = workbook(&table(layout, &rows), |_, _| None);
-    let file = g.write_bytes("phone.xlsx", &bytes);
-    g.refused_import(&file, &["D1 (联系电话): not a column of a roster"]);
+    let file = g.write_bytes("account.xlsx", &bytes);
+    g.refused_import(&file, &["D1 (银行账号): not a column of a roster"]);
     // 序号 and 备注 are read past.
     let layout: &Layout = &[
         ("序号", 2),
@@ -464,4 +464,362 @@ fn a_payment_file_with_chinese_headers_in_gbk_or_a_workbook_is_read() {
         .filter(|line| line["paid"] == true)
         .count();
     assert_eq!(paid, 2, "{plan}");
+}
+
+/// A sheet of a workbook: its name, whether it is hidden, its cells (all strings).
+type SheetSpec<'a> = (&'a str, bool, Vec<Vec<String>>);
+
+/// An XLSX of several sheets, every cell a string.
+fn workbook_of(sheets: &[SheetSpec]) -> Vec<u8> {
+    let mut workbook = Workbook::new();
+    let active = sheets.iter().position(|(_, hidden, _)| !hidden).unwrap();
+    for (index, (name, hidden, table)) in sheets.iter().enumerate() {
+        let sheet = workbook.add_worksheet();
+        sheet.set_name(*name).unwrap();
+        if index == active {
+            sheet.set_active(true);
+        }
+        if *hidden {
+            sheet.set_hidden(true);
+        }
+        for (r, row) in table.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                sheet.write_string(r as u32, c as u16, cell).unwrap();
+            }
+        }
+    }
+    workbook.save_to_buffer().unwrap()
+}
+
+fn lines(texts: &[&str]) -> Vec<Vec<String>> {
+    texts.iter().map(|t| vec![t.to_string()]).collect()
+}
+
+#[test]
+fn the_first_visible_sheet_with_a_header_is_read_and_sheet_chooses_another() {
+    let rows = sample_rows(6);
+    let (hidden_rows, roster_rows) = rows.split_at(2);
+    let expected = plain_register(roster_rows);
+    let bytes = workbook_of(&[
+        ("旧名册", true, table(CHINESE, hidden_rows)),
+        ("空表", false, vec![]),
+        (
+            "填表说明",
+            false,
+            lines(&["填表说明", "1. 身份证号请填 18 位", "2. 户号 5 位"]),
+        ),
+        ("成员名册", false, table(CHINESE, roster_rows)),
+    ]);
+    assert_eq!(register_of("sheets.xlsx", &bytes, &[]), expected);
+    // --sheet reads the sheet named, hidden or not.
+    let hidden = plain_register(hidden_rows);
+    assert_eq!(
+        register_of("sheets.xlsx", &bytes, &["--sheet", "旧名册"]),
+        hidden
+    );
+    // A sheet that is not there, and a workbook with no sheet that fits, are refused naming the
+    // sheets found.
+    let g = Gufen::charter_only();
+    let file = g.write_bytes("sheets.xlsx", &bytes);
+    let run = g.run(&Gufen::import_args(&file, &["--sheet", "名册"]));
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stderr
+            .contains("has no sheet named \"名册\"; sheets: 旧名册 (hidden), 空表 (empty), 填表说明, 成员名册"),
+        "{}",
+        run.stderr
+    );
+    let bytes = workbook_of(&[
+        ("旧名册", true, table(CHINESE, hidden_rows)),
+        (
+            "填表说明",
+            false,
+            lines(&["填表说明", "1. 身份证号请填 18 位"]),
+        ),
+        ("Sheet3", false, vec![]),
+    ]);
+    let file = g.write_bytes("none.xlsx", &bytes);
+    g.refused_import(
+        &file,
+        &[
+            "no visible sheet has a header row gufen reads (with the columns id, name, household)",
+            "sheets: 旧名册 (hidden), 填表说明, Sheet3 (empty)",
+            "--sheet NAME",
+        ],
+    );
+    // In Chinese (the default language) too.
+    let run = common::gufen_in_default_language(
+        &g.db(),
+        &[
+            "member",
+            "import",
+            &file,
+            "--resolution",
+            "2017-1",
+            "--date",
+            "2017-12-31",
+        ],
+    );
+    assert!(
+        run.stderr
+            .contains("工作表：旧名册（隐藏）、填表说明、Sheet3（空）"),
+        "{}",
+        run.stderr
+    );
+    // A text file has no sheets to choose.
+    let csv = g.write(
+        "plain.csv",
+        &joined(&table(ENGLISH, roster_rows), ",", "\n"),
+    );
+    let run = g.run(&Gufen::import_args(&csv, &["--sheet", "成员名册"]));
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("is a text file"), "{}", run.stderr);
+}
+
+#[test]
+fn a_duplicate_names_the_first_row_by_its_line_or_cell() {
+    let g = Gufen::charter_only();
+    let mut rows = sample_rows(4);
+    rows[3] = rows[1].clone();
+    let file = g.write("twice.csv", &joined(&table(CHINESE, &rows), ",", "\n"));
+    g.refused_import(
+        &file,
+        &["line 5: input: ID 410183********1305 also appears on line 3 [身份证号]"],
+    );
+    let run = common::gufen_in_default_language(
+        &g.db(),
+        &[
+            "member",
+            "import",
+            &file,
+            "--resolution",
+            "2017-1",
+            "--date",
+            "2017-12-31",
+        ],
+    );
+    assert!(
+        run.stderr
+            .contains("第 5 行：输入有误：身份证号 410183********1305 也出现在第 3 行 [身份证号]"),
+        "{}",
+        run.stderr
+    );
+    let bytes = workbook(&table(CHINESE, &rows), |_, _| None);
+    let file = g.write_bytes("twice.xlsx", &bytes);
+    g.refused_import(
+        &file,
+        &["A5: input: ID 410183********1305 also appears on A3 [身份证号]"],
+    );
+    // A payment file the same.
+    let g = Gufen::sample_village("2017-1");
+    post_distribution_2025(&g.db());
+    let file = g.write(
+        "bank.csv",
+        &format!("序号,身份证号,流水号\n1,{A},BK1\n2,{B},BK2\n3,{A},BK3\n"),
+    );
+    let run = g.run(&[
+        "--lang",
+        "en",
+        "distribution",
+        "pay",
+        "--year",
+        "2025",
+        "--file",
+        &file,
+        "--date",
+        "2026-02-01",
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stderr
+            .contains("line 4: input: ID 410183********0053 is also paid on line 2 [身份证号]"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// The sample charter with its `人口股` named as some charters name a class, with full-width
+/// brackets.
+fn bracketed_charter() -> Gufen {
+    let g = Gufen::new();
+    let text = std::fs::read_to_string(fixture("charter.toml"))
+        .unwrap()
+        .replace(
+            "holding_cap_percent = \"3\"",
+            "holding_cap_percent = \"100\"",
+        )
+        .replace("name = \"人口股\"", "name = \"集体积累股（原始积累贡献）\"");
+    let charter = g.write("charter.toml", &text);
+    g.ok(&["init", "--charter", &charter, "--date", "2017-06-30"]);
+    g
+}
+
+#[test]
+fn a_class_named_with_full_width_brackets_is_read_by_its_charter_name() {
+    let rows = sample_rows(4);
+    let expected = {
+        let g = bracketed_charter();
+        let file = g.write("plain.csv", &joined(&table(ENGLISH, &rows), ",", "\n"));
+        g.import(&file, &[]);
+        g.register()
+    };
+    for name in ["集体积累股（原始积累贡献）", "集体积累股(原始积累贡献)"] {
+        let named: Vec<[String; 5]> = rows
+            .iter()
+            .map(|row| {
+                let mut row = row.clone();
+                if row[3] == "basic" {
+                    row[3] = name.to_string();
+                }
+                row
+            })
+            .collect();
+        assert!(named.iter().any(|row| row[3] == name));
+        let g = bracketed_charter();
+        let file = g.write("named.csv", &joined(&table(CHINESE, &named), ",", "\n"));
+        g.import(&file, &[]);
+        assert_eq!(g.register(), expected, "{name}");
+    }
+}
+
+#[test]
+fn spaces_inside_an_id_and_text_markers_are_removed() {
+    let rows = sample_rows(4);
+    let expected = plain_register(&rows);
+    let typed: Vec<[String; 5]> = rows
+        .iter()
+        .enumerate()
+        .map(|(index, [id, name, household, class, units])| {
+            let (id, household) = match index {
+                0 => (
+                    format!("{} {} {}", &id[..6], &id[6..14], &id[14..]),
+                    format!("'{household}"),
+                ),
+                1 => (
+                    format!("{}\u{3000}{}\u{3000}{}", &id[..6], &id[6..14], &id[14..]),
+                    format!("=\"{household}\""),
+                ),
+                2 => (format!("'{id}"), household.clone()),
+                _ => (format!("=\"{id}\""), household.clone()),
+            };
+            [id, name.clone(), household, class.clone(), units.clone()]
+        })
+        .collect();
+    let text = joined(&table(CHINESE, &typed), ",", "\n");
+    assert!(text.contains(" 1") && text.contains('\u{3000}') && text.contains("=\""));
+    assert_eq!(register_of("spaced.csv", text.as_bytes(), &[]), expected);
+    let bytes = workbook(&table(CHINESE, &typed), |_, _| None);
+    assert_eq!(register_of("spaced.xlsx", &bytes, &[]), expected);
+}
+
+#[test]
+fn footer_rows_are_skipped_and_a_row_without_an_id_is_refused_as_such() {
+    let rows = sample_rows(4);
+    let expected = plain_register(&rows);
+    let mut cells = table(CHINESE, &rows);
+    let footer = |texts: &[&str]| texts.iter().map(|t| t.to_string()).collect::<Vec<_>>();
+    cells.push(footer(&["合计", "", "", "", "3"]));
+    cells.push(footer(&["合 计：", "", "", "", "3"]));
+    cells.push(footer(&[
+        "制表人：张三",
+        "",
+        "审核人：李四",
+        "",
+        "",
+        "",
+        "日期：2017-12-31",
+    ]));
+    cells.push(footer(&["填表人：王五"]));
+    cells.push(footer(&["日期：2017年12月31日"]));
+    let text = joined(&cells, ",", "\n");
+    assert_eq!(register_of("footer.csv", text.as_bytes(), &[]), expected);
+    let bytes = workbook(&cells, |_, _| None);
+    assert_eq!(register_of("footer.xlsx", &bytes, &[]), expected);
+    // A footer in a file without a header, in the ID's own column, too.
+    let mut plain = table(ENGLISH, &rows);
+    plain.remove(0);
+    plain.push(footer(&["合计", "", "", "", "3"]));
+    let text = joined(&plain, ",", "\n");
+    assert_eq!(
+        register_of("footer-plain.csv", text.as_bytes(), &[]),
+        expected
+    );
+
+    // A person's row without an ID is refused saying so, by its place.
+    let g = Gufen::charter_only();
+    let mut cells = table(CHINESE, &rows);
+    cells[2][0] = String::new();
+    let file = g.write("no-id.csv", &joined(&cells, ",", "\n"));
+    let stderr = g.refused_import(&file, &["line 3, column 1 (身份证号): row has no ID"]);
+    assert!(!stderr.contains("18 characters"), "{stderr}");
+    let file = g.write_bytes("no-id.xlsx", &workbook(&cells, |_, _| None));
+    g.refused_import(&file, &["A3 (身份证号): row has no ID"]);
+    let run = common::gufen_in_default_language(
+        &g.db(),
+        &[
+            "member",
+            "import",
+            &file,
+            "--resolution",
+            "2017-1",
+            "--date",
+            "2017-12-31",
+        ],
+    );
+    assert!(
+        run.stderr.contains("A3（身份证号）：该行没有身份证号"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_title_and_a_subtitle_of_two_cells_above_the_header_are_skipped() {
+    let rows = sample_rows(5);
+    let expected = plain_register(&rows);
+    let mut cells = vec![
+        vec!["溱水村股份经济合作社成员名册".to_string()],
+        vec![
+            "填报单位：溱水村股份经济合作社".to_string(),
+            String::new(),
+            String::new(),
+            "填报日期：2017年12月31日".to_string(),
+        ],
+    ];
+    cells.extend(table(CHINESE, &rows));
+    let text = joined(&cells, ",", "\r\n");
+    assert_eq!(register_of("titled.csv", text.as_bytes(), &[]), expected);
+    let bytes = workbook(&cells, |_, _| None);
+    assert_eq!(register_of("titled.xlsx", &bytes, &[]), expected);
+    // UTF-16 text whose title line holds no tab is still tab-separated.
+    let text = joined(&cells, "\t", "\r\n");
+    assert!(!text.lines().next().unwrap().contains('\t'));
+    let mut utf16 = vec![0xFF, 0xFE];
+    for unit in text.encode_utf16() {
+        utf16.extend(unit.to_le_bytes());
+    }
+    assert_eq!(register_of("titled.txt", &utf16, &[]), expected);
+}
+
+#[test]
+fn columns_of_facts_gufen_does_not_take_from_a_roster_are_read_past() {
+    let rows = sample_rows(4);
+    let expected = plain_register(&rows);
+    let layout: &Layout = &[
+        ("序号", 2),
+        ("身份证号", 0),
+        ("姓名", 1),
+        ("性别", 1),
+        ("民族", 1),
+        ("出生日期", 1),
+        ("与户主关系", 1),
+        ("户号", 2),
+        ("联系电话", 2),
+        ("电话", 2),
+        ("股种", 3),
+        ("股数", 4),
+        ("备注", 1),
+    ];
+    let text = joined(&table(layout, &rows), ",", "\n");
+    assert_eq!(register_of("wide.csv", text.as_bytes(), &[]), expected);
 }

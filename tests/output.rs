@@ -546,6 +546,7 @@ enum Step {
 fn leaf_commands() -> Vec<String> {
     fn commands(args: &[&str]) -> Vec<String> {
         let output = std::process::Command::new(env!("CARGO_BIN_EXE_gufen"))
+            .env("GUFEN_LANG", "en")
             .args(args)
             .arg("--help")
             .output()

@@ -62,6 +62,7 @@ const ARGUMENTS: &[(&str, &str, &str)] = &[
     ("distribution draft:record_date", "The record date: holders on this date are paid (R14)", "股权登记日：按当日在册股份分配（R14）"),
     ("distribution approve:body", "Who approved: members (the members' assembly) or representatives", "表决机构：members（成员大会）或 representatives（成员代表大会）"),
     ("distribution pay:file", "A bank's payment file (id,ref; CSV or a workbook, a header row in English or Chinese as docs/import.md lists): one batch, one bad row refuses it all", "银行代发文件（id,ref；CSV 或电子表格，表头可用 docs/import.md 所列的英文或中文列名）：一次记入，有一行不合格，整份文件都不记入"),
+    ("sheet", "The workbook's sheet to read, by its name (default: the first visible sheet with a header row gufen reads)", "要读取的工作表名称（默认：第一张带有可读表头的可见工作表）"),
     ("distribution show:notice", "Reprint the public notice (公示)", "重新打印公示"),
     ("proof inclusion:seq", "The record's seq", "记录序号"),
     ("proof inclusion:size", "The tree size (default: the head)", "树的大小（默认：链头）"),

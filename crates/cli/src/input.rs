@@ -1,7 +1,7 @@
 //! Reading the files accountants bring, as tables of text cells: CSV in UTF-8 (with or without a
 //! byte order mark), in GBK/GB18030 (what Excel and WPS save as "CSV (逗号分隔)" on Chinese
 //! Windows) or in UTF-16 (Excel's "Unicode 文本", tab-separated), and workbooks (XLSX, XLS,
-//! ODS; the first sheet). Every row keeps its place in the file so that an error can name it:
+//! ODS; every worksheet, the reader choosing one). Every row keeps its place in the file so that an error can name it:
 //! `line 7` of a CSV, cell `B7` of a sheet.
 
 use anyhow::{anyhow, bail, Context, Result};
@@ -21,15 +21,19 @@ pub enum Encoding {
     Gb18030,
 }
 
-/// A file read as rows of text cells.
+/// A file read as rows of text cells: a CSV file, or one sheet of a workbook.
 #[derive(Debug)]
 pub struct Sheet {
-    /// The file as messages name it.
+    /// The file as messages name it (with the sheet's name when a workbook has several).
     pub file: String,
     /// Whether it is a workbook (cells are named `B7`) rather than CSV (`line 7`).
     pub workbook: bool,
     /// The rows that have at least one non-empty cell, in order.
     pub rows: Vec<Row>,
+    /// A workbook sheet's name (None for CSV).
+    pub name: Option<String>,
+    /// Whether the workbook hides the sheet.
+    pub hidden: bool,
 }
 
 /// One row: its 1-based line (CSV) or row number (workbook) and its cells, trimmed.
@@ -80,8 +84,9 @@ pub fn column_letters(column: usize) -> String {
     String::from_utf8(letters).expect("ASCII letters")
 }
 
-/// Reads the file at `path` (`what` names it in errors: "roster", "bank file").
-pub fn read(path: &Path, what: &str, encoding: Encoding) -> Result<Sheet> {
+/// Reads the file at `path` (`what` names it in errors: "roster", "bank file"): a CSV file's
+/// one sheet, or every sheet of a workbook.
+pub fn read(path: &Path, what: &str, encoding: Encoding) -> Result<Vec<Sheet>> {
     let bytes =
         std::fs::read(path).with_context(|| format!("cannot read {what} {}", path.display()))?;
     parse(bytes, &path.display().to_string(), what, encoding)
@@ -89,11 +94,11 @@ pub fn read(path: &Path, what: &str, encoding: Encoding) -> Result<Sheet> {
 
 /// Reads a file's bytes: a workbook when they are one (a ZIP, as XLSX and ODS are, or an OLE
 /// compound file, as XLS is), else CSV.
-pub fn parse(bytes: Vec<u8>, file: &str, what: &str, encoding: Encoding) -> Result<Sheet> {
+pub fn parse(bytes: Vec<u8>, file: &str, what: &str, encoding: Encoding) -> Result<Vec<Sheet>> {
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
         parse_workbook(bytes, file, what)
     } else {
-        parse_csv(&bytes, file, what, encoding)
+        Ok(vec![parse_csv(&bytes, file, what, encoding)?])
     }
 }
 
@@ -136,20 +141,42 @@ pub fn decode(bytes: &[u8], file: &str, what: &str, encoding: Encoding) -> Resul
     Ok(text.strip_prefix('\u{FEFF}').unwrap_or(&text).to_string())
 }
 
-/// CSV: comma-separated, or tab-separated when the first line has tabs and no commas (Excel's
-/// "Unicode 文本").
+/// How many lines the delimiter is chosen from.
+const DELIMITER_LINES: usize = 10;
+
+/// The delimiter of a text file: a tab when a line among the first ones holds tabs (outside
+/// quotes) and no commas, and no line holds commas and no tabs (Excel's "Unicode 文本", whose
+/// title line may hold neither); a comma otherwise. A line holding both says nothing.
+fn delimiter(text: &str) -> u8 {
+    let (mut tabs, mut commas) = (false, false);
+    for line in text.lines().take(DELIMITER_LINES) {
+        let (mut tab, mut comma, mut quoted) = (false, false, false);
+        for c in line.chars() {
+            match c {
+                '"' => quoted = !quoted,
+                '\t' if !quoted => tab = true,
+                ',' if !quoted => comma = true,
+                _ => {}
+            }
+        }
+        tabs |= tab && !comma;
+        commas |= comma && !tab;
+    }
+    if tabs && !commas {
+        b'\t'
+    } else {
+        b','
+    }
+}
+
+/// CSV: comma-separated, or tab-separated as `delimiter` finds (Excel's "Unicode 文本").
 pub fn parse_csv(bytes: &[u8], file: &str, what: &str, encoding: Encoding) -> Result<Sheet> {
     // Line ends as Windows (CRLF) and old Mac Excel (CR) write them become LF, so that a row's
     // line is the number of LFs before it, plus one.
     let text = decode(bytes, file, what, encoding)?
         .replace("\r\n", "\n")
         .replace('\r', "\n");
-    let first = text.lines().next().unwrap_or("");
-    let delimiter = if first.contains('\t') && !first.contains(',') {
-        b'\t'
-    } else {
-        b','
-    };
+    let delimiter = delimiter(&text);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -187,20 +214,56 @@ pub fn parse_csv(bytes: &[u8], file: &str, what: &str, encoding: Encoding) -> Re
         file: file.to_string(),
         workbook: false,
         rows,
+        name: None,
+        hidden: false,
     })
 }
 
-/// A workbook's first sheet.
-pub fn parse_workbook(bytes: Vec<u8>, file: &str, what: &str) -> Result<Sheet> {
-    use calamine::{Data, Reader};
+/// Every worksheet of a workbook, in order, each with its name and whether it is hidden (chart
+/// sheets, which hold no cells, are left out). Which one is read is the reader's choice
+/// (`roster`). Hidden rows are read as any other: calamine does not tell them.
+pub fn parse_workbook(bytes: Vec<u8>, file: &str, what: &str) -> Result<Vec<Sheet>> {
+    use calamine::{Reader, SheetType, SheetVisible};
     let mut workbook =
         calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).map_err(|e| {
             anyhow!("{what} {file} is not a workbook gufen can read (XLSX, XLS, ODS): {e}")
         })?;
-    let range = workbook
-        .worksheet_range_at(0)
-        .ok_or_else(|| anyhow!("{what} {file} has no sheet"))?
-        .map_err(|e| anyhow!("{what} {file}: its first sheet cannot be read: {e}"))?;
+    let metadata: Vec<calamine::Sheet> = workbook
+        .sheets_metadata()
+        .iter()
+        .filter(|sheet| sheet.typ == SheetType::WorkSheet)
+        .cloned()
+        .collect();
+    if metadata.is_empty() {
+        bail!("{what} {file} has no sheet");
+    }
+    let several = metadata.len() > 1;
+    let mut sheets = Vec::with_capacity(metadata.len());
+    for sheet in metadata {
+        let range = workbook.worksheet_range(&sheet.name).map_err(|e| {
+            anyhow!(
+                "{what} {file}: its sheet {} cannot be read: {e}",
+                sheet.name
+            )
+        })?;
+        sheets.push(Sheet {
+            file: if several {
+                format!("{file} [{}]", sheet.name)
+            } else {
+                file.to_string()
+            },
+            workbook: true,
+            rows: range_rows(&range),
+            hidden: sheet.visible != SheetVisible::Visible,
+            name: Some(sheet.name),
+        });
+    }
+    Ok(sheets)
+}
+
+/// A sheet's rows that hold a value, numbered as the sheet numbers them.
+fn range_rows(range: &calamine::Range<calamine::Data>) -> Vec<Row> {
+    use calamine::Data;
     let (first_row, first_column) = range.start().unwrap_or((0, 0));
     let mut rows = Vec::new();
     for (index, cells) in range.rows().enumerate() {
@@ -234,11 +297,7 @@ pub fn parse_workbook(bytes: Vec<u8>, file: &str, what: &str) -> Result<Sheet> {
             numeric,
         });
     }
-    Ok(Sheet {
-        file: file.to_string(),
-        workbook: true,
-        rows,
-    })
+    rows
 }
 
 /// A number cell as text: whole numbers without a decimal point (`12`, not `12.0`); others as
@@ -320,6 +379,23 @@ mod tests {
             let lines: Vec<u64> = sheet.rows.iter().map(|row| row.number).collect();
             assert_eq!(lines, [1, 2, 4], "{text:?}");
         }
+    }
+
+    #[test]
+    fn the_delimiter_is_chosen_from_the_first_lines_holding_one() {
+        // A title line without tabs above tab-separated rows.
+        assert_eq!(delimiter("成员名册\n身份证号\t姓名\n1\t孙\n"), b'\t');
+        // A comma inside quotes, or beside a tab, says nothing.
+        assert_eq!(delimiter("\"a,b\"\tc\nx\ty,z\n"), b'\t');
+        // Commas on any line make it comma-separated; so does a file with neither.
+        assert_eq!(delimiter("a\tb\nc,d\n"), b',');
+        assert_eq!(delimiter("成员名册\n"), b',');
+        let mut bytes = vec![0xFF, 0xFE];
+        for unit in "成员名册\r\n户号\t姓名\r\n00001\t孙\r\n".encode_utf16() {
+            bytes.extend(unit.to_le_bytes());
+        }
+        let sheet = parse_csv(&bytes, "f.txt", "roster", Encoding::Auto).unwrap();
+        assert_eq!(sheet.rows[2].cells, ["00001", "孙"]);
     }
 
     #[test]

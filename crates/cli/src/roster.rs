@@ -77,15 +77,64 @@ pub const ALIASES: &[(Field, &[&str])] = &[
     ),
 ];
 
-/// Header names of columns read past in any file: a row's serial number and remarks, which
-/// spreadsheets kept by hand often carry. Any other unknown header refuses the file.
+/// Header names of columns read past in any file (docs/import.md lists them with the reason):
+/// a row's serial number and remarks, which spreadsheets kept by hand often carry; sex, age and
+/// birth date, which gufen reads from the ID itself; ethnicity and a phone number, which gufen
+/// does not keep; and the relation to the head of the household, which a roster does not
+/// record (households are kept by their number). Any other unknown header refuses the file.
 pub const IGNORED: &[&str] = &[
-    "序号", "备注", "no", "no.", "remark", "remarks", "note", "notes",
+    "序号",
+    "备注",
+    "no",
+    "no.",
+    "remark",
+    "remarks",
+    "note",
+    "notes",
+    "性别",
+    "sex",
+    "gender",
+    "年龄",
+    "age",
+    "出生日期",
+    "出生年月",
+    "出生年月日",
+    "birthdate",
+    "dateofbirth",
+    "民族",
+    "ethnicity",
+    "与户主关系",
+    "与户主的关系",
+    "户主关系",
+    "relation",
+    "联系电话",
+    "电话",
+    "电话号码",
+    "手机",
+    "手机号",
+    "手机号码",
+    "phone",
+    "tel",
 ];
 
-/// How many rows a header row may be looked for in: rows above it holding one cell are titles
-/// (某某村股份经济合作社成员名册) and are skipped.
-const HEADER_ROWS_SEARCHED: usize = 5;
+/// How many rows a header row may be looked for in: rows above it (a title such as
+/// 某某村股份经济合作社成员名册, a line such as 填报单位：… 填报日期：…) are skipped.
+const HEADER_ROWS_SEARCHED: usize = 8;
+
+/// How the first cell of a row below the data begins when the row is a footer rather than a
+/// person: a total (合计), or the names and date of who drew up and checked the sheet.
+const FOOTER_WORDS: &[&str] = &[
+    "合计",
+    "总计",
+    "小计",
+    "制表",
+    "审核",
+    "填表",
+    "填报",
+    "日期",
+    "负责人",
+    "经办人",
+];
 
 /// A header cell as the alias table compares it.
 pub fn header_key(cell: &str) -> String {
@@ -215,9 +264,24 @@ impl<T> Located<T> {
             "{}: {}: {}{extra} [{}]",
             self.place(violation.row, field),
             violation.rule,
-            violation.message,
+            self.message(violation, field),
             self.header(field)
         )
+    }
+
+    /// A violation's message with the other row it names (`row 2`, counted among the data rows)
+    /// named by its place in the file, as the refused row is: `line 3`, `B3`.
+    fn message(&self, violation: &RowViolation, field: Field) -> String {
+        let message = violation.message.as_str();
+        let Some(other) = violation.other_row else {
+            return message.to_string();
+        };
+        match message.strip_suffix(&format!("row {}", other + 1)) {
+            Some(head) if other < self.numbers.len() => {
+                format!("{head}{}", self.place(other, field))
+            }
+            _ => message.to_string(),
+        }
     }
 }
 
@@ -243,9 +307,17 @@ pub fn violation_field(violation: &RowViolation) -> Field {
     }
 }
 
-/// Roster rows read from the file at `path`.
-pub fn read(path: &Path, encoding: Encoding, lang: Lang) -> Result<Located<RosterRow>> {
-    parse(&input::read(path, ROSTER.what.0, encoding)?, lang)
+/// Roster rows read from the file at `path` (from the workbook's sheet named `sheet`, or the
+/// one `choose` finds).
+pub fn read(
+    path: &Path,
+    encoding: Encoding,
+    sheet: Option<&str>,
+    lang: Lang,
+) -> Result<Located<RosterRow>> {
+    let file = path.display().to_string();
+    let sheets = input::read(path, ROSTER.what.0, encoding)?;
+    parse(&choose(sheets, &file, sheet, &ROSTER, lang)?, lang)
 }
 
 /// Roster rows read from a sheet.
@@ -268,10 +340,8 @@ pub fn parse(sheet: &Sheet, lang: Lang) -> Result<Located<RosterRow>> {
 /// Roster rows read from the bytes of a file named `file` (in messages).
 #[cfg(test)]
 pub fn parse_bytes(bytes: Vec<u8>, file: &str, lang: Lang) -> Result<Located<RosterRow>> {
-    parse(
-        &input::parse(bytes, file, ROSTER.what.0, Encoding::Auto)?,
-        lang,
-    )
+    let sheets = input::parse(bytes, file, ROSTER.what.0, Encoding::Auto)?;
+    parse(&choose(sheets, file, None, &ROSTER, lang)?, lang)
 }
 
 /// Payment rows (id, bank reference) read from the file at `path`; IDs are parsed by
@@ -279,9 +349,12 @@ pub fn parse_bytes(bytes: Vec<u8>, file: &str, lang: Lang) -> Result<Located<Ros
 pub fn read_payments(
     path: &Path,
     encoding: Encoding,
+    sheet: Option<&str>,
     lang: Lang,
 ) -> Result<Located<(String, String)>> {
-    parse_payments(&input::read(path, PAYMENTS.what.0, encoding)?, lang)
+    let file = path.display().to_string();
+    let sheets = input::read(path, PAYMENTS.what.0, encoding)?;
+    parse_payments(&choose(sheets, &file, sheet, &PAYMENTS, lang)?, lang)
 }
 
 /// Payment rows read from a sheet.
@@ -302,10 +375,8 @@ pub fn parse_payments_bytes(
     file: &str,
     lang: Lang,
 ) -> Result<Located<(String, String)>> {
-    parse_payments(
-        &input::parse(bytes, file, PAYMENTS.what.0, Encoding::Auto)?,
-        lang,
-    )
+    let sheets = input::parse(bytes, file, PAYMENTS.what.0, Encoding::Auto)?;
+    parse_payments(&choose(sheets, file, None, &PAYMENTS, lang)?, lang)
 }
 
 /// The payments with their IDs parsed; every row whose ID is refused is listed.
@@ -341,10 +412,13 @@ pub fn resolve_classes(rows: &mut [RosterRow], charter: &Charter) {
         if class.is_empty() || charter.class(class).is_some() {
             continue;
         }
+        // The cell was made half-width (full-width brackets of 集体积累股（原始积累贡献） became
+        // ASCII ones); the charter's name is compared made half-width too.
+        let key = input::halfwidth(class);
         let found = charter
             .classes
             .iter()
-            .find(|c| c.name.trim() == class)
+            .find(|c| input::halfwidth(&c.name) == key)
             .or_else(|| {
                 charter
                     .classes
@@ -443,23 +517,172 @@ fn holds_digit(row: &Row) -> bool {
         .any(|c| input::halfwidth(c).chars().any(|ch| ch.is_ascii_digit()))
 }
 
-/// The index of the header row among the sheet's rows, if there is one: the first row (below
-/// title rows of one cell, within the first rows) naming a column of the alias table; else the
-/// first row when it holds no digit at all (a header of names gufen does not know, which is
-/// then refused by name rather than read as a person).
-fn header_index(sheet: &Sheet) -> Option<usize> {
-    for (index, row) in sheet.rows.iter().take(HEADER_ROWS_SEARCHED).enumerate() {
-        if row.cells.iter().any(|c| field_of_header(c).is_some()) {
-            return Some(index);
-        }
-        let filled = row.cells.iter().filter(|c| !c.is_empty()).count();
-        if filled != 1 {
-            break;
-        }
+/// Whether a cell holds what looks like a citizen ID (15 or more digits, an X allowed): the rows
+/// a header is looked for in end at the first one holding one.
+fn looks_like_id(cell: &str) -> bool {
+    let id = id_text(cell);
+    id.len() >= 15
+        && id
+            .chars()
+            .all(|c| c.is_ascii_digit() || c.eq_ignore_ascii_case(&'x'))
+}
+
+/// The rows a header row is looked for in: the first ones, up to the first holding an ID.
+fn header_candidates(sheet: &Sheet) -> impl Iterator<Item = (usize, &Row)> {
+    sheet
+        .rows
+        .iter()
+        .take(HEADER_ROWS_SEARCHED)
+        .take_while(|row| !row.cells.iter().any(|c| looks_like_id(c)))
+        .enumerate()
+}
+
+/// Whether a header cell names a column of `kind`.
+fn names_column(cell: &str, kind: &Kind) -> bool {
+    field_of_header(cell).is_some_and(|f| kind.required.contains(&f) || kind.optional.contains(&f))
+}
+
+/// The index of the row that is plainly `kind`'s header: the first (within the first rows) in
+/// which every non-empty cell names a column of `kind` or a column read past, and which names
+/// every required column. Rows above it (titles, 填报单位：…) are skipped.
+fn recognised_header(sheet: &Sheet, kind: &Kind) -> Option<usize> {
+    header_candidates(sheet)
+        .find(|(_, row)| {
+            row.cells
+                .iter()
+                .all(|c| c.is_empty() || names_column(c, kind) || ignored_header(c))
+                && kind
+                    .required
+                    .iter()
+                    .all(|f| row.cells.iter().any(|c| field_of_header(c) == Some(*f)))
+        })
+        .map(|(index, _)| index)
+}
+
+/// The index of the first row (within the first rows) naming any column of `kind`: a header with
+/// problems (an unknown column, a missing one), refused by name.
+fn named_header(sheet: &Sheet, kind: &Kind) -> Option<usize> {
+    header_candidates(sheet)
+        .find(|(_, row)| row.cells.iter().any(|c| names_column(c, kind)))
+        .map(|(index, _)| index)
+}
+
+/// The index of the header row among the sheet's rows, if there is one: the row
+/// `recognised_header` finds; else the first naming a column (refused by its problems); else
+/// the first row when it holds no digit at all (a header of names gufen does not know, which
+/// is then refused by name rather than read as a person).
+fn header_index(sheet: &Sheet, kind: &Kind) -> Option<usize> {
+    if let Some(index) = recognised_header(sheet, kind).or_else(|| named_header(sheet, kind)) {
+        return Some(index);
     }
     match sheet.rows.first() {
         Some(first) if !holds_digit(first) => Some(0),
         _ => None,
+    }
+}
+
+/// The sheet of a workbook to read: the one named by `--sheet`; else the first visible sheet
+/// with a header row of `kind` (or rows of IDs without a header); else the first visible sheet
+/// naming one of its columns (to be refused by its header's problems); else the only visible
+/// sheet holding anything when it begins as a table does. A file of one sheet (CSV) is that
+/// sheet. Otherwise refused, naming the sheets found.
+fn choose(
+    sheets: Vec<Sheet>,
+    file: &str,
+    wanted: Option<&str>,
+    kind: &Kind,
+    lang: Lang,
+) -> Result<Sheet> {
+    let what = t(lang, kind.what.1, kind.what.0);
+    let list = |sheets: &[Sheet]| -> String {
+        sheets
+            .iter()
+            .map(|sheet| {
+                let name = sheet.name.clone().unwrap_or_default();
+                match (sheet.hidden, sheet.rows.is_empty()) {
+                    (true, _) => t(lang, format!("{name}（隐藏）"), format!("{name} (hidden)")),
+                    (false, true) => t(lang, format!("{name}（空）"), format!("{name} (empty)")),
+                    (false, false) => name,
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(t(lang, "、", ", "))
+    };
+    let workbook = sheets.first().is_some_and(|sheet| sheet.workbook);
+    if let Some(wanted) = wanted {
+        if !workbook {
+            bail!(t(
+                lang,
+                format!("--sheet 指定工作簿中的工作表；{what} {file} 是文本文件"),
+                format!("--sheet names a sheet of a workbook; {what} {file} is a text file"),
+            ));
+        }
+        let found = sheets
+            .iter()
+            .position(|sheet| sheet.name.as_deref().map(str::trim) == Some(wanted.trim()));
+        return match found {
+            Some(index) => Ok(sheets.into_iter().nth(index).expect("found")),
+            None => bail!(t(
+                lang,
+                format!(
+                    "{what} {file} 中没有名为“{wanted}”的工作表；工作表：{}",
+                    list(&sheets)
+                ),
+                format!(
+                    "{what} {file} has no sheet named {wanted:?}; sheets: {}",
+                    list(&sheets)
+                ),
+            )),
+        };
+    }
+    if sheets.len() == 1 {
+        return Ok(sheets.into_iter().next().expect("one sheet"));
+    }
+    let readable = |sheet: &Sheet| !sheet.hidden && !sheet.rows.is_empty();
+    let positional = |sheet: &Sheet| {
+        header_index(sheet, kind).is_none()
+            && sheet
+                .rows
+                .first()
+                .is_some_and(|row| looks_like_id(row.cell(0)))
+    };
+    let found = sheets
+        .iter()
+        .position(|s| readable(s) && (recognised_header(s, kind).is_some() || positional(s)))
+        .or_else(|| {
+            sheets
+                .iter()
+                .position(|s| readable(s) && named_header(s, kind).is_some())
+        })
+        .or_else(|| {
+            // The one sheet holding anything, when its first rows look like a table's header
+            // (more than one cell) rather than a page of instructions: refused by its header.
+            let mut readable = sheets.iter().enumerate().filter(|(_, s)| readable(s));
+            match (readable.next(), readable.next()) {
+                (Some((index, sheet)), None) => header_index(sheet, kind)
+                    .filter(|&header| width(&sheet.rows[header]) > 1)
+                    .map(|_| index),
+                _ => None,
+            }
+        });
+    match found {
+        Some(index) => Ok(sheets.into_iter().nth(index).expect("found")),
+        None => {
+            let required: Vec<&str> = kind.required.iter().map(|f| f.key()).collect();
+            bail!(t(
+                lang,
+                format!(
+                    "{what} {file} 中没有一张可见的工作表带有可读的表头（须有 {} 列）；工作表：{}；请用 --sheet 指定要读取的工作表",
+                    required.join("、"),
+                    list(&sheets)
+                ),
+                format!(
+                    "{what} {file}: no visible sheet has a header row gufen reads (with the columns {}); sheets: {}; choose one with --sheet NAME",
+                    required.join(", "),
+                    list(&sheets)
+                ),
+            ))
+        }
     }
 }
 
@@ -569,7 +792,7 @@ fn aliases(field: Field) -> &'static [&'static str] {
 
 /// A sheet's data rows read by `kind`'s columns, every refused row listed.
 fn table<'a>(sheet: &'a Sheet, kind: &Kind, lang: Lang) -> Result<Table<'a>> {
-    let header = header_index(sheet);
+    let header = header_index(sheet, kind);
     let (columns, data) = match header {
         Some(index) => (
             header_columns(sheet, &sheet.rows[index], kind, lang)?,
@@ -595,7 +818,14 @@ fn table<'a>(sheet: &'a Sheet, kind: &Kind, lang: Lang) -> Result<Table<'a>> {
     let mut rows = Vec::with_capacity(data.len());
     let mut cells = Vec::with_capacity(data.len());
     let mut problems = Vec::new();
+    let id_column = columns
+        .iter()
+        .find(|c| c.field == Field::Id)
+        .map(|c| c.index);
     for row in data {
+        if footer(row, id_column) {
+            continue;
+        }
         // A CSV row's width is its fields as written (as before header rows were read); a
         // workbook's rows are as wide as the sheet, so theirs ends at their last value.
         let found = if sheet.workbook {
@@ -656,9 +886,27 @@ fn table<'a>(sheet: &'a Sheet, kind: &Kind, lang: Lang) -> Result<Table<'a>> {
             }
             let value = match column.field {
                 Field::Name => text.trim().to_string(),
-                _ => input::halfwidth(text),
+                Field::Id => id_text(text),
+                Field::Household => unwrapped(&input::halfwidth(text)).to_string(),
+                Field::Reference => reference_text(text),
+                Field::Class | Field::Units => input::halfwidth(text),
             };
             values.push((column.field, value));
+        }
+        // A row holding nothing gufen reads (a serial number or a remark alone) is blank.
+        if row_problems.is_empty() && values.iter().all(|(_, value)| value.is_empty()) {
+            continue;
+        }
+        let no_id = values.iter().any(|(f, v)| *f == Field::Id && v.is_empty());
+        if let Some(column) = columns.iter().find(|c| c.field == Field::Id) {
+            if row_problems.is_empty() && no_id {
+                let place = sheet.place(row, Some(column.index));
+                row_problems.push(t(
+                    lang,
+                    format!("{place}（{}）：该行没有身份证号", column.header),
+                    format!("{place} ({}): row has no ID", column.header),
+                ));
+            }
         }
         if row_problems.is_empty() {
             rows.push(row);
@@ -674,6 +922,50 @@ fn table<'a>(sheet: &'a Sheet, kind: &Kind, lang: Lang) -> Result<Table<'a>> {
         rows,
         cells,
     })
+}
+
+/// A cell's text without the marks a spreadsheet leaves on text typed as such: Excel's `'`
+/// typed before digits to keep them text, and the `="…"` form some tools export.
+fn unwrapped(text: &str) -> &str {
+    let text = text.trim();
+    if let Some(inner) = text.strip_prefix("=\"").and_then(|t| t.strip_suffix('"')) {
+        return inner.trim();
+    }
+    text.strip_prefix('\'').unwrap_or(text).trim()
+}
+
+/// An ID cell as its ID: made half-width, unwrapped, and without the spaces (ASCII or
+/// ideographic) typed to group its digits (`410183 19610202 1014`).
+fn id_text(text: &str) -> String {
+    unwrapped(&input::halfwidth(text))
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
+}
+
+/// A bank reference cell as its reference: made half-width and unwrapped; a reference of digits
+/// alone loses the spaces grouping them.
+fn reference_text(text: &str) -> String {
+    let text = unwrapped(&input::halfwidth(text)).to_string();
+    if text
+        .chars()
+        .all(|c| c.is_ascii_digit() || c.is_whitespace())
+    {
+        text.chars().filter(|c| !c.is_whitespace()).collect()
+    } else {
+        text
+    }
+}
+
+/// Whether a row is a footer below the data (合计…, 制表人：…, 日期：…): its first non-empty cell
+/// begins with a footer word, and its ID cell is empty or is that cell.
+fn footer(row: &Row, id_column: Option<usize>) -> bool {
+    let Some(first) = row.cells.iter().position(|c| !c.trim().is_empty()) else {
+        return false;
+    };
+    let key = header_key(&row.cells[first]);
+    FOOTER_WORDS.iter().any(|word| key.starts_with(word))
+        && id_column.is_none_or(|id| id == first || row.cell(id).trim().is_empty())
 }
 
 /// The width a row under the header must reach: past its last required column.
@@ -816,13 +1108,13 @@ mod tests {
     #[test]
     fn header_problems_are_all_named() {
         let error = parse(
-            &sheet(&format!("身份证号,姓名,电话,身份证\n{A},孙云,1,2\n")),
+            &sheet(&format!("身份证号,姓名,银行账号,身份证\n{A},孙云,1,2\n")),
             Lang::En,
         )
         .unwrap_err()
         .to_string();
         assert!(
-            error.contains("line 1, column 3 (电话): not a column of a roster"),
+            error.contains("line 1, column 3 (银行账号): not a column of a roster"),
             "{error}"
         );
         assert!(
@@ -873,6 +1165,46 @@ mod tests {
     }
 
     #[test]
+    fn text_markers_and_spaces_are_taken_off_ids() {
+        assert_eq!(id_text("'410183 19520221 0053"), A);
+        assert_eq!(id_text("=\"410183\u{3000}195202210053\""), A);
+        assert_eq!(id_text("＇４１０１８３１９５２０２２１００５３"), A);
+        assert_eq!(unwrapped("'00001"), "00001");
+        assert_eq!(reference_text("2026 0201 0001"), "202602010001");
+        assert_eq!(reference_text("BK 1"), "BK 1");
+    }
+
+    #[test]
+    fn a_header_is_found_below_a_title_and_a_subtitle() {
+        let text = format!(
+            "溱水村成员名册\n填报单位：溱水村,,填报日期：2017-12-31\n序号,姓名,性别,身份证号,户号\n1,孙云,男,{A},1\n"
+        );
+        let read = parse(&sheet(&text), Lang::En).unwrap();
+        assert_eq!(read.rows[0].id, A);
+        assert_eq!(read.numbers(), [4]);
+        // A header naming an unknown column below a title is still refused by that column.
+        let text = format!("溱水村成员名册\n填报单位：溱水村,,填报日期\n身份证号,姓名,户号,银行账号\n{A},孙云,1,2\n");
+        let error = parse(&sheet(&text), Lang::En).unwrap_err().to_string();
+        assert!(
+            error.contains("line 3, column 4 (银行账号): not a column"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn footers_are_skipped_and_rows_of_serial_numbers_alone_are_blank() {
+        let text = format!("序号,身份证号,姓名,户号\n1,{A},孙云,1\n2,,,\n合计,,,1\n制表人：张三,,日期：2017-12-31\n");
+        let read = parse(&sheet(&text), Lang::En).unwrap();
+        assert_eq!(read.rows.len(), 1);
+        let text = format!("序号,身份证号,姓名,户号\n1,{A},孙云,1\n2,,孙娟,1\n");
+        let error = parse(&sheet(&text), Lang::En).unwrap_err().to_string();
+        assert!(
+            error.contains("line 3, column 2 (身份证号): row has no ID"),
+            "{error}"
+        );
+    }
+
+    #[test]
     fn a_payment_file_reads_past_the_payees_name() {
         let read = parse_payments(
             &sheet(&format!("姓名,流水号,身份证号\n孙云,ＢＫ１,{A}\n")),
@@ -893,6 +1225,7 @@ mod tests {
             row: 0,
             rule: gufen_core::error::Rule::Input,
             message: message.into(),
+            other_row: None,
         };
         assert_eq!(
             read.describe(&violation("name must not be empty"), ""),

@@ -41,6 +41,10 @@ pub struct RowViolation {
     pub row: usize,
     pub rule: Rule,
     pub message: String,
+    /// The other row the violation concerns, by its 0-based index (the row an ID was first
+    /// given on), so that a caller can name it as its file does; the message names it as
+    /// `row N`, counting the rows from 1.
+    pub other_row: Option<usize>,
 }
 
 /// Why `decide` refused a command. Nothing is appended after a violation.

@@ -116,13 +116,15 @@ pub(crate) fn import(
     let mut added: BTreeMap<PersonId, u64> = BTreeMap::new();
     let mut added_total: u64 = 0;
     for (index, row) in rows.iter().enumerate() {
-        let mut fail = |rule: Rule, message: String| {
+        let mut fail_about = |rule: Rule, message: String, other_row: Option<usize>| {
             violations.push(RowViolation {
                 row: index,
                 rule,
                 message,
+                other_row,
             })
         };
+        let mut fail = |rule: Rule, message: String| fail_about(rule, message, None);
         let person = match PersonId::parse(&row.id) {
             Ok(p) => p,
             Err(e) => {
@@ -134,9 +136,10 @@ pub(crate) fn import(
             }
         };
         if let Some(first) = seen.insert(person.clone(), index) {
-            fail(
+            fail_about(
                 Rule::Input,
                 format!("ID {} also appears on row {}", person.masked(), first + 1),
+                Some(first),
             );
             continue;
         }

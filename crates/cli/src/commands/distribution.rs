@@ -106,6 +106,8 @@ pub enum DistributionCommand {
         /// How a CSV payment file's bytes are read (auto: UTF-8, else GBK/GB18030).
         #[arg(long, value_enum)]
         encoding: Option<Encoding>,
+        #[arg(long, value_name = "NAME", requires = "file")]
+        sheet: Option<String>,
     },
     /// The plan and every holder's line, paid or unpaid; `--notice` reprints the public notice.
     Show {
@@ -191,6 +193,7 @@ pub fn run(app: &mut App, command: DistributionCommand) -> Result<()> {
             file,
             date,
             encoding,
+            sheet,
         } => match (id, reference, file) {
             (Some(_), Some(_), None) if encoding.is_some() => bail!(t(
                 app.global.lang,
@@ -205,9 +208,13 @@ pub fn run(app: &mut App, command: DistributionCommand) -> Result<()> {
                     reference,
                 },
             ),
-            (None, None, Some(path)) => {
-                app.pay_file(year, &path, date, encoding.unwrap_or_default())
-            }
+            (None, None, Some(path)) => app.pay_file(
+                year,
+                &path,
+                date,
+                encoding.unwrap_or_default(),
+                sheet.as_deref(),
+            ),
             _ => bail!("give either --id and --ref, or --file"),
         },
         DistributionCommand::Show { year, notice } => {
@@ -234,8 +241,9 @@ impl App {
         path: &std::path::Path,
         date: NaiveDate,
         encoding: Encoding,
+        sheet: Option<&str>,
     ) -> Result<()> {
-        let read = crate::roster::read_payments(path, encoding, self.global.lang)?;
+        let read = crate::roster::read_payments(path, encoding, sheet, self.global.lang)?;
         let mut payments = crate::roster::payments(read)?;
         let (_store, ledger) = self.open()?;
         let command = Command {

@@ -65,6 +65,8 @@ pub enum MemberCommand {
         /// How a CSV file's bytes are read (auto: UTF-8, else GBK/GB18030).
         #[arg(long, value_enum, default_value_t = Encoding::Auto)]
         encoding: Encoding,
+        #[arg(long, value_name = "NAME")]
+        sheet: Option<String>,
     },
     /// End membership on a lawful ground (R2): death, nationality, other-collective (with
     /// `--collective`), civil-servant, or a ground the charter lists, by its code (with
@@ -171,7 +173,8 @@ pub fn run(app: &mut App, command: MemberCommand) -> Result<()> {
             resolution,
             date,
             encoding,
-        } => import(app, &roster, resolution, date, encoding),
+            sheet,
+        } => import(app, &roster, resolution, date, encoding, sheet.as_deref()),
         MemberCommand::Lose {
             id,
             reason,
@@ -252,6 +255,7 @@ fn import(
     resolution: String,
     date: NaiveDate,
     encoding: Encoding,
+    sheet: Option<&str>,
 ) -> Result<()> {
     let lang = app.global.lang;
     let _progress = crate::progress::Progress::start(
@@ -259,7 +263,7 @@ fn import(
         "读取并检查花名册",
         "reading and checking the roster",
     );
-    let mut roster = crate::roster::read(path, encoding, lang)?;
+    let mut roster = crate::roster::read(path, encoding, sheet, lang)?;
     let (_store, ledger) = app.open()?;
     // A class may be given by its charter name (人口股) as well as its code (basic).
     let state = ledger.load_state(Some(vec![Key::Collective]))?;

@@ -41,6 +41,7 @@ pub(crate) fn pay_many(
                 row,
                 rule: Rule::Input,
                 message: format!("ID {} is also paid on row {}", person.masked(), first + 1),
+                other_row: Some(first),
             });
             continue;
         }
@@ -48,7 +49,12 @@ pub(crate) fn pay_many(
             Ok(event) => events.push(event),
             Err(e) => {
                 let (rule, message) = e.first();
-                violations.push(RowViolation { row, rule, message });
+                violations.push(RowViolation {
+                    row,
+                    rule,
+                    message,
+                    other_row: None,
+                });
             }
         }
     }
