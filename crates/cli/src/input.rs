@@ -71,6 +71,15 @@ impl Sheet {
     }
 }
 
+/// The sheet a file's rows are read from when no header tells them apart: a CSV file's only
+/// one, or a workbook's first visible sheet with any row (a hidden sheet is never read).
+pub fn first_visible(sheets: Vec<Sheet>, file: &str, what: &str) -> Result<Sheet> {
+    sheets
+        .into_iter()
+        .find(|sheet| !sheet.hidden && !sheet.rows.is_empty())
+        .ok_or_else(|| anyhow!("{what} {file} has no visible sheet with rows"))
+}
+
 /// `A`, `B`, …, `Z`, `AA`, … for a 0-based column.
 pub fn column_letters(column: usize) -> String {
     let mut n = column + 1;

@@ -142,6 +142,7 @@ pub(crate) fn import(given: &Given, rows: &[BankAccountRow]) -> Result<Vec<Event
                     entry.person.masked(),
                     first + 1
                 ),
+                other_row: Some(first),
             });
             continue;
         }
@@ -158,7 +159,12 @@ pub(crate) fn import(given: &Given, rows: &[BankAccountRow]) -> Result<Vec<Event
             }
             Err(e) => {
                 let (rule, message) = e.first();
-                violations.push(RowViolation { row, rule, message });
+                violations.push(RowViolation {
+                    row,
+                    rule,
+                    message,
+                    other_row: None,
+                });
             }
         }
     }
@@ -238,6 +244,7 @@ pub(crate) fn settle(
                     entry.person.masked(),
                     first + 1
                 ),
+                other_row: Some(first),
             });
             continue;
         }
@@ -245,7 +252,12 @@ pub(crate) fn settle(
             Ok(event) => events.push(event),
             Err(e) => {
                 let (rule, message) = e.first();
-                violations.push(RowViolation { row, rule, message });
+                violations.push(RowViolation {
+                    row,
+                    rule,
+                    message,
+                    other_row: None,
+                });
             }
         }
     }

@@ -121,7 +121,11 @@ fn column(header: &Row, names: &[&str]) -> Option<usize> {
 
 pub fn import(app: &mut App, args: BankImportArgs) -> Result<()> {
     let lang = app.global.lang;
-    let sheet = input::read(&args.file, "bank account file", args.encoding)?;
+    let sheet = input::first_visible(
+        input::read(&args.file, "bank account file", args.encoding)?,
+        &args.file.display().to_string(),
+        "bank account file",
+    )?;
     let Some((header, rows)) = sheet.rows.split_first() else {
         bail!(t(
             lang,
@@ -613,7 +617,11 @@ pub fn payresult(app: &mut App, args: PayresultArgs) -> Result<()> {
     let year = args.year;
     let state = ledger.load_state(Some(vec![Key::Collective, Key::Distribution(year)]))?;
     let plan = posted(&state, year, lang)?;
-    let sheet = input::read(&args.file, "bank result file", args.encoding)?;
+    let sheet = input::first_visible(
+        input::read(&args.file, "bank result file", args.encoding)?,
+        &args.file.display().to_string(),
+        "bank result file",
+    )?;
     let read = columns.read(&sheet, year, plan.dividends.len())?;
     let rows: Vec<BankResultRow> = read.iter().map(|line| result_row(&plan, line)).collect();
     let places: Vec<String> = read.iter().map(|line| line.place.clone()).collect();
