@@ -542,6 +542,17 @@ enum Step {
     Own,
 }
 
+/// The seq of the first record of `kind` in the log.
+fn log_seq(db: &Path, kind: &str) -> String {
+    json(db, &["log", "--limit", "100000"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["type"] == kind)
+        .unwrap_or_else(|| panic!("a {kind} record"))["seq"]
+        .to_string()
+}
+
 /// Every command's name as `gufen help` lists it, groups expanded (`member confirm`).
 fn leaf_commands() -> Vec<String> {
     fn commands(args: &[&str]) -> Vec<String> {
@@ -593,7 +604,10 @@ fn every_command_prints_each_format_or_refuses_it_by_name() {
     assert!(leaves.len() > 40, "the help lists {leaves:?}");
     for leaf in leaves {
         assert!(
-            covered.iter().any(|c| c == &leaf),
+            // A command's positional value (`completions bash`) follows its name.
+            covered
+                .iter()
+                .any(|c| c == &leaf || c.starts_with(&format!("{leaf} "))),
             "the matrix does not run `gufen {leaf}`"
         );
     }
@@ -1088,6 +1102,79 @@ fn matrix(index: usize, format: &str) -> Vec<String> {
     ] {
         step(Step::Read, args);
     }
+    // The accountant's desk: finding a person, bank accounts, the bank's files, the papers.
+    step(Step::Read, &["member", "find", "--name", "李"]);
+    step(
+        Step::Write,
+        &[
+            "member",
+            "bank",
+            "--id",
+            C,
+            "--bank",
+            "农商银行",
+            "--account",
+            "6228480012345678",
+            "--date",
+            "2026-09-01",
+        ],
+    );
+    let accounts = g.write(
+        "accounts.csv",
+        &format!("身份证号,开户行,账号\n{A},农商银行,6228480012345670\n"),
+    );
+    step(
+        Step::Write,
+        &["member", "bank-import", &accounts, "--date", "2026-09-02"],
+    );
+    step(Step::Read, &["distribution", "sheet", "--year", "2025"]);
+    let template = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/banks/rural-credit.toml"
+    );
+    let payfile = dir("payfile.csv");
+    step(
+        Step::Own,
+        &[
+            "distribution",
+            "payfile",
+            "--year",
+            "2025",
+            "--bank",
+            template,
+            "-o",
+            &path(&payfile),
+        ],
+    );
+    // The bank's answer: the batch file's lines, each paid.
+    let bytes = std::fs::read(&payfile).unwrap();
+    let (batch, _, _) = encoding_rs::GBK.decode(&bytes);
+    let mut result = String::from("序号,户名,账号,金额,摘要,处理结果,流水号,失败原因\n");
+    let lines: Vec<&str> = batch.lines().skip(1).filter(|l| !l.is_empty()).collect();
+    assert!(!lines.is_empty(), "the batch file holds no line: {batch}");
+    for (n, line) in lines.into_iter().enumerate() {
+        result.push_str(&format!("{line},成功,YH{n:04},\n"));
+    }
+    let result_file = g.write(&format!("result-{format}.csv"), &result);
+    step(
+        Step::Write,
+        &[
+            "distribution",
+            "payresult",
+            "--year",
+            "2025",
+            "--bank",
+            template,
+            &result_file,
+            "--date",
+            "2026-09-03",
+        ],
+    );
+    let transfer = log_seq(&db, "SharesTransferred");
+    step(Step::Read, &["shares", "form", "--seq", &transfer]);
+    step(Step::Read, &["charter", "template"]);
+    step(Step::Read, &["completions", "bash"]);
+    step(Step::Read, &["man"]);
     // The trust tools.
     step(
         Step::Write,

@@ -687,10 +687,12 @@ pub fn payresult(app: &mut App, args: PayresultArgs) -> Result<()> {
         failed: failed_lines,
         resubmit,
     };
-    if app.global.format != crate::cli::Format::Json {
-        print(app, &report)?;
-    }
-    app.print_outcome(&outcome)
+    // One document, the report then the write's outcome (JSON: the outcome), so that a CSV or
+    // a workbook of it is one file.
+    app.render(&crate::document::records::WithOutcome {
+        paper: report,
+        outcome: crate::document::records::WriteOutcome::new(&outcome),
+    })
 }
 
 /// A result line as the core decides it: the line's holder, the bank's reference (or, where

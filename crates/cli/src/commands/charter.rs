@@ -1,6 +1,7 @@
 //! `gufen init` (register the collective from its charter) and `gufen charter show`.
 
 use crate::app::App;
+use crate::cli::Format;
 use crate::document::charter::{CharterDocument, Registered};
 use crate::document::records::{WithOutcome, WriteOutcome};
 use anyhow::{anyhow, bail, Context as _, Result};
@@ -62,6 +63,11 @@ pub fn run(app: &mut App, command: CharterCommand) -> Result<()> {
     match command {
         CharterCommand::Show => show(app),
         CharterCommand::Template => {
+            app.refuse_format_unless(
+                "charter template",
+                ("带注释的章程样板（TOML）", "a commented charter (TOML)"),
+                &[Format::Text],
+            )?;
             let template = crate::labels::t(
                 app.global.lang,
                 super::charter_template::ZH,

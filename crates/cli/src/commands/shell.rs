@@ -3,6 +3,7 @@
 //! the chosen language; on standard output, or into `-o FILE`.
 
 use crate::app::App;
+use crate::cli::Format;
 use anyhow::Result;
 use clap::{Args, CommandFactory};
 use clap_complete::Shell;
@@ -24,6 +25,11 @@ fn definition(app: &App) -> clap::Command {
 }
 
 pub fn completions(app: &mut App, args: CompletionsArgs) -> Result<()> {
+    app.refuse_format_unless(
+        "completions",
+        ("命令行补全脚本", "a shell script"),
+        &[Format::Text],
+    )?;
     let mut command = definition(app);
     let mut bytes = Vec::new();
     clap_complete::generate(args.shell, &mut command, "gufen", &mut bytes);
@@ -31,6 +37,11 @@ pub fn completions(app: &mut App, args: CompletionsArgs) -> Result<()> {
 }
 
 pub fn man(app: &mut App, _args: ManArgs) -> Result<()> {
+    app.refuse_format_unless(
+        "man",
+        ("手册页（roff）", "a manual page (roff)"),
+        &[Format::Text],
+    )?;
     let command = definition(app);
     let mut bytes = Vec::new();
     clap_mangen::Man::new(command).render(&mut bytes)?;
