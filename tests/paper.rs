@@ -624,3 +624,174 @@ fn the_notice_command_writes_the_notice_paper_alone() {
     );
     assert!(!html.contains("已记录"), "no write outcome in the paper");
 }
+
+/// The words of page `page` (from 1) with their boxes, as `pdftotext -bbox` gives them:
+/// (text, height in points).
+fn word_heights(pdf: &Path, page: usize) -> Vec<(String, f64)> {
+    let output = Command::new(program(&["pdftotext"]))
+        .args(["-bbox", "-f", &page.to_string(), "-l", &page.to_string()])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let html = String::from_utf8(output.stdout).unwrap();
+    let attribute = |word: &str, name: &str| -> f64 {
+        let start = word.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+        let end = start + word[start..].find('"').unwrap();
+        word[start..end].parse().unwrap()
+    };
+    html.split("<word ")
+        .skip(1)
+        .map(|word| {
+            let text_start = word.find('>').unwrap() + 1;
+            let text_end = word.find("</word>").unwrap();
+            let height = attribute(word, "yMax") - attribute(word, "yMin");
+            (word[text_start..text_end].to_string(), height)
+        })
+        .collect()
+}
+
+/// The printed height of the word `text` on page `page`.
+fn height_of(pdf: &Path, page: usize, text: &str) -> f64 {
+    word_heights(pdf, page)
+        .into_iter()
+        .find(|(word, _)| word == text)
+        .unwrap_or_else(|| panic!("no word {text:?} on page {page}"))
+        .1
+}
+
+/// The size of page `page` in points (width, height).
+fn page_size(pdf: &Path, page: usize) -> (f64, f64) {
+    let output = Command::new(program(&["pdfinfo"]))
+        .args(["-f", &page.to_string(), "-l", &page.to_string()])
+        .arg(pdf)
+        .output()
+        .unwrap();
+    let info = String::from_utf8(output.stdout).unwrap();
+    let line = info
+        .lines()
+        .find(|line| line.starts_with(&format!("Page {page:>4} size:")))
+        .expect("pdfinfo gives the page's size");
+    let numbers: Vec<f64> = line
+        .split_whitespace()
+        .filter_map(|word| word.parse().ok())
+        .collect();
+    (numbers[1], numbers[2])
+}
+
+/// Six share classes with long names: the register has 14 columns, the booklet's holders 11.
+const SIX_CLASSES: [(&str, &str); 6] = [
+    ("basic", "人口股"),
+    ("labor", "农龄股"),
+    ("contribution", "贡献股"),
+    ("poverty", "扶贫帮困股"),
+    ("land", "土地承包股"),
+    ("only", "独生子女奖励股"),
+];
+
+/// A village whose charter has the six classes above, and 40 members of the sample roster,
+/// each holding units of one class in turn.
+fn six_class_village() -> Gufen {
+    let g = Gufen::new();
+    let charter = std::fs::read_to_string(fixture("charter.toml")).unwrap();
+    let mut charter = charter[..charter.find("[[classes]]").unwrap()].replace(
+        "holding_cap_percent = \"3\"",
+        "holding_cap_percent = \"100\"",
+    );
+    for (code, name) in SIX_CLASSES {
+        charter.push_str(&format!(
+            "[[classes]]\ncode = \"{code}\"\nname = \"{name}\"\ncoefficient = \"1\"\n"
+        ));
+    }
+    let charter = g.write("charter6.toml", &charter);
+    let roster = std::fs::read_to_string(fixture("roster-600.csv")).unwrap();
+    let mut lines = roster.lines();
+    let mut csv = format!("{}\n", lines.next().unwrap());
+    for (number, line) in lines.take(40).enumerate() {
+        let cells: Vec<&str> = line.split(',').collect();
+        let class = SIX_CLASSES[number % SIX_CLASSES.len()].0;
+        csv.push_str(&format!(
+            "{},{},{},{class},{}\n",
+            cells[0],
+            cells[1],
+            cells[2],
+            number % 3 + 1
+        ));
+    }
+    let roster = g.write("roster6.csv", &csv);
+    g.ok(&["init", "--charter", &charter, "--date", "2017-06-30"]);
+    g.ok(&[
+        "member",
+        "import",
+        &roster,
+        "--resolution",
+        "2017-1",
+        "--date",
+        "2017-12-31",
+    ]);
+    g
+}
+
+#[test]
+fn a_register_of_six_share_classes_prints_every_column_on_a_landscape_page_unshrunk() {
+    let g = six_class_village();
+    let (_, pages) = paper(&g, "zh", "register6", &["register"]);
+    let pdf = g.path("register6-zh.pdf");
+    let mut headers = vec!["户号", "姓名", "身份证号", "成员"];
+    headers.extend(SIX_CLASSES.iter().map(|(_, name)| *name));
+    headers.extend(["合计股", "折算股", "占比%", "质押股"]);
+    for header in &headers {
+        assert!(
+            pages[0].contains(header),
+            "the header {header:?} is on page 1: {}",
+            pages[0]
+        );
+    }
+    let (width, height) = page_size(&pdf, 1);
+    assert!(
+        width > height,
+        "the register turns landscape: {width} x {height}"
+    );
+    // Every holder's line is whole, the last columns included.
+    let register: Value = serde_json::from_str(&g.ok(&["--format", "json", "register"])).unwrap();
+    for holder in register["holders"].as_array().unwrap() {
+        let id = holder["id_masked"].as_str().unwrap();
+        let total = holder["units_total"].as_u64().unwrap() / 10_000;
+        let line = lines_with(&pages, &[id]);
+        assert_eq!(line.len(), 1, "{id} is printed once");
+        let cells: Vec<&str> = line[0].1.split_whitespace().collect();
+        assert_eq!(cells.len(), headers.len(), "every column: {}", line[0].1);
+        assert_eq!(cells[10], total.to_string(), "合计股: {}", line[0].1);
+    }
+    // Not shrunk to fit: the heading's fields print as large as on the booklet's cover, which
+    // is narrow enough for a portrait page.
+    let (_, booklet) = paper(
+        &g,
+        "zh",
+        "certificate6",
+        &["household", "certificate", "--household", "00001"],
+    );
+    let booklet_pdf = g.path("certificate6-zh.pdf");
+    let cover = height_of(&booklet_pdf, 1, "统一社会信用代码");
+    let register_field = height_of(&pdf, 1, "统一社会信用代码");
+    assert!(
+        (register_field / cover - 1.0).abs() < 0.03,
+        "the register's page is shrunk: {register_field} against {cover}"
+    );
+    // The booklet's holders page: landscape, every column, the household's line unshrunk.
+    assert_eq!(booklet.len(), 4, "cover, holders, changes, pledges");
+    let (width, height) = page_size(&booklet_pdf, 2);
+    assert!(width > height, "the holders page turns landscape");
+    let (cover_width, cover_height) = page_size(&booklet_pdf, 1);
+    assert!(cover_width < cover_height, "the cover stays portrait");
+    for header in headers.iter().skip(1).take(10) {
+        assert!(booklet[1].contains(header), "{header:?}: {}", booklet[1]);
+    }
+    let total = height_of(&booklet_pdf, 2, "本户合计股:");
+    let cover_total = height_of(&booklet_pdf, 1, "本户合计股");
+    assert!(
+        (total / cover_total - 1.0).abs() < 0.03,
+        "the holders page is shrunk: {total} against {cover_total}"
+    );
+}

@@ -4,6 +4,11 @@
 //! on the right; every text is escaped. The font stack names fonts that hold Chinese and are
 //! found on the machine that prints (Noto/Source Han on Linux, SimSun or YaHei on Windows,
 //! Songti on macOS).
+//!
+//! A table too wide for a portrait page (more than `PORTRAIT_COLUMNS` columns: a charter with
+//! many share classes) prints in a smaller type with its headers wrapping, and the printed page
+//! that holds it (the part of the paper between two page breaks) turns to A4 landscape, so
+//! that Chromium never shrinks the whole page to make it fit.
 
 use crate::cli::Lang;
 use crate::document::{Block, Column, Layout, Paper, Table};
@@ -41,8 +46,16 @@ table.fields { margin: 2mm 0 4mm; }
 table.fields th { text-align: left; font-weight: normal; color: #333; padding: 0.6mm 4mm 0.6mm 0;
   white-space: nowrap; vertical-align: top; }
 table.fields td { padding: 0.6mm 0; }
-.page-break { break-after: page; page-break-after: always; height: 0; }
-@media screen { .page-break { border-top: 1px dashed #999; margin: 8mm 0; } }
+@page wide { size: A4 landscape; }
+section.wide { page: wide; }
+section + section { break-before: page; page-break-before: always; }
+@media screen { section + section { border-top: 1px dashed #999; margin-top: 8mm; padding-top: 8mm; }
+  section.wide { max-width: 269mm; } body:has(section.wide) { max-width: 269mm; } }
+table.wide { font-size: 8pt; }
+table.wide th, table.wide td { padding: 0.6mm 1mm; }
+table.wide th, table.wide th.num, table.wide th.code, table.wide th.date,
+table.wide th.nowrap { white-space: normal; word-break: break-word; }
+table.wider { font-size: 7pt; }
 .seal { float: right; width: 44mm; height: 44mm; margin: 4mm 0 4mm 6mm; border: 1pt dashed #a00;
   border-radius: 50%; color: #a00; display: flex; align-items: center; justify-content: center;
   text-align: center; font-size: 10pt; break-inside: avoid; page-break-inside: avoid; }
@@ -93,22 +106,50 @@ pub fn write(out: &mut impl Write, layout: &Layout, lang: Lang) -> Result<()> {
         escape(title)
     );
     let mut first_line = !has_title;
-    for block in &layout.blocks {
+    // Each part between page breaks is a section: a printed page (or run of pages) of its own,
+    // landscape when it holds a wide table.
+    for section in layout
+        .blocks
+        .split(|block| matches!(block, Block::Paper(Paper::PageBreak)))
+    {
+        let wide = section.iter().any(|block| match block {
+            Block::Table(table) | Block::Paper(Paper::SignTable(table)) => is_wide(table),
+            _ => false,
+        });
+        html.push_str(if wide {
+            "<section class=\"wide\">\n"
+        } else {
+            "<section>\n"
+        });
+        blocks_html(&mut html, section, lang, &mut first_line)?;
+        html.push_str("<div class=\"clear\"></div>\n</section>\n");
+    }
+    html.push_str("</body>\n</html>\n");
+    out.write_all(html.as_bytes())?;
+    Ok(())
+}
+
+/// The blocks of one section.
+fn blocks_html(
+    html: &mut String,
+    blocks: &[Block],
+    lang: Lang,
+    first_line: &mut bool,
+) -> Result<()> {
+    for block in blocks {
         match block {
-            Block::Line(line) if first_line => {
-                first_line = false;
+            Block::Line(line) if *first_line => {
+                *first_line = false;
                 let _ = writeln!(html, "<h1>{}</h1>", escape(line));
             }
             Block::Line(line) => {
                 let _ = writeln!(html, "<p>{}</p>", text(line));
             }
-            Block::Fields(fields) => fields_html(&mut html, fields),
-            Block::Table(table) => table_html(&mut html, table, "data"),
-            Block::Paper(part) => paper_html(&mut html, part, lang)?,
+            Block::Fields(fields) => fields_html(html, fields),
+            Block::Table(table) => table_html(html, table, "data"),
+            Block::Paper(part) => paper_html(html, part, lang)?,
         }
     }
-    html.push_str("<div class=\"clear\"></div>\n</body>\n</html>\n");
-    out.write_all(html.as_bytes())?;
     Ok(())
 }
 
@@ -163,6 +204,17 @@ fn fields_html(html: &mut String, fields: &[(String, String)]) {
     html.push_str("</table>\n");
 }
 
+/// The most columns a table prints with on a portrait A4 page (the sample register's ten: four
+/// leading, two share classes, total, weighted, percent, pledged); a table with more is wide.
+const PORTRAIT_COLUMNS: usize = 10;
+/// A table with more columns than this prints in a still smaller type.
+const LANDSCAPE_COLUMNS: usize = 16;
+
+/// Whether `table` is too wide for a portrait page.
+fn is_wide(table: &Table) -> bool {
+    table.headers.len() > PORTRAIT_COLUMNS
+}
+
 /// Cells of a column whose every text is at most this many characters never wrap: a short
 /// word (a kind of record, a name, a header) stays whole and the long texts wrap instead.
 const SHORT_CELL_CHARS: usize = 12;
@@ -188,7 +240,14 @@ fn table_html(html: &mut String, table: &Table, class: &str) {
             ""
         }
     };
-    let _ = writeln!(html, "<table class=\"{class}\">\n<thead><tr>");
+    let width = if table.headers.len() > LANDSCAPE_COLUMNS {
+        " wide wider"
+    } else if is_wide(table) {
+        " wide"
+    } else {
+        ""
+    };
+    let _ = writeln!(html, "<table class=\"{class}{width}\">\n<thead><tr>");
     for (column, header) in table.headers.iter().enumerate() {
         let _ = write!(html, "<th{}>{}</th>", cell_class(column), escape(header));
     }
@@ -211,26 +270,10 @@ fn paper_html(html: &mut String, part: &Paper, lang: Lang) -> Result<()> {
         Paper::Heading(text) => {
             let _ = writeln!(html, "<h2>{}</h2>", escape(text));
         }
-        Paper::PageBreak => html.push_str("<div class=\"clear page-break\"></div>\n"),
-        Paper::Seal(caption) => {
-            let _ = writeln!(html, "<div class=\"seal\">{}</div>", escape(caption));
-        }
-        Paper::Signatures(labels) => {
-            html.push_str("<div class=\"signatures\">\n");
-            let date = match lang {
-                Lang::Zh => "<span class=\"date\"></span>年<span class=\"day\"></span>月<span class=\"day\"></span>日",
-                Lang::En => "date <span class=\"date\"></span>",
-            };
-            for label in labels {
-                let _ = writeln!(
-                    html,
-                    "<div class=\"signature\">{}{} <span class=\"line\"></span> {date}</div>",
-                    escape(label),
-                    if lang == Lang::Zh { "：" } else { ":" }
-                );
-            }
-            html.push_str("</div>\n");
-        }
+        // Sections stand for page breaks (`write`).
+        Paper::PageBreak => {}
+        Paper::Seal(caption) => seal_html(html, caption),
+        Paper::Signatures(labels) => signatures_html(html, labels, lang),
         Paper::FillIn(label) => {
             let _ = writeln!(
                 html,
@@ -253,6 +296,27 @@ fn paper_html(html: &mut String, part: &Paper, lang: Lang) -> Result<()> {
         Paper::SignTable(table) => table_html(html, table, "data sign"),
     }
     Ok(())
+}
+
+fn seal_html(html: &mut String, caption: &str) {
+    let _ = writeln!(html, "<div class=\"seal\">{}</div>", escape(caption));
+}
+
+fn signatures_html(html: &mut String, labels: &[String], lang: Lang) {
+    html.push_str("<div class=\"signatures\">\n");
+    let date = match lang {
+        Lang::Zh => "<span class=\"date\"></span>年<span class=\"day\"></span>月<span class=\"day\"></span>日",
+        Lang::En => "date <span class=\"date\"></span>",
+    };
+    for label in labels {
+        let _ = writeln!(
+            html,
+            "<div class=\"signature\">{}{} <span class=\"line\"></span> {date}</div>",
+            escape(label),
+            if lang == Lang::Zh { "：" } else { ":" }
+        );
+    }
+    html.push_str("</div>\n");
 }
 
 /// `text` as a QR code in inline SVG (its XML declaration left out: it sits inside HTML).
