@@ -293,6 +293,26 @@ fn check_table(name: &str, pages: &[String], header: &[&str], rows: &[Vec<String
     }
 }
 
+/// The page holding the seal also holds a row of the paper's last table (`row`, a text only
+/// such a row holds): the seal and the signatures never print on a page of their own.
+fn closing_with_rows(name: &str, pages: &[String], row: &str) {
+    let seal = pages
+        .iter()
+        .rposition(|page| page.contains("盖章") || page.contains("seal of"))
+        .unwrap_or_else(|| panic!("{name} has a seal"));
+    assert!(
+        pages[seal].contains(row),
+        "{name}: the page of the seal and signatures (page {}) holds no row {row:?}: {}",
+        seal + 1,
+        pages[seal]
+    );
+    assert_eq!(
+        seal,
+        pages.len() - 1,
+        "{name}: the seal is on the last page"
+    );
+}
+
 fn yuan(fen: i64) -> String {
     format!("{}.{:02}", fen / 100, fen % 100)
 }
@@ -335,6 +355,7 @@ fn every_paper_prints_whole_in_chinese() {
         "the total line"
     );
     assert!(pages.last().unwrap().contains("盖章"));
+    closing_with_rows("register", &pages, "********");
 
     // The booklet: cover, holders, changes, pledges; a page each.
     let (_, pages) = paper(
@@ -416,6 +437,7 @@ fn every_paper_prints_whole_in_chinese() {
         &["户号", "姓名", "身份证号", "分红(元)"],
         &rows,
     );
+    closing_with_rows("notice", &pages, "********");
 
     // The pay-out sheet: the same lines, rows tall enough to sign, a signature column.
     let (_, sheet) = paper(
@@ -437,6 +459,7 @@ fn every_paper_prints_whole_in_chinese() {
         sheet.len()
     );
     assert!(!lines_with(&sheet, &["410183********0053", "740.42", "2026-02-01"]).is_empty());
+    closing_with_rows("pay-out sheet", &sheet, "********");
 
     // The change form of the inheritance: both sides, fractions, seal.
     let seq = seq_of(&g, "EstateSettled");
@@ -497,6 +520,7 @@ fn every_paper_prints_whole_in_chinese() {
         "the paid dividend: {}",
         pages[0]
     );
+    closing_with_rows("statement", &pages, "740.42");
 }
 
 #[test]

@@ -8,7 +8,9 @@
 //! A table too wide for a portrait page (more than `PORTRAIT_COLUMNS` columns: a charter with
 //! many share classes) prints in a smaller type with its headers wrapping, and the printed page
 //! that holds it (the part of the paper between two page breaks) turns to A4 landscape, so
-//! that Chromium never shrinks the whole page to make it fit.
+//! that Chromium never shrinks the whole page to make it fit. The seal and the signatures at
+//! the foot of a paper print side by side in one block that is kept with what comes before
+//! it: a page never holds them alone.
 
 use crate::cli::Lang;
 use crate::document::{Block, Column, Layout, Paper, Table};
@@ -56,6 +58,15 @@ table.wide th, table.wide td { padding: 0.6mm 1mm; }
 table.wide th, table.wide th.num, table.wide th.code, table.wide th.date,
 table.wide th.nowrap { white-space: normal; word-break: break-word; }
 table.wider { font-size: 7pt; }
+.closing { display: flex; align-items: center; gap: 6mm; margin: 6mm 0 2mm;
+  break-inside: avoid; page-break-inside: avoid; break-before: avoid; page-break-before: avoid; }
+.closing .signatures { flex: 1 1 auto; margin: 0; }
+.closing .seal { float: none; flex: 0 0 auto; width: 34mm; height: 34mm; margin: 0; padding: 2mm;
+  box-sizing: border-box; font-size: 9pt; }
+tbody.last { break-inside: avoid; page-break-inside: avoid; }
+table.data tr.closing-row > td { border: none; padding: 0; white-space: normal; font-size: 10.5pt; }
+table.wide tr.closing-row > td { font-size: 10.5pt; }
+table.sign tr.closing-row > td { height: auto; vertical-align: top; }
 .seal { float: right; width: 44mm; height: 44mm; margin: 4mm 0 4mm 6mm; border: 1pt dashed #a00;
   border-radius: 50%; color: #a00; display: flex; align-items: center; justify-content: center;
   text-align: center; font-size: 10pt; break-inside: avoid; page-break-inside: avoid; }
@@ -129,14 +140,18 @@ pub fn write(out: &mut impl Write, layout: &Layout, lang: Lang) -> Result<()> {
     Ok(())
 }
 
-/// The blocks of one section.
+/// The blocks of one section. A table followed only by the paper's closing (notes, lines to
+/// fill in, the seal, the signatures) takes that closing into its last rows' group, which
+/// never breaks across pages: the closing prints under the table's last rows, never alone.
 fn blocks_html(
     html: &mut String,
     blocks: &[Block],
     lang: Lang,
     first_line: &mut bool,
 ) -> Result<()> {
-    for block in blocks {
+    let mut index = 0;
+    while let Some(block) = blocks.get(index) {
+        index += 1;
         match block {
             Block::Line(line) if *first_line => {
                 *first_line = false;
@@ -146,11 +161,59 @@ fn blocks_html(
                 let _ = writeln!(html, "<p>{}</p>", text(line));
             }
             Block::Fields(fields) => fields_html(html, fields),
-            Block::Table(table) => table_html(html, table, "data"),
+            Block::Table(table) | Block::Paper(Paper::SignTable(table)) => {
+                let class = match block {
+                    Block::Table(_) => "data",
+                    _ => "data sign",
+                };
+                let rest = &blocks[index..];
+                if is_closing(rest) {
+                    let mut closing = String::new();
+                    blocks_html(&mut closing, rest, lang, first_line)?;
+                    table_html(html, table, class, Some(&closing));
+                    index = blocks.len();
+                } else {
+                    table_html(html, table, class, None);
+                }
+            }
+            // The seal and the signatures under it: one closing block, side by side.
+            Block::Paper(Paper::Seal(caption)) => {
+                if let Some(Block::Paper(Paper::Signatures(labels))) = blocks.get(index) {
+                    index += 1;
+                    html.push_str("<div class=\"closing\">\n");
+                    signatures_html(html, labels, lang);
+                    seal_html(html, caption);
+                    html.push_str("</div>\n");
+                } else {
+                    seal_html(html, caption);
+                }
+            }
             Block::Paper(part) => paper_html(html, part, lang)?,
         }
     }
     Ok(())
+}
+
+/// Whether `blocks` (what follows a table to the end of its section) are only the paper's
+/// closing, with a seal or signatures in it.
+fn is_closing(blocks: &[Block]) -> bool {
+    let closing_part = |block: &Block| {
+        matches!(
+            block,
+            Block::Line(_)
+                | Block::Paper(
+                    Paper::Note(_)
+                        | Paper::FillIn(_)
+                        | Paper::Heading(_)
+                        | Paper::Seal(_)
+                        | Paper::Signatures(_)
+                )
+        )
+    };
+    blocks.iter().all(closing_part)
+        && blocks
+            .iter()
+            .any(|block| matches!(block, Block::Paper(Paper::Seal(_) | Paper::Signatures(_))))
 }
 
 /// Text made safe to place in an element or an attribute.
@@ -219,7 +282,12 @@ fn is_wide(table: &Table) -> bool {
 /// word (a kind of record, a name, a header) stays whole and the long texts wrap instead.
 const SHORT_CELL_CHARS: usize = 12;
 
-fn table_html(html: &mut String, table: &Table, class: &str) {
+/// How many of a table's last rows print on the page of the closing below them.
+const ROWS_WITH_CLOSING: usize = 3;
+
+/// A table; `closing`, when given, is HTML that prints under its last rows, kept on one page
+/// with them.
+fn table_html(html: &mut String, table: &Table, class: &str, closing: Option<&str>) {
     let short: Vec<bool> = (0..table.headers.len())
         .map(|column| {
             std::iter::once(&table.headers[column])
@@ -252,12 +320,29 @@ fn table_html(html: &mut String, table: &Table, class: &str) {
         let _ = write!(html, "<th{}>{}</th>", cell_class(column), escape(header));
     }
     html.push_str("</tr></thead>\n<tbody>\n");
-    for row in &table.rows {
+    let last_rows = match closing {
+        Some(_) => table.rows.len().saturating_sub(ROWS_WITH_CLOSING),
+        None => table.rows.len(),
+    };
+    for (number, row) in table.rows.iter().enumerate() {
+        if number == last_rows {
+            html.push_str("</tbody>\n<tbody class=\"last\">\n");
+        }
         html.push_str("<tr>");
         for (column, cell) in row.iter().enumerate() {
             let _ = write!(html, "<td{}>{}</td>", cell_class(column), text(cell));
         }
         html.push_str("</tr>\n");
+    }
+    if let Some(closing) = closing {
+        if last_rows == table.rows.len() {
+            html.push_str("</tbody>\n<tbody class=\"last\">\n");
+        }
+        let _ = write!(
+            html,
+            "<tr class=\"closing-row\"><td colspan=\"{}\">\n{closing}</td></tr>\n",
+            table.headers.len().max(1)
+        );
     }
     html.push_str("</tbody>\n</table>\n");
 }
@@ -293,7 +378,7 @@ fn paper_html(html: &mut String, part: &Paper, lang: Lang) -> Result<()> {
         Paper::Note(note) => {
             let _ = writeln!(html, "<p class=\"note\">{}</p>", text(note));
         }
-        Paper::SignTable(table) => table_html(html, table, "data sign"),
+        Paper::SignTable(table) => table_html(html, table, "data sign", None),
     }
     Ok(())
 }
