@@ -819,3 +819,67 @@ fn a_register_of_six_share_classes_prints_every_column_on_a_landscape_page_unshr
         "the holders page is shrunk: {total} against {cover_total}"
     );
 }
+
+/// A third member of the sample roster (household 00002).
+const C: &str = "410183194002253855";
+
+#[test]
+fn a_change_form_shows_membership_on_the_records_date() {
+    let g = Gufen::sample_village("2017-1");
+    for args in [
+        &[
+            "shares",
+            "transfer",
+            "--from",
+            B,
+            "--to",
+            A,
+            "--units",
+            "0.5",
+            "--price",
+            "800",
+            "--date",
+            "2026-03-01",
+        ][..],
+        &["death", "record", "--id", B, "--date", "2026-04-01"],
+        &[
+            "shares",
+            "transfer",
+            "--from",
+            A,
+            "--to",
+            C,
+            "--units",
+            "0.5",
+            "--price",
+            "800",
+            "--date",
+            "2026-05-01",
+        ],
+    ] {
+        g.ok(args);
+    }
+    let transfers: Vec<u64> = {
+        let log: Value =
+            serde_json::from_str(&g.ok(&["--format", "json", "log", "--from", "1200"])).unwrap();
+        log.as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["type"] == "SharesTransferred")
+            .map(|r| r["seq"].as_u64().unwrap())
+            .collect()
+    };
+    assert_eq!(transfers.len(), 2);
+    // 孙娟 died after she gave the units: on the form of her transfer she is a member.
+    let (_, pages) = paper(
+        &g,
+        "zh",
+        "transfer-form",
+        &["shares", "form", "--seq", &transfers[0].to_string()],
+    );
+    assert!(
+        !lines_with(&pages, &["转出方", "孙娟", "410183********1305", "是"]).is_empty(),
+        "a member on the record's date: {}",
+        pages[0]
+    );
+}

@@ -674,7 +674,7 @@ pub struct Party {
     pub units: u64,
     /// An heir's fraction of the estate (`1/2`).
     pub fraction: Option<String>,
-    /// Whether the party is a member of the collective now (when the form is printed).
+    /// Whether the party was a member of the collective on the record's date.
     pub member: Option<bool>,
 }
 
