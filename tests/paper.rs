@@ -824,7 +824,7 @@ fn a_register_of_six_share_classes_prints_every_column_on_a_landscape_page_unshr
 const C: &str = "410183194002253855";
 
 #[test]
-fn a_change_form_shows_membership_on_the_records_date() {
+fn a_change_form_shows_membership_then_and_a_corrected_form_names_its_correction_unsigned() {
     let g = Gufen::sample_village("2017-1");
     for args in [
         &[
@@ -882,4 +882,49 @@ fn a_change_form_shows_membership_on_the_records_date() {
         "a member on the record's date: {}",
         pages[0]
     );
+    // The second transfer, corrected: its form names the correcting record and is void.
+    let correction = g.ok(&[
+        "--format",
+        "json",
+        "correct",
+        "--seq",
+        &transfers[1].to_string(),
+        "--reason",
+        "录入错误",
+        "--date",
+        "2026-06-01",
+    ]);
+    let head: Value = serde_json::from_str(&g.ok(&["--format", "json", "verify"])).unwrap();
+    let correcting = head["head_seq"].as_u64().unwrap();
+    assert!(correction.contains(&correcting.to_string()), "{correction}");
+    for lang in ["zh", "en"] {
+        let (html, pages) = paper(
+            &g,
+            lang,
+            "corrected-form",
+            &["shares", "form", "--seq", &transfers[1].to_string()],
+        );
+        let text = pages.join("\n");
+        let named = if lang == "zh" {
+            format!("第 #{correcting} 号记录更正")
+        } else {
+            format!("corrected by record #{correcting}")
+        };
+        assert!(text.contains(&named), "{lang}: {text}");
+        assert!(
+            !html.contains("class=\"signature\"") && !html.contains("class=\"seal\""),
+            "{lang}: a corrected record's form offers no signature lines or seal"
+        );
+    }
+    let form: Value = serde_json::from_str(&g.ok(&[
+        "--format",
+        "json",
+        "shares",
+        "form",
+        "--seq",
+        &transfers[1].to_string(),
+    ]))
+    .unwrap();
+    assert_eq!(form["corrected"], true);
+    assert_eq!(form["corrected_by"], correcting);
 }

@@ -60,6 +60,7 @@ pub fn run(app: &mut App, seq: u64) -> Result<()> {
         authority: None,
         to_collective: None,
         corrected: collective.corrected.contains(&seq),
+        corrected_by: None,
         classes: charter.classes.clone(),
     };
     match &event {
@@ -121,7 +122,30 @@ pub fn run(app: &mut App, seq: u64) -> Result<()> {
         }
         _ => unreachable!("refused above"),
     }
+    if form.corrected {
+        form.corrected_by = correcting_record(&ledger, seq)?;
+    }
     app.render(&form)
+}
+
+/// The seq of the record that corrects record `seq` (R15): read forward from it.
+fn correcting_record(ledger: &gufen_ledger::Ledger, seq: u64) -> Result<Option<u64>> {
+    const PAGE_RECORDS: u64 = 1_000;
+    let mut from = seq + 1;
+    loop {
+        let page = ledger.records(from, PAGE_RECORDS)?;
+        let Some(last) = page.last() else {
+            return Ok(None);
+        };
+        from = last.record.seq + 1;
+        for stored in &page {
+            if let Event::RecordCorrected(correction) = stored.record.event()? {
+                if correction.seq == seq {
+                    return Ok(Some(stored.record.seq));
+                }
+            }
+        }
+    }
 }
 
 fn redemption(

@@ -697,6 +697,8 @@ pub struct ChangeForm {
     pub to_collective: Option<bool>,
     /// A later record corrected this one (R15).
     pub corrected: bool,
+    /// The seq of the record that corrected this one.
+    pub corrected_by: Option<u64>,
     #[serde(skip)]
     pub classes: Vec<ShareClass>,
 }
@@ -786,12 +788,16 @@ impl ChangeForm {
             );
         }
         if self.corrected {
+            let by = self
+                .corrected_by
+                .map(|seq| format!("#{seq}"))
+                .unwrap_or_else(|| "-".to_string());
             layout.field(
                 t(lang, "状态", "status"),
                 t(
                     lang,
-                    "本记录已被更正（R15）",
-                    "this record has been corrected (R15)",
+                    format!("本记录已被第 {by} 号记录更正（R15），本表作废，不予签字"),
+                    format!("corrected by record {by} (R15): this form is void and is not signed"),
                 ),
             );
         }
@@ -827,6 +833,10 @@ impl Document for ChangeForm {
         layout.paper(Paper::Heading(t(lang, "当事人", "The parties").to_string()));
         layout.table(self.parties_table(lang));
         layout.paper(Paper::Note(masked_note(lang)));
+        if self.corrected {
+            // A corrected record's form is void: no lines for anyone to sign.
+            return layout;
+        }
         let mut signatures: Vec<String> = self
             .parties
             .iter()
