@@ -536,7 +536,14 @@ fn every_paper_prints_in_english() {
         (
             "certificate",
             vec!["household", "certificate", "--household", "00001"],
-            &["Household Share Certificate", "Changes", "Pledges"],
+            &[
+                "Household Share Certificate",
+                "Changes",
+                "Pledges",
+                "shares allotted",
+                "shares transferred",
+                "inheritance",
+            ],
         ),
         (
             "payout",
@@ -551,7 +558,7 @@ fn every_paper_prints_in_english() {
         (
             "statement",
             vec!["statement", "--id", A, "--paper"],
-            &["Member statement", "reference"],
+            &["Member statement", "reference", "membership confirmed"],
         ),
     ];
     for (name, args, expected) in papers {
@@ -564,6 +571,17 @@ fn every_paper_prints_in_english() {
             !html.contains("股东名册") && !html.contains("盖章"),
             "{name} is in English"
         );
+        // Kinds of record in words, never the names records are stored under.
+        for stored in [
+            "MembershipConfirmed",
+            "SharesAllotted",
+            "SharesTransferred",
+            "SharesPledged",
+            "EstateSettled",
+            "SharesRedeemed",
+        ] {
+            assert!(!text.contains(stored), "{name} prints {stored}");
+        }
     }
     let (_, pages) = paper(
         &g,

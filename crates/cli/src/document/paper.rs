@@ -9,7 +9,8 @@ use super::holdings::{CertificateDocument, RegisterDocument};
 use super::records::Summary;
 use super::{date_or_dash, Block, Column, Document, Layout, Paper, Table};
 use crate::cli::Lang;
-use crate::labels::{class_name, event_type, t, Labelled};
+use crate::labels::events::type_label;
+use crate::labels::{class_name, t, Labelled};
 use chrono::NaiveDate;
 use gufen_core::charter::ShareClass;
 use gufen_core::ids::MaskedId;
@@ -161,7 +162,7 @@ impl CertificateBooklet {
             table.push(vec![
                 change.seq.to_string(),
                 change.date.to_string(),
-                event_type(&change.event_type, lang).to_string(),
+                type_label(&change.event_type, lang).to_string(),
                 particulars,
                 String::new(),
             ]);
@@ -915,7 +916,7 @@ impl StatementPaper {
             table.push(vec![
                 record.seq.to_string(),
                 record.date.to_string(),
-                event_type(&record.event_type, lang).to_string(),
+                type_label(&record.event_type, lang).to_string(),
                 record.summary.text(lang).to_string(),
             ]);
         }

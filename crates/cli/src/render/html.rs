@@ -278,9 +278,15 @@ fn is_wide(table: &Table) -> bool {
     table.headers.len() > PORTRAIT_COLUMNS
 }
 
-/// Cells of a column whose every text is at most this many characters never wrap: a short
-/// word (a kind of record, a name, a header) stays whole and the long texts wrap instead.
-const SHORT_CELL_CHARS: usize = 12;
+/// Cells of a column whose every text is at most this wide (in half-width characters: a
+/// Chinese character counts two) never wrap: a short word (a kind of record, a name, a header)
+/// stays whole and the long texts wrap instead.
+const SHORT_CELL_WIDTH: usize = 24;
+
+/// The width of `text` in half-width characters.
+fn width(text: &str) -> usize {
+    text.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
+}
 
 /// How many of a table's last rows print on the page of the closing below them.
 const ROWS_WITH_CLOSING: usize = 3;
@@ -292,7 +298,7 @@ fn table_html(html: &mut String, table: &Table, class: &str, closing: Option<&st
         .map(|column| {
             std::iter::once(&table.headers[column])
                 .chain(table.rows.iter().filter_map(|row| row.get(column)))
-                .all(|cell| cell.chars().count() <= SHORT_CELL_CHARS)
+                .all(|cell| width(cell) <= SHORT_CELL_WIDTH)
         })
         .collect();
     let cell_class = |column: usize| -> &'static str {
@@ -308,14 +314,14 @@ fn table_html(html: &mut String, table: &Table, class: &str, closing: Option<&st
             ""
         }
     };
-    let width = if table.headers.len() > LANDSCAPE_COLUMNS {
+    let size = if table.headers.len() > LANDSCAPE_COLUMNS {
         " wide wider"
     } else if is_wide(table) {
         " wide"
     } else {
         ""
     };
-    let _ = writeln!(html, "<table class=\"{class}{width}\">\n<thead><tr>");
+    let _ = writeln!(html, "<table class=\"{class}{size}\">\n<thead><tr>");
     for (column, header) in table.headers.iter().enumerate() {
         let _ = write!(html, "<th{}>{}</th>", cell_class(column), escape(header));
     }
