@@ -61,7 +61,7 @@ table.wider { font-size: 7pt; }
 .closing { display: flex; align-items: center; gap: 6mm; margin: 6mm 0 2mm;
   break-inside: avoid; page-break-inside: avoid; break-before: avoid; page-break-before: avoid; }
 .closing .signatures { flex: 1 1 auto; margin: 0; }
-.closing .seal { float: none; flex: 0 0 auto; width: 34mm; height: 34mm; margin: 0; padding: 2mm;
+.closing .seal { float: none; flex: 0 0 auto; width: 36mm; height: 36mm; margin: 0; padding: 1mm;
   box-sizing: border-box; font-size: 9pt; }
 tbody.last { break-inside: avoid; page-break-inside: avoid; }
 table.data tr.closing-row > td { border: none; padding: 0; white-space: normal; font-size: 10.5pt; }
