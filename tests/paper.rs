@@ -521,6 +521,13 @@ fn every_paper_prints_whole_in_chinese() {
         pages[0]
     );
     closing_with_rows("statement", &pages, "740.42");
+    // Issued at GUFEN_NOW (08:00 UTC), printed in China Standard Time with the zone named.
+    assert!(
+        !lines_with(&pages, &["出具时间", "2026-12-31 16:00", "北京时间 UTC+8"]).is_empty(),
+        "{}",
+        pages[0]
+    );
+    assert!(!html.contains(NOW), "no UTC instant on the paper");
 }
 
 #[test]
@@ -558,7 +565,12 @@ fn every_paper_prints_in_english() {
         (
             "statement",
             vec!["statement", "--id", A, "--paper"],
-            &["Member statement", "reference", "membership confirmed"],
+            &[
+                "Member statement",
+                "reference",
+                "membership confirmed",
+                "2026-12-31 16:00 China Standard Time (UTC+8)",
+            ],
         ),
     ];
     for (name, args, expected) in papers {

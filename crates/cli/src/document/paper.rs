@@ -894,7 +894,10 @@ impl StatementPaper {
         );
         layout.field(t(lang, "姓名", "name"), &self.name);
         layout.field(t(lang, "身份证号", "ID"), self.id_masked.to_string());
-        layout.field(t(lang, "出具时间", "issued at"), &self.issued_at);
+        layout.field(
+            t(lang, "出具时间", "issued at"),
+            china_time(&self.issued_at, lang),
+        );
         layout.field(
             t(lang, "检查点记录数", "checkpoint size"),
             self.checkpoint_size.to_string(),
@@ -1000,6 +1003,27 @@ impl Document for StatementPaper {
             t(lang, "集体经济组织（盖章）", "seal of the collective").to_string(),
         );
         layout
+    }
+}
+
+/// An instant stored in UTC (`2026-12-31T08:00:00Z`) as a reader in China reads it: China
+/// Standard Time, to the minute, the zone named (`2026-12-31 16:00（北京时间 UTC+8）`). A text
+/// that is not such an instant is printed as it is.
+fn china_time(instant: &str, lang: Lang) -> String {
+    const CHINA_SECONDS_EAST: i32 = 8 * 3600;
+    let Some(china) = chrono::FixedOffset::east_opt(CHINA_SECONDS_EAST) else {
+        return instant.to_string();
+    };
+    match chrono::DateTime::parse_from_rfc3339(instant) {
+        Ok(time) => {
+            let local = time.with_timezone(&china).format("%Y-%m-%d %H:%M");
+            t(
+                lang,
+                format!("{local}（北京时间 UTC+8）"),
+                format!("{local} China Standard Time (UTC+8)"),
+            )
+        }
+        Err(_) => instant.to_string(),
     }
 }
 
