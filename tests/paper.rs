@@ -623,7 +623,7 @@ fn a_change_form_is_refused_for_another_kind_of_record_naming_it() {
         "{}",
         run.stderr
     );
-    let run = g.run(&["shares", "form", "--seq", "3"]);
+    let run = g.run(&["--lang", "zh", "shares", "form", "--seq", "3"]);
     assert_eq!(run.code, 1);
     assert!(run.stderr.contains("第 3 条记录是“配股”"), "{}", run.stderr);
     let run = g.run(&["--lang", "en", "shares", "form", "--seq", "99999"]);
@@ -657,6 +657,8 @@ fn the_notice_command_writes_the_notice_paper_alone() {
     g.ok(DRAFT_2025);
     let path = g.path("notice.html");
     g.ok(&[
+        "--lang",
+        "zh",
         "--format",
         "html",
         "-o",
@@ -745,7 +747,7 @@ const SIX_CLASSES: [(&str, &str); 6] = [
 ];
 
 /// A village whose charter has the six classes above, and 40 members of the sample roster,
-/// each holding units of one class in turn.
+/// each holding units of one class in turn: 1 or 3, 80 in all (1.25% or 3.75% each).
 fn six_class_village() -> Gufen {
     let g = Gufen::new();
     let charter = std::fs::read_to_string(fixture("charter.toml")).unwrap();
@@ -770,7 +772,7 @@ fn six_class_village() -> Gufen {
             cells[0],
             cells[1],
             cells[2],
-            number % 3 + 1
+            if number % 2 == 0 { 1 } else { 3 }
         ));
     }
     let roster = g.write("roster6.csv", &csv);
@@ -817,7 +819,12 @@ fn a_register_of_six_share_classes_prints_every_column_on_a_landscape_page_unshr
         let cells: Vec<&str> = line[0].1.split_whitespace().collect();
         assert_eq!(cells.len(), headers.len(), "every column: {}", line[0].1);
         assert_eq!(cells[10], total.to_string(), "合计股: {}", line[0].1);
+        // The percent with four decimals on paper (the JSON keeps its own text, 1.25).
+        let percent = holder["percent"].as_str().unwrap();
+        assert!(percent == "1.25" || percent == "3.75", "{percent}");
+        assert_eq!(cells[12], format!("{percent}00"), "占比%: {}", line[0].1);
     }
+    assert!(!lines_with(&pages, &["合计", "80", "100.0000"]).is_empty());
     // Not shrunk to fit: the heading's fields print as large as on the booklet's cover, which
     // is narrow enough for a portrait page.
     let (_, booklet) = paper(

@@ -77,7 +77,20 @@ impl RegisterDocument {
                 Units(units).to_string(),
             );
         }
-        if let Some(table) = first_table(self.layout(lang)) {
+        if let Some(mut table) = first_table(self.layout(lang)) {
+            // The percent column (the last but one) with four decimals in every line, where
+            // the document's text drops trailing zeros (2.50 beside 2.5445).
+            let column = table.headers.len() - 2;
+            let whole = self.register.total_weighted_units;
+            let percents = self
+                .register
+                .holders
+                .iter()
+                .map(|holder| percent_four_places(holder.weighted_units, whole))
+                .chain(std::iter::once(percent_four_places(whole, whole)));
+            for (row, percent) in table.rows.iter_mut().zip(percents) {
+                row[column] = percent;
+            }
             layout.table(table);
         }
         layout.paper(Paper::Note(masked_note(lang)));
@@ -92,6 +105,16 @@ impl RegisterDocument {
         );
         layout
     }
+}
+
+/// `part / whole` in percent with exactly four decimals, rounded down as the register's
+/// `percent` is (`2.5000`, `0.1742`); `0` when there is nothing.
+fn percent_four_places(part: u64, whole: u64) -> String {
+    if whole == 0 {
+        return "0".to_string();
+    }
+    let scaled = u128::from(part) * 100 * 10_000 / u128::from(whole);
+    format!("{}.{:04}", scaled / 10_000, scaled % 10_000)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1030,4 +1053,18 @@ fn china_time(instant: &str, lang: Lang) -> String {
 /// Whether a plan's pay-out sheet can be printed: only once posted.
 pub fn payable(status: PlanStatus) -> bool {
     status == PlanStatus::Posted
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_percent_on_paper_has_four_decimals_rounded_down() {
+        assert_eq!(percent_four_places(1, 40), "2.5000");
+        assert_eq!(percent_four_places(1, 574), "0.1742");
+        assert_eq!(percent_four_places(2, 3), "66.6666");
+        assert_eq!(percent_four_places(7, 7), "100.0000");
+        assert_eq!(percent_four_places(0, 0), "0");
+    }
 }
