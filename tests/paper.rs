@@ -293,6 +293,26 @@ fn check_table(name: &str, pages: &[String], header: &[&str], rows: &[Vec<String
     }
 }
 
+/// The page holding the seal also holds a row of the paper's last table (`row`, a text only
+/// such a row holds): the seal and the signatures never print on a page of their own.
+fn closing_with_rows(name: &str, pages: &[String], row: &str) {
+    let seal = pages
+        .iter()
+        .rposition(|page| page.contains("盖章") || page.contains("seal of"))
+        .unwrap_or_else(|| panic!("{name} has a seal"));
+    assert!(
+        pages[seal].contains(row),
+        "{name}: the page of the seal and signatures (page {}) holds no row {row:?}: {}",
+        seal + 1,
+        pages[seal]
+    );
+    assert_eq!(
+        seal,
+        pages.len() - 1,
+        "{name}: the seal is on the last page"
+    );
+}
+
 fn yuan(fen: i64) -> String {
     format!("{}.{:02}", fen / 100, fen % 100)
 }
@@ -335,6 +355,7 @@ fn every_paper_prints_whole_in_chinese() {
         "the total line"
     );
     assert!(pages.last().unwrap().contains("盖章"));
+    closing_with_rows("register", &pages, "********");
 
     // The booklet: cover, holders, changes, pledges; a page each.
     let (_, pages) = paper(
@@ -416,6 +437,7 @@ fn every_paper_prints_whole_in_chinese() {
         &["户号", "姓名", "身份证号", "分红(元)"],
         &rows,
     );
+    closing_with_rows("notice", &pages, "********");
 
     // The pay-out sheet: the same lines, rows tall enough to sign, a signature column.
     let (_, sheet) = paper(
@@ -437,6 +459,7 @@ fn every_paper_prints_whole_in_chinese() {
         sheet.len()
     );
     assert!(!lines_with(&sheet, &["410183********0053", "740.42", "2026-02-01"]).is_empty());
+    closing_with_rows("pay-out sheet", &sheet, "********");
 
     // The change form of the inheritance: both sides, fractions, seal.
     let seq = seq_of(&g, "EstateSettled");
@@ -497,6 +520,14 @@ fn every_paper_prints_whole_in_chinese() {
         "the paid dividend: {}",
         pages[0]
     );
+    closing_with_rows("statement", &pages, "740.42");
+    // Issued at GUFEN_NOW (08:00 UTC), printed in China Standard Time with the zone named.
+    assert!(
+        !lines_with(&pages, &["出具时间", "2026-12-31 16:00", "北京时间 UTC+8"]).is_empty(),
+        "{}",
+        pages[0]
+    );
+    assert!(!html.contains(NOW), "no UTC instant on the paper");
 }
 
 #[test]
@@ -512,7 +543,14 @@ fn every_paper_prints_in_english() {
         (
             "certificate",
             vec!["household", "certificate", "--household", "00001"],
-            &["Household Share Certificate", "Changes", "Pledges"],
+            &[
+                "Household Share Certificate",
+                "Changes",
+                "Pledges",
+                "shares allotted",
+                "shares transferred",
+                "inheritance",
+            ],
         ),
         (
             "payout",
@@ -527,7 +565,12 @@ fn every_paper_prints_in_english() {
         (
             "statement",
             vec!["statement", "--id", A, "--paper"],
-            &["Member statement", "reference"],
+            &[
+                "Member statement",
+                "reference",
+                "membership confirmed",
+                "2026-12-31 16:00 China Standard Time (UTC+8)",
+            ],
         ),
     ];
     for (name, args, expected) in papers {
@@ -540,6 +583,17 @@ fn every_paper_prints_in_english() {
             !html.contains("股东名册") && !html.contains("盖章"),
             "{name} is in English"
         );
+        // Kinds of record in words, never the names records are stored under.
+        for stored in [
+            "MembershipConfirmed",
+            "SharesAllotted",
+            "SharesTransferred",
+            "SharesPledged",
+            "EstateSettled",
+            "SharesRedeemed",
+        ] {
+            assert!(!text.contains(stored), "{name} prints {stored}");
+        }
     }
     let (_, pages) = paper(
         &g,
@@ -569,7 +623,7 @@ fn a_change_form_is_refused_for_another_kind_of_record_naming_it() {
         "{}",
         run.stderr
     );
-    let run = g.run(&["shares", "form", "--seq", "3"]);
+    let run = g.run(&["--lang", "zh", "shares", "form", "--seq", "3"]);
     assert_eq!(run.code, 1);
     assert!(run.stderr.contains("第 3 条记录是“配股”"), "{}", run.stderr);
     let run = g.run(&["--lang", "en", "shares", "form", "--seq", "99999"]);
@@ -603,6 +657,8 @@ fn the_notice_command_writes_the_notice_paper_alone() {
     g.ok(DRAFT_2025);
     let path = g.path("notice.html");
     g.ok(&[
+        "--lang",
+        "zh",
         "--format",
         "html",
         "-o",
@@ -623,4 +679,289 @@ fn the_notice_command_writes_the_notice_paper_alone() {
         "the notice alone"
     );
     assert!(!html.contains("已记录"), "no write outcome in the paper");
+}
+
+/// The words of page `page` (from 1) with their boxes, as `pdftotext -bbox` gives them:
+/// (text, height in points).
+fn word_heights(pdf: &Path, page: usize) -> Vec<(String, f64)> {
+    let output = Command::new(program(&["pdftotext"]))
+        .args(["-bbox", "-f", &page.to_string(), "-l", &page.to_string()])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let html = String::from_utf8(output.stdout).unwrap();
+    let attribute = |word: &str, name: &str| -> f64 {
+        let start = word.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+        let end = start + word[start..].find('"').unwrap();
+        word[start..end].parse().unwrap()
+    };
+    html.split("<word ")
+        .skip(1)
+        .map(|word| {
+            let text_start = word.find('>').unwrap() + 1;
+            let text_end = word.find("</word>").unwrap();
+            let height = attribute(word, "yMax") - attribute(word, "yMin");
+            (word[text_start..text_end].to_string(), height)
+        })
+        .collect()
+}
+
+/// The printed height of the word `text` on page `page`.
+fn height_of(pdf: &Path, page: usize, text: &str) -> f64 {
+    word_heights(pdf, page)
+        .into_iter()
+        .find(|(word, _)| word == text)
+        .unwrap_or_else(|| panic!("no word {text:?} on page {page}"))
+        .1
+}
+
+/// The size of page `page` in points (width, height).
+fn page_size(pdf: &Path, page: usize) -> (f64, f64) {
+    let output = Command::new(program(&["pdfinfo"]))
+        .args(["-f", &page.to_string(), "-l", &page.to_string()])
+        .arg(pdf)
+        .output()
+        .unwrap();
+    let info = String::from_utf8(output.stdout).unwrap();
+    let line = info
+        .lines()
+        .find(|line| line.starts_with(&format!("Page {page:>4} size:")))
+        .expect("pdfinfo gives the page's size");
+    let numbers: Vec<f64> = line
+        .split_whitespace()
+        .filter_map(|word| word.parse().ok())
+        .collect();
+    (numbers[1], numbers[2])
+}
+
+/// Six share classes with long names: the register has 14 columns, the booklet's holders 11.
+const SIX_CLASSES: [(&str, &str); 6] = [
+    ("basic", "人口股"),
+    ("labor", "农龄股"),
+    ("contribution", "贡献股"),
+    ("poverty", "扶贫帮困股"),
+    ("land", "土地承包股"),
+    ("only", "独生子女奖励股"),
+];
+
+/// A village whose charter has the six classes above, and 40 members of the sample roster,
+/// each holding units of one class in turn: 1 or 3, 80 in all (1.25% or 3.75% each).
+fn six_class_village() -> Gufen {
+    let g = Gufen::new();
+    let charter = std::fs::read_to_string(fixture("charter.toml")).unwrap();
+    let mut charter = charter[..charter.find("[[classes]]").unwrap()].replace(
+        "holding_cap_percent = \"3\"",
+        "holding_cap_percent = \"100\"",
+    );
+    for (code, name) in SIX_CLASSES {
+        charter.push_str(&format!(
+            "[[classes]]\ncode = \"{code}\"\nname = \"{name}\"\ncoefficient = \"1\"\n"
+        ));
+    }
+    let charter = g.write("charter6.toml", &charter);
+    let roster = std::fs::read_to_string(fixture("roster-600.csv")).unwrap();
+    let mut lines = roster.lines();
+    let mut csv = format!("{}\n", lines.next().unwrap());
+    for (number, line) in lines.take(40).enumerate() {
+        let cells: Vec<&str> = line.split(',').collect();
+        let class = SIX_CLASSES[number % SIX_CLASSES.len()].0;
+        csv.push_str(&format!(
+            "{},{},{},{class},{}\n",
+            cells[0],
+            cells[1],
+            cells[2],
+            if number % 2 == 0 { 1 } else { 3 }
+        ));
+    }
+    let roster = g.write("roster6.csv", &csv);
+    g.ok(&["init", "--charter", &charter, "--date", "2017-06-30"]);
+    g.ok(&[
+        "member",
+        "import",
+        &roster,
+        "--resolution",
+        "2017-1",
+        "--date",
+        "2017-12-31",
+    ]);
+    g
+}
+
+#[test]
+fn a_register_of_six_share_classes_prints_every_column_on_a_landscape_page_unshrunk() {
+    let g = six_class_village();
+    let (_, pages) = paper(&g, "zh", "register6", &["register"]);
+    let pdf = g.path("register6-zh.pdf");
+    let mut headers = vec!["户号", "姓名", "身份证号", "成员"];
+    headers.extend(SIX_CLASSES.iter().map(|(_, name)| *name));
+    headers.extend(["合计股", "折算股", "占比%", "质押股"]);
+    for header in &headers {
+        assert!(
+            pages[0].contains(header),
+            "the header {header:?} is on page 1: {}",
+            pages[0]
+        );
+    }
+    let (width, height) = page_size(&pdf, 1);
+    assert!(
+        width > height,
+        "the register turns landscape: {width} x {height}"
+    );
+    // Every holder's line is whole, the last columns included.
+    let register: Value = serde_json::from_str(&g.ok(&["--format", "json", "register"])).unwrap();
+    for holder in register["holders"].as_array().unwrap() {
+        let id = holder["id_masked"].as_str().unwrap();
+        let total = holder["units_total"].as_u64().unwrap() / 10_000;
+        let line = lines_with(&pages, &[id]);
+        assert_eq!(line.len(), 1, "{id} is printed once");
+        let cells: Vec<&str> = line[0].1.split_whitespace().collect();
+        assert_eq!(cells.len(), headers.len(), "every column: {}", line[0].1);
+        assert_eq!(cells[10], total.to_string(), "合计股: {}", line[0].1);
+        // The percent with four decimals on paper (the JSON keeps its own text, 1.25).
+        let percent = holder["percent"].as_str().unwrap();
+        assert!(percent == "1.25" || percent == "3.75", "{percent}");
+        assert_eq!(cells[12], format!("{percent}00"), "占比%: {}", line[0].1);
+    }
+    assert!(!lines_with(&pages, &["合计", "80", "100.0000"]).is_empty());
+    // Not shrunk to fit: the heading's fields print as large as on the booklet's cover, which
+    // is narrow enough for a portrait page.
+    let (_, booklet) = paper(
+        &g,
+        "zh",
+        "certificate6",
+        &["household", "certificate", "--household", "00001"],
+    );
+    let booklet_pdf = g.path("certificate6-zh.pdf");
+    let cover = height_of(&booklet_pdf, 1, "统一社会信用代码");
+    let register_field = height_of(&pdf, 1, "统一社会信用代码");
+    assert!(
+        (register_field / cover - 1.0).abs() < 0.03,
+        "the register's page is shrunk: {register_field} against {cover}"
+    );
+    // The booklet's holders page: landscape, every column, the household's line unshrunk.
+    assert_eq!(booklet.len(), 4, "cover, holders, changes, pledges");
+    let (width, height) = page_size(&booklet_pdf, 2);
+    assert!(width > height, "the holders page turns landscape");
+    let (cover_width, cover_height) = page_size(&booklet_pdf, 1);
+    assert!(cover_width < cover_height, "the cover stays portrait");
+    for header in headers.iter().skip(1).take(10) {
+        assert!(booklet[1].contains(header), "{header:?}: {}", booklet[1]);
+    }
+    let total = height_of(&booklet_pdf, 2, "本户合计股:");
+    let cover_total = height_of(&booklet_pdf, 1, "本户合计股");
+    assert!(
+        (total / cover_total - 1.0).abs() < 0.03,
+        "the holders page is shrunk: {total} against {cover_total}"
+    );
+}
+
+/// A third member of the sample roster (household 00002).
+const C: &str = "410183194002253855";
+
+#[test]
+fn a_change_form_shows_membership_then_and_a_corrected_form_names_its_correction_unsigned() {
+    let g = Gufen::sample_village("2017-1");
+    for args in [
+        &[
+            "shares",
+            "transfer",
+            "--from",
+            B,
+            "--to",
+            A,
+            "--units",
+            "0.5",
+            "--price",
+            "800",
+            "--date",
+            "2026-03-01",
+        ][..],
+        &["death", "record", "--id", B, "--date", "2026-04-01"],
+        &[
+            "shares",
+            "transfer",
+            "--from",
+            A,
+            "--to",
+            C,
+            "--units",
+            "0.5",
+            "--price",
+            "800",
+            "--date",
+            "2026-05-01",
+        ],
+    ] {
+        g.ok(args);
+    }
+    let transfers: Vec<u64> = {
+        let log: Value =
+            serde_json::from_str(&g.ok(&["--format", "json", "log", "--from", "1200"])).unwrap();
+        log.as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["type"] == "SharesTransferred")
+            .map(|r| r["seq"].as_u64().unwrap())
+            .collect()
+    };
+    assert_eq!(transfers.len(), 2);
+    // 孙娟 died after she gave the units: on the form of her transfer she is a member.
+    let (_, pages) = paper(
+        &g,
+        "zh",
+        "transfer-form",
+        &["shares", "form", "--seq", &transfers[0].to_string()],
+    );
+    assert!(
+        !lines_with(&pages, &["转出方", "孙娟", "410183********1305", "是"]).is_empty(),
+        "a member on the record's date: {}",
+        pages[0]
+    );
+    // The second transfer, corrected: its form names the correcting record and is void.
+    let correction = g.ok(&[
+        "--format",
+        "json",
+        "correct",
+        "--seq",
+        &transfers[1].to_string(),
+        "--reason",
+        "录入错误",
+        "--date",
+        "2026-06-01",
+    ]);
+    let head: Value = serde_json::from_str(&g.ok(&["--format", "json", "verify"])).unwrap();
+    let correcting = head["head_seq"].as_u64().unwrap();
+    assert!(correction.contains(&correcting.to_string()), "{correction}");
+    for lang in ["zh", "en"] {
+        let (html, pages) = paper(
+            &g,
+            lang,
+            "corrected-form",
+            &["shares", "form", "--seq", &transfers[1].to_string()],
+        );
+        let text = pages.join("\n");
+        let named = if lang == "zh" {
+            format!("第 #{correcting} 号记录更正")
+        } else {
+            format!("corrected by record #{correcting}")
+        };
+        assert!(text.contains(&named), "{lang}: {text}");
+        assert!(
+            !html.contains("class=\"signature\"") && !html.contains("class=\"seal\""),
+            "{lang}: a corrected record's form offers no signature lines or seal"
+        );
+    }
+    let form: Value = serde_json::from_str(&g.ok(&[
+        "--format",
+        "json",
+        "shares",
+        "form",
+        "--seq",
+        &transfers[1].to_string(),
+    ]))
+    .unwrap();
+    assert_eq!(form["corrected"], true);
+    assert_eq!(form["corrected_by"], correcting);
 }

@@ -44,6 +44,8 @@ pub fn run(app: &mut App, seq: u64) -> Result<()> {
         .collective()
         .ok_or_else(|| anyhow!("the collective is not registered"))?;
     let charter = &collective.charter;
+    // The parties as they stood on the record's date: whether each was a member then, not now.
+    let state_then = ledger.replay_state(Some(date))?;
     let mut form = ChangeForm {
         document: "change-form",
         collective: charter.name.clone(),
@@ -58,6 +60,7 @@ pub fn run(app: &mut App, seq: u64) -> Result<()> {
         authority: None,
         to_collective: None,
         corrected: collective.corrected.contains(&seq),
+        corrected_by: None,
         classes: charter.classes.clone(),
     };
     match &event {
@@ -70,8 +73,15 @@ pub fn run(app: &mut App, seq: u64) -> Result<()> {
             form.units = e.units;
             form.price_fen = Some(e.price_fen);
             form.parties = vec![
-                party(&state, PartyRole::From, &e.from, &e.class, e.units, None),
-                party(&state, PartyRole::To, &e.to, &e.class, e.units, None),
+                party(
+                    &state_then,
+                    PartyRole::From,
+                    &e.from,
+                    &e.class,
+                    e.units,
+                    None,
+                ),
+                party(&state_then, PartyRole::To, &e.to, &e.class, e.units, None),
             ];
         }
         Event::EstateSettled(e) => {
@@ -83,7 +93,7 @@ pub fn run(app: &mut App, seq: u64) -> Result<()> {
                 classes
             };
             form.parties.push(party(
-                &state,
+                &state_then,
                 PartyRole::Deceased,
                 &e.deceased,
                 if classes.len() == 1 { classes[0] } else { "" },
@@ -97,7 +107,7 @@ pub fn run(app: &mut App, seq: u64) -> Result<()> {
                     .find(|(heir, _, _)| *heir == share.heir)
                     .map(|(_, numerator, denominator)| format!("{numerator}/{denominator}"));
                 form.parties.push(party(
-                    &state,
+                    &state_then,
                     PartyRole::Heir,
                     &share.heir,
                     &share.class,
@@ -106,13 +116,36 @@ pub fn run(app: &mut App, seq: u64) -> Result<()> {
                 ));
             }
         }
-        Event::SharesRedeemed(e) => redemption(&mut form, &state, e, None),
+        Event::SharesRedeemed(e) => redemption(&mut form, &state_then, e, None),
         Event::SharesRedeemedWithConsent(e) => {
-            redemption(&mut form, &state, &e.redeemed, Some(&e.authority))
+            redemption(&mut form, &state_then, &e.redeemed, Some(&e.authority))
         }
         _ => unreachable!("refused above"),
     }
+    if form.corrected {
+        form.corrected_by = correcting_record(&ledger, seq)?;
+    }
     app.render(&form)
+}
+
+/// The seq of the record that corrects record `seq` (R15): read forward from it.
+fn correcting_record(ledger: &gufen_ledger::Ledger, seq: u64) -> Result<Option<u64>> {
+    const PAGE_RECORDS: u64 = 1_000;
+    let mut from = seq + 1;
+    loop {
+        let page = ledger.records(from, PAGE_RECORDS)?;
+        let Some(last) = page.last() else {
+            return Ok(None);
+        };
+        from = last.record.seq + 1;
+        for stored in &page {
+            if let Event::RecordCorrected(correction) = stored.record.event()? {
+                if correction.seq == seq {
+                    return Ok(Some(stored.record.seq));
+                }
+            }
+        }
+    }
 }
 
 fn redemption(

@@ -9,7 +9,8 @@ use super::holdings::{CertificateDocument, RegisterDocument};
 use super::records::Summary;
 use super::{date_or_dash, Block, Column, Document, Layout, Paper, Table};
 use crate::cli::Lang;
-use crate::labels::{class_name, event_type, t, Labelled};
+use crate::labels::events::type_label;
+use crate::labels::{class_name, t, Labelled};
 use chrono::NaiveDate;
 use gufen_core::charter::ShareClass;
 use gufen_core::ids::MaskedId;
@@ -76,7 +77,20 @@ impl RegisterDocument {
                 Units(units).to_string(),
             );
         }
-        if let Some(table) = first_table(self.layout(lang)) {
+        if let Some(mut table) = first_table(self.layout(lang)) {
+            // The percent column (the last but one) with four decimals in every line, where
+            // the document's text drops trailing zeros (2.50 beside 2.5445).
+            let column = table.headers.len() - 2;
+            let whole = self.register.total_weighted_units;
+            let percents = self
+                .register
+                .holders
+                .iter()
+                .map(|holder| percent_four_places(holder.weighted_units, whole))
+                .chain(std::iter::once(percent_four_places(whole, whole)));
+            for (row, percent) in table.rows.iter_mut().zip(percents) {
+                row[column] = percent;
+            }
             layout.table(table);
         }
         layout.paper(Paper::Note(masked_note(lang)));
@@ -91,6 +105,16 @@ impl RegisterDocument {
         );
         layout
     }
+}
+
+/// `part / whole` in percent with exactly four decimals, rounded down as the register's
+/// `percent` is (`2.5000`, `0.1742`); `0` when there is nothing.
+fn percent_four_places(part: u64, whole: u64) -> String {
+    if whole == 0 {
+        return "0".to_string();
+    }
+    let scaled = u128::from(part) * 100 * 10_000 / u128::from(whole);
+    format!("{}.{:04}", scaled / 10_000, scaled % 10_000)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -161,7 +185,7 @@ impl CertificateBooklet {
             table.push(vec![
                 change.seq.to_string(),
                 change.date.to_string(),
-                event_type(&change.event_type, lang).to_string(),
+                type_label(&change.event_type, lang).to_string(),
                 particulars,
                 String::new(),
             ]);
@@ -674,7 +698,7 @@ pub struct Party {
     pub units: u64,
     /// An heir's fraction of the estate (`1/2`).
     pub fraction: Option<String>,
-    /// Whether the party is a member of the collective now (when the form is printed).
+    /// Whether the party was a member of the collective on the record's date.
     pub member: Option<bool>,
 }
 
@@ -697,6 +721,8 @@ pub struct ChangeForm {
     pub to_collective: Option<bool>,
     /// A later record corrected this one (R15).
     pub corrected: bool,
+    /// The seq of the record that corrected this one.
+    pub corrected_by: Option<u64>,
     #[serde(skip)]
     pub classes: Vec<ShareClass>,
 }
@@ -786,12 +812,16 @@ impl ChangeForm {
             );
         }
         if self.corrected {
+            let by = self
+                .corrected_by
+                .map(|seq| format!("#{seq}"))
+                .unwrap_or_else(|| "-".to_string());
             layout.field(
                 t(lang, "状态", "status"),
                 t(
                     lang,
-                    "本记录已被更正（R15）",
-                    "this record has been corrected (R15)",
+                    format!("本记录已被第 {by} 号记录更正（R15），本表作废，不予签字"),
+                    format!("corrected by record {by} (R15): this form is void and is not signed"),
                 ),
             );
         }
@@ -827,6 +857,10 @@ impl Document for ChangeForm {
         layout.paper(Paper::Heading(t(lang, "当事人", "The parties").to_string()));
         layout.table(self.parties_table(lang));
         layout.paper(Paper::Note(masked_note(lang)));
+        if self.corrected {
+            // A corrected record's form is void: no lines for anyone to sign.
+            return layout;
+        }
         let mut signatures: Vec<String> = self
             .parties
             .iter()
@@ -883,7 +917,10 @@ impl StatementPaper {
         );
         layout.field(t(lang, "姓名", "name"), &self.name);
         layout.field(t(lang, "身份证号", "ID"), self.id_masked.to_string());
-        layout.field(t(lang, "出具时间", "issued at"), &self.issued_at);
+        layout.field(
+            t(lang, "出具时间", "issued at"),
+            china_time(&self.issued_at, lang),
+        );
         layout.field(
             t(lang, "检查点记录数", "checkpoint size"),
             self.checkpoint_size.to_string(),
@@ -905,7 +942,7 @@ impl StatementPaper {
             table.push(vec![
                 record.seq.to_string(),
                 record.date.to_string(),
-                event_type(&record.event_type, lang).to_string(),
+                type_label(&record.event_type, lang).to_string(),
                 record.summary.text(lang).to_string(),
             ]);
         }
@@ -992,7 +1029,42 @@ impl Document for StatementPaper {
     }
 }
 
+/// An instant stored in UTC (`2026-12-31T08:00:00Z`) as a reader in China reads it: China
+/// Standard Time, to the minute, the zone named (`2026-12-31 16:00（北京时间 UTC+8）`). A text
+/// that is not such an instant is printed as it is.
+fn china_time(instant: &str, lang: Lang) -> String {
+    const CHINA_SECONDS_EAST: i32 = 8 * 3600;
+    let Some(china) = chrono::FixedOffset::east_opt(CHINA_SECONDS_EAST) else {
+        return instant.to_string();
+    };
+    match chrono::DateTime::parse_from_rfc3339(instant) {
+        Ok(time) => {
+            let local = time.with_timezone(&china).format("%Y-%m-%d %H:%M");
+            t(
+                lang,
+                format!("{local}（北京时间 UTC+8）"),
+                format!("{local} China Standard Time (UTC+8)"),
+            )
+        }
+        Err(_) => instant.to_string(),
+    }
+}
+
 /// Whether a plan's pay-out sheet can be printed: only once posted.
 pub fn payable(status: PlanStatus) -> bool {
     status == PlanStatus::Posted
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_percent_on_paper_has_four_decimals_rounded_down() {
+        assert_eq!(percent_four_places(1, 40), "2.5000");
+        assert_eq!(percent_four_places(1, 574), "0.1742");
+        assert_eq!(percent_four_places(2, 3), "66.6666");
+        assert_eq!(percent_four_places(7, 7), "100.0000");
+        assert_eq!(percent_four_places(0, 0), "0");
+    }
 }

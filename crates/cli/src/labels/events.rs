@@ -9,6 +9,49 @@ use gufen_core::event::{
 };
 use gufen_core::{Fen, Units};
 
+/// An event type as a printed paper names it, in either language: the Chinese name of
+/// `labels::event_type`, or plain English words (never the stored name, e.g.
+/// `SharesPledgedInClass`). An unknown name is printed as stored.
+pub fn type_label(name: &str, lang: Lang) -> &str {
+    use gufen_core::event::EventKind::{self, *};
+    let Some(kind) = EventKind::parse(name) else {
+        return name;
+    };
+    if lang == Lang::Zh {
+        return super::event_type(name, lang);
+    }
+    match kind {
+        CollectiveRegistered => "collective registered",
+        PersonRegistered => "person registered",
+        MembershipConfirmed => "membership confirmed",
+        MembershipLost | MembershipLostCited => "membership lost",
+        HouseholdMoved => "household moved",
+        HouseholdHeadNamed => "head of household named",
+        HukouRecorded => "hukou recorded",
+        LifeEventRecorded => "life event",
+        SharesAllotted => "shares allotted",
+        CollectiveSharesAllotted => "collective shares allotted",
+        DistributionDrafted => "distribution drafted",
+        DistributionNoticed => "distribution noticed",
+        DistributionApproved => "distribution approved",
+        DividendDeclared => "dividend",
+        DistributionPosted => "distribution posted",
+        DividendPaid => "dividend paid",
+        SharesPledged | SharesPledgedInClass => "shares pledged",
+        PledgeReleased => "pledge released",
+        SharesTransferred => "shares transferred",
+        DeathRecorded => "death recorded",
+        EstateSettled => "inheritance",
+        SharesRedeemed | SharesRedeemedWithConsent => "redemption",
+        MembershipExited | MembershipExitedOnApplication => "voluntary exit",
+        RecordCorrected => "correction",
+        RepresentativeElected => "representative elected",
+        RepresentativeLeft => "representative left",
+        LossGroundsAdopted => "charter grounds of loss",
+        QuantificationPlanAdopted => "quantification plan",
+    }
+}
+
 /// A summary of `event` in `lang`; `classes` are the charter's share classes.
 pub fn summary(event: &Event, lang: Lang, classes: &[ShareClass]) -> String {
     use Event::*;
@@ -612,6 +655,16 @@ mod tests {
 
     fn cjk(c: char) -> bool {
         ('\u{2e80}'..='\u{9fff}').contains(&c) || ('\u{ff00}'..='\u{ffef}').contains(&c)
+    }
+
+    #[test]
+    fn every_event_type_has_words_in_each_language() {
+        for kind in gufen_core::event::EventKind::ALL {
+            let english = type_label(kind.name(), Lang::En);
+            assert!(english.is_ascii(), "{english}");
+            assert_ne!(english, kind.name(), "words, not the stored name");
+            assert!(type_label(kind.name(), Lang::Zh).chars().any(cjk));
+        }
     }
 
     #[test]

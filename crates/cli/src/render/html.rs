@@ -4,6 +4,13 @@
 //! on the right; every text is escaped. The font stack names fonts that hold Chinese and are
 //! found on the machine that prints (Noto/Source Han on Linux, SimSun or YaHei on Windows,
 //! Songti on macOS).
+//!
+//! A table too wide for a portrait page (more than `PORTRAIT_COLUMNS` columns: a charter with
+//! many share classes) prints in a smaller type with its headers wrapping, and the printed page
+//! that holds it (the part of the paper between two page breaks) turns to A4 landscape, so
+//! that Chromium never shrinks the whole page to make it fit. The seal and the signatures at
+//! the foot of a paper print side by side in one block that is kept with what comes before
+//! it: a page never holds them alone.
 
 use crate::cli::Lang;
 use crate::document::{Block, Column, Layout, Paper, Table};
@@ -41,8 +48,25 @@ table.fields { margin: 2mm 0 4mm; }
 table.fields th { text-align: left; font-weight: normal; color: #333; padding: 0.6mm 4mm 0.6mm 0;
   white-space: nowrap; vertical-align: top; }
 table.fields td { padding: 0.6mm 0; }
-.page-break { break-after: page; page-break-after: always; height: 0; }
-@media screen { .page-break { border-top: 1px dashed #999; margin: 8mm 0; } }
+@page wide { size: A4 landscape; }
+section.wide { page: wide; }
+section + section { break-before: page; page-break-before: always; }
+@media screen { section + section { border-top: 1px dashed #999; margin-top: 8mm; padding-top: 8mm; }
+  section.wide { max-width: 269mm; } body:has(section.wide) { max-width: 269mm; } }
+table.wide { font-size: 8pt; }
+table.wide th, table.wide td { padding: 0.6mm 1mm; }
+table.wide th, table.wide th.num, table.wide th.code, table.wide th.date,
+table.wide th.nowrap { white-space: normal; word-break: break-word; }
+table.wider { font-size: 7pt; }
+.closing { display: flex; align-items: center; gap: 6mm; margin: 6mm 0 2mm;
+  break-inside: avoid; page-break-inside: avoid; break-before: avoid; page-break-before: avoid; }
+.closing .signatures { flex: 1 1 auto; margin: 0; }
+.closing .seal { float: none; flex: 0 0 auto; width: 36mm; height: 36mm; margin: 0; padding: 1mm;
+  box-sizing: border-box; font-size: 9pt; }
+tbody.last { break-inside: avoid; page-break-inside: avoid; }
+table.data tr.closing-row > td { border: none; padding: 0; white-space: normal; font-size: 10.5pt; }
+table.wide tr.closing-row > td { font-size: 10.5pt; }
+table.sign tr.closing-row > td { height: auto; vertical-align: top; }
 .seal { float: right; width: 44mm; height: 44mm; margin: 4mm 0 4mm 6mm; border: 1pt dashed #a00;
   border-radius: 50%; color: #a00; display: flex; align-items: center; justify-content: center;
   text-align: center; font-size: 10pt; break-inside: avoid; page-break-inside: avoid; }
@@ -93,23 +117,103 @@ pub fn write(out: &mut impl Write, layout: &Layout, lang: Lang) -> Result<()> {
         escape(title)
     );
     let mut first_line = !has_title;
-    for block in &layout.blocks {
+    // Each part between page breaks is a section: a printed page (or run of pages) of its own,
+    // landscape when it holds a wide table.
+    for section in layout
+        .blocks
+        .split(|block| matches!(block, Block::Paper(Paper::PageBreak)))
+    {
+        let wide = section.iter().any(|block| match block {
+            Block::Table(table) | Block::Paper(Paper::SignTable(table)) => is_wide(table),
+            _ => false,
+        });
+        html.push_str(if wide {
+            "<section class=\"wide\">\n"
+        } else {
+            "<section>\n"
+        });
+        blocks_html(&mut html, section, lang, &mut first_line)?;
+        html.push_str("<div class=\"clear\"></div>\n</section>\n");
+    }
+    html.push_str("</body>\n</html>\n");
+    out.write_all(html.as_bytes())?;
+    Ok(())
+}
+
+/// The blocks of one section. A table followed only by the paper's closing (notes, lines to
+/// fill in, the seal, the signatures) takes that closing into its last rows' group, which
+/// never breaks across pages: the closing prints under the table's last rows, never alone.
+fn blocks_html(
+    html: &mut String,
+    blocks: &[Block],
+    lang: Lang,
+    first_line: &mut bool,
+) -> Result<()> {
+    let mut index = 0;
+    while let Some(block) = blocks.get(index) {
+        index += 1;
         match block {
-            Block::Line(line) if first_line => {
-                first_line = false;
+            Block::Line(line) if *first_line => {
+                *first_line = false;
                 let _ = writeln!(html, "<h1>{}</h1>", escape(line));
             }
             Block::Line(line) => {
                 let _ = writeln!(html, "<p>{}</p>", text(line));
             }
-            Block::Fields(fields) => fields_html(&mut html, fields),
-            Block::Table(table) => table_html(&mut html, table, "data"),
-            Block::Paper(part) => paper_html(&mut html, part, lang)?,
+            Block::Fields(fields) => fields_html(html, fields),
+            Block::Table(table) | Block::Paper(Paper::SignTable(table)) => {
+                let class = match block {
+                    Block::Table(_) => "data",
+                    _ => "data sign",
+                };
+                let rest = &blocks[index..];
+                if is_closing(rest) {
+                    let mut closing = String::new();
+                    blocks_html(&mut closing, rest, lang, first_line)?;
+                    table_html(html, table, class, Some(&closing));
+                    index = blocks.len();
+                } else {
+                    table_html(html, table, class, None);
+                }
+            }
+            // The seal and the signatures under it: one closing block, side by side.
+            Block::Paper(Paper::Seal(caption)) => {
+                if let Some(Block::Paper(Paper::Signatures(labels))) = blocks.get(index) {
+                    index += 1;
+                    html.push_str("<div class=\"closing\">\n");
+                    signatures_html(html, labels, lang);
+                    seal_html(html, caption);
+                    html.push_str("</div>\n");
+                } else {
+                    seal_html(html, caption);
+                }
+            }
+            Block::Paper(part) => paper_html(html, part, lang)?,
         }
     }
-    html.push_str("<div class=\"clear\"></div>\n</body>\n</html>\n");
-    out.write_all(html.as_bytes())?;
     Ok(())
+}
+
+/// Whether `blocks` (what follows a table to the end of its section) are only the paper's
+/// closing, with a seal or signatures in it.
+fn is_closing(blocks: &[Block]) -> bool {
+    let closing_part = |block: &Block| {
+        matches!(
+            block,
+            Block::Line(_)
+                | Block::Paper(
+                    Paper::Note(_)
+                        | Paper::FillIn(_)
+                        | Paper::Heading(_)
+                        | Paper::Seal(_)
+                        | Paper::Signatures(_)
+                )
+        )
+    };
+    blocks.iter().all(closing_part)
+        && blocks
+            .iter()
+            .any(|block| matches!(block, Block::Paper(Paper::Seal(_) | Paper::Signatures(_))))
 }
 
 /// Text made safe to place in an element or an attribute.
@@ -163,16 +267,38 @@ fn fields_html(html: &mut String, fields: &[(String, String)]) {
     html.push_str("</table>\n");
 }
 
-/// Cells of a column whose every text is at most this many characters never wrap: a short
-/// word (a kind of record, a name, a header) stays whole and the long texts wrap instead.
-const SHORT_CELL_CHARS: usize = 12;
+/// The most columns a table prints with on a portrait A4 page (the sample register's ten: four
+/// leading, two share classes, total, weighted, percent, pledged); a table with more is wide.
+const PORTRAIT_COLUMNS: usize = 10;
+/// A table with more columns than this prints in a still smaller type.
+const LANDSCAPE_COLUMNS: usize = 16;
 
-fn table_html(html: &mut String, table: &Table, class: &str) {
+/// Whether `table` is too wide for a portrait page.
+fn is_wide(table: &Table) -> bool {
+    table.headers.len() > PORTRAIT_COLUMNS
+}
+
+/// Cells of a column whose every text is at most this wide (in half-width characters: a
+/// Chinese character counts two) never wrap: a short word (a kind of record, a name, a header)
+/// stays whole and the long texts wrap instead.
+const SHORT_CELL_WIDTH: usize = 24;
+
+/// The width of `text` in half-width characters.
+fn width(text: &str) -> usize {
+    text.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
+}
+
+/// How many of a table's last rows print on the page of the closing below them.
+const ROWS_WITH_CLOSING: usize = 3;
+
+/// A table; `closing`, when given, is HTML that prints under its last rows, kept on one page
+/// with them.
+fn table_html(html: &mut String, table: &Table, class: &str, closing: Option<&str>) {
     let short: Vec<bool> = (0..table.headers.len())
         .map(|column| {
             std::iter::once(&table.headers[column])
                 .chain(table.rows.iter().filter_map(|row| row.get(column)))
-                .all(|cell| cell.chars().count() <= SHORT_CELL_CHARS)
+                .all(|cell| width(cell) <= SHORT_CELL_WIDTH)
         })
         .collect();
     let cell_class = |column: usize| -> &'static str {
@@ -188,17 +314,41 @@ fn table_html(html: &mut String, table: &Table, class: &str) {
             ""
         }
     };
-    let _ = writeln!(html, "<table class=\"{class}\">\n<thead><tr>");
+    let size = if table.headers.len() > LANDSCAPE_COLUMNS {
+        " wide wider"
+    } else if is_wide(table) {
+        " wide"
+    } else {
+        ""
+    };
+    let _ = writeln!(html, "<table class=\"{class}{size}\">\n<thead><tr>");
     for (column, header) in table.headers.iter().enumerate() {
         let _ = write!(html, "<th{}>{}</th>", cell_class(column), escape(header));
     }
     html.push_str("</tr></thead>\n<tbody>\n");
-    for row in &table.rows {
+    let last_rows = match closing {
+        Some(_) => table.rows.len().saturating_sub(ROWS_WITH_CLOSING),
+        None => table.rows.len(),
+    };
+    for (number, row) in table.rows.iter().enumerate() {
+        if number == last_rows {
+            html.push_str("</tbody>\n<tbody class=\"last\">\n");
+        }
         html.push_str("<tr>");
         for (column, cell) in row.iter().enumerate() {
             let _ = write!(html, "<td{}>{}</td>", cell_class(column), text(cell));
         }
         html.push_str("</tr>\n");
+    }
+    if let Some(closing) = closing {
+        if last_rows == table.rows.len() {
+            html.push_str("</tbody>\n<tbody class=\"last\">\n");
+        }
+        let _ = write!(
+            html,
+            "<tr class=\"closing-row\"><td colspan=\"{}\">\n{closing}</td></tr>\n",
+            table.headers.len().max(1)
+        );
     }
     html.push_str("</tbody>\n</table>\n");
 }
@@ -211,26 +361,10 @@ fn paper_html(html: &mut String, part: &Paper, lang: Lang) -> Result<()> {
         Paper::Heading(text) => {
             let _ = writeln!(html, "<h2>{}</h2>", escape(text));
         }
-        Paper::PageBreak => html.push_str("<div class=\"clear page-break\"></div>\n"),
-        Paper::Seal(caption) => {
-            let _ = writeln!(html, "<div class=\"seal\">{}</div>", escape(caption));
-        }
-        Paper::Signatures(labels) => {
-            html.push_str("<div class=\"signatures\">\n");
-            let date = match lang {
-                Lang::Zh => "<span class=\"date\"></span>年<span class=\"day\"></span>月<span class=\"day\"></span>日",
-                Lang::En => "date <span class=\"date\"></span>",
-            };
-            for label in labels {
-                let _ = writeln!(
-                    html,
-                    "<div class=\"signature\">{}{} <span class=\"line\"></span> {date}</div>",
-                    escape(label),
-                    if lang == Lang::Zh { "：" } else { ":" }
-                );
-            }
-            html.push_str("</div>\n");
-        }
+        // Sections stand for page breaks (`write`).
+        Paper::PageBreak => {}
+        Paper::Seal(caption) => seal_html(html, caption),
+        Paper::Signatures(labels) => signatures_html(html, labels, lang),
         Paper::FillIn(label) => {
             let _ = writeln!(
                 html,
@@ -250,9 +384,30 @@ fn paper_html(html: &mut String, part: &Paper, lang: Lang) -> Result<()> {
         Paper::Note(note) => {
             let _ = writeln!(html, "<p class=\"note\">{}</p>", text(note));
         }
-        Paper::SignTable(table) => table_html(html, table, "data sign"),
+        Paper::SignTable(table) => table_html(html, table, "data sign", None),
     }
     Ok(())
+}
+
+fn seal_html(html: &mut String, caption: &str) {
+    let _ = writeln!(html, "<div class=\"seal\">{}</div>", escape(caption));
+}
+
+fn signatures_html(html: &mut String, labels: &[String], lang: Lang) {
+    html.push_str("<div class=\"signatures\">\n");
+    let date = match lang {
+        Lang::Zh => "<span class=\"date\"></span>年<span class=\"day\"></span>月<span class=\"day\"></span>日",
+        Lang::En => "date <span class=\"date\"></span>",
+    };
+    for label in labels {
+        let _ = writeln!(
+            html,
+            "<div class=\"signature\">{}{} <span class=\"line\"></span> {date}</div>",
+            escape(label),
+            if lang == Lang::Zh { "：" } else { ":" }
+        );
+    }
+    html.push_str("</div>\n");
 }
 
 /// `text` as a QR code in inline SVG (its XML declaration left out: it sits inside HTML).
