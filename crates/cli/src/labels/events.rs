@@ -49,6 +49,9 @@ pub fn type_label(name: &str, lang: Lang) -> &str {
         RepresentativeLeft => "representative left",
         LossGroundsAdopted => "charter grounds of loss",
         QuantificationPlanAdopted => "quantification plan",
+        BankAccountSet => "bank account set",
+        BankAccountCleared => "bank account cleared",
+        DividendPaymentFailed => "dividend payment failed",
     }
 }
 
