@@ -3857,3 +3857,61 @@ fn an_actor_with_a_line_break_or_escape_is_refused() {
         );
     }
 }
+
+/// A write retried with the same `--command-id` after its first run landed answers with the
+/// first outcome, even where the command prepares its action from the state: the release of a
+/// pledge no longer open is not refused as "no open pledge". The id given to another release
+/// is still refused, and nothing is appended either way.
+#[test]
+fn a_release_retried_with_its_command_id_answers_the_first_outcome() {
+    let g = Gufen::village();
+    g.ok(&[
+        "shares",
+        "pledge",
+        "--id",
+        A,
+        "--units",
+        "0.5",
+        "--pledgee",
+        "农商银行",
+        "--contract",
+        "ZY-9",
+        "--date",
+        "2026-02-01",
+    ]);
+    let id = "44444444-4444-4444-8444-444444444444";
+    let release = |contract: &str| {
+        vec![
+            "--command-id",
+            id,
+            "shares",
+            "release",
+            "--contract",
+            contract,
+            "--date",
+            "2026-02-02",
+        ]
+        .into_iter()
+        .map(String::from)
+        .collect::<Vec<_>>()
+    };
+    let args = release("ZY-9");
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let first = g.ok(&[&["--lang", "en"], &args[..]].concat());
+    let head = g.head();
+    let again = g.ok(&[&["--lang", "en"], &args[..]].concat());
+    assert!(again.contains("repeated command"), "{again}");
+    assert_eq!(
+        first.split(" (").next(),
+        again.split(" (").next(),
+        "the same records: {first} / {again}"
+    );
+    assert_eq!(g.head(), head);
+    let other = release("ZY-10");
+    let other: Vec<&str> = other.iter().map(String::as_str).collect();
+    g.refused(
+        &[&["--lang", "en"], &other[..]].concat(),
+        1,
+        "no open pledge under contract ZY-10",
+    );
+}

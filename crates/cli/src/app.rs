@@ -259,6 +259,31 @@ impl App {
         self.print_outcome(&outcome)
     }
 
+    /// A write given again with a `--command-id` whose first run landed: its first outcome,
+    /// when that run's first record is the one this command would write (`same` says so of
+    /// its event). A command that prepares its action from the state (a contract looked up)
+    /// would otherwise refuse the retry of what is already done before the ledger could answer
+    /// it; a command id used for another command is not taken for this one.
+    pub fn landed_before(
+        &self,
+        ledger: &Ledger,
+        same: impl Fn(&gufen_core::Event) -> bool,
+    ) -> Result<Option<Outcome>> {
+        let Some(id) = self.global.command_id else {
+            return Ok(None);
+        };
+        let Some(mut outcome) = ledger.find_command(id.as_bytes())? else {
+            return Ok(None);
+        };
+        let first = ledger.records(outcome.first_seq, 1)?;
+        let written = first.first().and_then(|r| r.record.event().ok());
+        if !written.is_some_and(|event| same(&event)) {
+            return Ok(None);
+        }
+        outcome.repeated = true;
+        Ok(Some(outcome))
+    }
+
     pub fn print_outcome(&mut self, outcome: &Outcome) -> Result<()> {
         self.render(&WriteOutcome::new(outcome))
     }

@@ -3,7 +3,7 @@
 
 use crate::app::App;
 use crate::arguments::{class_units, date, person_id, units, yuan};
-use anyhow::{anyhow, Result};
+use anyhow::{bail, Result};
 use chrono::NaiveDate;
 use clap::Subcommand;
 use gufen_core::command::Action;
@@ -232,10 +232,20 @@ fn release(app: &mut App, contract: String, date: NaiveDate) -> Result<()> {
     let person = {
         let (_store, ledger) = app.open()?;
         let state = ledger.load_state(Some(vec![Key::Collective]))?;
-        state
+        match state
             .collective()
             .and_then(|c| c.pledges.get(contract.trim()).cloned())
-            .ok_or_else(|| anyhow!("R11: no open pledge under contract {contract}"))?
+        {
+            Some(person) => person,
+            None => {
+                // A retry of a release that landed: the pledge is no longer open.
+                let released = |event: &gufen_core::Event| matches!(event, gufen_core::Event::PledgeReleased(e) if e.contract == contract.trim());
+                if let Some(outcome) = app.landed_before(&ledger, released)? {
+                    return app.print_outcome(&outcome);
+                }
+                bail!("R11: no open pledge under contract {contract}")
+            }
+        }
     };
     app.write(date, Action::ReleasePledge { person, contract })
 }
