@@ -600,7 +600,7 @@ fn a_duplicate_names_the_first_row_by_its_line_or_cell() {
     );
     assert!(
         run.stderr
-            .contains("第 5 行：输入有误：身份证号 410183********1305 也出现在第 3 行 [身份证号]"),
+            .contains("第 5 行（身份证号）：输入有误：身份证号 410183********1305 也出现在第 3 行"),
         "{}",
         run.stderr
     );
