@@ -494,8 +494,6 @@ impl ResultColumns {
                 .iter()
                 .map(|s| header_key(s))
                 .collect(),
-            name: Some("Sheet1".into()),
-            hidden: false,
         })
     }
 
