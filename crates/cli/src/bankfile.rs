@@ -637,6 +637,8 @@ text = "{year}年分红 {ref}"
                     numeric: vec![false; cells.len()],
                 })
                 .collect(),
+            name: Some("Sheet1".into()),
+            hidden: false,
         }
     }
 
