@@ -284,10 +284,51 @@ fn every_bad_input_is_refused_clearly_with_the_head_unchanged() {
 
 /// Whether `text` reads as Chinese: it holds Chinese, and no run of three or more English words
 /// (a sentence left untranslated) once the names, codes and numbers it may carry are set aside:
-/// quoted values, flags, paths and file names, masked IDs.
+/// quoted values, flags, paths and file names, masked IDs; nor an English word run on into the
+/// Chinese (`不能transfer`) or a record's type name (`HukouRecorded`).
 fn reads_as_chinese(text: &str) -> bool {
-    let cjk = text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
-    cjk && english_runs(text).is_empty()
+    let cjk = text.chars().any(is_cjk);
+    cjk && english_runs(text).is_empty() && english_words(text).is_empty()
+}
+
+fn is_cjk(c: char) -> bool {
+    ('\u{4e00}'..='\u{9fff}').contains(&c)
+}
+
+/// English words left inside Chinese outside quotes and backticks: a lowercase word of four or
+/// more letters written against a Chinese character, or a word in CamelCase (a record's type
+/// name).
+fn english_words(text: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    for (i, part) in text.split(['"', '`']).enumerate() {
+        if i % 2 == 1 {
+            continue;
+        }
+        let chars: Vec<char> = part.chars().collect();
+        let mut start = 0;
+        while start < chars.len() {
+            if !chars[start].is_ascii_alphabetic() {
+                start += 1;
+                continue;
+            }
+            let mut end = start;
+            while end < chars.len() && chars[end].is_ascii_alphabetic() {
+                end += 1;
+            }
+            let word: String = chars[start..end].iter().collect();
+            let glued = (start > 0 && is_cjk(chars[start - 1]))
+                || chars.get(end).copied().is_some_and(is_cjk);
+            let lowercase = word.chars().all(|c| c.is_ascii_lowercase());
+            let camel = word.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+                && word.chars().skip(1).any(|c| c.is_ascii_uppercase())
+                && word.chars().any(|c| c.is_ascii_lowercase());
+            if (glued && lowercase && word.len() >= 4) || camel {
+                words.push(word);
+            }
+            start = end;
+        }
+    }
+    words
 }
 
 /// Runs of three or more English words in a row in `text`, outside quotes and backticks.
@@ -349,10 +390,12 @@ fn every_bad_input_is_refused_in_chinese_too() {
         assert_eq!(code, row.code, "line {}: {stderr}", row.line);
         assert!(whole_ids(&stdout).is_empty() && whole_ids(&stderr).is_empty());
         if code == 0 || !reads_as_chinese(&stderr) {
+            let mut left = english_runs(&stderr);
+            left.extend(english_words(&stderr));
             english.push(format!(
                 "line {}: {}\n  {}",
                 row.line,
-                english_runs(&stderr).join(" | "),
+                left.join(" | "),
                 stderr.chars().take(400).collect::<String>()
             ));
         }
@@ -380,6 +423,18 @@ fn english_sentences_are_found_and_names_are_not() {
     assert!(!reads_as_chinese("gufen: 规则 R5：the store is in use"));
     assert!(english_runs("--kind urban is").is_empty());
     assert_eq!(english_runs("规则： the store is 5"), vec!["the store is"]);
+    assert!(!reads_as_chinese(
+        "规则 R11：已质押的股份在解除质押前不能transfer"
+    ));
+    assert!(!reads_as_chinese(
+        "此命令编号已用于另一条命令（记录 12，HukouRecorded）"
+    ));
+    assert_eq!(
+        english_words(
+            "不能transfer；第 3 行（SharesTransferred）；\"giftWord\"不算；中文 Windows 上"
+        ),
+        vec!["transfer", "SharesTransferred"]
+    );
 }
 
 #[test]

@@ -10,7 +10,11 @@
 //! shortest text that lets the rest of the template match, so two placeholders never stand side
 //! by side. Two placeholders say more: `{file}` takes a file named by its kind (`roster PATH`,
 //! `payment file PATH`) and puts the kind in Chinese; `{field}` takes one word, or one of the
-//! field names of [`FIELDS`], and puts a field name in Chinese.
+//! field names of [`FIELDS`], and puts a field name in Chinese; `{what}` likewise takes one of
+//! the core's action and record words of [`WORDS`] (`transfer`, `exit`, `roster` …) and puts
+//! it in Chinese; `{record}` takes a record as a refusal names it (`12 (SharesTransferred)`)
+//! and `{records}` a list of them, and puts each as `第 12 条（股份转让）`; `{type}` takes a
+//! record's type name (`HukouRecorded`) and puts its Chinese label.
 //!
 //! A list of refused rows (`N row(s) of FILE refused; nothing was written`, then a line a row)
 //! names each row by its place (`line 7`, `line 7, column 2`, `row 7`, cell `B7`), then its rule
@@ -270,14 +274,73 @@ pub const FIELDS: &[Row] = &[
     ("pledgee", "质权人"),
     ("contract", "质押合同"),
     ("payment reference", "支付流水号"),
+    ("bank name", "开户行"),
+    ("account holder name", "户名"),
+    ("failure reason", "失败原因"),
+    ("bank reference", "银行流水号"),
+    ("line reference", "明细编号"),
 ];
 
+/// The core's words for an action or a kind of record or file, as a refusal names what it
+/// refused (`pledged units are not given up by a transfer`), in Chinese.
+pub const WORDS: &[Row] = &[
+    ("transfer", "转让"),
+    ("redeem", "回购"),
+    ("redemption", "回购"),
+    ("gift", "赠与"),
+    ("exit", "退出"),
+    ("loss", "成员身份丧失"),
+    ("inheritance", "继承"),
+    ("settlement", "遗产分割"),
+    ("pledge", "质押"),
+    ("release", "解除质押"),
+    ("allotment", "配股"),
+    ("correction", "更正"),
+    ("roster", "花名册"),
+    ("payment file", "支付文件"),
+    ("bank account file", "银行账户文件"),
+    ("bank result file", "银行回盘文件"),
+];
+
+/// The table a word hole's value is put in Chinese by: [`FIELDS`] for `field`, [`WORDS`] for
+/// `what`.
+fn word_table(name: &str) -> Option<&'static [Row]> {
+    match name {
+        "field" => Some(FIELDS),
+        "what" => Some(WORDS),
+        _ => None,
+    }
+}
+
 /// Whether `value` may stand in placeholder `name`: a word hole takes one word, or for `field`
-/// a field name of [`FIELDS`].
+/// and `what` an entry of its table; `record` and `records` take records as refusals name them.
 fn fits(name: &str, value: &str) -> bool {
-    !WORD_HOLES.contains(&name)
-        || !value.contains(char::is_whitespace)
-        || (name == "field" && FIELDS.iter().any(|(english, _)| *english == value))
+    match name {
+        "record" => record_zh(value).is_some(),
+        "records" => records_zh(value).is_some(),
+        _ => {
+            !WORD_HOLES.contains(&name)
+                || !value.contains(char::is_whitespace)
+                || word_table(name).is_some_and(|t| t.iter().any(|(english, _)| *english == value))
+        }
+    }
+}
+
+/// A record as a refusal names it, `12 (SharesTransferred)`, as `第 12 条（股份转让）`.
+fn record_zh(text: &str) -> Option<String> {
+    let (seq, kind) = text.strip_suffix(')')?.split_once(" (")?;
+    if seq.is_empty() || !seq.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let label = crate::labels::event_type(kind, Lang::Zh);
+    (label != kind).then(|| format!("第 {seq} 条（{label}）"))
+}
+
+/// Records as a refusal lists them (`12 (SharesTransferred), 14 (DeathRecorded)`), each put
+/// as [`record_zh`] does, joined by `、`.
+fn records_zh(text: &str) -> Option<String> {
+    let records: Option<Vec<String>> = text.split(", ").map(record_zh).collect();
+    records.map(|r| r.join("、"))
 }
 
 /// `R11: rest` as ("R11", "rest").
@@ -344,9 +407,11 @@ fn match_from<'a>(pieces: &[Piece<'a>], text: &str, taken: &mut Vec<(&'a str, St
             let take = |value: &str| match *name {
                 _ if *nested => zh(value),
                 "file" => file_zh(value),
-                "field" => FIELDS
-                    .iter()
-                    .find(|(english, _)| *english == value)
+                "record" => record_zh(value).unwrap_or_else(|| value.to_string()),
+                "type" => crate::labels::event_type(value, Lang::Zh).to_string(),
+                "records" => records_zh(value).unwrap_or_else(|| value.to_string()),
+                "field" | "what" => word_table(name)
+                    .and_then(|t| t.iter().find(|(english, _)| *english == value))
                     .map_or_else(|| value.to_string(), |(_, chinese)| chinese.to_string()),
                 _ => value.to_string(),
             };
@@ -386,7 +451,8 @@ fn match_from<'a>(pieces: &[Piece<'a>], text: &str, taken: &mut Vec<(&'a str, St
 /// Placeholders that take one word (no spaces): a field's or key's name, an ID, a number, a
 /// date, a code.
 const WORD_HOLES: &[&str] = &[
-    "field", "key", "id", "seq", "n", "year", "date", "code", "class", "units", "days", "count",
+    "field", "what", "key", "id", "seq", "n", "year", "date", "code", "class", "units", "days",
+    "count",
 ];
 
 /// `template` with each placeholder replaced by what it took.
@@ -431,6 +497,9 @@ pub const MESSAGES: &[Row] = &[
     // Prefixes first: a row further down may match a whole text that starts with one.
     ("charter key `{key}`: {problem*}", "章程键 `{key}`：{problem}"),
     ("units: {detail*}", "股数：{detail}"),
+    // A refusal to undo a record names the records that stand on it, or the one to correct.
+    ("{why*}; later records depend on it: {records}", "{why}；依赖于它的后续记录：{records}"),
+    ("{why*}: correct record {record}", "{why}：请更正{record}"),
     ("--actor (or GUFEN_ACTOR, or $USER) holds a citizen ID number; the actor is printed whole by `log` and `history`: name the clerk, not a person's ID", "--actor（或 GUFEN_ACTOR、$USER）中含有身份证号；记录人会被 `log` 和 `history` 原样显示：请写经办人姓名，不要写身份证号"),
     ("--actor (or GUFEN_ACTOR, or $USER) {problem*}", "--actor（或 GUFEN_ACTOR、$USER）{problem}"),
     // The store and the collective.
@@ -473,6 +542,7 @@ pub const MESSAGES: &[Row] = &[
     ("invalid type: {found}, expected {want}", "类型不对：实为 {found}，应为 {want}"),
     ("duplicate key `{key}`", "键 `{key}` 重复"),
     ("duplicate key", "键重复"),
+    ("invalid key", "键无效"),
     ("invalid string\nexpected `\"`, `'`", "字符串无效"),
     // Operating-system errors.
     ("No such file or directory (os error 2)", "文件或目录不存在（系统错误 2）"),
@@ -492,6 +562,10 @@ pub const MESSAGES: &[Row] = &[
     ("must be TYPE:NUMBER, e.g. passport:E12345678", "应写作 类型:号码，例如 passport:E12345678"),
     ("{id} is a citizen ID: a citizen is keyed by the ID itself, not as another document", "{id} 是身份证号：中国公民以身份证号本身登记，不作为其他证件"),
     ("org code {code} has a wrong check character: expected {want}, found {found} (GB 32100)", "统一社会信用代码 {code} 的校验码不对：应为 {want}，实为 {found}（GB 32100）"),
+    ("citizen ID {id} does not begin with a province code of GB/T 2260 (11–15, 21–23, 31–37, 41–46, 50–54, 61–65, 71, 81, 82)", "身份证号 {id} 的开头不是 GB/T 2260 中的省级代码（11–15、21–23、31–37、41–46、50–54、61–65、71、81、82）"),
+    ("citizen ID {id} does not hold a real birth date (characters 7 to 14, YYYYMMDD)", "身份证号 {id} 中的出生日期（第 7 至 14 位，即出生年月日）不是真实的日期"),
+    ("org code {value} must have 18 characters (GB 32100 unified social credit code)", "统一社会信用代码 {value} 应为 18 位（GB 32100）"),
+    ("org code {value} has a character outside 0-9A-HJ-NPQRTUWXY at position {n}", "统一社会信用代码 {value} 第 {n} 位的字符不在 0-9A-HJ-NPQRTUWXY 之内"),
     ("no person with ID {id} in this collective", "本组织没有身份证号为 {id} 的人员"),
     ("no person with ID {id} in this collective: register a non-member heir with `gufen person add` first", "本组织没有身份证号为 {id} 的人员：非成员继承人请先用 `gufen person add` 登记"),
     ("no records concern ID {id}", "没有与身份证号 {id} 有关的记录"),
@@ -532,6 +606,13 @@ pub const MESSAGES: &[Row] = &[
     ("the {year} plan cannot be drafted on {date}: that year has not begun", "{year} 年度方案不能在 {date} 编制：该年度尚未开始"),
     ("{id} holds only {units} {class} shares from {date} on (later holdings are dated after it); date the {what} when the units are held", "{id} 自 {date} 起只持有 {units} 股 {class}（其余持股日期在此之后）；请把{what}日期定在持有这些股份之后"),
     ("{id} was elected on {date}: leaving cannot be dated before it", "{id} 于 {date} 当选：离任日期不能早于此日"),
+    ("the payment ({date}) cannot come before the dividend was posted ({posted})", "支付日期（{date}）不能早于分红入账日期（{posted}）"),
+    ("the notice ({date}) cannot come before the draft ({drafted})", "公示日期（{date}）不能早于草案日期（{drafted}）"),
+    ("the posting ({date}) cannot come before the approval ({approved})", "入账日期（{date}）不能早于表决通过日期（{approved}）"),
+    ("the record date {record_date} is before the year {year} the plan distributes: the register it reads is of that year or later", "股权登记日 {record_date} 早于方案分配的 {year} 年度：所依据的股东名册须是该年度或之后的"),
+    ("part of the estate of {id} is dated after {date}: date the settlement when the estate holds it all", "{id} 的部分遗产日期晚于 {date}：请把分割日期定在遗产全部到位之后"),
+    ("the pledge under contract {contract} was registered on {since}: it cannot be released before that ({date})", "质押合同 {contract} 下的质押于 {since} 登记：不能在此之前（{date}）解除"),
+    ("{id} holds only {units} {class} shares from {date} on: a pledge binds units held on its date", "{id} 自 {date} 起只持有 {units} 股 {class}：质押只及于质押日已持有的股份"),
     ("record {seq} takes effect on {date}: its correction cannot be dated before it", "第 {seq} 条记录于 {date} 生效：其更正日期不能早于此日"),
     // Distribution (R12–R14).
     ("the record date {record_date} is after the draft's date {date}: the register on it is not known yet", "股权登记日 {record_date} 晚于草案日期 {date}：当日的股东名册尚不可知"),
@@ -545,6 +626,12 @@ pub const MESSAGES: &[Row] = &[
     ("the {year} plan is drafted, not approved: posting comes after the assembly's approval", "{year} 年度方案只是草案，尚未表决通过：入账须在大会表决通过之后"),
     ("the {year} plan is noticed, not approved: posting comes after the assembly's approval", "{year} 年度方案已公示，尚未表决通过：入账须在大会表决通过之后"),
     ("the payment file has no rows", "支付文件中没有任何行"),
+    ("the year's income must be above zero", "年度收益必须大于零"),
+    ("the year must be between {low} and {high}", "年度须在 {low} 到 {high} 之间"),
+    ("nobody holds weighted shares on the record date {date}: there is no one to distribute to", "股权登记日 {date} 没有人持有计权股份：没有可分配的对象"),
+    ("a plan holds at most {n} holder lines", "一个方案最多 {n} 行持有人明细"),
+    ("{votes} votes for out of {eligible} eligible is not a count of a vote", "{eligible} 人中 {votes} 人赞成，这不是有效的表决计数"),
+    ("holdings effective on or before the record date {record_date} have changed since the {year} plan was drafted ({then} changes then, {now} now); draft it again, then notice and approve the new plan", "{year} 年度方案编制后，股权登记日 {record_date} 及之前生效的持股发生了变化（编制时 {then} 处变动，现在 {now} 处）；请重新编制，再公示并表决新方案"),
     // Shares (R6–R11).
     ("the price is zero or more, and zero for a gift", "价款不能为负，赠与的价款为零"),
     ("{id} holds {units} {class} shares, fewer than the {wanted} to {what}", "{id} 持有 {units} 股 {class}，少于要{what}的 {wanted} 股"),
@@ -559,6 +646,26 @@ pub const MESSAGES: &[Row] = &[
     ("share class {class} is not in the charter", "章程中没有股份类别 {class}"),
     ("the plan adopted by resolution {resolution} has {left} {class} shares left to allot, fewer than the roster's {wanted}", "决议 {resolution} 通过的方案中 {class} 只剩 {left} 股可配，少于花名册所列的 {wanted} 股"),
     ("a plan is already adopted under resolution {resolution}", "决议 {resolution} 已通过了一个方案"),
+    ("the plan adopted by resolution {resolution} has {left} {class} shares left to allot, fewer than {units}", "决议 {resolution} 通过的方案中 {class} 只剩 {left} 股可配，少于 {units} 股"),
+    ("an allotment must cite the resolution adopting the quantification plan", "配股须引用通过股权量化方案的决议"),
+    ("a quantification plan cites the members' assembly's resolution adopting it", "股权量化方案须引用成员大会通过它的决议"),
+    ("a quantification plan gives each class's total units", "股权量化方案须写明每类股份的总股数"),
+    ("a plan's total units are above zero", "方案的总股数必须大于零"),
+    ("class {class} is given twice", "股份类别 {class} 重复给出"),
+    ("share class {class} is not in the charter ({classes})", "章程中没有股份类别 {class}（章程中的类别：{classes}）"),
+    ("no quantification plan is adopted under resolution {resolution}: allotments cite an adopted plan (`gufen shares plan`)", "决议 {resolution} 没有通过股权量化方案：配股须引用已通过的方案（`gufen shares plan`）"),
+    ("the charter keeps no collective share (collective_share = false)", "章程没有设置集体股（collective_share = false）"),
+    ("{name} ({id}) has died: shares pass only to a current member", "{name}（{id}）已去世：股份只能转给现有成员"),
+    ("{name} ({id}) is not a member (a non-member heir holds income rights only): shares pass only to a current member", "{name}（{id}）不是成员（非成员继承人只享有收益权）：股份只能转给现有成员"),
+    ("{name} ({id}) has exited the collective: shares pass only to a current member", "{name}（{id}）已退出本组织：股份只能转给现有成员"),
+    ("{name} ({id}) is no longer a member: shares pass only to a current member", "{name}（{id}）已不是成员：股份只能转给现有成员"),
+    ("the price is zero or more", "价款不能为负"),
+    ("an allotment needs units above zero", "配股的股数必须大于零"),
+    ("{id} is already in household {household}", "{id} 已在户 {household} 中"),
+    ("{id} is not in household {household}", "{id} 不在户 {household} 中"),
+    ("{id} holds {units} {class} shares of which {free} are free of pledges; {wanted} cannot be pledged", "{id} 持有 {units} 股 {class}，其中未被质押的只有 {free} 股；不能质押 {wanted} 股"),
+    ("contract {contract} already registers a pledge", "质押合同 {contract} 已登记过一项质押"),
+    ("no open pledge of {id} under contract {contract}", "质押合同 {contract} 下没有 {id} 尚存续的质押"),
     // Estates (R10).
     ("{num}/{den} for {id} is not a fraction between 0 and 1 (denominators up to {max})", "{id} 的份额 {num}/{den} 不是 0 到 1 之间的分数（分母最大 {max}）"),
     ("{id} is named twice, or is the deceased", "{id} 被列了两次，或就是被继承人本人"),
@@ -576,10 +683,21 @@ pub const MESSAGES: &[Row] = &[
     ("{name} ({id}) is not a current member", "{name}（{id}）不是现有成员"),
     ("{name} ({id}) has died: the holding is an estate, settled by inheritance", "{name}（{id}）已去世：其所持股份为遗产，通过继承分割"),
     ("{id} is not a seated representative", "{id} 不是在任的成员代表"),
+    ("{id} is not a seated representative; the seat ended with the membership on {ended}", "{id} 不是在任的成员代表；其席位已随成员身份于 {ended} 终止"),
+    ("a representative's election must cite the assembly's resolution", "选举成员代表须引用成员大会的决议"),
+    ("a representative leaves by the assembly's resolution", "成员代表离任须依成员大会的决议"),
+    ("{name} ({id}) is under 18 on {date} (of age from {of_age}): a representative is a member of full civil capacity", "{name}（{id}）在 {date} 未满 18 周岁（{of_age} 起成年）：成员代表须是具有完全民事行为能力的成员"),
+    ("{name} ({id}) has been a representative since {date}", "{name}（{id}）自 {date} 起已是成员代表"),
+    ("a membership confirmation must cite the assembly's resolution", "确认成员身份须引用成员大会的决议"),
+    ("a roster import must cite the assembly's resolution", "导入花名册须引用成员大会的决议"),
+    ("{id} is known by a {kind}, not a citizen ID: a member is a PRC citizen keyed by the citizen ID (a foreign heir may be registered and inherit, never be a member)", "{id} 以证件（{kind}）登记，而非身份证号：成员须是以身份证号登记的中国公民（外籍继承人可以登记并继承，但不能成为成员）"),
+    ("this ledger already has its collective registered", "本台账已登记了集体经济组织"),
     ("{id} is not a member of the collective {code} in this store on {date}: membership gained there is confirmed there first", "{date} 当日 {id} 不是本存储中组织 {code} 的成员：在那里取得的成员身份须先在那里确认"),
     // Loss and exit (R2–R4), transfers and redemption (R8), the plan's steps (R13).
     ("the note names {word}, a circumstance that never ends membership (RCEOL 18): record it as a life event, or record the loss on its lawful ground alone", "备注中提到 {word}，这一情形从不终止成员身份（《农村集体经济组织法》第十八条）：请作为生活事件登记，或只按法定事由登记丧失"),
     ("the charter lists no ground for losing membership", "章程没有规定丧失成员身份的事由"),
+    ("name the charter's ground by its code: {codes}", "请用代码指明章程中的事由：{codes}"),
+    ("{id} has {units} pledged shares outstanding: release them before the exit", "{id} 有 {units} 股尚在质押中：请先解除质押再退出"),
     ("a loss on a charter ground cites the resolution deciding it", "依章程事由丧失成员身份，须引用作出决定的决议"),
     ("membership gained in another collective cites that collective's credit code", "取得其他组织成员身份的，须引用该组织的统一社会信用代码"),
     ("the other collective's credit code is this collective's own", "所填的其他组织信用代码就是本组织自己的"),
@@ -611,7 +729,74 @@ pub const MESSAGES: &[Row] = &[
     ("a correction states its reason", "更正须说明理由"),
     ("record {seq} has already been corrected", "第 {seq} 条记录已经更正过"),
     ("record {seq} cannot be undone: {why*}", "第 {seq} 条记录不能撤销：{why}"),
-    ("this command id was already used for another command (records {range}, {kind}); a command id names one command: give a new one, or none", "此命令编号已用于另一条命令（记录 {range}，{kind}）；一个命令编号只对应一条命令：请换一个新的，或不给出"),
+    ("later records depend on it: {records}", "依赖于它的后续记录：{records}"),
+    ("a correction is not itself undone: record the event again if it did happen", "更正本身不能撤销：如该事项确实发生过，请重新登记"),
+    ("{id} no longer holds the {units} {class} shares it received (free now: {free})", "{id} 已不再持有其收到的 {units} 股 {class}（现可用 {free} 股）"),
+    ("{id} is no longer a member to take the units back", "{id} 已不是成员，不能收回这些股份"),
+    ("the collective share no longer holds the units it redeemed", "集体股已不再持有其回购的股份"),
+    ("the collective share holds only {units} {class} shares from {date} on", "集体股自 {date} 起只持有 {units} 股 {class}"),
+    ("{units} shares are allotted under the plan; undo those allotments first", "该方案下已配出 {units} 股；请先撤销这些配股"),
+    ("the representative has left or been elected again since; undo that first", "该代表此后已离任或再次当选；须先撤销那条记录"),
+    ("{id} has been elected again since: {record}", "{id} 此后再次当选：{record}"),
+    ("{id} is no longer a member, and only a member holds a seat", "{id} 已不是成员，只有成员才能担任代表"),
+    ("the estate has been settled", "遗产已经分割"),
+    ("a later confirmation, {record}, is in force instead", "之后的{record}现为有效记录"),
+    ("the membership is no longer in force", "该成员身份已不再有效"),
+    ("{id} received shares as a member since; undo those first", "{id} 此后以成员身份获得过股份；请先撤销那些记录"),
+    ("{id} was elected a representative as a member since", "{id} 此后以成员身份当选过成员代表"),
+    ("{id} has since been named head of household {household}", "{id} 此后已被指定为户 {household} 的户主"),
+    ("{id} is no longer in household {household}", "{id} 已不在户 {household} 中"),
+    ("{id} is no longer head of household {household}", "{id} 已不是户 {household} 的户主"),
+    ("a later hukou record, {seq} (HukouRecorded), is in force instead; correct that one", "之后的一条户籍登记（第 {seq} 条）现为有效记录；请更正那一条"),
+    ("the pledge is no longer open", "该质押已不再存续"),
+    ("no pledge under contract {contract} was found", "没有找到质押合同 {contract} 下的质押"),
+    ("contract {contract} is open again", "质押合同 {contract} 下的质押已重新设立"),
+    ("{id} has {units} shares free of pledges, fewer than the {held} the pledge held", "{id} 只有 {units} 股未被质押，少于该质押原有的 {held} 股"),
+    ("a dividend is undone with its whole posting, never alone (the lines sum to the plan)", "分红只能随整次入账一并撤销，不能单独撤销（各行之和等于方案总额）"),
+    ("the payment is no longer recorded", "该支付已不在记录中"),
+    ("there is no plan for {year}", "{year} 年度没有方案"),
+    ("the plan for {year} is {status*} now", "{year} 年度方案现处于{status}状态"),
+    ("record {record} superseded this draft", "{record}已取代这份草案"),
+    ("the plan for {year} has gone on", "{year} 年度方案已进入后续步骤"),
+    ("this draft superseded an earlier one for {year}: draft the plan again, which supersedes it", "这份草案取代了 {year} 年度一份早先的草案：请重新编制方案以取代它"),
+    ("{count} of its dividends have been paid (to {ids}): correct those payments first", "其中 {count} 笔分红已经支付（支付给 {ids}）：请先更正这些支付"),
+    ("a loss of membership by death is undone with the death", "因死亡丧失成员身份的记录只能随死亡记录一并撤销"),
+    ("the {what} is no longer in force", "这次{what}已不再有效"),
+    ("an account is replaced by recording the right one (`member bank`) or cleared (`member bank --clear`); the record stays", "账户须通过登记正确的账户（`member bank`）来替换，或予以清除（`member bank --clear`）；原记录保留"),
+    ("set the account again (`member bank`); the record stays", "请重新登记账户（`member bank`）；原记录保留"),
+    ("the bank's report of a failed payment stays on record; the dividend is still owed, and its payment records it paid", "银行报告的支付失败保留在记录中；该分红仍然应付，支付后再登记为已付"),
+    ("the collective's registration is the ledger's first record; a wrong charter is a new ledger", "本组织的登记是台账的第一条记录；章程有误须另建台账"),
+    ("the charter's loss grounds are registered with the collective; a wrong charter is a new ledger", "章程所列的成员身份丧失事由随本组织一同登记；章程有误须另建台账"),
+    // Bank accounts and the bank's result file.
+    ("must be digits only (spaces are allowed between them)", "只能是数字（数字之间可以有空格）"),
+    ("must have {min} to {max} digits, not {n}", "应为 {min} 到 {max} 位数字，而不是 {n} 位"),
+    ("the account number is a citizen ID number: give the bank account's number", "账号是身份证号：请填写银行账号"),
+    ("the account number {problem*}", "账号{problem}"),
+    ("{name} ({id}) already has this account on record", "{name}（{id}）已登记了这个账户"),
+    ("{name} ({id}) has no bank account on record to clear", "{name}（{id}）没有已登记的银行账户可以清除"),
+    ("ID {id} is also on row {row} of the file", "身份证号 {id} 也出现在文件的第 {row} 行"),
+    ("every account in the file is already on record: nothing to record", "文件中的账户都已登记：没有需要登记的内容"),
+    ("line {reference} ({id}) is also on row {row} of the file", "明细 {reference}（{id}）也出现在文件的第 {row} 行"),
+    ("line {reference} ({id}): the bank's amount {bank} differs from the plan's {plan}", "明细 {reference}（{id}）：银行的金额 {bank} 与方案的 {plan} 不符"),
+    ("the {year} dividend of {name} ({id}) was already paid on {date} (reference {reference})", "{name}（{id}）的 {year} 年度分红已于 {date} 支付（流水号 {reference}）"),
+    ("the {year} dividend of {id} is zero: nothing to pay", "{id} 的 {year} 年度分红为零：无需支付"),
+    ("holds no reference of a line of the {year} bank file ({first} to {last}): it matches no unpaid line", "没有 {year} 年度代发文件中任何一笔的参考号（{first} 至 {last}）：对不上任何未付的分红"),
+    ("the status cell {cell} is empty", "处理结果单元格 {cell} 为空"),
+    ("the amount in {cell} is not yuan: {detail*}", "{cell} 中的金额不是以元为单位的数：{detail}"),
+    ("the bank's result file {path} has no header naming the status column (one of: {names})", "银行回盘文件 {path} 中没有处理结果列的表头（可用的表头：{names}）"),
+    ("the bank's result file {path} has no reference column (one of: {names})", "银行回盘文件 {path} 中没有参考号所在的列（可用的表头：{names}）"),
+    ("cannot read the bank template {path}", "无法读取银行模板 {path}"),
+    ("the bank template {path} does not parse: {detail*}", "银行模板 {path} 无法解析：{detail}"),
+    ("the bank template {path}: {detail*}", "银行模板 {path}：{detail}"),
+    ("it lists no columns", "模板中没有列出任何列"),
+    ("no column holds the account number (field = \"account\")", "没有存放账号的列（field = \"account\"）"),
+    ("no column holds the amount (field = \"yuan\" or \"fen\")", "没有存放金额的列（field = \"yuan\" 或 \"fen\"）"),
+    ("no column carries the line reference (field = \"reference\", or a memo with {ref}): the bank's result could not be matched to the lines", "没有带参考号的列（field = \"reference\"，或含 {ref} 的摘要）：银行的回盘结果将无法与各笔分红对应"),
+    ("column {header} needs a text", "列 {header} 须给出 text"),
+    ("column {header}: only a memo or fixed column has a text", "列 {header}：只有摘要列或固定值列才有 text"),
+    ("an XLSX file carries its own encoding: give no encoding", "XLSX 文件自带编码：不要给出 encoding"),
+    ("the character {c} (U+{code}) cannot be written in GBK: give encoding = \"gb18030\" if the bank reads it, or change the name the account is held in", "字符 {c}（U+{code}）无法用 GBK 编码写出：若银行能读取，请设 encoding = \"gb18030\"，或更改账户的户名"),
+    ("this command id was already used for another command (records {range}, {type}); a command id names one command: give a new one, or none", "此命令编号已用于另一条命令（记录 {range}，{type}）；一个命令编号只对应一条命令：请换一个新的，或不给出"),
     // Free text (R16).
     ("{field} holds a citizen ID number; an ID is recorded only as a person's key, which every paper masks, never inside free text that papers print whole", "{field} 中含有身份证号；身份证号只作为人员的登记号，所有文书都隐去其中部分，不能写在会被原样打印的文字中"),
     ("{field} must hold no control characters (line breaks, tabs, escapes)", "{field} 不能含有控制字符（换行、制表符、转义符）"),
@@ -625,6 +810,18 @@ pub const MESSAGES: &[Row] = &[
     ("holds a citizen ID number, which every paper would print whole", "含有身份证号，而所有文书都会原样打印它"),
     // The charter.
     ("must not be below {floor}", "不得低于 {floor}"),
+    ("must be greater than zero", "必须大于零"),
+    ("reserve and welfare rates together exceed 100%", "公积金和公益金提取比例之和超过 100%"),
+    ("{days} days is longer than a year ({max}): a plan could never be voted on", "{days} 天超过一年（{max} 天）：方案将永远无法表决"),
+    ("a charter needs 1 to {n} share classes", "章程须有 1 到 {n} 个股份类别"),
+    ("a charter lists at most {n} loss grounds", "章程最多列出 {n} 项成员身份丧失事由"),
+    ("{value} must be lowercase letters, digits or -", "{value} 只能由小写字母、数字或 - 组成"),
+    ("{value} must be letters, digits, - or _", "{value} 只能由字母、数字、- 或 _ 组成"),
+    ("{value} is a code the law already gives a meaning", "{value} 是法律已规定了含义的代码"),
+    ("{value} is listed twice", "{value} 列了两次"),
+    ("class {class} needs a coefficient above zero", "股份类别 {class} 的系数必须大于零"),
+    ("ground {ground} ({name}) names {word}, a circumstance that never ends membership (RCEOL 18 overrides the charter)", "事由 {ground}（{name}）提到 {word}，这一情形从不终止成员身份（《农村集体经济组织法》第十八条优先于章程）"),
+    ("ground {ground}: {problem*}", "事由 {ground}：{problem}"),
     ("{days} days is too short: the plan is open to members at least 10 days before the vote (RCEOL 46)", "{days} 天太短：方案须在表决前至少 10 天向成员公开（《农村集体经济组织法》第四十六条）"),
     ("{value} is not \"static\" or \"dynamic\"", "{value} 不是 \"static\" 或 \"dynamic\""),
     ("{value} is not \"largest-remainder\" or \"round-down\"", "{value} 不是 \"largest-remainder\" 或 \"round-down\""),
@@ -749,6 +946,174 @@ mod tests {
         );
         assert_eq!(zh("--note must not be empty"), "--note 不能为空");
         assert_eq!(zh("a b must not be empty"), "a b must not be empty");
+    }
+
+    /// Refusals as the core writes them (its formats with sample values), each of which must
+    /// read as Chinese: no English word of four or more letters is left outside a command in
+    /// backticks, a value in quotes, an option (`--class`) and the samples' codes.
+    const REFUSALS: &[&str] = &[
+        "R11: 410183********0053 has 0.5 basic shares free of pledges; pledged units are not given up by a transfer until released",
+        "R11: 410183********0053 has 0.5 basic shares free of pledges; pledged units are not given up by a redeem until released",
+        "input: 410183********0053 holds 2 basic shares, fewer than the 3 to redeem",
+        "R17: 410183********0053 holds only 1 basic shares from 2020-03-01 on (later holdings are dated after it); date the transfer when the units are held",
+        "input: a transfer needs units above zero",
+        "input: a pledge needs units above zero",
+        "input: an allotment needs units above zero",
+        "input: the roster has no rows",
+        "input: a bank result file holds at most 100000 rows",
+        "R15: record 1810 cannot be undone: 410183********1305 is no longer a member to take the units back; later records depend on it: 1813 (MembershipLost), 1814 (DeathRecorded), 1816 (EstateSettled)",
+        "R15: record 12 cannot be undone: 410183********0053 no longer holds the 2 basic shares it received (free now: 1); later records depend on it: 14 (SharesTransferred)",
+        "R15: record 12 cannot be undone: a correction is not itself undone: record the event again if it did happen",
+        "R15: record 12 cannot be undone: a loss of membership by death is undone with the death: correct record 15 (DeathRecorded)",
+        "R15: record 12 cannot be undone: the exit is no longer in force; later records depend on it: 20 (MembershipConfirmed)",
+        "R15: record 12 cannot be undone: the loss is no longer in force",
+        "R15: record 12 cannot be undone: later records depend on it: 13 (MembershipConfirmed), 14 (SharesAllotted)",
+        "R15: record 12 cannot be undone: a later confirmation, 19 (MembershipConfirmed), is in force instead",
+        "R15: record 12 cannot be undone: the membership is no longer in force; later records depend on it: 30 (MembershipLost)",
+        "R15: record 12 cannot be undone: 410183********0053 received shares as a member since; undo those first; later records depend on it: 13 (SharesAllotted)",
+        "R15: record 12 cannot be undone: 410183********0053 was elected a representative as a member since; later records depend on it: 40 (RepresentativeElected)",
+        "R15: record 12 cannot be undone: 410183********0053 has since been named head of household 0007; later records depend on it: 41 (HouseholdHeadNamed)",
+        "R15: record 12 cannot be undone: 410183********0053 is no longer in household 0007",
+        "R15: record 12 cannot be undone: a later hukou record, 44 (HukouRecorded), is in force instead; correct that one",
+        "R15: record 12 cannot be undone: the estate has been settled; later records depend on it: 50 (EstateSettled)",
+        "R15: record 12 cannot be undone: the collective share holds only 3 basic shares from 2021-01-01 on",
+        "R15: record 12 cannot be undone: 5 shares are allotted under the plan; undo those allotments first",
+        "R15: record 12 cannot be undone: the representative has left or been elected again since; undo that first: correct record 60 (RepresentativeLeft)",
+        "R15: record 12 cannot be undone: 410183********0053 has been elected again since: 61 (RepresentativeElected)",
+        "R15: record 12 cannot be undone: 410183********0053 is no longer a member, and only a member holds a seat",
+        "R15: record 12 cannot be undone: the pledge is no longer open; later records depend on it: 70 (PledgeReleased)",
+        "R15: record 12 cannot be undone: 410183********0053 has 1 shares free of pledges, fewer than the 2 the pledge held",
+        "R15: record 12 cannot be undone: a dividend is undone with its whole posting, never alone (the lines sum to the plan): correct record 80 (DistributionPosted)",
+        "R15: record 12 cannot be undone: the payment is no longer recorded",
+        "R15: record 12 cannot be undone: the plan for 2024 is approved now; later records depend on it: 90 (DistributionPosted)",
+        "R15: record 12 cannot be undone: record 91 (DistributionDrafted) superseded this draft",
+        "R15: record 12 cannot be undone: the plan for 2024 has gone on; later records depend on it: 92 (DistributionNoticed)",
+        "R15: record 12 cannot be undone: this draft superseded an earlier one for 2024: draft the plan again, which supersedes it",
+        "R15: record 12 cannot be undone: 2 of its dividends have been paid (to 410183********0053, 410183********1305): correct those payments first",
+        "R15: record 12 cannot be undone: the collective share no longer holds the units it redeemed",
+        "R15: record 12 cannot be undone: an account is replaced by recording the right one (`member bank`) or cleared (`member bank --clear`); the record stays",
+        "R15: record 12 cannot be undone: the bank's report of a failed payment stays on record; the dividend is still owed, and its payment records it paid",
+        "R15: record 12 cannot be undone: the collective's registration is the ledger's first record; a wrong charter is a new ledger",
+        "input: 张三 (410183********0053) already has this account on record",
+        "input: 张三 (410183********0053) has no bank account on record to clear",
+        "input: the account number must be digits only (spaces are allowed between them)",
+        "input: the account number must have 10 to 30 digits, not 8",
+        "R16: the account number is a citizen ID number: give the bank account's number",
+        "input: every account in the file is already on record: nothing to record",
+        "input: ID 410183********0053 is also on row 3 of the file",
+        "input: line 2024-0007 (410183********0053) is also on row 3 of the file",
+        "input: line 2024-0007 (410183********0053): the bank's amount 12.00 differs from the plan's 13.50",
+        "input: failure reason must not be empty",
+        "input: the 2024 dividend of 张三 (410183********0053) was already paid on 2025-02-01 (reference B123)",
+        "input: the 2024 dividend of 410183********0053 is zero: nothing to pay",
+        "2 row(s) of r.csv refused; nothing was written\n  line 3: holds no reference of a line of the 2025 bank file (GF2025-0001 to GF2025-0600): it matches no unpaid line\n  line 4: the status cell F4 is empty",
+        "R15: record 12 cannot be undone: the charter's loss grounds are registered with the collective; a wrong charter is a new ledger",
+        "this command id was already used for another command (records 1202..=1202, HukouRecorded); a command id names one command: give a new one, or none",
+        "R17: the payment (2025-01-01) cannot come before the dividend was posted (2025-01-05)",
+        "R17: the notice (2025-01-01) cannot come before the draft (2025-01-05)",
+        "R17: the posting (2025-01-01) cannot come before the approval (2025-01-05)",
+        "R17: the record date 2023-12-31 is before the year 2024 the plan distributes: the register it reads is of that year or later",
+        "input: the year's income must be above zero",
+        "input: the year must be between 2000 and 2100",
+        "R14: nobody holds weighted shares on the record date 2024-12-31: there is no one to distribute to",
+        "input: 700 votes for out of 600 eligible is not a count of a vote",
+        "R14: holdings effective on or before the record date 2024-12-31 have changed since the 2024 plan was drafted (3 changes then, 4 now); draft it again, then notice and approve the new plan",
+        "R8: 张三 (410183********1305) has died: shares pass only to a current member",
+        "R8: 张三 (410183********1305) is not a member (a non-member heir holds income rights only): shares pass only to a current member",
+        "R8: 张三 (410183********1305) has exited the collective: shares pass only to a current member",
+        "R8: 张三 (410183********1305) is no longer a member: shares pass only to a current member",
+        "input: the price is zero or more",
+        "R6: share class \"gold\" is not in the charter (basic)",
+        "R6: an allotment must cite the resolution adopting the quantification plan",
+        "R6: no quantification plan is adopted under resolution 2017-1: allotments cite an adopted plan (`gufen shares plan`)",
+        "R6: the plan adopted by resolution 2017-1 has 3 basic shares left to allot, fewer than 5",
+        "input: class \"basic\" is given twice",
+        "R11: 410183********0053 holds 2 basic shares of which 1 are free of pledges; 2 cannot be pledged",
+        "R17: 410183********0053 holds only 1 basic shares from 2020-01-01 on: a pledge binds units held on its date",
+        "input: contract HT-1 already registers a pledge",
+        "input: no open pledge of 410183********0053 under contract HT-1",
+        "R17: the pledge under contract HT-1 was registered on 2020-01-01: it cannot be released before that (2019-12-31)",
+        "R11: 410183********0053 has 2 pledged shares outstanding: release them before the exit",
+        "R2: name the charter's ground by its code: moved-away, expelled",
+        "R1: a membership confirmation must cite the assembly's resolution",
+        "R1: 410183********0053 is known by a passport, not a citizen ID: a member is a PRC citizen keyed by the citizen ID (a foreign heir may be registered and inherit, never be a member)",
+        "R13: a representative's election must cite the assembly's resolution",
+        "R13: 张三 (410183********0053) is under 18 on 2020-01-01 (of age from 2021-05-01): a representative is a member of full civil capacity",
+        "input: 张三 (410183********0053) has been a representative since 2019-01-01",
+        "R13: 410183********0053 is not a seated representative; the seat ended with the membership on 2020-01-01",
+        "input: 410183********0053 is already in household 0007",
+        "R7: 410183********0053 is not in household 0007",
+        "input: part of the estate of 410183********0053 is dated after 2020-01-01: date the settlement when the estate holds it all",
+        "input: this ledger already has its collective registered",
+        "R5: citizen ID 990101********0053 does not begin with a province code of GB/T 2260 (11–15, 21–23, 31–37, 41–46, 50–54, 61–65, 71, 81, 82)",
+        "R5: citizen ID 410183********0053 does not hold a real birth date (characters 7 to 14, YYYYMMDD)",
+        "org code \"914101\" must have 18 characters (GB 32100 unified social credit code)",
+        "org code \"91410183MA3X0000I0\" has a character outside 0-9A-HJ-NPQRTUWXY at position 17",
+        "charter key `notice_days`: R13: 400 days is longer than a year (366): a plan could never be voted on",
+        "charter key `classes`: a charter needs 1 to 20 share classes",
+        "charter key `loss_grounds`: a charter lists at most 20 loss grounds",
+        "charter key `loss_grounds.code`: \"Bad\" must be lowercase letters, digits or -",
+        "charter key `loss_grounds.code`: \"death\" is a code the law already gives a meaning",
+        "charter key `loss_grounds.code`: \"moved\" is listed twice",
+        "charter key `loss_grounds`: R3: ground \"wed\" (嫁出) names \"marriage\", a circumstance that never ends membership (RCEOL 18 overrides the charter)",
+        "charter key `loss_grounds.name`: ground \"moved\": must not be empty",
+        "charter key `classes.code`: \"a b\" must be letters, digits, - or _",
+        "charter key `classes.coefficient`: class \"basic\" needs a coefficient above zero",
+        "charter key `holding_cap_percent`: must be greater than zero",
+        "charter key `welfare_rate_percent`: reserve and welfare rates together exceed 100%",
+    ];
+
+    /// English words of four or more letters left in `text`, outside commands in backticks,
+    /// values in quotes, options, the samples' codes and codes in capitals (`NPQRTUWXY`).
+    fn english_left(text: &str) -> Vec<String> {
+        const CODES: &[&str] = &["basic", "gold", "passport", "moved", "away", "expelled"];
+        let mut outside = String::new();
+        for (i, part) in text.split(['`', '"']).enumerate() {
+            if i % 2 == 0 {
+                outside.push_str(part);
+            }
+        }
+        outside
+            .split_whitespace()
+            .filter(|token| !token.starts_with("--"))
+            .flat_map(|token| token.split(|c: char| !c.is_ascii_alphabetic()))
+            .filter(|word| word.len() >= 4 && !CODES.contains(word))
+            .filter(|word| !word.chars().all(|c| c.is_ascii_uppercase()))
+            .map(str::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn every_refusal_of_the_core_reads_as_chinese() {
+        for english in REFUSALS {
+            let chinese = zh(english);
+            let left = english_left(&chinese);
+            assert!(
+                left.is_empty(),
+                "{english}\n  → {chinese}\n  leaves {left:?}"
+            );
+            assert!(chinese.chars().any(is_cjk), "{english} → {chinese}");
+        }
+    }
+
+    #[test]
+    fn an_action_word_and_the_records_a_refusal_names_are_put_in_chinese() {
+        assert_eq!(
+            zh("R11: 410183********0053 has 0.5 basic shares free of pledges; pledged units are not given up by a transfer until released"),
+            "规则 R11：410183********0053 只有 0.5 股 basic 未被质押；已质押的股份在解除质押前不能转让"
+        );
+        assert_eq!(
+            zh("R15: record 1810 cannot be undone: 410183********1305 is no longer a member to take the units back; later records depend on it: 1813 (MembershipLost), 1814 (DeathRecorded), 1816 (EstateSettled)"),
+            "规则 R15：第 1810 条记录不能撤销：410183********1305 已不是成员，不能收回这些股份；依赖于它的后续记录：第 1813 条（丧失成员身份）、第 1814 条（死亡登记）、第 1816 条（遗产继承）"
+        );
+        assert_eq!(
+            zh("input: the bank result file has no rows"),
+            "输入有误：银行回盘文件中没有任何行"
+        );
+        // A word the table does not know stays as it is; a record of no known type is no record.
+        assert_eq!(zh("a swap needs units above zero"), "swap的股数必须大于零");
+        assert_eq!(record_zh("12 (NoSuchRecord)"), None);
+        assert_eq!(records_zh("12 (SharesTransferred), x"), None);
     }
 
     #[test]
