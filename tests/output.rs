@@ -63,8 +63,9 @@ fn json(db: &Path, args: &[&str]) -> Value {
     serde_json::from_slice(&ok(db, &all)).unwrap()
 }
 
-/// The first sheet of a workbook: its cells, and its formulas (all empty when none).
+/// The first sheet of a workbook: its name, its cells, and its formulas (all empty when none).
 struct Sheet {
+    name: String,
     cells: calamine::Range<Data>,
     formulas: calamine::Range<String>,
     styles: calamine::StyleRange,
@@ -75,6 +76,7 @@ fn sheet(bytes: &[u8]) -> Sheet {
     let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes.to_vec())).unwrap();
     let name = workbook.sheet_names()[0].clone();
     Sheet {
+        name: name.clone(),
         cells: workbook.worksheet_range(&name).unwrap(),
         formulas: workbook.worksheet_formula(&name).unwrap(),
         styles: workbook.worksheet_style(&name).unwrap(),
@@ -1445,4 +1447,38 @@ fn a_workbook_onto_a_terminal_is_refused_with_the_way_out() {
     assert!(!output.status.success(), "{printed}");
     assert!(printed.contains("-o FILE"), "{printed}");
     assert!(!printed.contains("PK"), "{printed}");
+}
+
+/// The first member of fixtures/roster-600.csv, and the ID as documents show it.
+const SAMPLE_FIRST: &str = "410183195202210053";
+const SAMPLE_FIRST_MASKED: &str = "410183********0053";
+
+/// A history's sheet is named after the masked ID with every `*` kept visible (Excel forbids
+/// `*` in a sheet name; dropping them made `4101830053`, another number), within 31 characters.
+#[test]
+fn a_history_sheet_keeps_the_masked_ids_stars_visible() {
+    let g = sample_village();
+    let db = g.db();
+    for lang in ["zh", "en"] {
+        let workbook = sheet(&ok(
+            &db,
+            &[
+                "--lang",
+                lang,
+                "--format",
+                "xlsx",
+                "history",
+                "--id",
+                SAMPLE_FIRST,
+            ],
+        ));
+        let starred = SAMPLE_FIRST_MASKED.replace('*', "＊");
+        assert!(
+            workbook.name.contains(&starred),
+            "{lang}: {}",
+            workbook.name
+        );
+        assert!(workbook.name.chars().count() <= 31, "{}", workbook.name);
+        assert!(text(workbook.cell(0, 0)).contains(SAMPLE_FIRST_MASKED));
+    }
 }

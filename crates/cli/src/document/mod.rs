@@ -33,6 +33,9 @@ pub trait Document: Serialize {
 #[derive(Default)]
 pub struct Layout {
     pub blocks: Vec<Block>,
+    /// A workbook's name for the sheet when the title (the first line) would not make a good
+    /// one within a sheet name's 31 characters; by default the title names the sheet.
+    pub sheet: Option<String>,
 }
 
 pub enum Block {
@@ -69,6 +72,11 @@ pub enum Paper {
 }
 
 impl Layout {
+    /// Names the document's sheet in a workbook (see `Layout::sheet`).
+    pub fn sheet(&mut self, name: impl Into<String>) {
+        self.sheet = Some(name.into());
+    }
+
     pub fn line(&mut self, text: impl Into<String>) {
         self.blocks.push(Block::Line(text.into()));
     }

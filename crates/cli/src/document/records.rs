@@ -202,6 +202,12 @@ impl Document for History {
                 if count == 1 { "record" } else { "records" }
             ),
         ));
+        // The English title puts the ID last, past a sheet name's 31 characters.
+        layout.sheet(t(
+            lang,
+            format!("{shown} 的记录"),
+            format!("records of {shown}"),
+        ));
         layout.table(table);
         layout
     }

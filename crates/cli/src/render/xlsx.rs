@@ -40,9 +40,14 @@ fn workbook(layout: &Layout) -> Result<Vec<u8>> {
     };
     let mut workbook = Workbook::new();
     let sheet = workbook.add_worksheet();
-    if let Some(Block::Line(title)) = layout.blocks.first() {
+    let title = match layout.blocks.first() {
+        Some(Block::Line(title)) => Some(title),
+        _ => None,
+    };
+    if let Some(title) = layout.sheet.as_ref().or(title) {
         let name = sheet_name(title);
-        if !name.is_empty() {
+        // `History` is a name Excel keeps for itself.
+        if !name.is_empty() && !name.eq_ignore_ascii_case("history") {
             sheet.set_name(name)?;
         }
     }
@@ -176,16 +181,31 @@ fn excel_date(text: &str) -> Option<ExcelDateTime> {
     ExcelDateTime::from_ymd(year, month, day).ok()
 }
 
-/// The sheet's name from the title: before any bracket (the collective's code), without the
-/// characters a sheet name cannot hold, at most 31 characters.
+/// The sheet's name from the title: its first line, before any bracket (the collective's
+/// code), at most 31 characters (a workbook's limit). The characters a sheet name cannot hold
+/// are replaced by their full-width forms, never dropped: a masked ID keeps its `*` as `＊`.
 fn sheet_name(title: &str) -> String {
-    let head = title.split(['(', '（']).next().unwrap_or_default();
+    let first_line = title.lines().next().unwrap_or_default();
+    let head = first_line.split(['(', '（']).next().unwrap_or_default();
     let kept: String = head
+        .trim()
         .chars()
-        .filter(|c| !matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\') && !c.is_control())
+        .filter(|c| !c.is_control())
+        .map(|c| match c {
+            '[' => '［',
+            ']' => '］',
+            ':' => '：',
+            '*' => '＊',
+            '?' => '？',
+            '/' => '／',
+            '\\' => '＼',
+            // A name may not begin or end with an apostrophe.
+            '\'' => '’',
+            c => c,
+        })
         .take(31)
         .collect();
-    kept.trim().trim_matches('\'').trim().to_string()
+    kept.trim().to_string()
 }
 
 #[cfg(test)]
@@ -194,9 +214,17 @@ mod tests {
 
     #[test]
     fn sheet_names_hold_no_forbidden_characters() {
-        assert_eq!(sheet_name("a/b: [c]*?\\"), "ab c");
+        assert_eq!(sheet_name("a/b: [c]*?\\"), "a／b： ［c］＊？＼");
+        assert_eq!(
+            sheet_name("410183******0053 的记录"),
+            "410183＊＊＊＊＊＊0053 的记录"
+        );
+        assert_eq!(
+            sheet_name("gufen/N2410183MF0000001Y/blake3\n1806\n"),
+            "gufen／N2410183MF0000001Y／blake3"
+        );
         assert_eq!(sheet_name(&"村".repeat(40)).chars().count(), 31);
-        assert_eq!(sheet_name("'x'"), "x");
+        assert_eq!(sheet_name("'x'"), "’x’");
         assert_eq!(
             sheet_name("溱水村股份经济合作社 股东名册（N2410183MF0000001Y）"),
             "溱水村股份经济合作社 股东名册"
