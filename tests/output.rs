@@ -2,9 +2,9 @@
 //! says, cell by cell, with codes kept as text (household `00001`, masked IDs), units and yuan
 //! as numbers (yuan to the exact fen, shown with two decimals); a CSV or workbook in which a
 //! name like `=HYPERLINK(…)` stays text and never runs as a formula; every command, in every
-//! format, either printing that form or refusing the format by name (never another form
-//! silently); `-o FILE` writing the whole file and nothing on stdout, and a failing `-o`
-//! leaving no file and no record.
+//! format, either printing that form (a workbook with a named sheet under a bold title) or
+//! refusing the format by name (never another form silently); `-o FILE` writing the whole file
+//! and nothing on stdout, and a failing `-o` leaving no file and no record.
 
 mod common;
 
@@ -508,9 +508,9 @@ fn is_form(format: &str, bytes: &[u8]) -> Result<(), String> {
             if !bytes.starts_with(b"PK") {
                 return Err("not a workbook".into());
             }
-            Xlsx::new(Cursor::new(bytes.to_vec()))
-                .map(|_: Xlsx<_>| ())
-                .map_err(|e| format!("not a workbook: {e}"))
+            let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes.to_vec()))
+                .map_err(|e| format!("not a workbook: {e}"))?;
+            titled(&mut workbook)
         }
         "html" => {
             let text = std::str::from_utf8(bytes).map_err(|e| e.to_string())?;
@@ -522,6 +522,28 @@ fn is_form(format: &str, bytes: &[u8]) -> Result<(), String> {
         }
         other => panic!("{other}"),
     }
+}
+
+/// Every document's workbook says what it is: its sheet is named (not `Sheet1`) and its first
+/// row is a title in bold.
+fn titled(workbook: &mut Xlsx<Cursor<Vec<u8>>>) -> Result<(), String> {
+    let name = workbook.sheet_names()[0].clone();
+    let cells = workbook.worksheet_range(&name).map_err(|e| e.to_string())?;
+    let styles = workbook.worksheet_style(&name).map_err(|e| e.to_string())?;
+    let title = match cells.get_value((0, 0)) {
+        Some(Data::String(title)) if !title.trim().is_empty() => title.clone(),
+        other => return Err(format!("no title in A1 but {other:?}")),
+    };
+    let bold = styles
+        .get((0, 0))
+        .and_then(|style| style.font.as_ref())
+        .is_some_and(|font| font.is_bold());
+    if name.starts_with("Sheet") || !bold {
+        return Err(format!(
+            "the sheet {name:?}, its title {title:?} bold: {bold}"
+        ));
+    }
+    Ok(())
 }
 
 fn starts_html(text: &str) -> bool {
@@ -1481,4 +1503,37 @@ fn a_history_sheet_keeps_the_masked_ids_stars_visible() {
         assert!(workbook.name.chars().count() <= 31, "{}", workbook.name);
         assert!(text(workbook.cell(0, 0)).contains(SAMPLE_FIRST_MASKED));
     }
+}
+
+/// `distribution owed` as a workbook says what it is: a sheet named for the unpaid dividends,
+/// a title with the day it was drawn up, then the table (it was a bare `Sheet1` of rows).
+#[test]
+fn the_owed_workbook_has_a_title_and_a_named_sheet() {
+    let g = sample_village();
+    let db = g.db();
+    common::post_distribution_2025(&db);
+    for (lang, name, title) in [
+        ("zh", "未付分红", "未付分红（截至 2026-12-31）"),
+        (
+            "en",
+            "unpaid dividends",
+            "unpaid dividends (as of 2026-12-31)",
+        ),
+    ] {
+        let args = ["--lang", lang, "--format", "xlsx", "distribution", "owed"];
+        let workbook = sheet(&ok(&db, &args));
+        assert_eq!(workbook.name, name);
+        assert_eq!(text(workbook.cell(0, 0)), title);
+        let header = workbook.row_of(if lang == "zh" { "年度" } else { "year" });
+        assert!(header > 0, "the table is below the title");
+        assert_eq!(number(workbook.cell(header + 1, 0)), 2025.0);
+        let plain = String::from_utf8(ok(&db, &["--lang", lang, "distribution", "owed"])).unwrap();
+        assert_eq!(
+            plain.lines().next(),
+            Some(title),
+            "the text has the heading too"
+        );
+    }
+    let owed = json(&db, &["distribution", "owed"]);
+    assert_eq!(owed["as_of"], "2026-12-31");
 }

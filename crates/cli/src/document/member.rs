@@ -196,6 +196,7 @@ impl Document for MemberDocument {
             .id
             .clone()
             .unwrap_or_else(|| self.id_masked.to_string());
+        layout.line(format!("{} {shown}", self.name));
         layout.field(t(lang, "姓名", "name"), self.name.clone());
         layout.field(t(lang, "身份证号", "ID"), shown);
         layout.field(

@@ -349,6 +349,14 @@ impl Document for Log {
             ]);
         }
         let mut layout = Layout::default();
+        layout.line(match (self.records.first(), self.records.last()) {
+            (Some(first), Some(last)) => t(
+                lang,
+                format!("台账记录 第 {}–{} 条", first.seq, last.seq),
+                format!("log records {}–{}", first.seq, last.seq),
+            ),
+            _ => t(lang, "台账记录：无", "log records: none").to_string(),
+        });
         layout.table(table);
         layout
     }
