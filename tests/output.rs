@@ -1537,3 +1537,61 @@ fn the_owed_workbook_has_a_title_and_a_named_sheet() {
     let owed = json(&db, &["distribution", "owed"]);
     assert_eq!(owed["as_of"], "2026-12-31");
 }
+
+/// A change form's particulars in a workbook: the date a date cell, the units a number, the
+/// price yuan to the fen shown with two decimals (they were text); the labels and the words
+/// (the kind, the collective) stay text, and the text still prints the values as written.
+#[test]
+fn the_form_workbook_types_its_date_units_and_price() {
+    let g = sample_village();
+    let db = g.db();
+    let second = "410183196308011305";
+    ok(
+        &db,
+        &[
+            "shares",
+            "transfer",
+            "--from",
+            SAMPLE_FIRST,
+            "--to",
+            second,
+            "--class",
+            "basic",
+            "--units",
+            "0.5",
+            "--price",
+            "800",
+            "--date",
+            "2026-03-22",
+        ],
+    );
+    let seq = log_seq(&db, "SharesTransferred");
+    let form = ["--lang", "zh", "shares", "form", "--seq", seq.as_str()];
+    let workbook = sheet(&ok(&db, &[&["--format", "xlsx"][..], &form].concat()));
+    let date = workbook.row_of("变更日期");
+    match workbook.cell(date, 1) {
+        Data::DateTime(cell) => assert_eq!(
+            cell.as_datetime().map(|d| d.date().to_string()),
+            Some("2026-03-22".into())
+        ),
+        other => panic!("the date is {other:?}"),
+    }
+    assert_eq!(workbook.number_format(date, 1), "yyyy-mm-dd");
+    units(workbook.cell(workbook.row_of("变动股数"), 1), 5_000);
+    let price = workbook.row_of("价款（元）");
+    assert_eq!(number(workbook.cell(price, 1)), 800.0);
+    assert_eq!(workbook.number_format(price, 1), "0.00");
+    assert_eq!(
+        text(workbook.cell(workbook.row_of("登记记录号"), 1)),
+        format!("#{seq}")
+    );
+    workbook.has_no_formula();
+    let plain = String::from_utf8(ok(&db, &form)).unwrap();
+    for line in [
+        "变更日期: 2026-03-22",
+        "变动股数: 0.5",
+        "价款（元）: 800.00",
+    ] {
+        assert!(plain.lines().any(|l| l == line), "{line} in {plain}");
+    }
+}

@@ -220,18 +220,20 @@ impl Document for MemberDocument {
             hukou,
         );
         for (class, units) in &self.units {
-            layout.field(
+            layout.field_typed(
                 format!(
                     "{} {}",
                     t(lang, "股份", "shares"),
                     class_name(&self.classes, class, lang)
                 ),
                 Units(*units).to_string(),
+                Column::Number,
             );
         }
-        layout.field(
+        layout.field_typed(
             t(lang, "折算股", "weighted shares"),
             Units(self.weighted_units).to_string(),
+            Column::Number,
         );
         for pledge in &self.pledges {
             let class = pledge.class.as_ref().map_or(String::new(), |class| {

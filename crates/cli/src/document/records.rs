@@ -406,7 +406,11 @@ impl Document for Verification {
             t(lang, "校验通过", "verified"),
             self.collective
         ));
-        layout.field(t(lang, "记录数", "records"), self.records.to_string());
+        layout.field_typed(
+            t(lang, "记录数", "records"),
+            self.records.to_string(),
+            Column::Number,
+        );
         layout.field(t(lang, "链头哈希", "head hash"), self.head_hash.short());
         layout.field(t(lang, "默克尔树根", "merkle root"), self.merkle_root.b64());
         if self.replayed {

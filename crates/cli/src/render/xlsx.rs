@@ -1,7 +1,8 @@
 //! A workbook (XLSX) of the document, one sheet: the layout's first line as a bold title, the
 //! other lines and the labelled fields (label, value) as rows above the table, then each table
 //! with a bold header row (the first table's frozen and filtered). A document without a table
-//! is a two-column sheet of labels and values. Cells are typed by the table's columns: words
+//! is a two-column sheet of labels and values. Cells are typed by the table's columns and the
+//! fields' kinds (`Layout::field_typed`): words
 //! and codes are text (a household `00001`, an ID, a reference keep every character), counts
 //! and units are numbers, yuan are numbers shown with two decimals, dates are date cells shown
 //! as yyyy-mm-dd (so they sort and filter as dates). A text cell that begins with `=` is text,
@@ -72,9 +73,9 @@ fn workbook(layout: &Layout) -> Result<Vec<u8>> {
                 row += 1;
             }
             Block::Fields(fields) => {
-                for (label, value) in fields {
+                for (label, value, kind) in fields.typed() {
                     sheet.write_string_with_format(row, 0, label, &formats.bold)?;
-                    sheet.write_string(row, 1, value)?;
+                    write_cell(sheet, row, 1, kind, value, &formats)?;
                     note(0, label);
                     note(1, value);
                     row += 1;
