@@ -1595,3 +1595,56 @@ fn the_form_workbook_types_its_date_units_and_price() {
         assert!(plain.lines().any(|l| l == line), "{line} in {plain}");
     }
 }
+
+/// The log's time of recording in a workbook is a date-time in China Standard Time (the text
+/// prints it in UTC, `…Z`), so filtering by day finds a record made at 01:30 in the village on
+/// the day it was made there, not the UTC day before; the header names the zone.
+#[test]
+fn the_log_workbook_writes_the_recorded_time_in_china_standard_time() {
+    let g = sample_village();
+    let db = g.db();
+    let written = common::command(&db)
+        .env("GUFEN_NOW", "2026-01-04T17:30:05Z")
+        .args([
+            "shares",
+            "transfer",
+            "--from",
+            SAMPLE_FIRST,
+            "--to",
+            "410183196308011305",
+            "--class",
+            "basic",
+            "--units",
+            "0.5",
+            "--price",
+            "800",
+            "--date",
+            "2026-01-04",
+        ])
+        .output()
+        .unwrap();
+    assert!(written.status.success(), "{written:?}");
+    let seq = log_seq(&db, "SharesTransferred");
+    let args = [
+        "--lang",
+        "zh",
+        "--format",
+        "xlsx",
+        "log",
+        "--from",
+        seq.as_str(),
+    ];
+    let workbook = sheet(&ok(&db, &args));
+    let header = workbook.row_of("序号");
+    assert_eq!(text(workbook.cell(header, 4)), "记录时间 (UTC+8)");
+    match workbook.cell(header + 1, 4) {
+        Data::DateTime(cell) => assert_eq!(
+            cell.as_datetime().map(|d| d.to_string()),
+            Some("2026-01-05 01:30:05".into())
+        ),
+        other => panic!("the time of recording is {other:?}"),
+    }
+    assert_eq!(workbook.number_format(header + 1, 4), "yyyy-mm-dd hh:mm:ss");
+    let plain = String::from_utf8(ok(&db, &["log", "--from", seq.as_str()])).unwrap();
+    assert!(plain.contains("2026-01-04T17:30:05Z"), "{plain}");
+}

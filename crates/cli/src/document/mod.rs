@@ -177,6 +177,10 @@ pub enum Column {
     Money,
     /// A date `YYYY-MM-DD`.
     Date,
+    /// An instant in RFC 3339, UTC (`2026-12-31T08:00:00Z`, a record's time): printed as
+    /// written; a workbook's date-time cell in China Standard Time, where the collectives are,
+    /// so an accountant filters by the day the record was made there.
+    Instant,
 }
 
 impl Column {

@@ -334,7 +334,7 @@ impl Document for Log {
                 Column::Text,
                 Column::Code,
                 Column::Date,
-                Column::Code,
+                Column::Instant,
                 Column::Code,
             ],
         );

@@ -5,7 +5,9 @@
 //! fields' kinds (`Layout::field_typed`): words
 //! and codes are text (a household `00001`, an ID, a reference keep every character), counts
 //! and units are numbers, yuan are numbers shown with two decimals, dates are date cells shown
-//! as yyyy-mm-dd (so they sort and filter as dates). A text cell that begins with `=` is text,
+//! as yyyy-mm-dd (so they sort and filter as dates), instants (a record's time, RFC 3339 in
+//! UTC in text) are date-times in China Standard Time shown as yyyy-mm-dd hh:mm:ss, their
+//! header saying `(UTC+8)`. A text cell that begins with `=` is text,
 //! never a formula.
 
 use super::cells::{fen, is_decimal};
@@ -30,6 +32,7 @@ struct Formats {
     bold: Format,
     money: Format,
     date: Format,
+    date_time: Format,
 }
 
 fn workbook(layout: &Layout) -> Result<Vec<u8>> {
@@ -38,6 +41,7 @@ fn workbook(layout: &Layout) -> Result<Vec<u8>> {
         bold: Format::new().set_bold(),
         money: Format::new().set_num_format("0.00"),
         date: Format::new().set_num_format("yyyy-mm-dd"),
+        date_time: Format::new().set_num_format("yyyy-mm-dd hh:mm:ss"),
     };
     let mut workbook = Workbook::new();
     let sheet = workbook.add_worksheet();
@@ -114,9 +118,14 @@ fn write_table(
     formats: &Formats,
     note: &mut impl FnMut(usize, &str),
 ) -> Result<u32> {
-    for (column, header) in table.headers.iter().enumerate() {
-        sheet.write_string_with_format(row, u16::try_from(column)?, header, &formats.bold)?;
-        note(column, header);
+    for (column, (header, kind)) in table.headers.iter().zip(&table.columns).enumerate() {
+        // The text shows the instant in UTC (`…Z`); the cell holds no zone, so the header names it.
+        let header = match kind {
+            Column::Instant => format!("{header} (UTC+8)"),
+            _ => header.clone(),
+        };
+        sheet.write_string_with_format(row, u16::try_from(column)?, &header, &formats.bold)?;
+        note(column, &header);
     }
     row += 1;
     for cells in &table.rows {
@@ -163,6 +172,14 @@ fn write_cell(
                 sheet.write_string(row, column, text)?;
             }
         },
+        Column::Instant => match excel_china_time(text) {
+            Some(time) => {
+                sheet.write_datetime_with_format(row, column, &time, &formats.date_time)?;
+            }
+            None => {
+                sheet.write_string(row, column, text)?;
+            }
+        },
         Column::Number | Column::Text | Column::Code => {
             sheet.write_string(row, column, text)?;
         }
@@ -180,6 +197,28 @@ fn excel_date(text: &str) -> Option<ExcelDateTime> {
         u8::try_from(date.day()).ok()?,
     );
     ExcelDateTime::from_ymd(year, month, day).ok()
+}
+
+/// An RFC 3339 instant as a workbook date-time in China Standard Time (UTC+8), to the second.
+fn excel_china_time(text: &str) -> Option<ExcelDateTime> {
+    use chrono::{Datelike, Timelike};
+    const CHINA_SECONDS_EAST: i32 = 8 * 3600;
+    let china = chrono::FixedOffset::east_opt(CHINA_SECONDS_EAST)?;
+    let time = chrono::DateTime::parse_from_rfc3339(text)
+        .ok()?
+        .with_timezone(&china);
+    ExcelDateTime::from_ymd(
+        u16::try_from(time.year()).ok()?,
+        u8::try_from(time.month()).ok()?,
+        u8::try_from(time.day()).ok()?,
+    )
+    .ok()?
+    .and_hms(
+        u16::try_from(time.hour()).ok()?,
+        u8::try_from(time.minute()).ok()?,
+        time.second(),
+    )
+    .ok()
 }
 
 /// The sheet's name from the title: its first line, before any bracket (the collective's
