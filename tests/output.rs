@@ -2,9 +2,9 @@
 //! says, cell by cell, with codes kept as text (household `00001`, masked IDs), units and yuan
 //! as numbers (yuan to the exact fen, shown with two decimals); a CSV or workbook in which a
 //! name like `=HYPERLINK(…)` stays text and never runs as a formula; every command, in every
-//! format, either printing that form or refusing the format by name (never another form
-//! silently); `-o FILE` writing the whole file and nothing on stdout, and a failing `-o`
-//! leaving no file and no record.
+//! format, either printing that form (a workbook with a named sheet under a bold title) or
+//! refusing the format by name (never another form silently); `-o FILE` writing the whole file
+//! and nothing on stdout, and a failing `-o` leaving no file and no record.
 
 mod common;
 
@@ -63,8 +63,9 @@ fn json(db: &Path, args: &[&str]) -> Value {
     serde_json::from_slice(&ok(db, &all)).unwrap()
 }
 
-/// The first sheet of a workbook: its cells, and its formulas (all empty when none).
+/// The first sheet of a workbook: its name, its cells, and its formulas (all empty when none).
 struct Sheet {
+    name: String,
     cells: calamine::Range<Data>,
     formulas: calamine::Range<String>,
     styles: calamine::StyleRange,
@@ -75,6 +76,7 @@ fn sheet(bytes: &[u8]) -> Sheet {
     let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes.to_vec())).unwrap();
     let name = workbook.sheet_names()[0].clone();
     Sheet {
+        name: name.clone(),
         cells: workbook.worksheet_range(&name).unwrap(),
         formulas: workbook.worksheet_formula(&name).unwrap(),
         styles: workbook.worksheet_style(&name).unwrap(),
@@ -506,9 +508,9 @@ fn is_form(format: &str, bytes: &[u8]) -> Result<(), String> {
             if !bytes.starts_with(b"PK") {
                 return Err("not a workbook".into());
             }
-            Xlsx::new(Cursor::new(bytes.to_vec()))
-                .map(|_: Xlsx<_>| ())
-                .map_err(|e| format!("not a workbook: {e}"))
+            let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes.to_vec()))
+                .map_err(|e| format!("not a workbook: {e}"))?;
+            titled(&mut workbook)
         }
         "html" => {
             let text = std::str::from_utf8(bytes).map_err(|e| e.to_string())?;
@@ -520,6 +522,28 @@ fn is_form(format: &str, bytes: &[u8]) -> Result<(), String> {
         }
         other => panic!("{other}"),
     }
+}
+
+/// Every document's workbook says what it is: its sheet is named (not `Sheet1`) and its first
+/// row is a title in bold.
+fn titled(workbook: &mut Xlsx<Cursor<Vec<u8>>>) -> Result<(), String> {
+    let name = workbook.sheet_names()[0].clone();
+    let cells = workbook.worksheet_range(&name).map_err(|e| e.to_string())?;
+    let styles = workbook.worksheet_style(&name).map_err(|e| e.to_string())?;
+    let title = match cells.get_value((0, 0)) {
+        Some(Data::String(title)) if !title.trim().is_empty() => title.clone(),
+        other => return Err(format!("no title in A1 but {other:?}")),
+    };
+    let bold = styles
+        .get((0, 0))
+        .and_then(|style| style.font.as_ref())
+        .is_some_and(|font| font.is_bold());
+    if name.starts_with("Sheet") || !bold {
+        return Err(format!(
+            "the sheet {name:?}, its title {title:?} bold: {bold}"
+        ));
+    }
+    Ok(())
 }
 
 fn starts_html(text: &str) -> bool {
@@ -1445,4 +1469,182 @@ fn a_workbook_onto_a_terminal_is_refused_with_the_way_out() {
     assert!(!output.status.success(), "{printed}");
     assert!(printed.contains("-o FILE"), "{printed}");
     assert!(!printed.contains("PK"), "{printed}");
+}
+
+/// The first member of fixtures/roster-600.csv, and the ID as documents show it.
+const SAMPLE_FIRST: &str = "410183195202210053";
+const SAMPLE_FIRST_MASKED: &str = "410183********0053";
+
+/// A history's sheet is named after the masked ID with every `*` kept visible (Excel forbids
+/// `*` in a sheet name; dropping them made `4101830053`, another number), within 31 characters.
+#[test]
+fn a_history_sheet_keeps_the_masked_ids_stars_visible() {
+    let g = sample_village();
+    let db = g.db();
+    for lang in ["zh", "en"] {
+        let workbook = sheet(&ok(
+            &db,
+            &[
+                "--lang",
+                lang,
+                "--format",
+                "xlsx",
+                "history",
+                "--id",
+                SAMPLE_FIRST,
+            ],
+        ));
+        let starred = SAMPLE_FIRST_MASKED.replace('*', "＊");
+        assert!(
+            workbook.name.contains(&starred),
+            "{lang}: {}",
+            workbook.name
+        );
+        assert!(workbook.name.chars().count() <= 31, "{}", workbook.name);
+        assert!(text(workbook.cell(0, 0)).contains(SAMPLE_FIRST_MASKED));
+    }
+}
+
+/// `distribution owed` as a workbook says what it is: a sheet named for the unpaid dividends,
+/// a title with the day it was drawn up, then the table (it was a bare `Sheet1` of rows).
+#[test]
+fn the_owed_workbook_has_a_title_and_a_named_sheet() {
+    let g = sample_village();
+    let db = g.db();
+    common::post_distribution_2025(&db);
+    for (lang, name, title) in [
+        ("zh", "未付分红", "未付分红（截至 2026-12-31）"),
+        (
+            "en",
+            "unpaid dividends",
+            "unpaid dividends (as of 2026-12-31)",
+        ),
+    ] {
+        let args = ["--lang", lang, "--format", "xlsx", "distribution", "owed"];
+        let workbook = sheet(&ok(&db, &args));
+        assert_eq!(workbook.name, name);
+        assert_eq!(text(workbook.cell(0, 0)), title);
+        let header = workbook.row_of(if lang == "zh" { "年度" } else { "year" });
+        assert!(header > 0, "the table is below the title");
+        assert_eq!(number(workbook.cell(header + 1, 0)), 2025.0);
+        let plain = String::from_utf8(ok(&db, &["--lang", lang, "distribution", "owed"])).unwrap();
+        assert_eq!(
+            plain.lines().next(),
+            Some(title),
+            "the text has the heading too"
+        );
+    }
+    let owed = json(&db, &["distribution", "owed"]);
+    assert_eq!(owed["as_of"], "2026-12-31");
+}
+
+/// A change form's particulars in a workbook: the date a date cell, the units a number, the
+/// price yuan to the fen shown with two decimals (they were text); the labels and the words
+/// (the kind, the collective) stay text, and the text still prints the values as written.
+#[test]
+fn the_form_workbook_types_its_date_units_and_price() {
+    let g = sample_village();
+    let db = g.db();
+    let second = "410183196308011305";
+    ok(
+        &db,
+        &[
+            "shares",
+            "transfer",
+            "--from",
+            SAMPLE_FIRST,
+            "--to",
+            second,
+            "--class",
+            "basic",
+            "--units",
+            "0.5",
+            "--price",
+            "800",
+            "--date",
+            "2026-03-22",
+        ],
+    );
+    let seq = log_seq(&db, "SharesTransferred");
+    let form = ["--lang", "zh", "shares", "form", "--seq", seq.as_str()];
+    let workbook = sheet(&ok(&db, &[&["--format", "xlsx"][..], &form].concat()));
+    let date = workbook.row_of("变更日期");
+    match workbook.cell(date, 1) {
+        Data::DateTime(cell) => assert_eq!(
+            cell.as_datetime().map(|d| d.date().to_string()),
+            Some("2026-03-22".into())
+        ),
+        other => panic!("the date is {other:?}"),
+    }
+    assert_eq!(workbook.number_format(date, 1), "yyyy-mm-dd");
+    units(workbook.cell(workbook.row_of("变动股数"), 1), 5_000);
+    let price = workbook.row_of("价款（元）");
+    assert_eq!(number(workbook.cell(price, 1)), 800.0);
+    assert_eq!(workbook.number_format(price, 1), "0.00");
+    assert_eq!(
+        text(workbook.cell(workbook.row_of("登记记录号"), 1)),
+        format!("#{seq}")
+    );
+    workbook.has_no_formula();
+    let plain = String::from_utf8(ok(&db, &form)).unwrap();
+    for line in [
+        "变更日期: 2026-03-22",
+        "变动股数: 0.5",
+        "价款（元）: 800.00",
+    ] {
+        assert!(plain.lines().any(|l| l == line), "{line} in {plain}");
+    }
+}
+
+/// The log's time of recording in a workbook is a date-time in China Standard Time (the text
+/// prints it in UTC, `…Z`), so filtering by day finds a record made at 01:30 in the village on
+/// the day it was made there, not the UTC day before; the header names the zone.
+#[test]
+fn the_log_workbook_writes_the_recorded_time_in_china_standard_time() {
+    let g = sample_village();
+    let db = g.db();
+    let written = common::command(&db)
+        .env("GUFEN_NOW", "2026-01-04T17:30:05Z")
+        .args([
+            "shares",
+            "transfer",
+            "--from",
+            SAMPLE_FIRST,
+            "--to",
+            "410183196308011305",
+            "--class",
+            "basic",
+            "--units",
+            "0.5",
+            "--price",
+            "800",
+            "--date",
+            "2026-01-04",
+        ])
+        .output()
+        .unwrap();
+    assert!(written.status.success(), "{written:?}");
+    let seq = log_seq(&db, "SharesTransferred");
+    let args = [
+        "--lang",
+        "zh",
+        "--format",
+        "xlsx",
+        "log",
+        "--from",
+        seq.as_str(),
+    ];
+    let workbook = sheet(&ok(&db, &args));
+    let header = workbook.row_of("序号");
+    assert_eq!(text(workbook.cell(header, 4)), "记录时间 (UTC+8)");
+    match workbook.cell(header + 1, 4) {
+        Data::DateTime(cell) => assert_eq!(
+            cell.as_datetime().map(|d| d.to_string()),
+            Some("2026-01-05 01:30:05".into())
+        ),
+        other => panic!("the time of recording is {other:?}"),
+    }
+    assert_eq!(workbook.number_format(header + 1, 4), "yyyy-mm-dd hh:mm:ss");
+    let plain = String::from_utf8(ok(&db, &["log", "--from", seq.as_str()])).unwrap();
+    assert!(plain.contains("2026-01-04T17:30:05Z"), "{plain}");
 }

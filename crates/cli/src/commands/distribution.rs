@@ -346,6 +346,7 @@ impl App {
         let state = ledger.load_state(None)?;
         let lines = report::owed(&state);
         self.render(&Owed {
+            as_of: crate::app::today()?,
             owed_fen: lines.iter().map(|l| l.amount_fen).sum(),
             lines,
         })

@@ -99,6 +99,7 @@ impl CharterDocument {
 impl Document for CharterDocument {
     fn layout(&self, lang: Lang) -> Layout {
         let mut layout = Layout::default();
+        layout.line(format!("{} {}", self.name, t(lang, "章程", "charter")));
         let fields = [
             (t(lang, "名称", "name"), self.name.clone()),
             (t(lang, "统一社会信用代码", "code"), self.code.clone()),

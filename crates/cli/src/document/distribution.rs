@@ -299,6 +299,8 @@ impl Document for PlanSummary {
 /// Every posted dividend not yet paid, over all years.
 #[derive(Serialize)]
 pub struct Owed {
+    /// The day the list was drawn up (today, in China Standard Time).
+    pub as_of: NaiveDate,
     pub owed_fen: i64,
     pub lines: Vec<OwedLine>,
 }
@@ -342,6 +344,11 @@ impl Document for Owed {
             String::new(),
         ]);
         let mut layout = Layout::default();
+        layout.line(t(
+            lang,
+            format!("未付分红（截至 {}）", self.as_of),
+            format!("unpaid dividends (as of {})", self.as_of),
+        ));
         layout.table(table);
         layout
     }

@@ -196,6 +196,7 @@ impl Document for MemberDocument {
             .id
             .clone()
             .unwrap_or_else(|| self.id_masked.to_string());
+        layout.line(format!("{} {shown}", self.name));
         layout.field(t(lang, "姓名", "name"), self.name.clone());
         layout.field(t(lang, "身份证号", "ID"), shown);
         layout.field(
@@ -219,18 +220,20 @@ impl Document for MemberDocument {
             hukou,
         );
         for (class, units) in &self.units {
-            layout.field(
+            layout.field_typed(
                 format!(
                     "{} {}",
                     t(lang, "股份", "shares"),
                     class_name(&self.classes, class, lang)
                 ),
                 Units(*units).to_string(),
+                Column::Number,
             );
         }
-        layout.field(
+        layout.field_typed(
             t(lang, "折算股", "weighted shares"),
             Units(self.weighted_units).to_string(),
+            Column::Number,
         );
         for pledge in &self.pledges {
             let class = pledge.class.as_ref().map_or(String::new(), |class| {

@@ -33,13 +33,16 @@ pub trait Document: Serialize {
 #[derive(Default)]
 pub struct Layout {
     pub blocks: Vec<Block>,
+    /// A workbook's name for the sheet when the title (the first line) would not make a good
+    /// one within a sheet name's 31 characters; by default the title names the sheet.
+    pub sheet: Option<String>,
 }
 
 pub enum Block {
     /// A heading or a sentence.
     Line(String),
     /// Labelled values, one per line.
-    Fields(Vec<(String, String)>),
+    Fields(Fields),
     Table(Table),
     /// What only a printed paper has: the text renderer prints a short line for it, CSV and
     /// XLSX leave it out.
@@ -69,15 +72,36 @@ pub enum Paper {
 }
 
 impl Layout {
+    /// Names the document's sheet in a workbook (see `Layout::sheet`).
+    pub fn sheet(&mut self, name: impl Into<String>) {
+        self.sheet = Some(name.into());
+    }
+
     pub fn line(&mut self, text: impl Into<String>) {
         self.blocks.push(Block::Line(text.into()));
     }
 
+    /// A labelled value in words (a name, a code, a sentence).
     pub fn field(&mut self, label: impl Into<String>, value: impl Into<String>) {
+        self.field_typed(label, value, Column::Text);
+    }
+
+    /// A labelled value that is a number, yuan or a date (`Column::Number`, `Money`, `Date`),
+    /// which a workbook writes as such; text and CSV print it as `field` does.
+    pub fn field_typed(
+        &mut self,
+        label: impl Into<String>,
+        value: impl Into<String>,
+        column: Column,
+    ) {
         let field = (label.into(), value.into());
         match self.blocks.last_mut() {
-            Some(Block::Fields(fields)) => fields.push(field),
-            _ => self.blocks.push(Block::Fields(vec![field])),
+            Some(Block::Fields(fields)) => fields.push(field, column),
+            _ => {
+                let mut fields = Fields::default();
+                fields.push(field, column);
+                self.blocks.push(Block::Fields(fields));
+            }
         }
     }
 
@@ -87,6 +111,46 @@ impl Layout {
 
     pub fn paper(&mut self, part: Paper) {
         self.blocks.push(Block::Paper(part));
+    }
+}
+
+/// Labelled values, (label, value) pairs, each with what its value holds. It reads as the slice
+/// of its pairs; `typed` gives each pair with its kind.
+#[derive(Default)]
+pub struct Fields {
+    pairs: Vec<(String, String)>,
+    columns: Vec<Column>,
+}
+
+impl Fields {
+    fn push(&mut self, field: (String, String), column: Column) {
+        self.pairs.push(field);
+        self.columns.push(column);
+    }
+
+    /// Each (label, value) with what the value holds.
+    pub fn typed(&self) -> impl Iterator<Item = (&str, &str, Column)> {
+        self.pairs
+            .iter()
+            .zip(&self.columns)
+            .map(|((label, value), column)| (label.as_str(), value.as_str(), *column))
+    }
+}
+
+impl std::ops::Deref for Fields {
+    type Target = [(String, String)];
+
+    fn deref(&self) -> &Self::Target {
+        &self.pairs
+    }
+}
+
+impl<'a> IntoIterator for &'a Fields {
+    type Item = &'a (String, String);
+    type IntoIter = std::slice::Iter<'a, (String, String)>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.pairs.iter()
     }
 }
 
@@ -113,6 +177,10 @@ pub enum Column {
     Money,
     /// A date `YYYY-MM-DD`.
     Date,
+    /// An instant in RFC 3339, UTC (`2026-12-31T08:00:00Z`, a record's time): printed as
+    /// written; a workbook's date-time cell in China Standard Time, where the collectives are,
+    /// so an accountant filters by the day the record was made there.
+    Instant,
 }
 
 impl Column {

@@ -780,9 +780,18 @@ impl ChangeForm {
             format!("#{}", self.seq),
         );
         layout.field(t(lang, "变更类型", "kind"), self.kind.text(lang));
-        layout.field(t(lang, "变更日期", "date"), self.date.to_string());
-        layout.field(t(lang, "变动股数", "units"), Units(self.units).to_string());
-        layout.field(
+        layout.field_typed(
+            t(lang, "变更日期", "date"),
+            self.date.to_string(),
+            Column::Date,
+        );
+        layout.field_typed(
+            t(lang, "变动股数", "units"),
+            Units(self.units).to_string(),
+            Column::Number,
+        );
+        // 无偿 (a gift) and `-` stay words: a cell that is not yuan is written as text.
+        layout.field_typed(
             t(lang, "价款（元）", "price (yuan)"),
             match (self.kind, self.price_fen) {
                 (ChangeKind::Gift | ChangeKind::Inheritance, _) => {
@@ -791,6 +800,7 @@ impl ChangeForm {
                 (_, Some(fen)) => Fen(fen).to_string(),
                 (_, None) => "-".to_string(),
             },
+            Column::Money,
         );
         if let Some(resolution) = &self.resolution {
             layout.field(t(lang, "决议", "resolution"), resolution);

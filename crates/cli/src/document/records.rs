@@ -202,6 +202,12 @@ impl Document for History {
                 if count == 1 { "record" } else { "records" }
             ),
         ));
+        // The English title puts the ID last, past a sheet name's 31 characters.
+        layout.sheet(t(
+            lang,
+            format!("{shown} 的记录"),
+            format!("records of {shown}"),
+        ));
         layout.table(table);
         layout
     }
@@ -328,7 +334,7 @@ impl Document for Log {
                 Column::Text,
                 Column::Code,
                 Column::Date,
-                Column::Code,
+                Column::Instant,
                 Column::Code,
             ],
         );
@@ -343,6 +349,14 @@ impl Document for Log {
             ]);
         }
         let mut layout = Layout::default();
+        layout.line(match (self.records.first(), self.records.last()) {
+            (Some(first), Some(last)) => t(
+                lang,
+                format!("台账记录 第 {}–{} 条", first.seq, last.seq),
+                format!("log records {}–{}", first.seq, last.seq),
+            ),
+            _ => t(lang, "台账记录：无", "log records: none").to_string(),
+        });
         layout.table(table);
         layout
     }
@@ -392,7 +406,11 @@ impl Document for Verification {
             t(lang, "校验通过", "verified"),
             self.collective
         ));
-        layout.field(t(lang, "记录数", "records"), self.records.to_string());
+        layout.field_typed(
+            t(lang, "记录数", "records"),
+            self.records.to_string(),
+            Column::Number,
+        );
         layout.field(t(lang, "链头哈希", "head hash"), self.head_hash.short());
         layout.field(t(lang, "默克尔树根", "merkle root"), self.merkle_root.b64());
         if self.replayed {

@@ -162,6 +162,7 @@ pub struct ConfigDoc {
 impl Document for ConfigDoc {
     fn layout(&self, lang: Lang) -> Layout {
         let mut layout = Layout::default();
+        layout.line(t(lang, "本组织的设置", "settings of the collective"));
         layout.field(
             t(
                 lang,

@@ -1,10 +1,13 @@
 //! A workbook (XLSX) of the document, one sheet: the layout's first line as a bold title, the
 //! other lines and the labelled fields (label, value) as rows above the table, then each table
 //! with a bold header row (the first table's frozen and filtered). A document without a table
-//! is a two-column sheet of labels and values. Cells are typed by the table's columns: words
+//! is a two-column sheet of labels and values. Cells are typed by the table's columns and the
+//! fields' kinds (`Layout::field_typed`): words
 //! and codes are text (a household `00001`, an ID, a reference keep every character), counts
 //! and units are numbers, yuan are numbers shown with two decimals, dates are date cells shown
-//! as yyyy-mm-dd (so they sort and filter as dates). A text cell that begins with `=` is text,
+//! as yyyy-mm-dd (so they sort and filter as dates), instants (a record's time, RFC 3339 in
+//! UTC in text) are date-times in China Standard Time shown as yyyy-mm-dd hh:mm:ss, their
+//! header saying `(UTC+8)`. A text cell that begins with `=` is text,
 //! never a formula.
 
 use super::cells::{fen, is_decimal};
@@ -29,6 +32,7 @@ struct Formats {
     bold: Format,
     money: Format,
     date: Format,
+    date_time: Format,
 }
 
 fn workbook(layout: &Layout) -> Result<Vec<u8>> {
@@ -37,12 +41,18 @@ fn workbook(layout: &Layout) -> Result<Vec<u8>> {
         bold: Format::new().set_bold(),
         money: Format::new().set_num_format("0.00"),
         date: Format::new().set_num_format("yyyy-mm-dd"),
+        date_time: Format::new().set_num_format("yyyy-mm-dd hh:mm:ss"),
     };
     let mut workbook = Workbook::new();
     let sheet = workbook.add_worksheet();
-    if let Some(Block::Line(title)) = layout.blocks.first() {
+    let title = match layout.blocks.first() {
+        Some(Block::Line(title)) => Some(title),
+        _ => None,
+    };
+    if let Some(title) = layout.sheet.as_ref().or(title) {
         let name = sheet_name(title);
-        if !name.is_empty() {
+        // `History` is a name Excel keeps for itself.
+        if !name.is_empty() && !name.eq_ignore_ascii_case("history") {
             sheet.set_name(name)?;
         }
     }
@@ -67,9 +77,9 @@ fn workbook(layout: &Layout) -> Result<Vec<u8>> {
                 row += 1;
             }
             Block::Fields(fields) => {
-                for (label, value) in fields {
+                for (label, value, kind) in fields.typed() {
                     sheet.write_string_with_format(row, 0, label, &formats.bold)?;
-                    sheet.write_string(row, 1, value)?;
+                    write_cell(sheet, row, 1, kind, value, &formats)?;
                     note(0, label);
                     note(1, value);
                     row += 1;
@@ -108,9 +118,14 @@ fn write_table(
     formats: &Formats,
     note: &mut impl FnMut(usize, &str),
 ) -> Result<u32> {
-    for (column, header) in table.headers.iter().enumerate() {
-        sheet.write_string_with_format(row, u16::try_from(column)?, header, &formats.bold)?;
-        note(column, header);
+    for (column, (header, kind)) in table.headers.iter().zip(&table.columns).enumerate() {
+        // The text shows the instant in UTC (`…Z`); the cell holds no zone, so the header names it.
+        let header = match kind {
+            Column::Instant => format!("{header} (UTC+8)"),
+            _ => header.clone(),
+        };
+        sheet.write_string_with_format(row, u16::try_from(column)?, &header, &formats.bold)?;
+        note(column, &header);
     }
     row += 1;
     for cells in &table.rows {
@@ -157,6 +172,14 @@ fn write_cell(
                 sheet.write_string(row, column, text)?;
             }
         },
+        Column::Instant => match excel_china_time(text) {
+            Some(time) => {
+                sheet.write_datetime_with_format(row, column, &time, &formats.date_time)?;
+            }
+            None => {
+                sheet.write_string(row, column, text)?;
+            }
+        },
         Column::Number | Column::Text | Column::Code => {
             sheet.write_string(row, column, text)?;
         }
@@ -176,16 +199,53 @@ fn excel_date(text: &str) -> Option<ExcelDateTime> {
     ExcelDateTime::from_ymd(year, month, day).ok()
 }
 
-/// The sheet's name from the title: before any bracket (the collective's code), without the
-/// characters a sheet name cannot hold, at most 31 characters.
+/// An RFC 3339 instant as a workbook date-time in China Standard Time (UTC+8), to the second.
+fn excel_china_time(text: &str) -> Option<ExcelDateTime> {
+    use chrono::{Datelike, Timelike};
+    const CHINA_SECONDS_EAST: i32 = 8 * 3600;
+    let china = chrono::FixedOffset::east_opt(CHINA_SECONDS_EAST)?;
+    let time = chrono::DateTime::parse_from_rfc3339(text)
+        .ok()?
+        .with_timezone(&china);
+    ExcelDateTime::from_ymd(
+        u16::try_from(time.year()).ok()?,
+        u8::try_from(time.month()).ok()?,
+        u8::try_from(time.day()).ok()?,
+    )
+    .ok()?
+    .and_hms(
+        u16::try_from(time.hour()).ok()?,
+        u8::try_from(time.minute()).ok()?,
+        time.second(),
+    )
+    .ok()
+}
+
+/// The sheet's name from the title: its first line, before any bracket (the collective's
+/// code), at most 31 characters (a workbook's limit). The characters a sheet name cannot hold
+/// are replaced by their full-width forms, never dropped: a masked ID keeps its `*` as `＊`.
 fn sheet_name(title: &str) -> String {
-    let head = title.split(['(', '（']).next().unwrap_or_default();
+    let first_line = title.lines().next().unwrap_or_default();
+    let head = first_line.split(['(', '（']).next().unwrap_or_default();
     let kept: String = head
+        .trim()
         .chars()
-        .filter(|c| !matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\') && !c.is_control())
+        .filter(|c| !c.is_control())
+        .map(|c| match c {
+            '[' => '［',
+            ']' => '］',
+            ':' => '：',
+            '*' => '＊',
+            '?' => '？',
+            '/' => '／',
+            '\\' => '＼',
+            // A name may not begin or end with an apostrophe.
+            '\'' => '’',
+            c => c,
+        })
         .take(31)
         .collect();
-    kept.trim().trim_matches('\'').trim().to_string()
+    kept.trim().to_string()
 }
 
 #[cfg(test)]
@@ -194,9 +254,17 @@ mod tests {
 
     #[test]
     fn sheet_names_hold_no_forbidden_characters() {
-        assert_eq!(sheet_name("a/b: [c]*?\\"), "ab c");
+        assert_eq!(sheet_name("a/b: [c]*?\\"), "a／b： ［c］＊？＼");
+        assert_eq!(
+            sheet_name("410183******0053 的记录"),
+            "410183＊＊＊＊＊＊0053 的记录"
+        );
+        assert_eq!(
+            sheet_name("gufen/N2410183MF0000001Y/blake3\n1806\n"),
+            "gufen／N2410183MF0000001Y／blake3"
+        );
         assert_eq!(sheet_name(&"村".repeat(40)).chars().count(), 31);
-        assert_eq!(sheet_name("'x'"), "x");
+        assert_eq!(sheet_name("'x'"), "’x’");
         assert_eq!(
             sheet_name("溱水村股份经济合作社 股东名册（N2410183MF0000001Y）"),
             "溱水村股份经济合作社 股东名册"
