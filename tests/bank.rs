@@ -586,3 +586,94 @@ fn a_result_line_that_names_no_unpaid_line_is_refused_with_the_ledger_unchanged(
     assert!(!owed.contains_key(&paid), "{paid} paid");
     assert_eq!(owed.len(), lines.len() - 1, "one line paid, A's still owed");
 }
+
+/// The sample village with accounts for all but A and the rural cooperative's batch file
+/// written: the file's lines (header first) and the template's path.
+fn batch_written(g: &Gufen) -> (Vec<Vec<String>>, String) {
+    import_accounts_but_a(g);
+    let csv_path = g.path("payfile.csv");
+    let rural = fixture("banks/rural-credit.toml");
+    g.ok(&[
+        "distribution",
+        "payfile",
+        "--year",
+        "2025",
+        "--bank",
+        rural.to_str().unwrap(),
+        "-o",
+        csv_path.to_str().unwrap(),
+    ]);
+    (gbk_csv(&csv_path), rural.to_str().unwrap().to_string())
+}
+
+/// A result file (GBK CSV in the cooperative's shape) of `rows`: a batch line, its status and
+/// its reason each; its path.
+fn result_file(g: &Gufen, name: &str, rows: &[(&Vec<String>, &str, &str)]) -> String {
+    let mut text = String::from("序号,户名,账号,金额,摘要,处理结果,流水号,失败原因\n");
+    for (n, (line, status, reason)) in rows.iter().enumerate() {
+        text.push_str(&format!(
+            "{},{},{},{},{},{status},LS{:06},{reason}\n",
+            line[0],
+            line[1],
+            line[2],
+            line[3],
+            line[4],
+            n + 1
+        ));
+    }
+    let (gbk, _, _) = encoding_rs::GBK.encode(&text);
+    let path = g.path(name);
+    std::fs::write(&path, &gbk).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+/// `distribution payresult` of `file` with the cooperative's template, in English, and `extra`.
+fn payresult_args<'a>(file: &'a str, rural: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
+        "--lang",
+        "en",
+        "distribution",
+        "payresult",
+        "--year",
+        "2025",
+        file,
+        "--bank",
+        rural,
+        "--date",
+        "2026-02-10",
+    ];
+    args.extend(extra);
+    args
+}
+
+#[test]
+fn a_resubmit_file_naming_the_result_file_being_read_is_refused_before_anything() {
+    let g = posted_village();
+    let (lines, rural) = batch_written(&g);
+    let result = result_file(
+        &g,
+        "result.csv",
+        &[(&lines[1], "成功", ""), (&lines[2], "失败", "账户已销户")],
+    );
+    let before = std::fs::read(&result).unwrap();
+    // The same file, and the same file by another spelling of its path.
+    let dotted = g.path(".").join("result.csv");
+    for resubmit in [result.clone(), dotted.to_str().unwrap().to_string()] {
+        let args = payresult_args(&result, &rural, &["--resubmit", &resubmit]);
+        refused(&g, &args, "the bank's result file being read");
+        assert_eq!(
+            std::fs::read(&result).unwrap(),
+            before,
+            "the result file kept"
+        );
+    }
+    let mut chinese = payresult_args(&result, &rural, &["--resubmit", &result]);
+    chinese[1] = "zh";
+    let run = g.run(&chinese);
+    assert!(
+        run.stderr.contains("正是要读取的银行结果文件"),
+        "{}",
+        run.stderr
+    );
+    g.ok(&payresult_args(&result, &rural, &[]));
+}

@@ -441,17 +441,21 @@ fn batch_lines(
     (lines, left_out)
 }
 
-/// Writes the bank file of `indices` to `out` and reports it: the lines left out on standard
-/// error too, so that none goes unnoticed.
-fn write_bank_file(
-    app: &mut App,
+/// A bank file made but not yet written: its bytes and its report.
+struct BankFile {
+    bytes: Vec<u8>,
+    report: BankFileWritten,
+}
+
+/// Makes the bank file of `indices` (every refusal of its text comes here, before anything is
+/// written or recorded).
+fn make_bank_file(
     state: &State,
     plan: &Distribution,
     indices: &[usize],
     template: &Template,
     out: &Path,
-) -> Result<BankFileWritten> {
-    let lang = app.global.lang;
+) -> Result<BankFile> {
     let collective = state
         .collective()
         .map(|c| c.charter.name.clone())
@@ -462,8 +466,32 @@ fn write_bank_file(
         year: plan.plan.year,
         lines: &lines,
     };
-    write_file(out, &template.write(&batch)?)?;
+    let bytes = template.write(&batch)?;
     let left_out_fen = left_out.iter().map(|l| l.amount_fen).sum();
+    Ok(BankFile {
+        bytes,
+        report: BankFileWritten {
+            year: plan.plan.year,
+            template: template.name.clone(),
+            file: out.display().to_string(),
+            lines: lines.len(),
+            total_fen: lines.iter().map(|l| l.amount_fen).sum(),
+            left_out,
+            left_out_fen,
+        },
+    })
+}
+
+/// Writes a bank file made by `make_bank_file` and reports it: the lines left out on standard
+/// error too, so that none goes unnoticed.
+fn write_bank_file(lang: Lang, file: BankFile) -> Result<BankFileWritten> {
+    write_file(Path::new(&file.report.file), &file.bytes)?;
+    let BankFileWritten {
+        left_out,
+        left_out_fen,
+        ..
+    } = &file.report;
+    let (left_out, left_out_fen) = (left_out, *left_out_fen);
     if !left_out.is_empty() {
         crate::say(&t(
             lang,
@@ -489,15 +517,7 @@ fn write_bank_file(
             ),
         ));
     }
-    Ok(BankFileWritten {
-        year: plan.plan.year,
-        template: template.name.clone(),
-        file: out.display().to_string(),
-        lines: lines.len(),
-        total_fen: lines.iter().map(|l| l.amount_fen).sum(),
-        left_out,
-        left_out_fen,
-    })
+    Ok(file.report)
 }
 
 /// Prints a report on standard output even when `-o` names the bank file.
@@ -529,7 +549,8 @@ pub fn payfile(app: &mut App, args: PayfileArgs) -> Result<()> {
             format!("every {} dividend is paid", args.year)
         ));
     }
-    let written = write_bank_file(app, &state, &plan, &unpaid, &template, &out)?;
+    let file = make_bank_file(&state, &plan, &unpaid, &template, &out)?;
+    let written = write_bank_file(lang, file)?;
     print(app, &written)
 }
 
@@ -607,8 +628,34 @@ impl Document for BankResultRecorded {
     }
 }
 
+/// Refuses, before anything is read or recorded, a `--resubmit` file that is the result file
+/// being read (writing it would overwrite the bank's answer).
+fn check_resubmit(out: &Path, input: &Path, lang: Lang) -> Result<()> {
+    let same = match (out.canonicalize(), input.canonicalize()) {
+        (Ok(out), Ok(input)) => out == input,
+        _ => false,
+    };
+    if same {
+        bail!(t(
+            lang,
+            format!(
+                "--resubmit {}：这正是要读取的银行结果文件，写入会覆盖它；请另给一个文件名；未做任何操作",
+                out.display()
+            ),
+            format!(
+                "--resubmit {}: that is the bank's result file being read, which writing would overwrite; give another file name; nothing was done",
+                out.display()
+            ),
+        ));
+    }
+    Ok(())
+}
+
 pub fn payresult(app: &mut App, args: PayresultArgs) -> Result<()> {
     let lang = app.global.lang;
+    if let Some(out) = &args.resubmit {
+        check_resubmit(out, &args.file, lang)?;
+    }
     let template = args.bank.as_deref().map(Template::read).transpose()?;
     let default_columns = ResultColumns::default();
     let columns = template.as_ref().map_or(&default_columns, |t| &t.result);
@@ -667,9 +714,8 @@ pub fn payresult(app: &mut App, args: PayresultArgs) -> Result<()> {
     let resubmit = match (&args.resubmit, &template) {
         (Some(out), Some(template)) => {
             let indices: Vec<usize> = failed.iter().map(|l| l.index).collect();
-            Some(write_bank_file(
-                app, &state, &plan, &indices, template, out,
-            )?)
+            let file = make_bank_file(&state, &plan, &indices, template, out)?;
+            Some(write_bank_file(lang, file)?)
         }
         _ => None,
     };
