@@ -677,3 +677,40 @@ fn a_resubmit_file_naming_the_result_file_being_read_is_refused_before_anything(
     );
     g.ok(&payresult_args(&result, &rural, &[]));
 }
+
+#[test]
+fn a_resubmit_file_that_cannot_be_written_is_refused_before_the_payments_are_recorded() {
+    let g = posted_village();
+    let (lines, rural) = batch_written(&g);
+    let result = result_file(
+        &g,
+        "result.csv",
+        &[(&lines[1], "成功", ""), (&lines[2], "失败", "账户已销户")],
+    );
+    let missing = g.path("no-such-dir").join("resubmit.csv");
+    let directory = g.path("a-dir");
+    std::fs::create_dir(&directory).unwrap();
+    refused(
+        &g,
+        &payresult_args(&result, &rural, &["--resubmit", missing.to_str().unwrap()]),
+        "does not exist; nothing was done",
+    );
+    refused(
+        &g,
+        &payresult_args(
+            &result,
+            &rural,
+            &["--resubmit", directory.to_str().unwrap()],
+        ),
+        "that is a directory",
+    );
+    // Nothing was paid: the same result with a good target records both lines.
+    let good = g.path("resubmit.csv");
+    let out = g.ok(&payresult_args(
+        &result,
+        &rural,
+        &["--resubmit", good.to_str().unwrap()],
+    ));
+    assert!(out.contains("1 lines paid"), "{out}");
+    assert_eq!(gbk_csv(&good).len(), 2, "the failed line resubmitted");
+}

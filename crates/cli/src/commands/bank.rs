@@ -628,9 +628,43 @@ impl Document for BankResultRecorded {
     }
 }
 
-/// Refuses, before anything is read or recorded, a `--resubmit` file that is the result file
-/// being read (writing it would overwrite the bank's answer).
+/// Refuses, before anything is read or recorded, a `--resubmit` file that cannot be written (a
+/// directory, or in a directory that does not exist), as `-o` is checked, so that payments are
+/// not recorded and then reported as a failure; or that is the result file being read (writing
+/// it would overwrite the bank's answer).
 fn check_resubmit(out: &Path, input: &Path, lang: Lang) -> Result<()> {
+    if out.is_dir() {
+        bail!(t(
+            lang,
+            format!(
+                "--resubmit {}：这是一个目录，请给出文件名；未做任何操作",
+                out.display()
+            ),
+            format!(
+                "--resubmit {}: that is a directory; give a file name; nothing was done",
+                out.display()
+            ),
+        ));
+    }
+    let dir = match out.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    if !dir.is_dir() {
+        bail!(t(
+            lang,
+            format!(
+                "--resubmit {}：目录 {} 不存在；未做任何操作",
+                out.display(),
+                dir.display()
+            ),
+            format!(
+                "--resubmit {}: the directory {} does not exist; nothing was done",
+                out.display(),
+                dir.display()
+            ),
+        ));
+    }
     let same = match (out.canonicalize(), input.canonicalize()) {
         (Ok(out), Ok(input)) => out == input,
         _ => false,
@@ -676,17 +710,6 @@ pub fn payresult(app: &mut App, args: PayresultArgs) -> Result<()> {
         date,
         action: Action::SettleBankResult { year, rows },
     };
-    let outcome = match ledger.execute(&app.context()?, &command) {
-        Ok(outcome) => outcome,
-        Err(LedgerError::Rejected(RuleViolation::Rows(violations))) => {
-            let listed: Vec<String> = violations
-                .iter()
-                .map(|v| format!("{}: {}: {}", places[v.row], v.rule, v.message))
-                .collect();
-            bail!(refused(lang, &sheet.file, &listed))
-        }
-        Err(e) => return Err(e.into()),
-    };
     let failed: Vec<&ResultLine> = read.iter().filter(|l| !l.paid).collect();
     let mut keys = vec![Key::Collective, Key::Distribution(year)];
     keys.extend(
@@ -711,14 +734,29 @@ pub fn payresult(app: &mut App, args: PayresultArgs) -> Result<()> {
             }
         })
         .collect();
+    // The resubmission is made before anything is recorded, so that a refusal of its text
+    // leaves the ledger as it was; it is written once the result is recorded.
     let resubmit = match (&args.resubmit, &template) {
         (Some(out), Some(template)) => {
             let indices: Vec<usize> = failed.iter().map(|l| l.index).collect();
-            let file = make_bank_file(&state, &plan, &indices, template, out)?;
-            Some(write_bank_file(lang, file)?)
+            Some(make_bank_file(&state, &plan, &indices, template, out)?)
         }
         _ => None,
     };
+    let outcome = match ledger.execute(&app.context()?, &command) {
+        Ok(outcome) => outcome,
+        Err(LedgerError::Rejected(RuleViolation::Rows(violations))) => {
+            let listed: Vec<String> = violations
+                .iter()
+                .map(|v| format!("{}: {}: {}", places[v.row], v.rule, v.message))
+                .collect();
+            bail!(refused(lang, &sheet.file, &listed))
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let resubmit = resubmit
+        .map(|file| write_bank_file(lang, file))
+        .transpose()?;
     let amount = |paid: bool| -> i64 {
         read.iter()
             .filter(|l| l.paid == paid)
