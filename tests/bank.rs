@@ -714,3 +714,38 @@ fn a_resubmit_file_that_cannot_be_written_is_refused_before_the_payments_are_rec
     assert!(out.contains("1 lines paid"), "{out}");
     assert_eq!(gbk_csv(&good).len(), 2, "the failed line resubmitted");
 }
+
+#[test]
+fn a_status_the_template_does_not_list_is_refused_naming_its_cell_never_resubmitted() {
+    let g = posted_village();
+    let (lines, rural) = batch_written(&g);
+    // 交易成功 means paid, but the cooperative's template lists only 成功: taken for a failure
+    // it would be resubmitted and paid twice.
+    let result = result_file(
+        &g,
+        "result.csv",
+        &[(&lines[1], "成功", ""), (&lines[2], "交易成功", "")],
+    );
+    let resubmit = g.path("resubmit.csv");
+    let error = refused(
+        &g,
+        &payresult_args(&result, &rural, &["--resubmit", resubmit.to_str().unwrap()]),
+        "the status \"交易成功\" in line 3",
+    );
+    assert!(error.contains("neither a success (成功)"), "{error}");
+    assert!(error.contains("账户已销户"), "the failures listed: {error}");
+    assert!(!resubmit.exists(), "nothing resubmitted");
+    // A listed failure is recorded as one and resubmitted.
+    let result = result_file(
+        &g,
+        "result2.csv",
+        &[(&lines[1], "成功", ""), (&lines[2], "退回", "")],
+    );
+    let out = g.ok(&payresult_args(
+        &result,
+        &rural,
+        &["--resubmit", resubmit.to_str().unwrap()],
+    ));
+    assert!(out.contains("1 failed"), "{out}");
+    assert_eq!(gbk_csv(&resubmit).len(), 2);
+}

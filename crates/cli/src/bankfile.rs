@@ -3,7 +3,9 @@
 //! what each holds), the batch file written from a year's unpaid lines, and the bank's result
 //! file read back into paid and failed lines. docs/bank.md describes the template.
 
+use crate::cli::Lang;
 use crate::input::{halfwidth, Row, Sheet};
+use crate::labels::t;
 use anyhow::{anyhow, bail, Context, Result};
 use gufen_core::Fen;
 use serde::Deserialize;
@@ -113,6 +115,11 @@ pub struct ResultColumns {
     /// The status values that mean paid.
     #[serde(default)]
     pub success: Vec<String>,
+    /// The status values that mean not paid (the line stays owed and may be resubmitted). A
+    /// status in neither list refuses the file: a paid line taken for a failure would be paid
+    /// twice.
+    #[serde(default)]
+    pub failure: Vec<String>,
     #[serde(default)]
     pub bank_reference: Vec<String>,
     #[serde(default)]
@@ -137,6 +144,24 @@ const SUCCESS_VALUES: &[&str] = &[
     "处理成功",
     "入账成功",
     "success",
+];
+const FAILURE_VALUES: &[&str] = &[
+    "失败",
+    "交易失败",
+    "处理失败",
+    "入账失败",
+    "退回",
+    "已退回",
+    "退票",
+    "拒绝",
+    "交易拒绝",
+    "账户不存在",
+    "户名不符",
+    "账户已销户",
+    "账户冻结",
+    "failed",
+    "failure",
+    "rejected",
 ];
 const BANK_REFERENCE_HEADERS: &[&str] = &[
     "流水号",
@@ -196,6 +221,14 @@ impl Template {
         }
         if let Some(title) = &self.title {
             check_placeholders(title, TITLE_PLACEHOLDERS).map_err(|e| anyhow!("title: {e}"))?;
+        }
+        let success = or_defaults(&self.result.success, SUCCESS_VALUES);
+        let failure = or_defaults(&self.result.failure, FAILURE_VALUES);
+        if let Some(both) = success
+            .iter()
+            .find(|s| failure.iter().any(|f| header_key(f) == header_key(s)))
+        {
+            bail!("[result]: the status {both:?} is both a success and a failure");
         }
         if self.format == FileKind::Xlsx && self.encoding != OutputEncoding::Utf8 {
             bail!("an XLSX file carries its own encoding: give no encoding");
@@ -444,6 +477,9 @@ struct ResultLayout {
     reason: Option<usize>,
     amount: Option<usize>,
     success: Vec<String>,
+    failure: Vec<String>,
+    /// The status values as the template (or the defaults) spell them, for messages.
+    known: (Vec<String>, Vec<String>),
 }
 
 impl ResultColumns {
@@ -494,18 +530,32 @@ impl ResultColumns {
                 .iter()
                 .map(|s| header_key(s))
                 .collect(),
+            failure: or_defaults(&self.failure, FAILURE_VALUES)
+                .iter()
+                .map(|s| header_key(s))
+                .collect(),
+            known: (
+                or_defaults(&self.success, SUCCESS_VALUES),
+                or_defaults(&self.failure, FAILURE_VALUES),
+            ),
         })
     }
 
     /// The result file's lines for `year`, whose bank file had `lines` lines. A row with
     /// neither a status nor a reference (a total, a note) is passed over; every other row
     /// must name one of the year's lines: each refused row is listed by its place.
-    pub fn read(&self, sheet: &Sheet, year: u16, lines: usize) -> Result<Vec<ResultLine>> {
+    pub fn read(
+        &self,
+        sheet: &Sheet,
+        year: u16,
+        lines: usize,
+        lang: Lang,
+    ) -> Result<Vec<ResultLine>> {
         let layout = self.layout(sheet)?;
         let mut read = Vec::new();
         let mut problems = Vec::new();
         for row in &sheet.rows[layout.header_row + 1..] {
-            match layout.line(sheet, row, year, lines) {
+            match layout.line(sheet, row, year, lines, lang) {
                 Ok(Some(line)) => read.push(line),
                 Ok(None) => {}
                 Err(problem) => problems.push(format!("{}: {problem}", sheet.place(row, None))),
@@ -530,6 +580,7 @@ impl ResultLayout {
         row: &Row,
         year: u16,
         lines: usize,
+        lang: Lang,
     ) -> Result<Option<ResultLine>> {
         let status = row.cell(self.status).trim();
         let found = self
@@ -551,7 +602,28 @@ impl ResultLayout {
                 sheet.place(row, Some(self.status))
             );
         }
-        let paid = self.success.contains(&header_key(status));
+        let key = header_key(status);
+        let paid = if self.success.contains(&key) {
+            true
+        } else if self.failure.contains(&key) {
+            false
+        } else {
+            let cell = sheet.place(row, Some(self.status));
+            let (success, failure) = &self.known;
+            bail!(t(
+                lang,
+                format!(
+                    "状态单元格 {cell} 的“{status}”既不是成功（{}）也不是失败（{}）：请在模板的 [result] 中把它列入 success 或 failure；把已付的一笔当作失败会重复付款",
+                    success.join("、"),
+                    failure.join("、")
+                ),
+                format!(
+                    "the status {status:?} in {cell} is neither a success ({}) nor a failure ({}): list it in the template's [result] success or failure; a paid line taken for a failure would be paid twice",
+                    success.join(", "),
+                    failure.join(", ")
+                ),
+            ));
+        };
         let cell = |column: Option<usize>| {
             column
                 .map(|c| halfwidth(row.cell(c)))
@@ -624,6 +696,16 @@ text = "{year}年分红 {ref}"
         assert!(error.contains("unknown placeholder {id}"), "{error}");
     }
 
+    #[test]
+    fn a_status_listed_both_as_success_and_failure_refuses_the_template() {
+        let both = format!("{CSV_TEMPLATE}\n[result]\nsuccess = [\"成功\", \"退回\"]\n");
+        let error = template(&both).unwrap_err().to_string();
+        assert!(error.contains("\"退回\" is both"), "{error}");
+        let apart =
+            format!("{CSV_TEMPLATE}\n[result]\nsuccess = [\"成功\"]\nfailure = [\"退回\"]\n");
+        assert!(template(&apart).is_ok());
+    }
+
     fn sheet(rows: &[&[&str]]) -> Sheet {
         Sheet {
             file: "result.xlsx".into(),
@@ -672,7 +754,9 @@ text = "{year}年分红 {ref}"
             ],
             &["合计", "3060.50", "", "", "", ""],
         ]);
-        let lines = ResultColumns::default().read(&result, 2025, 2).unwrap();
+        let lines = ResultColumns::default()
+            .read(&result, 2025, 2, Lang::En)
+            .unwrap();
         assert_eq!(lines.len(), 2, "the total row is passed over");
         assert_eq!((lines[0].index, lines[0].paid), (1, true));
         assert_eq!(lines[0].bank_reference.as_deref(), Some("B01"));
@@ -688,7 +772,7 @@ text = "{year}年分红 {ref}"
             &["GF2024-0001", "交易成功"],
         ]);
         let error = ResultColumns::default()
-            .read(&stray, 2025, 2)
+            .read(&stray, 2025, 2, Lang::En)
             .unwrap_err()
             .to_string();
         assert!(error.contains("2 row(s)"), "{error}");

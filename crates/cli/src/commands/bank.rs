@@ -703,7 +703,7 @@ pub fn payresult(app: &mut App, args: PayresultArgs) -> Result<()> {
         &args.file.display().to_string(),
         "bank result file",
     )?;
-    let read = columns.read(&sheet, year, plan.dividends.len())?;
+    let read = columns.read(&sheet, year, plan.dividends.len(), lang)?;
     let rows: Vec<BankResultRow> = read.iter().map(|line| result_row(&plan, line)).collect();
     let places: Vec<String> = read.iter().map(|line| line.place.clone()).collect();
     let command = Command {
