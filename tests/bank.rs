@@ -749,3 +749,63 @@ fn a_status_the_template_does_not_list_is_refused_naming_its_cell_never_resubmit
     assert!(out.contains("1 failed"), "{out}");
     assert_eq!(gbk_csv(&resubmit).len(), 2);
 }
+
+#[test]
+fn a_holder_who_died_after_the_posting_is_left_out_of_the_bank_file_and_not_paid_by_it() {
+    let g = posted_village();
+    let (lines, rural) = batch_written(&g);
+    let owed_lines = owed(&g);
+    let c_reference = reference_of(owed_lines.values(), C);
+    let c_line = lines
+        .iter()
+        .find(|l| l.len() > 4 && memo_reference(&l[4]) == c_reference)
+        .expect("C in the file before the death")
+        .clone();
+    g.ok(&["death", "record", "--id", C, "--date", "2026-02-05"]);
+    let again = g.path("payfile-after.csv");
+    let run = g.run(&[
+        "--lang",
+        "en",
+        "distribution",
+        "payfile",
+        "--year",
+        "2025",
+        "--bank",
+        &rural,
+        "-o",
+        again.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let after = gbk_csv(&again);
+    assert_eq!(after.len(), lines.len() - 1, "C's line left out");
+    assert!(
+        !after.iter().any(|l| l[2] == c_line[2]),
+        "C's account not paid"
+    );
+    assert!(
+        run.stderr.contains(&format!(
+            "{c_reference} {} deceased: paid to the estate once settled",
+            masked(C)
+        )),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stdout
+            .contains("deceased: paid to the estate once settled"),
+        "{}",
+        run.stdout
+    );
+    // A result paying C's line from the earlier file is refused, naming the rule.
+    let result = result_file(
+        &g,
+        "result.csv",
+        &[(&lines[1], "成功", ""), (&c_line, "成功", "")],
+    );
+    let error = refused(&g, &payresult_args(&result, &rural, &[]), "R10");
+    assert!(
+        error.contains("paid to the estate once it is settled"),
+        "{error}"
+    );
+    assert!(error.contains("line 3: "), "{error}");
+}

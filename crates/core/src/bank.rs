@@ -272,6 +272,7 @@ fn settled(given: &Given, year: u16, entry: &BankResultRow) -> Result<Event, Rul
     let person = &entry.person;
     let paid = match &entry.outcome {
         BankOutcome::Paid { bank_reference } => {
+            deceased_not_paid(given, year, entry)?;
             dividends::payment(given, year, person, bank_reference)?
         }
         BankOutcome::Failed { .. } => {
@@ -318,6 +319,28 @@ fn settled(given: &Given, year: u16, entry: &BankResultRow) -> Result<Event, Rul
             }))
         }
     }
+}
+
+/// A deceased holder's line is never in a bank file: the dividend goes to the estate once it is
+/// settled (R10), not to the deceased's own account.
+fn deceased_not_paid(given: &Given, year: u16, entry: &BankResultRow) -> Result<(), RuleViolation> {
+    let found = known(given.state, &entry.person)?;
+    if !found.is_deceased() {
+        return Ok(());
+    }
+    let died = found
+        .deceased_on
+        .map(|on| format!(" on {on}"))
+        .unwrap_or_default();
+    reject(
+        Rule::R10,
+        format!(
+            "line {} ({}): {} died{died}; the {year} dividend is paid to the estate once it is settled, not to the deceased's account",
+            entry.line_reference,
+            entry.person.masked(),
+            found.name,
+        ),
+    )
 }
 
 // ---- apply ----

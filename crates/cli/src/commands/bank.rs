@@ -295,7 +295,8 @@ pub struct LeftOut {
 pub enum LeftOutBecause {
     /// No bank account on record.
     NoAccount,
-    /// The holder has died: the dividend accrues to the estate, paid once it is settled (R10).
+    /// The holder has died, before the record date or since: the dividend goes to the estate,
+    /// paid once it is settled (R10), never to the deceased's own account.
     Estate,
 }
 
@@ -303,7 +304,11 @@ impl LeftOutBecause {
     fn text(self, lang: Lang) -> &'static str {
         match self {
             LeftOutBecause::NoAccount => t(lang, "无银行账户", "no bank account"),
-            LeftOutBecause::Estate => t(lang, "遗产，待继承后支付", "estate: paid once settled"),
+            LeftOutBecause::Estate => t(
+                lang,
+                "已故：待遗产继承后支付",
+                "deceased: paid to the estate once settled",
+            ),
         }
     }
 }
@@ -416,7 +421,8 @@ fn batch_lines(
         let person = state.person(&dividend.person);
         let reference = line_reference(year, index);
         let account = person.and_then(|p| p.bank_account.as_ref());
-        let why = match (dividend.estate, account) {
+        let deceased = dividend.estate || person.is_some_and(|p| p.is_deceased());
+        let why = match (deceased, account) {
             (true, _) => LeftOutBecause::Estate,
             (false, None) => LeftOutBecause::NoAccount,
             (false, Some(account)) => {
