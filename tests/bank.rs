@@ -809,3 +809,42 @@ fn a_holder_who_died_after_the_posting_is_left_out_of_the_bank_file_and_not_paid
     );
     assert!(error.contains("line 3: "), "{error}");
 }
+
+#[test]
+fn every_bad_row_of_a_result_file_is_listed_in_one_run() {
+    let g = posted_village();
+    let (lines, rural) = batch_written(&g);
+    let mut wrong_amount = lines[2].clone();
+    wrong_amount[3] = "0.01".into();
+    let mut unknown = lines[3].clone();
+    unknown[4] = "2025年分红 GF2025-9999".into();
+    let result = result_file(
+        &g,
+        "result.csv",
+        &[
+            (&lines[1], "成功", ""),
+            (&wrong_amount, "成功", ""),
+            (&unknown, "成功", ""),
+            (&lines[4], "", ""),
+            (&lines[1], "成功", ""),
+        ],
+    );
+    let error = refused(&g, &payresult_args(&result, &rural, &[]), "4 row(s)");
+    let listed: Vec<&str> = error.lines().filter(|l| l.starts_with("  line ")).collect();
+    assert_eq!(listed.len(), 4, "{error}");
+    for (line, expected) in [
+        ("line 3: ", "differs from the plan"),
+        ("line 4: ", "matches no unpaid line"),
+        ("line 5: ", "is empty"),
+        ("line 6: ", "also on row 1"),
+    ] {
+        assert!(
+            listed
+                .iter()
+                .any(|l| l.contains(line) && l.contains(expected)),
+            "{line}{expected} in {error}"
+        );
+    }
+    let order: Vec<&str> = listed.iter().map(|l| &l[2..9]).collect();
+    assert_eq!(order, ["line 3:", "line 4:", "line 5:", "line 6:"]);
+}

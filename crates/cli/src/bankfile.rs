@@ -436,6 +436,8 @@ fn xlsx(rows: &[Vec<Cell>]) -> Result<Vec<u8>> {
 pub struct ResultLine {
     /// Where it is in the file (`line 7`, `row 7`).
     pub place: String,
+    /// Its row number in the file, to list refused rows in the file's order.
+    pub number: u64,
     /// The 0-based line of the year's dividends its reference names.
     pub index: usize,
     pub paid: bool,
@@ -543,14 +545,16 @@ impl ResultColumns {
 
     /// The result file's lines for `year`, whose bank file had `lines` lines. A row with
     /// neither a status nor a reference (a total, a note) is passed over; every other row
-    /// must name one of the year's lines: each refused row is listed by its place.
+    /// must name one of the year's lines. The rows read, and each refused row (its number in
+    /// the file, and the problem named by its place), for the caller to list with the rows the
+    /// ledger refuses.
     pub fn read(
         &self,
         sheet: &Sheet,
         year: u16,
         lines: usize,
         lang: Lang,
-    ) -> Result<Vec<ResultLine>> {
+    ) -> Result<(Vec<ResultLine>, Vec<(u64, String)>)> {
         let layout = self.layout(sheet)?;
         let mut read = Vec::new();
         let mut problems = Vec::new();
@@ -558,18 +562,12 @@ impl ResultColumns {
             match layout.line(sheet, row, year, lines, lang) {
                 Ok(Some(line)) => read.push(line),
                 Ok(None) => {}
-                Err(problem) => problems.push(format!("{}: {problem}", sheet.place(row, None))),
+                Err(problem) => {
+                    problems.push((row.number, format!("{}: {problem}", sheet.place(row, None))))
+                }
             }
         }
-        if !problems.is_empty() {
-            bail!(
-                "{} row(s) of {} refused; nothing was written\n  {}",
-                problems.len(),
-                sheet.file,
-                problems.join("\n  ")
-            );
-        }
-        Ok(read)
+        Ok((read, problems))
     }
 }
 
@@ -648,6 +646,7 @@ impl ResultLayout {
         };
         Ok(Some(ResultLine {
             place: sheet.place(row, None),
+            number: row.number,
             index,
             paid,
             bank_reference: cell(self.bank_reference),
@@ -754,9 +753,10 @@ text = "{year}年分红 {ref}"
             ],
             &["合计", "3060.50", "", "", "", ""],
         ]);
-        let lines = ResultColumns::default()
+        let (lines, problems) = ResultColumns::default()
             .read(&result, 2025, 2, Lang::En)
             .unwrap();
+        assert!(problems.is_empty(), "{problems:?}");
         assert_eq!(lines.len(), 2, "the total row is passed over");
         assert_eq!((lines[0].index, lines[0].paid), (1, true));
         assert_eq!(lines[0].bank_reference.as_deref(), Some("B01"));
@@ -771,15 +771,13 @@ text = "{year}年分红 {ref}"
             &["GF2025-0003", "交易成功"],
             &["GF2024-0001", "交易成功"],
         ]);
-        let error = ResultColumns::default()
+        let (lines, problems) = ResultColumns::default()
             .read(&stray, 2025, 2, Lang::En)
-            .unwrap_err()
-            .to_string();
-        assert!(error.contains("2 row(s)"), "{error}");
-        assert!(
-            error.contains("row 2: ") && error.contains("row 3: "),
-            "{error}"
-        );
+            .unwrap();
+        assert!(lines.is_empty());
+        let numbers: Vec<u64> = problems.iter().map(|(n, _)| *n).collect();
+        assert_eq!(numbers, [2, 3]);
+        assert!(problems[0].1.starts_with("row 2: "), "{problems:?}");
     }
 
     #[test]

@@ -709,13 +709,33 @@ pub fn payresult(app: &mut App, args: PayresultArgs) -> Result<()> {
         &args.file.display().to_string(),
         "bank result file",
     )?;
-    let read = columns.read(&sheet, year, plan.dividends.len(), lang)?;
+    let (read, mut problems) = columns.read(&sheet, year, plan.dividends.len(), lang)?;
     let rows: Vec<BankResultRow> = read.iter().map(|line| result_row(&plan, line)).collect();
     let places: Vec<String> = read.iter().map(|line| line.place.clone()).collect();
     let command = Command {
         date,
         action: Action::SettleBankResult { year, rows },
     };
+    if !problems.is_empty() {
+        // Every bad row is listed in one run: the rows that were read are decided too.
+        if !read.is_empty() {
+            let state = ledger.load_state(gufen_core::scope(&command.action))?;
+            match gufen_core::decide(&state, &command) {
+                Err(RuleViolation::Rows(violations)) => {
+                    problems.extend(violations.iter().map(|v| {
+                        let listed = format!("{}: {}: {}", places[v.row], v.rule, v.message);
+                        (read[v.row].number, listed)
+                    }))
+                }
+                // A refusal of the whole batch (its date) comes first.
+                Err(whole) => problems.push((0, whole.to_string())),
+                Ok(_) => {}
+            }
+        }
+        problems.sort_by_key(|(number, _)| *number);
+        let listed: Vec<String> = problems.into_iter().map(|(_, p)| p).collect();
+        bail!(refused(lang, &sheet.file, &listed));
+    }
     let failed: Vec<&ResultLine> = read.iter().filter(|l| !l.paid).collect();
     let mut keys = vec![Key::Collective, Key::Distribution(year)];
     keys.extend(
