@@ -848,3 +848,27 @@ fn every_bad_row_of_a_result_file_is_listed_in_one_run() {
     let order: Vec<&str> = listed.iter().map(|l| &l[2..9]).collect();
     assert_eq!(order, ["line 3:", "line 4:", "line 5:", "line 6:"]);
 }
+
+#[test]
+fn a_memo_holding_two_line_references_is_refused_naming_its_cell() {
+    let g = posted_village();
+    let (lines, rural) = batch_written(&g);
+    let mut two = lines[2].clone();
+    two[4] = format!(
+        "{} {}",
+        memo_reference(&lines[2][4]),
+        memo_reference(&lines[3][4])
+    );
+    let result = result_file(
+        &g,
+        "result.csv",
+        &[(&lines[1], "成功", ""), (&two, "成功", "")],
+    );
+    let error = refused(
+        &g,
+        &payresult_args(&result, &rural, &[]),
+        "holds more than one line reference",
+    );
+    assert!(error.contains("line 3"), "{error}");
+    assert!(error.contains(&memo_reference(&lines[3][4])), "{error}");
+}

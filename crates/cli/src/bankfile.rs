@@ -581,10 +581,45 @@ impl ResultLayout {
         lang: Lang,
     ) -> Result<Option<ResultLine>> {
         let status = row.cell(self.status).trim();
-        let found = self
-            .reference
-            .iter()
-            .find_map(|&c| gufen_core::bank::find_reference(&halfwidth(row.cell(c)), year, lines));
+        // Every reference of the year in the row's reference cells: two different ones leave the
+        // line the row is about unclear, and are refused rather than the first taken.
+        let mut references: Vec<(usize, usize)> = Vec::new();
+        for &c in &self.reference {
+            for number in gufen_core::bank::references_in(&halfwidth(row.cell(c)), year) {
+                if !references.iter().any(|(_, n)| *n == number) {
+                    references.push((c, number));
+                }
+            }
+        }
+        if references.len() > 1 {
+            let mut cells: Vec<String> = references
+                .iter()
+                .map(|(c, _)| sheet.place(row, Some(*c)))
+                .collect();
+            cells.dedup();
+            let named: Vec<String> = references
+                .iter()
+                .map(|(_, n)| gufen_core::bank::line_reference(year, n - 1))
+                .collect();
+            bail!(t(
+                lang,
+                format!(
+                    "{} 含有多个参考号（{}）：无法确定这一行是哪一笔；请只保留一个",
+                    cells.join("、"),
+                    named.join("、")
+                ),
+                format!(
+                    "{} holds more than one line reference ({}): which line the row is about is unclear; keep one",
+                    cells.join(", "),
+                    named.join(", ")
+                ),
+            ));
+        }
+        let found = references
+            .first()
+            .map(|(_, n)| *n)
+            .filter(|n| (1..=lines).contains(n))
+            .map(|n| n - 1);
         let index = match (found, status.is_empty()) {
             (Some(index), _) => index,
             (None, true) => return Ok(None),

@@ -68,20 +68,30 @@ pub fn line_reference(year: u16, index: usize) -> String {
 /// The 0-based line a text holds the reference of (`…GF2025-0012…`, in any letter case),
 /// among `lines` lines of `year`; None when it holds none, or one past the year's lines.
 pub fn find_reference(text: &str, year: u16, lines: usize) -> Option<usize> {
+    references_in(text, year)
+        .into_iter()
+        .find(|number| (1..=lines).contains(number))
+        .map(|number| number - 1)
+}
+
+/// The numbers of every reference of `year` a text holds (`GF2025-0012` is 12), in the
+/// text's order, each once: a text holding two different ones names no line for sure.
+pub fn references_in(text: &str, year: u16) -> Vec<usize> {
     let upper = text.to_ascii_uppercase();
     let needle = format!("{REFERENCE_PREFIX}{year}-");
+    let mut found = Vec::new();
     let mut rest = upper.as_str();
     while let Some(at) = rest.find(&needle) {
         let after = &rest[at + needle.len()..];
         let digits: String = after.chars().take_while(char::is_ascii_digit).collect();
         if let Ok(number) = digits.parse::<usize>() {
-            if (1..=lines).contains(&number) {
-                return Some(number - 1);
+            if !found.contains(&number) {
+                found.push(number);
             }
         }
         rest = after;
     }
-    None
+    found
 }
 
 // ---- decide ----
@@ -429,5 +439,11 @@ mod tests {
         assert_eq!(find_reference("GF2025-0000", 2025, 20), None);
         assert_eq!(find_reference("分红", 2025, 20), None);
         assert_eq!(find_reference("GF2025-x GF2025-0002", 2025, 20), Some(1));
+        assert_eq!(references_in("GF2025-0002 gf2025-0003", 2025), [2, 3]);
+        assert_eq!(references_in("GF2025-0002，即GF2025-0002", 2025), [2]);
+        assert_eq!(
+            references_in("GF2024-0002 GF2025-x", 2025),
+            Vec::<usize>::new()
+        );
     }
 }
