@@ -872,3 +872,43 @@ fn a_memo_holding_two_line_references_is_refused_naming_its_cell() {
     assert!(error.contains("line 3"), "{error}");
     assert!(error.contains(&memo_reference(&lines[3][4])), "{error}");
 }
+
+#[test]
+fn a_bank_account_file_is_read_as_a_roster_is_past_titles_footers_and_remarks() {
+    let g = Gufen::sample_village("R");
+    let people = roster();
+    let (b_name, c_name) = (&people[1].1, &people[2].1);
+    // A title above the header, a serial number, a remark and the person's name beside the
+    // columns read, and a total row below.
+    let file = g.write(
+        "accounts.csv",
+        &format!(
+            "某某村股份分红账户清单,,,,,\n序号,身份证号,姓名,开户行,卡号,备注\n1,{B},{b_name},农商银行,6228480012345678,\n2,{C},{c_name},农商银行,6228480012345679,新开\n合计：2 户,,,,,\n"
+        ),
+    );
+    g.ok(&["member", "bank-import", &file, "--date", "2026-02-01"]);
+    let shown = json(&g, &["member", "show", "--id", C]);
+    assert_eq!(shown["bank_account"]["account_masked"], "**** 5679");
+    // Two columns of the account, and a column gufen does not read: each refused by name.
+    let twice = g.write(
+        "twice.csv",
+        &format!("身份证号,开户行,账号,卡号,电子邮箱\n{A},农商银行,6228480012345670,6228480012345670,a@b.c\n"),
+    );
+    let error = refused(
+        &g,
+        &[
+            "--lang",
+            "en",
+            "member",
+            "bank-import",
+            &twice,
+            "--date",
+            "2026-02-02",
+        ],
+        "line 1, column 4 (卡号): a second account column; the first is line 1, column 3 (账号)",
+    );
+    assert!(
+        error.contains("line 1, column 5 (电子邮箱): not a column of a bank account file"),
+        "{error}"
+    );
+}

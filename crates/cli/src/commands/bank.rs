@@ -8,17 +8,19 @@ use crate::arguments::{date, person_id};
 use crate::bankfile::{Batch, PayLine, ResultColumns, ResultLine, Template};
 use crate::cli::Lang;
 use crate::document::{Column, Document, Layout, Table};
-use crate::input::{self, halfwidth, Encoding, Row, Sheet};
+use crate::input::{self, halfwidth, Encoding};
 use crate::labels::t;
-use anyhow::{anyhow, bail, Result};
+use crate::roster::{self, Field};
+use anyhow::{bail, Result};
 use chrono::NaiveDate;
 use clap::Args;
 use gufen_core::bank::line_reference;
 use gufen_core::command::{Action, BankAccountRow, BankOutcome, BankResultRow};
+use gufen_core::error::RowViolation;
 use gufen_core::ids::MaskedId;
 use gufen_core::state::{Distribution, Key, State};
 use gufen_core::{Command, Fen, PersonId, RuleViolation};
-use gufen_ledger::{Ledger, LedgerError};
+use gufen_ledger::LedgerError;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
@@ -47,11 +49,15 @@ pub struct BankArgs {
 /// `member bank-import FILE`: many accounts at once.
 #[derive(Args, Debug)]
 pub struct BankImportArgs {
-    /// CSV or workbook with a header row: 身份证号/证件号码, 开户行/银行, 账号/银行账号/卡号 and
-    /// optionally 户名/账户名 (or id, bank, account, holder).
+    /// CSV or workbook, read as a roster is (docs/import.md): a header row 身份证号/证件号码,
+    /// 开户行/银行, 账号/银行账号/卡号 and optionally 户名/账户名 and 姓名 (or id, bank,
+    /// account, holder, name), titles above it and totals below skipped.
     file: PathBuf,
     #[arg(long, value_enum, default_value = "auto")]
     encoding: Encoding,
+    /// The workbook's sheet to read (default: the one with a header row of accounts).
+    #[arg(long, value_name = "NAME")]
+    sheet: Option<String>,
     #[arg(long, value_parser = date)]
     date: NaiveDate,
 }
@@ -103,72 +109,41 @@ pub fn set(app: &mut App, args: BankArgs) -> Result<()> {
 
 // ---- member bank-import ----
 
-const ID_HEADERS: &[&str] = &["身份证号", "证件号码", "身份证号码", "公民身份号码", "id"];
-const BANK_HEADERS: &[&str] = &["开户行", "银行", "开户银行", "bank"];
-const ACCOUNT_HEADERS: &[&str] = &["账号", "银行账号", "卡号", "银行卡号", "account"];
-const HOLDER_HEADERS: &[&str] = &["户名", "账户名", "账户名称", "holder"];
-
-fn column(header: &Row, names: &[&str]) -> Option<usize> {
-    let key = |text: &str| -> String {
-        halfwidth(text)
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect::<String>()
-            .to_lowercase()
-    };
-    (0..header.cells.len()).find(|&i| names.iter().any(|n| key(n) == key(header.cell(i))))
-}
-
 pub fn import(app: &mut App, args: BankImportArgs) -> Result<()> {
     let lang = app.global.lang;
-    let sheet = input::first_visible(
-        input::read(&args.file, "bank account file", args.encoding)?,
-        &args.file.display().to_string(),
-        "bank account file",
-    )?;
-    let Some((header, rows)) = sheet.rows.split_first() else {
+    let located =
+        roster::read_bank_accounts(&args.file, args.encoding, args.sheet.as_deref(), lang)?;
+    if located.rows.is_empty() {
         bail!(t(
             lang,
-            format!("银行账户文件 {} 是空的", sheet.file),
-            format!("the bank account file {} is empty", sheet.file)
+            format!("银行账户文件 {} 中没有账户", located.file),
+            format!("the bank account file {} holds no account", located.file)
         ));
-    };
-    let needed = |names: &[&str]| {
-        column(header, names).ok_or_else(|| {
-            anyhow!(t(
-                lang,
-                format!(
-                    "银行账户文件 {} 的表头缺少列：{}",
-                    sheet.file,
-                    names.join(" / ")
-                ),
-                format!(
-                    "the bank account file {} has no column headed {}",
-                    sheet.file,
-                    names.join(" / ")
-                )
-            ))
-        })
-    };
-    let (id, bank, account) = (
-        needed(ID_HEADERS)?,
-        needed(BANK_HEADERS)?,
-        needed(ACCOUNT_HEADERS)?,
-    );
-    let holder = column(header, HOLDER_HEADERS);
+    }
     let mut accounts = Vec::new();
-    let mut places = Vec::new();
-    let mut numbers = Vec::new();
-    // Each refused row's number in the file, to list them in the file's order.
-    let mut problems: Vec<(u64, String)> = Vec::new();
-    for row in rows {
-        match account_row(&sheet, row, id, bank, account, holder) {
-            Ok(entry) => {
-                accounts.push(entry);
-                places.push(sheet.place(row, None));
-                numbers.push(row.number);
+    // The index among the file's rows of each account read.
+    let mut indices = Vec::new();
+    // Each refused row's index among the file's rows, to list them in the file's order.
+    let mut problems: Vec<(usize, String)> = Vec::new();
+    for (index, cells) in located.rows.iter().enumerate() {
+        match PersonId::parse(&cells.id) {
+            Ok(person) => {
+                accounts.push(BankAccountRow {
+                    person,
+                    bank: cells.bank.clone(),
+                    account: halfwidth(&cells.account),
+                    holder: Some(cells.holder.clone()).filter(|h| !h.is_empty()),
+                });
+                indices.push(index);
             }
-            Err(problem) => problems.push((row.number, problem)),
+            Err(e) => problems.push((
+                index,
+                format!(
+                    "{}: {e} [{}]",
+                    located.place(index, Field::Id),
+                    located.header(Field::Id)
+                ),
+            )),
         }
     }
     let (_store, ledger) = app.open()?;
@@ -176,24 +151,37 @@ pub fn import(app: &mut App, args: BankImportArgs) -> Result<()> {
         date: args.date,
         action: Action::ImportBankAccounts { rows: accounts },
     };
+    // A violation of the read accounts, named by its row's place in the file.
+    let describe = |v: &RowViolation| {
+        let in_file = RowViolation {
+            row: indices[v.row],
+            other_row: v.other_row.map(|o| indices[o]),
+            ..v.clone()
+        };
+        (in_file.row, located.describe(&in_file, ""))
+    };
     if problems.is_empty() {
-        return execute_rows(app, &ledger, &command, &sheet.file, &places);
+        return match ledger.execute(&app.context()?, &command) {
+            Ok(outcome) => app.print_outcome(&outcome),
+            Err(LedgerError::Rejected(RuleViolation::Rows(violations))) => {
+                let listed: Vec<String> = violations.iter().map(|v| describe(v).1).collect();
+                bail!(refused(lang, &located.file, &listed))
+            }
+            Err(e) => Err(e.into()),
+        };
     }
     // Every bad row is listed: the rows that were read are decided too, written or not.
     if let Action::ImportBankAccounts { rows } = &command.action {
         if !rows.is_empty() {
             let state = ledger.load_state(gufen_core::scope(&command.action))?;
             if let Err(RuleViolation::Rows(violations)) = gufen_core::decide(&state, &command) {
-                problems.extend(violations.iter().map(|v| {
-                    let listed = format!("{}: {}: {}", places[v.row], v.rule, v.message);
-                    (numbers[v.row], listed)
-                }));
+                problems.extend(violations.iter().map(describe));
             }
         }
     }
-    problems.sort_by_key(|(number, _)| *number);
+    problems.sort_by_key(|(index, _)| *index);
     let listed: Vec<String> = problems.into_iter().map(|(_, p)| p).collect();
-    bail!(refused(lang, &sheet.file, &listed))
+    bail!(refused(lang, &located.file, &listed))
 }
 
 fn refused(lang: Lang, file: &str, problems: &[String]) -> String {
@@ -210,63 +198,6 @@ fn refused(lang: Lang, file: &str, problems: &[String]) -> String {
             problems.join("\n  ")
         ),
     )
-}
-
-fn account_row(
-    sheet: &Sheet,
-    row: &Row,
-    id: usize,
-    bank: usize,
-    account: usize,
-    holder: Option<usize>,
-) -> Result<BankAccountRow, String> {
-    let place = |column: usize| sheet.place(row, Some(column));
-    if row.is_numeric(id) {
-        return Err(format!(
-            "{}: the ID is stored as a number in the workbook, which keeps 15 digits: format the column as text",
-            place(id)
-        ));
-    }
-    if row.is_numeric(account) && halfwidth(row.cell(account)).len() > 15 {
-        return Err(format!(
-            "{}: the account number is stored as a number in the workbook, which keeps 15 digits: format the column as text",
-            place(account)
-        ));
-    }
-    let person =
-        PersonId::parse(&halfwidth(row.cell(id))).map_err(|e| format!("{}: {e}", place(id)))?;
-    Ok(BankAccountRow {
-        person,
-        bank: row.cell(bank).to_string(),
-        account: halfwidth(row.cell(account)),
-        holder: holder
-            .map(|c| row.cell(c).to_string())
-            .filter(|h| !h.is_empty()),
-    })
-}
-
-/// Executes a command built from a file's rows; refused rows are listed by their places.
-fn execute_rows(
-    app: &mut App,
-    ledger: &Ledger,
-    command: &Command,
-    file: &str,
-    places: &[String],
-) -> Result<()> {
-    match ledger.execute(&app.context()?, command) {
-        Ok(outcome) => app.print_outcome(&outcome),
-        Err(LedgerError::Rejected(RuleViolation::Rows(violations))) => {
-            let listed: Vec<String> = violations
-                .iter()
-                .map(|v| {
-                    let place = places.get(v.row).map_or("?", String::as_str);
-                    format!("{place}: {}: {}", v.rule, v.message)
-                })
-                .collect();
-            bail!(refused(app.global.lang, file, &listed))
-        }
-        Err(e) => Err(e.into()),
-    }
 }
 
 // ---- distribution payfile ----
