@@ -912,3 +912,59 @@ fn a_bank_account_file_is_read_as_a_roster_is_past_titles_footers_and_remarks() 
         "{error}"
     );
 }
+
+#[test]
+fn a_row_out_of_line_and_one_account_given_to_two_persons_are_refused_naming_both_rows() {
+    let g = Gufen::sample_village("R");
+    let people = roster();
+    let (a_name, b_name, c_name) = (&people[0].1, &people[1].1, &people[2].1);
+    // B's row names C (the 姓名 column slipped a row); C's account is A's.
+    let file = g.write(
+        "accounts.csv",
+        &format!(
+            "身份证号,姓名,开户行,账号\n{A},{a_name},农商银行,6228480012345678\n{B},{c_name},农商银行,6228480012345679\n{C},{c_name},农商银行,6228 4800 1234 5678\n"
+        ),
+    );
+    let error = refused(
+        &g,
+        &[
+            "--lang",
+            "en",
+            "member",
+            "bank-import",
+            &file,
+            "--date",
+            "2026-02-01",
+        ],
+        "2 row(s)",
+    );
+    assert!(
+        error.contains(&format!(
+            "line 3: the name {c_name:?} is not the ledger's name of {}",
+            masked(B)
+        )),
+        "{error}"
+    );
+    assert!(
+        error.contains(&format!(
+            "line 4: input: the account number **** 5678 of {} is also given to {} on line 2",
+            masked(C),
+            masked(A)
+        )),
+        "{error}"
+    );
+    assert!(
+        !error.contains("6228480012345678"),
+        "the whole account in: {error}"
+    );
+    // The names in the file's spacing, and a holder (户名) who is not the person, are fine.
+    let file = g.write(
+        "fine.csv",
+        &format!(
+            "身份证号,姓名,户名,开户行,账号\n{B}, {b_name} ,{a_name},农商银行,6228480012345679\n"
+        ),
+    );
+    g.ok(&["member", "bank-import", &file, "--date", "2026-02-01"]);
+    let shown = json(&g, &["member", "show", "--id", B]);
+    assert_eq!(shown["bank_account"]["holder"], a_name.as_str());
+}

@@ -452,6 +452,9 @@ pub fn payments(located: Located<(String, String)>) -> Result<Located<(PersonId,
 #[derive(Debug, Clone)]
 pub struct AccountCells {
     pub id: String,
+    /// The person's name (姓名), checked against the ledger's: a different one is a row out
+    /// of line.
+    pub name: String,
     pub bank: String,
     pub account: String,
     pub holder: String,
@@ -479,6 +482,7 @@ pub fn parse_bank_accounts(sheet: &Sheet, lang: Lang) -> Result<Located<AccountC
         .iter()
         .map(|cells| AccountCells {
             id: cells.get(Field::Id),
+            name: cells.get(Field::Name),
             bank: cells.get(Field::Bank),
             account: cells.get(Field::Account),
             holder: cells.get(Field::Holder),

@@ -142,6 +142,9 @@ pub(crate) fn import(given: &Given, rows: &[BankAccountRow]) -> Result<Vec<Event
     let mut events = Vec::with_capacity(rows.len());
     let mut violations = Vec::new();
     let mut seen: BTreeMap<&PersonId, usize> = BTreeMap::new();
+    // Each account number's first row and person: one account given to two persons is a
+    // row out of line, or a typing slip that would pay one person's dividend to another.
+    let mut accounts: BTreeMap<String, (usize, &PersonId)> = BTreeMap::new();
     for (row, entry) in rows.iter().enumerate() {
         if let Some(first) = seen.insert(&entry.person, row) {
             violations.push(RowViolation {
@@ -155,6 +158,30 @@ pub(crate) fn import(given: &Given, rows: &[BankAccountRow]) -> Result<Vec<Event
                 other_row: Some(first),
             });
             continue;
+        }
+        let account = normalize_account(entry.account.trim());
+        if account_problem(&account).is_none() {
+            match accounts.get(&account) {
+                Some(&(first, other)) if other != &entry.person => {
+                    violations.push(RowViolation {
+                        row,
+                        rule: Rule::Input,
+                        message: format!(
+                            "the account number {} of {} is also given to {} on row {}",
+                            mask_account(&account),
+                            entry.person.masked(),
+                            other.masked(),
+                            first + 1
+                        ),
+                        other_row: Some(first),
+                    });
+                    continue;
+                }
+                Some(_) => {}
+                None => {
+                    accounts.insert(account, (row, &entry.person));
+                }
+            }
         }
         let holder = entry.holder.as_deref().filter(|h| !h.trim().is_empty());
         match account_set(given, &entry.person, &entry.bank, &entry.account, holder) {

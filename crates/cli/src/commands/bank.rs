@@ -151,6 +151,39 @@ pub fn import(app: &mut App, args: BankImportArgs) -> Result<()> {
         date: args.date,
         action: Action::ImportBankAccounts { rows: accounts },
     };
+    let state = ledger.load_state(gufen_core::scope(&command.action))?;
+    if let Action::ImportBankAccounts { rows } = &command.action {
+        for (read, row) in indices.iter().zip(rows) {
+            let cells = &located.rows[*read];
+            let Some(person) = state.person(&row.person) else {
+                continue;
+            };
+            if !cells.name.is_empty() && !same_name(&cells.name, &person.name) {
+                problems.push((
+                    *read,
+                    t(
+                        lang,
+                        format!(
+                            "{}：姓名“{}”与台账中 {} 的姓名“{}”不符：这一行可能错位了 [{}]",
+                            located.place(*read, Field::Name),
+                            cells.name,
+                            row.person.masked(),
+                            person.name,
+                            located.header(Field::Name)
+                        ),
+                        format!(
+                            "{}: the name {:?} is not the ledger's name of {} ({:?}): the row may be out of line [{}]",
+                            located.place(*read, Field::Name),
+                            cells.name,
+                            row.person.masked(),
+                            person.name,
+                            located.header(Field::Name)
+                        ),
+                    ),
+                ));
+            }
+        }
+    }
     // A violation of the read accounts, named by its row's place in the file.
     let describe = |v: &RowViolation| {
         let in_file = RowViolation {
@@ -173,7 +206,6 @@ pub fn import(app: &mut App, args: BankImportArgs) -> Result<()> {
     // Every bad row is listed: the rows that were read are decided too, written or not.
     if let Action::ImportBankAccounts { rows } = &command.action {
         if !rows.is_empty() {
-            let state = ledger.load_state(gufen_core::scope(&command.action))?;
             if let Err(RuleViolation::Rows(violations)) = gufen_core::decide(&state, &command) {
                 problems.extend(violations.iter().map(describe));
             }
@@ -182,6 +214,12 @@ pub fn import(app: &mut App, args: BankImportArgs) -> Result<()> {
     problems.sort_by_key(|(index, _)| *index);
     let listed: Vec<String> = problems.into_iter().map(|(_, p)| p).collect();
     bail!(refused(lang, &located.file, &listed))
+}
+
+/// Whether a name in a file is the ledger's, spaces aside (`孙　云` is `孙云`).
+fn same_name(given: &str, recorded: &str) -> bool {
+    let key = |name: &str| -> String { halfwidth(name).split_whitespace().collect() };
+    key(given) == key(recorded)
 }
 
 fn refused(lang: Lang, file: &str, problems: &[String]) -> String {
