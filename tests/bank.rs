@@ -968,3 +968,56 @@ fn a_row_out_of_line_and_one_account_given_to_two_persons_are_refused_naming_bot
     let shown = json(&g, &["member", "show", "--id", B]);
     assert_eq!(shown["bank_account"]["holder"], a_name.as_str());
 }
+
+#[test]
+fn a_holder_name_gbk_readers_reject_is_refused_before_a_gbk_file_is_written() {
+    let g = posted_village();
+    import_accounts_but_a(&g);
+    g.ok(&[
+        "member",
+        "bank",
+        "--id",
+        B,
+        "--bank",
+        "农商银行",
+        "--account",
+        "6228480012345679",
+        "--holder",
+        "刘䶮",
+        "--date",
+        "2026-02-02",
+    ]);
+    let out = g.path("payfile.csv");
+    let rural = fixture("banks/rural-credit.toml");
+    let error = refused(
+        &g,
+        &[
+            "--lang",
+            "en",
+            "distribution",
+            "payfile",
+            "--year",
+            "2025",
+            "--bank",
+            rural.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ],
+        "(holder 刘䶮): the character '䶮' (U+4DAE) is not in GBK",
+    );
+    assert!(error.contains("nothing was written"), "{error}");
+    assert!(!out.exists(), "no file written");
+    // The workbook template carries its own encoding: written.
+    let xlsx = g.path("payfile.xlsx");
+    let commercial = fixture("banks/commercial-bank.toml");
+    g.ok(&[
+        "distribution",
+        "payfile",
+        "--year",
+        "2025",
+        "--bank",
+        commercial.to_str().unwrap(),
+        "-o",
+        xlsx.to_str().unwrap(),
+    ]);
+}

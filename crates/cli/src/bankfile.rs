@@ -355,9 +355,13 @@ impl Template {
         rows
     }
 
-    /// The batch file's bytes.
-    pub fn write(&self, batch: &Batch) -> Result<Vec<u8>> {
+    /// The batch file's bytes; a text the file's encoding cannot hold is refused first, naming
+    /// each line's reference and holder.
+    pub fn write(&self, batch: &Batch, lang: Lang) -> Result<Vec<u8>> {
         let rows = self.rows(batch);
+        if self.format == FileKind::Csv && self.encoding == OutputEncoding::Gbk {
+            self.check_gbk(batch, &rows, lang)?;
+        }
         match self.format {
             FileKind::Csv => self.csv(&rows),
             FileKind::Xlsx => xlsx(&rows),
@@ -389,19 +393,90 @@ impl Template {
             }
             OutputEncoding::Gb18030 => Ok(encoding_rs::GB18030.encode(&text).0.into_owned()),
             OutputEncoding::Gbk => {
-                if let Some(c) = text
-                    .chars()
-                    .find(|c| encoding_rs::GBK.encode(&c.to_string()).2)
-                {
-                    bail!(
-                        "the character {c:?} (U+{:04X}) cannot be written in GBK: give encoding = \"gb18030\" if the bank reads it, or change the name the account is held in",
-                        c as u32
-                    );
-                }
+                // `check_gbk` has refused any text outside strict GBK.
+                assert!(text.chars().all(in_strict_gbk), "a GBK file holds GBK only");
                 Ok(encoding_rs::GBK.encode(&text).0.into_owned())
             }
         }
     }
+}
+
+impl Template {
+    /// Refuses every text of a GBK file that strict GBK cannot hold, each named: the line's
+    /// reference and holder, or the title or header row.
+    fn check_gbk(&self, batch: &Batch, rows: &[Vec<Cell>], lang: Lang) -> Result<()> {
+        let above = usize::from(self.title.is_some()) + usize::from(self.header);
+        let mut problems = Vec::new();
+        for (r, row) in rows.iter().enumerate() {
+            let Some(c) = row
+                .iter()
+                .flat_map(|cell| cell.text().chars().collect::<Vec<_>>())
+                .find(|c| !in_strict_gbk(*c))
+            else {
+                continue;
+            };
+            let code = format!("U+{:04X}", c as u32);
+            problems.push(match r.checked_sub(above).map(|i| &batch.lines[i]) {
+                Some(line) => t(
+                    lang,
+                    format!(
+                        "{}（户名 {}）：字符“{c}”（{code}）不在 GBK 中",
+                        line.reference, line.holder
+                    ),
+                    format!(
+                        "{} (holder {}): the character {c:?} ({code}) is not in GBK",
+                        line.reference, line.holder
+                    ),
+                ),
+                None => t(
+                    lang,
+                    format!("标题或表头：字符“{c}”（{code}）不在 GBK 中"),
+                    format!("the title or header row: the character {c:?} ({code}) is not in GBK"),
+                ),
+            });
+        }
+        if problems.is_empty() {
+            return Ok(());
+        }
+        bail!(t(
+            lang,
+            format!(
+                "代发模板 {} 要求 GBK 编码，以下文字无法用 GBK 写出（银行按 GBK 读取时会拒收或读错）；如银行能读 GB18030，请改用 encoding = \"gb18030\"，否则请更正户名；未写出任何文件\n  {}",
+                self.name,
+                problems.join("\n  ")
+            ),
+            format!(
+                "the template {} writes GBK, which cannot hold these texts (a GBK reader would reject or misread them): give encoding = \"gb18030\" if the bank reads it, or change the name the account is held in; nothing was written\n  {}",
+                self.name,
+                problems.join("\n  ")
+            ),
+        ))
+    }
+}
+
+/// Whether strict GBK (as Windows code page 936 and the GBK readers of banks' systems decode it)
+/// holds a character. encoding_rs's GBK encoder is GB18030's without its four-byte sequences,
+/// and GB18030 gives two-byte codes GBK leaves undefined or to private use: the euro sign at
+/// A2E3, ǹ at A8BF, the ideographic description characters at A989–A995, and the radicals and
+/// rare ideographs at FE50–FEA0 (䶮 is FE9F). Those, private-use characters and the one-byte
+/// euro sign (0x80) are refused.
+fn in_strict_gbk(c: char) -> bool {
+    if c.is_ascii() {
+        return true;
+    }
+    if ('\u{E000}'..='\u{F8FF}').contains(&c) {
+        return false;
+    }
+    let mut buffer = [0u8; 4];
+    let (bytes, _, unmappable) = encoding_rs::GBK.encode(c.encode_utf8(&mut buffer));
+    let [lead, trail] = bytes[..] else {
+        return false;
+    };
+    !unmappable
+        && !matches!(
+            u16::from_be_bytes([lead, trail]),
+            0xA2E3 | 0xA8BF | 0xA989..=0xA995 | 0xFE50..=0xFEA0
+        )
 }
 
 /// An XLSX workbook of one sheet: account numbers and references as text (a number cell would
@@ -826,11 +901,14 @@ text = "{year}年分红 {ref}"
             amount_fen: 204_000,
         }];
         let bytes = template
-            .write(&Batch {
-                collective: "村",
-                year: 2025,
-                lines: &lines,
-            })
+            .write(
+                &Batch {
+                    collective: "村",
+                    year: 2025,
+                    lines: &lines,
+                },
+                Lang::En,
+            )
             .unwrap();
         let (text, _, errors) = encoding_rs::GBK.decode(&bytes);
         assert!(!errors);
@@ -847,6 +925,38 @@ text = "{year}年分红 {ref}"
             year: 2025,
             lines: &rare,
         };
-        assert!(template.write(&batch).is_err(), "not in GBK");
+        assert!(template.write(&batch, Lang::En).is_err(), "not in GBK");
+        // 䶮 has a two-byte GB18030 code (FE9F) that GBK readers reject: refused, naming the
+        // line and its holder, as is every other line holding one.
+        let rare = [
+            PayLine {
+                holder: "刘䶮".into(),
+                ..lines[0].clone()
+            },
+            lines[0].clone(),
+            PayLine {
+                reference: "GF2025-0003".into(),
+                holder: "王⺁".into(),
+                ..lines[0].clone()
+            },
+        ];
+        let batch = Batch {
+            collective: "村",
+            year: 2025,
+            lines: &rare,
+        };
+        let error = template.write(&batch, Lang::En).unwrap_err().to_string();
+        assert!(
+            error.contains("GF2025-0001 (holder 刘䶮): the character '䶮' (U+4DAE) is not in GBK"),
+            "{error}"
+        );
+        assert!(error.contains("GF2025-0003 (holder 王⺁)"), "{error}");
+        assert_eq!(error.matches("is not in GBK").count(), 2, "{error}");
+        for c in ['孙', '云', '，', 'A', '·', '瓛'] {
+            assert!(in_strict_gbk(c), "{c}");
+        }
+        for c in ['䶮', '€', '\u{E000}', '𠀀', 'ǹ'] {
+            assert!(!in_strict_gbk(c), "{c}");
+        }
     }
 }

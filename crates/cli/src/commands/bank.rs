@@ -425,6 +425,7 @@ struct BankFile {
 /// Makes the bank file of `indices` (every refusal of its text comes here, before anything is
 /// written or recorded).
 fn make_bank_file(
+    lang: Lang,
     state: &State,
     plan: &Distribution,
     indices: &[usize],
@@ -441,7 +442,7 @@ fn make_bank_file(
         year: plan.plan.year,
         lines: &lines,
     };
-    let bytes = template.write(&batch)?;
+    let bytes = template.write(&batch, lang)?;
     let left_out_fen = left_out.iter().map(|l| l.amount_fen).sum();
     Ok(BankFile {
         bytes,
@@ -524,7 +525,7 @@ pub fn payfile(app: &mut App, args: PayfileArgs) -> Result<()> {
             format!("every {} dividend is paid", args.year)
         ));
     }
-    let file = make_bank_file(&state, &plan, &unpaid, &template, &out)?;
+    let file = make_bank_file(lang, &state, &plan, &unpaid, &template, &out)?;
     let written = write_bank_file(lang, file)?;
     print(app, &written)
 }
@@ -734,7 +735,9 @@ pub fn payresult(app: &mut App, args: PayresultArgs) -> Result<()> {
     let resubmit = match (&args.resubmit, &template) {
         (Some(out), Some(template)) => {
             let indices: Vec<usize> = failed.iter().map(|l| l.index).collect();
-            Some(make_bank_file(&state, &plan, &indices, template, out)?)
+            Some(make_bank_file(
+                lang, &state, &plan, &indices, template, out,
+            )?)
         }
         _ => None,
     };
