@@ -522,6 +522,9 @@ pub struct ResultLine {
     pub amount_fen: Option<i64>,
 }
 
+/// A refused row of a result file: its number in the file, and the problem named by its place.
+pub type RowProblem = (u64, String);
+
 /// A header cell as compared: no spaces, ASCII brackets, lower case.
 fn header_key(text: &str) -> String {
     halfwidth(text)
@@ -629,7 +632,7 @@ impl ResultColumns {
         year: u16,
         lines: usize,
         lang: Lang,
-    ) -> Result<(Vec<ResultLine>, Vec<(u64, String)>)> {
+    ) -> Result<(Vec<ResultLine>, Vec<RowProblem>)> {
         let layout = self.layout(sheet)?;
         let mut read = Vec::new();
         let mut problems = Vec::new();
