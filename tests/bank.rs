@@ -586,3 +586,438 @@ fn a_result_line_that_names_no_unpaid_line_is_refused_with_the_ledger_unchanged(
     assert!(!owed.contains_key(&paid), "{paid} paid");
     assert_eq!(owed.len(), lines.len() - 1, "one line paid, A's still owed");
 }
+
+/// The sample village with accounts for all but A and the rural cooperative's batch file
+/// written: the file's lines (header first) and the template's path.
+fn batch_written(g: &Gufen) -> (Vec<Vec<String>>, String) {
+    import_accounts_but_a(g);
+    let csv_path = g.path("payfile.csv");
+    let rural = fixture("banks/rural-credit.toml");
+    g.ok(&[
+        "distribution",
+        "payfile",
+        "--year",
+        "2025",
+        "--bank",
+        rural.to_str().unwrap(),
+        "-o",
+        csv_path.to_str().unwrap(),
+    ]);
+    (gbk_csv(&csv_path), rural.to_str().unwrap().to_string())
+}
+
+/// A result file (GBK CSV in the cooperative's shape) of `rows`: a batch line, its status and
+/// its reason each; its path.
+fn result_file(g: &Gufen, name: &str, rows: &[(&Vec<String>, &str, &str)]) -> String {
+    let mut text = String::from("序号,户名,账号,金额,摘要,处理结果,流水号,失败原因\n");
+    for (n, (line, status, reason)) in rows.iter().enumerate() {
+        text.push_str(&format!(
+            "{},{},{},{},{},{status},LS{:06},{reason}\n",
+            line[0],
+            line[1],
+            line[2],
+            line[3],
+            line[4],
+            n + 1
+        ));
+    }
+    let (gbk, _, _) = encoding_rs::GBK.encode(&text);
+    let path = g.path(name);
+    std::fs::write(&path, &gbk).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+/// `distribution payresult` of `file` with the cooperative's template, in English, and `extra`.
+fn payresult_args<'a>(file: &'a str, rural: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
+        "--lang",
+        "en",
+        "distribution",
+        "payresult",
+        "--year",
+        "2025",
+        file,
+        "--bank",
+        rural,
+        "--date",
+        "2026-02-10",
+    ];
+    args.extend(extra);
+    args
+}
+
+#[test]
+fn a_resubmit_file_naming_the_result_file_being_read_is_refused_before_anything() {
+    let g = posted_village();
+    let (lines, rural) = batch_written(&g);
+    let result = result_file(
+        &g,
+        "result.csv",
+        &[(&lines[1], "成功", ""), (&lines[2], "失败", "账户已销户")],
+    );
+    let before = std::fs::read(&result).unwrap();
+    // The same file, and the same file by another spelling of its path.
+    let dotted = g.path(".").join("result.csv");
+    for resubmit in [result.clone(), dotted.to_str().unwrap().to_string()] {
+        let args = payresult_args(&result, &rural, &["--resubmit", &resubmit]);
+        refused(&g, &args, "the bank's result file being read");
+        assert_eq!(
+            std::fs::read(&result).unwrap(),
+            before,
+            "the result file kept"
+        );
+    }
+    let mut chinese = payresult_args(&result, &rural, &["--resubmit", &result]);
+    chinese[1] = "zh";
+    let run = g.run(&chinese);
+    assert!(
+        run.stderr.contains("正是要读取的银行结果文件"),
+        "{}",
+        run.stderr
+    );
+    g.ok(&payresult_args(&result, &rural, &[]));
+}
+
+#[test]
+fn a_resubmit_file_that_cannot_be_written_is_refused_before_the_payments_are_recorded() {
+    let g = posted_village();
+    let (lines, rural) = batch_written(&g);
+    let result = result_file(
+        &g,
+        "result.csv",
+        &[(&lines[1], "成功", ""), (&lines[2], "失败", "账户已销户")],
+    );
+    let missing = g.path("no-such-dir").join("resubmit.csv");
+    let directory = g.path("a-dir");
+    std::fs::create_dir(&directory).unwrap();
+    refused(
+        &g,
+        &payresult_args(&result, &rural, &["--resubmit", missing.to_str().unwrap()]),
+        "does not exist; nothing was done",
+    );
+    refused(
+        &g,
+        &payresult_args(
+            &result,
+            &rural,
+            &["--resubmit", directory.to_str().unwrap()],
+        ),
+        "that is a directory",
+    );
+    // Nothing was paid: the same result with a good target records both lines.
+    let good = g.path("resubmit.csv");
+    let out = g.ok(&payresult_args(
+        &result,
+        &rural,
+        &["--resubmit", good.to_str().unwrap()],
+    ));
+    assert!(out.contains("1 lines paid"), "{out}");
+    assert_eq!(gbk_csv(&good).len(), 2, "the failed line resubmitted");
+}
+
+#[test]
+fn a_status_the_template_does_not_list_is_refused_naming_its_cell_never_resubmitted() {
+    let g = posted_village();
+    let (lines, rural) = batch_written(&g);
+    // 交易成功 means paid, but the cooperative's template lists only 成功: taken for a failure
+    // it would be resubmitted and paid twice.
+    let result = result_file(
+        &g,
+        "result.csv",
+        &[(&lines[1], "成功", ""), (&lines[2], "交易成功", "")],
+    );
+    let resubmit = g.path("resubmit.csv");
+    let error = refused(
+        &g,
+        &payresult_args(&result, &rural, &["--resubmit", resubmit.to_str().unwrap()]),
+        "the status \"交易成功\" in line 3",
+    );
+    assert!(error.contains("neither a success (成功)"), "{error}");
+    assert!(error.contains("账户已销户"), "the failures listed: {error}");
+    assert!(!resubmit.exists(), "nothing resubmitted");
+    // A listed failure is recorded as one and resubmitted.
+    let result = result_file(
+        &g,
+        "result2.csv",
+        &[(&lines[1], "成功", ""), (&lines[2], "退回", "")],
+    );
+    let out = g.ok(&payresult_args(
+        &result,
+        &rural,
+        &["--resubmit", resubmit.to_str().unwrap()],
+    ));
+    assert!(out.contains("1 failed"), "{out}");
+    assert_eq!(gbk_csv(&resubmit).len(), 2);
+}
+
+#[test]
+fn a_holder_who_died_after_the_posting_is_left_out_of_the_bank_file_and_not_paid_by_it() {
+    let g = posted_village();
+    let (lines, rural) = batch_written(&g);
+    let owed_lines = owed(&g);
+    let c_reference = reference_of(owed_lines.values(), C);
+    let c_line = lines
+        .iter()
+        .find(|l| l.len() > 4 && memo_reference(&l[4]) == c_reference)
+        .expect("C in the file before the death")
+        .clone();
+    g.ok(&["death", "record", "--id", C, "--date", "2026-02-05"]);
+    let again = g.path("payfile-after.csv");
+    let run = g.run(&[
+        "--lang",
+        "en",
+        "distribution",
+        "payfile",
+        "--year",
+        "2025",
+        "--bank",
+        &rural,
+        "-o",
+        again.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let after = gbk_csv(&again);
+    assert_eq!(after.len(), lines.len() - 1, "C's line left out");
+    assert!(
+        !after.iter().any(|l| l[2] == c_line[2]),
+        "C's account not paid"
+    );
+    assert!(
+        run.stderr.contains(&format!(
+            "{c_reference} {} deceased: paid to the estate once settled",
+            masked(C)
+        )),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stdout
+            .contains("deceased: paid to the estate once settled"),
+        "{}",
+        run.stdout
+    );
+    // A result paying C's line from the earlier file is refused, naming the rule.
+    let result = result_file(
+        &g,
+        "result.csv",
+        &[(&lines[1], "成功", ""), (&c_line, "成功", "")],
+    );
+    let error = refused(&g, &payresult_args(&result, &rural, &[]), "R10");
+    assert!(
+        error.contains("paid to the estate once it is settled"),
+        "{error}"
+    );
+    assert!(error.contains("line 3: "), "{error}");
+}
+
+#[test]
+fn every_bad_row_of_a_result_file_is_listed_in_one_run() {
+    let g = posted_village();
+    let (lines, rural) = batch_written(&g);
+    let mut wrong_amount = lines[2].clone();
+    wrong_amount[3] = "0.01".into();
+    let mut unknown = lines[3].clone();
+    unknown[4] = "2025年分红 GF2025-9999".into();
+    let result = result_file(
+        &g,
+        "result.csv",
+        &[
+            (&lines[1], "成功", ""),
+            (&wrong_amount, "成功", ""),
+            (&unknown, "成功", ""),
+            (&lines[4], "", ""),
+            (&lines[1], "成功", ""),
+        ],
+    );
+    let error = refused(&g, &payresult_args(&result, &rural, &[]), "4 row(s)");
+    let listed: Vec<&str> = error.lines().filter(|l| l.starts_with("  line ")).collect();
+    assert_eq!(listed.len(), 4, "{error}");
+    for (line, expected) in [
+        ("line 3: ", "differs from the plan"),
+        ("line 4: ", "matches no unpaid line"),
+        ("line 5: ", "is empty"),
+        ("line 6: ", "also on row 1"),
+    ] {
+        assert!(
+            listed
+                .iter()
+                .any(|l| l.contains(line) && l.contains(expected)),
+            "{line}{expected} in {error}"
+        );
+    }
+    let order: Vec<&str> = listed.iter().map(|l| &l[2..9]).collect();
+    assert_eq!(order, ["line 3:", "line 4:", "line 5:", "line 6:"]);
+}
+
+#[test]
+fn a_memo_holding_two_line_references_is_refused_naming_its_cell() {
+    let g = posted_village();
+    let (lines, rural) = batch_written(&g);
+    let mut two = lines[2].clone();
+    two[4] = format!(
+        "{} {}",
+        memo_reference(&lines[2][4]),
+        memo_reference(&lines[3][4])
+    );
+    let result = result_file(
+        &g,
+        "result.csv",
+        &[(&lines[1], "成功", ""), (&two, "成功", "")],
+    );
+    let error = refused(
+        &g,
+        &payresult_args(&result, &rural, &[]),
+        "holds more than one line reference",
+    );
+    assert!(error.contains("line 3"), "{error}");
+    assert!(error.contains(&memo_reference(&lines[3][4])), "{error}");
+}
+
+#[test]
+fn a_bank_account_file_is_read_as_a_roster_is_past_titles_footers_and_remarks() {
+    let g = Gufen::sample_village("R");
+    let people = roster();
+    let (b_name, c_name) = (&people[1].1, &people[2].1);
+    // A title above the header, a serial number, a remark and the person's name beside the
+    // columns read, and a total row below.
+    let file = g.write(
+        "accounts.csv",
+        &format!(
+            "某某村股份分红账户清单,,,,,\n序号,身份证号,姓名,开户行,卡号,备注\n1,{B},{b_name},农商银行,6228480012345678,\n2,{C},{c_name},农商银行,6228480012345679,新开\n合计：2 户,,,,,\n"
+        ),
+    );
+    g.ok(&["member", "bank-import", &file, "--date", "2026-02-01"]);
+    let shown = json(&g, &["member", "show", "--id", C]);
+    assert_eq!(shown["bank_account"]["account_masked"], "**** 5679");
+    // Two columns of the account, and a column gufen does not read: each refused by name.
+    let twice = g.write(
+        "twice.csv",
+        &format!("身份证号,开户行,账号,卡号,电子邮箱\n{A},农商银行,6228480012345670,6228480012345670,a@b.c\n"),
+    );
+    let error = refused(
+        &g,
+        &[
+            "--lang",
+            "en",
+            "member",
+            "bank-import",
+            &twice,
+            "--date",
+            "2026-02-02",
+        ],
+        "line 1, column 4 (卡号): a second account column; the first is line 1, column 3 (账号)",
+    );
+    assert!(
+        error.contains("line 1, column 5 (电子邮箱): not a column of a bank account file"),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_row_out_of_line_and_one_account_given_to_two_persons_are_refused_naming_both_rows() {
+    let g = Gufen::sample_village("R");
+    let people = roster();
+    let (a_name, b_name, c_name) = (&people[0].1, &people[1].1, &people[2].1);
+    // B's row names C (the 姓名 column slipped a row); C's account is A's.
+    let file = g.write(
+        "accounts.csv",
+        &format!(
+            "身份证号,姓名,开户行,账号\n{A},{a_name},农商银行,6228480012345678\n{B},{c_name},农商银行,6228480012345679\n{C},{c_name},农商银行,6228 4800 1234 5678\n"
+        ),
+    );
+    let error = refused(
+        &g,
+        &[
+            "--lang",
+            "en",
+            "member",
+            "bank-import",
+            &file,
+            "--date",
+            "2026-02-01",
+        ],
+        "2 row(s)",
+    );
+    assert!(
+        error.contains(&format!(
+            "line 3: the name {c_name:?} is not the ledger's name of {}",
+            masked(B)
+        )),
+        "{error}"
+    );
+    assert!(
+        error.contains(&format!(
+            "line 4: input: the account number **** 5678 of {} is also given to {} on line 2",
+            masked(C),
+            masked(A)
+        )),
+        "{error}"
+    );
+    assert!(
+        !error.contains("6228480012345678"),
+        "the whole account in: {error}"
+    );
+    // The names in the file's spacing, and a holder (户名) who is not the person, are fine.
+    let file = g.write(
+        "fine.csv",
+        &format!(
+            "身份证号,姓名,户名,开户行,账号\n{B}, {b_name} ,{a_name},农商银行,6228480012345679\n"
+        ),
+    );
+    g.ok(&["member", "bank-import", &file, "--date", "2026-02-01"]);
+    let shown = json(&g, &["member", "show", "--id", B]);
+    assert_eq!(shown["bank_account"]["holder"], a_name.as_str());
+}
+
+#[test]
+fn a_holder_name_gbk_readers_reject_is_refused_before_a_gbk_file_is_written() {
+    let g = posted_village();
+    import_accounts_but_a(&g);
+    g.ok(&[
+        "member",
+        "bank",
+        "--id",
+        B,
+        "--bank",
+        "农商银行",
+        "--account",
+        "6228480012345679",
+        "--holder",
+        "刘䶮",
+        "--date",
+        "2026-02-02",
+    ]);
+    let out = g.path("payfile.csv");
+    let rural = fixture("banks/rural-credit.toml");
+    let error = refused(
+        &g,
+        &[
+            "--lang",
+            "en",
+            "distribution",
+            "payfile",
+            "--year",
+            "2025",
+            "--bank",
+            rural.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ],
+        "(holder 刘䶮): the character '䶮' (U+4DAE) is not in GBK",
+    );
+    assert!(error.contains("nothing was written"), "{error}");
+    assert!(!out.exists(), "no file written");
+    // The workbook template carries its own encoding: written.
+    let xlsx = g.path("payfile.xlsx");
+    let commercial = fixture("banks/commercial-bank.toml");
+    g.ok(&[
+        "distribution",
+        "payfile",
+        "--year",
+        "2025",
+        "--bank",
+        commercial.to_str().unwrap(),
+        "-o",
+        xlsx.to_str().unwrap(),
+    ]);
+}

@@ -3,7 +3,9 @@
 //! what each holds), the batch file written from a year's unpaid lines, and the bank's result
 //! file read back into paid and failed lines. docs/bank.md describes the template.
 
+use crate::cli::Lang;
 use crate::input::{halfwidth, Row, Sheet};
+use crate::labels::t;
 use anyhow::{anyhow, bail, Context, Result};
 use gufen_core::Fen;
 use serde::Deserialize;
@@ -113,6 +115,11 @@ pub struct ResultColumns {
     /// The status values that mean paid.
     #[serde(default)]
     pub success: Vec<String>,
+    /// The status values that mean not paid (the line stays owed and may be resubmitted). A
+    /// status in neither list refuses the file: a paid line taken for a failure would be paid
+    /// twice.
+    #[serde(default)]
+    pub failure: Vec<String>,
     #[serde(default)]
     pub bank_reference: Vec<String>,
     #[serde(default)]
@@ -137,6 +144,24 @@ const SUCCESS_VALUES: &[&str] = &[
     "处理成功",
     "入账成功",
     "success",
+];
+const FAILURE_VALUES: &[&str] = &[
+    "失败",
+    "交易失败",
+    "处理失败",
+    "入账失败",
+    "退回",
+    "已退回",
+    "退票",
+    "拒绝",
+    "交易拒绝",
+    "账户不存在",
+    "户名不符",
+    "账户已销户",
+    "账户冻结",
+    "failed",
+    "failure",
+    "rejected",
 ];
 const BANK_REFERENCE_HEADERS: &[&str] = &[
     "流水号",
@@ -196,6 +221,14 @@ impl Template {
         }
         if let Some(title) = &self.title {
             check_placeholders(title, TITLE_PLACEHOLDERS).map_err(|e| anyhow!("title: {e}"))?;
+        }
+        let success = or_defaults(&self.result.success, SUCCESS_VALUES);
+        let failure = or_defaults(&self.result.failure, FAILURE_VALUES);
+        if let Some(both) = success
+            .iter()
+            .find(|s| failure.iter().any(|f| header_key(f) == header_key(s)))
+        {
+            bail!("[result]: the status {both:?} is both a success and a failure");
         }
         if self.format == FileKind::Xlsx && self.encoding != OutputEncoding::Utf8 {
             bail!("an XLSX file carries its own encoding: give no encoding");
@@ -322,9 +355,13 @@ impl Template {
         rows
     }
 
-    /// The batch file's bytes.
-    pub fn write(&self, batch: &Batch) -> Result<Vec<u8>> {
+    /// The batch file's bytes; a text the file's encoding cannot hold is refused first, naming
+    /// each line's reference and holder.
+    pub fn write(&self, batch: &Batch, lang: Lang) -> Result<Vec<u8>> {
         let rows = self.rows(batch);
+        if self.format == FileKind::Csv && self.encoding == OutputEncoding::Gbk {
+            self.check_gbk(batch, &rows, lang)?;
+        }
         match self.format {
             FileKind::Csv => self.csv(&rows),
             FileKind::Xlsx => xlsx(&rows),
@@ -356,19 +393,90 @@ impl Template {
             }
             OutputEncoding::Gb18030 => Ok(encoding_rs::GB18030.encode(&text).0.into_owned()),
             OutputEncoding::Gbk => {
-                if let Some(c) = text
-                    .chars()
-                    .find(|c| encoding_rs::GBK.encode(&c.to_string()).2)
-                {
-                    bail!(
-                        "the character {c:?} (U+{:04X}) cannot be written in GBK: give encoding = \"gb18030\" if the bank reads it, or change the name the account is held in",
-                        c as u32
-                    );
-                }
+                // `check_gbk` has refused any text outside strict GBK.
+                assert!(text.chars().all(in_strict_gbk), "a GBK file holds GBK only");
                 Ok(encoding_rs::GBK.encode(&text).0.into_owned())
             }
         }
     }
+}
+
+impl Template {
+    /// Refuses every text of a GBK file that strict GBK cannot hold, each named: the line's
+    /// reference and holder, or the title or header row.
+    fn check_gbk(&self, batch: &Batch, rows: &[Vec<Cell>], lang: Lang) -> Result<()> {
+        let above = usize::from(self.title.is_some()) + usize::from(self.header);
+        let mut problems = Vec::new();
+        for (r, row) in rows.iter().enumerate() {
+            let Some(c) = row
+                .iter()
+                .flat_map(|cell| cell.text().chars().collect::<Vec<_>>())
+                .find(|c| !in_strict_gbk(*c))
+            else {
+                continue;
+            };
+            let code = format!("U+{:04X}", c as u32);
+            problems.push(match r.checked_sub(above).map(|i| &batch.lines[i]) {
+                Some(line) => t(
+                    lang,
+                    format!(
+                        "{}（户名 {}）：字符“{c}”（{code}）不在 GBK 中",
+                        line.reference, line.holder
+                    ),
+                    format!(
+                        "{} (holder {}): the character {c:?} ({code}) is not in GBK",
+                        line.reference, line.holder
+                    ),
+                ),
+                None => t(
+                    lang,
+                    format!("标题或表头：字符“{c}”（{code}）不在 GBK 中"),
+                    format!("the title or header row: the character {c:?} ({code}) is not in GBK"),
+                ),
+            });
+        }
+        if problems.is_empty() {
+            return Ok(());
+        }
+        bail!(t(
+            lang,
+            format!(
+                "代发模板 {} 要求 GBK 编码，以下文字无法用 GBK 写出（银行按 GBK 读取时会拒收或读错）；如银行能读 GB18030，请改用 encoding = \"gb18030\"，否则请更正户名；未写出任何文件\n  {}",
+                self.name,
+                problems.join("\n  ")
+            ),
+            format!(
+                "the template {} writes GBK, which cannot hold these texts (a GBK reader would reject or misread them): give encoding = \"gb18030\" if the bank reads it, or change the name the account is held in; nothing was written\n  {}",
+                self.name,
+                problems.join("\n  ")
+            ),
+        ))
+    }
+}
+
+/// Whether strict GBK (as Windows code page 936 and the GBK readers of banks' systems decode it)
+/// holds a character. encoding_rs's GBK encoder is GB18030's without its four-byte sequences,
+/// and GB18030 gives two-byte codes GBK leaves undefined or to private use: the euro sign at
+/// A2E3, ǹ at A8BF, the ideographic description characters at A989–A995, and the radicals and
+/// rare ideographs at FE50–FEA0 (䶮 is FE9F). Those, private-use characters and the one-byte
+/// euro sign (0x80) are refused.
+fn in_strict_gbk(c: char) -> bool {
+    if c.is_ascii() {
+        return true;
+    }
+    if ('\u{E000}'..='\u{F8FF}').contains(&c) {
+        return false;
+    }
+    let mut buffer = [0u8; 4];
+    let (bytes, _, unmappable) = encoding_rs::GBK.encode(c.encode_utf8(&mut buffer));
+    let [lead, trail] = bytes[..] else {
+        return false;
+    };
+    !unmappable
+        && !matches!(
+            u16::from_be_bytes([lead, trail]),
+            0xA2E3 | 0xA8BF | 0xA989..=0xA995 | 0xFE50..=0xFEA0
+        )
 }
 
 /// An XLSX workbook of one sheet: account numbers and references as text (a number cell would
@@ -403,6 +511,8 @@ fn xlsx(rows: &[Vec<Cell>]) -> Result<Vec<u8>> {
 pub struct ResultLine {
     /// Where it is in the file (`line 7`, `row 7`).
     pub place: String,
+    /// Its row number in the file, to list refused rows in the file's order.
+    pub number: u64,
     /// The 0-based line of the year's dividends its reference names.
     pub index: usize,
     pub paid: bool,
@@ -411,6 +521,9 @@ pub struct ResultLine {
     pub reason: String,
     pub amount_fen: Option<i64>,
 }
+
+/// A refused row of a result file: its number in the file, and the problem named by its place.
+pub type RowProblem = (u64, String);
 
 /// A header cell as compared: no spaces, ASCII brackets, lower case.
 fn header_key(text: &str) -> String {
@@ -444,6 +557,9 @@ struct ResultLayout {
     reason: Option<usize>,
     amount: Option<usize>,
     success: Vec<String>,
+    failure: Vec<String>,
+    /// The status values as the template (or the defaults) spell them, for messages.
+    known: (Vec<String>, Vec<String>),
 }
 
 impl ResultColumns {
@@ -494,32 +610,42 @@ impl ResultColumns {
                 .iter()
                 .map(|s| header_key(s))
                 .collect(),
+            failure: or_defaults(&self.failure, FAILURE_VALUES)
+                .iter()
+                .map(|s| header_key(s))
+                .collect(),
+            known: (
+                or_defaults(&self.success, SUCCESS_VALUES),
+                or_defaults(&self.failure, FAILURE_VALUES),
+            ),
         })
     }
 
     /// The result file's lines for `year`, whose bank file had `lines` lines. A row with
     /// neither a status nor a reference (a total, a note) is passed over; every other row
-    /// must name one of the year's lines: each refused row is listed by its place.
-    pub fn read(&self, sheet: &Sheet, year: u16, lines: usize) -> Result<Vec<ResultLine>> {
+    /// must name one of the year's lines. The rows read, and each refused row (its number in
+    /// the file, and the problem named by its place), for the caller to list with the rows the
+    /// ledger refuses.
+    pub fn read(
+        &self,
+        sheet: &Sheet,
+        year: u16,
+        lines: usize,
+        lang: Lang,
+    ) -> Result<(Vec<ResultLine>, Vec<RowProblem>)> {
         let layout = self.layout(sheet)?;
         let mut read = Vec::new();
         let mut problems = Vec::new();
         for row in &sheet.rows[layout.header_row + 1..] {
-            match layout.line(sheet, row, year, lines) {
+            match layout.line(sheet, row, year, lines, lang) {
                 Ok(Some(line)) => read.push(line),
                 Ok(None) => {}
-                Err(problem) => problems.push(format!("{}: {problem}", sheet.place(row, None))),
+                Err(problem) => {
+                    problems.push((row.number, format!("{}: {problem}", sheet.place(row, None))))
+                }
             }
         }
-        if !problems.is_empty() {
-            bail!(
-                "{} row(s) of {} refused; nothing was written\n  {}",
-                problems.len(),
-                sheet.file,
-                problems.join("\n  ")
-            );
-        }
-        Ok(read)
+        Ok((read, problems))
     }
 }
 
@@ -530,12 +656,48 @@ impl ResultLayout {
         row: &Row,
         year: u16,
         lines: usize,
+        lang: Lang,
     ) -> Result<Option<ResultLine>> {
         let status = row.cell(self.status).trim();
-        let found = self
-            .reference
-            .iter()
-            .find_map(|&c| gufen_core::bank::find_reference(&halfwidth(row.cell(c)), year, lines));
+        // Every reference of the year in the row's reference cells: two different ones leave the
+        // line the row is about unclear, and are refused rather than the first taken.
+        let mut references: Vec<(usize, usize)> = Vec::new();
+        for &c in &self.reference {
+            for number in gufen_core::bank::references_in(&halfwidth(row.cell(c)), year) {
+                if !references.iter().any(|(_, n)| *n == number) {
+                    references.push((c, number));
+                }
+            }
+        }
+        if references.len() > 1 {
+            let mut cells: Vec<String> = references
+                .iter()
+                .map(|(c, _)| sheet.place(row, Some(*c)))
+                .collect();
+            cells.dedup();
+            let named: Vec<String> = references
+                .iter()
+                .map(|(_, n)| gufen_core::bank::line_reference(year, n - 1))
+                .collect();
+            bail!(t(
+                lang,
+                format!(
+                    "{} 含有多个参考号（{}）：无法确定这一行是哪一笔；请只保留一个",
+                    cells.join("、"),
+                    named.join("、")
+                ),
+                format!(
+                    "{} holds more than one line reference ({}): which line the row is about is unclear; keep one",
+                    cells.join(", "),
+                    named.join(", ")
+                ),
+            ));
+        }
+        let found = references
+            .first()
+            .map(|(_, n)| *n)
+            .filter(|n| (1..=lines).contains(n))
+            .map(|n| n - 1);
         let index = match (found, status.is_empty()) {
             (Some(index), _) => index,
             (None, true) => return Ok(None),
@@ -551,7 +713,28 @@ impl ResultLayout {
                 sheet.place(row, Some(self.status))
             );
         }
-        let paid = self.success.contains(&header_key(status));
+        let key = header_key(status);
+        let paid = if self.success.contains(&key) {
+            true
+        } else if self.failure.contains(&key) {
+            false
+        } else {
+            let cell = sheet.place(row, Some(self.status));
+            let (success, failure) = &self.known;
+            bail!(t(
+                lang,
+                format!(
+                    "状态单元格 {cell} 的“{status}”既不是成功（{}）也不是失败（{}）：请在模板的 [result] 中把它列入 success 或 failure；把已付的一笔当作失败会重复付款",
+                    success.join("、"),
+                    failure.join("、")
+                ),
+                format!(
+                    "the status {status:?} in {cell} is neither a success ({}) nor a failure ({}): list it in the template's [result] success or failure; a paid line taken for a failure would be paid twice",
+                    success.join(", "),
+                    failure.join(", ")
+                ),
+            ));
+        };
         let cell = |column: Option<usize>| {
             column
                 .map(|c| halfwidth(row.cell(c)))
@@ -576,6 +759,7 @@ impl ResultLayout {
         };
         Ok(Some(ResultLine {
             place: sheet.place(row, None),
+            number: row.number,
             index,
             paid,
             bank_reference: cell(self.bank_reference),
@@ -622,6 +806,16 @@ text = "{year}年分红 {ref}"
         let unknown = CSV_TEMPLATE.replace("{year}", "{id}");
         let error = template(&unknown).unwrap_err().to_string();
         assert!(error.contains("unknown placeholder {id}"), "{error}");
+    }
+
+    #[test]
+    fn a_status_listed_both_as_success_and_failure_refuses_the_template() {
+        let both = format!("{CSV_TEMPLATE}\n[result]\nsuccess = [\"成功\", \"退回\"]\n");
+        let error = template(&both).unwrap_err().to_string();
+        assert!(error.contains("\"退回\" is both"), "{error}");
+        let apart =
+            format!("{CSV_TEMPLATE}\n[result]\nsuccess = [\"成功\"]\nfailure = [\"退回\"]\n");
+        assert!(template(&apart).is_ok());
     }
 
     fn sheet(rows: &[&[&str]]) -> Sheet {
@@ -672,7 +866,10 @@ text = "{year}年分红 {ref}"
             ],
             &["合计", "3060.50", "", "", "", ""],
         ]);
-        let lines = ResultColumns::default().read(&result, 2025, 2).unwrap();
+        let (lines, problems) = ResultColumns::default()
+            .read(&result, 2025, 2, Lang::En)
+            .unwrap();
+        assert!(problems.is_empty(), "{problems:?}");
         assert_eq!(lines.len(), 2, "the total row is passed over");
         assert_eq!((lines[0].index, lines[0].paid), (1, true));
         assert_eq!(lines[0].bank_reference.as_deref(), Some("B01"));
@@ -687,15 +884,13 @@ text = "{year}年分红 {ref}"
             &["GF2025-0003", "交易成功"],
             &["GF2024-0001", "交易成功"],
         ]);
-        let error = ResultColumns::default()
-            .read(&stray, 2025, 2)
-            .unwrap_err()
-            .to_string();
-        assert!(error.contains("2 row(s)"), "{error}");
-        assert!(
-            error.contains("row 2: ") && error.contains("row 3: "),
-            "{error}"
-        );
+        let (lines, problems) = ResultColumns::default()
+            .read(&stray, 2025, 2, Lang::En)
+            .unwrap();
+        assert!(lines.is_empty());
+        let numbers: Vec<u64> = problems.iter().map(|(n, _)| *n).collect();
+        assert_eq!(numbers, [2, 3]);
+        assert!(problems[0].1.starts_with("row 2: "), "{problems:?}");
     }
 
     #[test]
@@ -709,11 +904,14 @@ text = "{year}年分红 {ref}"
             amount_fen: 204_000,
         }];
         let bytes = template
-            .write(&Batch {
-                collective: "村",
-                year: 2025,
-                lines: &lines,
-            })
+            .write(
+                &Batch {
+                    collective: "村",
+                    year: 2025,
+                    lines: &lines,
+                },
+                Lang::En,
+            )
             .unwrap();
         let (text, _, errors) = encoding_rs::GBK.decode(&bytes);
         assert!(!errors);
@@ -730,6 +928,38 @@ text = "{year}年分红 {ref}"
             year: 2025,
             lines: &rare,
         };
-        assert!(template.write(&batch).is_err(), "not in GBK");
+        assert!(template.write(&batch, Lang::En).is_err(), "not in GBK");
+        // 䶮 has a two-byte GB18030 code (FE9F) that GBK readers reject: refused, naming the
+        // line and its holder, as is every other line holding one.
+        let rare = [
+            PayLine {
+                holder: "刘䶮".into(),
+                ..lines[0].clone()
+            },
+            lines[0].clone(),
+            PayLine {
+                reference: "GF2025-0003".into(),
+                holder: "王⺁".into(),
+                ..lines[0].clone()
+            },
+        ];
+        let batch = Batch {
+            collective: "村",
+            year: 2025,
+            lines: &rare,
+        };
+        let error = template.write(&batch, Lang::En).unwrap_err().to_string();
+        assert!(
+            error.contains("GF2025-0001 (holder 刘䶮): the character '䶮' (U+4DAE) is not in GBK"),
+            "{error}"
+        );
+        assert!(error.contains("GF2025-0003 (holder 王⺁)"), "{error}");
+        assert_eq!(error.matches("is not in GBK").count(), 2, "{error}");
+        for c in ['孙', '云', '，', 'A', '·', '瓛'] {
+            assert!(in_strict_gbk(c), "{c}");
+        }
+        for c in ['䶮', '€', '\u{E000}', '𠀀', 'ǹ'] {
+            assert!(!in_strict_gbk(c), "{c}");
+        }
     }
 }

@@ -23,6 +23,12 @@ pub enum Field {
     Units,
     /// A bank payment's transaction reference.
     Reference,
+    /// The bank an account is at (开户行).
+    Bank,
+    /// A bank account's number.
+    Account,
+    /// The name an account is held in (户名), which may differ from the person's.
+    Holder,
 }
 
 impl Field {
@@ -35,6 +41,9 @@ impl Field {
             Field::Class => "class",
             Field::Units => "units",
             Field::Reference => "ref",
+            Field::Bank => "bank",
+            Field::Account => "account",
+            Field::Holder => "holder",
         }
     }
 }
@@ -75,6 +84,22 @@ pub const ALIASES: &[(Field, &[&str])] = &[
             "参考号",
         ],
     ),
+    (
+        Field::Bank,
+        &["bank", "开户行", "开户银行", "银行", "开户网点"],
+    ),
+    (
+        Field::Account,
+        &[
+            "account",
+            "账号",
+            "银行账号",
+            "卡号",
+            "银行卡号",
+            "账户号码",
+        ],
+    ),
+    (Field::Holder, &["holder", "户名", "账户名", "账户名称"]),
 ];
 
 /// Header names of columns read past in any file (docs/import.md lists them with the reason):
@@ -203,6 +228,19 @@ const PAYMENTS: Kind = Kind {
     expected: "2 columns (id,ref)",
 };
 
+const BANK_ACCOUNTS: Kind = Kind {
+    what: ("bank account file", "银行账户文件"),
+    required: &[Field::Id, Field::Bank, Field::Account],
+    // The person's name (姓名) is read to catch a misaligned row; the holder's (户名) is stored.
+    optional: &[Field::Name, Field::Holder],
+    ignored: &[],
+    positional: &[
+        &[Field::Id, Field::Bank, Field::Account],
+        &[Field::Id, Field::Bank, Field::Account, Field::Holder],
+    ],
+    expected: "3 columns (id,bank,account) or 4 (…,holder)",
+};
+
 /// Where each column is and how the file names it.
 #[derive(Debug, Clone)]
 struct Column {
@@ -302,6 +340,12 @@ pub fn violation_field(violation: &RowViolation) -> Field {
         Field::Class
     } else if message.starts_with("payment reference") {
         Field::Reference
+    } else if message.starts_with("the account number") {
+        Field::Account
+    } else if message.starts_with("bank name") {
+        Field::Bank
+    } else if message.starts_with("account holder name") {
+        Field::Holder
     } else {
         Field::Id
     }
@@ -401,6 +445,50 @@ pub fn payments(located: Located<(String, String)>) -> Result<Located<(PersonId,
         numbers: located.numbers,
         columns: located.columns,
     })
+}
+
+/// One row of a bank account file, as read: the cells of its columns (empty where the file has
+/// no such column).
+#[derive(Debug, Clone)]
+pub struct AccountCells {
+    pub id: String,
+    /// The person's name (姓名), checked against the ledger's: a different one is a row out
+    /// of line.
+    pub name: String,
+    pub bank: String,
+    pub account: String,
+    pub holder: String,
+}
+
+/// Bank account rows read from the file at `path` (`member bank-import`), by the rules rosters
+/// are read by: a header row found past titles, footers and read-past columns skipped, unknown
+/// or repeated columns refused by name.
+pub fn read_bank_accounts(
+    path: &Path,
+    encoding: Encoding,
+    sheet: Option<&str>,
+    lang: Lang,
+) -> Result<Located<AccountCells>> {
+    let file = path.display().to_string();
+    let sheets = input::read(path, BANK_ACCOUNTS.what.0, encoding)?;
+    parse_bank_accounts(&choose(sheets, &file, sheet, &BANK_ACCOUNTS, lang)?, lang)
+}
+
+/// Bank account rows read from a sheet.
+pub fn parse_bank_accounts(sheet: &Sheet, lang: Lang) -> Result<Located<AccountCells>> {
+    let table = table(sheet, &BANK_ACCOUNTS, lang)?;
+    let rows = table
+        .cells
+        .iter()
+        .map(|cells| AccountCells {
+            id: cells.get(Field::Id),
+            name: cells.get(Field::Name),
+            bank: cells.get(Field::Bank),
+            account: cells.get(Field::Account),
+            holder: cells.get(Field::Holder),
+        })
+        .collect();
+    Ok(table.located(rows))
 }
 
 /// Resolves each row's share class given by its charter name (`人口股`) or by its code in
@@ -889,6 +977,8 @@ fn table<'a>(sheet: &'a Sheet, kind: &Kind, lang: Lang) -> Result<Table<'a>> {
                 Field::Id => id_text(text),
                 Field::Household => unwrapped(&input::halfwidth(text)).to_string(),
                 Field::Reference => reference_text(text),
+                Field::Bank | Field::Holder => text.trim().to_string(),
+                Field::Account => unwrapped(&input::halfwidth(text)).to_string(),
                 Field::Class | Field::Units => input::halfwidth(text),
             };
             values.push((column.field, value));
@@ -984,7 +1074,7 @@ fn width_needed(columns: &[Column], kind: &Kind) -> usize {
 fn numeric_refused(field: Field, text: &str) -> bool {
     match field {
         Field::Id => true,
-        Field::Reference => text.chars().filter(char::is_ascii_digit).count() > 15,
+        Field::Reference | Field::Account => text.chars().filter(char::is_ascii_digit).count() > 15,
         _ => false,
     }
 }

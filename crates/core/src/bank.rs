@@ -68,20 +68,30 @@ pub fn line_reference(year: u16, index: usize) -> String {
 /// The 0-based line a text holds the reference of (`…GF2025-0012…`, in any letter case),
 /// among `lines` lines of `year`; None when it holds none, or one past the year's lines.
 pub fn find_reference(text: &str, year: u16, lines: usize) -> Option<usize> {
+    references_in(text, year)
+        .into_iter()
+        .find(|number| (1..=lines).contains(number))
+        .map(|number| number - 1)
+}
+
+/// The numbers of every reference of `year` a text holds (`GF2025-0012` is 12), in the
+/// text's order, each once: a text holding two different ones names no line for sure.
+pub fn references_in(text: &str, year: u16) -> Vec<usize> {
     let upper = text.to_ascii_uppercase();
     let needle = format!("{REFERENCE_PREFIX}{year}-");
+    let mut found = Vec::new();
     let mut rest = upper.as_str();
     while let Some(at) = rest.find(&needle) {
         let after = &rest[at + needle.len()..];
         let digits: String = after.chars().take_while(char::is_ascii_digit).collect();
         if let Ok(number) = digits.parse::<usize>() {
-            if (1..=lines).contains(&number) {
-                return Some(number - 1);
+            if !found.contains(&number) {
+                found.push(number);
             }
         }
         rest = after;
     }
-    None
+    found
 }
 
 // ---- decide ----
@@ -132,6 +142,9 @@ pub(crate) fn import(given: &Given, rows: &[BankAccountRow]) -> Result<Vec<Event
     let mut events = Vec::with_capacity(rows.len());
     let mut violations = Vec::new();
     let mut seen: BTreeMap<&PersonId, usize> = BTreeMap::new();
+    // Each account number's first row and person: one account given to two persons is a
+    // row out of line, or a typing slip that would pay one person's dividend to another.
+    let mut accounts: BTreeMap<String, (usize, &PersonId)> = BTreeMap::new();
     for (row, entry) in rows.iter().enumerate() {
         if let Some(first) = seen.insert(&entry.person, row) {
             violations.push(RowViolation {
@@ -145,6 +158,30 @@ pub(crate) fn import(given: &Given, rows: &[BankAccountRow]) -> Result<Vec<Event
                 other_row: Some(first),
             });
             continue;
+        }
+        let account = normalize_account(entry.account.trim());
+        if account_problem(&account).is_none() {
+            match accounts.get(&account) {
+                Some(&(first, other)) if other != &entry.person => {
+                    violations.push(RowViolation {
+                        row,
+                        rule: Rule::Input,
+                        message: format!(
+                            "the account number {} of {} is also given to {} on row {}",
+                            mask_account(&account),
+                            entry.person.masked(),
+                            other.masked(),
+                            first + 1
+                        ),
+                        other_row: Some(first),
+                    });
+                    continue;
+                }
+                Some(_) => {}
+                None => {
+                    accounts.insert(account, (row, &entry.person));
+                }
+            }
         }
         let holder = entry.holder.as_deref().filter(|h| !h.trim().is_empty());
         match account_set(given, &entry.person, &entry.bank, &entry.account, holder) {
@@ -272,6 +309,7 @@ fn settled(given: &Given, year: u16, entry: &BankResultRow) -> Result<Event, Rul
     let person = &entry.person;
     let paid = match &entry.outcome {
         BankOutcome::Paid { bank_reference } => {
+            deceased_not_paid(given, year, entry)?;
             dividends::payment(given, year, person, bank_reference)?
         }
         BankOutcome::Failed { .. } => {
@@ -318,6 +356,28 @@ fn settled(given: &Given, year: u16, entry: &BankResultRow) -> Result<Event, Rul
             }))
         }
     }
+}
+
+/// A deceased holder's line is never in a bank file: the dividend goes to the estate once it is
+/// settled (R10), not to the deceased's own account.
+fn deceased_not_paid(given: &Given, year: u16, entry: &BankResultRow) -> Result<(), RuleViolation> {
+    let found = known(given.state, &entry.person)?;
+    if !found.is_deceased() {
+        return Ok(());
+    }
+    let died = found
+        .deceased_on
+        .map(|on| format!(" on {on}"))
+        .unwrap_or_default();
+    reject(
+        Rule::R10,
+        format!(
+            "line {} ({}): {} died{died}; the {year} dividend is paid to the estate once it is settled, not to the deceased's account",
+            entry.line_reference,
+            entry.person.masked(),
+            found.name,
+        ),
+    )
 }
 
 // ---- apply ----
@@ -406,5 +466,11 @@ mod tests {
         assert_eq!(find_reference("GF2025-0000", 2025, 20), None);
         assert_eq!(find_reference("分红", 2025, 20), None);
         assert_eq!(find_reference("GF2025-x GF2025-0002", 2025, 20), Some(1));
+        assert_eq!(references_in("GF2025-0002 gf2025-0003", 2025), [2, 3]);
+        assert_eq!(references_in("GF2025-0002，即GF2025-0002", 2025), [2]);
+        assert_eq!(
+            references_in("GF2024-0002 GF2025-x", 2025),
+            Vec::<usize>::new()
+        );
     }
 }

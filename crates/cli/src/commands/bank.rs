@@ -8,17 +8,19 @@ use crate::arguments::{date, person_id};
 use crate::bankfile::{Batch, PayLine, ResultColumns, ResultLine, Template};
 use crate::cli::Lang;
 use crate::document::{Column, Document, Layout, Table};
-use crate::input::{self, halfwidth, Encoding, Row, Sheet};
+use crate::input::{self, halfwidth, Encoding};
 use crate::labels::t;
-use anyhow::{anyhow, bail, Result};
+use crate::roster::{self, Field};
+use anyhow::{bail, Result};
 use chrono::NaiveDate;
 use clap::Args;
 use gufen_core::bank::line_reference;
 use gufen_core::command::{Action, BankAccountRow, BankOutcome, BankResultRow};
+use gufen_core::error::RowViolation;
 use gufen_core::ids::MaskedId;
 use gufen_core::state::{Distribution, Key, State};
 use gufen_core::{Command, Fen, PersonId, RuleViolation};
-use gufen_ledger::{Ledger, LedgerError};
+use gufen_ledger::LedgerError;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
@@ -47,11 +49,15 @@ pub struct BankArgs {
 /// `member bank-import FILE`: many accounts at once.
 #[derive(Args, Debug)]
 pub struct BankImportArgs {
-    /// CSV or workbook with a header row: 身份证号/证件号码, 开户行/银行, 账号/银行账号/卡号 and
-    /// optionally 户名/账户名 (or id, bank, account, holder).
+    /// CSV or workbook, read as a roster is (docs/import.md): a header row 身份证号/证件号码,
+    /// 开户行/银行, 账号/银行账号/卡号 and optionally 户名/账户名 and 姓名 (or id, bank,
+    /// account, holder, name), titles above it and totals below skipped.
     file: PathBuf,
     #[arg(long, value_enum, default_value = "auto")]
     encoding: Encoding,
+    /// The workbook's sheet to read (default: the one with a header row of accounts).
+    #[arg(long, value_name = "NAME")]
+    sheet: Option<String>,
     #[arg(long, value_parser = date)]
     date: NaiveDate,
 }
@@ -103,72 +109,41 @@ pub fn set(app: &mut App, args: BankArgs) -> Result<()> {
 
 // ---- member bank-import ----
 
-const ID_HEADERS: &[&str] = &["身份证号", "证件号码", "身份证号码", "公民身份号码", "id"];
-const BANK_HEADERS: &[&str] = &["开户行", "银行", "开户银行", "bank"];
-const ACCOUNT_HEADERS: &[&str] = &["账号", "银行账号", "卡号", "银行卡号", "account"];
-const HOLDER_HEADERS: &[&str] = &["户名", "账户名", "账户名称", "holder"];
-
-fn column(header: &Row, names: &[&str]) -> Option<usize> {
-    let key = |text: &str| -> String {
-        halfwidth(text)
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect::<String>()
-            .to_lowercase()
-    };
-    (0..header.cells.len()).find(|&i| names.iter().any(|n| key(n) == key(header.cell(i))))
-}
-
 pub fn import(app: &mut App, args: BankImportArgs) -> Result<()> {
     let lang = app.global.lang;
-    let sheet = input::first_visible(
-        input::read(&args.file, "bank account file", args.encoding)?,
-        &args.file.display().to_string(),
-        "bank account file",
-    )?;
-    let Some((header, rows)) = sheet.rows.split_first() else {
+    let located =
+        roster::read_bank_accounts(&args.file, args.encoding, args.sheet.as_deref(), lang)?;
+    if located.rows.is_empty() {
         bail!(t(
             lang,
-            format!("银行账户文件 {} 是空的", sheet.file),
-            format!("the bank account file {} is empty", sheet.file)
+            format!("银行账户文件 {} 中没有账户", located.file),
+            format!("the bank account file {} holds no account", located.file)
         ));
-    };
-    let needed = |names: &[&str]| {
-        column(header, names).ok_or_else(|| {
-            anyhow!(t(
-                lang,
-                format!(
-                    "银行账户文件 {} 的表头缺少列：{}",
-                    sheet.file,
-                    names.join(" / ")
-                ),
-                format!(
-                    "the bank account file {} has no column headed {}",
-                    sheet.file,
-                    names.join(" / ")
-                )
-            ))
-        })
-    };
-    let (id, bank, account) = (
-        needed(ID_HEADERS)?,
-        needed(BANK_HEADERS)?,
-        needed(ACCOUNT_HEADERS)?,
-    );
-    let holder = column(header, HOLDER_HEADERS);
+    }
     let mut accounts = Vec::new();
-    let mut places = Vec::new();
-    let mut numbers = Vec::new();
-    // Each refused row's number in the file, to list them in the file's order.
-    let mut problems: Vec<(u64, String)> = Vec::new();
-    for row in rows {
-        match account_row(&sheet, row, id, bank, account, holder) {
-            Ok(entry) => {
-                accounts.push(entry);
-                places.push(sheet.place(row, None));
-                numbers.push(row.number);
+    // The index among the file's rows of each account read.
+    let mut indices = Vec::new();
+    // Each refused row's index among the file's rows, to list them in the file's order.
+    let mut problems: Vec<(usize, String)> = Vec::new();
+    for (index, cells) in located.rows.iter().enumerate() {
+        match PersonId::parse(&cells.id) {
+            Ok(person) => {
+                accounts.push(BankAccountRow {
+                    person,
+                    bank: cells.bank.clone(),
+                    account: halfwidth(&cells.account),
+                    holder: Some(cells.holder.clone()).filter(|h| !h.is_empty()),
+                });
+                indices.push(index);
             }
-            Err(problem) => problems.push((row.number, problem)),
+            Err(e) => problems.push((
+                index,
+                format!(
+                    "{}: {e} [{}]",
+                    located.place(index, Field::Id),
+                    located.header(Field::Id)
+                ),
+            )),
         }
     }
     let (_store, ledger) = app.open()?;
@@ -176,24 +151,75 @@ pub fn import(app: &mut App, args: BankImportArgs) -> Result<()> {
         date: args.date,
         action: Action::ImportBankAccounts { rows: accounts },
     };
+    let state = ledger.load_state(gufen_core::scope(&command.action))?;
+    if let Action::ImportBankAccounts { rows } = &command.action {
+        for (read, row) in indices.iter().zip(rows) {
+            let cells = &located.rows[*read];
+            let Some(person) = state.person(&row.person) else {
+                continue;
+            };
+            if !cells.name.is_empty() && !same_name(&cells.name, &person.name) {
+                problems.push((
+                    *read,
+                    t(
+                        lang,
+                        format!(
+                            "{}：姓名“{}”与台账中 {} 的姓名“{}”不符：这一行可能错位了 [{}]",
+                            located.place(*read, Field::Name),
+                            cells.name,
+                            row.person.masked(),
+                            person.name,
+                            located.header(Field::Name)
+                        ),
+                        format!(
+                            "{}: the name {:?} is not the ledger's name of {} ({:?}): the row may be out of line [{}]",
+                            located.place(*read, Field::Name),
+                            cells.name,
+                            row.person.masked(),
+                            person.name,
+                            located.header(Field::Name)
+                        ),
+                    ),
+                ));
+            }
+        }
+    }
+    // A violation of the read accounts, named by its row's place in the file.
+    let describe = |v: &RowViolation| {
+        let in_file = RowViolation {
+            row: indices[v.row],
+            other_row: v.other_row.map(|o| indices[o]),
+            ..v.clone()
+        };
+        (in_file.row, located.describe(&in_file, ""))
+    };
     if problems.is_empty() {
-        return execute_rows(app, &ledger, &command, &sheet.file, &places);
+        return match ledger.execute(&app.context()?, &command) {
+            Ok(outcome) => app.print_outcome(&outcome),
+            Err(LedgerError::Rejected(RuleViolation::Rows(violations))) => {
+                let listed: Vec<String> = violations.iter().map(|v| describe(v).1).collect();
+                bail!(refused(lang, &located.file, &listed))
+            }
+            Err(e) => Err(e.into()),
+        };
     }
     // Every bad row is listed: the rows that were read are decided too, written or not.
     if let Action::ImportBankAccounts { rows } = &command.action {
         if !rows.is_empty() {
-            let state = ledger.load_state(gufen_core::scope(&command.action))?;
             if let Err(RuleViolation::Rows(violations)) = gufen_core::decide(&state, &command) {
-                problems.extend(violations.iter().map(|v| {
-                    let listed = format!("{}: {}: {}", places[v.row], v.rule, v.message);
-                    (numbers[v.row], listed)
-                }));
+                problems.extend(violations.iter().map(describe));
             }
         }
     }
-    problems.sort_by_key(|(number, _)| *number);
+    problems.sort_by_key(|(index, _)| *index);
     let listed: Vec<String> = problems.into_iter().map(|(_, p)| p).collect();
-    bail!(refused(lang, &sheet.file, &listed))
+    bail!(refused(lang, &located.file, &listed))
+}
+
+/// Whether a name in a file is the ledger's, spaces aside (`孙　云` is `孙云`).
+fn same_name(given: &str, recorded: &str) -> bool {
+    let key = |name: &str| -> String { halfwidth(name).split_whitespace().collect() };
+    key(given) == key(recorded)
 }
 
 fn refused(lang: Lang, file: &str, problems: &[String]) -> String {
@@ -210,63 +236,6 @@ fn refused(lang: Lang, file: &str, problems: &[String]) -> String {
             problems.join("\n  ")
         ),
     )
-}
-
-fn account_row(
-    sheet: &Sheet,
-    row: &Row,
-    id: usize,
-    bank: usize,
-    account: usize,
-    holder: Option<usize>,
-) -> Result<BankAccountRow, String> {
-    let place = |column: usize| sheet.place(row, Some(column));
-    if row.is_numeric(id) {
-        return Err(format!(
-            "{}: the ID is stored as a number in the workbook, which keeps 15 digits: format the column as text",
-            place(id)
-        ));
-    }
-    if row.is_numeric(account) && halfwidth(row.cell(account)).len() > 15 {
-        return Err(format!(
-            "{}: the account number is stored as a number in the workbook, which keeps 15 digits: format the column as text",
-            place(account)
-        ));
-    }
-    let person =
-        PersonId::parse(&halfwidth(row.cell(id))).map_err(|e| format!("{}: {e}", place(id)))?;
-    Ok(BankAccountRow {
-        person,
-        bank: row.cell(bank).to_string(),
-        account: halfwidth(row.cell(account)),
-        holder: holder
-            .map(|c| row.cell(c).to_string())
-            .filter(|h| !h.is_empty()),
-    })
-}
-
-/// Executes a command built from a file's rows; refused rows are listed by their places.
-fn execute_rows(
-    app: &mut App,
-    ledger: &Ledger,
-    command: &Command,
-    file: &str,
-    places: &[String],
-) -> Result<()> {
-    match ledger.execute(&app.context()?, command) {
-        Ok(outcome) => app.print_outcome(&outcome),
-        Err(LedgerError::Rejected(RuleViolation::Rows(violations))) => {
-            let listed: Vec<String> = violations
-                .iter()
-                .map(|v| {
-                    let place = places.get(v.row).map_or("?", String::as_str);
-                    format!("{place}: {}: {}", v.rule, v.message)
-                })
-                .collect();
-            bail!(refused(app.global.lang, file, &listed))
-        }
-        Err(e) => Err(e.into()),
-    }
 }
 
 // ---- distribution payfile ----
@@ -295,7 +264,8 @@ pub struct LeftOut {
 pub enum LeftOutBecause {
     /// No bank account on record.
     NoAccount,
-    /// The holder has died: the dividend accrues to the estate, paid once it is settled (R10).
+    /// The holder has died, before the record date or since: the dividend goes to the estate,
+    /// paid once it is settled (R10), never to the deceased's own account.
     Estate,
 }
 
@@ -303,7 +273,11 @@ impl LeftOutBecause {
     fn text(self, lang: Lang) -> &'static str {
         match self {
             LeftOutBecause::NoAccount => t(lang, "无银行账户", "no bank account"),
-            LeftOutBecause::Estate => t(lang, "遗产，待继承后支付", "estate: paid once settled"),
+            LeftOutBecause::Estate => t(
+                lang,
+                "已故：待遗产继承后支付",
+                "deceased: paid to the estate once settled",
+            ),
         }
     }
 }
@@ -416,7 +390,8 @@ fn batch_lines(
         let person = state.person(&dividend.person);
         let reference = line_reference(year, index);
         let account = person.and_then(|p| p.bank_account.as_ref());
-        let why = match (dividend.estate, account) {
+        let deceased = dividend.estate || person.is_some_and(|p| p.is_deceased());
+        let why = match (deceased, account) {
             (true, _) => LeftOutBecause::Estate,
             (false, None) => LeftOutBecause::NoAccount,
             (false, Some(account)) => {
@@ -441,17 +416,22 @@ fn batch_lines(
     (lines, left_out)
 }
 
-/// Writes the bank file of `indices` to `out` and reports it: the lines left out on standard
-/// error too, so that none goes unnoticed.
-fn write_bank_file(
-    app: &mut App,
+/// A bank file made but not yet written: its bytes and its report.
+struct BankFile {
+    bytes: Vec<u8>,
+    report: BankFileWritten,
+}
+
+/// Makes the bank file of `indices` (every refusal of its text comes here, before anything is
+/// written or recorded).
+fn make_bank_file(
+    lang: Lang,
     state: &State,
     plan: &Distribution,
     indices: &[usize],
     template: &Template,
     out: &Path,
-) -> Result<BankFileWritten> {
-    let lang = app.global.lang;
+) -> Result<BankFile> {
     let collective = state
         .collective()
         .map(|c| c.charter.name.clone())
@@ -462,8 +442,32 @@ fn write_bank_file(
         year: plan.plan.year,
         lines: &lines,
     };
-    write_file(out, &template.write(&batch)?)?;
+    let bytes = template.write(&batch, lang)?;
     let left_out_fen = left_out.iter().map(|l| l.amount_fen).sum();
+    Ok(BankFile {
+        bytes,
+        report: BankFileWritten {
+            year: plan.plan.year,
+            template: template.name.clone(),
+            file: out.display().to_string(),
+            lines: lines.len(),
+            total_fen: lines.iter().map(|l| l.amount_fen).sum(),
+            left_out,
+            left_out_fen,
+        },
+    })
+}
+
+/// Writes a bank file made by `make_bank_file` and reports it: the lines left out on standard
+/// error too, so that none goes unnoticed.
+fn write_bank_file(lang: Lang, file: BankFile) -> Result<BankFileWritten> {
+    write_file(Path::new(&file.report.file), &file.bytes)?;
+    let BankFileWritten {
+        left_out,
+        left_out_fen,
+        ..
+    } = &file.report;
+    let (left_out, left_out_fen) = (left_out, *left_out_fen);
     if !left_out.is_empty() {
         crate::say(&t(
             lang,
@@ -489,15 +493,7 @@ fn write_bank_file(
             ),
         ));
     }
-    Ok(BankFileWritten {
-        year: plan.plan.year,
-        template: template.name.clone(),
-        file: out.display().to_string(),
-        lines: lines.len(),
-        total_fen: lines.iter().map(|l| l.amount_fen).sum(),
-        left_out,
-        left_out_fen,
-    })
+    Ok(file.report)
 }
 
 /// Prints a report on standard output even when `-o` names the bank file.
@@ -529,7 +525,8 @@ pub fn payfile(app: &mut App, args: PayfileArgs) -> Result<()> {
             format!("every {} dividend is paid", args.year)
         ));
     }
-    let written = write_bank_file(app, &state, &plan, &unpaid, &template, &out)?;
+    let file = make_bank_file(lang, &state, &plan, &unpaid, &template, &out)?;
+    let written = write_bank_file(lang, file)?;
     print(app, &written)
 }
 
@@ -607,8 +604,68 @@ impl Document for BankResultRecorded {
     }
 }
 
+/// Refuses, before anything is read or recorded, a `--resubmit` file that cannot be written (a
+/// directory, or in a directory that does not exist), as `-o` is checked, so that payments are
+/// not recorded and then reported as a failure; or that is the result file being read (writing
+/// it would overwrite the bank's answer).
+fn check_resubmit(out: &Path, input: &Path, lang: Lang) -> Result<()> {
+    if out.is_dir() {
+        bail!(t(
+            lang,
+            format!(
+                "--resubmit {}：这是一个目录，请给出文件名；未做任何操作",
+                out.display()
+            ),
+            format!(
+                "--resubmit {}: that is a directory; give a file name; nothing was done",
+                out.display()
+            ),
+        ));
+    }
+    let dir = match out.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    if !dir.is_dir() {
+        bail!(t(
+            lang,
+            format!(
+                "--resubmit {}：目录 {} 不存在；未做任何操作",
+                out.display(),
+                dir.display()
+            ),
+            format!(
+                "--resubmit {}: the directory {} does not exist; nothing was done",
+                out.display(),
+                dir.display()
+            ),
+        ));
+    }
+    let same = match (out.canonicalize(), input.canonicalize()) {
+        (Ok(out), Ok(input)) => out == input,
+        _ => false,
+    };
+    if same {
+        bail!(t(
+            lang,
+            format!(
+                "--resubmit {}：这正是要读取的银行结果文件，写入会覆盖它；请另给一个文件名；未做任何操作",
+                out.display()
+            ),
+            format!(
+                "--resubmit {}: that is the bank's result file being read, which writing would overwrite; give another file name; nothing was done",
+                out.display()
+            ),
+        ));
+    }
+    Ok(())
+}
+
 pub fn payresult(app: &mut App, args: PayresultArgs) -> Result<()> {
     let lang = app.global.lang;
+    if let Some(out) = &args.resubmit {
+        check_resubmit(out, &args.file, lang)?;
+    }
     let template = args.bank.as_deref().map(Template::read).transpose()?;
     let default_columns = ResultColumns::default();
     let columns = template.as_ref().map_or(&default_columns, |t| &t.result);
@@ -622,24 +679,33 @@ pub fn payresult(app: &mut App, args: PayresultArgs) -> Result<()> {
         &args.file.display().to_string(),
         "bank result file",
     )?;
-    let read = columns.read(&sheet, year, plan.dividends.len())?;
+    let (read, mut problems) = columns.read(&sheet, year, plan.dividends.len(), lang)?;
     let rows: Vec<BankResultRow> = read.iter().map(|line| result_row(&plan, line)).collect();
     let places: Vec<String> = read.iter().map(|line| line.place.clone()).collect();
     let command = Command {
         date,
         action: Action::SettleBankResult { year, rows },
     };
-    let outcome = match ledger.execute(&app.context()?, &command) {
-        Ok(outcome) => outcome,
-        Err(LedgerError::Rejected(RuleViolation::Rows(violations))) => {
-            let listed: Vec<String> = violations
-                .iter()
-                .map(|v| format!("{}: {}: {}", places[v.row], v.rule, v.message))
-                .collect();
-            bail!(refused(lang, &sheet.file, &listed))
+    if !problems.is_empty() {
+        // Every bad row is listed in one run: the rows that were read are decided too.
+        if !read.is_empty() {
+            let state = ledger.load_state(gufen_core::scope(&command.action))?;
+            match gufen_core::decide(&state, &command) {
+                Err(RuleViolation::Rows(violations)) => {
+                    problems.extend(violations.iter().map(|v| {
+                        let listed = format!("{}: {}: {}", places[v.row], v.rule, v.message);
+                        (read[v.row].number, listed)
+                    }))
+                }
+                // A refusal of the whole batch (its date) comes first.
+                Err(whole) => problems.push((0, whole.to_string())),
+                Ok(_) => {}
+            }
         }
-        Err(e) => return Err(e.into()),
-    };
+        problems.sort_by_key(|(number, _)| *number);
+        let listed: Vec<String> = problems.into_iter().map(|(_, p)| p).collect();
+        bail!(refused(lang, &sheet.file, &listed));
+    }
     let failed: Vec<&ResultLine> = read.iter().filter(|l| !l.paid).collect();
     let mut keys = vec![Key::Collective, Key::Distribution(year)];
     keys.extend(
@@ -664,15 +730,31 @@ pub fn payresult(app: &mut App, args: PayresultArgs) -> Result<()> {
             }
         })
         .collect();
+    // The resubmission is made before anything is recorded, so that a refusal of its text
+    // leaves the ledger as it was; it is written once the result is recorded.
     let resubmit = match (&args.resubmit, &template) {
         (Some(out), Some(template)) => {
             let indices: Vec<usize> = failed.iter().map(|l| l.index).collect();
-            Some(write_bank_file(
-                app, &state, &plan, &indices, template, out,
+            Some(make_bank_file(
+                lang, &state, &plan, &indices, template, out,
             )?)
         }
         _ => None,
     };
+    let outcome = match ledger.execute(&app.context()?, &command) {
+        Ok(outcome) => outcome,
+        Err(LedgerError::Rejected(RuleViolation::Rows(violations))) => {
+            let listed: Vec<String> = violations
+                .iter()
+                .map(|v| format!("{}: {}: {}", places[v.row], v.rule, v.message))
+                .collect();
+            bail!(refused(lang, &sheet.file, &listed))
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let resubmit = resubmit
+        .map(|file| write_bank_file(lang, file))
+        .transpose()?;
     let amount = |paid: bool| -> i64 {
         read.iter()
             .filter(|l| l.paid == paid)
