@@ -79,6 +79,8 @@ const ARGUMENTS: &[(&str, &str, &str)] = &[
 
 /// (English help, Chinese help).
 const HELP: &[(&str, &str)] = &[
+    ("CSV or workbook, read as a roster is (docs/import.md): a header row 身份证号/证件号码, 开户行/银行, 账号/银行账号/卡号 and optionally 户名/账户名 and 姓名 (or id, bank, account, holder, name), titles above it and totals below skipped", "CSV 或电子表格，按花名册的方式读取（docs/import.md）：表头为 身份证号/证件号码、开户行/银行、账号/银行账号/卡号，可选 户名/账户名 和 姓名（或 id、bank、account、holder、name）；表头上方的标题行和下方的合计行会被跳过"),
+    ("The workbook's sheet to read (default: the one with a header row of accounts)", "要读取的工作表（默认：带有银行账户表头的那一张）"),
     ("Set (or replace) the bank account a person's money is paid into, or `--clear` it; public outputs show its last 4 digits only (R16)", "设置（或更换）收款的银行账户，或用 `--clear` 注销；公开输出只显示账号后 4 位（R16）"),
     ("The bank (开户行), e.g. 新密农商银行", "开户行，例如 新密农商银行"),
     ("The account number: digits, spaces allowed between them", "银行账号：数字，数字之间可以有空格"),
