@@ -1021,3 +1021,123 @@ fn a_holder_name_gbk_readers_reject_is_refused_before_a_gbk_file_is_written() {
         xlsx.to_str().unwrap(),
     ]);
 }
+
+/// The sheet's rows of an XLSX file, each cell as text.
+fn xlsx_rows(path: &std::path::Path) -> Vec<Vec<String>> {
+    use calamine::Reader;
+    let mut workbook = calamine::open_workbook_auto(path).unwrap();
+    let range = workbook.worksheet_range_at(0).unwrap().unwrap();
+    range
+        .rows()
+        .map(|row| row.iter().map(|c| c.to_string()).collect())
+        .collect()
+}
+
+/// `distribution owed` in `format` (text, csv, xlsx) and `lang`: its rows, each cell as text
+/// (text: each line whole, as one cell).
+fn owed_rows(g: &Gufen, format: &str, lang: &str) -> Vec<Vec<String>> {
+    match format {
+        "xlsx" => {
+            let path = g.path(&format!("owed-{lang}.xlsx"));
+            g.ok(&[
+                "--lang",
+                lang,
+                "--format",
+                "xlsx",
+                "-o",
+                path.to_str().unwrap(),
+                "distribution",
+                "owed",
+            ]);
+            xlsx_rows(&path)
+        }
+        "csv" => {
+            let text = g.ok(&["--lang", lang, "--format", "csv", "distribution", "owed"]);
+            csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .from_reader(text.as_bytes())
+                .records()
+                .map(|r| r.unwrap().iter().map(String::from).collect())
+                .collect()
+        }
+        _ => g
+            .ok(&["--lang", lang, "distribution", "owed"])
+            .lines()
+            .map(|l| vec![l.to_string()])
+            .collect(),
+    }
+}
+
+/// The one row of `rows` that holds the masked ID and the name of `line` (a JSON line), joined.
+fn row_of(rows: &[Vec<String>], line: &Value) -> String {
+    let (id, name) = (
+        line["id_masked"].as_str().unwrap(),
+        line["name"].as_str().unwrap(),
+    );
+    let found: Vec<String> = rows
+        .iter()
+        .map(|r| r.join(" | "))
+        .filter(|r| r.contains(id) && r.contains(name))
+        .collect();
+    assert_eq!(found.len(), 1, "one row of {id} {name}: {rows:?}");
+    found[0].clone()
+}
+
+#[test]
+fn owed_says_why_a_line_without_an_account_or_of_a_deceased_holder_is_not_paid() {
+    let g = posted_village();
+    let (lines, rural) = batch_written(&g);
+    let owed_lines = owed(&g);
+    let a_reference = reference_of(owed_lines.values(), A);
+    let c_reference = reference_of(owed_lines.values(), C);
+    // The file's first line fails at the bank; C dies after the posting; A has no account.
+    let b_line = &lines[1];
+    let b_reference = memo_reference(&b_line[4]);
+    assert!(![&a_reference, &c_reference].contains(&&b_reference));
+    let result = result_file(&g, "result.csv", &[(b_line, "失败", "账户已销户")]);
+    g.ok(&payresult_args(&result, &rural, &[]));
+    g.ok(&["death", "record", "--id", C, "--date", "2026-02-15"]);
+
+    let owed_after = owed(&g);
+    let why = |reference: &str| {
+        let line = &owed_after[reference];
+        (
+            line["not_paid_because"].clone(),
+            line["failure_reason"].clone(),
+        )
+    };
+    assert_eq!(why(&a_reference), ("no-account".into(), Value::Null));
+    assert_eq!(why(&c_reference), ("estate".into(), Value::Null));
+    assert_eq!(
+        why(&b_reference),
+        ("bank-failure".into(), "账户已销户".into())
+    );
+    let others: Vec<&Value> = owed_after
+        .iter()
+        .filter(|(r, _)| ![&a_reference, &b_reference, &c_reference].contains(r))
+        .map(|(_, l)| &l["not_paid_because"])
+        .collect();
+    assert!(!others.is_empty());
+    assert!(others.iter().all(|w| w.is_null()), "{others:?}");
+
+    for format in ["text", "csv", "xlsx"] {
+        for (lang, no_account, estate) in [
+            ("zh", "无银行账户", "已故：待遗产继承后支付"),
+            (
+                "en",
+                "no bank account",
+                "deceased: paid to the estate once settled",
+            ),
+        ] {
+            let rows = owed_rows(&g, format, lang);
+            let a_row = row_of(&rows, &owed_after[&a_reference]);
+            assert!(a_row.contains(no_account), "{format} {lang}: {a_row}");
+            let c_row = row_of(&rows, &owed_after[&c_reference]);
+            assert!(c_row.contains(estate), "{format} {lang}: {c_row}");
+            let b_row = row_of(&rows, &owed_after[&b_reference]);
+            assert!(b_row.contains("账户已销户"), "{format} {lang}: {b_row}");
+            assert!(!b_row.contains(no_account), "{format} {lang}: {b_row}");
+        }
+    }
+}

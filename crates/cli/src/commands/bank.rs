@@ -272,12 +272,8 @@ pub enum LeftOutBecause {
 impl LeftOutBecause {
     fn text(self, lang: Lang) -> &'static str {
         match self {
-            LeftOutBecause::NoAccount => t(lang, "无银行账户", "no bank account"),
-            LeftOutBecause::Estate => t(
-                lang,
-                "已故：待遗产继承后支付",
-                "deceased: paid to the estate once settled",
-            ),
+            LeftOutBecause::NoAccount => crate::document::distribution::no_account_text(lang),
+            LeftOutBecause::Estate => crate::document::distribution::estate_text(lang),
         }
     }
 }

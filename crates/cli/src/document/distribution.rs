@@ -7,7 +7,7 @@ use crate::labels::{serialize_code, t, yes_no, Labelled};
 use chrono::NaiveDate;
 use gufen_core::amount::{format_scaled, Percent};
 use gufen_core::charter::{Charter, Rounding};
-use gufen_core::report::{DistributionReport, DividendLine, OwedLine};
+use gufen_core::report::{DistributionReport, DividendLine, NotPaidBecause, OwedLine};
 use gufen_core::state::PlanStatus;
 use gufen_core::{Fen, Units};
 use serde::Serialize;
@@ -332,7 +332,7 @@ impl Document for Owed {
                 holder_name(&line.name, line.estate, lang),
                 line.id_masked.to_string(),
                 Fen(line.amount_fen).to_string(),
-                line.failure_reason.clone().unwrap_or_default(),
+                not_paid_because(line, lang),
             ]);
         }
         table.push(vec![
@@ -352,4 +352,29 @@ impl Document for Owed {
         layout.table(table);
         layout
     }
+}
+
+/// The 未付原因 of an owed line: the bank's recorded reason, else why nothing can be paid yet
+/// (the words `payfile` gives a line it leaves out).
+fn not_paid_because(line: &OwedLine, lang: Lang) -> String {
+    match line.not_paid_because {
+        Some(NotPaidBecause::BankFailure) => line.failure_reason.clone().unwrap_or_default(),
+        Some(NotPaidBecause::Estate) => estate_text(lang).to_string(),
+        Some(NotPaidBecause::NoAccount) => no_account_text(lang).to_string(),
+        None => String::new(),
+    }
+}
+
+/// Why a deceased holder's line is not paid: it goes to the estate (R10).
+pub fn estate_text(lang: Lang) -> &'static str {
+    t(
+        lang,
+        "已故：待遗产继承后支付",
+        "deceased: paid to the estate once settled",
+    )
+}
+
+/// Why a line without an account on record is not paid by a bank file.
+pub fn no_account_text(lang: Lang) -> &'static str {
+    t(lang, "无银行账户", "no bank account")
 }
