@@ -1036,23 +1036,24 @@ fn xlsx_rows(path: &std::path::Path) -> Vec<Vec<String>> {
 /// `distribution owed` in `format` (text, csv, xlsx) and `lang`: its rows, each cell as text
 /// (text: each line whole, as one cell).
 fn owed_rows(g: &Gufen, format: &str, lang: &str) -> Vec<Vec<String>> {
+    table_rows(g, format, lang, &["distribution", "owed"])
+}
+
+/// What `command` prints in `format` (text, csv, xlsx) and `lang`: its rows, each cell as text
+/// (text: each line whole, as one cell).
+fn table_rows(g: &Gufen, format: &str, lang: &str, command: &[&str]) -> Vec<Vec<String>> {
+    let mut args = vec!["--lang", lang, "--format", format];
     match format {
         "xlsx" => {
-            let path = g.path(&format!("owed-{lang}.xlsx"));
-            g.ok(&[
-                "--lang",
-                lang,
-                "--format",
-                "xlsx",
-                "-o",
-                path.to_str().unwrap(),
-                "distribution",
-                "owed",
-            ]);
+            let path = g.path(&format!("{}-{lang}.xlsx", command.join("-")));
+            args.extend(["-o", path.to_str().unwrap()]);
+            args.extend(command);
+            g.ok(&args);
             xlsx_rows(&path)
         }
         "csv" => {
-            let text = g.ok(&["--lang", lang, "--format", "csv", "distribution", "owed"]);
+            args.extend(command);
+            let text = g.ok(&args);
             csv::ReaderBuilder::new()
                 .has_headers(false)
                 .flexible(true)
@@ -1061,11 +1062,10 @@ fn owed_rows(g: &Gufen, format: &str, lang: &str) -> Vec<Vec<String>> {
                 .map(|r| r.unwrap().iter().map(String::from).collect())
                 .collect()
         }
-        _ => g
-            .ok(&["--lang", lang, "distribution", "owed"])
-            .lines()
-            .map(|l| vec![l.to_string()])
-            .collect(),
+        _ => {
+            args.extend(command);
+            g.ok(&args).lines().map(|l| vec![l.to_string()]).collect()
+        }
     }
 }
 
@@ -1140,4 +1140,82 @@ fn owed_says_why_a_line_without_an_account_or_of_a_deceased_holder_is_not_paid()
             assert!(!b_row.contains(no_account), "{format} {lang}: {b_row}");
         }
     }
+}
+
+#[test]
+fn show_and_owed_tables_carry_each_lines_reference_to_match_the_bank_file() {
+    let g = posted_village();
+    let (lines, rural) = batch_written(&g);
+    // The file's first line paid, so that show holds paid and unpaid lines.
+    let result = result_file(&g, "result.csv", &[(&lines[1], "成功", "")]);
+    g.ok(&payresult_args(&result, &rural, &[]));
+    let owed_lines = owed(&g);
+    let shown = json(&g, &["distribution", "show", "--year", "2025"]);
+    let shown_lines = shown["lines"].as_array().unwrap();
+    let paid = shown_lines
+        .iter()
+        .find(|l| l["line_reference"] == memo_reference(&lines[1][4]).as_str())
+        .unwrap();
+    assert_eq!(paid["paid"], true);
+    let a_reference = reference_of(owed_lines.values(), A);
+    let c_reference = reference_of(owed_lines.values(), C);
+    for (command, checked) in [
+        (
+            &["distribution", "owed"][..],
+            vec![&owed_lines[&a_reference], &owed_lines[&c_reference]],
+        ),
+        (
+            &["distribution", "show", "--year", "2025"][..],
+            vec![
+                paid,
+                shown_lines
+                    .iter()
+                    .find(|l| l["line_reference"] == a_reference.as_str())
+                    .unwrap(),
+            ],
+        ),
+    ] {
+        for format in ["text", "csv", "xlsx"] {
+            for (lang, header) in [("zh", "参考号"), ("en", "reference")] {
+                let rows = table_rows(&g, format, lang, command);
+                assert!(
+                    rows.iter().any(|r| r.join(" ").contains(header)),
+                    "{command:?} {format} {lang}: no {header} column"
+                );
+                for line in &checked {
+                    let reference = line["line_reference"].as_str().unwrap();
+                    let row = row_of(&rows, line);
+                    assert!(
+                        row.contains(reference),
+                        "{command:?} {format} {lang}: {reference} not in {row}"
+                    );
+                }
+                if format != "text" {
+                    // The reference is its own cell, under the header.
+                    let head = rows.iter().find(|r| r.iter().any(|c| c == header)).unwrap();
+                    let column = head.iter().position(|c| c == header).unwrap();
+                    for line in &checked {
+                        let id = line["id_masked"].as_str().unwrap();
+                        let name = line["name"].as_str().unwrap();
+                        let row = rows
+                            .iter()
+                            .find(|r| r.iter().any(|c| c == id) && r.join(" ").contains(name))
+                            .unwrap();
+                        assert_eq!(row[column], line["line_reference"].as_str().unwrap());
+                    }
+                }
+            }
+        }
+    }
+    // The public notice has no payment columns and no reference.
+    let notice = g.ok(&[
+        "--lang",
+        "en",
+        "distribution",
+        "show",
+        "--year",
+        "2025",
+        "--notice",
+    ]);
+    assert!(!notice.contains("GF2025-"), "{notice}");
 }

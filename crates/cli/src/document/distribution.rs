@@ -208,6 +208,7 @@ impl Document for PlanDocument {
                 t(lang, "已支付", "paid"),
                 t(lang, "支付日期", "paid on"),
                 t(lang, "未付原因", "not paid because"),
+                t(lang, "参考号", "reference"),
             ]);
         }
         let mut columns = vec![
@@ -218,7 +219,8 @@ impl Document for PlanDocument {
             Column::Money,
         ];
         if show {
-            columns.extend([Column::Text, Column::Date, Column::Text]);
+            // The line's reference last, as the bank's file carries it, to match the two.
+            columns.extend([Column::Text, Column::Date, Column::Text, Column::Code]);
         }
         let mut table = Table::typed(headers, columns);
         for line in &self.lines {
@@ -233,6 +235,7 @@ impl Document for PlanDocument {
                 row.push(yes_no(lang, payment.paid).to_string());
                 row.push(payment.paid_on.map(|d| d.to_string()).unwrap_or_default());
                 row.push(payment.failure_reason.clone().unwrap_or_default());
+                row.push(payment.line_reference.clone().unwrap_or_default());
             }
             table.push(row);
         }
@@ -245,6 +248,7 @@ impl Document for PlanDocument {
         ];
         if show {
             total.push(Fen(self.paid_fen).to_string());
+            total.push(String::new());
             total.push(String::new());
             total.push(String::new());
         }
@@ -315,6 +319,7 @@ impl Document for Owed {
                 t(lang, "身份证号", "ID"),
                 t(lang, "未付分红(元)", "owed (yuan)"),
                 t(lang, "未付原因", "not paid because"),
+                t(lang, "参考号", "reference"),
             ],
             vec![
                 Column::Number,
@@ -323,6 +328,8 @@ impl Document for Owed {
                 Column::Code,
                 Column::Money,
                 Column::Text,
+                // The line's reference, as the bank's file carries it, to match the two.
+                Column::Code,
             ],
         );
         for line in &self.lines {
@@ -333,6 +340,7 @@ impl Document for Owed {
                 line.id_masked.to_string(),
                 Fen(line.amount_fen).to_string(),
                 not_paid_because(line, lang),
+                line.line_reference.clone(),
             ]);
         }
         table.push(vec![
@@ -341,6 +349,7 @@ impl Document for Owed {
             String::new(),
             String::new(),
             Fen(self.owed_fen).to_string(),
+            String::new(),
             String::new(),
         ]);
         let mut layout = Layout::default();
