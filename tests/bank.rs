@@ -1219,3 +1219,41 @@ fn show_and_owed_tables_carry_each_lines_reference_to_match_the_bank_file() {
     ]);
     assert!(!notice.contains("GF2025-"), "{notice}");
 }
+
+#[test]
+fn a_resubmit_with_no_failed_line_writes_no_file_and_says_so() {
+    let g = posted_village();
+    let (lines, rural) = batch_written(&g);
+    let resubmit = g.path("resubmit.csv");
+    let resubmit_arg = resubmit.to_str().unwrap();
+    let result = result_file(&g, "result.csv", &[(&lines[1], "成功", "")]);
+    let run = g.run(&payresult_args(
+        &result,
+        &rural,
+        &["--resubmit", resubmit_arg],
+    ));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let said = format!("no failed line to resubmit: {resubmit_arg} was not written");
+    assert!(run.stderr.contains(&said), "{}", run.stderr);
+    assert!(run.stdout.contains(&said), "{}", run.stdout);
+    assert!(run.stdout.contains("1 lines paid"), "{}", run.stdout);
+    assert!(!resubmit.exists(), "a header-only bank file was written");
+    // In Chinese.
+    let result = result_file(&g, "result2.csv", &[(&lines[2], "成功", "")]);
+    let mut args = payresult_args(&result, &rural, &["--resubmit", resubmit_arg]);
+    args[1] = "zh";
+    let run = g.run(&args);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let said = format!("没有可重新代发的失败明细：未写出 {resubmit_arg}");
+    assert!(run.stderr.contains(&said), "{}", run.stderr);
+    assert!(run.stdout.contains(&said), "{}", run.stdout);
+    assert!(!resubmit.exists(), "a header-only bank file was written");
+    // A failed line is still resubmitted.
+    let result = result_file(&g, "result3.csv", &[(&lines[3], "失败", "户名不符")]);
+    g.ok(&payresult_args(
+        &result,
+        &rural,
+        &["--resubmit", resubmit_arg],
+    ));
+    assert_eq!(gbk_csv(&resubmit).len(), 2);
+}

@@ -538,6 +538,19 @@ pub struct BankResultRecorded {
     pub failed_fen: i64,
     /// The batch file of the failed lines, where --resubmit asked for one.
     pub resubmit: Option<BankFileWritten>,
+    /// The --resubmit file not written because no failed line could go into it (none failed,
+    /// or each is left out): a file of a header alone would be sent to the bank for nothing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resubmit_not_written: Option<String>,
+}
+
+/// Why the --resubmit file `file` was not written.
+fn nothing_to_resubmit(lang: Lang, file: &str) -> String {
+    t(
+        lang,
+        format!("没有可重新代发的失败明细：未写出 {file}"),
+        format!("no failed line to resubmit: {file} was not written"),
+    )
 }
 
 #[derive(Serialize)]
@@ -595,6 +608,9 @@ impl Document for BankResultRecorded {
         }
         if let Some(resubmit) = &self.resubmit {
             layout.blocks.extend(resubmit.layout(lang).blocks);
+        }
+        if let Some(file) = &self.resubmit_not_written {
+            layout.line(nothing_to_resubmit(lang, file));
         }
         layout
     }
@@ -748,9 +764,15 @@ pub fn payresult(app: &mut App, args: PayresultArgs) -> Result<()> {
         }
         Err(e) => return Err(e.into()),
     };
-    let resubmit = resubmit
-        .map(|file| write_bank_file(lang, file))
-        .transpose()?;
+    // A resubmission with no line is not written: the bank would be sent a header alone.
+    let (resubmit, resubmit_not_written) = match resubmit {
+        Some(file) if file.report.lines == 0 => {
+            crate::say(&nothing_to_resubmit(lang, &file.report.file));
+            (None, Some(file.report.file))
+        }
+        Some(file) => (Some(write_bank_file(lang, file)?), None),
+        None => (None, None),
+    };
     let amount = |paid: bool| -> i64 {
         read.iter()
             .filter(|l| l.paid == paid)
@@ -764,6 +786,7 @@ pub fn payresult(app: &mut App, args: PayresultArgs) -> Result<()> {
         failed_fen: amount(false),
         failed: failed_lines,
         resubmit,
+        resubmit_not_written,
     };
     // One document, the report then the write's outcome (JSON: the outcome), so that a CSV or
     // a workbook of it is one file.
