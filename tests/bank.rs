@@ -1257,3 +1257,43 @@ fn a_resubmit_with_no_failed_line_writes_no_file_and_says_so() {
     ));
     assert_eq!(gbk_csv(&resubmit).len(), 2);
 }
+
+#[test]
+fn a_result_dated_before_the_posting_is_refused_once_not_once_a_row() {
+    let g = posted_village();
+    let (lines, rural) = batch_written(&g);
+    let rows: Vec<(&Vec<String>, &str, &str)> =
+        lines[1..].iter().map(|l| (l, "成功", "")).collect();
+    assert!(rows.len() > 500);
+    let result = result_file(&g, "result.csv", &rows);
+    let mut args = payresult_args(&result, &rural, &[]);
+    let date = args.iter().position(|a| *a == "--date").unwrap() + 1;
+    args[date] = "2026-01-01";
+    let said =
+        "R17: the payment (2026-01-01) cannot come before the dividend was posted (2026-01-23)";
+    let error = refused(&g, &args, said);
+    assert_eq!(error.matches("cannot come before").count(), 1, "{error}");
+    assert!(error.lines().count() <= 2, "{error}");
+    // With a bad row beside it, the date is said once and the bad row too.
+    let mut wrong = lines[2].clone();
+    wrong[3] = "0.01".into();
+    let mut rows = rows.clone();
+    rows[1] = (&wrong, "成功", "");
+    rows.push((&lines[1], "", ""));
+    let result = result_file(&g, "result2.csv", &rows);
+    let mut args = payresult_args(&result, &rural, &[]);
+    args[date] = "2026-01-01";
+    let error = refused(&g, &args, said);
+    assert_eq!(error.matches("cannot come before").count(), 1, "{error}");
+    assert!(error.contains("is empty"), "{error}");
+    // In Chinese.
+    let mut args = payresult_args(&result, &rural, &[]);
+    args[1] = "zh";
+    args[date] = "2026-01-01";
+    let error = refused(
+        &g,
+        &args,
+        "支付日期（2026-01-01）不能早于分红入账日期（2026-01-23）",
+    );
+    assert_eq!(error.matches("不能早于").count(), 1, "{error}");
+}
