@@ -574,7 +574,7 @@ fn a_result_line_that_names_no_unpaid_line_is_refused_with_the_ledger_unchanged(
         "twice.csv",
         &format!("{}{}", row(&first[4], &first[3]), row(&first[4], &first[3])),
     );
-    let error = run(&twice, "also on row 1");
+    let error = run(&twice, "also on line 2");
     assert!(error.contains("line 3: "), "{error}");
     // The good line alone is paid.
     let good = result("good.csv", &row(&first[4], &first[3]));
@@ -836,7 +836,7 @@ fn every_bad_row_of_a_result_file_is_listed_in_one_run() {
         ("line 3: ", "differs from the plan"),
         ("line 4: ", "matches no unpaid line"),
         ("line 5: ", "is empty"),
-        ("line 6: ", "also on row 1"),
+        ("line 6: ", "also on line 2"),
     ] {
         assert!(
             listed
@@ -1296,4 +1296,40 @@ fn a_result_dated_before_the_posting_is_refused_once_not_once_a_row() {
         "支付日期（2026-01-01）不能早于分红入账日期（2026-01-23）",
     );
     assert_eq!(error.matches("不能早于").count(), 1, "{error}");
+}
+
+#[test]
+fn a_line_twice_in_a_result_file_names_the_other_by_its_line_in_the_file() {
+    let g = posted_village();
+    let (lines, rural) = batch_written(&g);
+    // A note row the reader passes over sits between the first line and the repeated one.
+    let row = |n: usize, line: &Vec<String>| {
+        format!(
+            "{},{},{},{},{},成功,LS{n:06},\n",
+            line[0], line[1], line[2], line[3], line[4]
+        )
+    };
+    let text = format!(
+        "序号,户名,账号,金额,摘要,处理结果,流水号,失败原因\n{}以下为补发,,,,,,,\n{}{}",
+        row(1, &lines[1]),
+        row(2, &lines[2]),
+        row(3, &lines[2])
+    );
+    let (gbk, _, _) = encoding_rs::GBK.encode(&text);
+    let path = g.path("twice.csv");
+    std::fs::write(&path, &gbk).unwrap();
+    let path = path.to_str().unwrap();
+    let reference = memo_reference(&lines[2][4]);
+    let error = refused(
+        &g,
+        &payresult_args(path, &rural, &[]),
+        &format!("line 5: input: line {reference} ("),
+    );
+    assert!(error.contains(") is also on line 4"), "{error}");
+    assert!(!error.contains("row 2"), "{error}");
+    let mut args = payresult_args(path, &rural, &[]);
+    args[1] = "zh";
+    let error = refused(&g, &args, &format!("明细 {reference}（"));
+    assert!(error.contains("）也出现在第 4 行"), "{error}");
+    assert!(error.contains("第 5 行"), "{error}");
 }

@@ -704,10 +704,12 @@ pub fn payresult(app: &mut App, args: PayresultArgs) -> Result<()> {
             let state = ledger.load_state(gufen_core::scope(&command.action))?;
             match gufen_core::decide(&state, &command) {
                 Err(RuleViolation::Rows(violations)) => {
-                    problems.extend(violations.iter().map(|v| {
-                        let listed = format!("{}: {}: {}", places[v.row], v.rule, v.message);
-                        (read[v.row].number, listed)
-                    }))
+                    let rows = rows_of(&command);
+                    problems.extend(
+                        violations
+                            .iter()
+                            .map(|v| (read[v.row].number, listed_row(lang, v, &places, rows))),
+                    )
                 }
                 // A refusal of the whole batch (its date) comes first.
                 Err(whole) => problems.push((0, whole.to_string())),
@@ -756,9 +758,10 @@ pub fn payresult(app: &mut App, args: PayresultArgs) -> Result<()> {
     let outcome = match ledger.execute(&app.context()?, &command) {
         Ok(outcome) => outcome,
         Err(LedgerError::Rejected(RuleViolation::Rows(violations))) => {
+            let rows = rows_of(&command);
             let listed: Vec<String> = violations
                 .iter()
-                .map(|v| format!("{}: {}: {}", places[v.row], v.rule, v.message))
+                .map(|v| listed_row(lang, v, &places, rows))
                 .collect();
             bail!(refused(lang, &sheet.file, &listed))
         }
@@ -794,6 +797,47 @@ pub fn payresult(app: &mut App, args: PayresultArgs) -> Result<()> {
         paper: report,
         outcome: crate::document::records::WriteOutcome::new(&outcome),
     })
+}
+
+/// The result rows of a `SettleBankResult` command.
+fn rows_of(command: &Command) -> &[BankResultRow] {
+    match &command.action {
+        Action::SettleBankResult { rows, .. } => rows,
+        _ => &[],
+    }
+}
+
+/// A refused row of a result file as listed: its place, the rule and the message, a row it
+/// repeats named by its place in the file (`line 7`, `row 7`) as the refused row is, not by its
+/// count among the rows read.
+fn listed_row(lang: Lang, v: &RowViolation, places: &[String], rows: &[BankResultRow]) -> String {
+    let place = &places[v.row];
+    let repeated = v.other_row.filter(|&other| {
+        other < places.len()
+            && v.row < rows.len()
+            && v.message
+                .ends_with(&format!("row {} of the file", other + 1))
+    });
+    let Some(other) = repeated else {
+        return format!("{place}: {}: {}", v.rule, v.message);
+    };
+    let row = &rows[v.row];
+    let message = t(
+        lang,
+        format!(
+            "明细 {}（{}）也出现在{}",
+            row.line_reference,
+            row.person.masked(),
+            crate::messages::place(Lang::Zh, &places[other])
+        ),
+        format!(
+            "line {} ({}) is also on {}",
+            row.line_reference,
+            row.person.masked(),
+            places[other]
+        ),
+    );
+    format!("{place}: {}: {message}", v.rule)
 }
 
 /// A result line as the core decides it: the line's holder, the bank's reference (or, where
