@@ -1333,3 +1333,46 @@ fn a_line_twice_in_a_result_file_names_the_other_by_its_line_in_the_file() {
     assert!(error.contains("）也出现在第 4 行"), "{error}");
     assert!(error.contains("第 5 行"), "{error}");
 }
+
+#[test]
+fn a_result_retried_with_its_command_id_after_it_landed_answers_the_first_outcome() {
+    let g = posted_village();
+    let (lines, rural) = batch_written(&g);
+    let result = result_file(
+        &g,
+        "result.csv",
+        &[(&lines[1], "成功", ""), (&lines[2], "失败", "账户已销户")],
+    );
+    let resubmit = g.path("resubmit.csv");
+    let mut args = vec![
+        "--format",
+        "json",
+        "--command-id",
+        "55555555-5555-4555-8555-555555555555",
+    ];
+    args.extend(payresult_args(
+        &result,
+        &rural,
+        &["--resubmit", resubmit.to_str().unwrap()],
+    ));
+    let first: Value = serde_json::from_str(&g.ok(&args)).unwrap();
+    assert_eq!(first["repeated"], false, "{first}");
+    assert_eq!(first["len"], 2, "{first}");
+    let before = head(&g);
+    let owed_before = owed(&g);
+    // The retry (its answer lost, say) is not refused as already paid: the first outcome.
+    let run = g.run(&args);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stderr.contains("already paid"), "{}", run.stderr);
+    let again: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(again["repeated"], true, "{again}");
+    for key in ["first_seq", "head_seq", "len", "head_hash"] {
+        assert_eq!(again[key], first[key], "{key}");
+    }
+    assert_eq!(head(&g), before, "nothing appended");
+    assert_eq!(owed(&g), owed_before);
+    assert_eq!(gbk_csv(&resubmit).len(), 2, "the failed line resubmitted");
+    // Without the command id the same file is a second payment: refused.
+    let plain = payresult_args(&result, &rural, &[]);
+    refused(&g, &plain, "already paid");
+}
