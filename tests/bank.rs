@@ -574,7 +574,7 @@ fn a_result_line_that_names_no_unpaid_line_is_refused_with_the_ledger_unchanged(
         "twice.csv",
         &format!("{}{}", row(&first[4], &first[3]), row(&first[4], &first[3])),
     );
-    let error = run(&twice, "also on row 1");
+    let error = run(&twice, "also on line 2");
     assert!(error.contains("line 3: "), "{error}");
     // The good line alone is paid.
     let good = result("good.csv", &row(&first[4], &first[3]));
@@ -836,7 +836,7 @@ fn every_bad_row_of_a_result_file_is_listed_in_one_run() {
         ("line 3: ", "differs from the plan"),
         ("line 4: ", "matches no unpaid line"),
         ("line 5: ", "is empty"),
-        ("line 6: ", "also on row 1"),
+        ("line 6: ", "also on line 2"),
     ] {
         assert!(
             listed
@@ -1020,4 +1020,359 @@ fn a_holder_name_gbk_readers_reject_is_refused_before_a_gbk_file_is_written() {
         "-o",
         xlsx.to_str().unwrap(),
     ]);
+}
+
+/// The sheet's rows of an XLSX file, each cell as text.
+fn xlsx_rows(path: &std::path::Path) -> Vec<Vec<String>> {
+    use calamine::Reader;
+    let mut workbook = calamine::open_workbook_auto(path).unwrap();
+    let range = workbook.worksheet_range_at(0).unwrap().unwrap();
+    range
+        .rows()
+        .map(|row| row.iter().map(|c| c.to_string()).collect())
+        .collect()
+}
+
+/// `distribution owed` in `format` (text, csv, xlsx) and `lang`: its rows, each cell as text
+/// (text: each line whole, as one cell).
+fn owed_rows(g: &Gufen, format: &str, lang: &str) -> Vec<Vec<String>> {
+    table_rows(g, format, lang, &["distribution", "owed"])
+}
+
+/// What `command` prints in `format` (text, csv, xlsx) and `lang`: its rows, each cell as text
+/// (text: each line whole, as one cell).
+fn table_rows(g: &Gufen, format: &str, lang: &str, command: &[&str]) -> Vec<Vec<String>> {
+    let mut args = vec!["--lang", lang, "--format", format];
+    match format {
+        "xlsx" => {
+            let path = g.path(&format!("{}-{lang}.xlsx", command.join("-")));
+            args.extend(["-o", path.to_str().unwrap()]);
+            args.extend(command);
+            g.ok(&args);
+            xlsx_rows(&path)
+        }
+        "csv" => {
+            args.extend(command);
+            let text = g.ok(&args);
+            csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .from_reader(text.as_bytes())
+                .records()
+                .map(|r| r.unwrap().iter().map(String::from).collect())
+                .collect()
+        }
+        _ => {
+            args.extend(command);
+            g.ok(&args).lines().map(|l| vec![l.to_string()]).collect()
+        }
+    }
+}
+
+/// The one row of `rows` that holds the masked ID and the name of `line` (a JSON line), joined.
+fn row_of(rows: &[Vec<String>], line: &Value) -> String {
+    let (id, name) = (
+        line["id_masked"].as_str().unwrap(),
+        line["name"].as_str().unwrap(),
+    );
+    let found: Vec<String> = rows
+        .iter()
+        .map(|r| r.join(" | "))
+        .filter(|r| r.contains(id) && r.contains(name))
+        .collect();
+    assert_eq!(found.len(), 1, "one row of {id} {name}: {rows:?}");
+    found[0].clone()
+}
+
+#[test]
+fn owed_says_why_a_line_without_an_account_or_of_a_deceased_holder_is_not_paid() {
+    let g = posted_village();
+    let (lines, rural) = batch_written(&g);
+    let owed_lines = owed(&g);
+    let a_reference = reference_of(owed_lines.values(), A);
+    let c_reference = reference_of(owed_lines.values(), C);
+    // The file's first line fails at the bank; C dies after the posting; A has no account.
+    let b_line = &lines[1];
+    let b_reference = memo_reference(&b_line[4]);
+    assert!(![&a_reference, &c_reference].contains(&&b_reference));
+    let result = result_file(&g, "result.csv", &[(b_line, "失败", "账户已销户")]);
+    g.ok(&payresult_args(&result, &rural, &[]));
+    g.ok(&["death", "record", "--id", C, "--date", "2026-02-15"]);
+
+    let owed_after = owed(&g);
+    let why = |reference: &str| {
+        let line = &owed_after[reference];
+        (
+            line["not_paid_because"].clone(),
+            line["failure_reason"].clone(),
+        )
+    };
+    assert_eq!(why(&a_reference), ("no-account".into(), Value::Null));
+    assert_eq!(why(&c_reference), ("estate".into(), Value::Null));
+    assert_eq!(
+        why(&b_reference),
+        ("bank-failure".into(), "账户已销户".into())
+    );
+    let others: Vec<&Value> = owed_after
+        .iter()
+        .filter(|(r, _)| ![&a_reference, &b_reference, &c_reference].contains(r))
+        .map(|(_, l)| &l["not_paid_because"])
+        .collect();
+    assert!(!others.is_empty());
+    assert!(others.iter().all(|w| w.is_null()), "{others:?}");
+
+    for format in ["text", "csv", "xlsx"] {
+        for (lang, no_account, estate) in [
+            ("zh", "无银行账户", "已故：待遗产继承后支付"),
+            (
+                "en",
+                "no bank account",
+                "deceased: paid to the estate once settled",
+            ),
+        ] {
+            let rows = owed_rows(&g, format, lang);
+            let a_row = row_of(&rows, &owed_after[&a_reference]);
+            assert!(a_row.contains(no_account), "{format} {lang}: {a_row}");
+            let c_row = row_of(&rows, &owed_after[&c_reference]);
+            assert!(c_row.contains(estate), "{format} {lang}: {c_row}");
+            let b_row = row_of(&rows, &owed_after[&b_reference]);
+            assert!(b_row.contains("账户已销户"), "{format} {lang}: {b_row}");
+            assert!(!b_row.contains(no_account), "{format} {lang}: {b_row}");
+        }
+    }
+}
+
+#[test]
+fn show_and_owed_tables_carry_each_lines_reference_to_match_the_bank_file() {
+    let g = posted_village();
+    let (lines, rural) = batch_written(&g);
+    // The file's first line paid, so that show holds paid and unpaid lines.
+    let result = result_file(&g, "result.csv", &[(&lines[1], "成功", "")]);
+    g.ok(&payresult_args(&result, &rural, &[]));
+    let owed_lines = owed(&g);
+    let shown = json(&g, &["distribution", "show", "--year", "2025"]);
+    let shown_lines = shown["lines"].as_array().unwrap();
+    let paid = shown_lines
+        .iter()
+        .find(|l| l["line_reference"] == memo_reference(&lines[1][4]).as_str())
+        .unwrap();
+    assert_eq!(paid["paid"], true);
+    let a_reference = reference_of(owed_lines.values(), A);
+    let c_reference = reference_of(owed_lines.values(), C);
+    for (command, checked) in [
+        (
+            &["distribution", "owed"][..],
+            vec![&owed_lines[&a_reference], &owed_lines[&c_reference]],
+        ),
+        (
+            &["distribution", "show", "--year", "2025"][..],
+            vec![
+                paid,
+                shown_lines
+                    .iter()
+                    .find(|l| l["line_reference"] == a_reference.as_str())
+                    .unwrap(),
+            ],
+        ),
+    ] {
+        for format in ["text", "csv", "xlsx"] {
+            for (lang, header) in [("zh", "参考号"), ("en", "reference")] {
+                let rows = table_rows(&g, format, lang, command);
+                assert!(
+                    rows.iter().any(|r| r.join(" ").contains(header)),
+                    "{command:?} {format} {lang}: no {header} column"
+                );
+                for line in &checked {
+                    let reference = line["line_reference"].as_str().unwrap();
+                    let row = row_of(&rows, line);
+                    assert!(
+                        row.contains(reference),
+                        "{command:?} {format} {lang}: {reference} not in {row}"
+                    );
+                }
+                if format != "text" {
+                    // The reference is its own cell, under the header.
+                    let head = rows.iter().find(|r| r.iter().any(|c| c == header)).unwrap();
+                    let column = head.iter().position(|c| c == header).unwrap();
+                    for line in &checked {
+                        let id = line["id_masked"].as_str().unwrap();
+                        let name = line["name"].as_str().unwrap();
+                        let row = rows
+                            .iter()
+                            .find(|r| r.iter().any(|c| c == id) && r.join(" ").contains(name))
+                            .unwrap();
+                        assert_eq!(row[column], line["line_reference"].as_str().unwrap());
+                    }
+                }
+            }
+        }
+    }
+    // The public notice has no payment columns and no reference.
+    let notice = g.ok(&[
+        "--lang",
+        "en",
+        "distribution",
+        "show",
+        "--year",
+        "2025",
+        "--notice",
+    ]);
+    assert!(!notice.contains("GF2025-"), "{notice}");
+}
+
+#[test]
+fn a_resubmit_with_no_failed_line_writes_no_file_and_says_so() {
+    let g = posted_village();
+    let (lines, rural) = batch_written(&g);
+    let resubmit = g.path("resubmit.csv");
+    let resubmit_arg = resubmit.to_str().unwrap();
+    let result = result_file(&g, "result.csv", &[(&lines[1], "成功", "")]);
+    let run = g.run(&payresult_args(
+        &result,
+        &rural,
+        &["--resubmit", resubmit_arg],
+    ));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let said = format!("no failed line to resubmit: {resubmit_arg} was not written");
+    assert!(run.stderr.contains(&said), "{}", run.stderr);
+    assert!(run.stdout.contains(&said), "{}", run.stdout);
+    assert!(run.stdout.contains("1 lines paid"), "{}", run.stdout);
+    assert!(!resubmit.exists(), "a header-only bank file was written");
+    // In Chinese.
+    let result = result_file(&g, "result2.csv", &[(&lines[2], "成功", "")]);
+    let mut args = payresult_args(&result, &rural, &["--resubmit", resubmit_arg]);
+    args[1] = "zh";
+    let run = g.run(&args);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let said = format!("没有可重新代发的失败明细：未写出 {resubmit_arg}");
+    assert!(run.stderr.contains(&said), "{}", run.stderr);
+    assert!(run.stdout.contains(&said), "{}", run.stdout);
+    assert!(!resubmit.exists(), "a header-only bank file was written");
+    // A failed line is still resubmitted.
+    let result = result_file(&g, "result3.csv", &[(&lines[3], "失败", "户名不符")]);
+    g.ok(&payresult_args(
+        &result,
+        &rural,
+        &["--resubmit", resubmit_arg],
+    ));
+    assert_eq!(gbk_csv(&resubmit).len(), 2);
+}
+
+#[test]
+fn a_result_dated_before_the_posting_is_refused_once_not_once_a_row() {
+    let g = posted_village();
+    let (lines, rural) = batch_written(&g);
+    let rows: Vec<(&Vec<String>, &str, &str)> =
+        lines[1..].iter().map(|l| (l, "成功", "")).collect();
+    assert!(rows.len() > 500);
+    let result = result_file(&g, "result.csv", &rows);
+    let mut args = payresult_args(&result, &rural, &[]);
+    let date = args.iter().position(|a| *a == "--date").unwrap() + 1;
+    args[date] = "2026-01-01";
+    let said =
+        "R17: the payment (2026-01-01) cannot come before the dividend was posted (2026-01-23)";
+    let error = refused(&g, &args, said);
+    assert_eq!(error.matches("cannot come before").count(), 1, "{error}");
+    assert!(error.lines().count() <= 2, "{error}");
+    // With a bad row beside it, the date is said once and the bad row too.
+    let mut wrong = lines[2].clone();
+    wrong[3] = "0.01".into();
+    let mut rows = rows.clone();
+    rows[1] = (&wrong, "成功", "");
+    rows.push((&lines[1], "", ""));
+    let result = result_file(&g, "result2.csv", &rows);
+    let mut args = payresult_args(&result, &rural, &[]);
+    args[date] = "2026-01-01";
+    let error = refused(&g, &args, said);
+    assert_eq!(error.matches("cannot come before").count(), 1, "{error}");
+    assert!(error.contains("is empty"), "{error}");
+    // In Chinese.
+    let mut args = payresult_args(&result, &rural, &[]);
+    args[1] = "zh";
+    args[date] = "2026-01-01";
+    let error = refused(
+        &g,
+        &args,
+        "支付日期（2026-01-01）不能早于分红入账日期（2026-01-23）",
+    );
+    assert_eq!(error.matches("不能早于").count(), 1, "{error}");
+}
+
+#[test]
+fn a_line_twice_in_a_result_file_names_the_other_by_its_line_in_the_file() {
+    let g = posted_village();
+    let (lines, rural) = batch_written(&g);
+    // A note row the reader passes over sits between the first line and the repeated one.
+    let row = |n: usize, line: &Vec<String>| {
+        format!(
+            "{},{},{},{},{},成功,LS{n:06},\n",
+            line[0], line[1], line[2], line[3], line[4]
+        )
+    };
+    let text = format!(
+        "序号,户名,账号,金额,摘要,处理结果,流水号,失败原因\n{}以下为补发,,,,,,,\n{}{}",
+        row(1, &lines[1]),
+        row(2, &lines[2]),
+        row(3, &lines[2])
+    );
+    let (gbk, _, _) = encoding_rs::GBK.encode(&text);
+    let path = g.path("twice.csv");
+    std::fs::write(&path, &gbk).unwrap();
+    let path = path.to_str().unwrap();
+    let reference = memo_reference(&lines[2][4]);
+    let error = refused(
+        &g,
+        &payresult_args(path, &rural, &[]),
+        &format!("line 5: input: line {reference} ("),
+    );
+    assert!(error.contains(") is also on line 4"), "{error}");
+    assert!(!error.contains("row 2"), "{error}");
+    let mut args = payresult_args(path, &rural, &[]);
+    args[1] = "zh";
+    let error = refused(&g, &args, &format!("明细 {reference}（"));
+    assert!(error.contains("）也出现在第 4 行"), "{error}");
+    assert!(error.contains("第 5 行"), "{error}");
+}
+
+#[test]
+fn a_result_retried_with_its_command_id_after_it_landed_answers_the_first_outcome() {
+    let g = posted_village();
+    let (lines, rural) = batch_written(&g);
+    let result = result_file(
+        &g,
+        "result.csv",
+        &[(&lines[1], "成功", ""), (&lines[2], "失败", "账户已销户")],
+    );
+    let resubmit = g.path("resubmit.csv");
+    let mut args = vec![
+        "--format",
+        "json",
+        "--command-id",
+        "55555555-5555-4555-8555-555555555555",
+    ];
+    args.extend(payresult_args(
+        &result,
+        &rural,
+        &["--resubmit", resubmit.to_str().unwrap()],
+    ));
+    let first: Value = serde_json::from_str(&g.ok(&args)).unwrap();
+    assert_eq!(first["repeated"], false, "{first}");
+    assert_eq!(first["len"], 2, "{first}");
+    let before = head(&g);
+    let owed_before = owed(&g);
+    // The retry (its answer lost, say) is not refused as already paid: the first outcome.
+    let run = g.run(&args);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stderr.contains("already paid"), "{}", run.stderr);
+    let again: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(again["repeated"], true, "{again}");
+    for key in ["first_seq", "head_seq", "len", "head_hash"] {
+        assert_eq!(again[key], first[key], "{key}");
+    }
+    assert_eq!(head(&g), before, "nothing appended");
+    assert_eq!(owed(&g), owed_before);
+    assert_eq!(gbk_csv(&resubmit).len(), 2, "the failed line resubmitted");
+    // Without the command id the same file is a second payment: refused.
+    let plain = payresult_args(&result, &rural, &[]);
+    refused(&g, &plain, "already paid");
 }

@@ -267,6 +267,18 @@ pub(crate) fn settle(
     rows: &[BankResultRow],
 ) -> Result<Vec<Event>, RuleViolation> {
     checks::batch(rows.len(), "bank result file")?;
+    // A date before the posting is wrong for every row alike: said once, not once a row.
+    if let Some(posted_on) = given.state.distribution(year).and_then(|d| d.posted_on()) {
+        if given.date < posted_on {
+            return reject(
+                Rule::R17,
+                format!(
+                    "the payment ({}) cannot come before the dividend was posted ({posted_on})",
+                    given.date
+                ),
+            );
+        }
+    }
     let mut events = Vec::with_capacity(rows.len());
     let mut violations = Vec::new();
     let mut seen: BTreeMap<&PersonId, usize> = BTreeMap::new();

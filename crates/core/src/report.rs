@@ -295,6 +295,22 @@ pub struct OwedLine {
     /// Why the bank last failed to pay it, and when it said so.
     pub failure_reason: Option<String>,
     pub failed_on: Option<NaiveDate>,
+    /// Why it is not paid yet, as the ledger stands today: the bank's recorded failure first,
+    /// then a deceased holder (paid to the estate once settled, R10), then no account on record
+    /// (a bank file leaves the line out); None when nothing stands in the way.
+    pub not_paid_because: Option<NotPaidBecause>,
+}
+
+/// Why an owed line is not paid yet (read from the ledger when the list is drawn up).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum NotPaidBecause {
+    /// The bank reported the payment failed (its reason is `failure_reason`).
+    BankFailure,
+    /// The holder has died: the dividend goes to the estate once it is settled.
+    Estate,
+    /// The holder has no bank account on record.
+    NoAccount,
 }
 
 /// Every declared, unpaid, non-zero dividend (complete states), by year, household and ID.
@@ -308,6 +324,15 @@ pub fn owed(state: &State) -> Vec<OwedLine> {
                 .filter(|(_, line)| line.paid.is_none() && line.amount_fen > 0)
                 .map(|(index, line)| {
                     let person = state.person(&line.person);
+                    let not_paid_because = if line.failure.is_some() {
+                        Some(NotPaidBecause::BankFailure)
+                    } else if line.estate || person.is_some_and(Person::is_deceased) {
+                        Some(NotPaidBecause::Estate)
+                    } else if person.is_none_or(|p| p.bank_account.is_none()) {
+                        Some(NotPaidBecause::NoAccount)
+                    } else {
+                        None
+                    };
                     OwedLine {
                         year: d.plan.year,
                         line_reference: crate::bank::line_reference(d.plan.year, index),
@@ -318,6 +343,7 @@ pub fn owed(state: &State) -> Vec<OwedLine> {
                         estate: line.estate,
                         failure_reason: line.failure.as_ref().map(|f| f.reason.clone()),
                         failed_on: line.failure.as_ref().map(|f| f.on),
+                        not_paid_because,
                     }
                 })
         })

@@ -272,12 +272,8 @@ pub enum LeftOutBecause {
 impl LeftOutBecause {
     fn text(self, lang: Lang) -> &'static str {
         match self {
-            LeftOutBecause::NoAccount => t(lang, "无银行账户", "no bank account"),
-            LeftOutBecause::Estate => t(
-                lang,
-                "已故：待遗产继承后支付",
-                "deceased: paid to the estate once settled",
-            ),
+            LeftOutBecause::NoAccount => crate::document::distribution::no_account_text(lang),
+            LeftOutBecause::Estate => crate::document::distribution::estate_text(lang),
         }
     }
 }
@@ -542,6 +538,19 @@ pub struct BankResultRecorded {
     pub failed_fen: i64,
     /// The batch file of the failed lines, where --resubmit asked for one.
     pub resubmit: Option<BankFileWritten>,
+    /// The --resubmit file not written because no failed line could go into it (none failed,
+    /// or each is left out): a file of a header alone would be sent to the bank for nothing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resubmit_not_written: Option<String>,
+}
+
+/// Why the --resubmit file `file` was not written.
+fn nothing_to_resubmit(lang: Lang, file: &str) -> String {
+    t(
+        lang,
+        format!("没有可重新代发的失败明细：未写出 {file}"),
+        format!("no failed line to resubmit: {file} was not written"),
+    )
 }
 
 #[derive(Serialize)]
@@ -599,6 +608,9 @@ impl Document for BankResultRecorded {
         }
         if let Some(resubmit) = &self.resubmit {
             layout.blocks.extend(resubmit.layout(lang).blocks);
+        }
+        if let Some(file) = &self.resubmit_not_written {
+            layout.line(nothing_to_resubmit(lang, file));
         }
         layout
     }
@@ -692,10 +704,12 @@ pub fn payresult(app: &mut App, args: PayresultArgs) -> Result<()> {
             let state = ledger.load_state(gufen_core::scope(&command.action))?;
             match gufen_core::decide(&state, &command) {
                 Err(RuleViolation::Rows(violations)) => {
-                    problems.extend(violations.iter().map(|v| {
-                        let listed = format!("{}: {}: {}", places[v.row], v.rule, v.message);
-                        (read[v.row].number, listed)
-                    }))
+                    let rows = rows_of(&command);
+                    problems.extend(
+                        violations
+                            .iter()
+                            .map(|v| (read[v.row].number, listed_row(lang, v, &places, rows))),
+                    )
                 }
                 // A refusal of the whole batch (its date) comes first.
                 Err(whole) => problems.push((0, whole.to_string())),
@@ -744,17 +758,24 @@ pub fn payresult(app: &mut App, args: PayresultArgs) -> Result<()> {
     let outcome = match ledger.execute(&app.context()?, &command) {
         Ok(outcome) => outcome,
         Err(LedgerError::Rejected(RuleViolation::Rows(violations))) => {
+            let rows = rows_of(&command);
             let listed: Vec<String> = violations
                 .iter()
-                .map(|v| format!("{}: {}: {}", places[v.row], v.rule, v.message))
+                .map(|v| listed_row(lang, v, &places, rows))
                 .collect();
             bail!(refused(lang, &sheet.file, &listed))
         }
         Err(e) => return Err(e.into()),
     };
-    let resubmit = resubmit
-        .map(|file| write_bank_file(lang, file))
-        .transpose()?;
+    // A resubmission with no line is not written: the bank would be sent a header alone.
+    let (resubmit, resubmit_not_written) = match resubmit {
+        Some(file) if file.report.lines == 0 => {
+            crate::say(&nothing_to_resubmit(lang, &file.report.file));
+            (None, Some(file.report.file))
+        }
+        Some(file) => (Some(write_bank_file(lang, file)?), None),
+        None => (None, None),
+    };
     let amount = |paid: bool| -> i64 {
         read.iter()
             .filter(|l| l.paid == paid)
@@ -768,6 +789,7 @@ pub fn payresult(app: &mut App, args: PayresultArgs) -> Result<()> {
         failed_fen: amount(false),
         failed: failed_lines,
         resubmit,
+        resubmit_not_written,
     };
     // One document, the report then the write's outcome (JSON: the outcome), so that a CSV or
     // a workbook of it is one file.
@@ -775,6 +797,47 @@ pub fn payresult(app: &mut App, args: PayresultArgs) -> Result<()> {
         paper: report,
         outcome: crate::document::records::WriteOutcome::new(&outcome),
     })
+}
+
+/// The result rows of a `SettleBankResult` command.
+fn rows_of(command: &Command) -> &[BankResultRow] {
+    match &command.action {
+        Action::SettleBankResult { rows, .. } => rows,
+        _ => &[],
+    }
+}
+
+/// A refused row of a result file as listed: its place, the rule and the message, a row it
+/// repeats named by its place in the file (`line 7`, `row 7`) as the refused row is, not by its
+/// count among the rows read.
+fn listed_row(lang: Lang, v: &RowViolation, places: &[String], rows: &[BankResultRow]) -> String {
+    let place = &places[v.row];
+    let repeated = v.other_row.filter(|&other| {
+        other < places.len()
+            && v.row < rows.len()
+            && v.message
+                .ends_with(&format!("row {} of the file", other + 1))
+    });
+    let Some(other) = repeated else {
+        return format!("{place}: {}: {}", v.rule, v.message);
+    };
+    let row = &rows[v.row];
+    let message = t(
+        lang,
+        format!(
+            "明细 {}（{}）也出现在{}",
+            row.line_reference,
+            row.person.masked(),
+            crate::messages::place(Lang::Zh, &places[other])
+        ),
+        format!(
+            "line {} ({}) is also on {}",
+            row.line_reference,
+            row.person.masked(),
+            places[other]
+        ),
+    );
+    format!("{place}: {}: {message}", v.rule)
 }
 
 /// A result line as the core decides it: the line's holder, the bank's reference (or, where

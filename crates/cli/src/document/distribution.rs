@@ -7,7 +7,7 @@ use crate::labels::{serialize_code, t, yes_no, Labelled};
 use chrono::NaiveDate;
 use gufen_core::amount::{format_scaled, Percent};
 use gufen_core::charter::{Charter, Rounding};
-use gufen_core::report::{DistributionReport, DividendLine, OwedLine};
+use gufen_core::report::{DistributionReport, DividendLine, NotPaidBecause, OwedLine};
 use gufen_core::state::PlanStatus;
 use gufen_core::{Fen, Units};
 use serde::Serialize;
@@ -208,6 +208,7 @@ impl Document for PlanDocument {
                 t(lang, "已支付", "paid"),
                 t(lang, "支付日期", "paid on"),
                 t(lang, "未付原因", "not paid because"),
+                t(lang, "参考号", "reference"),
             ]);
         }
         let mut columns = vec![
@@ -218,7 +219,8 @@ impl Document for PlanDocument {
             Column::Money,
         ];
         if show {
-            columns.extend([Column::Text, Column::Date, Column::Text]);
+            // The line's reference last, as the bank's file carries it, to match the two.
+            columns.extend([Column::Text, Column::Date, Column::Text, Column::Code]);
         }
         let mut table = Table::typed(headers, columns);
         for line in &self.lines {
@@ -233,6 +235,7 @@ impl Document for PlanDocument {
                 row.push(yes_no(lang, payment.paid).to_string());
                 row.push(payment.paid_on.map(|d| d.to_string()).unwrap_or_default());
                 row.push(payment.failure_reason.clone().unwrap_or_default());
+                row.push(payment.line_reference.clone().unwrap_or_default());
             }
             table.push(row);
         }
@@ -245,6 +248,7 @@ impl Document for PlanDocument {
         ];
         if show {
             total.push(Fen(self.paid_fen).to_string());
+            total.push(String::new());
             total.push(String::new());
             total.push(String::new());
         }
@@ -315,6 +319,7 @@ impl Document for Owed {
                 t(lang, "身份证号", "ID"),
                 t(lang, "未付分红(元)", "owed (yuan)"),
                 t(lang, "未付原因", "not paid because"),
+                t(lang, "参考号", "reference"),
             ],
             vec![
                 Column::Number,
@@ -323,6 +328,8 @@ impl Document for Owed {
                 Column::Code,
                 Column::Money,
                 Column::Text,
+                // The line's reference, as the bank's file carries it, to match the two.
+                Column::Code,
             ],
         );
         for line in &self.lines {
@@ -332,7 +339,8 @@ impl Document for Owed {
                 holder_name(&line.name, line.estate, lang),
                 line.id_masked.to_string(),
                 Fen(line.amount_fen).to_string(),
-                line.failure_reason.clone().unwrap_or_default(),
+                not_paid_because(line, lang),
+                line.line_reference.clone(),
             ]);
         }
         table.push(vec![
@@ -341,6 +349,7 @@ impl Document for Owed {
             String::new(),
             String::new(),
             Fen(self.owed_fen).to_string(),
+            String::new(),
             String::new(),
         ]);
         let mut layout = Layout::default();
@@ -352,4 +361,29 @@ impl Document for Owed {
         layout.table(table);
         layout
     }
+}
+
+/// The 未付原因 of an owed line: the bank's recorded reason, else why nothing can be paid yet
+/// (the words `payfile` gives a line it leaves out).
+fn not_paid_because(line: &OwedLine, lang: Lang) -> String {
+    match line.not_paid_because {
+        Some(NotPaidBecause::BankFailure) => line.failure_reason.clone().unwrap_or_default(),
+        Some(NotPaidBecause::Estate) => estate_text(lang).to_string(),
+        Some(NotPaidBecause::NoAccount) => no_account_text(lang).to_string(),
+        None => String::new(),
+    }
+}
+
+/// Why a deceased holder's line is not paid: it goes to the estate (R10).
+pub fn estate_text(lang: Lang) -> &'static str {
+    t(
+        lang,
+        "已故：待遗产继承后支付",
+        "deceased: paid to the estate once settled",
+    )
+}
+
+/// Why a line without an account on record is not paid by a bank file.
+pub fn no_account_text(lang: Lang) -> &'static str {
+    t(lang, "无银行账户", "no bank account")
 }
