@@ -194,15 +194,7 @@ pub(crate) fn import(given: &Given, rows: &[BankAccountRow]) -> Result<Vec<Event
                     events.push(Event::BankAccountSet(event));
                 }
             }
-            Err(e) => {
-                let (rule, message) = e.first();
-                violations.push(RowViolation {
-                    row,
-                    rule,
-                    message,
-                    other_row: None,
-                });
-            }
+            Err(e) => violations.push(e.at_row(row)),
         }
     }
     if !violations.is_empty() {
@@ -299,15 +291,7 @@ pub(crate) fn settle(
         }
         match settled(given, year, entry) {
             Ok(event) => events.push(event),
-            Err(e) => {
-                let (rule, message) = e.first();
-                violations.push(RowViolation {
-                    row,
-                    rule,
-                    message,
-                    other_row: None,
-                });
-            }
+            Err(e) => violations.push(e.at_row(row)),
         }
     }
     if violations.is_empty() {

@@ -72,6 +72,17 @@ impl RuleViolation {
         }
     }
 
+    /// This violation as the refusal of row `row` of a multi-row command.
+    pub(crate) fn at_row(self, row: usize) -> RowViolation {
+        let (rule, message) = self.first();
+        RowViolation {
+            row,
+            rule,
+            message,
+            other_row: None,
+        }
+    }
+
     /// The rule and message of a single violation, or of the first row (to report it as a row
     /// of a multi-row command).
     pub(crate) fn first(self) -> (Rule, String) {

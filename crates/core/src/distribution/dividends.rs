@@ -47,15 +47,7 @@ pub(crate) fn pay_many(
         }
         match payment(given, year, person, reference) {
             Ok(event) => events.push(event),
-            Err(e) => {
-                let (rule, message) = e.first();
-                violations.push(RowViolation {
-                    row,
-                    rule,
-                    message,
-                    other_row: None,
-                });
-            }
+            Err(e) => violations.push(e.at_row(row)),
         }
     }
     if violations.is_empty() {
