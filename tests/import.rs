@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{fixture, post_distribution_2025, Gufen, A, B};
+use common::{fixture, init_sample, post_distribution_2025, Gufen, A, B};
 use rust_xlsxwriter::Workbook;
 
 /// The first rows of fixtures/roster-600.csv: id, name, household, class, units.
@@ -822,4 +822,70 @@ fn columns_of_facts_gufen_does_not_take_from_a_roster_are_read_past() {
     ];
     let text = joined(&table(layout, &rows), ",", "\n");
     assert_eq!(register_of("wide.csv", text.as_bytes(), &[]), expected);
+}
+
+/// A small workbook with a value at A1 and one far away (column 16,000, row 1,000,000) once
+/// made calamine build the whole grid between them (billions of cells) and the process abort;
+/// it is refused in words, naming the cell and the limits, before any grid is built.
+#[test]
+fn a_workbook_with_a_far_cell_is_refused_in_words_not_aborted() {
+    let g = Gufen::new();
+    init_sample(&g.db());
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.write_string(0, 0, "身份证号").unwrap();
+    sheet.write_string(999_999, 15_999, "x").unwrap();
+    let path = g.path("far.xlsx");
+    std::fs::write(&path, workbook.save_to_buffer().unwrap()).unwrap();
+    let started = std::time::Instant::now();
+    let run = g.run(&[
+        "--lang",
+        "en",
+        "member",
+        "import",
+        path.to_str().unwrap(),
+        "--resolution",
+        "R",
+        "--date",
+        "2017-12-31",
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("a value in cell WQJ1000000")
+            && run
+                .stderr
+                .contains("beyond the 100000 rows and 100 columns"),
+        "{}",
+        run.stderr
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
+}
+
+/// A file larger than the limit is refused by its size before it is read (a sparse file, so
+/// that the test writes nothing).
+#[test]
+fn a_file_larger_than_the_limit_is_refused_by_its_size() {
+    let g = Gufen::new();
+    init_sample(&g.db());
+    let path = g.path("huge.csv");
+    let file = std::fs::File::create(&path).unwrap();
+    file.set_len(64 * 1024 * 1024 + 1).unwrap();
+    let run = g.run(&[
+        "--lang",
+        "en",
+        "member",
+        "import",
+        path.to_str().unwrap(),
+        "--resolution",
+        "R",
+        "--date",
+        "2017-12-31",
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("is larger than 64 MiB, the most gufen reads"),
+        "{}",
+        run.stderr
+    );
 }

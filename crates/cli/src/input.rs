@@ -96,10 +96,44 @@ pub fn column_letters(column: usize) -> String {
 /// Reads the file at `path` (`what` names it in errors: "roster", "bank file"): a CSV file's
 /// one sheet, or every sheet of a workbook.
 pub fn read(path: &Path, what: &str, encoding: Encoding) -> Result<Vec<Sheet>> {
-    let bytes =
-        std::fs::read(path).with_context(|| format!("cannot read {what} {}", path.display()))?;
+    use std::io::Read;
+    let cannot_read = || format!("cannot read {what} {}", path.display());
+    let file = std::fs::File::open(path).with_context(cannot_read)?;
+    let too_large = || {
+        anyhow!(
+            "{what} {} is larger than {} MiB, the most gufen reads; a roster, bank account file or payment file of a village is far smaller",
+            path.display(),
+            FILE_BYTES_MAX / (1024 * 1024)
+        )
+    };
+    if file.metadata().with_context(cannot_read)?.len() > FILE_BYTES_MAX {
+        return Err(too_large());
+    }
+    // Read at most one byte past the limit, should the file grow (or not say its size).
+    let mut bytes = Vec::new();
+    file.take(FILE_BYTES_MAX + 1)
+        .read_to_end(&mut bytes)
+        .with_context(cannot_read)?;
+    if bytes.len() as u64 > FILE_BYTES_MAX {
+        return Err(too_large());
+    }
     parse(bytes, &path.display().to_string(), what, encoding)
 }
+
+/// The largest file read (64 MiB): the roster of 600 members is under 100 KiB as CSV or XLSX,
+/// so this leaves room for the largest villages while a file of gigabytes, or a device, is
+/// refused before it is read into memory.
+pub const FILE_BYTES_MAX: u64 = 64 * 1024 * 1024;
+
+/// The most rows a workbook sheet may reach (its last row with a value): Excel allows
+/// 1,048,576, but a village's roster or bank file has hundreds to tens of thousands of rows.
+/// With `SHEET_COLUMNS_MAX` it bounds the cells built (a row is built as wide as its last
+/// cell), so that a small file naming a far cell cannot ask for billions of cells.
+pub const SHEET_ROWS_MAX: u32 = 100_000;
+
+/// The most columns a workbook sheet may reach (its last column with a value, `CV`): a
+/// roster has about a dozen columns; Excel allows 16,384.
+pub const SHEET_COLUMNS_MAX: u32 = 100;
 
 /// Reads a file's bytes: a workbook when they are one (a ZIP, as XLSX and ODS are, or an OLE
 /// compound file, as XLS is), else CSV.
@@ -230,7 +264,10 @@ pub fn parse_csv(bytes: &[u8], file: &str, what: &str, encoding: Encoding) -> Re
 
 /// Every worksheet of a workbook, in order, each with its name and whether it is hidden (chart
 /// sheets, which hold no cells, are left out). Which one is read is the reader's choice
-/// (`roster`). Hidden rows are read as any other: calamine does not tell them.
+/// (`roster`). Hidden rows are read as any other: calamine does not tell them. A cell with a
+/// value beyond `SHEET_ROWS_MAX` or `SHEET_COLUMNS_MAX` refuses the file. XLSX cells are read
+/// one by one, so the refusal comes before any grid is built; XLS and ODS are read by calamine
+/// as whole grids (see docs/import.md).
 pub fn parse_workbook(bytes: Vec<u8>, file: &str, what: &str) -> Result<Vec<Sheet>> {
     use calamine::{Reader, SheetType, SheetVisible};
     let mut workbook =
@@ -249,12 +286,32 @@ pub fn parse_workbook(bytes: Vec<u8>, file: &str, what: &str) -> Result<Vec<Shee
     let several = metadata.len() > 1;
     let mut sheets = Vec::with_capacity(metadata.len());
     for sheet in metadata {
-        let range = workbook.worksheet_range(&sheet.name).map_err(|e| {
-            anyhow!(
-                "{what} {file}: its sheet {} cannot be read: {e}",
-                sheet.name
-            )
-        })?;
+        let cells = match &mut workbook {
+            calamine::Sheets::Xlsx(xlsx) => xlsx_cells(xlsx, &sheet.name, file, what)?,
+            _ => {
+                let range = workbook.worksheet_range(&sheet.name).map_err(|e| {
+                    anyhow!(
+                        "{what} {file}: its sheet {} cannot be read: {e}",
+                        sheet.name
+                    )
+                })?;
+                let mut cells = Vec::new();
+                for (row, column, value) in range.used_cells() {
+                    let (row, column) = (
+                        u32::try_from(row).unwrap_or(u32::MAX),
+                        u32::try_from(column).unwrap_or(u32::MAX),
+                    );
+                    let (row, column) = range.start().map_or((row, column), |(top, left)| {
+                        (row.saturating_add(top), column.saturating_add(left))
+                    });
+                    if *value != calamine::Data::Empty {
+                        within_limits(row, column, file, what, &sheet.name)?;
+                        cells.push((row, column, cell_text(value)));
+                    }
+                }
+                cells
+            }
+        };
         sheets.push(Sheet {
             file: if several {
                 format!("{file} [{}]", sheet.name)
@@ -262,7 +319,7 @@ pub fn parse_workbook(bytes: Vec<u8>, file: &str, what: &str) -> Result<Vec<Shee
                 file.to_string()
             },
             workbook: true,
-            rows: range_rows(&range),
+            rows: cell_rows(cells),
             hidden: sheet.visible != SheetVisible::Visible,
             name: Some(sheet.name),
         });
@@ -270,41 +327,94 @@ pub fn parse_workbook(bytes: Vec<u8>, file: &str, what: &str) -> Result<Vec<Shee
     Ok(sheets)
 }
 
-/// A sheet's rows that hold a value, numbered as the sheet numbers them.
-fn range_rows(range: &calamine::Range<calamine::Data>) -> Vec<Row> {
-    use calamine::Data;
-    let (first_row, first_column) = range.start().unwrap_or((0, 0));
-    let mut rows = Vec::new();
-    for (index, cells) in range.rows().enumerate() {
-        let mut texts = vec![String::new(); first_column as usize];
-        let mut numeric = vec![false; first_column as usize];
-        for cell in cells {
-            let (text, number) = match cell {
-                Data::Empty => (String::new(), false),
-                Data::String(s) => (s.trim().to_string(), false),
-                Data::Int(i) => (i.to_string(), true),
-                Data::Float(f) => (float_text(*f), true),
-                Data::Bool(b) => (b.to_string(), false),
-                Data::DateTime(_) | Data::DateTimeIso(_) => (
-                    calamine::DataType::as_date(cell)
-                        .map(|d| d.to_string())
-                        .unwrap_or_else(|| cell.to_string()),
-                    false,
-                ),
-                Data::DurationIso(s) => (s.clone(), false),
-                Data::Error(e) => (format!("#{e:?}"), false),
-            };
-            texts.push(text);
-            numeric.push(number);
+/// The cells with a value of an XLSX worksheet, read one by one from the sheet's XML, each
+/// checked against the limits before the next is read.
+fn xlsx_cells<RS: std::io::Read + std::io::Seek>(
+    xlsx: &mut calamine::Xlsx<RS>,
+    sheet: &str,
+    file: &str,
+    what: &str,
+) -> Result<Vec<(u32, u32, (String, bool))>> {
+    let cannot_read =
+        |e: calamine::XlsxError| anyhow!("{what} {file}: its sheet {sheet} cannot be read: {e}");
+    let mut reader = match xlsx.worksheet_cells_reader(sheet) {
+        Ok(reader) => reader,
+        // As calamine's own range reading: a sheet of another kind (a dialog sheet) is empty.
+        Err(calamine::XlsxError::NotAWorksheet(_)) => return Ok(Vec::new()),
+        Err(e) => return Err(cannot_read(e)),
+    };
+    let mut cells = Vec::new();
+    while let Some(cell) = reader.next_cell().map_err(cannot_read)? {
+        let (row, column) = cell.get_position();
+        let value = calamine::Data::from(cell.get_value().clone());
+        if value != calamine::Data::Empty {
+            within_limits(row, column, file, what, sheet)?;
+            cells.push((row, column, cell_text(&value)));
         }
-        if texts.iter().all(String::is_empty) {
+    }
+    Ok(cells)
+}
+
+/// Refuses a cell (0-based `row`, `column`) past `SHEET_ROWS_MAX` or `SHEET_COLUMNS_MAX`.
+fn within_limits(row: u32, column: u32, file: &str, what: &str, sheet: &str) -> Result<()> {
+    if row >= SHEET_ROWS_MAX || column >= SHEET_COLUMNS_MAX {
+        bail!(
+            "{what} {file}: its sheet {sheet} has a value in cell {}{}, beyond the {} rows and {} columns (A to {}) gufen reads; delete what lies beyond the table",
+            column_letters(column as usize),
+            u64::from(row) + 1,
+            SHEET_ROWS_MAX,
+            SHEET_COLUMNS_MAX,
+            column_letters(SHEET_COLUMNS_MAX as usize - 1),
+        );
+    }
+    Ok(())
+}
+
+/// A cell's text, and whether the workbook stored it as a number.
+fn cell_text(cell: &calamine::Data) -> (String, bool) {
+    use calamine::Data;
+    match cell {
+        Data::Empty => (String::new(), false),
+        Data::String(s) => (s.trim().to_string(), false),
+        Data::Int(i) => (i.to_string(), true),
+        Data::Float(f) => (float_text(*f), true),
+        Data::Bool(b) => (b.to_string(), false),
+        Data::DateTime(_) | Data::DateTimeIso(_) => (
+            calamine::DataType::as_date(cell)
+                .map(|d| d.to_string())
+                .unwrap_or_else(|| cell.to_string()),
+            false,
+        ),
+        Data::DurationIso(s) => (s.clone(), false),
+        Data::Error(e) => (format!("#{e:?}"), false),
+    }
+}
+
+/// A sheet's rows that hold a value, numbered as the sheet numbers them, from its cells with a
+/// value (0-based row and column, in any order).
+fn cell_rows(mut cells: Vec<(u32, u32, (String, bool))>) -> Vec<Row> {
+    cells.sort_by_key(|&(row, column, _)| (row, column));
+    let mut rows: Vec<Row> = Vec::new();
+    for (row, column, (text, number)) in cells {
+        if text.is_empty() {
             continue;
         }
-        rows.push(Row {
-            number: u64::from(first_row) + index as u64 + 1,
-            cells: texts,
-            numeric,
-        });
+        let number_of_row = u64::from(row) + 1;
+        if rows.last().map(|last| last.number) != Some(number_of_row) {
+            rows.push(Row {
+                number: number_of_row,
+                cells: Vec::new(),
+                numeric: Vec::new(),
+            });
+        }
+        let last = rows.last_mut().expect("a row was just pushed");
+        let column = column as usize;
+        if last.cells.len() <= column {
+            last.cells.resize(column + 1, String::new());
+            last.numeric.resize(column + 1, false);
+        }
+        last.cells[column] = text;
+        last.numeric[column] = number;
     }
     rows
 }
