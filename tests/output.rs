@@ -1648,3 +1648,61 @@ fn the_log_workbook_writes_the_recorded_time_in_china_standard_time() {
     let plain = String::from_utf8(ok(&db, &["log", "--from", seq.as_str()])).unwrap();
     assert!(plain.contains("2026-01-04T17:30:05Z"), "{plain}");
 }
+
+/// (f) `-o` into a directory that is there but takes no new file (read-only, or permission
+/// denied) was found out only after the write was recorded, reporting as failed a write that
+/// had landed. It is refused before any work: the head is unchanged and nothing is left. Where
+/// the tests run as root (which writes into a read-only directory all the same), `/proc` stands
+/// in: a directory no one can create a file in.
+#[test]
+fn dash_o_in_a_directory_that_takes_no_file_is_refused_before_the_write() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let g = formula_village();
+    let db = g.db();
+    let head = |db: &Path| json(db, &["verify"])["head_hash"].clone();
+    let before = head(&db);
+    let locked = g.path("locked");
+    std::fs::create_dir(&locked).unwrap();
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o555)).unwrap();
+    let probe = locked.join("probe");
+    let unwritable = if std::fs::File::create(&probe).is_ok() {
+        std::fs::remove_file(&probe).unwrap();
+        Path::new("/proc").join("gufen-member.csv")
+    } else {
+        locked.join("member.csv")
+    };
+    let out = run(
+        &db,
+        &[
+            "--lang",
+            "en",
+            "-o",
+            unwritable.to_str().unwrap(),
+            "member",
+            "confirm",
+            "--id",
+            common::A,
+            "--name",
+            "张小丽",
+            "--household",
+            "00003",
+            "--resolution",
+            "2018-2",
+            "--date",
+            "2018-03-02",
+        ],
+    );
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("a file cannot be created in the directory")
+            && out.stderr.contains("nothing was done"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stdout.is_empty());
+    assert!(!unwritable.exists());
+    assert_eq!(head(&db), before, "the write was recorded");
+    assert_eq!(std::fs::read_dir(&locked).unwrap().count(), 0);
+}

@@ -1,7 +1,7 @@
 //! What every command shares: the store and the collective it names, the context of a write
 //! (command id, clock, actor), executing a command and printing its outcome.
 
-use crate::cli::{Cli, Format, Global};
+use crate::cli::{Cli, Format, Global, Lang};
 use crate::document::records::WriteOutcome;
 use crate::document::Document;
 use crate::labels::t;
@@ -111,6 +111,18 @@ fn check_output(global: &Global) -> Result<()> {
                     format!("-o {}: the directory {} does not exist; nothing was done", path.display(), dir.display()),
                 ));
             }
+            // The file is written through a temporary file beside it (`write_file`): creating
+            // and removing that file now proves the directory takes it (not read-only, not
+            // denied), before a write is recorded.
+            let temp = partial_path(path)?;
+            if let Err(error) = std::fs::File::create(&temp) {
+                bail!(t(
+                    lang,
+                    format!("-o {}：无法在目录 {} 中创建文件（{error}）；未做任何操作", path.display(), dir.display()),
+                    format!("-o {}: a file cannot be created in the directory {} ({error}); nothing was done", path.display(), dir.display()),
+                ));
+            }
+            let _ = std::fs::remove_file(&temp);
             Ok(())
         }
     }
@@ -296,7 +308,13 @@ impl App {
             Some(path) => {
                 let mut bytes = Vec::new();
                 render(&mut bytes, format, lang, document)?;
-                write_file(&path, &bytes)
+                let written = write_file(&path, &bytes);
+                match (written, document.recorded()) {
+                    (Err(error), Some(outcome)) => {
+                        Err(recorded_but_not_written(lang, &path, outcome, &error))
+                    }
+                    (written, _) => written,
+                }
             }
             None => render(&mut self.out, format, lang, document),
         }
@@ -390,19 +408,44 @@ pub fn registered_by(ledger: &Ledger, date: NaiveDate) -> Result<()> {
     Ok(())
 }
 
+/// The error of a document that could not be written after its write was recorded: it says
+/// plainly that the records are in the ledger, which, and how to see them, so that the command
+/// is not given again as if nothing had happened.
+fn recorded_but_not_written(
+    lang: Lang,
+    path: &std::path::Path,
+    outcome: &WriteOutcome,
+    error: &anyhow::Error,
+) -> anyhow::Error {
+    let (first, len) = (outcome.first_seq, outcome.len);
+    let last = first + u64::from(len) - 1;
+    let head = outcome.head_hash.short();
+    let head_seq = outcome
+        .head_seq
+        .map_or("-".to_string(), |seq| seq.to_string());
+    let path = path.display();
+    anyhow!(t(
+        lang,
+        format!(
+            "已记录 #{first}..#{last}（{len} 条，链头 #{head_seq} {head}），但文件 {path} 未能写入：{error:#}。\
+             记录已在账本中，请勿重复执行该命令；用 `gufen log --from {first}` 查看这些记录，\
+             再次打印文件请用相应的查询命令并换一个 -o 路径"
+        ),
+        format!(
+            "recorded #{first}..#{last} ({len} {}, head #{head_seq} {head}), but {path} was not written: {error:#}. \
+             The records are in the ledger: do not give the command again; \
+             `gufen log --from {first}` shows them, and the matching read command prints the document again (with another -o)",
+            if len == 1 { "record" } else { "records" }
+        ),
+    ))
+}
+
 /// Writes `bytes` to `path` whole: into a temporary file beside it, synced, then renamed over
 /// it, so a reader never sees half a document and a failed write leaves the old file.
 pub fn write_file(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
     use anyhow::Context as _;
     use std::io::Write as _;
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => std::path::Path::new("."),
-    };
-    let name = path
-        .file_name()
-        .ok_or_else(|| anyhow!("-o {}: not a file name", path.display()))?;
-    let temp = dir.join(format!(".{}.partial", name.to_string_lossy()));
+    let temp = partial_path(path)?;
     let written = (|| -> std::io::Result<()> {
         let mut file = std::fs::File::create(&temp)?;
         file.write_all(bytes)?;
@@ -415,10 +458,61 @@ pub fn write_file(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
     written.with_context(|| format!("cannot write {}", path.display()))
 }
 
+/// The temporary file `path` is written into before it is renamed over it.
+fn partial_path(path: &std::path::Path) -> Result<std::path::PathBuf> {
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => std::path::Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .ok_or_else(|| anyhow!("-o {}: not a file name", path.display()))?;
+    Ok(dir.join(format!(".{}.partial", name.to_string_lossy())))
+}
+
 fn list_or_none(ids: &[String]) -> String {
     if ids.is_empty() {
         "none".into()
     } else {
         ids.join(", ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::records::HashText;
+
+    /// A document that cannot be written after its write landed says that the records are in
+    /// the ledger, which ones, and how to see them, in both languages.
+    #[test]
+    fn a_recorded_write_whose_document_fails_says_what_was_recorded() {
+        let outcome = WriteOutcome {
+            first_seq: 7,
+            len: 2,
+            head_seq: Some(8),
+            head_hash: HashText([0xab; 32]),
+            repeated: false,
+        };
+        let error = anyhow!("disk full");
+        let path = std::path::Path::new("out/member.xlsx");
+        let en = recorded_but_not_written(Lang::En, path, &outcome, &error).to_string();
+        for words in [
+            "recorded #7..#8 (2 records, head #8 ",
+            "but out/member.xlsx was not written: disk full",
+            "do not give the command again",
+            "`gufen log --from 7`",
+        ] {
+            assert!(en.contains(words), "{en}");
+        }
+        let zh = recorded_but_not_written(Lang::Zh, path, &outcome, &error).to_string();
+        for words in [
+            "已记录 #7..#8",
+            "未能写入",
+            "请勿重复执行",
+            "gufen log --from 7",
+        ] {
+            assert!(zh.contains(words), "{zh}");
+        }
     }
 }

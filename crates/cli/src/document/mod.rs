@@ -27,6 +27,12 @@ pub trait Document: Serialize {
     fn paper(&self, lang: Lang) -> Layout {
         self.layout(lang)
     }
+
+    /// The outcome of a write the document reports, when it reports one: the records are in
+    /// the ledger before the document is printed, so a failure to print it must say so.
+    fn recorded(&self) -> Option<&records::WriteOutcome> {
+        None
+    }
 }
 
 /// A document laid out in one language: blocks in order.

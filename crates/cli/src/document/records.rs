@@ -85,6 +85,10 @@ impl Document for WriteOutcome {
         ));
         layout
     }
+
+    fn recorded(&self) -> Option<&WriteOutcome> {
+        Some(self)
+    }
 }
 
 /// A paper a write prints before its outcome (the collective registered, the notice put up, the
@@ -107,6 +111,10 @@ impl<D: Document> Document for WithOutcome<D> {
         let mut layout = self.paper.layout(lang);
         layout.blocks.extend(self.outcome.layout(lang).blocks);
         layout
+    }
+
+    fn recorded(&self) -> Option<&WriteOutcome> {
+        Some(&self.outcome)
     }
 
     /// The printed paper alone: the record numbers and head hash of the write that put it up
