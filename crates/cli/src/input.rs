@@ -327,6 +327,9 @@ pub fn parse_workbook(bytes: Vec<u8>, file: &str, what: &str) -> Result<Vec<Shee
     Ok(sheets)
 }
 
+/// A cell with a value: its 0-based row and column, its text and whether it was a number.
+type SheetCell = (u32, u32, (String, bool));
+
 /// The cells with a value of an XLSX worksheet, read one by one from the sheet's XML, each
 /// checked against the limits before the next is read.
 fn xlsx_cells<RS: std::io::Read + std::io::Seek>(
@@ -334,7 +337,7 @@ fn xlsx_cells<RS: std::io::Read + std::io::Seek>(
     sheet: &str,
     file: &str,
     what: &str,
-) -> Result<Vec<(u32, u32, (String, bool))>> {
+) -> Result<Vec<SheetCell>> {
     let cannot_read =
         |e: calamine::XlsxError| anyhow!("{what} {file}: its sheet {sheet} cannot be read: {e}");
     let mut reader = match xlsx.worksheet_cells_reader(sheet) {
@@ -392,7 +395,7 @@ fn cell_text(cell: &calamine::Data) -> (String, bool) {
 
 /// A sheet's rows that hold a value, numbered as the sheet numbers them, from its cells with a
 /// value (0-based row and column, in any order).
-fn cell_rows(mut cells: Vec<(u32, u32, (String, bool))>) -> Vec<Row> {
+fn cell_rows(mut cells: Vec<SheetCell>) -> Vec<Row> {
     cells.sort_by_key(|&(row, column, _)| (row, column));
     let mut rows: Vec<Row> = Vec::new();
     for (row, column, (text, number)) in cells {
