@@ -889,3 +889,31 @@ fn a_file_larger_than_the_limit_is_refused_by_its_size() {
         run.stderr
     );
 }
+
+/// `-o FILE` naming the roster being imported would replace the accountant's own file with the
+/// write's outcome: refused before anything is read or written, the file and the ledger as they
+/// were.
+#[test]
+fn dash_o_naming_the_roster_being_imported_is_refused() {
+    let g = Gufen::charter_only();
+    let roster = std::fs::read_to_string(fixture("roster-600.csv")).unwrap();
+    let file = g.write("r.csv", &roster);
+    let before = g.head();
+    let run = g.run(&[
+        "--lang",
+        "en",
+        "-o",
+        &file,
+        "member",
+        "import",
+        &file,
+        "--resolution",
+        "2017-1",
+        "--date",
+        "2017-12-31",
+    ]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(run.stderr.contains("this command reads"), "{}", run.stderr);
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), roster);
+    assert_eq!(g.head(), before);
+}

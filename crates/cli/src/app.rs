@@ -271,6 +271,34 @@ impl App {
         self.print_outcome(&outcome)
     }
 
+    /// Refuses `-o FILE` naming one of the files the command reads (a roster, a bank's file):
+    /// the document would replace the user's own file. Called before any work is done.
+    pub fn refuse_output_over(&self, inputs: &[&std::path::Path]) -> Result<()> {
+        let Some(output) = &self.global.output else {
+            return Ok(());
+        };
+        let same = |input: &std::path::Path| match (output.canonicalize(), input.canonicalize()) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => false,
+        };
+        if let Some(input) = inputs.iter().find(|input| same(input)) {
+            bail!(t(
+                self.global.lang,
+                format!(
+                    "-o {}：这是本命令要读取的文件 {}，写出会覆盖它；请换一个文件名；未做任何操作",
+                    output.display(),
+                    input.display()
+                ),
+                format!(
+                    "-o {}: that is the file {} this command reads, which the document would replace; give another file name; nothing was done",
+                    output.display(),
+                    input.display()
+                ),
+            ));
+        }
+        Ok(())
+    }
+
     /// A write given again with a `--command-id` whose first run landed: its first outcome,
     /// when that run's first record is the one this command would write (`same` says so of
     /// its event). A command that prepares its action from the state (a contract looked up)

@@ -243,6 +243,7 @@ impl App {
         encoding: Encoding,
         sheet: Option<&str>,
     ) -> Result<()> {
+        self.refuse_output_over(&[path])?;
         let read = crate::roster::read_payments(path, encoding, sheet, self.global.lang)?;
         let mut payments = crate::roster::payments(read)?;
         let (_store, ledger) = self.open()?;

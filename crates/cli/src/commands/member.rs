@@ -257,6 +257,7 @@ fn import(
     encoding: Encoding,
     sheet: Option<&str>,
 ) -> Result<()> {
+    app.refuse_output_over(&[path])?;
     let lang = app.global.lang;
     let _progress = crate::progress::Progress::start(
         lang,
