@@ -493,12 +493,12 @@ fn xlsx(rows: &[Vec<Cell>]) -> Result<Vec<u8>> {
             let c = u16::try_from(c)?;
             match cell {
                 Cell::Text(value) => sheet.write_string_with_format(r, c, value, &text)?,
-                // The one place a double meets money: written from exact fen at the last step,
-                // the nearest double to the 2-decimal yuan text.
-                Cell::Yuan(fen) => {
-                    let value: f64 = Fen(*fen).to_string().parse()?;
-                    sheet.write_number_with_format(r, c, value, &yuan)?
-                }
+                Cell::Yuan(fen) => sheet.write_number_with_format(
+                    r,
+                    c,
+                    crate::render::cells::yuan_cell(*fen),
+                    &yuan,
+                )?,
                 Cell::Whole(n) => sheet.write_number(r, c, *n as f64)?,
             };
         }

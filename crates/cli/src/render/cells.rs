@@ -37,6 +37,14 @@ pub fn fen(text: &str) -> Option<i64> {
     Some(if negative { -fen } else { fen })
 }
 
+/// The number a spreadsheet cell holds for an amount of `fen`: the one place money becomes a
+/// float (a workbook's number cells are doubles). `fen` is exact below 2^53 as a double and the
+/// division is correctly rounded, so the cell holds the double nearest the yuan amount, which
+/// its `0.00` format shows exactly; every sum and comparison stays in integer fen elsewhere.
+pub fn yuan_cell(fen: i64) -> f64 {
+    fen as f64 / 100.0
+}
+
 #[cfg(test)]
 mod tests {
     use super::{fen, is_decimal, is_digits};

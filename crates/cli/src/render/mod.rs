@@ -2,7 +2,7 @@
 //! document's layout in the chosen language; JSON prints its data; XLSX writes the layout's
 //! tables as a workbook; HTML lays it out as a printable A4 paper.
 
-mod cells;
+pub mod cells;
 mod csv;
 mod html;
 mod json;

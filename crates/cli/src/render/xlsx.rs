@@ -156,9 +156,9 @@ fn write_cell(
             sheet.write_number(row, column, text.parse::<f64>()?)?;
         }
         Column::Money => match fen(text) {
-            // The one float near money: the cell's double, from the exact fen, at the last step.
             Some(fen) => {
-                sheet.write_number_with_format(row, column, fen as f64 / 100.0, &formats.money)?;
+                let yuan = super::cells::yuan_cell(fen);
+                sheet.write_number_with_format(row, column, yuan, &formats.money)?;
             }
             None => {
                 sheet.write_string(row, column, text)?;
