@@ -1376,3 +1376,67 @@ fn a_result_retried_with_its_command_id_after_it_landed_answers_the_first_outcom
     let plain = payresult_args(&result, &rural, &[]);
     refused(&g, &plain, "already paid");
 }
+
+/// The roster ID whose account is `account` (as `import_accounts_but_a` gave them).
+fn id_of_account(account_number: &str) -> String {
+    let index = (0..roster().len())
+        .find(|&i| account(i) == account_number)
+        .expect("a roster account");
+    roster()[index].0.clone()
+}
+
+#[test]
+fn a_reason_quoting_the_account_is_stored_masked_and_a_long_or_broken_reason_is_cleaned() {
+    let g = posted_village();
+    let (lines, rural) = batch_written(&g);
+    let whole = lines[1][2].clone();
+    let id = id_of_account(&whole);
+    let tail = &whole[whole.len() - 4..];
+    let long = "忙".repeat(300);
+    let mut text = String::from("序号,户名,账号,金额,摘要,处理结果,流水号,失败原因\n");
+    for (line, reason) in [
+        (&lines[1], format!("账号{whole}不存在")),
+        (&lines[2], "\"系统\n繁忙\"".to_string()),
+        (&lines[3], long.clone()),
+    ] {
+        text.push_str(&format!(
+            "{},{},{},{},{},失败,,{reason}\n",
+            line[0], line[1], line[2], line[3], line[4]
+        ));
+    }
+    let (gbk, _, _) = encoding_rs::GBK.encode(&text);
+    let path = g.path("result.csv");
+    std::fs::write(&path, &gbk).unwrap();
+    let out = g.ok(&payresult_args(path.to_str().unwrap(), &rural, &[]));
+    assert!(out.contains("3 failed"), "{out}");
+    assert!(
+        !out.contains(&whole),
+        "the report shows the account whole: {out}"
+    );
+    assert!(out.contains(&format!("账号**** {tail}不存在")), "{out}");
+    let owed = owed(&g);
+    let reasons: Vec<&str> = owed
+        .values()
+        .filter_map(|l| l["failure_reason"].as_str())
+        .collect();
+    assert!(reasons.contains(&"系统 繁忙"), "{reasons:?}");
+    assert!(reasons.contains(&"忙".repeat(200).as_str()), "cut to 200");
+    for args in [
+        vec!["distribution", "owed"],
+        vec!["distribution", "show", "--year", "2025"],
+        vec!["log", "--from", "0", "--limit", "100000"],
+        vec!["history", "--id", &id],
+    ] {
+        for format in ["text", "json"] {
+            let mut all = vec!["--format", format];
+            all.extend(&args);
+            let shown = g.ok(&all);
+            assert!(!shown.contains(&whole), "{all:?} shows the account whole");
+            // The log lists records by type, without their content; the others give it.
+            assert!(
+                args[0] == "log" || shown.contains(&format!("账号**** {tail}不存在")),
+                "{all:?}: the masked reason missing"
+            );
+        }
+    }
+}

@@ -7,6 +7,7 @@ use crate::cli::Lang;
 use crate::input::{halfwidth, Row, Sheet};
 use crate::labels::t;
 use anyhow::{anyhow, bail, Context, Result};
+use gufen_core::bank::clean_bank_text;
 use gufen_core::Fen;
 use serde::Deserialize;
 use std::path::Path;
@@ -753,16 +754,21 @@ impl ResultLayout {
             }
             None => None,
         };
-        let reason = match self.reason.map(|c| row.cell(c).trim()) {
-            Some(reason) if !reason.is_empty() => reason.to_string(),
-            _ => status.to_string(),
-        };
+        // The bank's texts are cleaned before they are stored or printed: banks quote the
+        // account (or an ID) in a reason, and a line break or an overlong text would refuse
+        // the whole file.
+        let clean = |text: &str| Some(clean_bank_text(&halfwidth(text))).filter(|t| !t.is_empty());
+        let reason = self
+            .reason
+            .and_then(|c| clean(row.cell(c)))
+            .or_else(|| clean(status))
+            .unwrap_or_else(|| status.to_string());
         Ok(Some(ResultLine {
             place: sheet.place(row, None),
             number: row.number,
             index,
             paid,
-            bank_reference: cell(self.bank_reference),
+            bank_reference: cell(self.bank_reference).and_then(|r| clean(&r)),
             reason,
             amount_fen,
         }))

@@ -94,6 +94,65 @@ pub fn references_in(text: &str, year: u16) -> Vec<usize> {
     found
 }
 
+/// A text the bank wrote (a failure reason, its own reference) made fit to store and print: a
+/// control or direction character becomes a space, every run of 10 or more digits (digits
+/// grouped by single spaces count as one run: `6228 4800 0000 0004 367`) is masked as an
+/// account is (`**** 4367`), a citizen ID in it is masked as IDs are (R16), and the text is
+/// trimmed and cut to the stored-text limit. Banks quote the account in their reasons
+/// (`账号6228480000000004367不存在`); such a text is never refused nor printed whole.
+pub fn clean_bank_text(text: &str) -> String {
+    let spaced: Vec<char> = text
+        .chars()
+        .map(|c| {
+            if c.is_control() || checks::is_direction_control(c) {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
+    let mut cleaned = String::with_capacity(text.len());
+    let mut at = 0;
+    while at < spaced.len() {
+        if !spaced[at].is_ascii_digit() {
+            cleaned.push(spaced[at]);
+            at += 1;
+            continue;
+        }
+        // The run: digits, single spaces between digits, and an ID's check character X.
+        let mut end = at;
+        while end < spaced.len() {
+            let c = spaced[end];
+            let digit_follows = spaced.get(end + 1).is_some_and(char::is_ascii_digit);
+            if c.is_ascii_digit() || (c == ' ' && digit_follows) {
+                end += 1;
+            } else {
+                break;
+            }
+        }
+        let run: String = spaced[at..end].iter().filter(|c| **c != ' ').collect();
+        let check = spaced.get(end).filter(|c| matches!(c, 'X' | 'x'));
+        if run.len() == 17 && check.is_some() {
+            cleaned.push_str(&crate::ids::mask(&format!("{run}X")));
+            end += 1;
+        } else if run.len() == 18 && CitizenId::parse(&run).is_ok() {
+            cleaned.push_str(&crate::ids::mask(&run));
+        } else if run.len() >= ACCOUNT_DIGITS_MIN {
+            cleaned.push_str(&mask_account(&run));
+        } else {
+            cleaned.extend(&spaced[at..end]);
+        }
+        at = end;
+    }
+    cleaned
+        .trim()
+        .chars()
+        .take(checks::TEXT_CHARS_MAX)
+        .collect::<String>()
+        .trim_end()
+        .to_string()
+}
+
 // ---- decide ----
 
 pub(crate) fn set(
@@ -441,6 +500,33 @@ mod tests {
     #[test]
     fn an_account_shows_its_last_four_digits() {
         assert_eq!(mask_account("6228480012345678"), "**** 5678");
+    }
+
+    #[test]
+    fn a_banks_text_is_cleaned_and_its_numbers_masked() {
+        assert_eq!(
+            clean_bank_text("账号6228480000000004367不存在"),
+            "账号**** 4367不存在"
+        );
+        assert_eq!(
+            clean_bank_text(" 卡号 6228 4800 0000 0004 367\r\n户名不符\t"),
+            "卡号 **** 4367  户名不符"
+        );
+        assert_eq!(
+            clean_bank_text("证件41018319400225385X不符"),
+            "证件410183********385X不符"
+        );
+        assert_eq!(
+            clean_bank_text("证件410183194002253855不符"),
+            "证件410183********3855不符"
+        );
+        assert_eq!(
+            clean_bank_text("2026-02-10 系统繁忙 123456789"),
+            "2026-02-10 系统繁忙 123456789"
+        );
+        assert_eq!(clean_bank_text(&"忙".repeat(300)).chars().count(), 200);
+        assert_eq!(clean_bank_text("\u{202E}\n"), "");
+        assert!(checks::text("failure reason", &clean_bank_text("户名41018319400225385X")).is_ok());
     }
 
     #[test]
