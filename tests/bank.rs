@@ -751,7 +751,8 @@ fn a_status_the_template_does_not_list_is_refused_naming_its_cell_never_resubmit
 }
 
 #[test]
-fn a_holder_who_died_after_the_posting_is_left_out_of_the_bank_file_and_not_paid_by_it() {
+fn a_holder_who_died_after_the_posting_is_left_out_of_the_bank_file_and_paid_by_its_result_with_a_warning(
+) {
     let g = posted_village();
     let (lines, rural) = batch_written(&g);
     let owed_lines = owed(&g);
@@ -796,18 +797,54 @@ fn a_holder_who_died_after_the_posting_is_left_out_of_the_bank_file_and_not_paid
         "{}",
         run.stdout
     );
-    // A result paying C's line from the earlier file is refused, naming the rule.
+    // A result paying C's line from the earlier file is recorded: the bank's deposit into
+    // the deceased's account is a fact, part of the estate; the report warns of it.
     let result = result_file(
         &g,
         "result.csv",
         &[(&lines[1], "成功", ""), (&c_line, "成功", "")],
     );
-    let error = refused(&g, &payresult_args(&result, &rural, &[]), "R10");
-    assert!(
-        error.contains("paid to the estate once it is settled"),
-        "{error}"
+    let run = g.run(&payresult_args(&result, &rural, &[]));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("2 lines paid"), "{}", run.stdout);
+    let warning = format!(
+        "paid to the deceased holder's account; settle it with the estate (1 lines): {c_reference}"
     );
-    assert!(error.contains("line 3: "), "{error}");
+    assert!(run.stdout.contains(&warning), "{}", run.stdout);
+    assert!(run.stderr.contains(&warning), "{}", run.stderr);
+    assert!(!owed(&g).contains_key(&c_reference), "C's line paid");
+    let mut chinese = payresult_args(&result, &rural, &[]);
+    chinese[1] = "zh";
+    let result2 = result_file(&g, "result2.csv", &[(&lines[3], "成功", "")]);
+    chinese[6] = &result2;
+    let quiet = g.ok(&chinese);
+    assert!(!quiet.contains("已故持有人"), "no deceased line: {quiet}");
+}
+
+#[test]
+fn a_paid_line_of_a_holder_who_died_since_is_recorded_paid_with_a_warning_in_chinese() {
+    let g = posted_village();
+    let (lines, rural) = batch_written(&g);
+    let c_reference = reference_of(owed(&g).values(), C);
+    let c_line = lines
+        .iter()
+        .find(|l| l.len() > 4 && memo_reference(&l[4]) == c_reference)
+        .unwrap()
+        .clone();
+    g.ok(&["death", "record", "--id", C, "--date", "2026-02-05"]);
+    let result = result_file(&g, "result.csv", &[(&c_line, "成功", "")]);
+    let mut args = payresult_args(&result, &rural, &[]);
+    args[1] = "zh";
+    let run = g.run(&args);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("已故持有人的分红已付至其账户，由遗产继承人结算"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stderr.contains("已故持有人"), "{}", run.stderr);
+    assert!(!owed(&g).contains_key(&c_reference), "C's line paid");
 }
 
 #[test]

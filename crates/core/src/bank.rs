@@ -310,7 +310,8 @@ fn account_set(
 
 /// The bank's result for lines of a year's bank file, in one batch: each paid line is paid
 /// (`DividendPaid`, with the bank's reference), each failed line stays owed with the bank's
-/// reason (`DividendPaymentFailed`). Every bad row is reported and one refuses all: a line
+/// reason (`DividendPaymentFailed`). A line of a holder who has died since is recorded paid
+/// (the deposit is the estate's). Every bad row is reported and one refuses all: a line
 /// not declared or already paid, a line twice in the file, an amount other than the plan's.
 pub(crate) fn settle(
     given: &Given,
@@ -363,8 +364,10 @@ pub(crate) fn settle(
 fn settled(given: &Given, year: u16, entry: &BankResultRow) -> Result<Event, RuleViolation> {
     let person = &entry.person;
     let paid = match &entry.outcome {
+        // A holder who died after the bank file was written is paid too: the bank's deposit
+        // into the deceased's account is a fact, and the deposit is part of the estate (R10),
+        // settled with the heirs. The report says so; `payfile` leaves such lines out.
         BankOutcome::Paid { bank_reference } => {
-            deceased_not_paid(given, year, entry)?;
             dividends::payment(given, year, person, bank_reference)?
         }
         BankOutcome::Failed { .. } => {
@@ -411,28 +414,6 @@ fn settled(given: &Given, year: u16, entry: &BankResultRow) -> Result<Event, Rul
             }))
         }
     }
-}
-
-/// A deceased holder's line is never in a bank file: the dividend goes to the estate once it is
-/// settled (R10), not to the deceased's own account.
-fn deceased_not_paid(given: &Given, year: u16, entry: &BankResultRow) -> Result<(), RuleViolation> {
-    let found = known(given.state, &entry.person)?;
-    if !found.is_deceased() {
-        return Ok(());
-    }
-    let died = found
-        .deceased_on
-        .map(|on| format!(" on {on}"))
-        .unwrap_or_default();
-    reject(
-        Rule::R10,
-        format!(
-            "line {} ({}): {} died{died}; the {year} dividend is paid to the estate once it is settled, not to the deceased's account",
-            entry.line_reference,
-            entry.person.masked(),
-            found.name,
-        ),
-    )
 }
 
 // ---- apply ----

@@ -536,6 +536,9 @@ pub struct BankResultRecorded {
     pub paid_fen: i64,
     pub failed: Vec<FailedLine>,
     pub failed_fen: i64,
+    /// Paid lines of holders who have died (since the bank file was written): the deposit is
+    /// part of the estate, settled with the heirs.
+    pub paid_to_deceased: Vec<DeceasedPaid>,
     /// The batch file of the failed lines, where --resubmit asked for one.
     pub resubmit: Option<BankFileWritten>,
     /// The --resubmit file not written because no failed line could go into it (none failed,
@@ -550,6 +553,39 @@ fn nothing_to_resubmit(lang: Lang, file: &str) -> String {
         lang,
         format!("没有可重新代发的失败明细：未写出 {file}"),
         format!("no failed line to resubmit: {file} was not written"),
+    )
+}
+
+/// A paid line of a deceased holder.
+#[derive(Serialize)]
+pub struct DeceasedPaid {
+    pub reference: String,
+    pub name: String,
+    pub id_masked: MaskedId,
+    pub amount_fen: i64,
+}
+
+/// The warning for paid lines of deceased holders.
+fn deceased_paid_warning(lang: Lang, lines: &[DeceasedPaid]) -> String {
+    let listed = |separator: &str| {
+        lines
+            .iter()
+            .map(|l| format!("{} {} {}", l.reference, l.name, l.id_masked))
+            .collect::<Vec<_>>()
+            .join(separator)
+    };
+    t(
+        lang,
+        format!(
+            "注意：已故持有人的分红已付至其账户，由遗产继承人结算（{} 笔）：{}",
+            lines.len(),
+            listed("；")
+        ),
+        format!(
+            "warning: paid to the deceased holder's account; settle it with the estate ({} lines): {}",
+            lines.len(),
+            listed("; ")
+        ),
     )
 }
 
@@ -605,6 +641,9 @@ impl Document for BankResultRecorded {
                 ]);
             }
             layout.table(table);
+        }
+        if !self.paid_to_deceased.is_empty() {
+            layout.line(deceased_paid_warning(lang, &self.paid_to_deceased));
         }
         if let Some(resubmit) = &self.resubmit {
             layout.blocks.extend(resubmit.layout(lang).blocks);
@@ -723,8 +762,7 @@ pub fn payresult(app: &mut App, args: PayresultArgs) -> Result<()> {
     let failed: Vec<&ResultLine> = read.iter().filter(|l| !l.paid).collect();
     let mut keys = vec![Key::Collective, Key::Distribution(year)];
     keys.extend(
-        failed
-            .iter()
+        read.iter()
             .map(|l| Key::Person(plan.dividends[l.index].person.clone())),
     );
     let state = ledger.load_state(Some(keys))?;
@@ -742,6 +780,21 @@ pub fn payresult(app: &mut App, args: PayresultArgs) -> Result<()> {
                 amount_fen: dividend.amount_fen,
                 reason: line.reason.clone(),
             }
+        })
+        .collect();
+    let paid_to_deceased: Vec<DeceasedPaid> = read
+        .iter()
+        .filter(|line| line.paid)
+        .filter_map(|line| {
+            let dividend = &plan.dividends[line.index];
+            let person = state.person(&dividend.person);
+            let deceased = dividend.estate || person.is_some_and(|p| p.is_deceased());
+            deceased.then(|| DeceasedPaid {
+                reference: line_reference(year, line.index),
+                name: person.map(|p| p.name.clone()).unwrap_or_default(),
+                id_masked: dividend.person.masked_id(),
+                amount_fen: dividend.amount_fen,
+            })
         })
         .collect();
     // The resubmission is made before anything is recorded, so that a refusal of its text
@@ -782,12 +835,16 @@ pub fn payresult(app: &mut App, args: PayresultArgs) -> Result<()> {
             .map(|l| plan.dividends[l.index].amount_fen)
             .sum()
     };
+    if !paid_to_deceased.is_empty() {
+        crate::say(&deceased_paid_warning(lang, &paid_to_deceased));
+    }
     let report = BankResultRecorded {
         year,
         paid: read.iter().filter(|l| l.paid).count(),
         paid_fen: amount(true),
         failed_fen: amount(false),
         failed: failed_lines,
+        paid_to_deceased,
         resubmit,
         resubmit_not_written,
     };
