@@ -1477,3 +1477,37 @@ fn a_reason_quoting_the_account_is_stored_masked_and_a_long_or_broken_reason_is_
         }
     }
 }
+
+#[test]
+fn a_reference_the_bank_cut_short_is_refused_naming_its_cell_not_taken_for_another_line() {
+    let g = posted_village();
+    let (lines, rural) = batch_written(&g);
+    // Line 12's memo cut by the bank: GF2025-0012 to GF2025-001, which is not line 1.
+    let twelfth = &lines[12];
+    let reference = memo_reference(&twelfth[4]);
+    assert_eq!(reference, "GF2025-0012");
+    let mut cut = twelfth.clone();
+    cut[4] = cut[4].replace("GF2025-0012", "GF2025-001");
+    let result = result_file(
+        &g,
+        "result.csv",
+        &[(&lines[2], "成功", ""), (&cut, "成功", "")],
+    );
+    let error = refused(
+        &g,
+        &payresult_args(&result, &rural, &[]),
+        "line 3, column 5 holds \"GF2025-001\", not a line reference as the bank file wrote it (GF2025-0001)",
+    );
+    assert!(error.contains("1 row(s)"), "{error}");
+    assert!(owed(&g).contains_key("GF2025-0001"), "line 1 not paid");
+    // In Chinese too.
+    let mut chinese = payresult_args(&result, &rural, &[]);
+    chinese[1] = "zh";
+    let run = g.run(&chinese);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("“GF2025-001”不是代发文件写出的参考号"),
+        "{}",
+        run.stderr
+    );
+}

@@ -75,8 +75,42 @@ pub fn find_reference(text: &str, year: u16, lines: usize) -> Option<usize> {
 }
 
 /// The numbers of every reference of `year` a text holds (`GF2025-0012` is 12), in the
-/// text's order, each once: a text holding two different ones names no line for sure.
+/// text's order, each once: a text holding two different ones names no line for sure. Only a
+/// reference whose digits are exactly as `line_reference` writes them counts: `GF2025-001` (a
+/// bank cutting `GF2025-0012`) is not line 1 (`malformed_references` gives it).
 pub fn references_in(text: &str, year: u16) -> Vec<usize> {
+    let mut found = Vec::new();
+    for digits in reference_digits(text, year) {
+        if let Some(number) = exact_number(year, &digits) {
+            if !found.contains(&number) {
+                found.push(number);
+            }
+        }
+    }
+    found
+}
+
+/// Every text of the form `GF{year}-{digits}` in a text whose digits are not as
+/// `line_reference` writes them (`GF2025-001`, `GF2025-00012`, `GF2025-0000`): a reference cut
+/// or padded by the bank, which names no line for sure.
+pub fn malformed_references(text: &str, year: u16) -> Vec<String> {
+    reference_digits(text, year)
+        .into_iter()
+        .filter(|digits| exact_number(year, digits).is_none())
+        .map(|digits| format!("{REFERENCE_PREFIX}{year}-{digits}"))
+        .collect()
+}
+
+/// The number of a reference's digits, when `line_reference` writes exactly them.
+fn exact_number(year: u16, digits: &str) -> Option<usize> {
+    let number = digits.parse::<usize>().ok().filter(|n| *n >= 1)?;
+    (line_reference(year, number - 1) == format!("{REFERENCE_PREFIX}{year}-{digits}"))
+        .then_some(number)
+}
+
+/// The digits after each `GF{year}-` in a text (any letter case), in order; none where no digit
+/// follows.
+fn reference_digits(text: &str, year: u16) -> Vec<String> {
     let upper = text.to_ascii_uppercase();
     let needle = format!("{REFERENCE_PREFIX}{year}-");
     let mut found = Vec::new();
@@ -84,10 +118,8 @@ pub fn references_in(text: &str, year: u16) -> Vec<usize> {
     while let Some(at) = rest.find(&needle) {
         let after = &rest[at + needle.len()..];
         let digits: String = after.chars().take_while(char::is_ascii_digit).collect();
-        if let Ok(number) = digits.parse::<usize>() {
-            if !found.contains(&number) {
-                found.push(number);
-            }
+        if !digits.is_empty() {
+            found.push(digits);
         }
         rest = after;
     }
@@ -530,6 +562,15 @@ mod tests {
         assert_eq!(find_reference("分红", 2025, 20), None);
         assert_eq!(find_reference("GF2025-x GF2025-0002", 2025, 20), Some(1));
         assert_eq!(references_in("GF2025-0002 gf2025-0003", 2025), [2, 3]);
+        // A reference cut or padded by the bank names no line: GF2025-001 is not line 1.
+        assert_eq!(find_reference("GF2025-001", 2025, 20), None);
+        assert_eq!(find_reference("GF2025-00012", 2025, 20), None);
+        assert_eq!(references_in("GF2025-12345", 2025), [12345]);
+        assert_eq!(
+            malformed_references("GF2025-001 GF2025-0002 GF2025-00012 GF2025-0000", 2025),
+            ["GF2025-001", "GF2025-00012", "GF2025-0000"]
+        );
+        assert!(malformed_references("GF2025-0012 GF2025-x", 2025).is_empty());
         assert_eq!(references_in("GF2025-0002，即GF2025-0002", 2025), [2]);
         assert_eq!(
             references_in("GF2024-0002 GF2025-x", 2025),
