@@ -1511,3 +1511,56 @@ fn a_reference_the_bank_cut_short_is_refused_naming_its_cell_not_taken_for_anoth
         run.stderr
     );
 }
+
+#[test]
+fn a_payfile_whose_every_line_is_left_out_writes_no_file_and_says_why() {
+    let g = posted_village();
+    // Only C has an account, and C has died: no line can go into the file.
+    g.ok(&[
+        "member",
+        "bank",
+        "--id",
+        C,
+        "--bank",
+        "新密农商银行",
+        "--account",
+        "6228480012345678",
+        "--date",
+        "2026-02-01",
+    ]);
+    g.ok(&["death", "record", "--id", C, "--date", "2026-02-05"]);
+    let c_reference = reference_of(owed(&g).values(), C);
+    let out = g.path("payfile.csv");
+    let rural = fixture("banks/rural-credit.toml");
+    let args = [
+        "--lang",
+        "en",
+        "distribution",
+        "payfile",
+        "--year",
+        "2025",
+        "--bank",
+        rural.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ];
+    let error = refused(&g, &args, "so ");
+    assert!(
+        error.contains("dividends can go into a bank file, so")
+            && error.contains("was not written"),
+        "{error}"
+    );
+    assert!(!out.exists(), "no header-only file");
+    assert!(
+        error.contains(&format!("{c_reference} "))
+            && error.contains("deceased: paid to the estate"),
+        "C's line listed: {error}"
+    );
+    assert!(error.contains("no bank account"), "{error}");
+    let mut chinese = args;
+    chinese[1] = "zh";
+    let run = g.run(&chinese);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("都不能列入代发文件"), "{}", run.stderr);
+    assert!(!out.exists());
+}

@@ -522,6 +522,41 @@ pub fn payfile(app: &mut App, args: PayfileArgs) -> Result<()> {
         ));
     }
     let file = make_bank_file(lang, &state, &plan, &unpaid, &template, &out)?;
+    if file.report.lines == 0 {
+        // A file of a header alone would be sent to the bank for nothing.
+        let listed: Vec<String> = file
+            .report
+            .left_out
+            .iter()
+            .map(|l| {
+                format!(
+                    "{} {} {} {} {}",
+                    l.reference,
+                    l.name,
+                    l.id_masked,
+                    Fen(l.amount_fen),
+                    l.why.text(lang)
+                )
+            })
+            .collect();
+        bail!(t(
+            lang,
+            format!(
+                "{} 年度的 {} 笔未付分红都不能列入代发文件，未写出 {}（只有表头的文件无可代发）：\n  {}",
+                args.year,
+                listed.len(),
+                out.display(),
+                listed.join("\n  ")
+            ),
+            format!(
+                "none of the {} unpaid {} dividends can go into a bank file, so {} was not written (a file of a header alone pays nothing):\n  {}",
+                listed.len(),
+                args.year,
+                out.display(),
+                listed.join("\n  ")
+            ),
+        ));
+    }
     let written = write_bank_file(lang, file)?;
     print(app, &written)
 }
