@@ -1564,3 +1564,57 @@ fn a_payfile_whose_every_line_is_left_out_writes_no_file_and_says_why() {
     assert!(run.stderr.contains("都不能列入代发文件"), "{}", run.stderr);
     assert!(!out.exists());
 }
+
+#[test]
+fn an_import_without_a_holder_column_keeps_the_recorded_holder_of_the_same_account() {
+    let g = Gufen::sample_village("R");
+    g.ok(&[
+        "member",
+        "bank",
+        "--id",
+        A,
+        "--bank",
+        "新密农商银行",
+        "--account",
+        "6228480012345678",
+        "--holder",
+        "孙大山",
+        "--date",
+        "2026-02-01",
+    ]);
+    let holder =
+        |g: &Gufen| json(g, &["member", "show", "--id", A])["bank_account"]["holder"].clone();
+    // The same account, no 户名: nothing changes, nothing is recorded.
+    let same = g.write(
+        "same.csv",
+        &format!("身份证号,开户行,账号\n{A},新密农商银行,6228 4800 1234 5678\n"),
+    );
+    refused(
+        &g,
+        &[
+            "--lang",
+            "en",
+            "member",
+            "bank-import",
+            &same,
+            "--date",
+            "2026-02-02",
+        ],
+        "already on record",
+    );
+    assert_eq!(holder(&g), "孙大山");
+    // The same number at a renamed bank: recorded, the holder kept.
+    let renamed = g.write(
+        "renamed.csv",
+        &format!("身份证号,开户行,账号\n{A},新密农商银行城关支行,6228480012345678\n"),
+    );
+    g.ok(&["member", "bank-import", &renamed, "--date", "2026-02-03"]);
+    assert_eq!(holder(&g), "孙大山");
+    // A new number without a holder is held in the person's name.
+    let new = g.write(
+        "new.csv",
+        &format!("身份证号,开户行,账号\n{A},新密农商银行,6228480099999999\n"),
+    );
+    g.ok(&["member", "bank-import", &new, "--date", "2026-02-04"]);
+    assert_eq!(holder(&g), "孙云");
+}

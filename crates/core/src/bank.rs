@@ -270,17 +270,27 @@ pub(crate) fn import(given: &Given, rows: &[BankAccountRow]) -> Result<Vec<Event
                 }
                 Some(_) => {}
                 None => {
-                    accounts.insert(account, (row, &entry.person));
+                    accounts.insert(account.clone(), (row, &entry.person));
                 }
             }
         }
-        let holder = entry.holder.as_deref().filter(|h| !h.trim().is_empty());
+        let recorded = given
+            .state
+            .person(&entry.person)
+            .and_then(|p| p.bank_account.as_deref());
+        // A file without a holder keeps the recorded holder of the same account number (a
+        // spouse's account stays the spouse's); a new number defaults to the person's name.
+        let holder = entry
+            .holder
+            .as_deref()
+            .filter(|h| !h.trim().is_empty())
+            .or_else(|| {
+                recorded
+                    .filter(|r| r.account == account)
+                    .map(|r| r.holder.as_str())
+            });
         match account_set(given, &entry.person, &entry.bank, &entry.account, holder) {
             Ok(event) => {
-                let recorded = given
-                    .state
-                    .person(&entry.person)
-                    .and_then(|p| p.bank_account.as_deref());
                 if !same_as_recorded(recorded, &event) {
                     events.push(Event::BankAccountSet(event));
                 }
