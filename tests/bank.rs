@@ -1618,3 +1618,57 @@ fn an_import_without_a_holder_column_keeps_the_recorded_holder_of_the_same_accou
     g.ok(&["member", "bank-import", &new, "--date", "2026-02-04"]);
     assert_eq!(holder(&g), "孙云");
 }
+
+#[test]
+fn a_report_file_naming_the_result_file_or_the_resubmit_file_is_refused_before_anything() {
+    let g = posted_village();
+    let (lines, rural) = batch_written(&g);
+    let result = result_file(
+        &g,
+        "result.csv",
+        &[(&lines[1], "成功", ""), (&lines[2], "失败", "系统繁忙")],
+    );
+    let before = std::fs::read(&result).unwrap();
+    let dotted = g.path(".").join("result.csv");
+    let mut args = vec!["-o", dotted.to_str().unwrap()];
+    args.extend(payresult_args(&result, &rural, &[]));
+    let error = refused(&g, &args, "that is the bank's result file being read");
+    assert!(error.contains("nothing was done"), "{error}");
+    assert_eq!(
+        std::fs::read(&result).unwrap(),
+        before,
+        "the result file kept"
+    );
+    // -o and --resubmit the same file (not yet written), by two spellings.
+    let resubmit = g.path("resubmit.csv");
+    let resubmit_dotted = g.path(".").join("resubmit.csv");
+    let mut args = vec!["-o", resubmit_dotted.to_str().unwrap()];
+    args.extend(payresult_args(
+        &result,
+        &rural,
+        &["--resubmit", resubmit.to_str().unwrap()],
+    ));
+    refused(&g, &args, "that is the --resubmit file");
+    assert!(!resubmit.exists());
+    let mut chinese = args.clone();
+    chinese[3] = "zh";
+    let run = g.run(&chinese);
+    assert!(
+        run.stderr.contains("与 --resubmit 是同一个文件"),
+        "{}",
+        run.stderr
+    );
+    // Apart, both are written.
+    let report = g.path("report.txt");
+    let mut args = vec!["-o", report.to_str().unwrap()];
+    args.extend(payresult_args(
+        &result,
+        &rural,
+        &["--resubmit", resubmit.to_str().unwrap()],
+    ));
+    g.ok(&args);
+    assert!(std::fs::read_to_string(&report)
+        .unwrap()
+        .contains("1 lines paid"));
+    assert_eq!(gbk_csv(&resubmit).len(), 2);
+}

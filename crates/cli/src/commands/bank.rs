@@ -727,11 +727,7 @@ fn check_resubmit(out: &Path, input: &Path, lang: Lang) -> Result<()> {
             ),
         ));
     }
-    let same = match (out.canonicalize(), input.canonicalize()) {
-        (Ok(out), Ok(input)) => out == input,
-        _ => false,
-    };
-    if same {
+    if same_file(out, input) {
         bail!(t(
             lang,
             format!(
@@ -747,10 +743,64 @@ fn check_resubmit(out: &Path, input: &Path, lang: Lang) -> Result<()> {
     Ok(())
 }
 
+/// A path as compared: canonical, or, for a file not yet written, its canonical directory and
+/// its name.
+fn canonical(path: &Path) -> Option<PathBuf> {
+    if let Ok(found) = path.canonicalize() {
+        return Some(found);
+    }
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    Some(dir.canonicalize().ok()?.join(path.file_name()?))
+}
+
+/// Whether two paths name the same file.
+fn same_file(a: &Path, b: &Path) -> bool {
+    matches!((canonical(a), canonical(b)), (Some(a), Some(b)) if a == b)
+}
+
+/// Refuses, before anything is read or recorded, `-o` naming the result file being read (the
+/// report would overwrite the bank's answer) or the `--resubmit` file (one would overwrite the
+/// other).
+fn check_report_file(out: &Path, args: &PayresultArgs, lang: Lang) -> Result<()> {
+    if same_file(out, &args.file) {
+        bail!(t(
+            lang,
+            format!(
+                "-o {}：这正是要读取的银行结果文件，写入报告会覆盖它；请另给一个文件名；未做任何操作",
+                out.display()
+            ),
+            format!(
+                "-o {}: that is the bank's result file being read, which the report would overwrite; give another file name; nothing was done",
+                out.display()
+            ),
+        ));
+    }
+    if args.resubmit.as_deref().is_some_and(|r| same_file(out, r)) {
+        bail!(t(
+            lang,
+            format!(
+                "-o {}：与 --resubmit 是同一个文件，报告会覆盖重新代发文件；请另给一个文件名；未做任何操作",
+                out.display()
+            ),
+            format!(
+                "-o {}: that is the --resubmit file, which the report would overwrite; give another file name; nothing was done",
+                out.display()
+            ),
+        ));
+    }
+    Ok(())
+}
+
 pub fn payresult(app: &mut App, args: PayresultArgs) -> Result<()> {
     let lang = app.global.lang;
     if let Some(out) = &args.resubmit {
         check_resubmit(out, &args.file, lang)?;
+    }
+    if let Some(out) = app.global.output.clone() {
+        check_report_file(&out, &args, lang)?;
     }
     let template = args.bank.as_deref().map(Template::read).transpose()?;
     let default_columns = ResultColumns::default();
