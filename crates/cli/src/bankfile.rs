@@ -7,6 +7,7 @@ use crate::cli::Lang;
 use crate::input::{halfwidth, Row, Sheet};
 use crate::labels::t;
 use anyhow::{anyhow, bail, Context, Result};
+use gufen_core::bank::clean_bank_text;
 use gufen_core::Fen;
 use serde::Deserialize;
 use std::path::Path;
@@ -662,6 +663,25 @@ impl ResultLayout {
         // Every reference of the year in the row's reference cells: two different ones leave the
         // line the row is about unclear, and are refused rather than the first taken.
         let mut references: Vec<(usize, usize)> = Vec::new();
+        // A reference not as the bank file wrote it (`GF2025-001`, cut from `GF2025-0012`)
+        // would name another line: refused, naming its cell, never taken for line 1.
+        for &c in &self.reference {
+            if let Some(bad) =
+                gufen_core::bank::malformed_references(&halfwidth(row.cell(c)), year).first()
+            {
+                let cell = sheet.place(row, Some(c));
+                let form = gufen_core::bank::line_reference(year, 0);
+                bail!(t(
+                    lang,
+                    format!(
+                        "{cell} 中的“{bad}”不是代发文件写出的参考号（形如 {form}）：可能被银行截断或改动，无法确定是哪一笔"
+                    ),
+                    format!(
+                        "{cell} holds {bad:?}, not a line reference as the bank file wrote it ({form}): the bank may have cut or changed it, so which line it names is unclear"
+                    ),
+                ));
+            }
+        }
         for &c in &self.reference {
             for number in gufen_core::bank::references_in(&halfwidth(row.cell(c)), year) {
                 if !references.iter().any(|(_, n)| *n == number) {
@@ -753,16 +773,21 @@ impl ResultLayout {
             }
             None => None,
         };
-        let reason = match self.reason.map(|c| row.cell(c).trim()) {
-            Some(reason) if !reason.is_empty() => reason.to_string(),
-            _ => status.to_string(),
-        };
+        // The bank's texts are cleaned before they are stored or printed: banks quote the
+        // account (or an ID) in a reason, and a line break or an overlong text would refuse
+        // the whole file.
+        let clean = |text: &str| Some(clean_bank_text(&halfwidth(text))).filter(|t| !t.is_empty());
+        let reason = self
+            .reason
+            .and_then(|c| clean(row.cell(c)))
+            .or_else(|| clean(status))
+            .unwrap_or_else(|| status.to_string());
         Ok(Some(ResultLine {
             place: sheet.place(row, None),
             number: row.number,
             index,
             paid,
-            bank_reference: cell(self.bank_reference),
+            bank_reference: cell(self.bank_reference).and_then(|r| clean(&r)),
             reason,
             amount_fen,
         }))

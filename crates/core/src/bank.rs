@@ -75,8 +75,42 @@ pub fn find_reference(text: &str, year: u16, lines: usize) -> Option<usize> {
 }
 
 /// The numbers of every reference of `year` a text holds (`GF2025-0012` is 12), in the
-/// text's order, each once: a text holding two different ones names no line for sure.
+/// text's order, each once: a text holding two different ones names no line for sure. Only a
+/// reference whose digits are exactly as `line_reference` writes them counts: `GF2025-001` (a
+/// bank cutting `GF2025-0012`) is not line 1 (`malformed_references` gives it).
 pub fn references_in(text: &str, year: u16) -> Vec<usize> {
+    let mut found = Vec::new();
+    for digits in reference_digits(text, year) {
+        if let Some(number) = exact_number(year, &digits) {
+            if !found.contains(&number) {
+                found.push(number);
+            }
+        }
+    }
+    found
+}
+
+/// Every text of the form `GF{year}-{digits}` in a text whose digits are not as
+/// `line_reference` writes them (`GF2025-001`, `GF2025-00012`, `GF2025-0000`): a reference cut
+/// or padded by the bank, which names no line for sure.
+pub fn malformed_references(text: &str, year: u16) -> Vec<String> {
+    reference_digits(text, year)
+        .into_iter()
+        .filter(|digits| exact_number(year, digits).is_none())
+        .map(|digits| format!("{REFERENCE_PREFIX}{year}-{digits}"))
+        .collect()
+}
+
+/// The number of a reference's digits, when `line_reference` writes exactly them.
+fn exact_number(year: u16, digits: &str) -> Option<usize> {
+    let number = digits.parse::<usize>().ok().filter(|n| *n >= 1)?;
+    (line_reference(year, number - 1) == format!("{REFERENCE_PREFIX}{year}-{digits}"))
+        .then_some(number)
+}
+
+/// The digits after each `GF{year}-` in a text (any letter case), in order; none where no digit
+/// follows.
+fn reference_digits(text: &str, year: u16) -> Vec<String> {
     let upper = text.to_ascii_uppercase();
     let needle = format!("{REFERENCE_PREFIX}{year}-");
     let mut found = Vec::new();
@@ -84,14 +118,71 @@ pub fn references_in(text: &str, year: u16) -> Vec<usize> {
     while let Some(at) = rest.find(&needle) {
         let after = &rest[at + needle.len()..];
         let digits: String = after.chars().take_while(char::is_ascii_digit).collect();
-        if let Ok(number) = digits.parse::<usize>() {
-            if !found.contains(&number) {
-                found.push(number);
-            }
+        if !digits.is_empty() {
+            found.push(digits);
         }
         rest = after;
     }
     found
+}
+
+/// A text the bank wrote (a failure reason, its own reference) made fit to store and print: a
+/// control or direction character becomes a space, every run of 10 or more digits (digits
+/// grouped by single spaces count as one run: `6228 4800 0000 0004 367`) is masked as an
+/// account is (`**** 4367`), a citizen ID in it is masked as IDs are (R16), and the text is
+/// trimmed and cut to the stored-text limit. Banks quote the account in their reasons
+/// (`账号6228480000000004367不存在`); such a text is never refused nor printed whole.
+pub fn clean_bank_text(text: &str) -> String {
+    let spaced: Vec<char> = text
+        .chars()
+        .map(|c| {
+            if c.is_control() || checks::is_direction_control(c) {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
+    let mut cleaned = String::with_capacity(text.len());
+    let mut at = 0;
+    while at < spaced.len() {
+        if !spaced[at].is_ascii_digit() {
+            cleaned.push(spaced[at]);
+            at += 1;
+            continue;
+        }
+        // The run: digits, single spaces between digits, and an ID's check character X.
+        let mut end = at;
+        while end < spaced.len() {
+            let c = spaced[end];
+            let digit_follows = spaced.get(end + 1).is_some_and(char::is_ascii_digit);
+            if c.is_ascii_digit() || (c == ' ' && digit_follows) {
+                end += 1;
+            } else {
+                break;
+            }
+        }
+        let run: String = spaced[at..end].iter().filter(|c| **c != ' ').collect();
+        let check = spaced.get(end).filter(|c| matches!(c, 'X' | 'x'));
+        if run.len() == 17 && check.is_some() {
+            cleaned.push_str(&crate::ids::mask(&format!("{run}X")));
+            end += 1;
+        } else if run.len() == 18 && CitizenId::parse(&run).is_ok() {
+            cleaned.push_str(&crate::ids::mask(&run));
+        } else if run.len() >= ACCOUNT_DIGITS_MIN {
+            cleaned.push_str(&mask_account(&run));
+        } else {
+            cleaned.extend(&spaced[at..end]);
+        }
+        at = end;
+    }
+    cleaned
+        .trim()
+        .chars()
+        .take(checks::TEXT_CHARS_MAX)
+        .collect::<String>()
+        .trim_end()
+        .to_string()
 }
 
 // ---- decide ----
@@ -179,17 +270,27 @@ pub(crate) fn import(given: &Given, rows: &[BankAccountRow]) -> Result<Vec<Event
                 }
                 Some(_) => {}
                 None => {
-                    accounts.insert(account, (row, &entry.person));
+                    accounts.insert(account.clone(), (row, &entry.person));
                 }
             }
         }
-        let holder = entry.holder.as_deref().filter(|h| !h.trim().is_empty());
+        let recorded = given
+            .state
+            .person(&entry.person)
+            .and_then(|p| p.bank_account.as_deref());
+        // A file without a holder keeps the recorded holder of the same account number (a
+        // spouse's account stays the spouse's); a new number defaults to the person's name.
+        let holder = entry
+            .holder
+            .as_deref()
+            .filter(|h| !h.trim().is_empty())
+            .or_else(|| {
+                recorded
+                    .filter(|r| r.account == account)
+                    .map(|r| r.holder.as_str())
+            });
         match account_set(given, &entry.person, &entry.bank, &entry.account, holder) {
             Ok(event) => {
-                let recorded = given
-                    .state
-                    .person(&entry.person)
-                    .and_then(|p| p.bank_account.as_deref());
                 if !same_as_recorded(recorded, &event) {
                     events.push(Event::BankAccountSet(event));
                 }
@@ -251,7 +352,8 @@ fn account_set(
 
 /// The bank's result for lines of a year's bank file, in one batch: each paid line is paid
 /// (`DividendPaid`, with the bank's reference), each failed line stays owed with the bank's
-/// reason (`DividendPaymentFailed`). Every bad row is reported and one refuses all: a line
+/// reason (`DividendPaymentFailed`). A line of a holder who has died since is recorded paid
+/// (the deposit is the estate's). Every bad row is reported and one refuses all: a line
 /// not declared or already paid, a line twice in the file, an amount other than the plan's.
 pub(crate) fn settle(
     given: &Given,
@@ -304,8 +406,10 @@ pub(crate) fn settle(
 fn settled(given: &Given, year: u16, entry: &BankResultRow) -> Result<Event, RuleViolation> {
     let person = &entry.person;
     let paid = match &entry.outcome {
+        // A holder who died after the bank file was written is paid too: the bank's deposit
+        // into the deceased's account is a fact, and the deposit is part of the estate (R10),
+        // settled with the heirs. The report says so; `payfile` leaves such lines out.
         BankOutcome::Paid { bank_reference } => {
-            deceased_not_paid(given, year, entry)?;
             dividends::payment(given, year, person, bank_reference)?
         }
         BankOutcome::Failed { .. } => {
@@ -352,28 +456,6 @@ fn settled(given: &Given, year: u16, entry: &BankResultRow) -> Result<Event, Rul
             }))
         }
     }
-}
-
-/// A deceased holder's line is never in a bank file: the dividend goes to the estate once it is
-/// settled (R10), not to the deceased's own account.
-fn deceased_not_paid(given: &Given, year: u16, entry: &BankResultRow) -> Result<(), RuleViolation> {
-    let found = known(given.state, &entry.person)?;
-    if !found.is_deceased() {
-        return Ok(());
-    }
-    let died = found
-        .deceased_on
-        .map(|on| format!(" on {on}"))
-        .unwrap_or_default();
-    reject(
-        Rule::R10,
-        format!(
-            "line {} ({}): {} died{died}; the {year} dividend is paid to the estate once it is settled, not to the deceased's account",
-            entry.line_reference,
-            entry.person.masked(),
-            found.name,
-        ),
-    )
 }
 
 // ---- apply ----
@@ -444,6 +526,33 @@ mod tests {
     }
 
     #[test]
+    fn a_banks_text_is_cleaned_and_its_numbers_masked() {
+        assert_eq!(
+            clean_bank_text("账号6228480000000004367不存在"),
+            "账号**** 4367不存在"
+        );
+        assert_eq!(
+            clean_bank_text(" 卡号 6228 4800 0000 0004 367\r\n户名不符\t"),
+            "卡号 **** 4367  户名不符"
+        );
+        assert_eq!(
+            clean_bank_text("证件41018319400225385X不符"),
+            "证件410183********385X不符"
+        );
+        assert_eq!(
+            clean_bank_text("证件410183194002253855不符"),
+            "证件410183********3855不符"
+        );
+        assert_eq!(
+            clean_bank_text("2026-02-10 系统繁忙 123456789"),
+            "2026-02-10 系统繁忙 123456789"
+        );
+        assert_eq!(clean_bank_text(&"忙".repeat(300)).chars().count(), 200);
+        assert_eq!(clean_bank_text("\u{202E}\n"), "");
+        assert!(checks::text("failure reason", &clean_bank_text("户名41018319400225385X")).is_ok());
+    }
+
+    #[test]
     fn references_are_found_inside_the_text_the_bank_echoes() {
         assert_eq!(line_reference(2025, 0), "GF2025-0001");
         assert_eq!(line_reference(2025, 12344), "GF2025-12345");
@@ -463,6 +572,15 @@ mod tests {
         assert_eq!(find_reference("分红", 2025, 20), None);
         assert_eq!(find_reference("GF2025-x GF2025-0002", 2025, 20), Some(1));
         assert_eq!(references_in("GF2025-0002 gf2025-0003", 2025), [2, 3]);
+        // A reference cut or padded by the bank names no line: GF2025-001 is not line 1.
+        assert_eq!(find_reference("GF2025-001", 2025, 20), None);
+        assert_eq!(find_reference("GF2025-00012", 2025, 20), None);
+        assert_eq!(references_in("GF2025-12345", 2025), [12345]);
+        assert_eq!(
+            malformed_references("GF2025-001 GF2025-0002 GF2025-00012 GF2025-0000", 2025),
+            ["GF2025-001", "GF2025-00012", "GF2025-0000"]
+        );
+        assert!(malformed_references("GF2025-0012 GF2025-x", 2025).is_empty());
         assert_eq!(references_in("GF2025-0002，即GF2025-0002", 2025), [2]);
         assert_eq!(
             references_in("GF2024-0002 GF2025-x", 2025),

@@ -53,7 +53,7 @@ pub fn text_problem(value: &str, max_chars: usize) -> Option<String> {
     None
 }
 
-fn is_direction_control(c: char) -> bool {
+pub(crate) fn is_direction_control(c: char) -> bool {
     matches!(
         c,
         '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}'

@@ -522,6 +522,41 @@ pub fn payfile(app: &mut App, args: PayfileArgs) -> Result<()> {
         ));
     }
     let file = make_bank_file(lang, &state, &plan, &unpaid, &template, &out)?;
+    if file.report.lines == 0 {
+        // A file of a header alone would be sent to the bank for nothing.
+        let listed: Vec<String> = file
+            .report
+            .left_out
+            .iter()
+            .map(|l| {
+                format!(
+                    "{} {} {} {} {}",
+                    l.reference,
+                    l.name,
+                    l.id_masked,
+                    Fen(l.amount_fen),
+                    l.why.text(lang)
+                )
+            })
+            .collect();
+        bail!(t(
+            lang,
+            format!(
+                "{} 年度的 {} 笔未付分红都不能列入代发文件，未写出 {}（只有表头的文件无可代发）：\n  {}",
+                args.year,
+                listed.len(),
+                out.display(),
+                listed.join("\n  ")
+            ),
+            format!(
+                "none of the {} unpaid {} dividends can go into a bank file, so {} was not written (a file of a header alone pays nothing):\n  {}",
+                listed.len(),
+                args.year,
+                out.display(),
+                listed.join("\n  ")
+            ),
+        ));
+    }
     let written = write_bank_file(lang, file)?;
     print(app, &written)
 }
@@ -536,6 +571,9 @@ pub struct BankResultRecorded {
     pub paid_fen: i64,
     pub failed: Vec<FailedLine>,
     pub failed_fen: i64,
+    /// Paid lines of holders who have died (since the bank file was written): the deposit is
+    /// part of the estate, settled with the heirs.
+    pub paid_to_deceased: Vec<DeceasedPaid>,
     /// The batch file of the failed lines, where --resubmit asked for one.
     pub resubmit: Option<BankFileWritten>,
     /// The --resubmit file not written because no failed line could go into it (none failed,
@@ -550,6 +588,39 @@ fn nothing_to_resubmit(lang: Lang, file: &str) -> String {
         lang,
         format!("没有可重新代发的失败明细：未写出 {file}"),
         format!("no failed line to resubmit: {file} was not written"),
+    )
+}
+
+/// A paid line of a deceased holder.
+#[derive(Serialize)]
+pub struct DeceasedPaid {
+    pub reference: String,
+    pub name: String,
+    pub id_masked: MaskedId,
+    pub amount_fen: i64,
+}
+
+/// The warning for paid lines of deceased holders.
+fn deceased_paid_warning(lang: Lang, lines: &[DeceasedPaid]) -> String {
+    let listed = |separator: &str| {
+        lines
+            .iter()
+            .map(|l| format!("{} {} {}", l.reference, l.name, l.id_masked))
+            .collect::<Vec<_>>()
+            .join(separator)
+    };
+    t(
+        lang,
+        format!(
+            "注意：已故持有人的分红已付至其账户，由遗产继承人结算（{} 笔）：{}",
+            lines.len(),
+            listed("；")
+        ),
+        format!(
+            "warning: paid to the deceased holder's account; settle it with the estate ({} lines): {}",
+            lines.len(),
+            listed("; ")
+        ),
     )
 }
 
@@ -606,6 +677,9 @@ impl Document for BankResultRecorded {
             }
             layout.table(table);
         }
+        if !self.paid_to_deceased.is_empty() {
+            layout.line(deceased_paid_warning(lang, &self.paid_to_deceased));
+        }
         if let Some(resubmit) = &self.resubmit {
             layout.blocks.extend(resubmit.layout(lang).blocks);
         }
@@ -653,11 +727,7 @@ fn check_resubmit(out: &Path, input: &Path, lang: Lang) -> Result<()> {
             ),
         ));
     }
-    let same = match (out.canonicalize(), input.canonicalize()) {
-        (Ok(out), Ok(input)) => out == input,
-        _ => false,
-    };
-    if same {
+    if same_file(out, input) {
         bail!(t(
             lang,
             format!(
@@ -673,10 +743,64 @@ fn check_resubmit(out: &Path, input: &Path, lang: Lang) -> Result<()> {
     Ok(())
 }
 
+/// A path as compared: canonical, or, for a file not yet written, its canonical directory and
+/// its name.
+fn canonical(path: &Path) -> Option<PathBuf> {
+    if let Ok(found) = path.canonicalize() {
+        return Some(found);
+    }
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    Some(dir.canonicalize().ok()?.join(path.file_name()?))
+}
+
+/// Whether two paths name the same file.
+fn same_file(a: &Path, b: &Path) -> bool {
+    matches!((canonical(a), canonical(b)), (Some(a), Some(b)) if a == b)
+}
+
+/// Refuses, before anything is read or recorded, `-o` naming the result file being read (the
+/// report would overwrite the bank's answer) or the `--resubmit` file (one would overwrite the
+/// other).
+fn check_report_file(out: &Path, args: &PayresultArgs, lang: Lang) -> Result<()> {
+    if same_file(out, &args.file) {
+        bail!(t(
+            lang,
+            format!(
+                "-o {}：这正是要读取的银行结果文件，写入报告会覆盖它；请另给一个文件名；未做任何操作",
+                out.display()
+            ),
+            format!(
+                "-o {}: that is the bank's result file being read, which the report would overwrite; give another file name; nothing was done",
+                out.display()
+            ),
+        ));
+    }
+    if args.resubmit.as_deref().is_some_and(|r| same_file(out, r)) {
+        bail!(t(
+            lang,
+            format!(
+                "-o {}：与 --resubmit 是同一个文件，报告会覆盖重新代发文件；请另给一个文件名；未做任何操作",
+                out.display()
+            ),
+            format!(
+                "-o {}: that is the --resubmit file, which the report would overwrite; give another file name; nothing was done",
+                out.display()
+            ),
+        ));
+    }
+    Ok(())
+}
+
 pub fn payresult(app: &mut App, args: PayresultArgs) -> Result<()> {
     let lang = app.global.lang;
     if let Some(out) = &args.resubmit {
         check_resubmit(out, &args.file, lang)?;
+    }
+    if let Some(out) = app.global.output.clone() {
+        check_report_file(&out, &args, lang)?;
     }
     let template = args.bank.as_deref().map(Template::read).transpose()?;
     let default_columns = ResultColumns::default();
@@ -723,8 +847,7 @@ pub fn payresult(app: &mut App, args: PayresultArgs) -> Result<()> {
     let failed: Vec<&ResultLine> = read.iter().filter(|l| !l.paid).collect();
     let mut keys = vec![Key::Collective, Key::Distribution(year)];
     keys.extend(
-        failed
-            .iter()
+        read.iter()
             .map(|l| Key::Person(plan.dividends[l.index].person.clone())),
     );
     let state = ledger.load_state(Some(keys))?;
@@ -742,6 +865,21 @@ pub fn payresult(app: &mut App, args: PayresultArgs) -> Result<()> {
                 amount_fen: dividend.amount_fen,
                 reason: line.reason.clone(),
             }
+        })
+        .collect();
+    let paid_to_deceased: Vec<DeceasedPaid> = read
+        .iter()
+        .filter(|line| line.paid)
+        .filter_map(|line| {
+            let dividend = &plan.dividends[line.index];
+            let person = state.person(&dividend.person);
+            let deceased = dividend.estate || person.is_some_and(|p| p.is_deceased());
+            deceased.then(|| DeceasedPaid {
+                reference: line_reference(year, line.index),
+                name: person.map(|p| p.name.clone()).unwrap_or_default(),
+                id_masked: dividend.person.masked_id(),
+                amount_fen: dividend.amount_fen,
+            })
         })
         .collect();
     // The resubmission is made before anything is recorded, so that a refusal of its text
@@ -782,12 +920,16 @@ pub fn payresult(app: &mut App, args: PayresultArgs) -> Result<()> {
             .map(|l| plan.dividends[l.index].amount_fen)
             .sum()
     };
+    if !paid_to_deceased.is_empty() {
+        crate::say(&deceased_paid_warning(lang, &paid_to_deceased));
+    }
     let report = BankResultRecorded {
         year,
         paid: read.iter().filter(|l| l.paid).count(),
         paid_fen: amount(true),
         failed_fen: amount(false),
         failed: failed_lines,
+        paid_to_deceased,
         resubmit,
         resubmit_not_written,
     };
