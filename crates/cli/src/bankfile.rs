@@ -7,7 +7,7 @@ use crate::cli::Lang;
 use crate::input::{halfwidth, Row, Sheet};
 use crate::labels::t;
 use anyhow::{anyhow, bail, Context, Result};
-use gufen_core::bank::clean_bank_text;
+use gufen_core::bank::{clean_bank_reference, clean_bank_text};
 use gufen_core::Fen;
 use serde::Deserialize;
 use std::path::Path;
@@ -787,7 +787,9 @@ impl ResultLayout {
             number: row.number,
             index,
             paid,
-            bank_reference: cell(self.bank_reference).and_then(|r| clean(&r)),
+            bank_reference: cell(self.bank_reference)
+                .map(|r| clean_bank_reference(&halfwidth(&r)))
+                .filter(|r| !r.is_empty()),
             reason,
             amount_fen,
         }))

@@ -133,6 +133,18 @@ fn reference_digits(text: &str, year: u16) -> Vec<String> {
 /// trimmed and cut to the stored-text limit. Banks quote the account in their reasons
 /// (`账号6228480000000004367不存在`); such a text is never refused nor printed whole.
 pub fn clean_bank_text(text: &str) -> String {
+    cleaned(text, true)
+}
+
+/// The bank's own reference for a paid line (its 流水号), made fit to store and print as
+/// `clean_bank_text` makes a reason, except that a long run of digits is kept whole: a 流水号
+/// is often 10 to 30 digits, and it is what the accountant matches with the bank's statement.
+/// Only a citizen ID in it is masked (R16).
+pub fn clean_bank_reference(text: &str) -> String {
+    cleaned(text, false)
+}
+
+fn cleaned(text: &str, mask_accounts: bool) -> String {
     let spaced: Vec<char> = text
         .chars()
         .map(|c| {
@@ -169,7 +181,7 @@ pub fn clean_bank_text(text: &str) -> String {
             end += 1;
         } else if run.len() == 18 && CitizenId::parse(&run).is_ok() {
             cleaned.push_str(&crate::ids::mask(&run));
-        } else if run.len() >= ACCOUNT_DIGITS_MIN {
+        } else if mask_accounts && run.len() >= ACCOUNT_DIGITS_MIN {
             cleaned.push_str(&mask_account(&run));
         } else {
             cleaned.extend(&spaced[at..end]);
@@ -548,6 +560,19 @@ mod tests {
             "2026-02-10 系统繁忙 123456789"
         );
         assert_eq!(clean_bank_text(&"忙".repeat(300)).chars().count(), 200);
+        // A bank's reference keeps its digits; only an ID in it is masked.
+        assert_eq!(
+            clean_bank_reference(" 2026021000012345678901\n"),
+            "2026021000012345678901"
+        );
+        assert_eq!(
+            clean_bank_reference("NS410183194002253855"),
+            "NS410183********3855"
+        );
+        assert_eq!(
+            clean_bank_reference("NS 410183194002253855"),
+            "NS 410183********3855"
+        );
         assert_eq!(clean_bank_text("\u{202E}\n"), "");
         assert!(checks::text("failure reason", &clean_bank_text("户名41018319400225385X")).is_ok());
     }
