@@ -2,7 +2,7 @@
 
 # Run every test (the README's test command).
 test:
-    scripts/test
+    bash scripts/test
 
 # Build a synthetic village end to end and verify it.
 demo:
