@@ -11,28 +11,14 @@
 mod common;
 
 use chrono::NaiveDate;
-use common::{env_or, gufen, import_roster, init_store, measure, median, sample_roster};
+use common::{copy_dir, env_or, gufen, import_roster, init_store, measure, median, sample_roster};
 use gufen_core::charter::Rounding;
 use gufen_core::command::Action;
 use gufen_core::distribution::{self, DraftInput, Holder};
 use gufen_core::{apply, decide, Charter, Command, Fen, RosterRow, State};
-use std::path::Path;
 use std::time::Instant;
 
 const CHARTER: &str = include_str!("../fixtures/charter.toml");
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
 
 fn day(text: &str) -> NaiveDate {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()

@@ -1199,6 +1199,9 @@ fn matrix(index: usize, format: &str) -> Vec<String> {
     step(Step::Read, &["charter", "template"]);
     step(Step::Read, &["completions", "bash"]);
     step(Step::Read, &["man"]);
+    // Many commands on one open: each line prints in the shell's format, or refuses it.
+    let commands = g.write("commands.txt", "verify\n");
+    step(Step::Read, &["shell", &commands]);
     // The trust tools.
     step(
         Step::Write,

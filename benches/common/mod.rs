@@ -87,3 +87,67 @@ pub fn import_roster(db: &Path, roster: &Path) -> (f64, f64) {
             .args(["--resolution", "bench", "--date", "2017-12-31"]),
     )
 }
+
+/// Part `part` of a large synthetic population: a roster of about `persons` rows (seeded by the
+/// part), its household numbers prefixed with the part and any ID an earlier part holds left out
+/// (`seen`). Written to `roster-{part}.csv` in `dir`; returns its path and its rows.
+pub fn sample_roster_part(
+    dir: &Path,
+    persons: usize,
+    part: usize,
+    seen: &mut std::collections::HashSet<String>,
+) -> (PathBuf, usize) {
+    let output = gufen()
+        .args(["sample", "roster", "--persons", &persons.to_string()])
+        .args(["--seed", &part.to_string()])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let text = String::from_utf8(output.stdout).unwrap();
+    let mut lines = text.lines();
+    let mut out = format!("{}\n", lines.next().unwrap());
+    let mut rows = 0;
+    for line in lines {
+        let fields: Vec<&str> = line.split(',').collect();
+        if !seen.insert(fields[0].to_string()) {
+            continue;
+        }
+        let household = format!("{part}{}", fields[2]);
+        out.push_str(&[fields[0], fields[1], &household, fields[3], fields[4]].join(","));
+        out.push('\n');
+        rows += 1;
+    }
+    let path = dir.join(format!("roster-{part}.csv"));
+    std::fs::write(&path, out).unwrap();
+    (path, rows)
+}
+
+/// Copies a store directory (files and subdirectories).
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// The bytes a directory's files take on disk (allocated blocks, as `du` counts them).
+pub fn dir_bytes(dir: &Path) -> usize {
+    use std::os::unix::fs::MetadataExt as _;
+    let mut total = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let entry = entry.unwrap();
+        let meta = entry.metadata().unwrap();
+        if meta.is_dir() {
+            total += dir_bytes(&entry.path());
+        } else {
+            total += meta.blocks() as usize * 512;
+        }
+    }
+    total
+}

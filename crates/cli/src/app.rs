@@ -56,14 +56,56 @@ pub struct App {
     /// Whether --db (or GUFEN_DB) was given: the demo then builds its village there.
     pub db_given: bool,
     pub out: std::io::StdoutLock<'static>,
+    /// The stores this process has opened, each opened once however many commands use it
+    /// (`gufen shell` runs many commands on one open).
+    pub stores: Stores,
 }
 
-pub fn run(cli: Cli, db_given: bool) -> Result<()> {
+/// Stores opened by this process, by directory: sled's open rebuilds its page table, which on a
+/// store of a million records costs more than the command itself.
+#[derive(Default, Clone)]
+pub struct Stores(std::rc::Rc<std::cell::RefCell<Vec<OpenStore>>>);
+
+/// A store directory and the store opened there.
+type OpenStore = (std::path::PathBuf, std::rc::Rc<Store>);
+
+impl Stores {
+    /// Makes every open store durable and ends the process's use of them without tearing down
+    /// sled's in-memory page table, which takes tens of milliseconds on a large store for nothing
+    /// the process still needs. Called once, as the process ends.
+    pub fn close_at_exit(&self) -> Result<()> {
+        for (_, store) in self.0.borrow_mut().drain(..) {
+            store.flush()?;
+            match std::rc::Rc::try_unwrap(store) {
+                Ok(store) => std::mem::forget(store),
+                Err(shared) => drop(shared),
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A command that has already said why it failed (each failing line of `gufen shell`): the
+/// process ends with this exit code and prints nothing more.
+#[derive(Debug)]
+pub struct Failed(pub u8);
+
+impl std::fmt::Display for Failed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "failed with exit code {}", self.0)
+    }
+}
+
+impl std::error::Error for Failed {}
+
+/// Runs one parsed command with the stores already open in this process.
+pub fn run_with(cli: Cli, db_given: bool, stores: &Stores) -> Result<()> {
     check_output(&cli.global)?;
     let mut app = App {
         global: cli.global,
         db_given,
         out: std::io::stdout().lock(),
+        stores: stores.clone(),
     };
     crate::commands::run(&mut app, cli.command)
 }
@@ -186,7 +228,16 @@ fn holds_citizen_id(text: &str) -> bool {
 }
 
 impl App {
-    pub fn open_store(&self, create: bool) -> Result<Store> {
+    pub fn open_store(&self, create: bool) -> Result<std::rc::Rc<Store>> {
+        if let Some((_, store)) = self
+            .stores
+            .0
+            .borrow()
+            .iter()
+            .find(|(path, _)| *path == self.global.db)
+        {
+            return Ok(store.clone());
+        }
         let deadline =
             std::time::Instant::now() + std::time::Duration::from_secs(self.global.wait.into());
         let store = loop {
@@ -212,6 +263,11 @@ impl App {
                 ),
             ));
         }
+        let store = std::rc::Rc::new(store);
+        self.stores
+            .0
+            .borrow_mut()
+            .push((self.global.db.clone(), store.clone()));
         Ok(store)
     }
 
@@ -254,7 +310,7 @@ impl App {
     }
 
     /// The store and the collective a read or write works on.
-    pub fn open(&self) -> Result<(Store, Ledger)> {
+    pub fn open(&self) -> Result<(std::rc::Rc<Store>, Ledger)> {
         let store = self.open_store(false)?;
         let ledger = self.open_ledger(&store)?;
         Ok((store, ledger))

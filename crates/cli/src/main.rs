@@ -32,8 +32,28 @@ fn main() -> ExitCode {
         libc::umask(0o077);
     }
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
-    let lang = help::language(&args, std::env::var("GUFEN_LANG").ok().as_deref());
-    let matches = match help::localized(cli::Cli::command(), lang).try_get_matches_from(&args) {
+    let stores = app::Stores::default();
+    let code = run_args(&args, &stores, None);
+    if let Err(error) = stores.close_at_exit() {
+        say(&format!("gufen: {error:#}"));
+        return ExitCode::from(code.max(1));
+    }
+    ExitCode::from(code)
+}
+
+/// Parses one command line and runs it on the stores this process has open, printing its error
+/// (masked, in its language); returns its exit code. `inherited` are the global flags of a
+/// `gufen shell` running this line: each one the line does not give itself is taken from there.
+pub(crate) fn run_args(
+    args: &[std::ffi::OsString],
+    stores: &app::Stores,
+    inherited: Option<&cli::Global>,
+) -> u8 {
+    let lang = inherited.map_or_else(
+        || help::language(args, std::env::var("GUFEN_LANG").ok().as_deref()),
+        |global| help::language(args, Some(lang_name(global.lang))),
+    );
+    let matches = match help::localized(cli::Cli::command(), lang).try_get_matches_from(args) {
         Ok(matches) => matches,
         Err(error) => return usage_error(error, lang),
     };
@@ -41,21 +61,54 @@ fn main() -> ExitCode {
         matches.value_source("db"),
         Some(clap::parser::ValueSource::CommandLine | clap::parser::ValueSource::EnvVariable)
     );
-    let parsed = match cli::Cli::from_arg_matches(&matches) {
+    let mut parsed = match cli::Cli::from_arg_matches(&matches) {
         Ok(parsed) => parsed,
         Err(error) => return usage_error(error, lang),
     };
+    if let Some(outer) = inherited {
+        let given =
+            |name: &str| matches.value_source(name) == Some(clap::parser::ValueSource::CommandLine);
+        let global = &mut parsed.global;
+        if !given("db") {
+            global.db = outer.db.clone();
+        }
+        if !given("org") && outer.org.is_some() {
+            global.org = outer.org.clone();
+        }
+        if !given("format") {
+            global.format = outer.format;
+        }
+        if !given("lang") {
+            global.lang = outer.lang;
+        }
+        if !given("actor") && outer.actor.is_some() {
+            global.actor = outer.actor.clone();
+        }
+        if !given("wait") {
+            global.wait = outer.wait;
+        }
+    }
     let lang = parsed.global.lang;
-    match app::run(parsed, db_given) {
-        Ok(()) => ExitCode::SUCCESS,
+    match app::run_with(parsed, db_given || inherited.is_some(), stores) {
+        Ok(()) => 0,
         Err(error) => {
             if is_broken_pipe(&error) {
-                return ExitCode::SUCCESS;
+                return 0;
+            }
+            if let Some(app::Failed(code)) = error.downcast_ref::<app::Failed>() {
+                return *code;
             }
             let code = exit_code(&error);
             say(&format!("gufen: {}", mask_ids(&described(&error, lang))));
-            ExitCode::from(code)
+            code
         }
+    }
+}
+
+fn lang_name(lang: cli::Lang) -> &'static str {
+    match lang {
+        cli::Lang::Zh => "zh",
+        cli::Lang::En => "en",
     }
 }
 
@@ -83,27 +136,27 @@ fn described(error: &anyhow::Error, lang: cli::Lang) -> String {
 /// everywhere else; the command line's own grammar (an unknown flag or command, a missing
 /// argument or subcommand, for which the help is printed) is a usage error, exit 2. In Chinese
 /// the error is said in Chinese where the message table knows its kind.
-fn usage_error(error: clap::Error, lang: cli::Lang) -> ExitCode {
+fn usage_error(error: clap::Error, lang: cli::Lang) -> u8 {
     match error.kind() {
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
             let _ = error.print();
-            ExitCode::SUCCESS
+            0
         }
         ErrorKind::ValueValidation => {
             match value_error(&error, lang) {
                 Some(message) => say(&format!("gufen: {}", mask_ids(&message))),
                 None => print_masked(&error, lang),
             }
-            ExitCode::from(1)
+            1
         }
         ErrorKind::InvalidValue => {
             // A choice outside its set: clap names the value and the choices.
             print_masked(&error, lang);
-            ExitCode::from(1)
+            1
         }
         _ => {
             print_masked(&error, lang);
-            ExitCode::from(2)
+            2
         }
     }
 }

@@ -25,6 +25,7 @@ pub mod person;
 pub mod proof;
 pub mod register;
 pub mod representative;
+pub mod session;
 pub mod shares;
 pub mod shell;
 pub mod statement;
@@ -112,6 +113,8 @@ pub enum Command {
     Completions(shell::CompletionsArgs),
     /// Print the manual page (roff), e.g. `gufen man -o gufen.1`.
     Man(shell::ManArgs),
+    /// Run many commands, one per line of a file or standard input, on one open of the store.
+    Shell(session::ShellArgs),
 }
 
 /// Runs one command: the one place that maps a command to its handler.
@@ -146,5 +149,6 @@ pub fn run(app: &mut App, command: Command) -> Result<()> {
         Command::Sample(command) => demo::sample(app, command),
         Command::Completions(args) => shell::completions(app, args),
         Command::Man(args) => shell::man(app, args),
+        Command::Shell(args) => session::run(app, args),
     }
 }

@@ -228,6 +228,14 @@ impl Store {
         &self.path
     }
 
+    /// Writes sled's buffered pages (what dropping the store would do), without the fsyncs an
+    /// append makes: records are already durable when a command returns; projections written
+    /// after them are caught up from the log on open if they were lost.
+    pub fn flush(&self) -> Result<(), LedgerError> {
+        while self.db.flush()? > 0 {}
+        Ok(())
+    }
+
     #[cfg(test)]
     pub(crate) fn flush_for_tests(&self) {
         self.db.flush().unwrap();

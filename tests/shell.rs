@@ -1,0 +1,135 @@
+//! `gufen shell`: many commands in one process on one open of the store. Each line is its own
+//! command with its own records and outcome; a failing line stops the run (or not, with
+//! `--keep-going`) and leaves the ledger as the lines before it left it.
+
+mod common;
+
+use common::{fixture, Gufen, A, B};
+
+fn head(g: &Gufen) -> String {
+    let v: serde_json::Value =
+        serde_json::from_str(&g.ok(&["--format", "json", "verify"])).unwrap();
+    v["head_hash"].as_str().unwrap().to_string()
+}
+
+fn records(g: &Gufen) -> u64 {
+    let v: serde_json::Value =
+        serde_json::from_str(&g.ok(&["--format", "json", "verify"])).unwrap();
+    v["records"].as_u64().unwrap()
+}
+
+fn village() -> Gufen {
+    let g = Gufen::new();
+    common::init_sample(&g.db());
+    g
+}
+
+#[test]
+fn a_file_of_commands_runs_each_line_as_its_own_command() {
+    let g = village();
+    let roster = fixture("roster-600.csv");
+    let register = g.path("register.csv");
+    let file = g.write(
+        "day.txt",
+        &format!(
+            "# the day's work\n\
+             member import '{}' --resolution 2017-1 --date 2017-12-31\n\
+             \n\
+             hukou set --id {A} --kind urban --locality \"郑州 金水区\" --date 2020-01-01\n\
+             gufen shares transfer --from {A} --to {B} --units 0.1 --gift --date 2020-02-01\n\
+             register --format csv -o '{}'\n\
+             --format json verify\n",
+            roster.display(),
+            register.display()
+        ),
+    );
+    let run = g.run(&["shell", &file]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // 1 registration + 1,201 from the import + the hukou record + the gift.
+    assert_eq!(records(&g), 1204);
+    // The line's own output: the JSON of verify, the head it reports is the head now.
+    let json_start = run.stdout.find("{\n").unwrap();
+    let verify: serde_json::Value = serde_json::from_str(&run.stdout[json_start..]).unwrap();
+    assert_eq!(verify["head_hash"].as_str().unwrap(), head(&g));
+    // A line's `-o` is that line's: the register written in full, as a separate run writes it.
+    let written = std::fs::read_to_string(&register).unwrap();
+    assert_eq!(written, g.ok(&["register", "--format", "csv"]));
+    // The hukou line's quoted locality arrived as one value.
+    assert!(g.ok(&["member", "show", "--id", A]).contains("郑州 金水区"));
+}
+
+#[test]
+fn a_failing_line_stops_the_run_and_leaves_what_the_lines_before_it_wrote() {
+    let g = Gufen::sample_village("2017-1");
+    let before = records(&g);
+    let file = g.write(
+        "day.txt",
+        &format!(
+            "hukou set --id {A} --kind urban --locality 郑州 --date 2020-01-01\n\
+             hukou set --id {B} --kind urban --locality 郑州 --date 2031-01-01\n\
+             hukou set --id {B} --kind urban --locality 洛阳 --date 2020-03-01\n"
+        ),
+    );
+    let run = g.run(&["shell", &file]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("R17"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("line 2 failed") && run.stderr.contains("not run"),
+        "{}",
+        run.stderr
+    );
+    // Line 1 landed; line 2 was refused with nothing written; line 3 never ran.
+    assert_eq!(records(&g), before + 1);
+    let head_after = head(&g);
+    assert!(!g.ok(&["member", "show", "--id", B]).contains("洛阳"));
+
+    // With --keep-going the third line runs; the run still ends with the failing line's code.
+    let run = g.run(&["shell", "--keep-going", &file]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("ran 3 commands"), "{}", run.stderr);
+    assert_ne!(head(&g), head_after);
+    assert!(g.ok(&["member", "show", "--id", B]).contains("洛阳"));
+}
+
+#[test]
+fn the_shells_global_flags_apply_to_lines_that_do_not_give_their_own() {
+    let g = Gufen::sample_village("2017-1");
+    let file = g.write("reads.txt", "verify\n--format text --lang zh verify\n");
+    let run = g.run(&["--format", "json", "shell", &file]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // The first line is JSON (the shell's --format); the second is text in Chinese (its own).
+    let json_end = run.stdout.find("\n}\n").unwrap() + 3;
+    let first: serde_json::Value = serde_json::from_str(&run.stdout[..json_end]).unwrap();
+    assert_eq!(first["ok"], true);
+    assert!(
+        run.stdout[json_end..]
+            .chars()
+            .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+        "{}",
+        &run.stdout[json_end..]
+    );
+}
+
+#[test]
+fn unreadable_lines_a_nested_shell_and_shell_wide_outputs_are_refused() {
+    let g = Gufen::sample_village("2017-1");
+    let before = head(&g);
+    for (text, expected) in [
+        ("log 'unclosed\n", "unclosed quote"),
+        ("shell other.txt\n", "cannot nest"),
+        ("member frobnicate\n", "line 1 failed (exit code 2)"),
+    ] {
+        let file = g.write("bad.txt", text);
+        let run = g.run(&["shell", &file]);
+        assert_eq!(run.code, 2, "{text}: {}", run.stderr);
+        assert!(run.stderr.contains(expected), "{text}: {}", run.stderr);
+    }
+    let file = g.write("ok.txt", "verify\n");
+    let run = g.run(&["-o", g.path("out.txt").to_str().unwrap(), "shell", &file]);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("takes no -o"), "{}", run.stderr);
+    let missing = g.path("missing.txt");
+    let run = g.run(&["shell", missing.to_str().unwrap()]);
+    assert_eq!(run.code, 1);
+    assert_eq!(head(&g), before);
+}
