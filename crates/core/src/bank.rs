@@ -488,11 +488,12 @@ pub(crate) fn apply_cleared(state: &mut State, e: &BankAccountCleared) {
 }
 
 pub(crate) fn apply_failed(state: &mut State, date: NaiveDate, e: &DividendPaymentFailed) {
-    let dividend = dividends::declared(state, e.year, &e.person);
-    assert!(dividend.paid.is_none(), "a failed dividend is unpaid");
-    dividend.failure = Some(PaymentFailure {
-        on: date,
-        reason: e.reason.clone(),
+    dividends::change_declared(state, e.year, &e.person, |line| {
+        assert!(line.paid.is_none(), "a failed dividend is unpaid");
+        line.failure = Some(PaymentFailure {
+            on: date,
+            reason: e.reason.clone(),
+        });
     });
 }
 

@@ -251,8 +251,9 @@ pub(crate) fn apply(state: &mut State, date: NaiveDate, corrected: &RecordCorrec
 }
 
 /// The entities a correction reads and changes: the persons the record names, the households
-/// it (or, for a confirmation, the person's earlier records) names, and the year's plan.
-pub(crate) fn scope(original: &Recorded, related: &[Recorded]) -> Vec<Key> {
+/// it (or, for a confirmation, the person's earlier records) names, the year's plan and a
+/// payment's line. None (the whole state) for a posting, whose reversal reads every line.
+pub(crate) fn scope(original: &Recorded, related: &[Recorded]) -> Option<Vec<Key>> {
     let mut keys: Vec<Key> = original
         .event
         .persons()
@@ -283,17 +284,22 @@ pub(crate) fn scope(original: &Recorded, related: &[Recorded]) -> Vec<Key> {
                 }
             }
         }
+        Event::DistributionPosted(_) => return None,
+        Event::DividendPaid(DividendPaid { year, person, .. }) => {
+            keys.push(Key::Distribution(*year));
+            keys.push(Key::Line(*year, person.clone()));
+        }
         Event::DistributionDrafted(DistributionDrafted { year, .. })
         | Event::DistributionNoticed(DistributionNoticed { year })
         | Event::DistributionApproved(DistributionApproved { year, .. })
-        | Event::DistributionPosted(DistributionPosted { year, .. })
-        | Event::DividendDeclared(DividendDeclared { year, .. })
-        | Event::DividendPaid(DividendPaid { year, .. }) => keys.push(Key::Distribution(*year)),
+        | Event::DividendDeclared(DividendDeclared { year, .. }) => {
+            keys.push(Key::Distribution(*year))
+        }
         _ => {}
     }
     keys.sort();
     keys.dedup();
-    keys
+    Some(keys)
 }
 
 /// The records among `records` that a correction of `original` is decided on: those indexed

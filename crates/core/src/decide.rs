@@ -82,19 +82,22 @@ pub fn scope(action: &Action) -> Option<Vec<Key>> {
         }
         Action::Correct {
             original, related, ..
-        } => keys.extend(crate::correction::scope(original, related)),
+        } => keys.extend(crate::correction::scope(original, related)?),
         Action::Inherit { from, heirs } => {
             keys.push(person(from));
             keys.extend(heirs.iter().map(|(heir, _)| person(heir)));
         }
+        // A payment reads the year's plan (its declared lines) and the line's own state.
         Action::PayDividend {
             person: id, year, ..
         } => {
             keys.push(person(id));
             keys.push(Key::Distribution(*year));
+            keys.push(Key::Line(*year, id.clone()));
         }
         Action::PayDividends { payments, year } => {
             keys.extend(payments.iter().map(|(id, _)| person(id)));
+            keys.extend(payments.iter().map(|(id, _)| Key::Line(*year, id.clone())));
             keys.push(Key::Distribution(*year));
         }
         Action::SetBankAccount { person: id, .. } | Action::ClearBankAccount { person: id } => {
@@ -103,6 +106,7 @@ pub fn scope(action: &Action) -> Option<Vec<Key>> {
         Action::ImportBankAccounts { rows } => keys.extend(rows.iter().map(|r| person(&r.person))),
         Action::SettleBankResult { year, rows } => {
             keys.extend(rows.iter().map(|r| person(&r.person)));
+            keys.extend(rows.iter().map(|r| Key::Line(*year, r.person.clone())));
             keys.push(Key::Distribution(*year));
         }
         Action::AllotCollectiveShares { .. } | Action::AdoptQuantificationPlan { .. } => {}

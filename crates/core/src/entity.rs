@@ -345,7 +345,10 @@ pub struct Pledge {
     pub class: Option<String>,
 }
 
-/// One holder's declared dividend of a posted plan; unpaid ones stay owed across years.
+/// One holder's declared dividend of a posted plan, as its `DividendDeclared` record says:
+/// written once with the posting and never changed. What happens to it later (its payment, the
+/// bank's failure) is its `LineState`, kept under its own key; unpaid ones stay owed across
+/// years.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Dividend {
     pub person: PersonId,
@@ -353,9 +356,24 @@ pub struct Dividend {
     pub amount_fen: i64,
     /// Accrues to the deceased holder's estate (R10).
     pub estate: bool,
+}
+
+/// What has happened to one declared dividend since its posting: one projection entry per
+/// line that has any (`Key::Line`), so that paying one line writes one small entry and the
+/// year's plan, with its 100,000 lines, is never rewritten for it. A line with none of it has
+/// no entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct LineState {
     pub paid: Option<Payment>,
     /// The bank's latest report that it could not pay the dividend; cleared when it is paid.
     pub failure: Option<PaymentFailure>,
+}
+
+impl LineState {
+    /// Nothing has happened to the line: it has no projection entry.
+    pub fn is_empty(&self) -> bool {
+        self.paid.is_none() && self.failure.is_none()
+    }
 }
 
 /// Why the bank did not pay a dividend, as its result file said.
@@ -465,8 +483,9 @@ pub struct Distribution {
     pub progress: Progress,
     /// The collective's `register_mark` through the record date when drafted.
     pub register_mark: u64,
-    /// The declared dividends once posted, in the plan's (person id) order. They live with the
-    /// year's plan, not with each person, so that posting writes one projection entry.
+    /// The declared dividends once posted, in the plan's (person id) order; never changed
+    /// after the posting. They live with the year's plan, not with each person, so that posting
+    /// writes one projection entry; each line's payment and failure are its `LineState`.
     pub dividends: Vec<Dividend>,
 }
 

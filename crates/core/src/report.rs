@@ -210,8 +210,8 @@ pub struct DistributionReport {
     pub paid_fen: i64,
 }
 
-/// The year's plan and lines (a complete state, or one holding the plan and its persons), ordered
-/// by household then ID like the register.
+/// The year's plan and lines (a complete state, or one holding the plan, its persons and their
+/// lines), ordered by household then ID like the register.
 pub fn distribution(state: &State, year: u16) -> Option<DistributionReport> {
     let found = state.distribution(year)?;
     let mut keyed: Vec<(String, &PersonId, DividendLine)> = found
@@ -221,9 +221,10 @@ pub fn distribution(state: &State, year: u16) -> Option<DistributionReport> {
         .map(|line| {
             let person = state.person(&line.person);
             let dividend = found.dividend(&line.person);
-            let paid = dividend.and_then(|d| d.paid.as_ref());
+            let state_of_line = dividend.and_then(|_| state.line(year, &line.person));
+            let paid = state_of_line.and_then(|l| l.paid.as_ref());
             let paid_on = paid.map(|p| p.on);
-            let failure = dividend.and_then(|d| d.failure.as_ref());
+            let failure = state_of_line.and_then(|l| l.failure.as_ref());
             let household = person.and_then(|p| p.household.clone()).unwrap_or_default();
             let shown = DividendLine {
                 name: person.map(|p| p.name.clone()).unwrap_or_default(),
@@ -321,10 +322,14 @@ pub fn owed(state: &State) -> Vec<OwedLine> {
             d.dividends
                 .iter()
                 .enumerate()
-                .filter(|(_, line)| line.paid.is_none() && line.amount_fen > 0)
-                .map(|(index, line)| {
+                .map(|(index, line)| (index, line, state.line(d.plan.year, &line.person)))
+                .filter(|(_, line, done)| {
+                    done.is_none_or(|l| l.paid.is_none()) && line.amount_fen > 0
+                })
+                .map(|(index, line, done)| {
                     let person = state.person(&line.person);
-                    let not_paid_because = if line.failure.is_some() {
+                    let failure = done.and_then(|l| l.failure.as_ref());
+                    let not_paid_because = if failure.is_some() {
                         Some(NotPaidBecause::BankFailure)
                     } else if line.estate || person.is_some_and(Person::is_deceased) {
                         Some(NotPaidBecause::Estate)
@@ -341,8 +346,8 @@ pub fn owed(state: &State) -> Vec<OwedLine> {
                         household: person.and_then(|p| p.household.clone()).unwrap_or_default(),
                         amount_fen: line.amount_fen,
                         estate: line.estate,
-                        failure_reason: line.failure.as_ref().map(|f| f.reason.clone()),
-                        failed_on: line.failure.as_ref().map(|f| f.on),
+                        failure_reason: failure.map(|f| f.reason.clone()),
+                        failed_on: failure.map(|f| f.on),
                         not_paid_because,
                     }
                 })
@@ -352,4 +357,38 @@ pub fn owed(state: &State) -> Vec<OwedLine> {
         (a.year, &a.household, &a.id_masked).cmp(&(b.year, &b.household, &b.id_masked))
     });
     lines
+}
+
+/// A posted year's money as it stands: what was declared to holders, what of it is paid, and
+/// what is still owed (declared, non-zero, unpaid), in fen and in lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct YearPayments {
+    pub declared_fen: i64,
+    pub paid_fen: i64,
+    pub paid_lines: u64,
+    pub owed_fen: i64,
+    pub owed_lines: u64,
+}
+
+/// The `year` plan's declared, paid and owed totals (a complete state): the declared lines of
+/// the plan with each line's state. Zero for a year not posted.
+pub fn year_payments(state: &State, year: u16) -> YearPayments {
+    let mut totals = YearPayments::default();
+    let Some(plan) = state.distribution(year) else {
+        return totals;
+    };
+    for line in &plan.dividends {
+        totals.declared_fen += line.amount_fen;
+        if state
+            .line(year, &line.person)
+            .is_some_and(|l| l.paid.is_some())
+        {
+            totals.paid_fen += line.amount_fen;
+            totals.paid_lines += 1;
+        } else if line.amount_fen > 0 {
+            totals.owed_fen += line.amount_fen;
+            totals.owed_lines += 1;
+        }
+    }
+    totals
 }

@@ -17,6 +17,8 @@ pub enum Key {
     Person(PersonId),
     Household(String),
     Distribution(u16),
+    /// One declared line of a year's plan that has a payment or a bank failure (`LineState`).
+    Line(u16, PersonId),
 }
 
 /// A key as messages name it: a person by their masked ID (R16), never the whole one.
@@ -27,6 +29,7 @@ impl std::fmt::Display for Key {
             Key::Person(id) => write!(f, "person {}", id.masked()),
             Key::Household(number) => write!(f, "household {number}"),
             Key::Distribution(year) => write!(f, "the {year} plan"),
+            Key::Line(year, id) => write!(f, "the {year} line of {}", id.masked()),
         }
     }
 }
@@ -39,6 +42,7 @@ pub enum Entity {
     Person(Person),
     Household(Household),
     Distribution(Distribution),
+    Line(LineState),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -57,6 +61,8 @@ pub struct State {
     persons: HashMap<PersonId, Person>,
     households: BTreeMap<String, Household>,
     distributions: BTreeMap<u16, Distribution>,
+    /// Each year's lines that have a state, by person; a year with none has no entry.
+    lines: BTreeMap<u16, BTreeMap<PersonId, LineState>>,
     view: View,
     dirty: BTreeSet<Key>,
     /// A replay of the log (verify, audit, as-of) reads the state it rebuilds and never writes
@@ -137,6 +143,10 @@ impl State {
                 assert_eq!(year, d.plan.year, "a plan is stored under its own year");
                 self.distributions.insert(year, d);
             }
+            (Key::Line(year, id), Entity::Line(line)) => {
+                assert!(!line.is_empty(), "a line without a state has no entry");
+                self.lines.entry(year).or_default().insert(id, line);
+            }
             (key, entity) => panic!("entity {entity:?} does not belong under {key:?}"),
         }
     }
@@ -169,6 +179,12 @@ impl State {
                 .get(year)
                 .cloned()
                 .map(Entity::Distribution),
+            Key::Line(year, id) => self
+                .lines
+                .get(year)
+                .and_then(|lines| lines.get(id))
+                .cloned()
+                .map(Entity::Line),
         }
     }
 
@@ -198,6 +214,13 @@ impl State {
                 Entity::Distribution(d.clone()),
             )
         }));
+        for (year, lines) in &self.lines {
+            all.extend(
+                lines
+                    .iter()
+                    .map(|(id, line)| (Key::Line(*year, id.clone()), Entity::Line(line.clone()))),
+            );
+        }
         all
     }
 
@@ -234,10 +257,66 @@ impl State {
             .keys()
             .chain(other.distributions.keys())
             .collect();
-        years
+        if let Some(year) = years
             .into_iter()
             .find(|y| self.distributions.get(*y) != other.distributions.get(*y))
-            .map(|y| Key::Distribution(*y))
+        {
+            return Some(Key::Distribution(*year));
+        }
+        let lines = |state: &'_ State| -> BTreeSet<(u16, PersonId)> {
+            state
+                .lines
+                .iter()
+                .flat_map(|(year, lines)| lines.keys().map(|id| (*year, id.clone())))
+                .collect()
+        };
+        let mut keys = lines(self);
+        keys.extend(lines(other));
+        keys.into_iter()
+            .find(|(year, id)| self.line_of(*year, id) != other.line_of(*year, id))
+            .map(|(year, id)| Key::Line(year, id))
+    }
+
+    fn line_of(&self, year: u16, person: &PersonId) -> Option<&LineState> {
+        self.lines.get(&year).and_then(|lines| lines.get(person))
+    }
+
+    /// The changed keys with their new values (None: removed), moved out of the state (which
+    /// is left without them): what a command writes back, without copying a plan's 100,000
+    /// lines first.
+    pub fn into_dirty(mut self) -> (Vec<(Key, Option<Entity>)>, State) {
+        let dirty = std::mem::take(&mut self.dirty);
+        let changes = dirty
+            .into_iter()
+            .map(|key| {
+                let value = self.remove(&key);
+                (key, value)
+            })
+            .collect();
+        (changes, self)
+    }
+
+    fn remove(&mut self, key: &Key) -> Option<Entity> {
+        match key {
+            Key::Collective => self
+                .collective
+                .take()
+                .map(|c| Entity::Collective(Box::new(c))),
+            Key::Person(id) => self.persons.remove(id).map(Entity::Person),
+            Key::Household(n) => self.households.remove(n).map(Entity::Household),
+            Key::Distribution(year) => self.distributions.remove(year).map(Entity::Distribution),
+            Key::Line(year, id) => self
+                .lines
+                .get_mut(year)
+                .and_then(|lines| lines.remove(id))
+                .map(Entity::Line),
+        }
+    }
+
+    /// Room for `persons` more persons: a whole state's load puts 100,000 of them, and growing
+    /// the table as they come was a tenth of a draft's time.
+    pub fn reserve_persons(&mut self, persons: usize) {
+        self.persons.reserve(persons);
     }
 
     /// The keys changed since the last call, with their new values (None: removed).
@@ -276,6 +355,24 @@ impl State {
             self.assert_covers(&Key::Distribution(year));
         }
         self.distributions.get(&year)
+    }
+
+    /// The state of `person`'s line of the `year` plan: None while nothing has happened to it
+    /// (or no such line was declared).
+    pub fn line(&self, year: u16, person: &PersonId) -> Option<&LineState> {
+        if !self.is_complete() {
+            self.assert_covers(&Key::Line(year, person.clone()));
+        }
+        self.line_of(year, person)
+    }
+
+    /// The `year` plan's lines that have a state, in person id order (complete states only).
+    pub fn lines(&self, year: u16) -> impl Iterator<Item = (&PersonId, &LineState)> {
+        assert!(
+            self.is_complete(),
+            "only a complete state lists every line of a plan"
+        );
+        self.lines.get(&year).into_iter().flatten()
     }
 
     /// All persons in id order (complete states only).
@@ -371,6 +468,41 @@ impl State {
         self.distributions
             .get_mut(&year)
             .expect("events name plans the ledger holds")
+    }
+
+    /// Changes `person`'s line of the `year` plan (from no state when it has none); a line left
+    /// with no state loses its entry.
+    pub(crate) fn change_line(
+        &mut self,
+        year: u16,
+        person: &PersonId,
+        change: impl FnOnce(&mut LineState),
+    ) {
+        if !self.is_complete() {
+            self.assert_covers(&Key::Line(year, person.clone()));
+        }
+        self.touch(Key::Line(year, person.clone()));
+        let lines = self.lines.entry(year).or_default();
+        let line = lines.entry(person.clone()).or_default();
+        change(line);
+        if line.is_empty() {
+            lines.remove(person);
+        }
+        if lines.is_empty() {
+            self.lines.remove(&year);
+        }
+    }
+
+    /// Removes the state of every line of the `year` plan (its posting undone; complete states
+    /// only, since only those hold every line).
+    pub(crate) fn clear_lines(&mut self, year: u16) {
+        assert!(
+            self.is_complete(),
+            "only a complete state holds every line of a plan to clear"
+        );
+        for person in self.lines.remove(&year).unwrap_or_default().into_keys() {
+            self.touch(Key::Line(year, person));
+        }
     }
 
     pub(crate) fn leave_household(&mut self, id: &PersonId) {

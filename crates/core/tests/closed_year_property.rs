@@ -252,6 +252,7 @@ proptest! {
         let record_date = date(RECORD_DATE);
         let register = log.register_as_of(record_date);
         let dividends = log.state.distribution(2024).unwrap().dividends.clone();
+        let paid: Vec<_> = log.state.lines(2024).map(|(p, l)| (p.clone(), l.clone())).collect();
         for (kind, a, b, offset) in steps {
             let day = date("2018-01-01") + chrono::Days::new(offset);
             // One step in four corrects an earlier record instead (the posting itself is left
@@ -268,6 +269,8 @@ proptest! {
         prop_assert_eq!(log.register_as_of(record_date), register);
         let plan = log.state.distribution(2024).unwrap();
         prop_assert_eq!(&plan.dividends, &dividends);
+        let paid_now: Vec<_> = log.state.lines(2024).map(|(p, l)| (p.clone(), l.clone())).collect();
+        prop_assert_eq!(paid_now, paid);
         let collective = log.state.collective().unwrap();
         let recomputed = distribution::recompute(&log.state, collective, &plan.plan);
         prop_assert_eq!(recomputed.lines, plan.plan.lines.clone());

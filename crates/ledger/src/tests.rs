@@ -1025,3 +1025,206 @@ fn a_huge_claimed_length_is_refused_not_allocated() {
     bytes.extend_from_slice(&0x7fff_ffffu32.to_le_bytes());
     assert!(crate::record::Record::decode(&bytes).is_err());
 }
+
+/// Every projection entry (the watermark and the version left out), by key.
+fn projection_entries(ledger: &crate::Ledger) -> std::collections::BTreeMap<Vec<u8>, Vec<u8>> {
+    ledger
+        .raw_projections()
+        .iter()
+        .map(|entry| entry.unwrap())
+        .filter(|(key, _)| !key.starts_with(b"~"))
+        .map(|(key, value)| (key.to_vec(), value.to_vec()))
+        .collect()
+}
+
+/// The keys whose entries differ between two snapshots (added, removed or changed), as text.
+fn changed_keys(
+    before: &std::collections::BTreeMap<Vec<u8>, Vec<u8>>,
+    after: &std::collections::BTreeMap<Vec<u8>, Vec<u8>>,
+) -> Vec<String> {
+    let mut keys: Vec<&Vec<u8>> = before.keys().chain(after.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    keys.into_iter()
+        .filter(|key| before.get(*key) != after.get(*key))
+        .map(|key| String::from_utf8_lossy(key).to_string())
+        .collect()
+}
+
+/// Paying one line of a posted plan writes that line's own projection entry and nothing else
+/// (the year's plan, with every declared line, is not rewritten); a bank's failure likewise; the
+/// line states read back after a reopen and after a rebuild, equal the replay, and go with the
+/// corrections of the payment and of the posting.
+#[test]
+fn paying_one_line_writes_only_that_lines_projection() {
+    use gufen_core::command::{BankOutcome, BankResultRow};
+    use gufen_core::state::Key;
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (
+        PersonId::parse(IDS[0]).unwrap(),
+        PersonId::parse(IDS[1]).unwrap(),
+    );
+    let line_key = |id: &PersonId| format!("l/2024/{id}");
+    {
+        let store = populated(dir.path());
+        let ledger = store.ledger(ORG).unwrap();
+        approved_plan(&ledger);
+        let post = Command {
+            date: date("2025-01-23"),
+            action: Action::PostDistribution { year: 2024 },
+        };
+        ledger.execute(&context(50), &post).unwrap();
+        let posted = projection_entries(&ledger);
+        assert!(
+            !posted.keys().any(|k| k.starts_with(b"l/")),
+            "a posting writes no line state"
+        );
+
+        let pay = Command {
+            date: date("2025-02-01"),
+            action: Action::PayDividend {
+                year: 2024,
+                person: a.clone(),
+                reference: "BK-1".into(),
+            },
+        };
+        ledger.execute(&context(51), &pay).unwrap();
+        let paid = projection_entries(&ledger);
+        assert_eq!(changed_keys(&posted, &paid), [line_key(&a)]);
+        assert!(
+            paid[line_key(&a).as_bytes()].len() < 64,
+            "a line's entry is small: {} bytes",
+            paid[line_key(&a).as_bytes()].len()
+        );
+
+        let settle = Command {
+            date: date("2025-02-02"),
+            action: Action::SettleBankResult {
+                year: 2024,
+                rows: vec![BankResultRow {
+                    person: b.clone(),
+                    line_reference: "GF2024-0002".into(),
+                    amount_fen: None,
+                    outcome: BankOutcome::Failed {
+                        bank_reference: None,
+                        reason: "户名不符".into(),
+                    },
+                }],
+            },
+        };
+        ledger.execute(&context(52), &settle).unwrap();
+        let failed = projection_entries(&ledger);
+        assert_eq!(changed_keys(&paid, &failed), [line_key(&b)]);
+        // The scope of a payment loads the plan and the line, and reads them back.
+        let state = ledger
+            .load_state(Some(vec![
+                Key::Collective,
+                Key::Distribution(2024),
+                Key::Line(2024, a.clone()),
+                Key::Line(2024, b.clone()),
+            ]))
+            .unwrap();
+        assert_eq!(
+            state
+                .line(2024, &a)
+                .unwrap()
+                .paid
+                .as_ref()
+                .unwrap()
+                .reference,
+            "BK-1"
+        );
+        assert_eq!(
+            state
+                .line(2024, &b)
+                .unwrap()
+                .failure
+                .as_ref()
+                .unwrap()
+                .reason,
+            "户名不符"
+        );
+        assert!(state.line(2024, &b).unwrap().paid.is_none());
+    }
+
+    // After a reopen: the same line states, equal to the replay; a rebuild writes the same bytes.
+    let store = reopen(dir.path());
+    let ledger = store.ledger(ORG).unwrap();
+    let stored = projection_entries(&ledger);
+    let state = ledger.load_state(None).unwrap();
+    assert_eq!(
+        state.line(2024, &a).unwrap().paid.as_ref().unwrap().on,
+        date("2025-02-01")
+    );
+    assert_eq!(
+        state.line(2024, &b).unwrap().failure.as_ref().unwrap().on,
+        date("2025-02-02")
+    );
+    let totals = gufen_core::report::year_payments(&state, 2024);
+    let plan = state.distribution(2024).unwrap();
+    assert_eq!(totals.paid_fen, plan.dividend(&a).unwrap().amount_fen);
+    assert_eq!(totals.owed_fen, plan.dividend(&b).unwrap().amount_fen);
+    assert_eq!((totals.paid_lines, totals.owed_lines), (1, 1));
+    assert_eq!(
+        state.first_difference(&ledger.replay_state(None).unwrap()),
+        None
+    );
+    ledger.rebuild_projections().unwrap();
+    assert_eq!(projection_entries(&ledger), stored);
+    assert!(ledger.verify(true).unwrap().ok);
+
+    // The posting is not undone while a line is paid; the payment is, which removes the line's
+    // entry (it has no state left), and then the posting, which takes the failure with it.
+    let correct = |n: u8, seq: u64| {
+        let (original, related) = ledger.record_and_related(seq).unwrap().unwrap();
+        let command = Command {
+            date: date("2025-02-03"),
+            action: Action::Correct {
+                reason: "entered in error".into(),
+                original,
+                related,
+            },
+        };
+        ledger.execute(&context(n), &command)
+    };
+    let seq_of = |kind: &str| {
+        ledger
+            .records(0, 100)
+            .unwrap()
+            .into_iter()
+            .find(|r| r.record.event_type == kind)
+            .unwrap()
+            .record
+            .seq
+    };
+    let (posting, payment) = (seq_of("DistributionPosted"), seq_of("DividendPaid"));
+    let head = ledger.head().unwrap();
+    assert!(matches!(
+        correct(60, posting),
+        Err(LedgerError::Rejected(e)) if e.to_string().contains("have been paid")
+    ));
+    assert_eq!(ledger.head().unwrap(), head, "a refusal writes nothing");
+    let before = projection_entries(&ledger);
+    correct(61, payment).unwrap();
+    // The collective keeps the records corrected.
+    assert_eq!(
+        changed_keys(&before, &projection_entries(&ledger)),
+        ["c".to_string(), line_key(&a)]
+    );
+    assert!(!projection_entries(&ledger).contains_key(line_key(&a).as_bytes()));
+    correct(62, posting).unwrap();
+    let after = projection_entries(&ledger);
+    assert!(
+        !after.keys().any(|k| k.starts_with(b"l/")),
+        "no line state is left"
+    );
+    let state = ledger.load_state(None).unwrap();
+    assert!(state.distribution(2024).unwrap().dividends.is_empty());
+    assert_eq!(
+        state.first_difference(&ledger.replay_state(None).unwrap()),
+        None
+    );
+    assert!(ledger.verify(true).unwrap().ok);
+    ledger.rebuild_projections().unwrap();
+    assert_eq!(projection_entries(&ledger), after);
+}

@@ -512,7 +512,13 @@ pub fn payfile(app: &mut App, args: PayfileArgs) -> Result<()> {
     let state = ledger.load_state(None)?;
     let plan = posted(&state, args.year, lang)?;
     let unpaid: Vec<usize> = (0..plan.dividends.len())
-        .filter(|&i| plan.dividends[i].paid.is_none() && plan.dividends[i].amount_fen > 0)
+        .filter(|&i| {
+            let dividend = &plan.dividends[i];
+            let paid = state
+                .line(args.year, &dividend.person)
+                .is_some_and(|l| l.paid.is_some());
+            !paid && dividend.amount_fen > 0
+        })
         .collect();
     if unpaid.is_empty() {
         bail!(t(

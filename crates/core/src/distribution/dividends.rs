@@ -9,7 +9,7 @@ use crate::distribution::plan::plan_of;
 use crate::error::{reject, RowViolation, Rule, RuleViolation};
 use crate::event::*;
 use crate::ids::PersonId;
-use crate::state::{Dividend, Payment, Progress, State};
+use crate::state::{Dividend, LineState, Payment, Progress, State};
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 
@@ -80,7 +80,7 @@ pub(crate) fn payment(
             ),
         );
     };
-    if let Some(paid) = &dividend.paid {
+    if let Some(paid) = given.state.line(year, person).and_then(|l| l.paid.as_ref()) {
         return reject(
             Rule::Input,
             format!(
@@ -135,28 +135,39 @@ pub(crate) fn apply_declared(state: &mut State, e: &DividendDeclared) {
         weighted_units: e.weighted_units,
         amount_fen: e.amount_fen,
         estate: e.estate,
-        paid: None,
-        failure: None,
     });
 }
 
 pub(crate) fn apply_paid(state: &mut State, date: NaiveDate, e: &DividendPaid) {
-    let dividend = declared(state, e.year, &e.person);
-    assert!(dividend.paid.is_none(), "a dividend is paid once");
-    dividend.paid = Some(Payment {
-        on: date,
-        reference: e.reference.clone(),
+    change_declared(state, e.year, &e.person, |line| {
+        assert!(line.paid.is_none(), "a dividend is paid once");
+        line.paid = Some(Payment {
+            on: date,
+            reference: e.reference.clone(),
+        });
+        line.failure = None;
     });
-    dividend.failure = None;
 }
 
-pub(crate) fn declared<'s>(state: &'s mut State, year: u16, person: &PersonId) -> &'s mut Dividend {
-    let plan = state.distribution_mut(year);
-    let index = plan
-        .dividends
-        .binary_search_by(|d| d.person.cmp(person))
-        .expect("a paid (or unpaid) dividend was declared");
-    &mut plan.dividends[index]
+/// Changes the state of a declared line: its own entry, never the year's plan.
+pub(crate) fn change_declared(
+    state: &mut State,
+    year: u16,
+    person: &PersonId,
+    change: impl FnOnce(&mut LineState),
+) {
+    assert!(
+        declared(state, year, person).is_some(),
+        "a paid (or unpaid) dividend was declared"
+    );
+    state.change_line(year, person, change);
+}
+
+/// The dividend declared to `person` in the `year` posting.
+pub(crate) fn declared<'s>(state: &'s State, year: u16, person: &PersonId) -> Option<&'s Dividend> {
+    state
+        .distribution(year)
+        .and_then(|plan| plan.dividend(person))
 }
 
 // ---- undo (R15) ----
@@ -172,10 +183,11 @@ pub(crate) fn undo_declared(case: &Case, e: &DividendDeclared) -> Result<Reversa
 }
 
 pub(crate) fn undo_payment(case: &Case, e: &DividendPaid) -> Result<Reversal, RuleViolation> {
-    let plan = plan_of(case, e.year)?;
-    let paid = plan
-        .dividend(&e.person)
-        .and_then(|d| d.paid.as_ref())
+    plan_of(case, e.year)?;
+    let paid = case
+        .state
+        .line(e.year, &e.person)
+        .and_then(|l| l.paid.as_ref())
         .is_some_and(|p| p.reference == e.reference);
     if !paid {
         return case.refuse("the payment is no longer recorded");
@@ -184,7 +196,8 @@ pub(crate) fn undo_payment(case: &Case, e: &DividendPaid) -> Result<Reversal, Ru
 }
 
 pub(crate) fn apply_payment_undone(state: &mut State, paid: &DividendPaid) {
-    let dividend = declared(state, paid.year, &paid.person);
-    assert!(dividend.paid.is_some(), "a corrected payment was paid");
-    dividend.paid = None;
+    change_declared(state, paid.year, &paid.person, |line| {
+        assert!(line.paid.is_some(), "a corrected payment was paid");
+        line.paid = None;
+    });
 }

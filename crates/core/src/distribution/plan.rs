@@ -461,12 +461,14 @@ pub(crate) fn undo_approval(
 }
 
 pub(crate) fn undo_posting(case: &Case, e: &DistributionPosted) -> Result<Reversal, RuleViolation> {
-    let plan = plan_at(case, e.year, PlanStatus::Posted, &[])?;
-    let paid: Vec<String> = plan
-        .dividends
-        .iter()
-        .filter(|d| d.paid.is_some())
-        .map(|d| d.person.masked())
+    plan_at(case, e.year, PlanStatus::Posted, &[])?;
+    // The correction of a posting is decided on the whole state (`decide::scope`): only it
+    // holds every line's payment.
+    let paid: Vec<String> = case
+        .state
+        .lines(e.year)
+        .filter(|(_, line)| line.paid.is_some())
+        .map(|(person, _)| person.masked())
         .collect();
     if !paid.is_empty() {
         return case.refuse(format_args!(
@@ -505,13 +507,15 @@ pub(crate) fn apply_approval_undone(state: &mut State, a: &DistributionApproved)
     plan.progress = Progress::Noticed { noticed_on };
 }
 
-/// Every dividend the posting declared is withdrawn; the plan is back to approved.
+/// Every dividend the posting declared is withdrawn, with the bank's failures recorded against
+/// them; the plan is back to approved.
 pub(crate) fn apply_posting_undone(state: &mut State, p: &DistributionPosted) {
-    let plan = state.distribution_mut(p.year);
     assert!(
-        plan.dividends.iter().all(|d| d.paid.is_none()),
+        state.lines(p.year).all(|(_, line)| line.paid.is_none()),
         "a posting is undone only while nothing of it is paid"
     );
+    state.clear_lines(p.year);
+    let plan = state.distribution_mut(p.year);
     let Progress::Posted {
         noticed_on,
         approval,

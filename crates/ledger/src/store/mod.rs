@@ -40,7 +40,7 @@ const WATERMARK_KEY: &[u8] = b"~applied";
 /// The shape of the stored projections; a store whose projections have another shape (or none
 /// recorded) rebuilds them from the log on open.
 const PROJECTION_VERSION_KEY: &[u8] = b"~version";
-pub const PROJECTION_VERSION: u32 = 7;
+pub const PROJECTION_VERSION: u32 = 8;
 
 #[derive(Debug, thiserror::Error)]
 pub enum LedgerError {
@@ -317,6 +317,7 @@ fn entity_key(key: &Key) -> Vec<u8> {
         Key::Person(id) => format!("p/{id}").into_bytes(),
         Key::Household(number) => format!("h/{number}").into_bytes(),
         Key::Distribution(year) => format!("d/{year}").into_bytes(),
+        Key::Line(year, id) => format!("l/{year}/{id}").into_bytes(),
     }
 }
 
@@ -333,6 +334,17 @@ fn key_from_bytes(bytes: &[u8]) -> Result<Key, LedgerError> {
             .parse()
             .map(Key::Distribution)
             .map_err(|_| corrupt(None, format!("projection key {text}: not a year"))),
+        Some(("l", line)) => {
+            let (year, id) = line
+                .split_once('/')
+                .ok_or_else(|| corrupt(None, format!("projection key {text}: not year/id")))?;
+            let year = year
+                .parse()
+                .map_err(|_| corrupt(None, format!("projection key {text}: not a year")))?;
+            gufen_core::PersonId::parse(id)
+                .map(|id| Key::Line(year, id))
+                .map_err(|e| corrupt(None, format!("projection key {text}: {e}")))
+        }
         _ => Err(corrupt(None, format!("unknown projection key {text:?}"))),
     }
 }
@@ -463,7 +475,12 @@ impl Ledger {
         for event in &events {
             apply(&mut state, command.date, event);
         }
-        let changes = state.take_dirty();
+        let complete = state.is_complete();
+        let (changes, rest) = state.into_dirty();
+        if complete {
+            // A whole state (a draft's) takes a tenth of a second to free.
+            crate::verify::discard(rest);
+        }
         self.append_digested(context, command.date, &events, head, changes, digest)
     }
 

@@ -39,6 +39,8 @@ impl Ledger {
                 )
             });
             let mut state = State::new();
+            let persons = raw.iter().filter(|(key, _)| key.starts_with(b"p/")).count();
+            state.reserve_persons(persons);
             for (key, entity) in first?.into_iter().chain(second?) {
                 state.put(key, entity);
             }
