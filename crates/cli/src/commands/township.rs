@@ -577,3 +577,162 @@ fn duplicates(app: &mut App) -> Result<()> {
         half_done_moves,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::{Format, Global, Lang};
+
+    fn day(text: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+    }
+
+    fn global(db: &std::path::Path) -> Global {
+        Global {
+            db: db.to_path_buf(),
+            org: None,
+            format: Format::Text,
+            output: None,
+            lang: Lang::En,
+            command_id: None,
+            actor: Some("clerk".into()),
+            wait: 0,
+        }
+    }
+
+    /// Two collectives in a fresh store, a member confirmed in the first.
+    fn store_with_a_member(db: &std::path::Path, person: &PersonId) -> (Store, String, String) {
+        let store = Store::open(db, true).unwrap();
+        let global = global(db);
+        let mut codes = Vec::new();
+        for index in 0..2 {
+            let code = crate::commands::township_demo::village_code(index);
+            let charter = crate::commands::demo::village_charter(
+                300,
+                Some((&format!("第{index}村股份经济合作社"), &code)),
+            )
+            .unwrap();
+            let ledger = store.ledger(&code).unwrap();
+            let register = Command {
+                date: day("2017-06-30"),
+                action: Action::RegisterCollective {
+                    charter,
+                    loss_grounds: vec![],
+                },
+            };
+            ledger
+                .execute(&context(&global).unwrap(), &register)
+                .unwrap();
+            codes.push(code);
+        }
+        let confirm = Command {
+            date: day("2018-01-01"),
+            action: Action::ConfirmMembership {
+                person: person.clone(),
+                name: "王秀英".into(),
+                household: "001".into(),
+                resolution: "2018-1".into(),
+            },
+        };
+        store
+            .ledger(&codes[0])
+            .unwrap()
+            .execute(&context(&global).unwrap(), &confirm)
+            .unwrap();
+        let second = codes.pop().unwrap();
+        (store, codes.pop().unwrap(), second)
+    }
+
+    /// A move cut off after its first write (the loss, under the move's own command id) is
+    /// completed by the same move: the loss answered as written before, the confirmation
+    /// written once; the move again writes nothing.
+    #[test]
+    fn a_move_cut_off_after_the_loss_is_completed_by_the_same_move() {
+        let dir = tempfile::tempdir().unwrap();
+        let person = PersonId::parse("360426199101010071").unwrap();
+        let (store, from, to) = store_with_a_member(dir.path(), &person);
+        let global = global(dir.path());
+        let request = MoveRequest {
+            person: person.clone(),
+            from: from.clone(),
+            to: to.clone(),
+            household: "007".into(),
+            name: None,
+            resolution: "2020-1".into(),
+            from_resolution: None,
+            date: day("2020-03-01"),
+        };
+        // What the move's first write leaves when the process dies before its second.
+        let (loss_id, _) = request.command_ids(None);
+        let lose = Command {
+            date: request.date,
+            action: Action::LoseMembership {
+                person: person.clone(),
+                ground: "other-collective".into(),
+                note: String::new(),
+                resolution: None,
+                other_collective: Some(to.clone()),
+            },
+        };
+        let context = Context {
+            command_id: loss_id,
+            ..context(&global).unwrap()
+        };
+        let first = store
+            .ledger(&from)
+            .unwrap()
+            .execute(&context, &lose)
+            .unwrap();
+        let heads = |store: &Store| {
+            (
+                store.ledger(&from).unwrap().head().unwrap(),
+                store.ledger(&to).unwrap().head().unwrap(),
+            )
+        };
+        let cut = heads(&store);
+
+        let moved = move_in(&store, &global, &request).unwrap();
+        let loss = moved
+            .loss
+            .as_ref()
+            .expect("the loss found by its command id");
+        assert!(loss.repeated);
+        assert_eq!(loss.first_seq, first.first_seq);
+        assert!(!moved.confirmation.repeated);
+        let done = heads(&store);
+        assert_eq!(done.0, cut.0, "the loss is not written again");
+        assert_ne!(done.1, cut.1, "the confirmation is written");
+        let state = store.ledger(&to).unwrap().load_state(None).unwrap();
+        assert!(state.person(&person).unwrap().is_member());
+
+        let again = move_in(&store, &global, &request).unwrap();
+        assert!(again.confirmation.repeated && again.loss.unwrap().repeated);
+        assert_eq!(heads(&store), done);
+    }
+
+    /// The move's command ids name the move: another date, resolution or household is another
+    /// move, and a --command-id given makes them its own.
+    #[test]
+    fn a_moves_command_ids_name_the_move() {
+        let request = |resolution: &str, date: &str| MoveRequest {
+            person: PersonId::parse("360426199101010071").unwrap(),
+            from: crate::commands::township_demo::village_code(0),
+            to: crate::commands::township_demo::village_code(1),
+            household: "007".into(),
+            name: None,
+            resolution: resolution.into(),
+            from_resolution: None,
+            date: day(date),
+        };
+        let ids = request("2020-1", "2020-03-01").command_ids(None);
+        assert_ne!(ids.0, ids.1);
+        assert_eq!(ids, request("2020-1", "2020-03-01").command_ids(None));
+        assert_ne!(ids, request("2020-2", "2020-03-01").command_ids(None));
+        assert_ne!(ids, request("2020-1", "2020-03-02").command_ids(None));
+        let given = uuid::Uuid::from_bytes([7; 16]);
+        assert_ne!(
+            ids,
+            request("2020-1", "2020-03-01").command_ids(Some(given))
+        );
+    }
+}
