@@ -301,6 +301,23 @@ fn a_move_ends_one_membership_and_confirms_the_other_and_a_repeat_doubles_nothin
     // its member already; nothing doubles.
     refused(&g, &move_args(A, "2020-9"), "R1");
     assert_eq!(heads(&g), (home_after, other_after));
+    // Undoing the loss would make her a member of both again.
+    let loss_seq = moved["loss"]["first_seq"].to_string();
+    refused(
+        &g,
+        &[
+            "--org",
+            ORG,
+            "correct",
+            "--seq",
+            &loss_seq,
+            "--reason",
+            "entry-error",
+            "--date",
+            "2020-04-01",
+        ],
+        &format!("R2: 410183********0053 is a member of {NEIGHBOUR} ({OTHER}) in this store"),
+    );
     let report = json(&g, &["township", "report"]);
     assert_eq!(report["total"]["members"], 600, "{report}");
     let none = json(&g, &["township", "duplicates"]);
