@@ -3423,7 +3423,10 @@ fn history_shows_a_loss_with_its_note() {
 }
 
 /// Membership gained in another collective cites its credit code; where that collective is in
-/// the same store, the person must be its member there on the loss date (R2, R3).
+/// the same store, the person must be its member there on the loss date (R2, R3). A member of
+/// this collective is no longer confirmed there while a member here (R2 across the store,
+/// tests/township.rs); the double membership such a store could hold before that check is
+/// written here through the library, and the loss here on the day it began settles it.
 #[test]
 fn a_loss_to_another_collective_cites_it_and_checks_it_in_the_same_store() {
     let g = Gufen::village();
@@ -3463,7 +3466,13 @@ fn a_loss_to_another_collective_cites_it_and_checks_it_in_the_same_store() {
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(run.stderr.contains("R2"), "{}", run.stderr);
     assert_eq!(head(), before);
-    g.ok(&[
+    assert!(
+        run.stderr
+            .contains("township move --id ID --from N2410183MF0000001Y --to N2410183MF00000022"),
+        "{}",
+        run.stderr
+    );
+    let confirm = [
         "--org",
         OTHER_COLLECTIVE,
         "member",
@@ -3478,7 +3487,27 @@ fn a_loss_to_another_collective_cites_it_and_checks_it_in_the_same_store() {
         "2019-1",
         "--date",
         "2020-02-01",
-    ]);
+    ];
+    let run = g.run(&confirm);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(&format!(
+            "R2: 440113********001X is a member of 溱水村股份经济合作社 ({ORG}) in this store"
+        )),
+        "{}",
+        run.stderr
+    );
+    common::execute_through_library(
+        &g.db(),
+        OTHER_COLLECTIVE,
+        "2020-02-01",
+        gufen_core::Action::ConfirmMembership {
+            person: gufen_core::PersonId::parse(C).unwrap(),
+            name: "张丽".into(),
+            household: "009".into(),
+            resolution: "2019-1".into(),
+        },
+    );
     // She is its member now, but not on the loss date: a loss dated before she gained the
     // membership there would end hers here a month early (R3).
     let before = head();

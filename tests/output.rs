@@ -1309,6 +1309,41 @@ fn matrix(index: usize, format: &str) -> Vec<String> {
             "1",
         ],
     );
+    // The township: a second collective in the store (from here on every command names its
+    // collective), a member moved to it, the report and the duplicates of both.
+    let neighbour = g.write(
+        &format!("neighbour-{format}.toml"),
+        &std::fs::read_to_string(&charter)
+            .unwrap()
+            .replace("N2410183MF0000001Y", OTHER_COLLECTIVE)
+            .replace("溱水村", "邻村"),
+    );
+    ok(
+        &db,
+        &["init", "--charter", &neighbour, "--date", "2017-06-30"],
+    );
+    step(Step::Read, &["township", "report"]);
+    step(Step::Read, &["township", "report", "--year", "2025"]);
+    step(
+        Step::Own,
+        &[
+            "township",
+            "move",
+            "--id",
+            D,
+            "--from",
+            "N2410183MF0000001Y",
+            "--to",
+            OTHER_COLLECTIVE,
+            "--household",
+            "001",
+            "--resolution",
+            "2026-9",
+            "--date",
+            "2026-09-10",
+        ],
+    );
+    step(Step::Read, &["township", "duplicates"]);
     covered
 }
 

@@ -693,6 +693,14 @@ pub const MESSAGES: &[Row] = &[
     ("{id} is known by a {kind}, not a citizen ID: a member is a PRC citizen keyed by the citizen ID (a foreign heir may be registered and inherit, never be a member)", "{id} 以证件（{kind}）登记，而非身份证号：成员须是以身份证号登记的中国公民（外籍继承人可以登记并继承，但不能成为成员）"),
     ("this ledger already has its collective registered", "本台账已登记了集体经济组织"),
     ("{id} is not a member of the collective {code} in this store on {date}: membership gained there is confirmed there first", "{date} 当日 {id} 不是本存储中组织 {code} 的成员：在那里取得的成员身份须先在那里确认"),
+    ("{id} is not a member of the collective {code} in this store on {date}: membership gained there is confirmed there first; `gufen township move --id ID --from {from} --to {to}` ends it here and confirms it there together", "{date} 当日 {id} 不是本存储中组织 {code} 的成员：在那里取得的成员身份须先在那里确认；`gufen township move --id ID --from {from} --to {to}` 可同时终止本组织的成员身份并在那里确认"),
+    // R2 across the collectives of one store (`gufen township`).
+    ("{id} is a member of {name} ({code}) in this store: a person is a member of one collective at a time: `gufen township move --id ID --from {from} --to {to}` ends that membership on other-collective naming this one and confirms this one together", "{id} 是本存储中 {name}（{code}）的成员：一个人同一时间只能是一个集体经济组织的成员；`gufen township move --id ID --from {from} --to {to}` 可同时以“取得其他组织成员身份”（指明本组织）终止那里的成员身份并在本组织确认"),
+    ("{id} was a member of {name} ({code}) in this store until {ended}, after {date}: a person is a member of one collective at a time: `gufen township move --id ID --from {from} --to {to}` ends that membership on other-collective naming this one and confirms this one together", "{id} 直到 {ended}（晚于 {date}）仍是本存储中 {name}（{code}）的成员：一个人同一时间只能是一个集体经济组织的成员；`gufen township move --id ID --from {from} --to {to}` 可同时以“取得其他组织成员身份”（指明本组织）终止那里的成员身份并在本组织确认"),
+    ("--from and --to name the same collective {code}: a move is between two collectives of the store", "--from 和 --to 是同一个组织 {code}：成员身份只能在本存储的两个组织之间转移"),
+    ("{id} is not known to {name} ({code}): only a member's membership moves", "{name}（{code}）没有 {id} 的记录：只有成员的成员身份才能转移"),
+    ("{id} is not a member of {name} ({code}): only a member's membership moves", "{id} 不是 {name}（{code}）的成员：只有成员的成员身份才能转移"),
+    ("the move is half done: the membership in {from} ended on {date}, but {to} did not record the confirmation ({error*}); give the same command again to complete it (`gufen township duplicates` lists it meanwhile)", "转移只完成了一半：{from} 的成员身份已于 {date} 终止，但 {to} 未能登记确认（{error}）；请再次执行同一条命令以完成转移（在此之前 `gufen township duplicates` 会列出它）"),
     // Loss and exit (R2–R4), transfers and redemption (R8), the plan's steps (R13).
     ("the note names {word}, a circumstance that never ends membership (RCEOL 18): record it as a life event, or record the loss on its lawful ground alone", "备注中提到 {word}，这一情形从不终止成员身份（《农村集体经济组织法》第十八条）：请作为生活事件登记，或只按法定事由登记丧失"),
     ("the charter lists no ground for losing membership", "章程没有规定丧失成员身份的事由"),

@@ -60,8 +60,13 @@ fn citizen_id(rng: &mut Rng, seen: &mut HashSet<String>) -> String {
 
 /// `persons` persons in households of 1 to 6, each with 1 basic share (some with 0.5).
 pub fn roster(persons: usize, seed: u64) -> Vec<SynthPerson> {
+    roster_apart(persons, seed, &mut HashSet::with_capacity(persons))
+}
+
+/// A roster as `roster` makes it, none of whose IDs is in `seen` (the persons of other villages
+/// of one township); its own IDs are added to `seen`.
+pub fn roster_apart(persons: usize, seed: u64, seen: &mut HashSet<String>) -> Vec<SynthPerson> {
     let mut rng = Rng::new(seed);
-    let mut seen = HashSet::with_capacity(persons);
     let mut out = Vec::with_capacity(persons);
     let mut household_number = 0;
     while out.len() < persons {
@@ -75,7 +80,7 @@ pub fn roster(persons: usize, seed: u64) -> Vec<SynthPerson> {
             }
             let units = if rng.below(10) == 0 { "0.5" } else { "1" };
             out.push(SynthPerson {
-                id: citizen_id(&mut rng, &mut seen),
+                id: citizen_id(&mut rng, seen),
                 name,
                 household: format!("{household_number:05}"),
                 class: "basic".into(),

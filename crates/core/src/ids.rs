@@ -269,13 +269,7 @@ impl OrgCode {
                 }
             }
         }
-        let sum: u32 = values[..17]
-            .iter()
-            .zip(USCC_WEIGHTS)
-            .map(|(v, w)| v * w)
-            .sum();
-        let check = (31 - sum % 31) % 31;
-        let expected = USCC_ALPHABET.as_bytes()[check as usize] as char;
+        let expected = org_check_of(&values[..17]);
         let found = code.as_bytes()[17] as char;
         if expected != found {
             return Err(IdError::OrgCodeCheck {
@@ -290,6 +284,25 @@ impl OrgCode {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// The GB 32100 check character of the first 17 characters of a credit code, or None when one
+/// of them is outside the code's alphabet (I, O, S, V, Z and lower case are not in it).
+pub fn org_check_character(first_17: &str) -> Option<char> {
+    if first_17.chars().count() != 17 {
+        return None;
+    }
+    let values: Option<Vec<u32>> = first_17
+        .chars()
+        .map(|c| USCC_ALPHABET.find(c).map(|v| v as u32))
+        .collect();
+    Some(org_check_of(&values?))
+}
+
+fn org_check_of(values: &[u32]) -> char {
+    let sum: u32 = values.iter().zip(USCC_WEIGHTS).map(|(v, w)| v * w).sum();
+    let check = (31 - sum % 31) % 31;
+    USCC_ALPHABET.as_bytes()[check as usize] as char
 }
 
 impl fmt::Display for OrgCode {
@@ -409,6 +422,19 @@ mod tests {
         assert_eq!(masked.to_string(), masked.as_str());
         let document = PersonId::parse("passport:E1234567890").unwrap();
         assert_eq!(document.masked_id().as_str(), "passport:E12345*7890");
+    }
+
+    #[test]
+    fn an_org_check_character_completes_a_valid_code() {
+        assert_eq!(org_check_character("N2410183MF0000001"), Some('Y'));
+        assert_eq!(org_check_character("91310115MA1K3BTP2"), Some('B'));
+        assert_eq!(org_check_character("N2410183MF000000I"), None);
+        assert_eq!(org_check_character("N2410183MF00001"), None);
+        for n in 1..=50 {
+            let first = format!("N2410183MF{n:07}");
+            let check = org_check_character(&first).unwrap();
+            assert!(OrgCode::parse(&format!("{first}{check}")).is_ok());
+        }
     }
 
     #[test]

@@ -392,3 +392,35 @@ pub fn year_payments(state: &State, year: u16) -> YearPayments {
     }
     totals
 }
+
+/// A year's money in one collective, as the township report sums it: the plan's status and
+/// distributable amount, and of its declared dividends (posted plans only) what is paid and what
+/// is owed, with the count of lines each way. A plan not yet posted has declared nothing: its
+/// paid and owed are zero.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct YearTotals {
+    pub year: u16,
+    pub status: PlanStatus,
+    pub distributable_fen: i64,
+    pub paid_fen: i64,
+    pub owed_fen: i64,
+    pub lines_paid: u64,
+    /// Declared dividends of more than zero fen not yet paid (the lines `owed` lists).
+    pub lines_unpaid: u64,
+}
+
+/// The year's totals (a state holding the year's plan), or None when the year has no plan.
+/// The one place the township report reads per-line payment state.
+pub fn year_totals(state: &State, year: u16) -> Option<YearTotals> {
+    let found = state.distribution(year)?;
+    let payments = year_payments(state, year);
+    Some(YearTotals {
+        year,
+        status: found.status(),
+        distributable_fen: found.plan.distributable_fen,
+        paid_fen: payments.paid_fen,
+        owed_fen: payments.owed_fen,
+        lines_paid: payments.paid_lines,
+        lines_unpaid: payments.owed_lines,
+    })
+}

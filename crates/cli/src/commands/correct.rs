@@ -6,7 +6,7 @@ use anyhow::{bail, Result};
 use chrono::NaiveDate;
 use clap::Args;
 use gufen_core::command::Action;
-use gufen_core::Command;
+use gufen_core::{Command, Event, PersonId};
 
 #[derive(Args, Debug)]
 pub struct CorrectArgs {
@@ -22,7 +22,7 @@ pub struct CorrectArgs {
 /// The ledger reads record `seq` and its related records (this process holds the store, so
 /// nothing is appended in between); the core decides the correction.
 pub fn run(app: &mut App, args: CorrectArgs) -> Result<()> {
-    let (_store, ledger) = app.open()?;
+    let (store, ledger) = app.open()?;
     let Some((original, related)) = ledger.record_and_related(args.seq)? else {
         let last = ledger.head()?.last_seq();
         bail!(
@@ -31,6 +31,17 @@ pub fn run(app: &mut App, args: CorrectArgs) -> Result<()> {
             last.map_or_else(|| "none".to_string(), |seq| seq.to_string())
         )
     };
+    // Undoing the end of a membership restores it from that date: not while the person is a
+    // member of another collective of the store (R2; a move's loss is undone only after the
+    // membership it moved to has ended).
+    if let Some(person) = membership_ended(&original.event) {
+        crate::commands::township::refuse_member_elsewhere(
+            &store,
+            ledger.id(),
+            person,
+            original.date,
+        )?;
+    }
     let action = Action::Correct {
         reason: args.reason,
         original,
@@ -42,4 +53,16 @@ pub fn run(app: &mut App, args: CorrectArgs) -> Result<()> {
     };
     let outcome = ledger.execute(&app.context()?, &command)?;
     app.print_outcome(&outcome)
+}
+
+/// The person whose membership `event` ended, if it ended one.
+fn membership_ended(event: &Event) -> Option<&PersonId> {
+    match event {
+        Event::MembershipLost(lost) => Some(&lost.person),
+        Event::MembershipLostCited(cited) => Some(&cited.lost.person),
+        Event::MembershipExited(exited) => Some(&exited.person),
+        Event::MembershipExitedOnApplication(exited) => Some(&exited.exited.person),
+        Event::DeathRecorded(death) => Some(&death.person),
+        _ => None,
+    }
 }

@@ -159,15 +159,19 @@ pub fn run(app: &mut App, command: MemberCommand) -> Result<()> {
             household,
             resolution,
             date,
-        } => app.write(
-            date,
-            Action::ConfirmMembership {
+        } => {
+            let (store, ledger) = app.open()?;
+            // R2 across the store: not while a member of another collective in it.
+            crate::commands::township::refuse_member_elsewhere(&store, ledger.id(), &id, date)?;
+            let action = Action::ConfirmMembership {
                 person: id,
                 name,
                 household,
                 resolution,
-            },
-        ),
+            };
+            let outcome = ledger.execute(&app.context()?, &Command { date, action })?;
+            app.print_outcome(&outcome)
+        }
         MemberCommand::Import {
             roster,
             resolution,
@@ -242,8 +246,9 @@ fn member_elsewhere(app: &App, person: &PersonId, code: &str, date: NaiveDate) -
     };
     if !member_then {
         bail!(
-            "R2: {} is not a member of the collective {code} in this store on {date}: membership gained there is confirmed there first",
-            person.masked()
+            "R2: {} is not a member of the collective {code} in this store on {date}: membership gained there is confirmed there first; `gufen township move --id ID --from {} --to {code}` ends it here and confirms it there together",
+            person.masked(),
+            app.ledger_id(&store)?
         );
     }
     Ok(())
@@ -265,12 +270,24 @@ fn import(
         "reading and checking the roster",
     );
     let mut roster = crate::roster::read(path, encoding, sheet, lang)?;
-    let (_store, ledger) = app.open()?;
+    let (store, ledger) = app.open()?;
     // A class may be given by its charter name (人口股) as well as its code (basic).
     let state = ledger.load_state(Some(vec![Key::Collective]))?;
     let charter = state.collective().map(|c| c.charter.clone());
     if let Some(charter) = &charter {
         crate::roster::resolve_classes(&mut roster.rows, charter);
+    }
+    // R2 across the store: no row's person may be a member of another collective in it.
+    let elsewhere =
+        crate::commands::township::rows_member_elsewhere(&store, ledger.id(), &roster.rows, date)?;
+    if !elsewhere.is_empty() {
+        let listed: Vec<String> = elsewhere.iter().map(|v| roster.describe(v, "")).collect();
+        bail!(
+            "{} row(s) of {} refused; nothing was written\n  {}",
+            elsewhere.len(),
+            roster.file,
+            listed.join("\n  ")
+        );
     }
     let command = Command {
         date,

@@ -29,6 +29,8 @@ pub mod session;
 pub mod shares;
 pub mod shell;
 pub mod statement;
+pub mod township;
+pub mod township_demo;
 pub mod verify;
 pub mod witness;
 
@@ -101,6 +103,10 @@ pub enum Command {
     /// A witness's commands: cosign a checkpoint consistent with the last one cosigned.
     #[command(subcommand)]
     Witness(witness::WitnessCommand),
+    /// The collectives of one store together (a township's villages): the report and its
+    /// totals, a membership moved between two of them, persons who are members of two at once.
+    #[command(subcommand)]
+    Township(township::TownshipCommand),
     /// Build a synthetic village end to end in a fresh store and verify it.
     Demo(demo::DemoArgs),
     /// The child process of the crash test: appends batches until killed.
@@ -144,6 +150,7 @@ pub fn run(app: &mut App, command: Command) -> Result<()> {
         Command::Audit(args) => audit::run(app, args),
         Command::Statement(args) => statement::run(app, args),
         Command::Witness(command) => witness::run(app, command),
+        Command::Township(command) => township::run(app, command),
         Command::Demo(args) => demo::run(app, args),
         Command::CrashChild(args) => crash_child::run(app, args),
         Command::Sample(command) => demo::sample(app, command),

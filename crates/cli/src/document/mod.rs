@@ -13,6 +13,7 @@ pub mod member;
 pub mod paper;
 pub mod records;
 pub mod representative;
+pub mod township;
 pub mod trust;
 
 use crate::cli::Lang;

@@ -11,5 +11,6 @@ mod estate;
 mod household;
 mod membership;
 mod pledge;
+mod report;
 mod representative;
 mod shares;

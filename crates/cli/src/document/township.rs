@@ -1,0 +1,694 @@
+//! The township's papers: the report of every collective in the store with their totals (乡镇
+//!汇总表: members, holders, shares by class, pledges, each year's plan with its distributable,
+//! paid and owed amounts), a membership moved between two of them, and the persons who are
+//! members of two at once or whose move was left half done. IDs appear masked only.
+
+use super::records::WriteOutcome;
+use super::{Column, Document, Layout, Paper, Table};
+use crate::cli::Lang;
+use crate::labels::{class_name, serialize_code, t, Labelled};
+use chrono::NaiveDate;
+use gufen_core::charter::ShareClass;
+use gufen_core::ids::MaskedId;
+use gufen_core::report::{year_totals, YearTotals};
+use gufen_core::state::{PlanStatus, State};
+use gufen_core::{Fen, Units};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// One collective of the store in the report.
+#[derive(Serialize)]
+pub struct VillageLine {
+    pub code: String,
+    pub name: String,
+    /// Current members (the collective's own count).
+    pub members: u64,
+    /// Persons holding units (the register's holders).
+    pub holders: u64,
+    /// Units the holders hold, per class code.
+    pub class_units: BTreeMap<String, u64>,
+    pub total_units: u64,
+    /// Units of the collective share (集体股), not a person's.
+    pub collective_units: u64,
+    pub pledges_open: u64,
+    pub pledged_units: u64,
+    /// Each year with a plan (or the one year asked for), in year order.
+    pub years: Vec<YearLine>,
+    #[serde(skip)]
+    pub classes: Vec<ShareClass>,
+}
+
+/// A year's plan of one collective: `report::year_totals` with the status as its code.
+#[derive(Serialize)]
+pub struct YearLine {
+    pub year: u16,
+    #[serde(serialize_with = "serialize_code")]
+    pub status: PlanStatus,
+    pub distributable_fen: i64,
+    pub paid_fen: i64,
+    pub owed_fen: i64,
+    pub lines_paid: u64,
+    pub lines_unpaid: u64,
+}
+
+impl From<YearTotals> for YearLine {
+    fn from(totals: YearTotals) -> Self {
+        YearLine {
+            year: totals.year,
+            status: totals.status,
+            distributable_fen: totals.distributable_fen,
+            paid_fen: totals.paid_fen,
+            owed_fen: totals.owed_fen,
+            lines_paid: totals.lines_paid,
+            lines_unpaid: totals.lines_unpaid,
+        }
+    }
+}
+
+impl VillageLine {
+    /// The collective's line from a complete state read from its projections; None for a
+    /// ledger without its registration.
+    pub fn of(state: &State, year: Option<u16>) -> Option<Self> {
+        let collective = state.collective()?;
+        let charter = &collective.charter;
+        let mut line = VillageLine {
+            code: charter.code.to_string(),
+            name: charter.name.clone(),
+            members: collective.member_count,
+            holders: 0,
+            class_units: BTreeMap::new(),
+            total_units: 0,
+            collective_units: collective.holdings.values().sum(),
+            pledges_open: 0,
+            pledged_units: 0,
+            years: Vec::new(),
+            classes: charter.classes.clone(),
+        };
+        for person in state.persons() {
+            let units = person.units_total();
+            if units > 0 {
+                line.holders += 1;
+                line.total_units += units;
+                for (class, held) in person.holdings.iter().filter(|(_, u)| **u > 0) {
+                    *line.class_units.entry(class.clone()).or_insert(0) += held;
+                }
+            }
+            line.pledges_open += person.pledges.len() as u64;
+            line.pledged_units += person.pledged_units();
+        }
+        let years: Vec<u16> = match year {
+            Some(year) => vec![year],
+            None => state.distributions().map(|d| d.plan.year).collect(),
+        };
+        line.years = years
+            .into_iter()
+            .filter_map(|year| year_totals(state, year))
+            .map(YearLine::from)
+            .collect();
+        Some(line)
+    }
+}
+
+/// One year summed over the collectives that have a plan for it.
+#[derive(Serialize, Default)]
+pub struct YearTotal {
+    pub year: u16,
+    /// Collectives with a plan for the year, and those of them posted.
+    pub plans: u64,
+    pub posted: u64,
+    pub distributable_fen: i64,
+    pub paid_fen: i64,
+    pub owed_fen: i64,
+    pub lines_paid: u64,
+    pub lines_unpaid: u64,
+}
+
+/// The sums over every collective.
+#[derive(Serialize, Default)]
+pub struct TownshipTotal {
+    pub collectives: u64,
+    pub members: u64,
+    pub holders: u64,
+    pub class_units: BTreeMap<String, u64>,
+    pub total_units: u64,
+    pub collective_units: u64,
+    pub pledges_open: u64,
+    pub pledged_units: u64,
+    pub years: Vec<YearTotal>,
+}
+
+/// `gufen township report`.
+#[derive(Serialize)]
+pub struct TownshipReport {
+    pub as_of: NaiveDate,
+    /// The one year asked for (`--year`), or None for every year.
+    pub year: Option<u16>,
+    pub collectives: Vec<VillageLine>,
+    pub total: TownshipTotal,
+}
+
+impl TownshipReport {
+    pub fn new(as_of: NaiveDate, year: Option<u16>, collectives: Vec<VillageLine>) -> Self {
+        let mut total = TownshipTotal::default();
+        let mut years: BTreeMap<u16, YearTotal> = BTreeMap::new();
+        for village in &collectives {
+            total.collectives += 1;
+            total.members += village.members;
+            total.holders += village.holders;
+            for (class, units) in &village.class_units {
+                *total.class_units.entry(class.clone()).or_insert(0) += units;
+            }
+            total.total_units += village.total_units;
+            total.collective_units += village.collective_units;
+            total.pledges_open += village.pledges_open;
+            total.pledged_units += village.pledged_units;
+            for line in &village.years {
+                let sum = years.entry(line.year).or_insert_with(|| YearTotal {
+                    year: line.year,
+                    ..YearTotal::default()
+                });
+                sum.plans += 1;
+                sum.posted += u64::from(line.status == PlanStatus::Posted);
+                sum.distributable_fen += line.distributable_fen;
+                sum.paid_fen += line.paid_fen;
+                sum.owed_fen += line.owed_fen;
+                sum.lines_paid += line.lines_paid;
+                sum.lines_unpaid += line.lines_unpaid;
+            }
+        }
+        total.years = years.into_values().collect();
+        TownshipReport {
+            as_of,
+            year,
+            collectives,
+            total,
+        }
+    }
+
+    /// Every class code of any collective, in the order their charters list them.
+    fn classes(&self) -> Vec<&ShareClass> {
+        let mut classes: Vec<&ShareClass> = Vec::new();
+        for village in &self.collectives {
+            for class in &village.classes {
+                if !classes.iter().any(|c| c.code == class.code) {
+                    classes.push(class);
+                }
+            }
+        }
+        classes
+    }
+
+    /// The table of collectives: one row each and the total.
+    fn collectives_table(&self, lang: Lang) -> Table {
+        let classes = self.classes();
+        let names: Vec<ShareClass> = classes.iter().map(|c| (*c).clone()).collect();
+        let mut headers = vec![
+            t(lang, "统一社会信用代码", "credit code"),
+            t(lang, "名称", "collective"),
+            t(lang, "成员", "members"),
+            t(lang, "股东", "holders"),
+        ];
+        headers.extend(classes.iter().map(|c| class_name(&names, &c.code, lang)));
+        headers.extend([
+            t(lang, "合计股", "total"),
+            t(lang, "集体股", "collective share"),
+            t(lang, "质押笔数", "pledges"),
+            t(lang, "质押股", "pledged"),
+        ]);
+        let mut columns = vec![Column::Code, Column::Text];
+        columns.resize(headers.len(), Column::Number);
+        let mut table = Table::typed(headers, columns);
+        let row = |code: String,
+                   name: String,
+                   members: u64,
+                   holders: u64,
+                   class_units: &BTreeMap<String, u64>,
+                   units: [u64; 4]| {
+            let mut cells = vec![code, name, members.to_string(), holders.to_string()];
+            cells.extend(
+                classes
+                    .iter()
+                    .map(|c| Units(class_units.get(&c.code).copied().unwrap_or(0)).to_string()),
+            );
+            cells.extend([
+                Units(units[0]).to_string(),
+                Units(units[1]).to_string(),
+                units[2].to_string(),
+                Units(units[3]).to_string(),
+            ]);
+            cells
+        };
+        for village in &self.collectives {
+            table.push(row(
+                village.code.clone(),
+                village.name.clone(),
+                village.members,
+                village.holders,
+                &village.class_units,
+                [
+                    village.total_units,
+                    village.collective_units,
+                    village.pledges_open,
+                    village.pledged_units,
+                ],
+            ));
+        }
+        let total = &self.total;
+        table.push(row(
+            t(lang, "合计", "total").to_string(),
+            format!("{} {}", total.collectives, t(lang, "个组织", "collectives")),
+            total.members,
+            total.holders,
+            &total.class_units,
+            [
+                total.total_units,
+                total.collective_units,
+                total.pledges_open,
+                total.pledged_units,
+            ],
+        ));
+        table
+    }
+
+    /// The table of plans: each collective's year, then the year's total, year by year.
+    fn years_table(&self, lang: Lang) -> Table {
+        let mut table = Table::typed(
+            vec![
+                t(lang, "年度", "year"),
+                t(lang, "统一社会信用代码", "credit code"),
+                t(lang, "名称", "collective"),
+                t(lang, "状态", "status"),
+                t(lang, "可分配（元）", "distributable (yuan)"),
+                t(lang, "已付（元）", "paid (yuan)"),
+                t(lang, "未付（元）", "owed (yuan)"),
+                t(lang, "已付笔数", "lines paid"),
+                t(lang, "未付笔数", "lines unpaid"),
+            ],
+            vec![
+                Column::Code,
+                Column::Code,
+                Column::Text,
+                Column::Text,
+                Column::Money,
+                Column::Money,
+                Column::Money,
+                Column::Number,
+                Column::Number,
+            ],
+        );
+        for total in &self.total.years {
+            for village in &self.collectives {
+                for line in village.years.iter().filter(|l| l.year == total.year) {
+                    table.push(vec![
+                        line.year.to_string(),
+                        village.code.clone(),
+                        village.name.clone(),
+                        line.status.text(lang).to_string(),
+                        Fen(line.distributable_fen).to_string(),
+                        Fen(line.paid_fen).to_string(),
+                        Fen(line.owed_fen).to_string(),
+                        line.lines_paid.to_string(),
+                        line.lines_unpaid.to_string(),
+                    ]);
+                }
+            }
+            table.push(vec![
+                total.year.to_string(),
+                t(lang, "合计", "total").to_string(),
+                t(
+                    lang,
+                    format!("{} 个组织有方案", total.plans),
+                    format!("{} with a plan", total.plans),
+                ),
+                t(
+                    lang,
+                    format!("{} 个已入账", total.posted),
+                    format!("{} posted", total.posted),
+                ),
+                Fen(total.distributable_fen).to_string(),
+                Fen(total.paid_fen).to_string(),
+                Fen(total.owed_fen).to_string(),
+                total.lines_paid.to_string(),
+                total.lines_unpaid.to_string(),
+            ]);
+        }
+        table
+    }
+
+    fn no_plans(&self, lang: Lang) -> String {
+        match self.year {
+            Some(year) => t(
+                lang,
+                format!("{year} 年度没有任何组织编制分配方案"),
+                format!("no collective has a plan for {year}"),
+            ),
+            None => t(
+                lang,
+                "没有任何组织编制分配方案".to_string(),
+                "no collective has a distribution plan".to_string(),
+            ),
+        }
+    }
+}
+
+impl Document for TownshipReport {
+    fn layout(&self, lang: Lang) -> Layout {
+        let mut layout = Layout::default();
+        layout.sheet(t(lang, "乡镇汇总", "township report"));
+        layout.line(t(
+            lang,
+            format!(
+                "乡镇汇总：{} 个集体经济组织（截至 {}）",
+                self.total.collectives, self.as_of
+            ),
+            format!(
+                "township report: {} collectives (as of {})",
+                self.total.collectives, self.as_of
+            ),
+        ));
+        layout.table(self.collectives_table(lang));
+        layout.line(match self.year {
+            Some(year) => t(
+                lang,
+                format!("{year} 年度收益分配"),
+                format!("distributions of {year}"),
+            ),
+            None => t(
+                lang,
+                "历年收益分配".to_string(),
+                "distributions by year".to_string(),
+            ),
+        });
+        if self.total.years.is_empty() {
+            layout.line(self.no_plans(lang));
+        } else {
+            layout.table(self.years_table(lang));
+        }
+        layout
+    }
+
+    /// The township's summary sheet on A4, laid out as the register's paper: the title, the
+    /// date, the tables, then the preparer's and checker's signatures and the agency's seal.
+    fn paper(&self, lang: Lang) -> Layout {
+        let mut layout = Layout::default();
+        layout.paper(Paper::Title(
+            t(
+                lang,
+                "村级集体经济组织股权与收益分配汇总表",
+                "collectives' shares and distributions: township summary",
+            )
+            .to_string(),
+        ));
+        layout.field(t(lang, "截至", "as of"), self.as_of.to_string());
+        layout.field(
+            t(lang, "集体经济组织数", "collectives"),
+            self.total.collectives.to_string(),
+        );
+        if let Some(year) = self.year {
+            layout.field(t(lang, "分配年度", "year"), year.to_string());
+        }
+        layout.paper(Paper::Heading(
+            t(lang, "成员与股份", "members and shares").to_string(),
+        ));
+        layout.table(self.collectives_table(lang));
+        layout.paper(Paper::Heading(
+            t(lang, "收益分配", "distributions").to_string(),
+        ));
+        if self.total.years.is_empty() {
+            layout.line(self.no_plans(lang));
+        } else {
+            layout.table(self.years_table(lang));
+        }
+        layout.paper(Paper::Note(
+            t(
+                lang,
+                "注：金额单位为元；已付、未付为已入账年度的分红；股数以股计（1 股 = 10000 份）。",
+                "Note: amounts in yuan; paid and owed are the dividends of posted years; units in shares (1 share = 10,000 units).",
+            )
+            .to_string(),
+        ));
+        layout.paper(Paper::Seal(
+            t(
+                lang,
+                "乡镇农村经营管理站（盖章）",
+                "seal of the township agency",
+            )
+            .to_string(),
+        ));
+        layout.paper(Paper::Signatures(vec![
+            t(lang, "制表人", "prepared by").to_string(),
+            t(lang, "审核人", "checked by").to_string(),
+            t(lang, "负责人", "chair").to_string(),
+        ]));
+        layout
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// A move and the duplicates
+
+/// A collective of the store, by its code and name.
+#[derive(Serialize, Clone)]
+pub struct Collective {
+    pub code: String,
+    pub name: String,
+}
+
+impl Collective {
+    fn text(&self, lang: Lang) -> String {
+        t(
+            lang,
+            format!("{}（{}）", self.name, self.code),
+            format!("{} ({})", self.name, self.code),
+        )
+    }
+}
+
+/// `gufen township move`: the loss where the person left and the confirmation where they joined.
+#[derive(Serialize)]
+pub struct MoveDocument {
+    pub name: String,
+    pub id_masked: MaskedId,
+    pub from: Collective,
+    pub to: Collective,
+    pub date: NaiveDate,
+    /// The loss this move recorded (or had recorded: `repeated`); None when the membership had
+    /// ended naming `to` before, by another command.
+    pub loss: Option<WriteOutcome>,
+    /// The date that earlier loss ended the membership.
+    pub loss_recorded_before: Option<NaiveDate>,
+    pub confirmation: WriteOutcome,
+}
+
+impl Document for MoveDocument {
+    fn layout(&self, lang: Lang) -> Layout {
+        let mut layout = Layout::default();
+        layout.line(t(
+            lang,
+            format!(
+                "{}（{}）的成员身份自 {} 起由 {} 转入 {}",
+                self.name,
+                self.id_masked,
+                self.date,
+                self.from.text(lang),
+                self.to.text(lang)
+            ),
+            format!(
+                "{} ({}): membership moved on {} from {} to {}",
+                self.name,
+                self.id_masked,
+                self.date,
+                self.from.text(lang),
+                self.to.text(lang)
+            ),
+        ));
+        let outcome = |layout: &mut Layout, label: String, written: &WriteOutcome| {
+            layout.line(label);
+            layout.blocks.extend(written.layout(lang).blocks);
+        };
+        match (&self.loss, self.loss_recorded_before) {
+            (Some(loss), _) => outcome(
+                &mut layout,
+                t(
+                    lang,
+                    format!("{}：丧失成员身份（取得其他组织成员身份）", self.from.code),
+                    format!("{}: membership lost (other-collective)", self.from.code),
+                ),
+                loss,
+            ),
+            (None, ended) => layout.line(t(
+                lang,
+                format!(
+                    "{}：成员身份此前已终止（{}，取得本存储中 {} 的成员身份）",
+                    self.from.code,
+                    super::date_or_dash(ended),
+                    self.to.code
+                ),
+                format!(
+                    "{}: the membership had ended before ({}, on other-collective naming {})",
+                    self.from.code,
+                    super::date_or_dash(ended),
+                    self.to.code
+                ),
+            )),
+        }
+        outcome(
+            &mut layout,
+            t(
+                lang,
+                format!("{}：确认成员身份", self.to.code),
+                format!("{}: membership confirmed", self.to.code),
+            ),
+            &self.confirmation,
+        );
+        layout
+    }
+
+    fn recorded(&self) -> Option<&WriteOutcome> {
+        Some(&self.confirmation)
+    }
+}
+
+/// A membership in force, in one collective.
+#[derive(Serialize)]
+pub struct Held {
+    pub collective: Collective,
+    pub since: NaiveDate,
+}
+
+/// A person who is a member of two or more collectives of the store at once.
+#[derive(Serialize)]
+pub struct DoubleMembership {
+    pub name: String,
+    pub id_masked: MaskedId,
+    pub memberships: Vec<Held>,
+}
+
+/// A membership that ended on other-collective naming a collective of the store that never
+/// confirmed the person: a move left half done.
+#[derive(Serialize)]
+pub struct HalfDoneMove {
+    pub name: String,
+    pub id_masked: MaskedId,
+    pub from: Collective,
+    pub ended: NaiveDate,
+    pub to: Collective,
+}
+
+/// `gufen township duplicates`.
+#[derive(Serialize)]
+pub struct Duplicates {
+    pub collectives: usize,
+    /// Nothing found.
+    pub none: bool,
+    pub double_memberships: Vec<DoubleMembership>,
+    pub half_done_moves: Vec<HalfDoneMove>,
+}
+
+impl Document for Duplicates {
+    fn layout(&self, lang: Lang) -> Layout {
+        let mut layout = Layout::default();
+        layout.sheet(t(lang, "重复成员", "duplicates"));
+        layout.line(t(
+            lang,
+            format!("跨组织成员身份检查：{} 个集体经济组织", self.collectives),
+            format!("memberships across {} collectives", self.collectives),
+        ));
+        if self.none {
+            layout.line(t(
+                lang,
+                "无：没有人同时是两个组织的成员，也没有未完成的转移",
+                "none: nobody is a member of two collectives at once, and no move is left half done",
+            ));
+            return layout;
+        }
+        layout.line(t(
+            lang,
+            format!("同时是多个组织成员的人：{}", self.double_memberships.len()),
+            format!(
+                "members of two or more collectives at once: {}",
+                self.double_memberships.len()
+            ),
+        ));
+        if !self.double_memberships.is_empty() {
+            let mut table = Table::typed(
+                vec![
+                    t(lang, "姓名", "name"),
+                    t(lang, "身份证号", "ID"),
+                    t(lang, "统一社会信用代码", "credit code"),
+                    t(lang, "组织", "collective"),
+                    t(lang, "成员自", "member since"),
+                ],
+                vec![
+                    Column::Text,
+                    Column::Code,
+                    Column::Code,
+                    Column::Text,
+                    Column::Date,
+                ],
+            );
+            for double in &self.double_memberships {
+                for held in &double.memberships {
+                    table.push(vec![
+                        double.name.clone(),
+                        double.id_masked.to_string(),
+                        held.collective.code.clone(),
+                        held.collective.name.clone(),
+                        held.since.to_string(),
+                    ]);
+                }
+            }
+            layout.table(table);
+            layout.line(t(
+                lang,
+                "处理：在其已离开的组织登记丧失，`gufen --org 原组织 member lose --id ID --reason other-collective --collective 新组织 --date D`",
+                "to settle one: record the loss where the person left, `gufen --org LEFT member lose --id ID --reason other-collective --collective JOINED --date D`",
+            ));
+        }
+        layout.line(t(
+            lang,
+            format!("未完成的转移：{}", self.half_done_moves.len()),
+            format!("moves left half done: {}", self.half_done_moves.len()),
+        ));
+        if !self.half_done_moves.is_empty() {
+            let mut table = Table::typed(
+                vec![
+                    t(lang, "姓名", "name"),
+                    t(lang, "身份证号", "ID"),
+                    t(lang, "原组织代码", "left (code)"),
+                    t(lang, "原组织", "left"),
+                    t(lang, "终止日期", "ended"),
+                    t(lang, "新组织代码", "to join (code)"),
+                    t(lang, "新组织", "to join"),
+                ],
+                vec![
+                    Column::Text,
+                    Column::Code,
+                    Column::Code,
+                    Column::Text,
+                    Column::Date,
+                    Column::Code,
+                    Column::Text,
+                ],
+            );
+            for half in &self.half_done_moves {
+                table.push(vec![
+                    half.name.clone(),
+                    half.id_masked.to_string(),
+                    half.from.code.clone(),
+                    half.from.name.clone(),
+                    half.ended.to_string(),
+                    half.to.code.clone(),
+                    half.to.name.clone(),
+                ]);
+            }
+            layout.table(table);
+            layout.line(t(
+                lang,
+                "处理：再次执行同一条 `gufen township move` 命令，或在新组织确认其成员身份",
+                "to complete one: give the same `gufen township move` command again, or confirm the membership in the collective to join",
+            ));
+        }
+        layout
+    }
+}

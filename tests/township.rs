@@ -1,0 +1,565 @@
+//! A township's villages in one store. Pins: the township report's totals equal the sums of each
+//! village's own register, member list and `distribution show` (JSON, to the fen and the unit);
+//! a person who is a member of one village is refused as a member of another (`member confirm`,
+//! each row of `member import`, R2 across the store), both heads unchanged, unless that
+//! membership ended on other-collective naming the other; `township move` ends one and
+//! confirms the other, decides the confirmation first (a refused move changes neither ledger),
+//! and the same move given again doubles nothing; a double membership and a move left half done
+//! (written through the library, as a store from before the check would hold them) are listed
+//! by `township duplicates` and settled; the demo builds a township whose report lists its
+//! villages.
+
+mod common;
+
+use common::{execute_through_library, fixture, other_ids, Gufen, ORG};
+use gufen_core::{Action, PersonId};
+use serde_json::Value;
+
+/// The second village: the fixture charter under another name and code.
+const OTHER: &str = "N2410183MF00000022";
+const HOME: &str = "溱水村股份经济合作社";
+const NEIGHBOUR: &str = "邻村股份经济合作社";
+/// Members of fixtures/roster-600.csv (the first village's roster).
+const A: &str = "410183195202210053";
+const B: &str = "410183196308011305";
+const C: &str = "410183194002253855";
+/// A person neither village knows.
+const NEW: &str = "110101199003072316";
+
+/// Two villages in one store, the first with its 600-member roster.
+fn two_villages() -> Gufen {
+    let g = Gufen::new();
+    let other = std::fs::read_to_string(fixture("charter.toml"))
+        .unwrap()
+        .replace(ORG, OTHER)
+        .replace(HOME, NEIGHBOUR);
+    let other = g.write("other.toml", &other);
+    let home = fixture("charter.toml");
+    g.ok(&[
+        "init",
+        "--charter",
+        home.to_str().unwrap(),
+        "--date",
+        "2017-06-30",
+    ]);
+    g.ok(&["init", "--charter", &other, "--date", "2017-06-30"]);
+    g.ok(&[
+        "--org",
+        ORG,
+        "member",
+        "import",
+        fixture("roster-600.csv").to_str().unwrap(),
+        "--resolution",
+        "2017-1",
+        "--date",
+        "2017-12-31",
+    ]);
+    g
+}
+
+fn json(g: &Gufen, args: &[&str]) -> Value {
+    let mut all = vec!["--format", "json"];
+    all.extend(args);
+    serde_json::from_str(&g.ok(&all)).unwrap()
+}
+
+fn head(g: &Gufen, org: &str) -> Value {
+    json(g, &["--org", org, "verify"])["head_hash"].clone()
+}
+
+fn heads(g: &Gufen) -> (Value, Value) {
+    (head(g, ORG), head(g, OTHER))
+}
+
+/// `args` fails with exit 1 and `expected` in its message, changing neither ledger; no whole ID
+/// is printed. Returns the message.
+fn refused(g: &Gufen, args: &[&str], expected: &str) -> String {
+    let before = heads(g);
+    let run = g.run(args);
+    assert_eq!(run.code, 1, "gufen {args:?}: {}{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr.contains(expected),
+        "gufen {args:?}: expected {expected:?} in {}",
+        run.stderr
+    );
+    assert!(other_ids(&run.stderr, "").is_empty(), "{}", run.stderr);
+    assert_eq!(heads(g), before, "gufen {args:?} changed a ledger");
+    run.stderr
+}
+
+fn confirm<'a>(org: &'a str, id: &'a str, date: &'a str) -> Vec<&'a str> {
+    vec![
+        "--org",
+        org,
+        "member",
+        "confirm",
+        "--id",
+        id,
+        "--name",
+        "孙云",
+        "--household",
+        "009",
+        "--resolution",
+        "2020-1",
+        "--date",
+        date,
+    ]
+}
+
+fn move_args<'a>(id: &'a str, resolution: &'a str) -> Vec<&'a str> {
+    vec![
+        "township",
+        "move",
+        "--id",
+        id,
+        "--from",
+        ORG,
+        "--to",
+        OTHER,
+        "--household",
+        "009",
+        "--resolution",
+        resolution,
+        "--date",
+        "2020-03-01",
+    ]
+}
+
+fn member(g: &Gufen, org: &str, id: &str) -> bool {
+    json(g, &["--org", org, "member", "show", "--id", id])["member"] == true
+}
+
+#[test]
+fn a_member_of_one_village_is_refused_as_a_member_of_another_both_heads_unchanged() {
+    let g = two_villages();
+    let stderr = refused(
+        &g,
+        &confirm(OTHER, A, "2020-03-01"),
+        &format!("R2: 410183********0053 is a member of {HOME} ({ORG}) in this store"),
+    );
+    assert!(stderr.contains(&format!("township move --id ID --from {ORG} --to {OTHER}")));
+    // In Chinese, the whole refusal.
+    let zh = g.run(&[&["--lang", "zh"][..], &confirm(OTHER, A, "2020-03-01")].concat());
+    assert!(
+        zh.stderr.contains(&format!(
+            "规则 R2：410183********0053 是本存储中 {HOME}（{ORG}）的成员：一个人同一时间只能是一个集体经济组织的成员"
+        )),
+        "{}",
+        zh.stderr
+    );
+    // A roster: each row of a member elsewhere refused by its line, nothing written; a row of a
+    // new person alone is not refused.
+    let roster = g.write(
+        "roster.csv",
+        &format!("id,name,household\n{NEW},张新,001\n{A},孙云,001\n{C},王某,002\n"),
+    );
+    let import = [
+        "--org",
+        OTHER,
+        "member",
+        "import",
+        &roster,
+        "--resolution",
+        "2020-2",
+        "--date",
+        "2020-03-01",
+    ];
+    let stderr = refused(&g, &import, "2 row(s) of");
+    assert!(
+        stderr.contains(&format!(
+            "line 3: R2: 410183********0053 is a member of {HOME} ({ORG})"
+        )),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("line 4: R2: 410183********3855 is a member of"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("line 2"), "{stderr}");
+    // A membership elsewhere that ended on other-collective naming this village does not stand
+    // in the way (half of a move, here written through the library).
+    execute_through_library(
+        &g.db(),
+        ORG,
+        "2020-03-01",
+        Action::LoseMembership {
+            person: PersonId::parse(A).unwrap(),
+            ground: "other-collective".into(),
+            note: String::new(),
+            resolution: None,
+            other_collective: Some(OTHER.into()),
+        },
+    );
+    g.ok(&confirm(OTHER, A, "2020-03-01"));
+    assert!(member(&g, OTHER, A) && !member(&g, ORG, A));
+    // A membership that ended on another ground after the confirmation's date overlaps it.
+    g.ok(&[
+        "--org",
+        ORG,
+        "death",
+        "record",
+        "--id",
+        B,
+        "--date",
+        "2021-01-01",
+    ]);
+    refused(
+        &g,
+        &confirm(OTHER, B, "2020-06-01"),
+        "R2: 410183********1305 was a member of",
+    );
+}
+
+#[test]
+fn a_move_ends_one_membership_and_confirms_the_other_and_a_repeat_doubles_nothing() {
+    let g = two_villages();
+    // The loss alone, naming a village of the store where she is no member, is refused and
+    // points to the move.
+    refused(
+        &g,
+        &[
+            "--org",
+            ORG,
+            "member",
+            "lose",
+            "--id",
+            A,
+            "--reason",
+            "other-collective",
+            "--collective",
+            OTHER,
+            "--date",
+            "2020-03-01",
+        ],
+        &format!("`gufen township move --id ID --from {ORG} --to {OTHER}`"),
+    );
+    // The confirmation is decided first: refused there (R1: no resolution), nothing is written
+    // in either village.
+    refused(&g, &move_args(A, " "), "R1");
+    // Nor a person who is no member where the move starts.
+    refused(
+        &g,
+        &move_args(NEW, "2020-1"),
+        "R2: 110101********2316 is not known to",
+    );
+    refused(
+        &g,
+        &[
+            "township",
+            "move",
+            "--id",
+            A,
+            "--from",
+            ORG,
+            "--to",
+            ORG,
+            "--household",
+            "009",
+            "--resolution",
+            "2020-1",
+            "--date",
+            "2020-03-01",
+        ],
+        "R2: --from and --to name the same collective",
+    );
+
+    let (home_before, other_before) = heads(&g);
+    let moved = json(&g, &move_args(A, "2020-1"));
+    assert_eq!(moved["loss"]["repeated"], false, "{moved}");
+    assert_eq!(moved["confirmation"]["repeated"], false, "{moved}");
+    assert_eq!(moved["id_masked"], "410183********0053");
+    assert_eq!(moved["from"]["name"], HOME);
+    assert_eq!(moved["to"]["code"], OTHER);
+    assert!(!member(&g, ORG, A) && member(&g, OTHER, A));
+    let shown = json(&g, &["--org", OTHER, "member", "show", "--id", A]);
+    assert_eq!(shown["name"], "孙云", "{shown}");
+    assert_eq!(shown["household"], "009", "{shown}");
+    let history = g.ok(&["--org", ORG, "--lang", "en", "member", "show", "--id", A]);
+    assert!(
+        history.contains(&format!("member of the collective {OTHER}")),
+        "{history}"
+    );
+    let (home_after, other_after) = heads(&g);
+    assert_ne!(home_after, home_before);
+    assert_ne!(other_after, other_before);
+    // One record each.
+    assert_eq!(
+        json(&g, &["--org", OTHER, "log"]).as_array().unwrap().len(),
+        2
+    );
+
+    // The same move again answers with what it wrote, writing nothing.
+    let again = json(&g, &move_args(A, "2020-1"));
+    assert_eq!(again["loss"]["repeated"], true, "{again}");
+    assert_eq!(again["confirmation"]["repeated"], true, "{again}");
+    assert_eq!(
+        again["confirmation"]["first_seq"],
+        moved["confirmation"]["first_seq"]
+    );
+    assert_eq!(heads(&g), (home_after.clone(), other_after.clone()));
+    // Another move of hers (another resolution) is refused by the village she joined: she is
+    // its member already; nothing doubles.
+    refused(&g, &move_args(A, "2020-9"), "R1");
+    assert_eq!(heads(&g), (home_after, other_after));
+    // Undoing the loss would make her a member of both again.
+    let loss_seq = moved["loss"]["first_seq"].to_string();
+    refused(
+        &g,
+        &[
+            "--org",
+            ORG,
+            "correct",
+            "--seq",
+            &loss_seq,
+            "--reason",
+            "entry-error",
+            "--date",
+            "2020-04-01",
+        ],
+        &format!("R2: 410183********0053 is a member of {NEIGHBOUR} ({OTHER}) in this store"),
+    );
+    let report = json(&g, &["township", "report"]);
+    assert_eq!(report["total"]["members"], 600, "{report}");
+    let none = json(&g, &["township", "duplicates"]);
+    assert_eq!(none["none"], true, "{none}");
+}
+
+#[test]
+fn double_memberships_and_half_done_moves_are_listed_by_duplicates_and_settled() {
+    let g = two_villages();
+    let text = g.ok(&["--lang", "en", "township", "duplicates"]);
+    assert!(
+        text.contains("none: nobody is a member of two collectives at once"),
+        "{text}"
+    );
+    // A store written before R2 was checked across villages: B confirmed in the neighbour
+    // while a member at home; and a move cut off after its first write: C's membership at home
+    // ended naming the neighbour, which never confirmed her.
+    execute_through_library(
+        &g.db(),
+        OTHER,
+        "2020-02-01",
+        Action::ConfirmMembership {
+            person: PersonId::parse(B).unwrap(),
+            name: "孙娟".into(),
+            household: "007".into(),
+            resolution: "2020-1".into(),
+        },
+    );
+    execute_through_library(
+        &g.db(),
+        ORG,
+        "2020-03-01",
+        Action::LoseMembership {
+            person: PersonId::parse(C).unwrap(),
+            ground: "other-collective".into(),
+            note: String::new(),
+            resolution: None,
+            other_collective: Some(OTHER.into()),
+        },
+    );
+    let found = json(&g, &["township", "duplicates"]);
+    assert_eq!(found["none"], false);
+    let doubles = found["double_memberships"].as_array().unwrap();
+    assert_eq!(doubles.len(), 1, "{found}");
+    assert_eq!(doubles[0]["id_masked"], "410183********1305");
+    let held: Vec<&Value> = doubles[0]["memberships"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| &m["collective"]["code"])
+        .collect();
+    assert_eq!(held, [ORG, OTHER]);
+    let half = found["half_done_moves"].as_array().unwrap();
+    assert_eq!(half.len(), 1, "{found}");
+    assert_eq!(half[0]["id_masked"], "410183********3855");
+    assert_eq!(half[0]["from"]["code"], ORG);
+    assert_eq!(half[0]["to"]["code"], OTHER);
+    assert_eq!(half[0]["ended"], "2020-03-01");
+    for format in ["text", "csv", "json"] {
+        let out = g.ok(&["--lang", "en", "--format", format, "township", "duplicates"]);
+        assert!(out.contains("410183********1305") && out.contains("410183********3855"));
+        assert!(other_ids(&out, "").is_empty(), "{out}");
+    }
+    // Settled: the double by the loss at home on the day she joined the neighbour; the half-done
+    // move by the move, which records the confirmation alone.
+    g.ok(&[
+        "--org",
+        ORG,
+        "member",
+        "lose",
+        "--id",
+        B,
+        "--reason",
+        "other-collective",
+        "--collective",
+        OTHER,
+        "--date",
+        "2020-02-01",
+    ]);
+    let home = head(&g, ORG);
+    let completed = json(&g, &move_args(C, "2020-1"));
+    assert_eq!(completed["loss"], Value::Null, "{completed}");
+    assert_eq!(completed["loss_recorded_before"], "2020-03-01");
+    assert_eq!(head(&g, ORG), home, "the loss was not written again");
+    assert!(member(&g, OTHER, C));
+    let none = g.ok(&["--lang", "en", "township", "duplicates"]);
+    assert!(none.contains("none:"), "{none}");
+}
+
+/// The report of a demo township: three villages, and every figure the sum of what each
+/// village's own documents say.
+#[test]
+fn the_township_report_sums_each_villages_own_documents() {
+    let g = Gufen::new();
+    let out = g.ok(&[
+        "--lang",
+        "en",
+        "demo",
+        "--villages",
+        "3",
+        "--members",
+        "50",
+        "--years",
+        "2",
+    ]);
+    for expected in [
+        "registered 3 villages in one store",
+        "2 married-out daughters confirmed",
+        "was refused: R2: ",
+        "verified 3 ledgers",
+        "township report: 3 collectives",
+        "township duplicates",
+    ] {
+        assert!(out.contains(expected), "{expected} not in {out}");
+    }
+    assert!(other_ids(&out, "").is_empty(), "{out}");
+    let report = json(&g, &["township", "report"]);
+    let villages = report["collectives"].as_array().unwrap();
+    assert_eq!(villages.len(), 3, "{report}");
+    let codes: Vec<&str> = villages
+        .iter()
+        .map(|v| v["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, [ORG, OTHER, "N2410183MF00000035"]);
+    assert_eq!(json(&g, &["township", "duplicates"])["none"], true);
+
+    let mut sums = [0i64; 8];
+    let mut year_sums = std::collections::BTreeMap::<u64, [i64; 5]>::new();
+    for village in villages {
+        let org = village["code"].as_str().unwrap();
+        let register = json(&g, &["--org", org, "register"]);
+        let holders = register["holders"].as_array().unwrap();
+        let members = json(&g, &["--org", org, "member", "list"])["count"]
+            .as_i64()
+            .unwrap();
+        let pledged: i64 = holders
+            .iter()
+            .map(|h| h["pledged_units"].as_i64().unwrap())
+            .sum();
+        assert_eq!(village["members"], members, "{org}");
+        assert_eq!(village["holders"], holders.len(), "{org}");
+        assert_eq!(village["total_units"], register["total_units"], "{org}");
+        assert_eq!(village["class_units"], register["units_by_class"], "{org}");
+        assert_eq!(village["pledged_units"], pledged, "{org}");
+        let row = [
+            members,
+            holders.len() as i64,
+            register["total_units"].as_i64().unwrap(),
+            pledged,
+        ];
+        for (sum, value) in sums.iter_mut().zip(row) {
+            *sum += value;
+        }
+        let years = village["years"].as_array().unwrap();
+        assert_eq!(years.len(), 2, "{village}");
+        for line in years {
+            let year = line["year"].as_u64().unwrap();
+            let shown = json(
+                &g,
+                &[
+                    "--org",
+                    org,
+                    "distribution",
+                    "show",
+                    "--year",
+                    &year.to_string(),
+                ],
+            );
+            let lines = shown["lines"].as_array().unwrap();
+            let amount = |paid: bool| -> (i64, i64) {
+                let chosen: Vec<i64> = lines
+                    .iter()
+                    .filter(|l| l["paid"] == paid)
+                    .map(|l| l["amount_fen"].as_i64().unwrap())
+                    .filter(|fen| paid || *fen > 0)
+                    .collect();
+                (chosen.iter().sum(), chosen.len() as i64)
+            };
+            let ((paid_fen, lines_paid), (owed_fen, lines_unpaid)) = (amount(true), amount(false));
+            assert_eq!(line["status"], shown["status"], "{org} {year}");
+            assert_eq!(
+                line["distributable_fen"], shown["distributable_fen"],
+                "{org} {year}"
+            );
+            assert_eq!(line["paid_fen"], paid_fen, "{org} {year}");
+            assert_eq!(line["paid_fen"], shown["paid_fen"], "{org} {year}");
+            assert_eq!(line["owed_fen"], owed_fen, "{org} {year}");
+            assert_eq!(line["lines_paid"], lines_paid, "{org} {year}");
+            assert_eq!(line["lines_unpaid"], lines_unpaid, "{org} {year}");
+            assert!(
+                paid_fen > 0 && owed_fen > 0,
+                "{org} {year}: some paid, some owed"
+            );
+            let sum = year_sums.entry(year).or_default();
+            let figures = [
+                shown["distributable_fen"].as_i64().unwrap(),
+                paid_fen,
+                owed_fen,
+                lines_paid,
+                lines_unpaid,
+            ];
+            for (sum, value) in sum.iter_mut().zip(figures) {
+                *sum += value;
+            }
+        }
+    }
+    let total = &report["total"];
+    assert_eq!(total["collectives"], 3);
+    for (field, sum) in ["members", "holders", "total_units", "pledged_units"]
+        .iter()
+        .zip(sums)
+    {
+        assert_eq!(total[*field], sum, "{field}");
+    }
+    let years = total["years"].as_array().unwrap();
+    assert_eq!(years.len(), year_sums.len());
+    for (line, (year, sum)) in years.iter().zip(&year_sums) {
+        assert_eq!(line["year"], *year);
+        assert_eq!(line["plans"], 3);
+        assert_eq!(line["posted"], 3);
+        for (field, value) in [
+            "distributable_fen",
+            "paid_fen",
+            "owed_fen",
+            "lines_paid",
+            "lines_unpaid",
+        ]
+        .iter()
+        .zip(sum)
+        {
+            assert_eq!(line[*field], *value, "{year} {field}");
+        }
+    }
+    // One year alone.
+    let first = *year_sums.keys().next().unwrap();
+    let one = json(&g, &["township", "report", "--year", &first.to_string()]);
+    assert_eq!(one["year"], first);
+    assert_eq!(one["total"]["years"].as_array().unwrap().len(), 1);
+    assert_eq!(one["total"]["years"][0], years[0]);
+    for village in one["collectives"].as_array().unwrap() {
+        assert_eq!(village["years"].as_array().unwrap().len(), 1);
+    }
+    let text = g.ok(&["--lang", "en", "township", "report", "--year", "2099"]);
+    assert!(text.contains("no collective has a plan for 2099"), "{text}");
+}
