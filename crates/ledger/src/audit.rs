@@ -188,7 +188,10 @@ fn run(
     let result = walk_records(files, ledger_id, &checkpoint, &mut buf, hook)?;
     report.records = result.records;
     if let Some(problem) = result.problem {
-        return Err(finding(result.first_bad_seq, problem));
+        return Err(finding(
+            result.first_bad_seq,
+            naming_bundle(files, problem, result.first_bad_seq, checkpoint.size),
+        ));
     }
     check_tiles(files, &result.tiles, checkpoint.size, &mut buf)?;
     let charter = check_charter(files, result.state.as_ref(), &mut buf);
@@ -197,6 +200,20 @@ fn run(
     }
     charter?;
     check_known(&checkpoint, &result.tiles, known, report)
+}
+
+/// A finding about record `seq` with the entry bundle that holds it named (a path, or a URL of
+/// a mirror), so whoever keeps the bundle knows which file to look at.
+fn naming_bundle(files: &dyn BundleFiles, problem: String, seq: Option<u64>, size: u64) -> String {
+    let Some(seq) = seq.filter(|&seq| seq < size) else {
+        return problem;
+    };
+    let index = seq / WIDTH;
+    let relative = tiles::entries_path(index, tiles::tile_width(size, 0, index));
+    if problem.contains(&relative) {
+        return problem;
+    }
+    format!("{problem} (in the entry bundle {})", files.name(&relative))
 }
 
 /// Step 1: the checkpoint verifies under the trusted log key, and every required witness
@@ -590,6 +607,9 @@ mod tests {
         let report = audit(&out, &trust, &[], &[]).unwrap();
         assert!(!report.ok);
         assert_eq!(report.first_bad_seq, Some(4), "{report:?}");
+        // The finding names the file that holds the record.
+        let named = out.join("tile/entries/000.p/5").display().to_string();
+        assert!(report.problem.unwrap().contains(&named));
 
         // The bundle cut inside record 4.
         std::fs::write(
