@@ -118,13 +118,16 @@ impl BundleFiles for Directory {
     }
 }
 
+/// Tiles already read, by (level, index).
+type TilesRead = std::collections::HashMap<(u8, u64), Vec<[u8; 32]>>;
+
 /// The hash tiles of an audit bundle (a directory or a mirror), read at their tlog-tiles paths
 /// for a tree of `size` records. A proof reads the same tile for several nodes, so each tile is
 /// read once and kept.
 pub struct BundleTiles<F> {
     pub files: F,
     pub size: u64,
-    read: std::cell::RefCell<std::collections::HashMap<(u8, u64), Vec<[u8; 32]>>>,
+    read: std::cell::RefCell<TilesRead>,
 }
 
 impl<F: BundleFiles> BundleTiles<F> {

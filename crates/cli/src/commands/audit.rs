@@ -122,11 +122,10 @@ pub fn run(app: &mut App, args: AuditArgs) -> Result<()> {
         let progress =
             crate::progress::Progress::start(app.global.lang, "审计记录", "auditing records");
         let counter = progress.counter();
-        let report = match &s3 {
+        match &s3 {
             Some(bundle) => audit::audit_files(bundle, &log, &witnesses, &known, Some(&counter))?,
             None => audit::audit_reporting(&dir, &log, &witnesses, &known, Some(&counter))?,
-        };
-        report
+        }
     };
     app.render(&Audit::new(&report))?;
     if let Some(problem) = report.problem {
