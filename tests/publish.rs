@@ -357,11 +357,19 @@ fn a_township_publishes_to_object_storage_and_a_province_audits_and_witnesses_it
     let key = |code: &str, relative: &str| format!("henan/zhengzhou/{code}/{relative}");
 
     // 1. Every collective of the store, each under its code: what `export` writes, byte for byte.
+    let timer = Instant::now();
     let published: Value = serde_json::from_str(&succeeds(
         with_s3(&g, &garage, &["--format", "json", "publish", "--to", &to]),
         "the first publish",
     ))
     .unwrap();
+    // Figures for docs/publish.md, printed, never asserted.
+    eprintln!(
+        "first publish: {} objects, {} bytes, {} ms",
+        published["files"],
+        published["bytes"],
+        timer.elapsed().as_millis()
+    );
     let listed = objects.keys("henan/");
     assert_eq!(
         published["files"].as_u64().unwrap() as usize,
@@ -402,8 +410,13 @@ fn a_township_publishes_to_object_storage_and_a_province_audits_and_witnesses_it
 
     // 2. The province audits from the bucket, and its witness cosigns from it.
     for code in [ORG, OTHER] {
+        let timer = Instant::now();
         let run = with_s3(&g, &garage, &["audit", &at(code), "--trust", &vkey]);
         succeeds(run, "the audit from the bucket");
+        eprintln!(
+            "audit of {code} from the bucket: {} ms",
+            timer.elapsed().as_millis()
+        );
     }
     let first_note = String::from_utf8(objects.get(&key(ORG, "checkpoint"))).unwrap();
     let first_note_file = g.write("first.note", &first_note);
@@ -447,8 +460,15 @@ fn a_township_publishes_to_object_storage_and_a_province_audits_and_witnesses_it
         "2018-06-01",
     ]);
     let before = objects.keys("henan/");
+    let timer = Instant::now();
     let run = with_s3(&g, &garage, &["--format", "json", "publish", "--to", &to]);
     let second: Value = serde_json::from_str(&succeeds(run, "the second publish")).unwrap();
+    eprintln!(
+        "second publish: {} objects, {} bytes, {} ms",
+        second["files"],
+        second["bytes"],
+        timer.elapsed().as_millis()
+    );
     let after = objects.keys("henan/");
     let new: Vec<&String> = after.keys().filter(|k| !before.contains_key(*k)).collect();
     let village = line(&second, ORG);
