@@ -51,7 +51,6 @@ pub fn run(app: &mut App, args: PublishArgs) -> Result<()> {
             args.to
         ),
     };
-    let client = Client::connect(&location, &args.s3, true)?;
     let store = app.open_store(false)?;
     let held = store.ledger_ids()?;
     let mut codes: Vec<String> = args
@@ -78,6 +77,7 @@ pub fn run(app: &mut App, args: PublishArgs) -> Result<()> {
         );
     }
 
+    let client = Client::connect(&location, &args.s3, true)?;
     let mut report = Published {
         to: location.to_string(),
         collectives: Vec::new(),
