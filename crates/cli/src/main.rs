@@ -17,6 +17,7 @@ mod messages;
 mod progress;
 mod render;
 mod roster;
+mod s3;
 mod synth;
 
 use clap::error::{ContextKind, ContextValue, ErrorKind};

@@ -885,6 +885,33 @@ pub const MESSAGES: &[Row] = &[
     ("the ledger's checkpoint is not signed: sign it first (`gufen checkpoint --sign KEY`), then make the statement", "台账的检查点尚未签名：请先签名（`gufen checkpoint --sign 密钥`），再生成对账单"),
     ("the ledger has no signed checkpoint to export: sign it first (`gufen checkpoint --sign KEY`, or `gufen config set signing-key KEY` to sign every write)", "台账没有可导出的已签名检查点：请先签名（`gufen checkpoint --sign 密钥`，或用 `gufen config set signing-key 密钥` 让每次写入都签名）"),
     ("{path} is not a gufen-statement/v1 file: {detail*}", "{path} 不是 gufen-statement/v1 对账单文件：{detail}"),
+    // Object storage: publish, audit s3://, witness --from s3://.
+    ("{text} is not an object storage location: write s3://BUCKET/PREFIX, with a bucket name of 3 to 63 lower-case letters, digits, dots and hyphens", "{text} 不是对象存储位置：请写作 s3://存储桶/前缀，存储桶名称为 3 到 63 个小写字母、数字、点和连字符"),
+    ("{text} is not an object storage location: its prefix has an empty, `.` or `..` part", "{text} 不是对象存储位置：其前缀中有空的、`.` 或 `..` 部分"),
+    ("the endpoint {url} is not a URL: {detail}", "服务地址 {url} 不是有效的 URL：{detail}"),
+    ("the endpoint {url} cannot address the bucket {bucket}: {detail}", "服务地址 {url} 无法寻址存储桶 {bucket}：{detail}"),
+    ("no credentials for the object storage: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY", "没有对象存储的访问凭据：请设置 AWS_ACCESS_KEY_ID 和 AWS_SECRET_ACCESS_KEY"),
+    ("{url}: the object storage answered {status} ({detail})", "{url}：对象存储答复 {status}（{detail}）"),
+    ("{url}: the object storage answered {status}", "{url}：对象存储答复 {status}"),
+    ("{url}: the object storage cannot be reached: {detail}", "{url}：无法连接对象存储：{detail}"),
+    ("{url}: the object cannot be read: {detail}", "{url}：无法读取该对象：{detail}"),
+    ("{url}: the listing cannot be read: {detail}", "{url}：无法读取对象列表：{detail}"),
+    ("{url}: the listing does not parse: {detail}", "{url}：对象列表无法解析：{detail}"),
+    ("{path}: {url}: the object storage answered {status} ({detail})", "{path}：{url}：对象存储答复 {status}（{detail}）"),
+    ("{path}: {url}: the object storage answered {status}", "{path}：{url}：对象存储答复 {status}"),
+    ("{path}: {url}: the object storage cannot be reached: {detail}", "{path}：{url}：无法连接对象存储：{detail}"),
+    ("--to {text}: publish writes to object storage: give s3://BUCKET/PREFIX (`gufen export --out DIR` writes a directory)", "--to {text}：publish 写入对象存储：请给出 s3://存储桶/前缀（写入目录请用 `gufen export --out 目录`）"),
+    ("the ledger has no signed checkpoint to publish: sign it first (`gufen checkpoint --sign KEY`, or `gufen config set signing-key KEY` to sign every write)", "台账没有可发布的已签名检查点：请先签名（`gufen checkpoint --sign 密钥`，或用 `gufen config set signing-key 密钥` 让每次写入都签名）"),
+    ("the ledger holds no registration: there is no charter to publish", "台账中没有登记记录：没有可发布的章程"),
+    ("the mirror's checkpoint is not UTF-8 text: it is not a checkpoint of this ledger; nothing was sent", "对象存储中的检查点不是 UTF-8 文本：不是本台账的检查点；未上传任何对象"),
+    ("the mirror's checkpoint does not parse ({detail*}); nothing was sent", "对象存储中的检查点无法解析（{detail}）；未上传任何对象"),
+    ("the mirror holds a checkpoint of {origin}, not of {own}; nothing was sent", "对象存储中的检查点属于 {origin}，而不是 {own}；未上传任何对象"),
+    ("rollback: the mirror's checkpoint signs {count} records, the ledger's latest signed checkpoint {size}; nothing was sent", "回滚：对象存储中的检查点签署了 {count} 条记录，而台账最新的已签名检查点只有 {size} 条；未上传任何对象"),
+    ("fork: the mirror's checkpoint of {count} records has another root than this ledger's first {size} records; nothing was sent", "分叉：对象存储中 {count} 条记录的检查点与本台账前 {size} 条记录的树根不同；未上传任何对象"),
+    ("{url} holds no object: give the place `gufen publish` wrote a collective's bundle to, s3://BUCKET/PREFIX/CODE", "{url} 下没有任何对象：请给出 `gufen publish` 上传某个组织审计包的位置，s3://存储桶/前缀/组织代码"),
+    ("{url} is missing: the bundle has no checkpoint", "{url} 不存在：审计包中没有检查点"),
+    ("{url} is not a checkpoint: it is not UTF-8 text", "{url} 不是检查点：不是 UTF-8 文本"),
+    ("--checkpoint FILE is needed when --from is a store: the note the keeper hands over", "--from 为存储目录时须给出 --checkpoint 文件：即台账保管人交来的检查点"),
     // Rows of a file.
     (
         "{count} row(s) of {path} refused; nothing was written",
@@ -1122,6 +1149,22 @@ mod tests {
         assert_eq!(zh("a swap needs units above zero"), "swap的股数必须大于零");
         assert_eq!(record_zh("12 (NoSuchRecord)"), None);
         assert_eq!(records_zh("12 (SharesTransferred), x"), None);
+    }
+
+    #[test]
+    fn object_storage_messages_read_as_chinese() {
+        assert_eq!(
+            zh("s3://village-logs/henan/N2410183MF0000001Y: the object storage answered 403 (AccessDenied: Forbidden: no access)"),
+            "s3://village-logs/henan/N2410183MF0000001Y：对象存储答复 403（AccessDenied: Forbidden: no access）"
+        );
+        assert_eq!(
+            zh("fork: the mirror's checkpoint of 602 records has another root than this ledger's first 602 records; nothing was sent"),
+            "分叉：对象存储中 602 条记录的检查点与本台账前 602 条记录的树根不同；未上传任何对象"
+        );
+        assert_eq!(
+            zh("no credentials for the object storage: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"),
+            "没有对象存储的访问凭据：请设置 AWS_ACCESS_KEY_ID 和 AWS_SECRET_ACCESS_KEY"
+        );
     }
 
     #[test]

@@ -12,7 +12,7 @@
 //! bundle covers means the log was forked). docs/audit.md describes the same steps for anyone
 //! writing their own verifier.
 
-use crate::bundle;
+use crate::bundle::{self, BundleFiles, Directory};
 use crate::checkpoint::{origin_code, Checkpoint, SignedCheckpoint, WitnessCosignature};
 use crate::export::{CHARTER_FILE, CHECKPOINT_FILE};
 use crate::note::Verifier;
@@ -22,7 +22,6 @@ use crate::tiles::TileWrite;
 use crate::verify::{root_from_tiles, ChainWalk, WalkResult};
 use gufen_core::state::State;
 use gufen_core::Charter;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 const WIDTH: u64 = tiles::TILE_WIDTH as u64;
@@ -91,24 +90,16 @@ fn finding(seq: Option<u64>, problem: impl Into<String>) -> Stop {
     }
 }
 
-/// Reads `path` into `buf` (cleared first); false when there is no such file.
-fn read_into(path: &Path, buf: &mut Vec<u8>) -> Result<bool, AuditError> {
-    buf.clear();
-    let mut file = match std::fs::File::open(path) {
-        Ok(file) => file,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
-        Err(source) => {
-            return Err(AuditError::Io {
-                path: path.to_path_buf(),
-                source,
-            })
-        }
-    };
-    file.read_to_end(buf).map_err(|source| AuditError::Io {
-        path: path.to_path_buf(),
+/// Reads the bundle's file at `relative` into `buf` (cleared first); false when there is none.
+fn read_into(
+    files: &dyn BundleFiles,
+    relative: &str,
+    buf: &mut Vec<u8>,
+) -> Result<bool, AuditError> {
+    files.read(relative, buf).map_err(|source| AuditError::Io {
+        path: PathBuf::from(files.name(relative)),
         source,
-    })?;
-    Ok(true)
+    })
 }
 
 fn key_name(name: &str, key_id: u32) -> String {
@@ -137,6 +128,18 @@ pub fn audit_reporting(
     if !dir.is_dir() {
         return Err(AuditError::NoDirectory(dir.to_path_buf()));
     }
+    audit_files(&Directory(dir.to_path_buf()), log, witnesses, known, hook)
+}
+
+/// The audit of a bundle read from `files`: a directory, or a mirror in object storage, read
+/// file by file as the steps need them (nothing is copied first).
+pub fn audit_files(
+    files: &dyn BundleFiles,
+    log: &Verifier,
+    witnesses: &[Verifier],
+    known: &[KnownCheckpoint],
+    hook: Option<crate::progress::Hook<'_>>,
+) -> Result<AuditReport, AuditError> {
     let mut report = AuditReport {
         ok: false,
         origin: None,
@@ -150,7 +153,7 @@ pub fn audit_reporting(
         first_bad_seq: None,
         problem: None,
     };
-    match run(dir, log, witnesses, known, &mut report, hook) {
+    match run(files, log, witnesses, known, &mut report, hook) {
         Ok(()) => report.ok = true,
         Err(Stop::Found { seq, problem }) => {
             report.first_bad_seq = seq;
@@ -163,7 +166,7 @@ pub fn audit_reporting(
 
 /// The steps the module doc lists, in order; the first that fails stops the audit.
 fn run(
-    dir: &Path,
+    files: &dyn BundleFiles,
     log: &Verifier,
     witnesses: &[Verifier],
     known: &[KnownCheckpoint],
@@ -171,7 +174,7 @@ fn run(
     hook: Option<crate::progress::Hook<'_>>,
 ) -> Result<(), Stop> {
     let mut buf = Vec::new();
-    let checkpoint = open_checkpoint(dir, log, witnesses, &mut buf, report)?;
+    let checkpoint = open_checkpoint(files, log, witnesses, &mut buf, report)?;
     // Step 2: the origin names the ledger whose records these are.
     let Some(ledger_id) = origin_code(&checkpoint.origin) else {
         return Err(finding(
@@ -182,13 +185,16 @@ fn run(
             ),
         ));
     };
-    let result = walk_records(dir, ledger_id, &checkpoint, &mut buf, hook)?;
+    let result = walk_records(files, ledger_id, &checkpoint, &mut buf, hook)?;
     report.records = result.records;
     if let Some(problem) = result.problem {
-        return Err(finding(result.first_bad_seq, problem));
+        return Err(finding(
+            result.first_bad_seq,
+            naming_bundle(files, problem, result.first_bad_seq, checkpoint.size),
+        ));
     }
-    check_tiles(dir, &result.tiles, checkpoint.size, &mut buf)?;
-    let charter = check_charter(dir, result.state.as_ref(), &mut buf);
+    check_tiles(files, &result.tiles, checkpoint.size, &mut buf)?;
+    let charter = check_charter(files, result.state.as_ref(), &mut buf);
     if let Some(state) = result.state {
         crate::verify::discard(state);
     }
@@ -196,23 +202,34 @@ fn run(
     check_known(&checkpoint, &result.tiles, known, report)
 }
 
+/// A finding about record `seq` with the entry bundle that holds it named (a path, or a URL of
+/// a mirror), so whoever keeps the bundle knows which file to look at.
+fn naming_bundle(files: &dyn BundleFiles, problem: String, seq: Option<u64>, size: u64) -> String {
+    let Some(seq) = seq.filter(|&seq| seq < size) else {
+        return problem;
+    };
+    let index = seq / WIDTH;
+    let relative = tiles::entries_path(index, tiles::tile_width(size, 0, index));
+    if problem.contains(&relative) {
+        return problem;
+    }
+    format!("{problem} (in the entry bundle {})", files.name(&relative))
+}
+
 /// Step 1: the checkpoint verifies under the trusted log key, and every required witness
 /// cosigned it. Fills in what the report says of the checkpoint.
 fn open_checkpoint(
-    dir: &Path,
+    files: &dyn BundleFiles,
     log: &Verifier,
     witnesses: &[Verifier],
     buf: &mut Vec<u8>,
     report: &mut AuditReport,
 ) -> Result<Checkpoint, Stop> {
-    let path = dir.join(CHECKPOINT_FILE);
-    if !read_into(&path, buf)? {
+    let path = files.name(CHECKPOINT_FILE);
+    if !read_into(files, CHECKPOINT_FILE, buf)? {
         return Err(finding(
             None,
-            format!(
-                "{} is missing: the bundle has no checkpoint",
-                path.display()
-            ),
+            format!("{path} is missing: the bundle has no checkpoint"),
         ));
     }
     let signed = match SignedCheckpoint::open(buf, log, witnesses) {
@@ -221,8 +238,7 @@ fn open_checkpoint(
             return Err(finding(
                 None,
                 format!(
-                    "{}: the checkpoint does not verify under the trusted key {}: {e}",
-                    path.display(),
+                    "{path}: the checkpoint does not verify under the trusted key {}: {e}",
                     key_name(log.name(), log.key_id())
                 ),
             ))
@@ -268,7 +284,7 @@ fn open_checkpoint(
 /// Step 3: every record of the checkpoint's size, read bundle by bundle in order, through the
 /// chain walk with replay (what `verify --replay` runs).
 fn walk_records(
-    dir: &Path,
+    files: &dyn BundleFiles,
     ledger_id: &str,
     checkpoint: &Checkpoint,
     buf: &mut Vec<u8>,
@@ -282,8 +298,7 @@ fn walk_records(
         let index = start / WIDTH;
         let width = tiles::tile_width(size, 0, index);
         let relative = tiles::entries_path(index, width);
-        let path = dir.join(&relative);
-        if !read_into(&path, buf)? {
+        if !read_into(files, &relative, buf)? {
             return Err(finding(
                 Some(start),
                 format!("record {start} is missing: there is no entry bundle {relative}"),
@@ -331,12 +346,17 @@ fn walk_records(
 }
 
 /// Step 4: every hash tile is the tile the records' hashes make.
-fn check_tiles(dir: &Path, tiles: &[TileWrite], size: u64, buf: &mut Vec<u8>) -> Result<(), Stop> {
+fn check_tiles(
+    files: &dyn BundleFiles,
+    tiles: &[TileWrite],
+    size: u64,
+    buf: &mut Vec<u8>,
+) -> Result<(), Stop> {
     for (level, index, want) in tiles {
         let (level, index) = (*level, *index);
         let width = u16::try_from(want.len()).unwrap_or(tiles::TILE_WIDTH);
         let relative = tiles::tile_path(level, index, width);
-        if !read_into(&dir.join(&relative), buf)? {
+        if !read_into(files, &relative, buf)? {
             return Err(finding(
                 None,
                 format!("the hash tile {relative} is missing"),
@@ -364,35 +384,34 @@ fn check_tiles(dir: &Path, tiles: &[TileWrite], size: u64, buf: &mut Vec<u8>) ->
 }
 
 /// Step 5: `charter.toml` is the charter and the loss grounds the replay ends with.
-fn check_charter(dir: &Path, state: Option<&State>, buf: &mut Vec<u8>) -> Result<(), Stop> {
+fn check_charter(
+    files: &dyn BundleFiles,
+    state: Option<&State>,
+    buf: &mut Vec<u8>,
+) -> Result<(), Stop> {
     let Some(collective) = state.and_then(|s| s.collective()) else {
         return Err(finding(
             None,
             "the log holds no registration, so there is no charter to compare",
         ));
     };
-    let path = dir.join(CHARTER_FILE);
-    if !read_into(&path, buf)? {
-        return Err(finding(None, format!("{} is missing", path.display())));
+    let path = files.name(CHARTER_FILE);
+    if !read_into(files, CHARTER_FILE, buf)? {
+        return Err(finding(None, format!("{path} is missing")));
     }
     let Ok(text) = std::str::from_utf8(buf) else {
-        return Err(finding(None, format!("{} is not UTF-8", path.display())));
+        return Err(finding(None, format!("{} is not UTF-8", path)));
     };
     let (charter, grounds) = match Charter::read(text) {
         Ok(read) => read,
-        Err(e) => {
-            return Err(finding(
-                None,
-                format!("{} does not parse: {e}", path.display()),
-            ))
-        }
+        Err(e) => return Err(finding(None, format!("{} does not parse: {e}", path))),
     };
     if charter != collective.charter {
         return Err(finding(
             None,
             format!(
                 "{} is not the charter the ledger registered and amended (a swapped charter)",
-                path.display()
+                path
             ),
         ));
     }
@@ -401,7 +420,7 @@ fn check_charter(dir: &Path, state: Option<&State>, buf: &mut Vec<u8>) -> Result
             None,
             format!(
                 "{} does not hold the loss grounds in force at the checkpoint",
-                path.display()
+                path
             ),
         ));
     }
@@ -588,6 +607,9 @@ mod tests {
         let report = audit(&out, &trust, &[], &[]).unwrap();
         assert!(!report.ok);
         assert_eq!(report.first_bad_seq, Some(4), "{report:?}");
+        // The finding names the file that holds the record.
+        let named = out.join("tile/entries/000.p/5").display().to_string();
+        assert!(report.problem.unwrap().contains(&named));
 
         // The bundle cut inside record 4.
         std::fs::write(

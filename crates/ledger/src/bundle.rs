@@ -74,34 +74,104 @@ pub fn decode(bytes: &[u8]) -> Result<Vec<&[u8]>, BundleError> {
     Ok(entries)
 }
 
-/// The hash tiles of an audit bundle directory (or a mirror of one), read as files at their
-/// tlog-tiles paths for a tree of `size` records.
-pub struct DirTiles {
-    pub root: std::path::PathBuf,
-    pub size: u64,
+/// Where an audit bundle's files are read from: a directory ([`Directory`]), or a mirror of one in
+/// object storage (the binary's S3 reader). Paths are the bundle's own, relative to its root:
+/// `checkpoint`, `charter.toml`, `tile/0/000.p/5`, `tile/entries/000`.
+///
+/// What is read is not trusted: the audit and the witness check every byte they use, so a
+/// source can make them fail, never pass.
+pub trait BundleFiles {
+    /// Reads the file at `relative` into `buf` (cleared first); false when there is none.
+    fn read(&self, relative: &str, buf: &mut Vec<u8>) -> std::io::Result<bool>;
+    /// The file at `relative` as a finding names it: a path, or a URL.
+    fn name(&self, relative: &str) -> String;
 }
 
-impl crate::tiles::TileRead for DirTiles {
+impl<T: BundleFiles + ?Sized> BundleFiles for &T {
+    fn read(&self, relative: &str, buf: &mut Vec<u8>) -> std::io::Result<bool> {
+        (**self).read(relative, buf)
+    }
+    fn name(&self, relative: &str) -> String {
+        (**self).name(relative)
+    }
+}
+
+/// An audit bundle directory, as `gufen export` writes it (or a mirror copied to disk).
+#[derive(Debug, Clone)]
+pub struct Directory(pub std::path::PathBuf);
+
+impl BundleFiles for Directory {
+    fn read(&self, relative: &str, buf: &mut Vec<u8>) -> std::io::Result<bool> {
+        use std::io::Read as _;
+        buf.clear();
+        let path = self.0.join(relative);
+        let mut file = match std::fs::File::open(&path) {
+            Ok(file) => file,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
+            Err(e) => return Err(e),
+        };
+        file.read_to_end(buf)?;
+        Ok(true)
+    }
+    fn name(&self, relative: &str) -> String {
+        self.0.join(relative).display().to_string()
+    }
+}
+
+/// Tiles already read, by (level, index).
+type TilesRead = std::collections::HashMap<(u8, u64), Vec<[u8; 32]>>;
+
+/// The hash tiles of an audit bundle (a directory or a mirror), read at their tlog-tiles paths
+/// for a tree of `size` records. A proof reads the same tile for several nodes, so each tile is
+/// read once and kept.
+pub struct BundleTiles<F> {
+    pub files: F,
+    pub size: u64,
+    read: std::cell::RefCell<TilesRead>,
+}
+
+impl<F: BundleFiles> BundleTiles<F> {
+    pub fn new(files: F, size: u64) -> BundleTiles<F> {
+        BundleTiles {
+            files,
+            size,
+            read: Default::default(),
+        }
+    }
+}
+
+impl<F: BundleFiles> crate::tiles::TileRead for BundleTiles<F> {
     type Error = std::io::Error;
     fn tile(&self, level: u8, index: u64) -> Result<Vec<[u8; 32]>, std::io::Error> {
         let width = crate::tiles::tile_width(self.size, level, index);
         if width == 0 {
             return Ok(Vec::new());
         }
-        let path = self.root.join(crate::tiles::tile_path(level, index, width));
-        let bytes = std::fs::read(&path)?;
+        if let Some(tile) = self.read.borrow().get(&(level, index)) {
+            return Ok(tile.clone());
+        }
+        let relative = crate::tiles::tile_path(level, index, width);
+        let mut bytes = Vec::new();
+        if !self.files.read(&relative, &mut bytes)? {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                format!("{} is missing", self.files.name(&relative)),
+            ));
+        }
         if bytes.len() != 32 * usize::from(width) {
             return Err(std::io::Error::other(format!(
                 "{} is {} bytes, not {} hashes",
-                path.display(),
+                self.files.name(&relative),
                 bytes.len(),
                 width
             )));
         }
-        Ok(bytes
+        let tile: Vec<[u8; 32]> = bytes
             .chunks_exact(32)
             .map(|c| c.try_into().expect("32 bytes"))
-            .collect())
+            .collect();
+        self.read.borrow_mut().insert((level, index), tile.clone());
+        Ok(tile)
     }
 }
 

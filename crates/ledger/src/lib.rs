@@ -8,6 +8,7 @@ pub mod export;
 pub mod merkle;
 pub mod note;
 pub mod progress;
+pub mod publish;
 pub mod record;
 pub mod statement;
 pub mod store;

@@ -18,6 +18,7 @@
 //! bundle); it is checked against the two roots the witness holds, so a wrong source can only
 //! make the witness refuse, never make it cosign.
 
+use crate::bundle::{BundleFiles, BundleTiles, Directory};
 use crate::checkpoint::{self, Checkpoint, CheckpointError, SignedCheckpoint};
 use crate::merkle::{self, Blake3Hasher};
 use crate::note::{Note, Signer, Verifier};
@@ -71,15 +72,14 @@ impl ProofSource for StoreSource {
     }
 }
 
-/// An audit bundle directory (C2SP tlog-tiles layout: `checkpoint` and `tile/<L>/<N>`).
-pub struct BundleSource(pub PathBuf);
+/// An audit bundle (C2SP tlog-tiles layout: `checkpoint` and `tile/<L>/<N>`): a directory
+/// ([`crate::bundle::Directory`]) or a mirror of one in object storage. Only the tiles the proof
+/// needs are read.
+pub struct BundleSource<F>(pub F);
 
-impl ProofSource for BundleSource {
+impl<F: BundleFiles> ProofSource for BundleSource<F> {
     fn consistency(&self, _origin: &str, from: u64, to: u64) -> Result<Vec<Hash>, String> {
-        let tiles = crate::bundle::DirTiles {
-            root: self.0.clone(),
-            size: to,
-        };
+        let tiles = BundleTiles::new(&self.0, to);
         let nodes = TileNodes::new(tiles, Blake3Hasher, to);
         merkle::consistency_proof(&Blake3Hasher, &nodes, from, to).map_err(|e| e.to_string())
     }
@@ -91,7 +91,7 @@ pub fn source_at(dir: &Path) -> Option<Box<dyn ProofSource>> {
     if dir.join("conf").is_file() {
         Some(Box::new(StoreSource(dir.to_path_buf())))
     } else if dir.join(crate::export::CHECKPOINT_FILE).is_file() && dir.join("tile").is_dir() {
-        Some(Box::new(BundleSource(dir.to_path_buf())))
+        Some(Box::new(BundleSource(Directory(dir.to_path_buf()))))
     } else {
         None
     }

@@ -1,5 +1,6 @@
 //! `gufen audit DIR --trust VKEY [--witness VKEY]... [--known FILE]...`: checks an audit bundle
-//! written by `gufen export` with the ledger's public key alone; no store is opened. A bundle
+//! written by `gufen export` with the ledger's public key alone; no store is opened. `DIR` may
+//! be `s3://BUCKET/PREFIX/CODE`, a bundle `gufen publish` wrote, read object by object. A bundle
 //! that fails is an integrity failure (exit 3) naming the first bad record where there is one;
 //! a missing directory, key or known checkpoint that cannot be used is refused (exit 1).
 //!
@@ -9,6 +10,7 @@ use super::statement::{self, AuditStatementArgs};
 use crate::app::{App, IntegrityFailure};
 use crate::document::audit::Audit;
 use crate::labels::t;
+use crate::s3::{Bundle, Client, Location, S3Args};
 use anyhow::{anyhow, bail, Context as _, Result};
 use clap::{Args, Subcommand};
 use gufen_ledger::audit::{self, KnownCheckpoint};
@@ -21,7 +23,8 @@ use std::path::PathBuf;
 pub struct AuditArgs {
     #[command(subcommand)]
     command: Option<AuditCommand>,
-    /// The audit bundle directory (written by `gufen export`).
+    /// The audit bundle: a directory (written by `gufen export`), or s3://BUCKET/PREFIX/CODE
+    /// (written by `gufen publish`)
     #[arg(required = true)]
     dir: Option<PathBuf>,
     /// The ledger's public key (vkey text, or a file holding it): its signature is required.
@@ -34,6 +37,8 @@ pub struct AuditArgs {
     /// the bundle's tree. Repeatable.
     #[arg(long)]
     known: Vec<PathBuf>,
+    #[command(flatten)]
+    s3: S3Args,
 }
 
 #[derive(Subcommand, Debug)]
@@ -81,9 +86,33 @@ pub fn run(app: &mut App, args: AuditArgs) -> Result<()> {
             })
         })
         .collect::<Result<Vec<_>>>()?;
-    // A directory with none of a bundle's files is a wrong path, not a bundle that fails: the
-    // audit cannot be run (exit 1). A bundle missing only its checkpoint still fails (exit 3).
-    if dir.is_dir() && !dir.join("checkpoint").exists() && !dir.join("tile").exists() {
+    let s3 = match dir.to_str().and_then(Location::parse) {
+        Some(location) => {
+            let location = location?;
+            Some((Client::connect(&location, &args.s3, false)?, location))
+        }
+        None => None,
+    };
+    let s3 = s3.as_ref().map(|(client, location)| Bundle {
+        client,
+        location: location.clone(),
+    });
+    // A place holding nothing is a wrong place, not a bundle that fails: the audit cannot be
+    // run (exit 1). A bundle missing only its checkpoint still fails (exit 3).
+    if let Some(bundle) = &s3 {
+        if !bundle.exists()? {
+            bail!(
+                "{} holds no object: give the place `gufen publish` wrote a collective's bundle to, s3://BUCKET/PREFIX/CODE",
+                bundle.location
+            );
+        }
+    }
+    // A directory with none of a bundle's files is a wrong path, not a bundle that fails.
+    if s3.is_none()
+        && dir.is_dir()
+        && !dir.join("checkpoint").exists()
+        && !dir.join("tile").exists()
+    {
         bail!(
             "{} is not an audit bundle (no `checkpoint` file and no `tile/` directory): give the directory `gufen export --out` wrote",
             dir.display()
@@ -92,9 +121,11 @@ pub fn run(app: &mut App, args: AuditArgs) -> Result<()> {
     let report = {
         let progress =
             crate::progress::Progress::start(app.global.lang, "审计记录", "auditing records");
-        let report =
-            audit::audit_reporting(&dir, &log, &witnesses, &known, Some(&progress.counter()))?;
-        report
+        let counter = progress.counter();
+        match &s3 {
+            Some(bundle) => audit::audit_files(bundle, &log, &witnesses, &known, Some(&counter))?,
+            None => audit::audit_reporting(&dir, &log, &witnesses, &known, Some(&counter))?,
+        }
     };
     app.render(&Audit::new(&report))?;
     if let Some(problem) = report.problem {

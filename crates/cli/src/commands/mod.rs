@@ -23,6 +23,7 @@ pub mod log;
 pub mod member;
 pub mod person;
 pub mod proof;
+pub mod publish;
 pub mod register;
 pub mod representative;
 pub mod session;
@@ -100,6 +101,9 @@ pub enum Command {
     /// A member's statement: every record concerning them, with proofs against the signed
     /// checkpoint, for them to keep and have checked offline.
     Statement(statement::StatementArgs),
+    /// Upload each collective's audit bundle to object storage (s3://BUCKET/PREFIX), only what
+    /// is not there yet, the checkpoint last.
+    Publish(publish::PublishArgs),
     /// A witness's commands: cosign a checkpoint consistent with the last one cosigned.
     #[command(subcommand)]
     Witness(witness::WitnessCommand),
@@ -148,6 +152,7 @@ pub fn run(app: &mut App, command: Command) -> Result<()> {
         Command::Config(command) => config::run(app, command),
         Command::Export(args) => export::run(app, args),
         Command::Audit(args) => audit::run(app, args),
+        Command::Publish(args) => publish::run(app, args),
         Command::Statement(args) => statement::run(app, args),
         Command::Witness(command) => witness::run(app, command),
         Command::Township(command) => township::run(app, command),

@@ -1,14 +1,18 @@
 //! `gufen witness cosign`: run by a witness (the township) on a checkpoint the keeper hands
 //! over. The witness cosigns only a checkpoint signed by the log key it was given and
 //! consistent with the last one it cosigned for that collective; a rollback or fork is refused
-//! (exit 3) with both notes kept as evidence.
+//! (exit 3) with both notes kept as evidence. `--from s3://BUCKET/PREFIX/CODE` reads the
+//! checkpoint (unless `--checkpoint` gives one) and the tiles the proof needs from a bundle
+//! `gufen publish` wrote.
 
 use crate::app::{now, App, IntegrityFailure};
 use crate::cli::{Format, Lang};
 use crate::document::{Document, Layout};
 use crate::labels::t;
+use crate::s3::{Bundle, Client, Location, S3Args};
 use anyhow::{anyhow, bail, Context as _, Result};
 use clap::{Args, Subcommand};
+use gufen_ledger::export::CHECKPOINT_FILE;
 use gufen_ledger::note::Verifier;
 use gufen_ledger::witness::{self, Witness, WitnessError};
 use serde::Serialize;
@@ -25,14 +29,16 @@ pub struct CosignArgs {
     /// The witness's signing key file (skey text).
     #[arg(long)]
     key: PathBuf,
-    /// The checkpoint note to cosign, as the keeper hands it over (signed by the log key).
+    /// The checkpoint note to cosign, as the keeper hands it over (signed by the log key);
+    /// default: the checkpoint of the audit bundle --from names
     #[arg(long)]
-    checkpoint: PathBuf,
+    checkpoint: Option<PathBuf>,
     /// The log's verifier key (vkey text, or a file holding it): the checkpoint must carry its
     /// signature.
     #[arg(long)]
     log_key: String,
-    /// Where the consistency proof comes from: a gufen store directory or an audit bundle.
+    /// Where the consistency proof comes from: a gufen store directory, an audit bundle
+    /// directory, or s3://BUCKET/PREFIX/CODE (a bundle `gufen publish` wrote)
     #[arg(long)]
     from: PathBuf,
     /// The witness's state directory: the last checkpoint cosigned per collective, and forks/.
@@ -41,6 +47,8 @@ pub struct CosignArgs {
     /// Write the cosigned note here instead of printing it.
     #[arg(long)]
     out: Option<PathBuf>,
+    #[command(flatten)]
+    s3: S3Args,
 }
 
 pub fn run(app: &mut App, command: WitnessCommand) -> Result<()> {
@@ -64,24 +72,60 @@ fn cosign(app: &mut App, args: CosignArgs) -> Result<()> {
     let signer = gufen_ledger::read_signer(&args.key)?;
     let log = Verifier::new(&crate::arguments::vkey(&args.log_key)?)
         .map_err(|e| anyhow!("--log-key is not a log verifier key: {e}"))?;
-    let note = std::fs::read_to_string(&args.checkpoint).with_context(|| {
-        format!(
-            "the checkpoint {} cannot be read",
-            args.checkpoint.display()
-        )
-    })?;
-    let Some(source) = witness::source_at(&args.from) else {
-        bail!(
-            "{} is neither a gufen store (no `conf` file) nor an audit bundle (no `checkpoint` file and `tile/` directory)",
-            args.from.display()
-        );
+    let s3 = match args.from.to_str().and_then(Location::parse) {
+        Some(location) => {
+            let location = location?;
+            Some((Client::connect(&location, &args.s3, false)?, location))
+        }
+        None => None,
+    };
+    let s3 = s3.as_ref().map(|(client, location)| Bundle {
+        client,
+        location: location.clone(),
+    });
+    let source: Box<dyn witness::ProofSource + '_> = match &s3 {
+        Some(bundle) => Box::new(witness::BundleSource(bundle)),
+        None => match witness::source_at(&args.from) {
+            Some(source) => source,
+            None => bail!(
+                "{} is neither a gufen store (no `conf` file) nor an audit bundle (no `checkpoint` file and `tile/` directory)",
+                args.from.display()
+            ),
+        },
+    };
+    let (note, named) = match (&args.checkpoint, &s3) {
+        (Some(path), _) => (
+            std::fs::read_to_string(path)
+                .with_context(|| format!("the checkpoint {} cannot be read", path.display()))?,
+            path.display().to_string(),
+        ),
+        (None, Some(bundle)) => {
+            let url = bundle.location.url(CHECKPOINT_FILE);
+            let bytes = bundle
+                .get(CHECKPOINT_FILE)?
+                .ok_or_else(|| anyhow!("{url} is missing: the bundle has no checkpoint"))?;
+            let text = String::from_utf8(bytes)
+                .map_err(|_| anyhow!("{url} is not a checkpoint: it is not UTF-8 text"))?;
+            (text, url)
+        }
+        (None, None) if !args.from.join("conf").is_file() => {
+            let path = args.from.join(CHECKPOINT_FILE);
+            (
+                std::fs::read_to_string(&path)
+                    .with_context(|| format!("the checkpoint {} cannot be read", path.display()))?,
+                path.display().to_string(),
+            )
+        }
+        (None, None) => bail!(
+            "--checkpoint FILE is needed when --from is a store: the note the keeper hands over"
+        ),
     };
     // A file that is not a checkpoint at all is bad input (exit 1); a checkpoint the log key
     // did not sign is a trust failure (exit 3), decided by the witness below.
     if let Err(e) =
         gufen_ledger::checkpoint::Checkpoint::parse(gufen_ledger::checkpoint::note_body(&note))
     {
-        bail!("{} is not a checkpoint: {e}", args.checkpoint.display());
+        bail!("{named} is not a checkpoint: {e}");
     }
     let timestamp = u64::try_from(now()?.timestamp())
         .map_err(|_| anyhow!("the clock is before 1970: no cosignature timestamp"))?;
