@@ -78,17 +78,88 @@ fn a_failing_line_stops_the_run_and_leaves_what_the_lines_before_it_wrote() {
         "{}",
         run.stderr
     );
+    // It says how to go on from the next line once the failing one is put right.
+    assert!(
+        run.stderr
+            .contains(&format!("gufen shell {file} --from-line 3")),
+        "{}",
+        run.stderr
+    );
     // Line 1 landed; line 2 was refused with nothing written; line 3 never ran.
     assert_eq!(records(&g), before + 1);
     let head_after = head(&g);
     assert!(!g.ok(&["member", "show", "--id", B]).contains("洛阳"));
 
-    // With --keep-going the third line runs; the run still ends with the failing line's code.
+    // --from-line 3 runs only the third line: the first is not recorded again.
+    let run = g.run(&["shell", "--from-line", "3", &file]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(records(&g), before + 2);
+    assert!(g.ok(&["member", "show", "--id", B]).contains("洛阳"));
+
+    // With --keep-going every line runs; each failing line is named as it fails, and the run
+    // ends with the failing line's code.
+    let head_before = head(&g);
     let run = g.run(&["shell", "--keep-going", &file]);
     assert_eq!(run.code, 1, "{}", run.stderr);
-    assert!(run.stderr.contains("ran 3 commands"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("line 2 failed (exit code 1); going on"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("ran 3 commands; line(s) 2 failed"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(records(&g), before + 4);
+    assert_ne!(head(&g), head_before);
     assert_ne!(head(&g), head_after);
+}
+
+#[test]
+fn files_saved_by_windows_editors_are_read_and_the_last_line_failing_is_said_so() {
+    let g = Gufen::sample_village("2017-1");
+    let before = records(&g);
+    // Notepad's UTF-8 with a byte order mark, CRLF line ends.
+    let mut bom = b"\xEF\xBB\xBF".to_vec();
+    bom.extend_from_slice(
+        format!("hukou set --id {A} --kind urban --locality 郑州 --date 2020-01-01\r\n").as_bytes(),
+    );
+    let path = g.path("bom.txt");
+    std::fs::write(&path, &bom).unwrap();
+    let run = g.run(&["shell", path.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(records(&g), before + 1);
+    // GBK, as Chinese Windows saves text.
+    let text = format!("hukou set --id {B} --kind urban --locality 洛阳 --date 2020-01-01\r\n");
+    let (gbk, _, _) = encoding_rs::GBK.encode(&text);
+    let path = g.path("gbk.txt");
+    std::fs::write(&path, &gbk).unwrap();
+    let run = g.run(&["shell", path.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(g.ok(&["member", "show", "--id", B]).contains("洛阳"));
+    // The last line failing: nothing after it to speak of.
+    let file = g.write("last.txt", "verify\nmember show --id 000\n");
+    let run = g.run(&["shell", &file]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("line 2, the last, failed"),
+        "{}",
+        run.stderr
+    );
+    // A directory is not a file of commands.
+    let run = g.run(&["shell", g.dir.path().to_str().unwrap()]);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("is a directory"), "{}", run.stderr);
+    // `exit` ends the commands, as at a terminal.
+    let head_before = head(&g);
+    let file = g.write(
+        "exit.txt",
+        &format!("exit\nhukou set --id {A} --kind urban --locality 开封 --date 2020-05-01\n"),
+    );
+    let run = g.run(&["shell", &file]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(head(&g), head_before);
 }
 
 #[test]
@@ -117,7 +188,10 @@ fn unreadable_lines_a_nested_shell_and_shell_wide_outputs_are_refused() {
     for (text, expected) in [
         ("log 'unclosed\n", "unclosed quote"),
         ("shell other.txt\n", "cannot nest"),
-        ("member frobnicate\n", "line 1 failed (exit code 2)"),
+        (
+            "member frobnicate\n",
+            "line 1, the last, failed (exit code 2)",
+        ),
     ] {
         let file = g.write("bad.txt", text);
         let run = g.run(&["shell", &file]);

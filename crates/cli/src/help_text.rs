@@ -105,6 +105,7 @@ const HELP: &[(&str, &str)] = &[
     ("Run many commands, one per line of a file or standard input, on one open of the store", "在一次打开的存储上执行多条命令：文件或标准输入中每行一条"),
     ("A file of commands, one per line, without the word `gufen`; standard input when absent or `-`", "命令文件，每行一条命令（不写 `gufen`）；省略或为 `-` 时读标准输入"),
     ("Go on after a command fails, and end with the highest exit code of any line; without it the first failing line ends the run and the lines after it are not run", "某条命令失败后继续执行其余各行，最后以各行中最高的退出码结束；不加此项时，第一条失败的命令即终止执行，其后各行不执行"),
+    ("Start at this line of the file (e.g. the line after one that failed and was fixed by hand): the lines before it are not run again", "从文件的这一行开始执行（例如某行失败并手工处理后，从其下一行开始）：之前各行不再执行"),
     ("Shareholding ledger of a village collective (股份经济合作社)", "村集体经济组织（股份经济合作社）股权台账"),
     ("The store directory (holds many collectives)", "存储目录（可存放多个集体经济组织）"),
     ("The collective's unified social credit code; may be omitted when the store holds one", "集体经济组织的统一社会信用代码；存储中只有一个组织时可省略"),

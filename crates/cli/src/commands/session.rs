@@ -23,7 +23,14 @@ pub struct ShellArgs {
     /// the first failing line ends the run and the lines after it are not run.
     #[arg(long)]
     keep_going: bool,
+    /// Start at this line of the file (e.g. the line after one that failed and was fixed by
+    /// hand): the lines before it are not run again.
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = crate::arguments::whole::<usize>)]
+    from_line: usize,
 }
+
+/// A command file is a short text; a bigger one is not a list of commands.
+const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
 pub fn run(app: &mut App, args: ShellArgs) -> Result<()> {
     let lang = app.global.lang;
@@ -41,27 +48,43 @@ pub fn run(app: &mut App, args: ShellArgs) -> Result<()> {
             "gufen shell takes no --command-id: each line is its own command; give --command-id on the line".to_string(),
         ));
     }
-    let reader: Box<dyn std::io::BufRead> = match &args.file {
-        None => Box::new(std::io::stdin().lock()),
-        Some(path) if path.as_os_str() == "-" => Box::new(std::io::stdin().lock()),
-        Some(path) => Box::new(std::io::BufReader::new(
-            std::fs::File::open(path).with_context(|| format!("{}", path.display()))?,
-        )),
+    // A file is read whole (its encoding is known only then); standard input line by line, so
+    // that commands typed at a terminal run as they are typed.
+    let (lines, total): (Box<dyn Iterator<Item = Result<String>>>, Option<usize>) = match &args.file
+    {
+        Some(path) if path.as_os_str() != "-" => {
+            let lines = read_file(path, lang)?;
+            let total = lines.len();
+            (Box::new(lines.into_iter().map(Ok)), Some(total))
+        }
+        _ => (
+            Box::new(std::io::stdin().lock().lines().map(|line| {
+                line.map_err(|_| {
+                    anyhow::anyhow!(t(
+                        lang,
+                        "标准输入无法读取（须为 UTF-8 文本）".to_string(),
+                        "standard input cannot be read (it must be UTF-8 text)".to_string(),
+                    ))
+                })
+            })),
+            None,
+        ),
     };
     let mut worst = 0u8;
     let mut ran = 0usize;
-    for (index, line) in reader.lines().enumerate() {
+    let mut failed = Vec::new();
+    for (index, line) in lines.enumerate() {
         let number = index + 1;
-        let line = line.with_context(|| {
-            t(
-                lang,
-                format!("第 {number} 行无法读取（须为 UTF-8 文本）"),
-                format!("line {number} cannot be read (it must be UTF-8 text)"),
-            )
-        })?;
-        let line = line.trim();
+        let line = line?;
+        if number < args.from_line {
+            continue;
+        }
+        let line = line.trim_start_matches('\u{FEFF}').trim();
         if line.is_empty() || line.starts_with('#') {
             continue;
+        }
+        if line == "exit" || line == "quit" {
+            break;
         }
         let code = match shlex::split(line) {
             None => {
@@ -93,27 +116,105 @@ pub fn run(app: &mut App, args: ShellArgs) -> Result<()> {
                 crate::run_args(&argv, &app.stores, Some(&app.global))
             }
         };
-        if code != 0 {
-            worst = worst.max(code);
-            if !args.keep_going {
-                crate::say(&t(
-                    lang,
-                    format!("gufen shell：第 {number} 行失败（退出码 {code}），其后各行未执行"),
-                    format!(
-                        "gufen shell: line {number} failed (exit code {code}); the lines after it were not run"
-                    ),
-                ));
-                return Err(Failed(code).into());
-            }
+        if code == 0 {
+            continue;
         }
+        worst = worst.max(code);
+        failed.push(number);
+        if args.keep_going {
+            crate::say(&t(
+                lang,
+                format!("gufen shell：第 {number} 行失败（退出码 {code}），继续执行后面各行"),
+                format!("gufen shell: line {number} failed (exit code {code}); going on with the next lines"),
+            ));
+            continue;
+        }
+        let more = total.is_none_or(|total| number < total);
+        let resume = match &args.file {
+            Some(path) if path.as_os_str() != "-" && more => t(
+                lang,
+                format!(
+                    "；改正后可从下一行接着执行：gufen shell {} --from-line {}",
+                    path.display(),
+                    number + 1
+                ),
+                format!(
+                    "; once it is put right, go on from the next line: gufen shell {} --from-line {}",
+                    path.display(),
+                    number + 1
+                ),
+            ),
+            _ => String::new(),
+        };
+        if more {
+            crate::say(&t(
+                lang,
+                format!("gufen shell：第 {number} 行失败（退出码 {code}），其后各行未执行{resume}"),
+                format!(
+                    "gufen shell: line {number} failed (exit code {code}); the lines after it were not run{resume}"
+                ),
+            ));
+        } else {
+            crate::say(&t(
+                lang,
+                format!("gufen shell：第 {number} 行（最后一行）失败（退出码 {code}）"),
+                format!("gufen shell: line {number}, the last, failed (exit code {code})"),
+            ));
+        }
+        return Err(Failed(code).into());
     }
     if worst != 0 {
+        let list = failed
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", ");
         crate::say(&t(
             lang,
-            format!("gufen shell：执行了 {ran} 条命令，其中有失败的（最高退出码 {worst}）"),
-            format!("gufen shell: ran {ran} commands, some failed (highest exit code {worst})"),
+            format!("gufen shell：执行了 {ran} 条命令，第 {list} 行失败（最高退出码 {worst}）"),
+            format!("gufen shell: ran {ran} commands; line(s) {list} failed (highest exit code {worst})"),
         ));
         return Err(Failed(worst).into());
     }
     Ok(())
+}
+
+/// The lines of a command file: UTF-8 (with or without the byte order mark Notepad writes) or,
+/// failing that, GBK/GB18030 as Chinese Windows saves text.
+fn read_file(path: &std::path::Path, lang: crate::cli::Lang) -> Result<Vec<String>> {
+    let shown = path.display();
+    if path.is_dir() {
+        bail!(t(
+            lang,
+            format!("{shown} 是一个目录，不是命令文件"),
+            format!("{shown} is a directory, not a file of commands"),
+        ));
+    }
+    let size = std::fs::metadata(path)
+        .with_context(|| format!("{shown}"))?
+        .len();
+    if size > MAX_FILE_BYTES {
+        bail!(t(
+            lang,
+            format!("{shown} 有 {size} 字节，超过命令文件的上限 {MAX_FILE_BYTES} 字节"),
+            format!("{shown} is {size} bytes, more than a file of commands may be ({MAX_FILE_BYTES} bytes)"),
+        ));
+    }
+    let bytes = std::fs::read(path).with_context(|| format!("{shown}"))?;
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text.to_string(),
+        Err(_) => {
+            let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
+            if had_errors {
+                bail!(t(
+                    lang,
+                    format!("{shown} 既不是 UTF-8 也不是 GBK/GB18030 编码的文本"),
+                    format!("{shown} is neither UTF-8 nor GBK/GB18030 text"),
+                ));
+            }
+            text.into_owned()
+        }
+    };
+    Ok(text.lines().map(str::to_string).collect())
 }
