@@ -563,3 +563,567 @@ fn the_township_report_sums_each_villages_own_documents() {
     let text = g.ok(&["--lang", "en", "township", "report", "--year", "2099"]);
     assert!(text.contains("no collective has a plan for 2099"), "{text}");
 }
+
+/// A third village of the store: the fixture charter under a third name and code.
+const THIRD: &str = "N2410183MF00000035";
+
+fn add_village(g: &Gufen, code: &str, name: &str, file: &str, classes: &[(&str, &str)]) {
+    let mut text = std::fs::read_to_string(fixture("charter.toml"))
+        .unwrap()
+        .replace(ORG, code)
+        .replace(HOME, name);
+    for (from, to) in classes {
+        text = text.replace(from, to);
+    }
+    let path = g.write(file, &text);
+    g.ok(&["init", "--charter", &path, "--date", "2017-06-30"]);
+}
+
+/// A person whose death one village records is refused as a member of another (confirm, an
+/// import row, a move's confirmation), naming the village, both heads unchanged; one confirmed
+/// there before the check (through the library) is listed by `township duplicates`.
+#[test]
+fn a_person_recorded_dead_in_one_village_is_refused_by_another_and_listed() {
+    let g = two_villages();
+    g.ok(&[
+        "--org",
+        ORG,
+        "death",
+        "record",
+        "--id",
+        A,
+        "--date",
+        "2021-01-01",
+    ]);
+    let expected = format!(
+        "R2: 410183********0053 died on 2021-01-01, as {HOME} ({ORG}) in this store records"
+    );
+    refused(&g, &confirm(OTHER, A, "2022-01-01"), &expected);
+    // Dated before the death, the membership she held until it stands in the way.
+    refused(
+        &g,
+        &confirm(OTHER, A, "2020-01-01"),
+        "R2: 410183********0053 was a member of",
+    );
+    let roster = g.write(
+        "roster.csv",
+        &format!("id,name,household\n{NEW},张新,001\n{A},孙云,001\n"),
+    );
+    let stderr = refused(
+        &g,
+        &[
+            "--org",
+            OTHER,
+            "member",
+            "import",
+            &roster,
+            "--resolution",
+            "2022-2",
+            "--date",
+            "2022-01-01",
+        ],
+        "1 row(s) of",
+    );
+    assert!(stderr.contains(&format!("line 3: {expected}")), "{stderr}");
+    // In Chinese, the whole refusal.
+    let zh = g.run(&[&["--lang", "zh"][..], &confirm(OTHER, A, "2022-01-01")].concat());
+    assert!(
+        zh.stderr.contains(&format!(
+            "规则 R2：本存储中 {HOME}（{ORG}）登记 410183********0053 已于 2021-01-01 死亡：已登记死亡的人不能被确认为其他组织的成员"
+        )),
+        "{}",
+        zh.stderr
+    );
+    // A move from a third village of a member there whose death the first records.
+    add_village(&g, THIRD, "三村股份经济合作社", "third.toml", &[]);
+    assert_eq!(
+        json(&g, &["township", "duplicates"])["none"],
+        true,
+        "nothing yet"
+    );
+    execute_through_library(
+        &g.db(),
+        THIRD,
+        "2020-01-01",
+        Action::ConfirmMembership {
+            person: PersonId::parse(A).unwrap(),
+            name: "孙云".into(),
+            household: "001".into(),
+            resolution: "2020-1".into(),
+        },
+    );
+    let before = heads(&g);
+    let third = head(&g, THIRD);
+    let run = g.run(&[
+        "township",
+        "move",
+        "--id",
+        A,
+        "--from",
+        THIRD,
+        "--to",
+        OTHER,
+        "--household",
+        "009",
+        "--resolution",
+        "2022-1",
+        "--date",
+        "2022-01-01",
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(run.stderr.contains(&expected), "{}", run.stderr);
+    assert_eq!((heads(&g), head(&g, THIRD)), (before, third));
+    // Listed: a member of the third village after the death the first records.
+    let found = json(&g, &["township", "duplicates"]);
+    assert_eq!(found["none"], false, "{found}");
+    let after = found["members_after_death"].as_array().unwrap();
+    assert_eq!(after.len(), 1, "{found}");
+    assert_eq!(after[0]["id_masked"], "410183********0053");
+    assert_eq!(after[0]["died"], "2021-01-01");
+    assert_eq!(after[0]["recorded_in"]["code"], ORG);
+    assert_eq!(after[0]["member_of"]["code"], THIRD);
+    assert_eq!(after[0]["until"], Value::Null);
+    let text = g.ok(&["--lang", "en", "township", "duplicates"]);
+    assert!(
+        text.contains("members of a collective after the death another records: 1"),
+        "{text}"
+    );
+    let zh = g.ok(&["--lang", "zh", "township", "duplicates"]);
+    assert!(zh.contains("登记死亡后仍是其他组织成员的人：1"), "{zh}");
+    assert!(other_ids(&zh, "").is_empty(), "{zh}");
+}
+
+/// A move whose records were corrected since is refused when given again, naming the records
+/// and the way (a new --command-id), both heads unchanged; `duplicates` says so; the move with a
+/// new --command-id is written.
+#[test]
+fn a_move_given_again_after_its_records_were_corrected_is_refused_naming_them() {
+    let g = two_villages();
+    let moved = json(&g, &move_args(A, "2020-1"));
+    let (loss, confirmation) = (
+        moved["loss"]["first_seq"].to_string(),
+        moved["confirmation"]["first_seq"].to_string(),
+    );
+    let correct = |org: &'static str, seq: &str| {
+        g.ok(&[
+            "--org",
+            org,
+            "correct",
+            "--seq",
+            seq,
+            "--reason",
+            "entry-error",
+            "--date",
+            "2020-04-01",
+        ]);
+    };
+    // The confirmation corrected: the move is half done, and the same move writes nothing.
+    correct(OTHER, &confirmation);
+    assert!(!member(&g, OTHER, A) && !member(&g, ORG, A));
+    let stderr = refused(
+        &g,
+        &move_args(A, "2020-1"),
+        &format!(
+            "R2: this move was recorded before (the loss #{loss} in {ORG}, the confirmation #{confirmation} in {OTHER}), but 410183********0053 is not a member of {OTHER} now"
+        ),
+    );
+    assert!(stderr.contains("a new `--command-id`"), "{stderr}");
+    let zh = g.run(&[&["--lang", "zh"][..], &move_args(A, "2020-1")].concat());
+    assert!(
+        zh.stderr.contains(&format!(
+            "规则 R2：这次转移此前已登记（{ORG} 的丧失记录第 {loss} 条、{OTHER} 的确认记录第 {confirmation} 条），但现在410183********0053 不是 {OTHER} 的成员"
+        )),
+        "{}",
+        zh.stderr
+    );
+    let found = g.ok(&["--lang", "en", "township", "duplicates"]);
+    assert!(found.contains("moves left half done: 1"), "{found}");
+    assert!(
+        found.contains("where it answers that the move's records were corrected, give it with a new `--command-id`"),
+        "{found}"
+    );
+    // The loss corrected too: she is a member at home again; the same move still writes
+    // nothing, and says so.
+    correct(ORG, &loss);
+    assert!(member(&g, ORG, A) && !member(&g, OTHER, A));
+    refused(
+        &g,
+        &move_args(A, "2020-1"),
+        &format!("but 410183********0053 is a member of {ORG} and not of {OTHER} now"),
+    );
+    // With a new --command-id, the move is written again: one membership, no duplicate.
+    let again = json(
+        &g,
+        &[
+            &["--command-id", "6a1f8f3e-2b4c-4d5e-8f90-123456789abc"][..],
+            &move_args(A, "2020-1"),
+        ]
+        .concat(),
+    );
+    assert_eq!(again["loss"]["repeated"], false, "{again}");
+    assert_eq!(again["confirmation"]["repeated"], false, "{again}");
+    assert!(!member(&g, ORG, A) && member(&g, OTHER, A));
+    assert_eq!(json(&g, &["township", "duplicates"])["none"], true);
+}
+
+/// A move dated before the person joined --from says so, not that she was a member elsewhere.
+#[test]
+fn a_move_dated_before_the_person_joined_from_says_she_was_not_yet_its_member() {
+    let g = two_villages();
+    add_village(&g, THIRD, "三村股份经济合作社", "third.toml", &[]);
+    g.ok(&move_args(A, "2020-1"));
+    let third = head(&g, THIRD);
+    let stderr = refused(
+        &g,
+        &[
+            "township",
+            "move",
+            "--id",
+            A,
+            "--from",
+            OTHER,
+            "--to",
+            THIRD,
+            "--household",
+            "001",
+            "--resolution",
+            "2019-1",
+            "--date",
+            "2019-06-01",
+        ],
+        &format!(
+            "R2: 410183********0053 was not yet a member of {NEIGHBOUR} ({OTHER}) on 2019-06-01: a member there since 2020-03-01"
+        ),
+    );
+    assert!(!stderr.contains("was a member of"), "{stderr}");
+    assert_eq!(head(&g, THIRD), third);
+    let zh = g.run(&[
+        "--lang",
+        "zh",
+        "township",
+        "move",
+        "--id",
+        A,
+        "--from",
+        OTHER,
+        "--to",
+        THIRD,
+        "--household",
+        "001",
+        "--resolution",
+        "2019-1",
+        "--date",
+        "2019-06-01",
+    ]);
+    assert!(
+        zh.stderr.contains(&format!(
+            "2019-06-01 当日 410183********0053 还不是 {NEIGHBOUR}（{OTHER}）的成员"
+        )),
+        "{}",
+        zh.stderr
+    );
+}
+
+/// The R2 refusal of `member confirm` gives the whole shape of the move.
+#[test]
+fn the_r2_refusal_gives_the_whole_move_command() {
+    let g = two_villages();
+    let stderr = refused(&g, &confirm(OTHER, A, "2020-03-01"), "R2");
+    assert!(
+        stderr.contains(&format!(
+            "`gufen township move --id ID --from {ORG} --to {OTHER} --household HOUSEHOLD --resolution RESOLUTION --date DATE`"
+        )),
+        "{stderr}"
+    );
+    let zh = g.run(&[&["--lang", "zh"][..], &confirm(OTHER, A, "2020-03-01")].concat());
+    assert!(
+        zh.stderr
+            .contains("--household 户号 --resolution 决议 --date 日期`"),
+        "{}",
+        zh.stderr
+    );
+}
+
+/// A year some villages posted and others only drafted: the total row sums the posted plans'
+/// money only and the report says what is left out; the year is a number in CSV and XLSX, and
+/// the workbook's filter leaves the total row out.
+#[test]
+fn the_years_total_sums_posted_plans_only_and_the_year_is_a_number() {
+    use calamine::{Data, Reader, Xlsx};
+    let g = Gufen::new();
+    g.ok(&["demo", "--villages", "2", "--members", "20", "--years", "1"]);
+    let draft = |org: &str| {
+        g.ok(&[
+            "--org",
+            org,
+            "distribution",
+            "draft",
+            "--year",
+            "2024",
+            "--income",
+            "1000000",
+            "--record-date",
+            "2024-12-31",
+            "--date",
+            "2025-01-05",
+        ]);
+    };
+    // The first village's 2024 plan posted; the second's only drafted.
+    draft(ORG);
+    draft(OTHER);
+    fn on<'a>(args: &[&'a str]) -> Vec<&'a str> {
+        [&["--org", ORG][..], args].concat()
+    }
+    g.ok(&on(&[
+        "distribution",
+        "notice",
+        "--year",
+        "2024",
+        "--date",
+        "2025-01-06",
+    ]));
+    fn approve(eligible: &str) -> Vec<&str> {
+        on(&[
+            "distribution",
+            "approve",
+            "--year",
+            "2024",
+            "--body",
+            "members",
+            "--for",
+            eligible,
+            "--eligible",
+            eligible,
+            "--resolution",
+            "2025-1",
+            "--date",
+            "2025-02-01",
+        ])
+    }
+    let count = g.run(&approve("1")).stderr;
+    let eligible = count
+        .split("lists ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .unwrap_or_else(|| panic!("{count}"))
+        .to_string();
+    g.ok(&approve(&eligible));
+    g.ok(&on(&[
+        "distribution",
+        "post",
+        "--year",
+        "2024",
+        "--date",
+        "2025-02-02",
+    ]));
+    let shown = |org: &str| {
+        json(
+            &g,
+            &["--org", org, "distribution", "show", "--year", "2024"],
+        )
+    };
+    let (posted, drafted) = (shown(ORG), shown(OTHER));
+    assert_eq!(posted["status"], "posted", "{posted}");
+    assert_ne!(drafted["status"], "posted", "{drafted}");
+    let report = json(&g, &["township", "report", "--year", "2024"]);
+    let total = &report["total"]["years"][0];
+    assert_eq!(total["plans"], 2, "{total}");
+    assert_eq!(total["posted"], 1, "{total}");
+    assert_eq!(
+        total["distributable_fen"], posted["distributable_fen"],
+        "{total}"
+    );
+    assert_eq!(
+        total["unposted_distributable_fen"], drafted["distributable_fen"],
+        "{total}"
+    );
+    let owed: i64 = report["collectives"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["years"][0]["owed_fen"].as_i64().unwrap())
+        .sum();
+    assert_eq!(total["owed_fen"], owed);
+    assert!(
+        total["distributable_fen"].as_i64().unwrap() - total["paid_fen"].as_i64().unwrap()
+            >= total["owed_fen"].as_i64().unwrap(),
+        "{total}"
+    );
+    // The status of each village's plan stays in its row, and the note says what the total
+    // leaves out.
+    let text = g.ok(&["--lang", "en", "township", "report", "--year", "2024"]);
+    let yuan = |fen: &Value| {
+        let fen = fen.as_i64().unwrap();
+        format!("{}.{:02}", fen / 100, fen % 100)
+    };
+    assert!(
+        text.contains("the total rows' money sums the posted plans only"),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!(
+            "2024 not yet posted: 1 plan(s), {} yuan distributable, not in the total",
+            yuan(&drafted["distributable_fen"])
+        )),
+        "{text}"
+    );
+    let zh = g.ok(&["--lang", "zh", "township", "report", "--year", "2024"]);
+    assert!(zh.contains("2024 年度尚未入账：1 个方案"), "{zh}");
+    // CSV: the year a number, not a code.
+    let csv = g.ok(&["--format", "csv", "township", "report", "--year", "2024"]);
+    assert!(!csv.contains("=\"2024\""), "{csv}");
+    assert!(csv.lines().any(|l| l.starts_with("2024,")), "{csv}");
+    // XLSX: the year a number; the filter over the villages' rows, not the total's.
+    let path = g.db().join("report.xlsx");
+    g.ok(&[
+        "--format",
+        "xlsx",
+        "-o",
+        path.to_str().unwrap(),
+        "township",
+        "report",
+        "--year",
+        "2024",
+    ]);
+    let mut workbook: Xlsx<_> = calamine::open_workbook(&path).unwrap();
+    let name = workbook.sheet_names()[0].clone();
+    let cells = workbook.worksheet_range(&name).unwrap();
+    let (start, _) = cells.start().unwrap();
+    let row_of = |text: &str| {
+        cells
+            .rows()
+            .position(|r| r.first() == Some(&Data::String(text.into())))
+            .unwrap_or_else(|| panic!("no row {text}")) as u32
+            + start
+    };
+    let years_header = row_of("year");
+    assert_eq!(
+        cells.get_value((years_header + 1, 0)),
+        Some(&Data::Float(2024.0))
+    );
+    let header = row_of("credit code");
+    let total_row = row_of("total");
+    assert_eq!(total_row, header + 3, "two villages, then the total");
+    let filter = workbook
+        .defined_names()
+        .iter()
+        .find(|(name, _)| name.contains("FilterDatabase"))
+        .map(|(_, range)| range.clone())
+        .expect("the filter");
+    let last = filter.rsplit('$').next().unwrap();
+    assert_eq!(
+        last.parse::<u32>().unwrap(),
+        total_row, // 1-based: the row before the total
+        "{filter}"
+    );
+}
+
+/// Share columns are one class code each, titled right for every village: a code the charters
+/// name differently shows the code and each name; a name two codes bear shows its code; no two
+/// codes are merged.
+#[test]
+fn share_columns_are_titled_right_for_every_village() {
+    let g = Gufen::new();
+    // The neighbour names the labour class otherwise; a third village's class of another code
+    // bears the first village's name for it.
+    let home = fixture("charter.toml");
+    g.ok(&[
+        "init",
+        "--charter",
+        home.to_str().unwrap(),
+        "--date",
+        "2017-06-30",
+    ]);
+    add_village(
+        &g,
+        OTHER,
+        NEIGHBOUR,
+        "other.toml",
+        &[("name = \"农龄股\"", "name = \"劳龄股\"")],
+    );
+    add_village(
+        &g,
+        THIRD,
+        "三村股份经济合作社",
+        "third.toml",
+        &[("code = \"labor\"", "code = \"work\"")],
+    );
+    let zh = g.ok(&["--lang", "zh", "--format", "csv", "township", "report"]);
+    let header = zh
+        .lines()
+        .find(|l| l.contains("统一社会信用代码"))
+        .unwrap_or_else(|| panic!("{zh}"));
+    let titles: Vec<&str> = header.split(',').skip(4).take(3).collect();
+    assert_eq!(
+        titles,
+        ["人口股", "labor（农龄股／劳龄股）", "农龄股（work）"],
+        "{header}"
+    );
+    let en = g.ok(&["--lang", "en", "--format", "csv", "township", "report"]);
+    let header = en.lines().find(|l| l.contains("credit code")).unwrap();
+    assert!(header.contains(",basic,labor,work,"), "{header}");
+}
+
+/// The demo refuses, before writing anything, what it could not finish: more years than today
+/// allows (one village or many); the smallest village it allows runs through. Its refusals are
+/// in Chinese by default, and its English counts are grammatical.
+#[test]
+fn the_demo_refuses_up_front_what_it_could_not_finish() {
+    let g = Gufen::new();
+    for villages in ["1", "2"] {
+        let run = g.run(&["demo", "--villages", villages, "--years", "4"]);
+        assert_eq!(run.code, 1, "{}", run.stdout);
+        assert!(
+            run.stderr.contains(
+                "--years 4 is too many today: the demo's last record would be dated 2027-02-01, after today (2026-12-31); at most 3"
+            ),
+            "{}",
+            run.stderr
+        );
+        assert!(!g.db().join("conf").exists(), "nothing written");
+    }
+    let zh = common::gufen_in_default_language(&g.db(), &["demo", "--years", "4"]);
+    assert!(
+        zh.stderr.contains("--years 4 超出了今天所能演示的年数"),
+        "{}",
+        zh.stderr
+    );
+    for (args, expected) in [
+        (
+            &["demo", "--members", "9"][..],
+            "--members 须在 10 到 200000 之间",
+        ),
+        (
+            &["demo", "--villages", "51"][..],
+            "--villages 须在 1 到 50 之间",
+        ),
+    ] {
+        let run = common::gufen_in_default_language(&g.db(), args);
+        assert!(run.stderr.contains(expected), "{}", run.stderr);
+    }
+    // The smallest village, in a township of two: it runs through, one daughter and one year.
+    let out = g.ok(&[
+        "--lang",
+        "en",
+        "demo",
+        "--villages",
+        "2",
+        "--members",
+        "10",
+        "--years",
+        "1",
+    ]);
+    assert!(
+        out.contains("2. 1 married-out daughter confirmed as a member of her husband's village"),
+        "{out}"
+    );
+    assert!(out.contains("4. 1 year of distributions"), "{out}");
+    let again = common::gufen_in_default_language(&g.db(), &["demo"]);
+    assert!(
+        again.stderr.contains("已有存储；演示需要一个新的存储"),
+        "{}",
+        again.stderr
+    );
+    let single = Gufen::new();
+    single.ok(&["demo", "--members", "10", "--years", "1"]);
+}

@@ -98,6 +98,22 @@ pub fn run(app: &mut App, args: DemoArgs) -> Result<()> {
             crate::commands::township_demo::VILLAGES_MAX
         );
     }
+    // Every record of the demo is dated on or before today (R17): its last year's payments
+    // (and the first year's estate) must be.
+    let today = crate::app::today()?;
+    let charter = village_charter(members, None)?;
+    if last_record_date(&charter, years.max(1)).is_none_or(|last| last > today) {
+        let most = (1..=YEARS_MAX)
+            .take_while(|years| last_record_date(&charter, *years).is_some_and(|l| l <= today))
+            .last()
+            .unwrap_or(0);
+        match last_record_date(&charter, years.max(1)) {
+            Some(last) => bail!(
+                "--years {years} is too many today: the demo's last record would be dated {last}, after today ({today}); at most {most}"
+            ),
+            None => bail!("--years must be between 1 and {most}"),
+        }
+    }
     let lang = app.global.lang;
     let dir = if app.db_given {
         app.global.db.clone()
@@ -126,7 +142,6 @@ pub fn run(app: &mut App, args: DemoArgs) -> Result<()> {
         };
         return township.run(&mut app.out);
     }
-    let charter = village_charter(members, None)?;
     let ledger = store.ledger(charter.code.as_str())?;
     let persons = crate::synth::roster(members, ROSTER_SEED);
     let mut village = Village::new(&ledger, charter.clone(), &global, persons, 0);
@@ -261,11 +276,32 @@ pub fn run(app: &mut App, args: DemoArgs) -> Result<()> {
     Ok(())
 }
 
+/// The most years of distributions the demo would ever make.
+const YEARS_MAX: u32 = 100;
+
+/// The date of the demo's last record with `years` of distributions (from 2023): the last
+/// year's payments, or the first year's estate settled, or the death in its setup, whichever is
+/// latest. None past `YEARS_MAX`.
+pub fn last_record_date(charter: &Charter, years: u32) -> Option<NaiveDate> {
+    if !(1..=YEARS_MAX).contains(&years) {
+        return None;
+    }
+    let last_year = 2022 + i32::try_from(years).ok()?;
+    let paid = charter.earliest_vote(date(last_year + 1, 1, 6)) + chrono::Days::new(10);
+    Some(paid.max(date(2024, 3, 1)).max(date(2023, 5, 8)))
+}
+
 /// The demo's charter for a village of `members`: the sample charter, with a looser cap for a
 /// small village; under another name and code (`Some((name, code))`) for a township's villages.
 pub fn village_charter(members: usize, named: Option<(&str, &str)>) -> Result<Charter> {
-    // The 3% cap (R9) needs at least 34 equal holders; a smaller demo village gets a looser cap.
-    let cap = if members < 200 { "20" } else { "3" };
+    // The 3% cap (R9) needs at least 34 equal holders; a smaller demo village gets a looser cap,
+    // and one of fewer than 20 members (where a holder with labour-years shares and a transfer
+    // holds more than a fifth) a looser one still.
+    let cap = match members {
+        ..20 => "40",
+        20..200 => "20",
+        _ => "3",
+    };
     let mut text = CHARTER.replace(
         "holding_cap_percent = \"3\"",
         &format!("holding_cap_percent = \"{cap}\""),

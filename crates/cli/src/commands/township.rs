@@ -10,8 +10,8 @@ use crate::app::{context, today, App};
 use crate::arguments::{date, person_id, whole};
 use crate::document::records::WriteOutcome;
 use crate::document::township::{
-    Collective, DoubleMembership, Duplicates, HalfDoneMove, Held, MoveDocument, TownshipReport,
-    VillageLine,
+    Collective, DoubleMembership, Duplicates, HalfDoneMove, Held, MemberAfterDeath, MoveDocument,
+    TownshipReport, VillageLine,
 };
 use anyhow::{anyhow, bail, Result};
 use chrono::NaiveDate;
@@ -130,22 +130,37 @@ fn report(app: &mut App, year: Option<u16>) -> Result<()> {
 // ---------------------------------------------------------------------------------------------
 // R2 across the store
 
-/// A membership in another collective of the store that a confirmation would overlap.
+/// A membership in another collective of the store that a confirmation would overlap, or a
+/// death recorded there.
 pub struct Elsewhere {
     pub code: String,
     pub name: String,
     /// When it ended, for a membership that ended after the confirmation's date; None while it
     /// lasts.
     pub ended: Option<NaiveDate>,
+    /// The person's death as that collective records it: nobody is confirmed after it, and no
+    /// membership of theirs lasts past it.
+    pub died: Option<NaiveDate>,
+}
+
+/// The whole shape of the move that settles a membership elsewhere.
+fn move_hint(code: &str, here: &str) -> String {
+    format!(
+        "a person is a member of one collective at a time: `gufen township move --id ID --from {code} --to {here} --household HOUSEHOLD --resolution RESOLUTION --date DATE` ends that membership on other-collective naming this one and confirms this one together"
+    )
 }
 
 impl Elsewhere {
     /// The refusal's message (after its rule), the person masked (R16).
     fn message(&self, person: &PersonId, here: &str, date: NaiveDate) -> String {
         let (code, name) = (&self.code, &self.name);
-        let how = format!(
-            "a person is a member of one collective at a time: `gufen township move --id ID --from {code} --to {here}` ends that membership on other-collective naming this one and confirms this one together"
-        );
+        if let Some(died) = self.died {
+            return format!(
+                "{} died on {died}, as {name} ({code}) in this store records: a person whose death is recorded is not confirmed as a member of another collective; if the death was recorded in error, correct it there first (`gufen --org {code} correct --seq N`)",
+                person.masked()
+            );
+        }
+        let how = move_hint(code, here);
         match self.ended {
             None => format!(
                 "{} is a member of {name} ({code}) in this store: {how}",
@@ -179,8 +194,9 @@ fn overlaps(person: &Person, here: &str, date: NaiveDate) -> Option<Option<Naive
 }
 
 /// For each of `persons` (by index) a membership in another collective of the store (other than
-/// `here` and `except`) that a confirmation in `here` on `date` would overlap (R2). Reads each
-/// other ledger's projections of these persons only.
+/// `here` and `except`) that a confirmation in `here` on `date` would overlap, or else a death
+/// recorded in another collective of the store (R2: nobody is confirmed once their death is
+/// recorded, whatever its date). Reads each other ledger's projections of these persons only.
 pub fn memberships_elsewhere(
     store: &Store,
     here: &str,
@@ -189,8 +205,9 @@ pub fn memberships_elsewhere(
     except: Option<&str>,
 ) -> Result<Vec<(usize, Elsewhere)>> {
     let mut found: BTreeMap<usize, Elsewhere> = BTreeMap::new();
+    let mut deaths: BTreeMap<usize, Elsewhere> = BTreeMap::new();
     for code in store.ledger_ids()? {
-        if code == here || except == Some(code.as_str()) {
+        if code == here {
             continue;
         }
         let other = store.ledger(&code)?;
@@ -200,21 +217,31 @@ pub fn memberships_elsewhere(
         let name = state
             .collective()
             .map_or_else(String::new, |c| c.charter.name.clone());
+        let elsewhere = |ended, died| Elsewhere {
+            code: code.clone(),
+            name: name.clone(),
+            ended,
+            died,
+        };
         for (index, person) in persons.iter().enumerate() {
-            if found.contains_key(&index) {
+            let Some(recorded) = state.person(person) else {
+                continue;
+            };
+            if let Some(died) = recorded.deceased_on {
+                deaths
+                    .entry(index)
+                    .or_insert_with(|| elsewhere(None, Some(died)));
+            }
+            if found.contains_key(&index) || except == Some(code.as_str()) {
                 continue;
             }
-            if let Some(ended) = state.person(person).and_then(|p| overlaps(p, here, date)) {
-                found.insert(
-                    index,
-                    Elsewhere {
-                        code: code.clone(),
-                        name: name.clone(),
-                        ended,
-                    },
-                );
+            if let Some(ended) = overlaps(recorded, here, date) {
+                found.insert(index, elsewhere(ended, None));
             }
         }
+    }
+    for (index, death) in deaths {
+        found.entry(index).or_insert(death);
     }
     Ok(found.into_iter().collect())
 }
@@ -407,8 +434,53 @@ pub fn move_in(store: &Store, global: &crate::cli::Global, request: &MoveRequest
         );
     };
     let name = request.name.clone().unwrap_or_else(|| found.name.clone());
+    // A move dated before the person joined --from: she was not yet its member then.
+    let joined_from = match &found.membership {
+        Membership::Member { since, .. } | Membership::Lost { since, .. } => Some(*since),
+        Membership::None => None,
+    };
+    if let Some(since) = joined_from.filter(|since| *since > date) {
+        bail!(
+            "R2: {} was not yet a member of {left_name} ({from}) on {date}: a member there since {since}; a move is dated on or after the day the membership it moves began",
+            person.masked()
+        );
+    }
+    // What this move wrote before, found by its command ids: it counts as done only while the
+    // state still shows it (a record of it corrected since leaves nothing to repeat).
+    let loss_before = left.find_command(&loss_id)?;
+    let confirmation_before = joined.find_command(&confirmation_id)?;
+    if loss_before.is_some() || confirmation_before.is_some() {
+        let member_there = joined
+            .load_state(Some(vec![Key::Person(person.clone())]))?
+            .person(person)
+            .is_some_and(Person::is_member);
+        let loss_undone = loss_before.is_some() && found.is_member();
+        let confirmation_undone = confirmation_before.is_some() && !member_there;
+        if loss_undone || confirmation_undone {
+            let mut records = Vec::new();
+            if let Some(loss) = &loss_before {
+                records.push(format!("the loss #{} in {from}", loss.first_seq));
+            }
+            if let Some(confirmation) = &confirmation_before {
+                records.push(format!(
+                    "the confirmation #{} in {to}",
+                    confirmation.first_seq
+                ));
+            }
+            let state = match (loss_undone, confirmation_undone) {
+                (true, true) => format!("is a member of {from} and not of {to}"),
+                (true, false) => format!("is a member of {from} still"),
+                _ => format!("is not a member of {to}"),
+            };
+            bail!(
+                "R2: this move was recorded before ({}), but {} {state} now (a record of it was corrected, or the membership changed, since): repeating it would write nothing; to move the membership again, give the move with a new `--command-id`",
+                records.join(", "),
+                person.masked()
+            );
+        }
+    }
     // Done before: this move's confirmation is in `to`'s ledger. The same answer again.
-    if let Some(confirmation) = joined.find_command(&confirmation_id)? {
+    if let Some(confirmation) = confirmation_before {
         return Ok(Moved {
             person: person.clone(),
             name,
@@ -416,7 +488,7 @@ pub fn move_in(store: &Store, global: &crate::cli::Global, request: &MoveRequest
             to: to.clone(),
             date,
             ended_before: None,
-            loss: left.find_command(&loss_id)?,
+            loss: loss_before,
             confirmation,
         });
     }
@@ -463,7 +535,7 @@ pub fn move_in(store: &Store, global: &crate::cli::Global, request: &MoveRequest
         decide_only(&left, &loss_context, &lose)?;
         Some(left.execute(&loss_context, &lose)?)
     } else {
-        left.find_command(&loss_id)?
+        loss_before
     };
     let confirmation = joined
         .execute(&confirmation_context, &confirm)
@@ -500,6 +572,10 @@ fn duplicates(app: &mut App) -> Result<()> {
     let mut ever: HashMap<String, BTreeSet<PersonId>> = HashMap::new();
     // Memberships ended on other-collective naming a collective of the store.
     let mut moved: Vec<(PersonId, String, String, NaiveDate, String)> = Vec::new();
+    // Deaths recorded, each (person, name, code, date), and every membership by person, each
+    // (code, since, when it ended).
+    let mut deaths: Vec<(PersonId, String, String, NaiveDate)> = Vec::new();
+    let mut spans: HashMap<PersonId, Vec<(String, NaiveDate, Option<NaiveDate>)>> = HashMap::new();
     for code in &codes {
         let state = store.ledger(code)?.load_state(None)?;
         let Some(collective) = state.collective() else {
@@ -508,9 +584,16 @@ fn duplicates(app: &mut App) -> Result<()> {
         names.insert(code.clone(), collective.charter.name.clone());
         let was_member = ever.entry(code.clone()).or_default();
         for person in state.persons() {
+            if let Some(died) = person.deceased_on {
+                deaths.push((person.id.clone(), person.name.clone(), code.clone(), died));
+            }
             match &person.membership {
                 Membership::None => {}
                 Membership::Member { since, .. } => {
+                    spans
+                        .entry(person.id.clone())
+                        .or_default()
+                        .push((code.clone(), *since, None));
                     was_member.insert(person.id.clone());
                     memberships.entry(person.id.clone()).or_default().push((
                         code.clone(),
@@ -518,7 +601,16 @@ fn duplicates(app: &mut App) -> Result<()> {
                         person.name.clone(),
                     ));
                 }
-                Membership::Lost { ended, ground, .. } => {
+                Membership::Lost {
+                    since,
+                    ended,
+                    ground,
+                } => {
+                    spans.entry(person.id.clone()).or_default().push((
+                        code.clone(),
+                        *since,
+                        Some(*ended),
+                    ));
                     was_member.insert(person.id.clone());
                     let named = person
                         .ending
@@ -570,11 +662,31 @@ fn duplicates(app: &mut App) -> Result<()> {
             to: collective(&to),
         })
         .collect();
+    // A membership elsewhere lasting past a death one collective records.
+    let mut members_after_death = Vec::new();
+    for (person, name, recorded_in, died) in deaths {
+        for (code, since, until) in spans.get(&person).into_iter().flatten() {
+            if *code != recorded_in && until.is_none_or(|ended| ended > died) {
+                members_after_death.push(MemberAfterDeath {
+                    name: name.clone(),
+                    id_masked: person.masked_id(),
+                    died,
+                    recorded_in: collective(&recorded_in),
+                    member_of: collective(code),
+                    since: *since,
+                    until: *until,
+                });
+            }
+        }
+    }
     app.render(&Duplicates {
         collectives: codes.len(),
-        none: double_memberships.is_empty() && half_done_moves.is_empty(),
+        none: double_memberships.is_empty()
+            && half_done_moves.is_empty()
+            && members_after_death.is_empty(),
         double_memberships,
         half_done_moves,
+        members_after_death,
     })
 }
 

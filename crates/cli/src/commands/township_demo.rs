@@ -128,10 +128,12 @@ impl Township<'_> {
                     "2. {} 名外嫁女在丈夫所在村确认为成员，原村同时以“取得其他组织成员身份”终止其成员身份（gufen township move，R2）：",
                     self.villages - 1
                 ),
-                format!(
-                    "2. {} married-out daughters confirmed as members of their husbands' villages, their membership at home ending on other-collective at the same time (gufen township move, R2):",
-                    self.villages - 1
-                ),
+                match self.villages - 1 {
+                    1 => "2. 1 married-out daughter confirmed as a member of her husband's village, her membership at home ending on other-collective at the same time (gufen township move, R2):".to_string(),
+                    n => format!(
+                        "2. {n} married-out daughters confirmed as members of their husbands' villages, their membership at home ending on other-collective at the same time (gufen township move, R2):"
+                    ),
+                },
             )
         )?;
         for pair in villages.windows(2) {
@@ -195,8 +197,11 @@ impl Township<'_> {
                     self.years
                 ),
                 format!(
-                    "4. {} years of distributions in each village: draft, notice, approval, posting, the bank's payments (some left owed); the estate settled after the first",
-                    self.years
+                    "4. {} of distributions in each village: draft, notice, approval, posting, the bank's payments (some left owed); the estate settled after the first",
+                    match self.years {
+                        1 => "1 year".to_string(),
+                        n => format!("{n} years"),
+                    }
                 ),
             )
         )?;

@@ -168,6 +168,8 @@ pub struct Table {
     pub right_aligned: Vec<bool>,
     /// What each column holds, for the renderers that type their cells (XLSX, CSV).
     pub columns: Vec<Column>,
+    /// How many of the last rows are totals: a workbook's filter leaves them out.
+    pub total_rows: usize,
 }
 
 /// What a table's column holds.
@@ -218,6 +220,7 @@ impl Table {
             rows: Vec::new(),
             right_aligned: columns.iter().map(|c| c.right_aligned()).collect(),
             columns,
+            total_rows: 0,
         }
     }
 
@@ -228,6 +231,14 @@ impl Table {
             "every row has one cell per column"
         );
         self.rows.push(row);
+        self.total_rows = 0;
+    }
+
+    /// A total row, at the end of the table: left out of a workbook's filter.
+    pub fn push_total(&mut self, row: Vec<String>) {
+        let totals = self.total_rows;
+        self.push(row);
+        self.total_rows = totals + 1;
     }
 }
 

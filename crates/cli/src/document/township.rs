@@ -6,7 +6,7 @@
 use super::records::WriteOutcome;
 use super::{Column, Document, Layout, Paper, Table};
 use crate::cli::Lang;
-use crate::labels::{class_name, serialize_code, t, Labelled};
+use crate::labels::{serialize_code, t, Labelled};
 use chrono::NaiveDate;
 use gufen_core::charter::ShareClass;
 use gufen_core::ids::MaskedId;
@@ -109,14 +109,19 @@ impl VillageLine {
     }
 }
 
-/// One year summed over the collectives that have a plan for it.
+/// One year summed over the collectives that have a plan for it: the money and the lines of
+/// the posted plans only; a plan not yet posted is counted apart.
 #[derive(Serialize, Default)]
 pub struct YearTotal {
     pub year: u16,
     /// Collectives with a plan for the year, and those of them posted.
     pub plans: u64,
     pub posted: u64,
+    /// The distributable of the posted plans.
     pub distributable_fen: i64,
+    /// The distributable of the plans not yet posted (drafted, noticed or approved), left out
+    /// of `distributable_fen`.
+    pub unposted_distributable_fen: i64,
     pub paid_fen: i64,
     pub owed_fen: i64,
     pub lines_paid: u64,
@@ -168,7 +173,11 @@ impl TownshipReport {
                     ..YearTotal::default()
                 });
                 sum.plans += 1;
-                sum.posted += u64::from(line.status == PlanStatus::Posted);
+                if line.status != PlanStatus::Posted {
+                    sum.unposted_distributable_fen += line.distributable_fen;
+                    continue;
+                }
+                sum.posted += 1;
                 sum.distributable_fen += line.distributable_fen;
                 sum.paid_fen += line.paid_fen;
                 sum.owed_fen += line.owed_fen;
@@ -185,30 +194,65 @@ impl TownshipReport {
         }
     }
 
-    /// Every class code of any collective, in the order their charters list them.
-    fn classes(&self) -> Vec<&ShareClass> {
-        let mut classes: Vec<&ShareClass> = Vec::new();
+    /// Every class code of any collective, in the order their charters list them, with the
+    /// names the charters give it (each once, in the order first given).
+    fn classes(&self) -> Vec<(&str, Vec<&str>)> {
+        let mut classes: Vec<(&str, Vec<&str>)> = Vec::new();
         for village in &self.collectives {
             for class in &village.classes {
-                if !classes.iter().any(|c| c.code == class.code) {
-                    classes.push(class);
+                match classes.iter_mut().find(|(code, _)| *code == class.code) {
+                    Some((_, names)) => {
+                        if !names.contains(&class.name.as_str()) {
+                            names.push(&class.name);
+                        }
+                    }
+                    None => classes.push((&class.code, vec![&class.name])),
                 }
             }
         }
         classes
     }
 
+    /// The title of each class column, right for every collective: a column is one class code.
+    /// In Chinese, the name the charters give it where they all give the same one and no other
+    /// code bears it; the name and the code where another code bears the name too; the code
+    /// and every name given where the charters differ. In English, the code.
+    fn class_titles(&self, lang: Lang) -> Vec<String> {
+        let classes = self.classes();
+        classes
+            .iter()
+            .map(|(code, names)| {
+                if lang == Lang::En {
+                    return code.to_string();
+                }
+                match names.as_slice() {
+                    [name] => {
+                        let shared = classes
+                            .iter()
+                            .any(|(other, names)| other != code && names.contains(name));
+                        if shared {
+                            format!("{name}（{code}）")
+                        } else {
+                            name.to_string()
+                        }
+                    }
+                    names => format!("{code}（{}）", names.join("／")),
+                }
+            })
+            .collect()
+    }
+
     /// The table of collectives: one row each and the total.
     fn collectives_table(&self, lang: Lang) -> Table {
         let classes = self.classes();
-        let names: Vec<ShareClass> = classes.iter().map(|c| (*c).clone()).collect();
         let mut headers = vec![
             t(lang, "统一社会信用代码", "credit code"),
             t(lang, "名称", "collective"),
             t(lang, "成员", "members"),
             t(lang, "股东", "holders"),
         ];
-        headers.extend(classes.iter().map(|c| class_name(&names, &c.code, lang)));
+        let titles = self.class_titles(lang);
+        headers.extend(titles.iter().map(String::as_str));
         headers.extend([
             t(lang, "合计股", "total"),
             t(lang, "集体股", "collective share"),
@@ -218,26 +262,25 @@ impl TownshipReport {
         let mut columns = vec![Column::Code, Column::Text];
         columns.resize(headers.len(), Column::Number);
         let mut table = Table::typed(headers, columns);
-        let row = |code: String,
-                   name: String,
-                   members: u64,
-                   holders: u64,
-                   class_units: &BTreeMap<String, u64>,
-                   units: [u64; 4]| {
-            let mut cells = vec![code, name, members.to_string(), holders.to_string()];
-            cells.extend(
-                classes
-                    .iter()
-                    .map(|c| Units(class_units.get(&c.code).copied().unwrap_or(0)).to_string()),
-            );
-            cells.extend([
-                Units(units[0]).to_string(),
-                Units(units[1]).to_string(),
-                units[2].to_string(),
-                Units(units[3]).to_string(),
-            ]);
-            cells
-        };
+        let row =
+            |code: String,
+             name: String,
+             members: u64,
+             holders: u64,
+             class_units: &BTreeMap<String, u64>,
+             units: [u64; 4]| {
+                let mut cells = vec![code, name, members.to_string(), holders.to_string()];
+                cells.extend(classes.iter().map(|(code, _)| {
+                    Units(class_units.get(*code).copied().unwrap_or(0)).to_string()
+                }));
+                cells.extend([
+                    Units(units[0]).to_string(),
+                    Units(units[1]).to_string(),
+                    units[2].to_string(),
+                    Units(units[3]).to_string(),
+                ]);
+                cells
+            };
         for village in &self.collectives {
             table.push(row(
                 village.code.clone(),
@@ -254,7 +297,7 @@ impl TownshipReport {
             ));
         }
         let total = &self.total;
-        table.push(row(
+        table.push_total(row(
             t(lang, "合计", "total").to_string(),
             format!("{} {}", total.collectives, t(lang, "个组织", "collectives")),
             total.members,
@@ -285,7 +328,7 @@ impl TownshipReport {
                 t(lang, "未付笔数", "lines unpaid"),
             ],
             vec![
-                Column::Code,
+                Column::Number,
                 Column::Code,
                 Column::Text,
                 Column::Text,
@@ -333,6 +376,35 @@ impl TownshipReport {
             ]);
         }
         table
+    }
+
+    /// What the total rows leave out: the note that they sum posted plans only, and each year's
+    /// plans not yet posted with their distributable.
+    fn unposted_lines(&self, lang: Lang) -> Vec<String> {
+        let mut lines = vec![t(
+            lang,
+            "合计行的金额只计已入账的方案；未入账方案的状态见各行".to_string(),
+            "the total rows' money sums the posted plans only; each row shows its plan's status"
+                .to_string(),
+        )];
+        for total in self.total.years.iter().filter(|y| y.plans > y.posted) {
+            lines.push(t(
+                lang,
+                format!(
+                    "{} 年度尚未入账：{} 个方案，可分配 {} 元，未计入合计",
+                    total.year,
+                    total.plans - total.posted,
+                    Fen(total.unposted_distributable_fen)
+                ),
+                format!(
+                    "{} not yet posted: {} plan(s), {} yuan distributable, not in the total",
+                    total.year,
+                    total.plans - total.posted,
+                    Fen(total.unposted_distributable_fen)
+                ),
+            ));
+        }
+        lines
     }
 
     fn no_plans(&self, lang: Lang) -> String {
@@ -383,6 +455,9 @@ impl Document for TownshipReport {
             layout.line(self.no_plans(lang));
         } else {
             layout.table(self.years_table(lang));
+            for line in self.unposted_lines(lang) {
+                layout.line(line);
+            }
         }
         layout
     }
@@ -418,12 +493,15 @@ impl Document for TownshipReport {
             layout.line(self.no_plans(lang));
         } else {
             layout.table(self.years_table(lang));
+            for line in self.unposted_lines(lang) {
+                layout.line(line);
+            }
         }
         layout.paper(Paper::Note(
             t(
                 lang,
-                "注：金额单位为元；已付、未付为已入账年度的分红；股数以股计（1 股 = 10000 份）。",
-                "Note: amounts in yuan; paid and owed are the dividends of posted years; units in shares (1 share = 10,000 units).",
+                "注：金额单位为元；合计行的可分配、已付、未付只计已入账的方案；股数以股计（1 股 = 10000 份）。",
+                "Note: amounts in yuan; a total row's distributable, paid and owed sum the posted plans only; units in shares (1 share = 10,000 units).",
             )
             .to_string(),
         ));
@@ -575,6 +653,21 @@ pub struct HalfDoneMove {
     pub to: Collective,
 }
 
+/// A person whose death one collective of the store records, and who is a member of another
+/// after it (a membership in force, or one that ended after the death).
+#[derive(Serialize)]
+pub struct MemberAfterDeath {
+    pub name: String,
+    pub id_masked: MaskedId,
+    pub died: NaiveDate,
+    /// The collective that records the death.
+    pub recorded_in: Collective,
+    /// The collective of the membership, since when, and until when (None while in force).
+    pub member_of: Collective,
+    pub since: NaiveDate,
+    pub until: Option<NaiveDate>,
+}
+
 /// `gufen township duplicates`.
 #[derive(Serialize)]
 pub struct Duplicates {
@@ -583,6 +676,7 @@ pub struct Duplicates {
     pub none: bool,
     pub double_memberships: Vec<DoubleMembership>,
     pub half_done_moves: Vec<HalfDoneMove>,
+    pub members_after_death: Vec<MemberAfterDeath>,
 }
 
 impl Document for Duplicates {
@@ -597,8 +691,8 @@ impl Document for Duplicates {
         if self.none {
             layout.line(t(
                 lang,
-                "无：没有人同时是两个组织的成员，也没有未完成的转移",
-                "none: nobody is a member of two collectives at once, and no move is left half done",
+                "无：没有人同时是两个组织的成员，没有未完成的转移，也没有人在登记死亡后仍是其他组织的成员",
+                "none: nobody is a member of two collectives at once, no move is left half done, and nobody is a member of one after the death another records",
             ));
             return layout;
         }
@@ -685,8 +779,64 @@ impl Document for Duplicates {
             layout.table(table);
             layout.line(t(
                 lang,
-                "处理：再次执行同一条 `gufen township move` 命令，或在新组织确认其成员身份",
-                "to complete one: give the same `gufen township move` command again, or confirm the membership in the collective to join",
+                "处理：再次执行同一条 `gufen township move` 命令；若它答复该转移的记录已被更正，则加上新的 `--command-id` 再执行；或在新组织确认其成员身份",
+                "to complete one: give the same `gufen township move` command again; where it answers that the move's records were corrected, give it with a new `--command-id`; or confirm the membership in the collective to join",
+            ));
+        }
+        layout.line(t(
+            lang,
+            format!(
+                "登记死亡后仍是其他组织成员的人：{}",
+                self.members_after_death.len()
+            ),
+            format!(
+                "members of a collective after the death another records: {}",
+                self.members_after_death.len()
+            ),
+        ));
+        if !self.members_after_death.is_empty() {
+            let mut table = Table::typed(
+                vec![
+                    t(lang, "姓名", "name"),
+                    t(lang, "身份证号", "ID"),
+                    t(lang, "死亡日期", "died"),
+                    t(lang, "登记死亡的组织代码", "death recorded by (code)"),
+                    t(lang, "登记死亡的组织", "death recorded by"),
+                    t(lang, "成员所在组织代码", "member of (code)"),
+                    t(lang, "成员所在组织", "member of"),
+                    t(lang, "成员自", "member since"),
+                    t(lang, "成员至", "member until"),
+                ],
+                vec![
+                    Column::Text,
+                    Column::Code,
+                    Column::Date,
+                    Column::Code,
+                    Column::Text,
+                    Column::Code,
+                    Column::Text,
+                    Column::Date,
+                    Column::Date,
+                ],
+            );
+            for after in &self.members_after_death {
+                table.push(vec![
+                    after.name.clone(),
+                    after.id_masked.to_string(),
+                    after.died.to_string(),
+                    after.recorded_in.code.clone(),
+                    after.recorded_in.name.clone(),
+                    after.member_of.code.clone(),
+                    after.member_of.name.clone(),
+                    after.since.to_string(),
+                    super::date_or_dash(after.until),
+                ]);
+            }
+            layout.table(table);
+            layout.line(t(
+                lang,
+                "处理：在其为成员的组织登记死亡（`gufen --org 组织 death record --id ID --date D`）；若死亡登记有误，在登记它的组织更正（`gufen --org 组织 correct --seq N`）",
+                "to settle one: record the death in the collective of the membership (`gufen --org CODE death record --id ID --date D`); if the death was recorded in error, correct it where it was recorded (`gufen --org CODE correct --seq N`)",
             ));
         }
         layout

@@ -96,7 +96,9 @@ fn workbook(layout: &Layout) -> Result<Vec<u8>> {
                 if !filtered && !table.headers.is_empty() {
                     let last_column = u16::try_from(table.headers.len() - 1)?;
                     sheet.set_freeze_panes(header + 1, 0)?;
-                    sheet.autofilter(header, 0, header.max(row - 1), last_column)?;
+                    // The filter spans the table's rows but its totals, which stay below it.
+                    let last_row = (row - 1).saturating_sub(table.total_rows as u32);
+                    sheet.autofilter(header, 0, header.max(last_row), last_column)?;
                     filtered = true;
                 }
                 row += 1; // a blank row after it
