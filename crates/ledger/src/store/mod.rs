@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 pub(crate) mod head_file;
+mod persons;
 mod reads;
 mod trust;
 
