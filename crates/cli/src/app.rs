@@ -344,7 +344,12 @@ impl App {
                     (written, _) => written,
                 }
             }
-            None => render(&mut self.out, format, lang, document),
+            None => {
+                // Standard output is line-buffered: a long document goes out in blocks.
+                let mut out = std::io::BufWriter::with_capacity(1 << 16, &mut self.out);
+                render(&mut out, format, lang, document)?;
+                Ok(std::io::Write::flush(&mut out)?)
+            }
         }
     }
 
