@@ -1,11 +1,13 @@
 //! Reads of one projection at a time: the collective, one person, or every person in key order
 //! (by ID), each decoded as it is reached, so that a listing of many holders (the register, the
-//! member list) streams from the projections without a whole `State` in memory.
+//! member list) streams from the projections without a whole `State` in memory; and the
+//! comparison of every projection with the state the log rebuilds (`verify --replay`), one
+//! projection at a time too.
 
 use super::{corrupt, entity_key, key_from_bytes, Ledger, LedgerError};
 use crate::record;
 use gufen_core::entity::{Collective, Person};
-use gufen_core::state::{Entity, Key};
+use gufen_core::state::{Entity, Key, State};
 use gufen_core::PersonId;
 
 /// The prefix of every person's projection key (`p/{id}`).
@@ -30,6 +32,36 @@ impl Ledger {
             None => Ok(None),
             Some(bytes) => decode_person(&key, &bytes).map(Some),
         }
+    }
+
+    /// The first entity whose stored projection differs from `rebuilt` (a complete state, the
+    /// log replayed), in the order `State::first_difference` looks at them (the collective,
+    /// persons, households, plans): each projection read and compared in place as it is
+    /// decoded, so no second whole state is built.
+    pub(crate) fn first_stored_difference(
+        &self,
+        rebuilt: &State,
+    ) -> Result<Option<Key>, LedgerError> {
+        let mut stored = 0usize;
+        for prefix in [&b"c"[..], b"p/", b"h/", b"d/"] {
+            for entry in self.projections.scan_prefix(prefix) {
+                let (key, bytes) = entry?;
+                let key = key_from_bytes(&key)?;
+                stored += 1;
+                if !rebuilt.holds(&key, &record::decode::<Entity>(&bytes)?) {
+                    return Ok(Some(key));
+                }
+            }
+        }
+        if stored != rebuilt.entity_count() {
+            // Every stored entity is rebuilt alike, so one rebuilt is not stored.
+            for key in rebuilt.keys() {
+                if !self.projections.contains_key(entity_key(&key))? {
+                    return Ok(Some(key));
+                }
+            }
+        }
+        Ok(None)
     }
 
     /// Every person's projection in key order (by ID), one decoded at a time.
