@@ -19,8 +19,10 @@ use std::sync::Mutex;
 pub(crate) mod head_file;
 mod persons;
 mod reads;
+mod sizes;
 mod trust;
 
+pub use sizes::{StorageSplit, TreeBytes};
 pub use trust::{read_signer, ConsistencyProof, InclusionProof};
 
 /// Where the checkpoint file of a ledger lives in a store directory.
