@@ -319,11 +319,11 @@ fn entity_key(key: &Key) -> Vec<u8> {
 /// entity removed.
 type EncodedChanges = Vec<(Vec<u8>, Option<Vec<u8>>)>;
 
-/// The changes encoded, each entity freed once it is encoded.
-fn encode_changes(changes: Vec<(Key, Option<Entity>)>) -> EncodedChanges {
+/// The changes encoded.
+fn encode_changes(changes: &[(Key, Option<Entity>)]) -> EncodedChanges {
     changes
-        .into_iter()
-        .map(|(key, entity)| (entity_key(&key), entity.as_ref().map(record::encode)))
+        .iter()
+        .map(|(key, entity)| (entity_key(key), entity.as_ref().map(record::encode)))
         .collect()
 }
 
@@ -493,7 +493,7 @@ impl Ledger {
         date: NaiveDate,
         events: &[Event],
         expected: Head,
-        mut changes: Vec<(Key, Option<Entity>)>,
+        changes: Vec<(Key, Option<Entity>)>,
         digest: Hash,
     ) -> Result<Outcome, LedgerError> {
         let _guard = self.lock.lock().expect("append lock");
@@ -516,12 +516,12 @@ impl Ledger {
         // the command instead of leaving an unsigned head behind it.
         let signer = self.signer()?;
         // A large write's projections (an import's every person) are encoded on another core
-        // while its records are written, and each entity is freed as it is encoded.
+        // while its records are written. The entities are freed here, on this thread: freed on
+        // the encoding thread they would contend for the allocator with the records' writes.
         let (written, projections) = std::thread::scope(|scope| {
-            let encoding = (changes.len() > CHUNK_ENTRIES).then(|| {
-                let changes = std::mem::take(&mut changes);
-                scope.spawn(move || encode_changes(changes))
-            });
+            let changes = &changes;
+            let encoding = (changes.len() > CHUNK_ENTRIES)
+                .then(|| scope.spawn(move || encode_changes(changes)));
             let written =
                 self.write_records(context, date, events, head)
                     .and_then(|(new_head, hashes)| {
@@ -530,10 +530,11 @@ impl Ledger {
                     });
             let projections = match encoding {
                 Some(encoding) => encoding.join().expect("encoding does not panic"),
-                None => encode_changes(std::mem::take(&mut changes)),
+                None => encode_changes(changes),
             };
             (written, projections)
         });
+        drop(changes);
         let new_head = written?;
         make_durable(&self.db, &self.path)?;
         let mut publish = sled::Batch::default();
@@ -730,7 +731,7 @@ impl Ledger {
                     let event = stored.record.event()?;
                     apply(&mut state, stored.record.effective_date(), &event);
                 }
-                self.write_projections(encode_changes(state.take_dirty()), head.seq_next)?;
+                self.write_projections(encode_changes(&state.take_dirty()), head.seq_next)?;
             }
             _ => self.rebuild_projections()?,
         }
@@ -747,7 +748,7 @@ impl Ledger {
             .into_iter()
             .map(|(k, e)| (k, Some(e)))
             .collect();
-        self.write_projections(encode_changes(entities), head.seq_next)?;
+        self.write_projections(encode_changes(&entities), head.seq_next)?;
         make_durable(&self.db, &self.path)
     }
 
