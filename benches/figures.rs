@@ -104,26 +104,6 @@ fn sled_raw_insert(dir: &Path, items: &[(Vec<u8>, Vec<u8>)]) -> f64 {
     seconds
 }
 
-/// Each sled tree of a store: (name, keys, key bytes + value bytes).
-fn tree_sizes(db: &Path) -> Vec<(String, usize, usize)> {
-    let sled = wait_for(|| sled::open(db).ok());
-    let mut sizes = Vec::new();
-    for name in sled.tree_names() {
-        let tree = sled.open_tree(&name).unwrap();
-        let (mut keys, mut bytes) = (0, 0);
-        for entry in tree.iter() {
-            let (k, v) = entry.unwrap();
-            keys += 1;
-            bytes += k.len() + v.len();
-        }
-        let name = String::from_utf8_lossy(&name).to_string();
-        if keys > 0 {
-            sizes.push((name, keys, bytes));
-        }
-    }
-    sizes
-}
-
 /// The store's records as stored, with sled open alone timed: (records, open seconds).
 fn stored_records(db: &Path) -> (Vec<(u64, Vec<u8>)>, f64) {
     let started = Instant::now();
@@ -423,7 +403,6 @@ fn main() {
 
     // Bytes written against bytes on disk.
     let posted_bytes: usize = posted_records.iter().map(|(_, b)| b.len()).sum();
-    let trees = tree_sizes(&posted);
     let on_disk = dir_bytes(&posted);
 
     // The large store: built once.
@@ -591,25 +570,7 @@ fn main() {
         mib(on_disk),
         on_disk as f64 / posted_bytes as f64
     );
-    for (name, keys, bytes) in &trees {
-        let short = name.rsplit('/').next().unwrap_or(name);
-        println!(
-            "  sled tree {short:<12} {keys:>9} keys  {:>8.1} MiB of keys and values",
-            mib(*bytes)
-        );
-    }
-    let logical: usize = trees.iter().map(|t| t.2).sum();
-    let projections: usize = trees
-        .iter()
-        .filter(|t| t.0.ends_with("/projections"))
-        .map(|t| t.2)
-        .sum();
-    println!(
-        "  sled's own overhead: {:.1} MiB on disk beyond the {:.1} MiB of keys and values; goal: disk ≤ 2 × records + projections = {:.1} MiB",
-        mib(on_disk.saturating_sub(logical)),
-        mib(logical),
-        mib(2 * posted_bytes + projections)
-    );
+    common::print_disk_split(&posted);
     println!();
     println!(
         "one collective (600 members, 5 years): {} records; store {:.1} MiB on disk, audit bundle {:.2} MiB",

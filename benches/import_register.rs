@@ -7,7 +7,9 @@
 
 mod common;
 
-use common::{env_or, gufen, import_roster, init_store, measure, median, sample_roster};
+use common::{
+    env_or, gufen, import_roster, init_store, measure, median, print_disk_split, sample_roster,
+};
 
 fn main() {
     let persons = env_or("GUFEN_BENCH_PERSONS", 100_000);
@@ -24,6 +26,9 @@ fn main() {
         let (s, mib) = import_roster(&db, &roster);
         import.0.push(s);
         import.1.push(mib);
+        if run == 0 {
+            print_disk_split(&db);
+        }
         let (s, mib) = measure(
             gufen()
                 .arg("--db")

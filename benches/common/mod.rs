@@ -151,3 +151,46 @@ pub fn dir_bytes(dir: &Path) -> usize {
     }
     total
 }
+
+/// Prints the store's bytes on disk beside what its only ledger's trees hold: the encoded
+/// records, the index, the projections, the tiles, the meta entries, and the rest (sled's own).
+pub fn print_disk_split(db: &Path) {
+    let on_disk = dir_bytes(db) as u64;
+    let split = {
+        let mut tries = 0;
+        let store = loop {
+            match gufen_ledger::Store::open(db, false) {
+                Err(gufen_ledger::LedgerError::StoreInUse(_)) if tries < 200 => {
+                    tries += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                other => break other.unwrap(),
+            }
+        };
+        let ids = store.ledger_ids().unwrap();
+        store.ledger(&ids[0]).unwrap().storage_split().unwrap()
+    };
+    let mib = |bytes: u64| bytes as f64 / (1024.0 * 1024.0);
+    println!("disk: {:.1} MiB in the store's files", mib(on_disk));
+    for (name, tree) in [
+        ("records (encoded record bytes)", split.records),
+        ("index", split.index),
+        ("projections", split.projections),
+        ("tiles", split.tiles),
+        ("meta", split.meta),
+    ] {
+        println!(
+            "  {name:<31} {:>8.1} MiB  {:>8} entries  (keys {:.1} MiB, values {:.1} MiB)",
+            mib(tree.total()),
+            tree.entries,
+            mib(tree.key_bytes),
+            mib(tree.value_bytes)
+        );
+    }
+    let limit = 2 * split.records.value_bytes + split.projections.total();
+    println!(
+        "  sled's own (files − entries)    {:>8.1} MiB\n  limit: 2 × record bytes + projections = {:.1} MiB",
+        mib(on_disk.saturating_sub(split.total())),
+        mib(limit)
+    );
+}

@@ -400,7 +400,33 @@ impl App {
                     (written, _) => written,
                 }
             }
-            None => render(&mut self.out, format, lang, document),
+            None => {
+                // Standard output is line-buffered: a long document goes out in blocks.
+                let mut out = std::io::BufWriter::with_capacity(1 << 16, &mut self.out);
+                render(&mut out, format, lang, document)?;
+                Ok(std::io::Write::flush(&mut out)?)
+            }
+        }
+    }
+
+    /// Prints a document that `write` writes piece by piece (a listing of many persons, never
+    /// whole in memory) in the chosen format and language: buffered on standard output or, with
+    /// `-o FILE`, into FILE (written whole or not at all, as `render` writes it).
+    pub fn render_streamed(
+        &mut self,
+        write: impl FnOnce(&mut dyn std::io::Write, Format, Lang) -> Result<()>,
+    ) -> Result<()> {
+        use std::io::Write as _;
+        let (format, lang) = (self.global.format, self.global.lang);
+        match self.global.output.clone() {
+            Some(path) => write_file_with(&path, |file| write(file, format, lang)),
+            None => {
+                // Standard output is line-buffered: a listing of many lines goes out in blocks.
+                let mut out = std::io::BufWriter::with_capacity(1 << 16, &mut self.out);
+                write(&mut out, format, lang)?;
+                out.flush()?;
+                Ok(())
+            }
         }
     }
 
@@ -527,14 +553,25 @@ fn recorded_but_not_written(
 /// Writes `bytes` to `path` whole: into a temporary file beside it, synced, then renamed over
 /// it, so a reader never sees half a document and a failed write leaves the old file.
 pub fn write_file(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
+    write_file_with(path, |file| Ok(file.write_all(bytes)?))
+}
+
+/// Writes what `write` writes to `path` whole, as `write_file` does: a failure of `write` (a
+/// read of the store while the document streams) or of the file leaves the old file and no
+/// temporary file.
+pub fn write_file_with(
+    path: &std::path::Path,
+    write: impl FnOnce(&mut dyn std::io::Write) -> Result<()>,
+) -> Result<()> {
     use anyhow::Context as _;
-    use std::io::Write as _;
     let temp = partial_path(path)?;
-    let written = (|| -> std::io::Result<()> {
-        let mut file = std::fs::File::create(&temp)?;
-        file.write_all(bytes)?;
+    let written = (|| -> Result<()> {
+        let file = std::fs::File::create(&temp)?;
+        let mut buffered = std::io::BufWriter::with_capacity(1 << 16, file);
+        write(&mut buffered)?;
+        let file = buffered.into_inner().map_err(|e| e.into_error())?;
         file.sync_all()?;
-        std::fs::rename(&temp, path)
+        Ok(std::fs::rename(&temp, path)?)
     })();
     if written.is_err() {
         let _ = std::fs::remove_file(&temp);
@@ -598,5 +635,31 @@ mod tests {
         ] {
             assert!(zh.contains(words), "{zh}");
         }
+    }
+
+    /// A document that fails while it streams into `-o FILE` (a read of the store failing
+    /// half-way) leaves the file as it was and no temporary file; one that ends replaces it.
+    #[test]
+    fn a_stream_that_fails_leaves_the_old_file_and_nothing_partial() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("register.json");
+        std::fs::write(&path, "old").unwrap();
+        let failed = write_file_with(&path, |out| {
+            out.write_all(&[b'x'; 100_000])?;
+            bail!("the store's read failed")
+        });
+        let error = format!("{:#}", failed.unwrap_err());
+        assert!(error.contains("the store's read failed"), "{error}");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "old");
+        let names = || -> Vec<String> {
+            std::fs::read_dir(dir.path())
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect()
+        };
+        assert_eq!(names(), ["register.json"]);
+        write_file_with(&path, |out| Ok(out.write_all(b"new")?)).unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "new");
+        assert_eq!(names(), ["register.json"]);
     }
 }

@@ -13,6 +13,7 @@ mod help;
 mod help_text;
 mod input;
 mod labels;
+mod listing;
 mod messages;
 mod progress;
 mod render;

@@ -2,9 +2,10 @@
 //! certificate (股权证), a year's distribution (the public notice, 公示) and the dividends owed.
 //! Pure, language-neutral data holding IDs only as `MaskedId`; the CLI renders them.
 
+use crate::charter::Charter;
 use crate::event::DistributionDrafted;
 use crate::ids::{MaskedId, PersonId};
-use crate::state::{Person, PlanStatus, State};
+use crate::state::{Collective, Person, PlanStatus, State};
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -39,6 +40,17 @@ fn line(state: &State, person: &Person) -> RegisterLine {
         .collective()
         .expect("a register needs the collective")
         .charter;
+    register_line(charter, person, None)
+}
+
+/// One holder's line of the register; `percent` of `total_weighted_units` when it is known
+/// (empty until then).
+pub fn register_line(
+    charter: &Charter,
+    person: &Person,
+    total_weighted_units: Option<u64>,
+) -> RegisterLine {
+    let weighted_units = person.weighted_units(charter);
     RegisterLine {
         name: person.name.clone(),
         id_masked: person.id.masked_id(),
@@ -51,17 +63,73 @@ fn line(state: &State, person: &Person) -> RegisterLine {
             .map(|(c, u)| (c.clone(), *u))
             .collect(),
         units_total: person.units_total(),
-        weighted_units: person.weighted_units(charter),
-        percent: String::new(),
+        weighted_units,
+        percent: total_weighted_units
+            .map(|whole| percent_text(weighted_units, whole))
+            .unwrap_or_default(),
         pledged_units: person.pledged_units(),
     }
+}
+
+/// Whether a person is on the register: a holder of units.
+pub fn is_holder(person: &Person) -> bool {
+    person.units_total() > 0
+}
+
+/// The register's sums, added up one holder at a time: what a register printed holder by
+/// holder (read one person at a time, never a whole state) needs before its first line, the
+/// percentages being of `total_weighted_units`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RegisterTotals {
+    pub holders: usize,
+    pub total_units: u64,
+    pub total_weighted_units: u64,
+    pub units_by_class: BTreeMap<String, u64>,
+    pub pledged_units: u64,
+}
+
+impl RegisterTotals {
+    /// Adds a holder (`is_holder`).
+    pub fn add(&mut self, charter: &Charter, person: &Person) {
+        debug_assert!(is_holder(person));
+        self.holders += 1;
+        self.total_units += person.units_total();
+        self.total_weighted_units += person.weighted_units(charter);
+        for (class, units) in person.holdings.iter().filter(|(_, u)| **u > 0) {
+            *self.units_by_class.entry(class.clone()).or_insert(0) += units;
+        }
+        self.pledged_units += person.pledged_units();
+    }
+
+    /// The register without its lines (`holders` empty), checked against the collective's own
+    /// count of units in issue.
+    pub fn register(&self, collective: &Collective) -> Register {
+        let register = Register {
+            total_units: self.total_units,
+            total_weighted_units: self.total_weighted_units,
+            units_by_class: self.units_by_class.clone(),
+            holders: Vec::new(),
+            collective_units: collective.holdings.clone(),
+        };
+        assert_reconciles(&register, collective);
+        register
+    }
+}
+
+/// The register reconciles with the collective's own count of units in issue.
+fn assert_reconciles(register: &Register, collective: &Collective) {
+    assert_eq!(
+        register.total_units + register.collective_units.values().sum::<u64>(),
+        collective.units_total(),
+        "register total and collective share equal units in issue"
+    );
 }
 
 /// Every holder with units, ordered by household then ID. Totals are sums of the lines.
 pub fn register(state: &State) -> Register {
     let mut holders: Vec<(&str, &Person)> = state
         .persons()
-        .filter(|p| p.units_total() > 0)
+        .filter(|p| is_holder(p))
         .map(|p| (p.household.as_deref().unwrap_or(""), p))
         .collect();
     holders.sort_by(|a, b| a.0.cmp(b.0).then_with(|| a.1.id.cmp(&b.1.id)));
@@ -87,12 +155,7 @@ pub fn register(state: &State) -> Register {
             .unwrap_or_default(),
     };
     if let Some(collective) = state.collective() {
-        // The register reconciles with the collective's own count of units in issue.
-        assert_eq!(
-            register.total_units + register.collective_units.values().sum::<u64>(),
-            collective.units_total(),
-            "register total and collective share equal units in issue"
-        );
+        assert_reconciles(&register, collective);
     }
     register
 }

@@ -319,6 +319,41 @@ impl State {
         self.persons.reserve(persons);
     }
 
+    /// Whether this complete state holds `entity` under `key`, compared in place (no copy): how
+    /// `verify --replay` compares each stored projection, read one at a time, with the state
+    /// the log rebuilds.
+    pub fn holds(&self, key: &Key, entity: &Entity) -> bool {
+        match (key, entity) {
+            (Key::Collective, Entity::Collective(c)) => self.collective.as_ref() == Some(&**c),
+            (Key::Person(id), Entity::Person(p)) => self.persons.get(id) == Some(p),
+            (Key::Household(n), Entity::Household(h)) => self.households.get(n) == Some(h),
+            (Key::Distribution(y), Entity::Distribution(d)) => self.distributions.get(y) == Some(d),
+            _ => false,
+        }
+    }
+
+    /// The number of entities: the collective (once registered), persons, households, plans.
+    pub fn entity_count(&self) -> usize {
+        usize::from(self.collective.is_some())
+            + self.persons.len()
+            + self.households.len()
+            + self.distributions.len()
+    }
+
+    /// Every entity's key, in the order `first_difference` looks at them: the collective,
+    /// persons by ID, households, plans by year.
+    pub fn keys(&self) -> Vec<Key> {
+        let mut ids: Vec<&PersonId> = self.persons.keys().collect();
+        ids.sort_unstable();
+        let collective = self.collective.as_ref().map(|_| Key::Collective);
+        collective
+            .into_iter()
+            .chain(ids.into_iter().map(|id| Key::Person(id.clone())))
+            .chain(self.households.keys().map(|n| Key::Household(n.clone())))
+            .chain(self.distributions.keys().map(|y| Key::Distribution(*y)))
+            .collect()
+    }
+
     /// The keys changed since the last call, with their new values (None: removed).
     pub fn take_dirty(&mut self) -> Vec<(Key, Option<Entity>)> {
         let dirty = std::mem::take(&mut self.dirty);

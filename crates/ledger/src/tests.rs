@@ -451,6 +451,39 @@ fn a_posted_line_that_differs_from_the_recomputation_fails_verify_replay() {
     );
 }
 
+/// `verify --replay` compares the stored projections one at a time with the rebuilt state: a
+/// projection holding another person's entity, and a projection of a household the log never
+/// made, are each named; the same store with them put right verifies.
+#[test]
+fn an_edited_or_extra_projection_fails_verify_replay_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = populated(dir.path());
+    let ledger = store.ledger(ORG).unwrap();
+    let projections = ledger.raw_projections();
+    let key = |id: &str| format!("p/{id}").into_bytes();
+    let own = projections.get(key(IDS[3])).unwrap().unwrap();
+    let other = projections.get(key(IDS[2])).unwrap().unwrap();
+    projections.insert(key(IDS[3]), other).unwrap();
+    let problem = ledger.verify(true).unwrap().problem.unwrap();
+    let masked = PersonId::parse(IDS[3]).unwrap().masked();
+    assert!(
+        problem.contains(&format!("projection of person {masked} differs")),
+        "{problem}"
+    );
+    projections.insert(key(IDS[3]), own).unwrap();
+    assert!(ledger.verify(true).unwrap().ok);
+
+    let (_, household) = projections.scan_prefix(b"h/").next().unwrap().unwrap();
+    projections.insert(b"h/999".as_slice(), household).unwrap();
+    let problem = ledger.verify(true).unwrap().problem.unwrap();
+    assert!(
+        problem.contains("projection of household 999 differs"),
+        "{problem}"
+    );
+    projections.remove(b"h/999").unwrap();
+    assert!(ledger.verify(true).unwrap().ok);
+}
+
 #[test]
 fn projections_of_another_shape_are_rebuilt_on_open() {
     let dir = tempfile::tempdir().unwrap();

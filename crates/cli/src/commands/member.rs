@@ -2,10 +2,14 @@
 
 use crate::app::App;
 use crate::arguments::{choice, date, person_id, yuan};
+use crate::cli::Format;
 use crate::commands::shares::AuthorityArgs;
 use crate::document::found::{FoundPersons, FoundRow};
 use crate::document::member::{MemberDocument, MemberList, MemberRow};
+use crate::document::Document as _;
 use crate::input::Encoding;
+use crate::listing::Order;
+use crate::render;
 use anyhow::{anyhow, bail, Result};
 use chrono::NaiveDate;
 use clap::Subcommand;
@@ -14,6 +18,7 @@ use gufen_core::entity::Membership;
 use gufen_core::event::LifeEvent;
 use gufen_core::state::Key;
 use gufen_core::{Command, Fen, PersonId};
+use gufen_ledger::Ledger;
 use std::path::PathBuf;
 
 #[derive(Subcommand, Debug)]
@@ -320,6 +325,9 @@ fn show(app: &mut App, person: &PersonId, reveal: bool) -> Result<()> {
 
 fn list(app: &mut App, as_of: Option<NaiveDate>) -> Result<()> {
     let (_store, ledger) = app.open()?;
+    if as_of.is_none() {
+        return list_now(app, &ledger);
+    }
     let (state, date) = app.state(&ledger, as_of)?;
     let mut members: Vec<_> = state.persons().filter(|p| p.is_member()).collect();
     members.sort_by(|a, b| (&a.household, &a.id).cmp(&(&b.household, &b.id)));
@@ -327,6 +335,38 @@ fn list(app: &mut App, as_of: Option<NaiveDate>) -> Result<()> {
         as_of: date,
         count: members.len(),
         members: members.into_iter().map(MemberRow::new).collect(),
+    })
+}
+
+/// The members today, streamed from the projections one person at a time (`listing`), in the
+/// order of the list of a past date: household (none first), then ID.
+fn list_now(app: &mut App, ledger: &Ledger) -> Result<()> {
+    let order = Order::pick(ledger, |person| {
+        person.is_member().then(|| person.household.clone())
+    })?;
+    let mut frame = MemberList {
+        as_of: crate::app::today()?,
+        count: order.len(),
+        members: Vec::new(),
+    };
+    let mut members = |each: &mut dyn FnMut(&MemberRow) -> Result<()>| {
+        order.each(ledger, &mut |person| each(&MemberRow::new(person)))
+    };
+    app.render_streamed(|mut out, format, lang| match format {
+        Format::Json => render::json_streamed(&mut out, &frame, "members", &mut members),
+        Format::Text | Format::Csv => {
+            let layout = frame.layout(lang);
+            render::layout_streamed(&mut out, format, &layout, &mut |each| {
+                members(&mut |member| each(&member.cells()))
+            })
+        }
+        Format::Xlsx | Format::Html => {
+            members(&mut |member| {
+                frame.members.push(member.clone());
+                Ok(())
+            })?;
+            render::render(&mut out, format, lang, &frame)
+        }
     })
 }
 

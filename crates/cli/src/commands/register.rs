@@ -1,12 +1,19 @@
 //! `gufen register`: the shareholder register (股东名册), now or on a past date.
+//!
+//! Now, it streams from the projections (`listing`): one person read at a time, each holder's
+//! line written as it is read, in the register's order (household, then ID). On a past date it
+//! is the register of the state rebuilt from the log, which is whole in memory anyway.
 
-use crate::app::App;
+use crate::app::{today, App};
 use crate::arguments::date;
+use crate::cli::Format;
 use crate::document::holdings::{Heading, RegisterDocument};
+use crate::listing::Order;
+use crate::render;
 use anyhow::{bail, Result};
 use chrono::NaiveDate;
 use clap::Args;
-use gufen_core::report;
+use gufen_core::report::{self, RegisterTotals};
 
 #[derive(Args, Debug)]
 pub struct RegisterArgs {
@@ -17,12 +24,55 @@ pub struct RegisterArgs {
 
 pub fn run(app: &mut App, args: RegisterArgs) -> Result<()> {
     let (_store, ledger) = app.open()?;
-    let (state, date) = app.state(&ledger, args.as_of)?;
-    let Some(collective) = state.collective() else {
+    if args.as_of.is_some() {
+        let (state, date) = app.state(&ledger, args.as_of)?;
+        let Some(collective) = state.collective() else {
+            bail!("the collective is not registered on {date}")
+        };
+        return app.render(&RegisterDocument {
+            heading: Heading::new(&collective.charter, date),
+            register: report::register(&state),
+        });
+    }
+    let date = today()?;
+    let Some(collective) = ledger.collective()? else {
         bail!("the collective is not registered on {date}")
     };
-    app.render(&RegisterDocument {
-        heading: Heading::new(&collective.charter, date),
-        register: report::register(&state),
+    let charter = &collective.charter;
+    let mut totals = RegisterTotals::default();
+    let order = Order::pick(&ledger, |person| {
+        report::is_holder(person).then(|| {
+            totals.add(charter, person);
+            person.household.clone().unwrap_or_default()
+        })
+    })?;
+    debug_assert_eq!(order.len(), totals.holders);
+    let mut document = RegisterDocument {
+        heading: Heading::new(charter, date),
+        register: totals.register(&collective),
+    };
+    let whole = totals.total_weighted_units;
+    let mut holders = |each: &mut dyn FnMut(&report::RegisterLine) -> Result<()>| {
+        order.each(&ledger, &mut |person| {
+            each(&report::register_line(charter, person, Some(whole)))
+        })
+    };
+    app.render_streamed(|mut out, format, lang| match format {
+        Format::Json => render::json_streamed(&mut out, &document, "holders", &mut holders),
+        Format::Text | Format::Csv => {
+            let layout = document.frame(lang, totals.holders, totals.pledged_units);
+            render::layout_streamed(&mut out, format, &layout, &mut |each| {
+                holders(&mut |line| each(&document.row(lang, line)))
+            })
+        }
+        // A workbook and a printed paper are laid out whole: the lines are gathered, still
+        // without a whole state.
+        Format::Xlsx | Format::Html => {
+            holders(&mut |line| {
+                document.register.holders.push(line.clone());
+                Ok(())
+            })?;
+            render::render(&mut out, format, lang, &document)
+        }
     })
 }

@@ -1,12 +1,12 @@
 //! Holdings on paper: the shareholder register (股东名册) and the household share certificate
 //! (股权证), both on a date; the core computes them, these add the heading.
 
-use super::{Column, Document, Layout, Table};
+use super::{Block, Column, Document, Layout, Table};
 use crate::cli::Lang;
 use crate::labels::{class_name, t, yes_no};
 use chrono::NaiveDate;
 use gufen_core::charter::{Charter, ShareClass};
-use gufen_core::report::{Certificate, Register};
+use gufen_core::report::{Certificate, Register, RegisterLine};
 use gufen_core::Units;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -73,8 +73,28 @@ pub struct RegisterDocument {
     pub register: Register,
 }
 
-impl Document for RegisterDocument {
-    fn layout(&self, lang: Lang) -> Layout {
+impl RegisterDocument {
+    /// One holder's row of the register's table.
+    pub fn row(&self, lang: Lang, holder: &RegisterLine) -> Vec<String> {
+        let mut row = vec![
+            holder.household.clone(),
+            holder.name.clone(),
+            holder.id_masked.to_string(),
+            yes_no(lang, holder.member).to_string(),
+        ];
+        row.extend(self.heading.holding_cells(
+            &holder.units,
+            holder.units_total,
+            holder.weighted_units,
+        ));
+        row.push(holder.percent.clone());
+        row.push(Units(holder.pledged_units).to_string());
+        row
+    }
+
+    /// The register's layout with its table holding only the total row: the holders' rows
+    /// (`row`) go before it. `holders` is their number, `pledged_units` their pledged units.
+    pub fn frame(&self, lang: Lang, holders: usize, pledged_units: u64) -> Layout {
         let (heading, register) = (&self.heading, &self.register);
         let mut table = heading.holdings_table(
             lang,
@@ -86,22 +106,6 @@ impl Document for RegisterDocument {
             ],
             &[t(lang, "占比%", "percent"), t(lang, "质押股", "pledged")],
         );
-        for holder in &register.holders {
-            let mut row = vec![
-                holder.household.clone(),
-                holder.name.clone(),
-                holder.id_masked.to_string(),
-                yes_no(lang, holder.member).to_string(),
-            ];
-            row.extend(heading.holding_cells(
-                &holder.units,
-                holder.units_total,
-                holder.weighted_units,
-            ));
-            row.push(holder.percent.clone());
-            row.push(Units(holder.pledged_units).to_string());
-            table.push(row);
-        }
         let mut total = vec![
             t(lang, "合计", "total").to_string(),
             String::new(),
@@ -113,15 +117,8 @@ impl Document for RegisterDocument {
             register.total_units,
             register.total_weighted_units,
         ));
-        total.push(
-            if register.holders.is_empty() {
-                "0"
-            } else {
-                "100.00"
-            }
-            .to_string(),
-        );
-        total.push(Units(register.holders.iter().map(|h| h.pledged_units).sum()).to_string());
+        total.push(if holders == 0 { "0" } else { "100.00" }.to_string());
+        total.push(Units(pledged_units).to_string());
         table.push(total);
         let mut layout = Layout::default();
         layout.line(t(
@@ -137,7 +134,7 @@ impl Document for RegisterDocument {
             t(lang, "截至", "as of"),
             heading.as_of,
             t(lang, "股东人数", "holders"),
-            register.holders.len()
+            holders
         ));
         if !register.collective_units.is_empty() {
             let units: u64 = register.collective_units.values().sum();
@@ -152,6 +149,24 @@ impl Document for RegisterDocument {
             ));
         }
         layout.table(table);
+        layout
+    }
+}
+
+impl Document for RegisterDocument {
+    fn layout(&self, lang: Lang) -> Layout {
+        let holders = &self.register.holders;
+        let pledged_units = holders.iter().map(|h| h.pledged_units).sum();
+        let mut layout = self.frame(lang, holders.len(), pledged_units);
+        for block in &mut layout.blocks {
+            if let Block::Table(table) = block {
+                let total = table.rows.pop().expect("the frame's table holds the total");
+                for holder in holders {
+                    table.push(self.row(lang, holder));
+                }
+                table.push(total);
+            }
+        }
         layout
     }
 

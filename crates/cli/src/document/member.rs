@@ -287,7 +287,7 @@ pub struct MemberList {
     pub members: Vec<MemberRow>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 pub struct MemberRow {
     pub name: String,
     pub id_masked: MaskedId,
@@ -296,6 +296,16 @@ pub struct MemberRow {
 }
 
 impl MemberRow {
+    /// The row's cells in the member list's table.
+    pub fn cells(&self) -> Vec<String> {
+        vec![
+            self.household.clone().unwrap_or_default(),
+            self.name.clone(),
+            self.id_masked.to_string(),
+            self.since.map(|d| d.to_string()).unwrap_or_default(),
+        ]
+    }
+
     pub fn new(person: &Person) -> Self {
         MemberRow {
             name: person.name.clone(),
@@ -321,12 +331,7 @@ impl Document for MemberList {
             vec![Column::Code, Column::Text, Column::Code, Column::Date],
         );
         for member in &self.members {
-            table.push(vec![
-                member.household.clone().unwrap_or_default(),
-                member.name.clone(),
-                member.id_masked.to_string(),
-                member.since.map(|d| d.to_string()).unwrap_or_default(),
-            ]);
+            table.push(member.cells());
         }
         let mut layout = Layout::default();
         layout.line(format!(

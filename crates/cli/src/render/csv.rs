@@ -9,11 +9,25 @@
 //! money columns that are genuine numbers (`-12.34`) are left as they are, so they stay numbers.
 
 use super::cells::{is_decimal, is_digits};
+use super::Rows;
 use crate::document::{Block, Column, Layout};
 use anyhow::Result;
 use std::io::Write;
 
 pub fn write(out: &mut impl Write, layout: &Layout) -> Result<()> {
+    write_with(out, layout, None)
+}
+
+/// Prints `layout` with the rows of `rows` in its first table, before the table's own rows.
+pub fn write_streamed(out: &mut impl Write, layout: &Layout, rows: &mut Rows) -> Result<()> {
+    write_with(out, layout, Some(rows))
+}
+
+fn write_with(
+    out: &mut impl Write,
+    layout: &Layout,
+    mut streamed: Option<&mut Rows>,
+) -> Result<()> {
     out.write_all("\u{FEFF}".as_bytes())?;
     let mut writer = csv::WriterBuilder::new().flexible(true).from_writer(out);
     let tables: Vec<_> = layout
@@ -44,6 +58,15 @@ pub fn write(out: &mut impl Write, layout: &Layout) -> Result<()> {
     for table in tables {
         let headers = table.headers.iter().map(|h| cell(Column::Text, h));
         writer.write_record(headers.collect::<Vec<_>>())?;
+        if let Some(rows) = streamed.take() {
+            rows(&mut |row| {
+                let cells = row
+                    .iter()
+                    .zip(&table.columns)
+                    .map(|(text, column)| cell(*column, text));
+                Ok(writer.write_record(cells.collect::<Vec<_>>())?)
+            })?;
+        }
         for row in &table.rows {
             let cells = row
                 .iter()

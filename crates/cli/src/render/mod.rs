@@ -14,6 +14,29 @@ use crate::document::Document;
 use anyhow::Result;
 use std::io::Write;
 
+/// Rows produced on demand: `each` is called with every row in order, as often as a renderer
+/// needs them (text twice: the columns' widths, then the lines).
+pub type Rows<'a> = dyn FnMut(&mut dyn FnMut(&[String]) -> Result<()>) -> Result<()> + 'a;
+
+pub use json::write_streamed as json_streamed;
+
+/// Prints, in text or CSV, `layout` with the rows of `rows` in its first table before the
+/// table's own rows (a total): a table of many lines that is never whole in memory.
+pub fn layout_streamed(
+    out: &mut impl Write,
+    format: Format,
+    layout: &crate::document::Layout,
+    rows: &mut Rows,
+) -> Result<()> {
+    match format {
+        Format::Text => text::write_streamed(out, layout, rows),
+        Format::Csv => csv::write_streamed(out, layout, rows),
+        Format::Json | Format::Xlsx | Format::Html => {
+            unreachable!("only text and CSV print a layout as it streams")
+        }
+    }
+}
+
 /// Prints `document` in `format` (and, for text and CSV, in `lang`).
 pub fn render(
     out: &mut impl Write,

@@ -1,11 +1,22 @@
 //! Text for a terminal: lines, `label: value` fields, and tables aligned by display width
 //! (East Asian wide characters take two columns).
 
+use super::Rows;
 use crate::document::{Block, Layout, Paper, Table};
 use anyhow::Result;
 use std::io::Write;
 
 pub fn write(out: &mut impl Write, layout: &Layout) -> Result<()> {
+    write_with(out, layout, None)
+}
+
+/// Prints `layout` with the rows of `rows` in its first table, before the table's own rows:
+/// `rows` is called twice, once for the columns' widths and once to print.
+pub fn write_streamed(out: &mut impl Write, layout: &Layout, rows: &mut Rows) -> Result<()> {
+    write_with(out, layout, Some(rows))
+}
+
+fn write_with(out: &mut impl Write, layout: &Layout, mut rows: Option<&mut Rows>) -> Result<()> {
     for block in &layout.blocks {
         match block {
             Block::Line(text) => writeln!(out, "{text}")?,
@@ -14,7 +25,7 @@ pub fn write(out: &mut impl Write, layout: &Layout) -> Result<()> {
                     writeln!(out, "{label}: {value}")?;
                 }
             }
-            Block::Table(table) => write_table(out, table)?,
+            Block::Table(table) => write_table(out, table, rows.take())?,
             Block::Paper(part) => write_paper(out, part)?,
         }
     }
@@ -33,7 +44,7 @@ fn write_paper(out: &mut impl Write, part: &Paper) -> Result<()> {
         }
         Paper::FillIn(label) => writeln!(out, "{label} ________________")?,
         Paper::Qr { text, caption } => writeln!(out, "{caption}: {text}")?,
-        Paper::SignTable(table) => write_table(out, table)?,
+        Paper::SignTable(table) => write_table(out, table, None)?,
     }
     Ok(())
 }
@@ -60,12 +71,22 @@ pub(super) fn width(text: &str) -> usize {
         .sum()
 }
 
-fn write_table(out: &mut impl Write, table: &Table) -> Result<()> {
+/// The table, with the rows of `streamed` (when given) before its own.
+fn write_table(out: &mut impl Write, table: &Table, mut streamed: Option<&mut Rows>) -> Result<()> {
     let mut widths: Vec<usize> = table.headers.iter().map(|h| width(h)).collect();
-    for row in &table.rows {
+    let mut widen = |row: &[String]| {
         for (i, cell) in row.iter().enumerate() {
             widths[i] = widths[i].max(width(cell));
         }
+    };
+    if let Some(rows) = streamed.as_deref_mut() {
+        rows(&mut |row| {
+            widen(row);
+            Ok(())
+        })?;
+    }
+    for row in &table.rows {
+        widen(row);
     }
     let line = |cells: &[String]| -> String {
         let parts: Vec<String> = cells
@@ -83,6 +104,9 @@ fn write_table(out: &mut impl Write, table: &Table) -> Result<()> {
         parts.join("  ").trim_end().to_string()
     };
     writeln!(out, "{}", line(&table.headers))?;
+    if let Some(rows) = streamed {
+        rows(&mut |row| Ok(writeln!(out, "{}", line(row))?))?;
+    }
     for row in &table.rows {
         writeln!(out, "{}", line(row))?;
     }

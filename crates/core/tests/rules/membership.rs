@@ -221,6 +221,73 @@ fn an_import_confirms_and_allots_every_row() {
     );
 }
 
+/// A write takes the changed entities out of the state it is done with (`into_dirty`, no
+/// copy): the very entities `take_dirty` copies, persons, households and the collective.
+#[test]
+fn the_changed_entities_moved_out_are_those_copied_out() {
+    let state = imported_village();
+    let moved = state.clone().into_dirty().0;
+    assert_eq!(moved, state.clone().take_dirty());
+    assert_eq!(
+        moved.len(),
+        1 + 4 + 2,
+        "the collective, four persons, two households"
+    );
+    assert!(moved.iter().all(|(_, entity)| entity.is_some()));
+}
+
+/// The register's totals added up one holder at a time (as a register streamed from the
+/// projections adds them before its first line) are the register's own, and each line read
+/// alone is the register's line.
+#[test]
+fn register_totals_added_holder_by_holder_are_the_registers() {
+    let state = imported_village();
+    let register = report::register(&state);
+    let charter = &state.collective().unwrap().charter;
+    let mut totals = report::RegisterTotals::default();
+    let mut holders: Vec<_> = state.persons().filter(|p| report::is_holder(p)).collect();
+    holders.sort_by(|a, b| (&a.household, &a.id).cmp(&(&b.household, &b.id)));
+    for person in &holders {
+        totals.add(charter, person);
+    }
+    let whole = totals.register(state.collective().unwrap());
+    assert_eq!(totals.holders, register.holders.len());
+    assert_eq!(
+        (
+            whole.total_units,
+            whole.total_weighted_units,
+            &whole.units_by_class
+        ),
+        (
+            register.total_units,
+            register.total_weighted_units,
+            &register.units_by_class
+        )
+    );
+    assert_eq!(whole.collective_units, register.collective_units);
+    let lines: Vec<_> = holders
+        .iter()
+        .map(|p| report::register_line(charter, p, Some(totals.total_weighted_units)))
+        .collect();
+    assert_eq!(lines, register.holders);
+    assert_eq!(lines.len(), 3, "B holds nothing");
+}
+
+fn imported_village() -> State {
+    given(&[
+        register(charter_with(&[(
+            "holding_cap_percent = \"3\"",
+            "holding_cap_percent = \"40\"",
+        )])),
+        import(vec![
+            row(A, "甲", "001", "basic", "1"),
+            row(B, "乙", "001", "", ""),
+            row(C, "丙", "002", "labor", "1.5"),
+            row(D, "丁", "002", "basic", "1.5"),
+        ]),
+    ])
+}
+
 #[test]
 fn an_import_with_bad_rows_lists_every_one_and_writes_nothing() {
     let state = given(&[register(charter_with(&[])), confirm(D, "009")]);

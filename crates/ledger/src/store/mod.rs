@@ -17,9 +17,12 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 pub(crate) mod head_file;
+mod persons;
 mod reads;
+mod sizes;
 mod trust;
 
+pub use sizes::{StorageSplit, TreeBytes};
 pub use trust::{read_signer, ConsistencyProof, InclusionProof};
 
 /// Where the checkpoint file of a ledger lives in a store directory.
@@ -321,6 +324,18 @@ fn entity_key(key: &Key) -> Vec<u8> {
     }
 }
 
+/// Changed entities as stored: each projection key with the entity's bytes, or None for an
+/// entity removed.
+type EncodedChanges = Vec<(Vec<u8>, Option<Vec<u8>>)>;
+
+/// The changes encoded.
+fn encode_changes(changes: &[(Key, Option<Entity>)]) -> EncodedChanges {
+    changes
+        .iter()
+        .map(|(key, entity)| (entity_key(key), entity.as_ref().map(record::encode)))
+        .collect()
+}
+
 fn key_from_bytes(bytes: &[u8]) -> Result<Key, LedgerError> {
     let text =
         std::str::from_utf8(bytes).map_err(|_| corrupt(None, "projection key is not UTF-8"))?;
@@ -525,8 +540,27 @@ impl Ledger {
         // The signing key is read before anything is written: a key that cannot be read refuses
         // the command instead of leaving an unsigned head behind it.
         let signer = self.signer()?;
-        let (new_head, hashes) = self.write_records(context, date, events, head)?;
-        self.write_tiles(head.seq_next, &hashes)?;
+        // A large write's projections (an import's every person) are encoded on another core
+        // while its records are written. The entities are freed here, on this thread: freed on
+        // the encoding thread they would contend for the allocator with the records' writes.
+        let (written, projections) = std::thread::scope(|scope| {
+            let changes = &changes;
+            let encoding = (changes.len() > CHUNK_ENTRIES)
+                .then(|| scope.spawn(move || encode_changes(changes)));
+            let written =
+                self.write_records(context, date, events, head)
+                    .and_then(|(new_head, hashes)| {
+                        self.write_tiles(head.seq_next, &hashes)?;
+                        Ok(new_head)
+                    });
+            let projections = match encoding {
+                Some(encoding) => encoding.join().expect("encoding does not panic"),
+                None => encode_changes(changes),
+            };
+            (written, projections)
+        });
+        drop(changes);
+        let new_head = written?;
         make_durable(&self.db, &self.path)?;
         let mut publish = sled::Batch::default();
         let mut head_bytes = new_head.seq_next.to_be_bytes().to_vec();
@@ -541,7 +575,7 @@ impl Ledger {
         self.meta.apply_batch(publish)?;
         make_durable(&self.db, &self.path)?;
         self.write_checkpoint_file(new_head.seq_next, signer.as_ref())?;
-        self.write_projections(changes, new_head.seq_next)?;
+        self.write_projections(projections, new_head.seq_next)?;
         Ok(Outcome {
             first_seq: head.seq_next,
             len,
@@ -648,11 +682,7 @@ impl Ledger {
 
     /// Writes changed entities behind the watermark. One chunk is one atomic sled batch with the
     /// watermark; several chunks first clear the watermark so a crash between them forces a rebuild.
-    fn write_projections(
-        &self,
-        changes: Vec<(Key, Option<Entity>)>,
-        applied: u64,
-    ) -> Result<(), LedgerError> {
+    fn write_projections(&self, changes: EncodedChanges, applied: u64) -> Result<(), LedgerError> {
         let chunks: Vec<_> = changes.chunks(CHUNK_ENTRIES).collect();
         let last = chunks.len().saturating_sub(1);
         if chunks.is_empty() {
@@ -667,10 +697,10 @@ impl Ledger {
             if i == 0 && last > 0 {
                 batch.remove(WATERMARK_KEY);
             }
-            for (key, entity) in chunk {
-                match entity {
-                    Some(entity) => batch.insert(entity_key(key), record::encode(entity)),
-                    None => batch.remove(entity_key(key)),
+            for (key, bytes) in chunk {
+                match bytes {
+                    Some(bytes) => batch.insert(key.as_slice(), bytes.as_slice()),
+                    None => batch.remove(key.as_slice()),
                 }
             }
             if i == last {
@@ -726,7 +756,7 @@ impl Ledger {
                     let event = stored.record.event()?;
                     apply(&mut state, stored.record.effective_date(), &event);
                 }
-                self.write_projections(state.take_dirty(), head.seq_next)?;
+                self.write_projections(encode_changes(&state.take_dirty()), head.seq_next)?;
             }
             _ => self.rebuild_projections()?,
         }
@@ -743,7 +773,7 @@ impl Ledger {
             .into_iter()
             .map(|(k, e)| (k, Some(e)))
             .collect();
-        self.write_projections(entities, head.seq_next)?;
+        self.write_projections(encode_changes(&entities), head.seq_next)?;
         make_durable(&self.db, &self.path)
     }
 

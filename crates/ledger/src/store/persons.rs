@@ -1,0 +1,97 @@
+//! Reads of one projection at a time: the collective, one person, or every person in key order
+//! (by ID), each decoded as it is reached, so that a listing of many holders (the register, the
+//! member list) streams from the projections without a whole `State` in memory; and the
+//! comparison of every projection with the state the log rebuilds (`verify --replay`), one
+//! projection at a time too.
+
+use super::{corrupt, entity_key, key_from_bytes, Ledger, LedgerError};
+use crate::record;
+use gufen_core::entity::{Collective, Person};
+use gufen_core::state::{Entity, Key, State};
+use gufen_core::PersonId;
+
+/// The prefix of every person's projection key (`p/{id}`).
+const PERSON_PREFIX: &[u8] = b"p/";
+
+impl Ledger {
+    /// The collective's projection, if it is registered.
+    pub fn collective(&self) -> Result<Option<Collective>, LedgerError> {
+        match self.projections.get(entity_key(&Key::Collective))? {
+            None => Ok(None),
+            Some(bytes) => match record::decode::<Entity>(&bytes)? {
+                Entity::Collective(collective) => Ok(Some(*collective)),
+                _ => Err(corrupt(None, "the projection c holds another entity")),
+            },
+        }
+    }
+
+    /// One person's projection.
+    pub fn person(&self, id: &PersonId) -> Result<Option<Person>, LedgerError> {
+        let key = entity_key(&Key::Person(id.clone()));
+        match self.projections.get(&key)? {
+            None => Ok(None),
+            Some(bytes) => decode_person(&key, &bytes).map(Some),
+        }
+    }
+
+    /// The first entity whose stored projection differs from `rebuilt` (a complete state, the
+    /// log replayed), in the order `State::first_difference` looks at them (the collective,
+    /// persons, households, plans): each projection read and compared in place as it is
+    /// decoded, so no second whole state is built.
+    pub(crate) fn first_stored_difference(
+        &self,
+        rebuilt: &State,
+    ) -> Result<Option<Key>, LedgerError> {
+        let mut stored = 0usize;
+        for prefix in [&b"c"[..], b"p/", b"h/", b"d/"] {
+            for entry in self.projections.scan_prefix(prefix) {
+                let (key, bytes) = entry?;
+                let key = key_from_bytes(&key)?;
+                stored += 1;
+                if !rebuilt.holds(&key, &record::decode::<Entity>(&bytes)?) {
+                    return Ok(Some(key));
+                }
+            }
+        }
+        if stored != rebuilt.entity_count() {
+            // Every stored entity is rebuilt alike, so one rebuilt is not stored.
+            for key in rebuilt.keys() {
+                if !self.projections.contains_key(entity_key(&key))? {
+                    return Ok(Some(key));
+                }
+            }
+        }
+        Ok(None)
+    }
+
+    /// Every person's projection in key order (by ID), one decoded at a time.
+    pub fn persons(&self) -> impl Iterator<Item = Result<Person, LedgerError>> + '_ {
+        self.projections
+            .scan_prefix(PERSON_PREFIX)
+            .map(|entry| -> Result<Person, LedgerError> {
+                let (key, bytes) = entry?;
+                decode_person(&key, &bytes)
+            })
+    }
+}
+
+/// The person a projection entry holds; another entity under a person's key, or a person under
+/// another person's key, is damage.
+fn decode_person(key: &[u8], bytes: &[u8]) -> Result<Person, LedgerError> {
+    let Key::Person(id) = key_from_bytes(key)? else {
+        return Err(corrupt(
+            None,
+            "a person's projection key names another entity",
+        ));
+    };
+    match record::decode::<Entity>(bytes)? {
+        Entity::Person(person) if person.id == id => Ok(person),
+        _ => Err(corrupt(
+            None,
+            format!(
+                "the projection of person {} holds another entity",
+                id.masked()
+            ),
+        )),
+    }
+}
