@@ -418,7 +418,7 @@ fn main() {
             let take = (big_persons - offset).min(170_000);
             part += 1;
             let (path, rows) = common::sample_roster_part(dir.path(), take, part, &mut seen);
-            built += import_roster(&db, &path).0;
+            built += common::import_roster_as(&db, &path, &format!("bench-{part}")).0;
             offset += rows;
         }
         let (big_records, open) = stored_records(&db);

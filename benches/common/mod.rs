@@ -78,13 +78,19 @@ pub fn init_store(db: &Path) {
 
 /// Imports the roster into the store at `db`, measured: (seconds, peak RSS in MiB).
 pub fn import_roster(db: &Path, roster: &Path) -> (f64, f64) {
+    import_roster_as(db, roster, "bench")
+}
+
+/// Imports the roster under its own resolution (each import adopts its own quantification
+/// plan), measured: (seconds, peak RSS in MiB).
+pub fn import_roster_as(db: &Path, roster: &Path, resolution: &str) -> (f64, f64) {
     measure(
         gufen()
             .arg("--db")
             .arg(db)
             .args(["member", "import"])
             .arg(roster)
-            .args(["--resolution", "bench", "--date", "2017-12-31"]),
+            .args(["--resolution", resolution, "--date", "2017-12-31"]),
     )
 }
 
