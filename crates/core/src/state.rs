@@ -328,20 +328,23 @@ impl State {
             (Key::Person(id), Entity::Person(p)) => self.persons.get(id) == Some(p),
             (Key::Household(n), Entity::Household(h)) => self.households.get(n) == Some(h),
             (Key::Distribution(y), Entity::Distribution(d)) => self.distributions.get(y) == Some(d),
+            (Key::Line(y, id), Entity::Line(l)) => self.line_of(*y, id) == Some(l),
             _ => false,
         }
     }
 
-    /// The number of entities: the collective (once registered), persons, households, plans.
+    /// The number of entities: the collective (once registered), persons, households, plans,
+    /// and the plans' lines that have a state.
     pub fn entity_count(&self) -> usize {
         usize::from(self.collective.is_some())
             + self.persons.len()
             + self.households.len()
             + self.distributions.len()
+            + self.lines.values().map(BTreeMap::len).sum::<usize>()
     }
 
     /// Every entity's key, in the order `first_difference` looks at them: the collective,
-    /// persons by ID, households, plans by year.
+    /// persons by ID, households, plans by year, lines by year and person.
     pub fn keys(&self) -> Vec<Key> {
         let mut ids: Vec<&PersonId> = self.persons.keys().collect();
         ids.sort_unstable();
@@ -351,6 +354,9 @@ impl State {
             .chain(ids.into_iter().map(|id| Key::Person(id.clone())))
             .chain(self.households.keys().map(|n| Key::Household(n.clone())))
             .chain(self.distributions.keys().map(|y| Key::Distribution(*y)))
+            .chain(self.lines.iter().flat_map(|(year, lines)| {
+                lines.keys().map(|id| Key::Line(*year, id.clone()))
+            }))
             .collect()
     }
 

@@ -1261,3 +1261,52 @@ fn paying_one_line_writes_only_that_lines_projection() {
     ledger.rebuild_projections().unwrap();
     assert_eq!(projection_entries(&ledger), after);
 }
+
+/// `verify --replay` compares the plans' line states too: a line marked paid that the log
+/// never paid, a payment's entry removed, or one line's state under another's key is named.
+#[test]
+fn a_tampered_line_state_fails_verify_replay_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = populated(dir.path());
+    let ledger = store.ledger(ORG).unwrap();
+    approved_plan(&ledger);
+    let post = Command {
+        date: date("2025-01-23"),
+        action: Action::PostDistribution { year: 2024 },
+    };
+    ledger.execute(&context(50), &post).unwrap();
+    let pay = Command {
+        date: date("2025-02-01"),
+        action: Action::PayDividend {
+            year: 2024,
+            person: PersonId::parse(IDS[0]).unwrap(),
+            reference: "BK-1".into(),
+        },
+    };
+    ledger.execute(&context(51), &pay).unwrap();
+    assert!(ledger.verify(true).unwrap().ok);
+    let projections = ledger.raw_projections();
+    let key = |id: &str| format!("l/2024/{id}").into_bytes();
+    let masked = |id: &str| PersonId::parse(id).unwrap().masked();
+    let paid = projections.get(key(IDS[0])).unwrap().unwrap();
+
+    // Another holder marked paid: they would leave the pay-out file and the owed list.
+    projections.insert(key(IDS[1]), paid.clone()).unwrap();
+    let problem = ledger.verify(true).unwrap().problem.unwrap();
+    assert!(
+        problem.contains(&format!("the 2024 line of {}", masked(IDS[1]))),
+        "{problem}"
+    );
+    projections.remove(key(IDS[1])).unwrap();
+    assert!(ledger.verify(true).unwrap().ok);
+
+    // The payment's entry gone: the paid holder would be owed again.
+    projections.remove(key(IDS[0])).unwrap();
+    let problem = ledger.verify(true).unwrap().problem.unwrap();
+    assert!(
+        problem.contains(&format!("the 2024 line of {}", masked(IDS[0]))),
+        "{problem}"
+    );
+    projections.insert(key(IDS[0]), paid).unwrap();
+    assert!(ledger.verify(true).unwrap().ok);
+}

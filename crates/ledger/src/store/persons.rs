@@ -37,13 +37,14 @@ impl Ledger {
     /// The first entity whose stored projection differs from `rebuilt` (a complete state, the
     /// log replayed), in the order `State::first_difference` looks at them (the collective,
     /// persons, households, plans): each projection read and compared in place as it is
-    /// decoded, so no second whole state is built.
+    /// decoded, so no second whole state is built. The plans' lines (`l/`) are compared too: a
+    /// line wrongly marked paid would drop a holder from the pay-out file and the owed list.
     pub(crate) fn first_stored_difference(
         &self,
         rebuilt: &State,
     ) -> Result<Option<Key>, LedgerError> {
         let mut stored = 0usize;
-        for prefix in [&b"c"[..], b"p/", b"h/", b"d/"] {
+        for prefix in [&b"c"[..], b"p/", b"h/", b"d/", b"l/"] {
             for entry in self.projections.scan_prefix(prefix) {
                 let (key, bytes) = entry?;
                 let key = key_from_bytes(&key)?;
