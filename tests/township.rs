@@ -1127,3 +1127,57 @@ fn the_demo_refuses_up_front_what_it_could_not_finish() {
     let single = Gufen::new();
     single.ok(&["demo", "--members", "10", "--years", "1"]);
 }
+
+/// R2: a person is a member of one collective at a time, so the confirmation where she moves is
+/// dated on or after the day her membership ended, even when that loss names this collective:
+/// an earlier confirmation would count her in both villages' votes and pay her twice.
+#[test]
+fn a_confirmation_dated_before_the_loss_that_names_it_is_refused() {
+    let g = two_villages();
+    execute_through_library(
+        &g.db(),
+        ORG,
+        "2020-03-01",
+        Action::LoseMembership {
+            person: PersonId::parse(C).unwrap(),
+            ground: "other-collective".into(),
+            note: String::new(),
+            resolution: None,
+            other_collective: Some(OTHER.into()),
+        },
+    );
+    refused(
+        &g,
+        &["--lang", "en"]
+            .into_iter()
+            .chain(confirm(OTHER, C, "2020-02-15"))
+            .collect::<Vec<_>>(),
+        "until 2020-03-01, after 2020-02-15",
+    );
+    let mut early = vec!["--lang", "en"];
+    early.extend(move_args(C, "2020-1"));
+    let at = early.iter().position(|a| *a == "2020-03-01").unwrap();
+    early[at] = "2020-02-20";
+    refused(
+        &g,
+        &early,
+        "ended on 2020-03-01, naming N2410183MF00000022: the confirmation in",
+    );
+    // In Chinese too, with nothing in English left.
+    let run = g.run(
+        &["--lang", "zh"]
+            .into_iter()
+            .chain(early[2..].iter().copied())
+            .collect::<Vec<_>>(),
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("确认日期须在当日或之后"),
+        "{}",
+        run.stderr
+    );
+    // On the day itself the move completes.
+    let completed = json(&g, &move_args(C, "2020-1"));
+    assert_eq!(completed["loss_recorded_before"], "2020-03-01");
+    assert!(member(&g, OTHER, C));
+}

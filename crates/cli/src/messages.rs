@@ -715,7 +715,8 @@ pub const MESSAGES: &[Row] = &[
     ("--from and --to name the same collective {code}: a move is between two collectives of the store", "--from 和 --to 是同一个组织 {code}：成员身份只能在本存储的两个组织之间转移"),
     ("{id} is not known to {name} ({code}): only a member's membership moves", "{name}（{code}）没有 {id} 的记录：只有成员的成员身份才能转移"),
     ("{id} is not a member of {name} ({code}): only a member's membership moves", "{id} 不是 {name}（{code}）的成员：只有成员的成员身份才能转移"),
-    ("the move is half done: the membership in {from} ended on {date}, but {to} did not record the confirmation ({error*}); give the same command again to complete it (`gufen township duplicates` lists it meanwhile)", "转移只完成了一半：{from} 的成员身份已于 {date} 终止，但 {to} 未能登记确认（{error}）；请再次执行同一条命令以完成转移（在此之前 `gufen township duplicates` 会列出它）"),
+    ("the move is half done: the membership in {from} ended on {date}, but {to} did not record the confirmation; give the same command again to complete it (`gufen township duplicates` lists it meanwhile)", "转移只完成了一半：{from} 的成员身份已于 {date} 终止，但 {to} 未能登记确认；请再次执行同一条命令以完成转移（在此之前 `gufen township duplicates` 会列出它）"),
+    ("{id}'s membership in {name} ({code}) ended on {ended}, naming {to}: the confirmation in {to} is dated on or after that day, not {date}", "{id} 在 {name}（{code}）的成员身份已于 {ended} 终止并指明 {to}：在 {to} 的确认日期须在当日或之后，不能是 {date}"),
     // Loss and exit (R2–R4), transfers and redemption (R8), the plan's steps (R13).
     ("the note names {word}, a circumstance that never ends membership (RCEOL 18): record it as a life event, or record the loss on its lawful ground alone", "备注中提到 {word}，这一情形从不终止成员身份（《农村集体经济组织法》第十八条）：请作为生活事件登记，或只按法定事由登记丧失"),
     ("the charter lists no ground for losing membership", "章程没有规定丧失成员身份的事由"),

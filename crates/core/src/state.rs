@@ -354,9 +354,11 @@ impl State {
             .chain(ids.into_iter().map(|id| Key::Person(id.clone())))
             .chain(self.households.keys().map(|n| Key::Household(n.clone())))
             .chain(self.distributions.keys().map(|y| Key::Distribution(*y)))
-            .chain(self.lines.iter().flat_map(|(year, lines)| {
-                lines.keys().map(|id| Key::Line(*year, id.clone()))
-            }))
+            .chain(
+                self.lines
+                    .iter()
+                    .flat_map(|(year, lines)| lines.keys().map(|id| Key::Line(*year, id.clone()))),
+            )
             .collect()
     }
 

@@ -13,7 +13,7 @@ use crate::document::township::{
     Collective, DoubleMembership, Duplicates, HalfDoneMove, Held, MemberAfterDeath, MoveDocument,
     TownshipReport, VillageLine,
 };
-use anyhow::{anyhow, bail, Result};
+use anyhow::{bail, Context as _, Result};
 use chrono::NaiveDate;
 use clap::Subcommand;
 use gufen_core::calendar::not_after_today;
@@ -175,21 +175,31 @@ impl Elsewhere {
 }
 
 /// Whether a membership of `person` elsewhere overlaps one confirmed in `here` on `date`: a
-/// membership in force, or one that ended after `date`, unless it ended on other-collective
-/// naming `here` (the move's own loss).
-fn overlaps(person: &Person, here: &str, date: NaiveDate) -> Option<Option<NaiveDate>> {
+/// membership in force, or one that ended after `date`, even one that ended naming `here` (a
+/// person is a member of one collective at a time, so the confirmation is dated on or after
+/// the day the other membership ended).
+fn overlaps(person: &Person, date: NaiveDate) -> Option<Option<NaiveDate>> {
     match &person.membership {
         Membership::None => None,
         Membership::Member { .. } => Some(None),
-        Membership::Lost { ended, ground, .. } => {
-            let named_here = *ground == LossGround::OtherCollective
+        Membership::Lost { ended, .. } => (*ended > date).then_some(Some(*ended)),
+    }
+}
+
+/// The day `person`'s membership ended on other-collective naming `here`, if it did.
+fn ended_naming(person: &Person, here: &str) -> Option<NaiveDate> {
+    match &person.membership {
+        Membership::Lost { ended, ground, .. }
+            if *ground == LossGround::OtherCollective
                 && person
                     .ending
                     .as_ref()
                     .and_then(|e| e.other_collective.as_deref())
-                    == Some(here);
-            (!named_here && *ended > date).then_some(Some(*ended))
+                    == Some(here) =>
+        {
+            Some(*ended)
         }
+        _ => None,
     }
 }
 
@@ -235,7 +245,7 @@ pub fn memberships_elsewhere(
             if found.contains_key(&index) || except == Some(code.as_str()) {
                 continue;
             }
-            if let Some(ended) = overlaps(recorded, here, date) {
+            if let Some(ended) = overlaps(recorded, date) {
                 found.insert(index, elsewhere(ended, None));
             }
         }
@@ -496,7 +506,13 @@ pub fn move_in(store: &Store, global: &crate::cli::Global, request: &MoveRequest
     // the confirmation completes the move.
     let ended_before = match &found.membership {
         Membership::Member { .. } => None,
-        Membership::Lost { ended, .. } if overlaps(found, to, NaiveDate::MIN).is_none() => {
+        Membership::Lost { ended, .. } if ended_naming(found, to).is_some() => {
+            if date < *ended {
+                bail!(
+                    "R2: {}'s membership in {left_name} ({from}) ended on {ended}, naming {to}: the confirmation in {to} is dated on or after that day, not {date}",
+                    person.masked()
+                );
+            }
             Some(*ended)
         }
         _ => bail!(
@@ -537,11 +553,12 @@ pub fn move_in(store: &Store, global: &crate::cli::Global, request: &MoveRequest
     } else {
         loss_before
     };
+    // The ledger's own error stays the cause, so an integrity failure still exits 3.
     let confirmation = joined
         .execute(&confirmation_context, &confirm)
-        .map_err(|error| {
-            anyhow!(
-                "the move is half done: the membership in {from} ended on {date}, but {to} did not record the confirmation ({error}); give the same command again to complete it (`gufen township duplicates` lists it meanwhile)"
+        .with_context(|| {
+            format!(
+                "the move is half done: the membership in {from} ended on {date}, but {to} did not record the confirmation; give the same command again to complete it (`gufen township duplicates` lists it meanwhile)"
             )
         })?;
     let Action::ConfirmMembership { name, .. } = confirm.action else {
