@@ -188,6 +188,8 @@ fn unreadable_lines_a_nested_shell_and_shell_wide_outputs_are_refused() {
     for (text, expected) in [
         ("log 'unclosed\n", "unclosed quote"),
         ("shell other.txt\n", "cannot nest"),
+        ("gufen shell other.txt\n", "cannot nest"),
+        ("--lang en --db elsewhere shell other.txt\n", "cannot nest"),
         (
             "member frobnicate\n",
             "line 1, the last, failed (exit code 2)",
@@ -206,4 +208,49 @@ fn unreadable_lines_a_nested_shell_and_shell_wide_outputs_are_refused() {
     let run = g.run(&["shell", missing.to_str().unwrap()]);
     assert_eq!(run.code, 1);
     assert_eq!(head(&g), before);
+}
+
+#[test]
+fn a_utf8_file_with_one_bad_byte_is_refused_not_read_as_gbk() {
+    let g = Gufen::sample_village("2017-1");
+    let before = head(&g);
+    let mut bytes =
+        format!("hukou set --id {A} --kind urban --locality 郑州 --date 2020-01-01\n").into_bytes();
+    bytes.extend_from_slice(b"hukou set --id ");
+    bytes.push(0xff);
+    bytes.extend_from_slice(b"\n");
+    let path = g.path("damaged.txt");
+    std::fs::write(&path, &bytes).unwrap();
+    let run = g.run(&["shell", path.to_str().unwrap()]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("not UTF-8 on line 2") && run.stderr.contains("no command was run"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(head(&g), before);
+}
+
+/// `demo` inside a shell started without `--db` builds its village in a temporary directory, as
+/// it does alone, never in the default store of the directory the shell runs in.
+#[test]
+fn a_demo_in_a_shell_without_db_keeps_out_of_the_default_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("demo.txt");
+    std::fs::write(&file, "--lang en demo --members 12 --years 1\n").unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_gufen"))
+        .current_dir(dir.path())
+        .env("GUFEN_NOW", common::NOW)
+        .env_remove("GUFEN_DB")
+        .env_remove("GUFEN_ORG")
+        .arg("shell")
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(!dir.path().join("gufen-data").exists());
 }

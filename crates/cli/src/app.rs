@@ -229,13 +229,14 @@ fn holds_citizen_id(text: &str) -> bool {
 
 impl App {
     pub fn open_store(&self, create: bool) -> Result<std::rc::Rc<Store>> {
-        if let Some((_, store)) = self
-            .stores
-            .0
-            .borrow()
-            .iter()
-            .find(|(path, _)| *path == self.global.db)
-        {
+        // The same directory however it is written (`./x`, `x`, `/abs/x`): sled's lock would
+        // refuse a second open of it in this process.
+        let path = self
+            .global
+            .db
+            .canonicalize()
+            .unwrap_or_else(|_| self.global.db.clone());
+        if let Some((_, store)) = self.stores.0.borrow().iter().find(|(p, _)| *p == path) {
             return Ok(store.clone());
         }
         let deadline =
@@ -264,10 +265,12 @@ impl App {
             ));
         }
         let store = std::rc::Rc::new(store);
-        self.stores
-            .0
-            .borrow_mut()
-            .push((self.global.db.clone(), store.clone()));
+        let path = self
+            .global
+            .db
+            .canonicalize()
+            .unwrap_or_else(|_| self.global.db.clone());
+        self.stores.0.borrow_mut().push((path, store.clone()));
         Ok(store)
     }
 

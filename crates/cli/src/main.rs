@@ -45,15 +45,16 @@ fn main() -> ExitCode {
 
 /// Parses one command line and runs it on the stores this process has open, printing its error
 /// (masked, in its language); returns its exit code. `inherited` are the global flags of a
-/// `gufen shell` running this line: each one the line does not give itself is taken from there.
+/// `gufen shell` running this line, with whether its `--db` was given: each flag the line does
+/// not give itself is taken from there.
 pub(crate) fn run_args(
     args: &[std::ffi::OsString],
     stores: &app::Stores,
-    inherited: Option<&cli::Global>,
+    inherited: Option<(&cli::Global, bool)>,
 ) -> u8 {
     let lang = inherited.map_or_else(
         || help::language(args, std::env::var("GUFEN_LANG").ok().as_deref()),
-        |global| help::language(args, Some(lang_name(global.lang))),
+        |(global, _)| help::language(args, Some(lang_name(global.lang))),
     );
     let matches = match help::localized(cli::Cli::command(), lang).try_get_matches_from(args) {
         Ok(matches) => matches,
@@ -67,12 +68,22 @@ pub(crate) fn run_args(
         Ok(parsed) => parsed,
         Err(error) => return usage_error(error, lang),
     };
-    if let Some(outer) = inherited {
+    let mut db_given = db_given;
+    if let Some((outer, outer_db_given)) = inherited {
+        if matches!(parsed.command, commands::Command::Shell(_)) {
+            say(&t_lang(
+                lang,
+                "gufen shell：一行中又是 shell，不能嵌套；未执行",
+                "gufen shell: a line that is itself a shell cannot nest; not run",
+            ));
+            return 2;
+        }
         let given =
             |name: &str| matches.value_source(name) == Some(clap::parser::ValueSource::CommandLine);
         let global = &mut parsed.global;
         if !given("db") {
             global.db = outer.db.clone();
+            db_given = outer_db_given;
         }
         if !given("org") && outer.org.is_some() {
             global.org = outer.org.clone();
@@ -91,7 +102,7 @@ pub(crate) fn run_args(
         }
     }
     let lang = parsed.global.lang;
-    match app::run_with(parsed, db_given || inherited.is_some(), stores) {
+    match app::run_with(parsed, db_given, stores) {
         Ok(()) => 0,
         Err(error) => {
             if is_broken_pipe(&error) {
@@ -104,6 +115,13 @@ pub(crate) fn run_args(
             say(&format!("gufen: {}", mask_ids(&described(&error, lang))));
             code
         }
+    }
+}
+
+fn t_lang(lang: cli::Lang, zh: &str, en: &str) -> String {
+    match lang {
+        cli::Lang::Zh => zh.to_string(),
+        cli::Lang::En => en.to_string(),
     }
 }
 

@@ -91,7 +91,7 @@ pub struct RegisterTotals {
 impl RegisterTotals {
     /// Adds a holder (`is_holder`).
     pub fn add(&mut self, charter: &Charter, person: &Person) {
-        debug_assert!(is_holder(person));
+        assert!(is_holder(person), "only holders are added to the register");
         self.holders += 1;
         self.total_units += person.units_total();
         self.total_weighted_units += person.weighted_units(charter);

@@ -67,7 +67,13 @@ impl Log {
             })
             .collect();
         let original = numbered[seq].clone();
-        if matches!(original.event, Event::DistributionPosted(_)) {
+        // The posting and its payment are left alone: undoing the posting is how a year
+        // reopens, and undoing a payment is a change of the year's payments, not of its
+        // register.
+        if matches!(
+            original.event,
+            Event::DistributionPosted(_) | Event::DividendPaid(_)
+        ) {
             return None;
         }
         let related = gufen_core::correction::related(&original, &numbered);
@@ -170,10 +176,24 @@ fn posted() -> Log {
             },
         ),
         on(date("2025-02-02"), Action::PostDistribution { year: 2024 }),
+        // One line paid, so that the year's line states are there to stay unchanged.
+        on(
+            date("2025-02-03"),
+            Action::PayDividend {
+                year: 2024,
+                person: id(0),
+                reference: "BK-1".into(),
+            },
+        ),
     ]);
     for command in &setup {
         assert!(log.run(command), "setup {command:?} was refused");
     }
+    assert_eq!(
+        log.state.lines(2024).count(),
+        1,
+        "the paid line has its state"
+    );
     log
 }
 

@@ -46,7 +46,11 @@ pub fn run(app: &mut App, args: RegisterArgs) -> Result<()> {
             person.household.clone().unwrap_or_default()
         })
     })?;
-    debug_assert_eq!(order.len(), totals.holders);
+    assert_eq!(
+        order.len(),
+        totals.holders,
+        "the register lists every holder it counts"
+    );
     let mut document = RegisterDocument {
         heading: Heading::new(charter, date),
         register: totals.register(&collective),

@@ -113,7 +113,7 @@ pub fn run(app: &mut App, args: ShellArgs) -> Result<()> {
                 let mut argv: Vec<std::ffi::OsString> = vec!["gufen".into()];
                 argv.extend(words.into_iter().map(Into::into));
                 ran += 1;
-                crate::run_args(&argv, &app.stores, Some(&app.global))
+                crate::run_args(&argv, &app.stores, Some((&app.global, app.db_given)))
             }
         };
         if code == 0 {
@@ -204,6 +204,17 @@ fn read_file(path: &std::path::Path, lang: crate::cli::Lang) -> Result<Vec<Strin
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text.to_string(),
+        // UTF-8 Chinese up to a bad byte: the file is UTF-8 with a damaged byte, which read as
+        // GBK would run its commands with every Chinese word garbled into the ledger.
+        Err(error) if !bytes[..error.valid_up_to()].is_ascii() => {
+            let at = error.valid_up_to();
+            let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+            bail!(t(
+                lang,
+                format!("{shown} 是 UTF-8 文本，但第 {line} 行（第 {at} 字节）有一个不成 UTF-8 的字节；请用编辑器修正后再执行，未执行任何命令"),
+                format!("{shown} is UTF-8 text with a byte that is not UTF-8 on line {line} (byte {at}); put it right in an editor and run it again; no command was run"),
+            ));
+        }
         Err(_) => {
             let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
             if had_errors {
