@@ -119,6 +119,73 @@ fn stored_records(db: &Path) -> (Vec<(u64, Vec<u8>)>, f64) {
     (all, open)
 }
 
+/// What the limits need of a store's records, measured in a child process of this benchmark
+/// (this program run again with GUFEN_BENCH_PART=records), so that this process never holds a
+/// store's records: a process spawned from a big one starts with the big one's resident memory
+/// as its peak, which would be counted against every gufen command measured after it.
+struct Records {
+    count: usize,
+    bytes: usize,
+    open_seconds: f64,
+    blake3_seconds: f64,
+    /// sled's raw batched insert of the records from `from` on (seconds).
+    insert_seconds: f64,
+    inserted: usize,
+}
+
+fn records_of(db: &Path, from: usize, scratch: &Path) -> Records {
+    let output = std::process::Command::new(std::env::current_exe().unwrap())
+        .env("GUFEN_BENCH_PART", "records")
+        .env("GUFEN_BENCH_DB", db)
+        .env("GUFEN_BENCH_FROM", from.to_string())
+        .env("GUFEN_BENCH_SCRATCH", scratch)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let text = String::from_utf8(output.stdout).unwrap();
+    let field = |name: &str| -> f64 {
+        text.split_whitespace()
+            .find_map(|part| part.strip_prefix(&format!("{name}=")))
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    Records {
+        count: field("count") as usize,
+        bytes: field("bytes") as usize,
+        open_seconds: field("open"),
+        blake3_seconds: field("blake3"),
+        insert_seconds: field("insert"),
+        inserted: field("inserted") as usize,
+    }
+}
+
+/// The child's part: reads the records, times sled's open, chained blake3 and sled's raw insert
+/// of the records from GUFEN_BENCH_FROM on, and prints them on one line.
+fn records_part() {
+    let db = std::path::PathBuf::from(std::env::var_os("GUFEN_BENCH_DB").unwrap());
+    let scratch = std::path::PathBuf::from(std::env::var_os("GUFEN_BENCH_SCRATCH").unwrap());
+    let from: usize = std::env::var("GUFEN_BENCH_FROM").unwrap().parse().unwrap();
+    let (records, open) = stored_records(&db);
+    let bytes: usize = records.iter().map(|(_, b)| b.len()).sum();
+    let blake = chained_blake3(&records);
+    let keyed: Vec<(Vec<u8>, Vec<u8>)> = records
+        .iter()
+        .skip(from)
+        .map(|(seq, bytes)| (seq.to_be_bytes().to_vec(), bytes.clone()))
+        .collect();
+    let insert = sled_raw_insert(&scratch, &keyed);
+    println!(
+        "count={} bytes={bytes} open={open} blake3={blake} insert={insert} inserted={}",
+        records.len(),
+        keyed.len()
+    );
+}
+
 /// Retries `open` while a gufen process that just ended may still hold the store's lock.
 fn wait_for<T>(open: impl Fn() -> Option<T>) -> T {
     for _ in 0..200 {
@@ -161,6 +228,9 @@ fn main() {
     unsafe {
         libc::umask(0o077);
     }
+    if std::env::var("GUFEN_BENCH_PART").as_deref() == Ok("records") {
+        return records_part();
+    }
     let persons = env_or("GUFEN_BENCH_PERSONS", 100_000);
     let runs = env_or("GUFEN_BENCH_RUNS", 3).max(1);
     let big_persons = env_or("GUFEN_BENCH_BIG_PERSONS", 510_000);
@@ -191,21 +261,19 @@ fn main() {
             std::fs::remove_dir_all(&db).unwrap();
         }
     }
-    let (records, open_100k) = stored_records(&base);
-    let record_bytes: usize = records.iter().map(|(_, b)| b.len()).sum();
-    let keyed: Vec<(Vec<u8>, Vec<u8>)> = records
-        .iter()
-        .map(|(seq, bytes)| (seq.to_be_bytes().to_vec(), bytes.clone()))
-        .collect();
-    let raw_import = sled_raw_insert(dir.path(), &keyed);
-    let blake = chained_blake3(&records);
+    let stored = records_of(&base, 0, dir.path());
+    let (record_bytes, open_100k, blake, raw_import) = (
+        stored.bytes,
+        stored.open_seconds,
+        stored.blake3_seconds,
+        stored.insert_seconds,
+    );
     figures.push(figure(
-        &format!("import {persons} persons ({} records)", records.len()),
+        &format!("import {persons} persons ({} records)", stored.count),
         &import,
         format!(
             "goal ≤ 4 s, ≤ 200 MiB; limit: sled raw batched insert of the same {} records {:.2} s",
-            records.len(),
-            raw_import
+            stored.count, raw_import
         ),
     ));
 
@@ -375,20 +443,14 @@ fn main() {
         }
     }
     let posted = posted_copy.unwrap();
-    let (posted_records, _) = stored_records(&posted);
-    let posting: Vec<(Vec<u8>, Vec<u8>)> = posted_records
-        .iter()
-        .skip(records.len())
-        .map(|(seq, bytes)| (seq.to_be_bytes().to_vec(), bytes.clone()))
-        .collect();
-    let raw_posting = sled_raw_insert(dir.path(), &posting);
+    let posted_records = records_of(&posted, stored.count, dir.path());
+    let raw_posting = posted_records.insert_seconds;
     figures.push(figure(
         &format!("distribution draft + post ({persons} holders)"),
         &draft_post,
         format!(
             "goal ≤ 1.5 s; limit: sled raw batched insert of the posting's {} records {:.2} s",
-            posting.len(),
-            raw_posting
+            posted_records.inserted, raw_posting
         ),
     ));
     figures.push(figure(
@@ -402,7 +464,7 @@ fn main() {
     ));
 
     // Bytes written against bytes on disk.
-    let posted_bytes: usize = posted_records.iter().map(|(_, b)| b.len()).sum();
+    let posted_bytes = posted_records.bytes;
     let on_disk = dir_bytes(&posted);
 
     // The large store: built once.
@@ -421,7 +483,8 @@ fn main() {
             built += common::import_roster_as(&db, &path, &format!("bench-{part}")).0;
             offset += rows;
         }
-        let (big_records, open) = stored_records(&db);
+        let big_records = records_of(&db, usize::MAX, dir.path());
+        let open = big_records.open_seconds;
         let id = first_ids(
             &std::fs::read_to_string(dir.path().join("roster-1.csv")).unwrap(),
             1,
@@ -444,12 +507,25 @@ fn main() {
             })
             .collect();
         let reads = repeat(&db, &["charter", "show"], runs.max(5));
+        // The same kind of write, 20 of them as the lines of one `gufen shell`: one open.
+        let lines: String = (0..20)
+            .map(|i| {
+                format!(
+                    "hukou set --id {id} --kind urban --locality 洛阳 --date 2022-{:02}-01\n",
+                    i % 12 + 1
+                )
+            })
+            .collect();
+        let file = dir.path().join("shell-lines.txt");
+        std::fs::write(&file, lines).unwrap();
+        let shell = repeat(&db, &["shell", file.to_str().unwrap()], runs);
         big = Some((
-            big_records.len(),
+            big_records.count,
             built,
             open,
             writes,
             reads,
+            shell,
             dir_bytes(&db),
         ));
     }
@@ -481,7 +557,7 @@ fn main() {
     assert!(signed.status.success());
     let checkpoint = dir.path().join("village-checkpoint.txt");
     std::fs::write(&checkpoint, &signed.stdout).unwrap();
-    let (village_records, _) = stored_records(&village);
+    let village_records = records_of(&village, usize::MAX, dir.path());
     let village_bundle = dir.path().join("village-bundle");
     let mut village_export = Vec::new();
     for _ in 0..runs.max(5) {
@@ -551,7 +627,7 @@ fn main() {
          sled open of the {}-record store {:.0} ms; chained blake3 {:.0} MiB/s",
         fsync * 1000.0,
         median(start.iter().map(|r| r.0).collect()) * 1000.0,
-        records.len(),
+        stored.count,
         open_100k * 1000.0,
         mib(record_bytes) / blake
     );
@@ -565,7 +641,7 @@ fn main() {
     println!();
     println!(
         "disk after the posting and 5 payments: {} records, {:.1} MiB encoded record bytes; {:.1} MiB on disk ({:.2} × the records)",
-        posted_records.len(),
+        posted_records.count,
         mib(posted_bytes),
         mib(on_disk),
         on_disk as f64 / posted_bytes as f64
@@ -574,7 +650,7 @@ fn main() {
     println!();
     println!(
         "one collective (600 members, 5 years): {} records; store {:.1} MiB on disk, audit bundle {:.2} MiB",
-        village_records.len(),
+        village_records.count,
         mib(village_store_bytes),
         mib(village_bundle_bytes)
     );
@@ -594,7 +670,7 @@ fn main() {
             f.mib.unwrap_or(0.0)
         );
     }
-    if let Some((n, built, open, writes, reads, bytes)) = big {
+    if let Some((n, built, open, writes, reads, shell, bytes)) = big {
         println!();
         println!(
             "large store: {n} records, built in {built:.1} s, {:.0} MiB on disk; sled open alone {:.0} ms",
@@ -611,7 +687,12 @@ fn main() {
             &reads,
             String::new(),
         );
-        for f in [w, r] {
+        let sh = figure(
+            "20 such writes as lines of one gufen shell",
+            &shell,
+            String::new(),
+        );
+        for f in [w, r, sh] {
             println!(
                 "{:<46} {:>8.3} s  peak {:>5.0} MiB  {}",
                 f.name,
@@ -620,5 +701,10 @@ fn main() {
                 f.note
             );
         }
+        println!(
+            "  that is {:.1} ms a write in the shell, against {:.1} ms a write as its own process",
+            median(shell.iter().map(|r| r.0).collect()) / 20.0 * 1000.0,
+            median(writes.iter().map(|r| r.0).collect()) * 1000.0
+        );
     }
 }
