@@ -1,19 +1,22 @@
 //! `gufen publish`, `gufen audit s3://…` and `gufen witness cosign --from s3://…` against a real
 //! S3-compatible server: Garage, started by this test on loopback ports with a data directory of
 //! its own (one node, its layout applied, a key and a bucket made with Garage's own CLI), and
-//! killed at the end. Pins: a township's two villages published, each under its code, byte for
-//! byte what `gufen export` writes; audited from the bucket; a second publish after new records
-//! uploads only the new tiles and entry bundles and the checkpoint (counted in the bucket's own
-//! listing); a byte flipped in an uploaded object fails the audit naming the object; the witness
-//! cosigns from the bucket, then again after the second publish (the consistency proof read
-//! from the bucket's tiles), and refuses a rolled-back and a forked checkpoint; a bucket
-//! holding another history of a collective is refused by publish, nothing uploaded.
+//! killed at the end. Pins: a township's two villages published by default, each under its
+//! code: the export's hash tiles, charter and checkpoint byte for byte, no entry bundle, and no
+//! object holding any of the sample village's citizen IDs; the audit of that bucket refused in
+//! words (exit 1), the witness cosigning from it; a second publish after new records uploads
+//! only the new tiles and the checkpoint (counted in the bucket's own listing), and the witness
+//! cosigns again (the consistency proof read from the bucket's tiles); `--with-entries` then
+//! adds every entry bundle, the bucket is the export byte for byte and audits; a byte flipped in
+//! an uploaded object fails the audit naming the object; the witness refuses a rolled-back and
+//! a forked checkpoint; a bucket holding another history of a collective is refused by publish,
+//! nothing uploaded; `--collective` wins over `--org`.
 //!
 //! The server is a program of its own, which the ordinary test run does not build (it takes
-//! about 20 minutes): `scripts/s3-test` installs it and runs this test with GUFEN_S3_SERVER set
-//! to the `garage` binary (`.ci/run` runs that script). The test is marked ignored so that the
-//! ordinary run says it was not run rather than passing it; run as the script runs it, a
-//! missing variable or a server that does not start fails it.
+//! about 20 minutes): this test is built only with the `s3-test` feature, and `scripts/s3-test`
+//! installs the server and runs `cargo test --features s3-test --test publish` with
+//! GUFEN_S3_SERVER set to the `garage` binary (`.ci/run` runs that script). A missing variable
+//! or a server that does not start fails the test.
 
 mod common;
 
@@ -338,8 +341,32 @@ fn township(g: &Gufen, log_key: &str) {
     }
 }
 
+/// The sample village's citizen IDs (the roster's first column).
+fn sample_ids() -> Vec<String> {
+    std::fs::read_to_string(fixture("roster-600.csv"))
+        .unwrap()
+        .lines()
+        .skip(1)
+        .map(|line| line.split(',').next().unwrap().to_string())
+        .collect()
+}
+
+/// The objects under `prefix` holding any of `ids` (their bytes searched), with the first ID.
+fn holding_ids(objects: &Objects, prefix: &str, ids: &[String]) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    for key in objects.keys(prefix).into_keys() {
+        let bytes = objects.get(&key);
+        if let Some(id) = ids
+            .iter()
+            .find(|id| bytes.windows(id.len()).any(|w| w == id.as_bytes()))
+        {
+            found.push((key, id.clone()));
+        }
+    }
+    found
+}
+
 #[test]
-#[ignore = "needs a real S3 server: bash scripts/s3-test installs Garage and runs it"]
 fn a_township_publishes_to_object_storage_and_a_province_audits_and_witnesses_it() {
     let server = std::env::var_os("GUFEN_S3_SERVER")
         .expect("GUFEN_S3_SERVER names the S3 server's binary (scripts/s3-test installs Garage and sets it)");
@@ -354,7 +381,8 @@ fn a_township_publishes_to_object_storage_and_a_province_audits_and_witnesses_it
     let at = |code: &str| format!("{to}/{code}");
     let key = |code: &str, relative: &str| format!("henan/zhengzhou/{code}/{relative}");
 
-    // 1. Every collective of the store, each under its code: what `export` writes, byte for byte.
+    // 1. Every collective of the store, each under its code, by default: the export's hash
+    // tiles, charter and checkpoint byte for byte, no entry bundle, no citizen ID anywhere.
     let timer = Instant::now();
     let published: Value = serde_json::from_str(&succeeds(
         with_s3(&g, &garage, &["--format", "json", "publish", "--to", &to]),
@@ -363,29 +391,47 @@ fn a_township_publishes_to_object_storage_and_a_province_audits_and_witnesses_it
     .unwrap();
     // Figures for docs/publish.md, printed, never asserted.
     eprintln!(
-        "first publish: {} objects, {} bytes, {} ms",
+        "first publish (default): {} objects, {} bytes, {} ms",
         published["files"],
         published["bytes"],
         timer.elapsed().as_millis()
     );
+    assert_eq!(published["with_entries"], false);
     let listed = objects.keys("henan/");
     assert_eq!(
         published["files"].as_u64().unwrap() as usize,
         listed.len(),
         "{published}"
     );
+    assert!(
+        !listed.keys().any(|k| k.contains("/tile/entries/")),
+        "{listed:?}"
+    );
+    let ids = sample_ids();
+    assert_eq!(ids.len(), 600);
+    assert_eq!(holding_ids(&objects, "henan/", &ids), vec![]);
+    let exports: BTreeMap<&str, BTreeMap<String, Vec<u8>>> = [ORG, OTHER]
+        .into_iter()
+        .map(|code| {
+            let export = g.path(&format!("export-{code}"));
+            g.ok(&["--org", code, "export", "--out", export.to_str().unwrap()]);
+            (code, files(&export))
+        })
+        .collect();
     for code in [ORG, OTHER] {
         assert_eq!(line(&published, code)["ok"], true);
         assert_eq!(line(&published, code)["previous_size"], Value::Null);
-        let export = g.path(&format!("export-{code}"));
-        g.ok(&["--org", code, "export", "--out", export.to_str().unwrap()]);
-        let exported = files(&export);
+        assert_eq!(line(&published, code)["entry_bundles"], 0);
+        let public: Vec<(&String, &Vec<u8>)> = exports[code]
+            .iter()
+            .filter(|(relative, _)| !relative.starts_with("tile/entries/"))
+            .collect();
         let mine: Vec<&String> = listed
             .keys()
             .filter(|k| k.starts_with(&key(code, "")))
             .collect();
-        assert_eq!(mine.len(), exported.len(), "{code}: {mine:?}");
-        for (relative, bytes) in &exported {
+        assert_eq!(mine.len(), public.len(), "{code}: {mine:?}");
+        for (relative, bytes) in public {
             assert_eq!(
                 &objects.get(&key(code, relative)),
                 bytes,
@@ -405,15 +451,26 @@ fn a_township_publishes_to_object_storage_and_a_province_audits_and_witnesses_it
     .unwrap();
     assert_eq!(again["files"], 0, "{again}");
     assert_eq!(objects.keys("henan/"), listed);
+    // The text output says what went and what did not.
+    let text = succeeds(
+        with_s3(&g, &garage, &["publish", "--to", &to]),
+        "publish in text",
+    );
+    assert!(text.contains("no entry bundles"), "{text}");
+    assert!(text.contains("--with-entries"), "{text}");
 
-    // 2. The province audits from the bucket, and its witness cosigns from it.
+    // 2. The audit of a bucket without the records is refused in words (exit 1); the witness
+    // cosigns from it.
     for code in [ORG, OTHER] {
-        let timer = Instant::now();
         let run = with_s3(&g, &garage, &["audit", &at(code), "--trust", &vkey]);
-        succeeds(run, "the audit from the bucket");
-        eprintln!(
-            "audit of {code} from the bucket: {} ms",
-            timer.elapsed().as_millis()
+        assert_eq!(run.code, 1, "{code}: {}{}", run.stdout, run.stderr);
+        assert!(
+            run.stderr.contains(&format!(
+                "{} holds the tree and checkpoint only: a full audit needs a bucket published with --with-entries; `witness cosign --from` works",
+                at(code)
+            )),
+            "{}",
+            run.stderr
         );
     }
     let first_note = String::from_utf8(objects.get(&key(ORG, "checkpoint"))).unwrap();
@@ -441,7 +498,7 @@ fn a_township_publishes_to_object_storage_and_a_province_audits_and_witnesses_it
     assert_eq!(cosigned["size"], first_size);
     assert_eq!(cosigned["previous_size"], Value::Null);
 
-    // 3. New records in one village, published: only the new tiles and bundle, the checkpoint.
+    // 3. New records in one village, published: only the new tiles, the checkpoint.
     g.ok(&[
         "--org",
         ORG,
@@ -473,16 +530,14 @@ fn a_township_publishes_to_object_storage_and_a_province_audits_and_witnesses_it
     assert_eq!(village["previous_size"], first_size);
     assert_eq!(village["size"], first_size + 1);
     assert_eq!(village["checkpoint"], true);
-    // The partial entry bundle and level-0 tile of the new width, then the checkpoint over the
-    // old one; the full tiles and bundles are not sent again.
+    // The level-0 tile of the new width, then the checkpoint over the old one; the full tiles
+    // are not sent again, and no entry bundle.
     let (index, width) = ((first_size + 1) / 256, (first_size + 1) % 256);
     assert_eq!(
         new,
-        vec![
-            &key(ORG, &format!("tile/0/{index:03}.p/{width}")),
-            &key(ORG, &format!("tile/entries/{index:03}.p/{width}"))
-        ]
+        vec![&key(ORG, &format!("tile/0/{index:03}.p/{width}"))]
     );
+    assert_eq!(village["entry_bundles"], 0);
     assert_eq!(village["files"].as_u64().unwrap() as usize, new.len() + 1);
     assert_eq!(
         second["files"], village["files"],
@@ -491,6 +546,49 @@ fn a_township_publishes_to_object_storage_and_a_province_audits_and_witnesses_it
     assert_eq!(line(&second, OTHER)["files"], 0);
     let second_note = String::from_utf8(objects.get(&key(ORG, "checkpoint"))).unwrap();
     assert_ne!(second_note, first_note);
+    assert_eq!(holding_ids(&objects, "henan/", &ids), vec![]);
+    let cosigned: Value =
+        serde_json::from_str(&succeeds(cosign(&["--from", &from]), "the second cosign")).unwrap();
+    assert_eq!(cosigned["size"], first_size + 1);
+    assert_eq!(cosigned["previous_size"], first_size);
+
+    // 3b. --with-entries: every entry bundle the bucket lacks (those of its tree), nothing
+    // else; the bucket is now the export byte for byte, holds the IDs, and audits.
+    let timer = Instant::now();
+    let run = with_s3(
+        &g,
+        &garage,
+        &["--format", "json", "publish", "--to", &to, "--with-entries"],
+    );
+    let archived: Value = serde_json::from_str(&succeeds(run, "publish --with-entries")).unwrap();
+    eprintln!(
+        "publish --with-entries after it: {} objects, {} bytes, {} ms",
+        archived["files"],
+        archived["bytes"],
+        timer.elapsed().as_millis()
+    );
+    assert_eq!(archived["with_entries"], true);
+    let size = first_size + 1;
+    assert_eq!(line(&archived, ORG)["entry_bundles"], size.div_ceil(256));
+    assert_eq!(line(&archived, ORG)["files"], size.div_ceil(256));
+    assert_eq!(line(&archived, ORG)["checkpoint"], false);
+    assert_eq!(line(&archived, OTHER)["entry_bundles"], 1);
+    let export = g.path("export-after");
+    g.ok(&["--org", ORG, "export", "--out", export.to_str().unwrap()]);
+    let exported = files(&export);
+    for (relative, bytes) in &exported {
+        assert_eq!(&objects.get(&key(ORG, relative)), bytes, "{relative}");
+    }
+    assert!(!holding_ids(&objects, &key(ORG, "tile/entries/"), &ids).is_empty());
+    for code in [ORG, OTHER] {
+        let timer = Instant::now();
+        let run = with_s3(&g, &garage, &["audit", &at(code), "--trust", &vkey]);
+        succeeds(run, "the audit from the bucket");
+        eprintln!(
+            "audit of {code} from the bucket: {} ms",
+            timer.elapsed().as_millis()
+        );
+    }
     let run = with_s3(
         &g,
         &garage,
@@ -504,10 +602,6 @@ fn a_township_publishes_to_object_storage_and_a_province_audits_and_witnesses_it
         ],
     );
     succeeds(run, "the audit after the second publish");
-    let cosigned: Value =
-        serde_json::from_str(&succeeds(cosign(&["--from", &from]), "the second cosign")).unwrap();
-    assert_eq!(cosigned["size"], first_size + 1);
-    assert_eq!(cosigned["previous_size"], first_size);
 
     // 4. The witness refuses a rolled-back checkpoint and a forked log from the bucket.
     let run = cosign(&["--from", &from, "--checkpoint", &first_note_file]);
@@ -619,4 +713,35 @@ fn a_township_publishes_to_object_storage_and_a_province_audits_and_witnesses_it
     );
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(run.stderr.contains("holds no object"), "{}", run.stderr);
+
+    // 7. --collective names the collectives, --org only when there is none; each once.
+    let run = with_s3(
+        &g,
+        &garage,
+        &[
+            "--org",
+            OTHER,
+            "--format",
+            "json",
+            "publish",
+            "--to",
+            &format!("s3://{BUCKET}/only"),
+            "--collective",
+            ORG,
+            "--collective",
+            &ORG.to_ascii_lowercase(),
+        ],
+    );
+    let only: Value = serde_json::from_str(&succeeds(run, "publish --collective")).unwrap();
+    let codes: Vec<&Value> = only["collectives"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| &l["code"])
+        .collect();
+    assert_eq!(codes, vec![ORG]);
+    assert!(objects
+        .keys("only/")
+        .keys()
+        .all(|k| k.starts_with(&format!("only/{ORG}/"))));
 }

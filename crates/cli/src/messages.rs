@@ -926,6 +926,8 @@ pub const MESSAGES: &[Row] = &[
     ("fork: the mirror's checkpoint of {count} records has another root than this ledger's first {size} records; nothing was sent", "分叉：对象存储中 {count} 条记录的检查点与本台账前 {size} 条记录的树根不同；未上传任何对象"),
     ("{url} holds no object: give the place `gufen publish` wrote a collective's bundle to, s3://BUCKET/PREFIX/CODE", "{url} 下没有任何对象：请给出 `gufen publish` 上传某个组织审计包的位置，s3://存储桶/前缀/组织代码"),
     ("{url} is missing: the bundle has no checkpoint", "{url} 不存在：审计包中没有检查点"),
+    ("{url} holds the tree and checkpoint only: a full audit needs a bucket published with --with-entries; `witness cosign --from` works", "{url} 只有哈希树和检查点：完整审计需要用 --with-entries 发布的存储桶；`witness cosign --from` 可以使用"),
+    ("{url} holds the entry bundles of earlier records only ({path} is not there): the last publish was without --with-entries; a full audit needs one with it (it sends those missing); `witness cosign --from` works", "{url} 只有较早记录的条目包（没有 {path}）：上次发布未使用 --with-entries；完整审计需要再用 --with-entries 发布一次（会补传缺少的条目包）；`witness cosign --from` 可以使用"),
     ("{url} is not a checkpoint: it is not UTF-8 text", "{url} 不是检查点：不是 UTF-8 文本"),
     ("--checkpoint FILE is needed when --from is a store: the note the keeper hands over", "--from 为存储目录时须给出 --checkpoint 文件：即台账保管人交来的检查点"),
     // Rows of a file.

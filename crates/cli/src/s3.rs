@@ -10,7 +10,8 @@
 //! is `--endpoint`, else `AWS_ENDPOINT_URL_S3` or `AWS_ENDPOINT_URL`, else Amazon's for the
 //! region; the region is `AWS_REGION` or `AWS_DEFAULT_REGION` (default `us-east-1`); the
 //! credentials are `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN`. Reads
-//! without credentials are sent unsigned (a public mirror). Buckets are addressed by path
+//! without credentials are sent unsigned (a public bucket, which holds only the tiles, the
+//! charter and the checkpoint: entry bundles go to an access-controlled one). Buckets are addressed by path
 //! (`ENDPOINT/BUCKET/KEY`) with `--path-style`, and always for an endpoint that is an IP
 //! address or `localhost` (no bucket name can go in front of those); otherwise by virtual
 //! host (`BUCKET.ENDPOINT/KEY`), as Amazon asks.
@@ -239,6 +240,20 @@ impl Client {
         }
     }
 
+    /// Whether the object `key` exists (HeadObject, which GetObject permission allows).
+    pub fn head(&self, key: &str, url: &str) -> Result<bool, String> {
+        let signed = self
+            .bucket
+            .head_object(self.credentials.as_ref(), key)
+            .sign(SIGNED_FOR);
+        let response = self.send(url, || self.agent.head(signed.as_str()).call())?;
+        match response.status().as_u16() {
+            200 => Ok(true),
+            404 => Ok(false),
+            _ => Err(answer(url, response)),
+        }
+    }
+
     /// Whether any object's key starts with `prefix` (ListObjectsV2, one key asked for).
     pub fn any_under(&self, prefix: &str, url: &str) -> Result<bool, String> {
         let mut list = self.bucket.list_objects_v2(self.credentials.as_ref());
@@ -313,6 +328,12 @@ impl Bundle<'_> {
             )
             .map_err(|e| anyhow!(e))?;
         Ok(found.then_some(buf))
+    }
+
+    /// Whether the bundle file at `relative` exists (not read).
+    pub fn holds(&self, relative: &str) -> Result<bool, String> {
+        self.client
+            .head(&self.location.key(relative), &self.location.url(relative))
     }
 
     /// Whether anything is stored under the location (a bundle, whole or not).

@@ -2,6 +2,13 @@
 //! object storage, that may already hold the bundle of an earlier checkpoint; only what the
 //! mirror lacks is sent, and the checkpoint last.
 //!
+//! By default only what witnessing and consistency need is sent, none of it personal: the hash
+//! tiles, the charter and the checkpoint. The entry bundles (the records as stored, with every
+//! whole citizen ID and bank account number) go only when asked for ([`Entries`]), to an
+//! access-controlled archive. A publish without them leaves the mirror's entry bundles as they
+//! are; a publish with them sends, besides the new ones, those of the mirror's tree it lacks
+//! (a mirror published without them before).
+//!
 //! What a mirror holds is read from its checkpoint: the bundle of a tree of `m` records holds
 //! every entry bundle and hash tile of that tree, at paths that name their width (`.p/<W>` for a
 //! partial one), and the bytes at a path never change. The tree of `n` records needs exactly
@@ -44,6 +51,11 @@ pub struct Mirror<'a> {
     /// The mirror's `charter.toml`, if it has one.
     pub charter: Option<&'a [u8]>,
 }
+
+/// Whether entry bundles are sent: `Some(holds)` sends them, where `holds(path)` says whether
+/// the mirror holds the file at the bundle path `path` (asked only of entry bundles of the
+/// mirror's tree, newest first, until one is held); `None` sends none.
+pub type Entries<'h> = Option<&'h dyn Fn(&str) -> Result<bool, String>>;
 
 /// What a publish sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -136,9 +148,11 @@ fn mirrored_tree(
 impl Ledger {
     /// Sends to `send` what the mirror (holding `mirror`) lacks of the audit bundle of the
     /// ledger's latest signed checkpoint, the checkpoint last; reports progress in records.
+    /// Entry bundles are sent only with `entries` (see [`Entries`]).
     pub fn publish(
         &self,
         mirror: Mirror<'_>,
+        entries: Entries<'_>,
         send: Send<'_>,
         hook: Option<crate::progress::Hook<'_>>,
     ) -> Result<PublishSummary, PublishError> {
@@ -191,6 +205,59 @@ impl Ledger {
             Ok::<(), PublishError>(())
         };
 
+        // With entries, the entry bundles of the mirror's tree it lacks (it was published
+        // without them), sent first. What a publish with entries leaves is every entry bundle of
+        // its tree, so the mirror's are a prefix of its tree's: asked newest first, the first
+        // one held ends the search.
+        if let Some(holds) = entries {
+            // Bundles from `from / WIDTH` on are sent by the loop below when the tree grew.
+            let end = if from < size {
+                from / WIDTH
+            } else {
+                size.div_ceil(WIDTH)
+            };
+            let mut first = end;
+            while first > 0 {
+                let path = tiles::entries_path(first - 1, tiles::tile_width(size, 0, first - 1));
+                if holds(&path).map_err(|why| PublishError::Send {
+                    path: path.clone(),
+                    why,
+                })? {
+                    break;
+                }
+                first -= 1;
+            }
+            for index in first..end {
+                let width = tiles::tile_width(size, 0, index);
+                let start = index * WIDTH;
+                let records = self.record_bytes(start, start + u64::from(width))?;
+                let mut leaves = Vec::with_capacity(records.len());
+                for (seq, bytes) in &records {
+                    let record = Record::decode(bytes)
+                        .map_err(|e| corrupt(Some(*seq), format!("not published: {e}")))?;
+                    if record.seq != *seq {
+                        return Err(corrupt(
+                            Some(*seq),
+                            "not published: the record is stored at another number".into(),
+                        ));
+                    }
+                    leaves.push(Blake3Hasher.leaf(&record_hash(bytes)));
+                }
+                // The stored level-0 tile gives the signed root (checked above).
+                let mut tile = self.tile(0, index)?;
+                tile.truncate(usize::from(width));
+                if leaves.len() != usize::from(width) || leaves != tile {
+                    return Err(corrupt(
+                        Some(start),
+                        format!("not published: the records of entry bundle {index} are not the leaves of hash tile 0/{index}"),
+                    ));
+                }
+                let bundle = bundle::encode(records.iter().map(|(_, r)| r.as_slice()));
+                put(&tiles::entries_path(index, width), &bundle, &mut summary)?;
+                summary.entry_bundles += 1;
+            }
+        }
+
         let mut progress = crate::progress::Progress::new(hook, size - from);
         let mut prev = match from {
             0 => genesis_prev(self.id()),
@@ -230,9 +297,11 @@ impl Ledger {
                 prev = record_hash(bytes);
                 leaves.push(Blake3Hasher.leaf(&prev));
             }
-            let entries = bundle::encode(records.iter().map(|(_, r)| r.as_slice()));
-            put(&tiles::entries_path(index, width), &entries, &mut summary)?;
-            summary.entry_bundles += 1;
+            if entries.is_some() {
+                let bundle = bundle::encode(records.iter().map(|(_, r)| r.as_slice()));
+                put(&tiles::entries_path(index, width), &bundle, &mut summary)?;
+                summary.entry_bundles += 1;
+            }
 
             let writes = TileBuilder::new(Blake3Hasher)
                 .append(&self.stored_tiles(), done, &leaves)
@@ -325,6 +394,15 @@ mod tests {
 
     impl Memory {
         fn publish(&self, ledger: &Ledger) -> Result<PublishSummary, PublishError> {
+            self.publish_as(ledger, true)
+        }
+
+        /// Publishes, with the entry bundles or without them.
+        fn publish_as(
+            &self,
+            ledger: &Ledger,
+            with_entries: bool,
+        ) -> Result<PublishSummary, PublishError> {
             let (checkpoint, charter) = {
                 let files = self.0.borrow();
                 (
@@ -354,7 +432,9 @@ mod tests {
                 self.0.borrow_mut().insert(path.to_string(), bytes.to_vec());
                 Ok(())
             };
-            ledger.publish(mirror, &mut send, None)
+            let holds = |path: &str| Ok(self.0.borrow().contains_key(path));
+            let entries: Entries<'_> = if with_entries { Some(&holds) } else { None };
+            ledger.publish(mirror, entries, &mut send, None)
         }
 
         fn paths(&self) -> Vec<String> {
@@ -481,6 +561,85 @@ mod tests {
             before = export;
         }
         assert!(mirror.paths().contains(&"tile/1/000.p/4".to_string()));
+    }
+
+    #[test]
+    fn by_default_no_entry_bundle_is_sent_and_with_entries_the_missing_ones_follow() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = Signer::generate("village-log").unwrap();
+        let trust = Verifier::new(&log.vkey()).unwrap();
+        let store = registered(&dir.path().join("store"));
+        let ledger = store.ledger(ORG).unwrap();
+        let mirror = Memory::default();
+        let is_entries = |path: &str| path.starts_with("tile/entries/");
+
+        // Default: the export without its entry bundles; the witness's proof reads from it.
+        import(&ledger, 0, 300, 2, &log);
+        let first = ledger.head().unwrap().seq_next;
+        let summary = mirror.publish_as(&ledger, false).unwrap();
+        assert_eq!(summary.entry_bundles, 0);
+        let export = exported(&ledger, &dir.path().join("export-0"));
+        let public: BTreeMap<String, Vec<u8>> = export
+            .iter()
+            .filter(|(path, _)| !is_entries(path))
+            .map(|(p, b)| (p.clone(), b.clone()))
+            .collect();
+        assert_eq!(*mirror.0.borrow(), public);
+        import(&ledger, 300, 400, 3, &log);
+        let summary = mirror.publish_as(&ledger, false).unwrap();
+        assert_eq!(
+            (summary.entry_bundles, summary.previous_size),
+            (0, Some(first))
+        );
+        assert!(!mirror.paths().iter().any(|p| is_entries(p)));
+        let size = ledger.head().unwrap().seq_next;
+        let source = crate::witness::BundleSource(&mirror);
+        let proof = crate::witness::ProofSource::consistency(&source, "", first, size).unwrap();
+        let from_store = crate::witness::StoreSource(dir.path().join("store"));
+        drop(ledger);
+        drop(store);
+        assert_eq!(
+            crate::witness::ProofSource::consistency(
+                &from_store,
+                &checkpoint::origin(ORG),
+                first,
+                size
+            ),
+            Ok(proof)
+        );
+        let store = Store::open(&dir.path().join("store"), false).unwrap();
+        let ledger = store.ledger(ORG).unwrap();
+        // Without the records the audit cannot pass.
+        assert!(!audit_files(&mirror, &trust, &[], &[], None).unwrap().ok);
+
+        // With entries over a tree grown since: the bundles of the mirror's tree it lacks (0
+        // and 1), then the new partial one (2); the mirror is the export, and audits.
+        import(&ledger, 700, 10, 4, &log);
+        let summary = mirror.publish_as(&ledger, true).unwrap();
+        assert_eq!(summary.entry_bundles, 3, "{summary:?}");
+        let export = exported(&ledger, &dir.path().join("export-1"));
+        for (path, bytes) in &export {
+            assert_eq!(mirror.0.borrow().get(path), Some(bytes), "{path}");
+        }
+        assert!(audit_files(&mirror, &trust, &[], &[], None).unwrap().ok);
+
+        // A default publish leaves them there; a publish with entries of the same tree after
+        // it sends the bundles the default one skipped (2 full, 3 partial), and no other.
+        import(&ledger, 710, 300, 5, &log);
+        let summary = mirror.publish_as(&ledger, false).unwrap();
+        assert_eq!(summary.entry_bundles, 0);
+        assert!(export.keys().all(|p| mirror.0.borrow().contains_key(p)));
+        let summary = mirror.publish_as(&ledger, true).unwrap();
+        assert_eq!(
+            (summary.entry_bundles, summary.files, summary.checkpoint),
+            (2, 2, false),
+            "{summary:?}"
+        );
+        assert!(audit_files(&mirror, &trust, &[], &[], None).unwrap().ok);
+        let export = exported(&ledger, &dir.path().join("export-2"));
+        for (path, bytes) in &export {
+            assert_eq!(mirror.0.borrow().get(path), Some(bytes), "{path}");
+        }
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! `gufen audit DIR --trust VKEY [--witness VKEY]... [--known FILE]...`: checks an audit bundle
 //! written by `gufen export` with the ledger's public key alone; no store is opened. `DIR` may
-//! be `s3://BUCKET/PREFIX/CODE`, a bundle `gufen publish` wrote, read object by object. A bundle
+//! be `s3://BUCKET/PREFIX/CODE`, a bundle `gufen publish --with-entries` wrote, read object by
+//! object (one published without the entry bundles is refused, exit 1: it holds no records). A bundle
 //! that fails is an integrity failure (exit 3) naming the first bad record where there is one;
 //! a missing directory, key or known checkpoint that cannot be used is refused (exit 1).
 //!
@@ -14,8 +15,10 @@ use crate::s3::{Bundle, Client, Location, S3Args};
 use anyhow::{anyhow, bail, Context as _, Result};
 use clap::{Args, Subcommand};
 use gufen_ledger::audit::{self, KnownCheckpoint};
-use gufen_ledger::checkpoint::SignedCheckpoint;
+use gufen_ledger::checkpoint::{note_body, Checkpoint, SignedCheckpoint};
+use gufen_ledger::export::CHECKPOINT_FILE;
 use gufen_ledger::note::Verifier;
+use gufen_ledger::tiles;
 use std::path::PathBuf;
 
 #[derive(Args, Debug)]
@@ -24,7 +27,7 @@ pub struct AuditArgs {
     #[command(subcommand)]
     command: Option<AuditCommand>,
     /// The audit bundle: a directory (written by `gufen export`), or s3://BUCKET/PREFIX/CODE
-    /// (written by `gufen publish`)
+    /// (written by `gufen publish --with-entries`)
     #[arg(required = true)]
     dir: Option<PathBuf>,
     /// The ledger's public key (vkey text, or a file holding it): its signature is required.
@@ -97,15 +100,8 @@ pub fn run(app: &mut App, args: AuditArgs) -> Result<()> {
         client,
         location: location.clone(),
     });
-    // A place holding nothing is a wrong place, not a bundle that fails: the audit cannot be
-    // run (exit 1). A bundle missing only its checkpoint still fails (exit 3).
     if let Some(bundle) = &s3 {
-        if !bundle.exists()? {
-            bail!(
-                "{} holds no object: give the place `gufen publish` wrote a collective's bundle to, s3://BUCKET/PREFIX/CODE",
-                bundle.location
-            );
-        }
+        published_with_entries(bundle)?;
     }
     // A directory with none of a bundle's files is a wrong path, not a bundle that fails.
     if s3.is_none()
@@ -146,4 +142,64 @@ pub fn run(app: &mut App, args: AuditArgs) -> Result<()> {
         .into());
     }
     Ok(())
+}
+
+/// Whether the audit of the published bundle can run, before it does (exit 1 when it cannot).
+///
+/// The checkpoint is read first (GetObject, which a reader allowed nothing else has). Without
+/// it, a listing tells a place holding nothing (a wrong place) from a bundle missing its
+/// checkpoint (which fails the audit, exit 3). With it, the entry bundles the audit walks must
+/// be there: `gufen publish` sends them only with `--with-entries` (they are personal data), so
+/// a bucket of the tree and checkpoint only is refused in words rather than failed as damaged.
+fn published_with_entries(bundle: &Bundle<'_>) -> Result<()> {
+    let Some(note) = bundle.get(CHECKPOINT_FILE)? else {
+        if !bundle.exists()? {
+            bail!(
+                "{} holds no object: give the place `gufen publish` wrote a collective's bundle to, s3://BUCKET/PREFIX/CODE",
+                bundle.location
+            );
+        }
+        return Ok(());
+    };
+    // A checkpoint that does not parse fails the audit itself (exit 3).
+    let Some(size) = std::str::from_utf8(&note)
+        .ok()
+        .and_then(|text| Checkpoint::parse(note_body(text)).ok())
+        .map(|checkpoint| checkpoint.size)
+        .filter(|&size| size > 0)
+    else {
+        return Ok(());
+    };
+    let entries = |index: u64| tiles::entries_path(index, tiles::tile_width(size, 0, index));
+    let last = (size - 1) / tiles::TILE_WIDTH as u64;
+    if bundle.holds(&entries(last)).map_err(|e| anyhow!(e))? {
+        return Ok(());
+    }
+    if last == 0 || !bundle.holds(&entries(0)).map_err(|e| anyhow!(e))? {
+        bail!(
+            "{} holds the tree and checkpoint only: a full audit needs a bucket published with --with-entries; `witness cosign --from` works",
+            bundle.location
+        );
+    }
+    bail!(
+        "{} holds the entry bundles of earlier records only ({} is not there): the last publish was without --with-entries; a full audit needs one with it (it sends those missing); `witness cosign --from` works",
+        bundle.location,
+        entries(last)
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_refusals_of_a_bucket_without_entry_bundles_are_translated() {
+        let url = "s3://village-logs/henan/N2410183MF0000001Y";
+        let tree_only = format!("{url} holds the tree and checkpoint only: a full audit needs a bucket published with --with-entries; `witness cosign --from` works");
+        assert_eq!(
+            crate::messages::translate(&tree_only).as_deref(),
+            Some("s3://village-logs/henan/N2410183MF0000001Y 只有哈希树和检查点：完整审计需要用 --with-entries 发布的存储桶；`witness cosign --from` 可以使用")
+        );
+        let earlier = format!("{url} holds the entry bundles of earlier records only (tile/entries/004.p/179 is not there): the last publish was without --with-entries; a full audit needs one with it (it sends those missing); `witness cosign --from` works");
+        let zh = crate::messages::translate(&earlier).unwrap();
+        assert!(zh.contains("（没有 tile/entries/004.p/179）"), "{zh}");
+    }
 }

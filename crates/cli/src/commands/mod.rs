@@ -101,8 +101,9 @@ pub enum Command {
     /// A member's statement: every record concerning them, with proofs against the signed
     /// checkpoint, for them to keep and have checked offline.
     Statement(statement::StatementArgs),
-    /// Upload each collective's audit bundle to object storage (s3://BUCKET/PREFIX), only what
-    /// is not there yet, the checkpoint last.
+    /// Upload each collective's hash tiles, charter and checkpoint to object storage
+    /// (s3://BUCKET/PREFIX), the entry bundles (personal data) only with --with-entries; only
+    /// what is not there yet, the checkpoint last.
     Publish(publish::PublishArgs),
     /// A witness's commands: cosign a checkpoint consistent with the last one cosigned.
     #[command(subcommand)]

@@ -1,10 +1,15 @@
-//! `gufen publish --to s3://BUCKET/PREFIX [--collective CODE]...`: each collective's audit
-//! bundle sent to object storage under `PREFIX/CODE/`, for a province to mirror, audit and
-//! witness without the store (docs/publish.md). Only what the storage lacks is sent (the tiles
-//! and entry bundles past the checkpoint it holds), the checkpoint last; a storage holding
-//! another history of a collective is refused for that collective (exit 3), never written over.
+//! `gufen publish --to s3://BUCKET/PREFIX [--collective CODE]... [--with-entries]`: each
+//! collective's tree sent to object storage under `PREFIX/CODE/`, for a province to mirror and
+//! witness without the store (docs/publish.md). By default only what witnessing and
+//! consistency need, none of it personal: the hash tiles, the charter and the checkpoint.
+//! `--with-entries` adds the entry bundles (the records as stored, whole citizen IDs and bank
+//! accounts in them), for an access-controlled archive bucket whose readers (a province's
+//! auditors) run the full `gufen audit`, never for a public one. Only what the storage lacks is
+//! sent, the checkpoint last; a storage holding another history of a collective is refused for
+//! that collective (exit 3), never written over.
 //!
-//! Every collective of the store is published unless `--collective` (or `--org`) names some;
+//! Every collective of the store is published unless `--collective` names some, or else
+//! `--org` names one;
 //! one that cannot be published (no signed checkpoint, the storage refused a file) is listed
 //! with why, the others are published, and the command then fails (exit 1, or 3 for an
 //! integrity failure).
@@ -18,7 +23,7 @@ use crate::s3::{Bundle, Client, Location, S3Args};
 use anyhow::{anyhow, bail, Result};
 use clap::Args;
 use gufen_ledger::export::{CHARTER_FILE, CHECKPOINT_FILE};
-use gufen_ledger::publish::{Mirror, PublishError, PublishSummary};
+use gufen_ledger::publish::{Entries, Mirror, PublishError, PublishSummary};
 use gufen_ledger::LedgerError;
 use serde::Serialize;
 
@@ -31,6 +36,12 @@ pub struct PublishArgs {
     /// store, or the one --org names
     #[arg(long, value_name = "CODE")]
     collective: Vec<String>,
+    /// Also upload the entry bundles: the records as stored, with whole citizen IDs and bank
+    /// account numbers. Only to an access-controlled archive bucket (a province's auditors, who
+    /// run the full audit), never a public one; without it only the hash tiles, the charter and
+    /// the checkpoint go, which witnessing needs
+    #[arg(long)]
+    with_entries: bool,
     #[command(flatten)]
     s3: S3Args,
 }
@@ -53,12 +64,17 @@ pub fn run(app: &mut App, args: PublishArgs) -> Result<()> {
     };
     let store = app.open_store(false)?;
     let held = store.ledger_ids()?;
-    let mut codes: Vec<String> = args
-        .collective
+    // --collective names them; else --org (or GUFEN_ORG) names one; else every collective.
+    let named = if args.collective.is_empty() {
+        app.global.org.iter().cloned().collect()
+    } else {
+        args.collective.clone()
+    };
+    let mut codes: Vec<String> = named
         .iter()
-        .chain(app.global.org.iter())
         .map(|code| code.trim().to_ascii_uppercase())
         .collect();
+    codes.sort();
     codes.dedup();
     if codes.is_empty() {
         codes = held.clone();
@@ -80,6 +96,7 @@ pub fn run(app: &mut App, args: PublishArgs) -> Result<()> {
     let client = Client::connect(&location, &args.s3, true)?;
     let mut report = Published {
         to: location.to_string(),
+        with_entries: args.with_entries,
         collectives: Vec::new(),
         files: 0,
         bytes: 0,
@@ -94,7 +111,12 @@ pub fn run(app: &mut App, args: PublishArgs) -> Result<()> {
         let outcome = {
             let progress =
                 crate::progress::Progress::start(app.global.lang, "上传记录", "uploading records");
-            let outcome = publish_one(&ledger, &bundle, Some(&progress.counter()));
+            let outcome = publish_one(
+                &ledger,
+                &bundle,
+                args.with_entries,
+                Some(&progress.counter()),
+            );
             outcome
         };
         let line = match outcome {
@@ -154,10 +176,12 @@ pub fn run(app: &mut App, args: PublishArgs) -> Result<()> {
     Err(anyhow!(message))
 }
 
-/// Publishes one collective: reads what the storage holds, then sends what it lacks.
+/// Publishes one collective: reads what the storage holds, then sends what it lacks (the
+/// entry bundles only `with_entries`).
 fn publish_one(
     ledger: &gufen_ledger::Ledger,
     bundle: &Bundle<'_>,
+    with_entries: bool,
     hook: Option<gufen_ledger::progress::Hook<'_>>,
 ) -> Result<PublishSummary> {
     let checkpoint = bundle.get(CHECKPOINT_FILE)?;
@@ -166,14 +190,18 @@ fn publish_one(
         checkpoint: checkpoint.as_deref(),
         charter: charter.as_deref(),
     };
+    let holds = |path: &str| bundle.holds(path);
+    let entries: Entries<'_> = if with_entries { Some(&holds) } else { None };
     let mut send = |path: &str, bytes: &[u8]| bundle.put(path, bytes);
-    Ok(ledger.publish(mirror, &mut send, hook)?)
+    Ok(ledger.publish(mirror, entries, &mut send, hook)?)
 }
 
 /// What `gufen publish` did, collective by collective.
 #[derive(Serialize)]
 struct Published {
     to: String,
+    /// Whether the entry bundles (personal data) were published: `--with-entries`.
+    with_entries: bool,
     collectives: Vec<Line>,
     /// Objects uploaded, over all collectives.
     files: u64,
@@ -249,6 +277,19 @@ impl Document for Published {
             t(lang, "已发布到", "published to"),
             self.to
         ));
+        layout.line(if self.with_entries {
+            t(
+                lang,
+                "含条目包（记录原文，含完整身份证号和银行账号，属个人信息）：此存储桶必须限制访问，只供审计人员读取，不得公开",
+                "with the entry bundles (the records as stored, whole citizen IDs and bank account numbers: personal data): this bucket must be access-controlled, for auditors only, never public",
+            )
+        } else {
+            t(
+                lang,
+                "只含哈希瓦片、章程和检查点（无个人信息），供见证和一致性核验；未上传条目包（记录原文）：完整审计需要用 --with-entries 发布到限制访问的存储桶",
+                "the hash tiles, the charter and the checkpoint only (nothing personal), for witnessing and consistency; no entry bundles (the records) were uploaded: a full audit needs a publish with --with-entries to an access-controlled bucket",
+            )
+        });
         let mut table = Table::typed(
             vec![
                 t(lang, "组织代码", "collective"),

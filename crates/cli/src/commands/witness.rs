@@ -3,7 +3,8 @@
 //! consistent with the last one it cosigned for that collective; a rollback or fork is refused
 //! (exit 3) with both notes kept as evidence. `--from s3://BUCKET/PREFIX/CODE` reads the
 //! checkpoint (unless `--checkpoint` gives one) and the tiles the proof needs from a bundle
-//! `gufen publish` wrote.
+//! `gufen publish` wrote (tiles only: the entry bundles, which a default publish leaves out, are
+//! never read).
 
 use crate::app::{now, App, IntegrityFailure};
 use crate::cli::{Format, Lang};
