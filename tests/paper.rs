@@ -508,7 +508,9 @@ fn every_paper_prints_whole_in_chinese() {
     // The statement: its reference as a QR code (inline SVG) and as text.
     let (html, pages) = paper(&g, "zh", "statement", &["statement", "--id", A, "--paper"]);
     assert!(html.contains("<svg"), "the QR code is inline SVG");
-    assert_eq!(pages.len(), 1);
+    // Printed once on two pages under a heavily loaded machine and never again in many runs:
+    // the pages' text says what overflowed if it comes back.
+    assert_eq!(pages.len(), 1, "the statement on one page: {pages:#?}");
     assert!(pages[0].contains("成员股权对账单") && pages[0].contains("孙云"));
     let reference = pages[0]
         .split_whitespace()
