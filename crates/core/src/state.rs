@@ -127,6 +127,20 @@ impl State {
         }
     }
 
+    /// Whether `entity` may be stored under `key`: the entity of that kind, under its own id,
+    /// number or year, and a line only with a state. What the ledger checks of each projection
+    /// it reads, so that a damaged one is an integrity failure rather than a panic in `put`.
+    pub fn belongs(key: &Key, entity: &Entity) -> bool {
+        match (key, entity) {
+            (Key::Collective, Entity::Collective(_)) => true,
+            (Key::Person(id), Entity::Person(p)) => *id == p.id,
+            (Key::Household(n), Entity::Household(h)) => *n == h.number,
+            (Key::Distribution(year), Entity::Distribution(d)) => *year == d.plan.year,
+            (Key::Line(_, _), Entity::Line(line)) => !line.is_empty(),
+            _ => false,
+        }
+    }
+
     /// Puts an entity without marking it changed (loading or rebuilding).
     pub fn put(&mut self, key: Key, entity: Entity) {
         match (key, entity) {

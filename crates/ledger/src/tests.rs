@@ -1310,3 +1310,47 @@ fn a_tampered_line_state_fails_verify_replay_naming_it() {
     projections.insert(key(IDS[0]), paid).unwrap();
     assert!(ledger.verify(true).unwrap().ok);
 }
+
+/// A projection that does not belong under its key (another entity, another person's) is an
+/// integrity failure when it is read, whole state or one key, never a panic.
+#[test]
+fn a_projection_under_the_wrong_key_is_an_integrity_failure_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = populated(dir.path());
+    let ledger = store.ledger(ORG).unwrap();
+    let projections = ledger.raw_projections();
+    let person = projections
+        .get(format!("p/{}", IDS[0]).as_bytes())
+        .unwrap()
+        .unwrap();
+    let id = PersonId::parse(IDS[1]).unwrap();
+    let cases: [(Vec<u8>, gufen_core::state::Key); 2] = [
+        // A person's bytes under a line's key.
+        (
+            format!("l/2024/{}", IDS[1]).into_bytes(),
+            gufen_core::state::Key::Line(2024, id.clone()),
+        ),
+        // One person's bytes under another's key.
+        (
+            format!("p/{}", IDS[1]).into_bytes(),
+            gufen_core::state::Key::Person(id.clone()),
+        ),
+    ];
+    for (key, typed) in cases {
+        let own = projections.get(&key).unwrap();
+        projections.insert(key.as_slice(), person.clone()).unwrap();
+        for scope in [None, Some(vec![typed.clone()])] {
+            let result = ledger.load_state(scope);
+            assert!(
+                matches!(result, Err(LedgerError::Corrupt { .. })),
+                "{typed:?}: {:?}",
+                result.err()
+            );
+        }
+        match own {
+            Some(own) => projections.insert(key.as_slice(), own).map(|_| ()).unwrap(),
+            None => projections.remove(&key).map(|_| ()).unwrap(),
+        }
+    }
+    assert!(ledger.verify(true).unwrap().ok);
+}

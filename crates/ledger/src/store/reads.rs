@@ -27,7 +27,7 @@ impl Ledger {
             let decode =
                 |part: &[(sled::IVec, sled::IVec)]| -> Result<Vec<(Key, Entity)>, LedgerError> {
                     part.iter()
-                        .map(|(key, value)| Ok((key_from_bytes(key)?, record::decode(value)?)))
+                        .map(|(key, value)| checked(key_from_bytes(key)?, record::decode(value)?))
                         .collect()
                 };
             let (first, second) = raw.split_at(raw.len() / 2);
@@ -51,7 +51,7 @@ impl Ledger {
         while !pending.is_empty() {
             for key in pending {
                 let entity = match self.projections.get(entity_key(&key))? {
-                    Some(bytes) => Some(record::decode::<Entity>(&bytes)?),
+                    Some(bytes) => Some(checked(key.clone(), record::decode::<Entity>(&bytes)?)?.1),
                     None => None,
                 };
                 state.load(key, entity);
@@ -267,5 +267,18 @@ impl Ledger {
             }
         }
         Ok(None)
+    }
+}
+
+/// A projection read back, refused as damage when it does not belong under its key (another
+/// entity, another person's, an empty line state): `State::put` would panic on it.
+fn checked(key: Key, entity: Entity) -> Result<(Key, Entity), LedgerError> {
+    if State::belongs(&key, &entity) {
+        Ok((key, entity))
+    } else {
+        Err(super::corrupt(
+            None,
+            format!("the projection of {key} holds another entity or nothing"),
+        ))
     }
 }
