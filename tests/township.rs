@@ -1181,3 +1181,56 @@ fn a_confirmation_dated_before_the_loss_that_names_it_is_refused() {
     assert_eq!(completed["loss_recorded_before"], "2020-03-01");
     assert!(member(&g, OTHER, C));
 }
+
+/// A confirmation retried with its `--command-id` answers its first outcome, even after the
+/// person has since moved to another collective of the store (the cross-store R2 check would
+/// otherwise refuse the retry of what is already done).
+#[test]
+fn a_confirmation_retried_with_its_command_id_after_a_move_answers_its_first_outcome() {
+    let g = two_villages();
+    let id = "00000000-0000-4000-8000-000000000015";
+    let first = json(
+        &g,
+        &[
+            &["--command-id", id][..],
+            &confirm(OTHER, NEW, "2019-01-01"),
+        ]
+        .concat(),
+    );
+    assert_eq!(first["repeated"], false, "{first}");
+    // She moves from the neighbour to the first village.
+    g.ok(&[
+        "township",
+        "move",
+        "--id",
+        NEW,
+        "--from",
+        OTHER,
+        "--to",
+        ORG,
+        "--household",
+        "00001",
+        "--resolution",
+        "2020-9",
+        "--date",
+        "2020-06-01",
+    ]);
+    let before = heads(&g);
+    let again = json(
+        &g,
+        &[
+            &["--command-id", id][..],
+            &confirm(OTHER, NEW, "2019-01-01"),
+        ]
+        .concat(),
+    );
+    assert_eq!(again["repeated"], true, "{again}");
+    assert_eq!(again["first_seq"], first["first_seq"], "{again}");
+    assert_eq!(heads(&g), before);
+    // A new confirmation of her in the neighbour is refused: she is a member of the first.
+    refused(
+        &g,
+        &[&["--lang", "en"][..], &confirm(OTHER, NEW, "2021-01-01")].concat(),
+        "is a member of",
+    );
+}

@@ -166,6 +166,12 @@ pub fn run(app: &mut App, command: MemberCommand) -> Result<()> {
             date,
         } => {
             let (store, ledger) = app.open()?;
+            // A retry (its --command-id) of a confirmation that landed answers its first
+            // outcome, even if the person has since moved to another collective of the store.
+            let confirmed = |event: &gufen_core::Event| matches!(event, gufen_core::Event::MembershipConfirmed(e) if e.person == id);
+            if let Some(outcome) = app.landed_before(&ledger, confirmed)? {
+                return app.print_outcome(&outcome);
+            }
             // R2 across the store: not while a member of another collective in it.
             crate::commands::township::refuse_member_elsewhere(&store, ledger.id(), &id, date)?;
             let action = Action::ConfirmMembership {
