@@ -1234,3 +1234,52 @@ fn a_confirmation_retried_with_its_command_id_after_a_move_answers_its_first_out
         "is a member of",
     );
 }
+
+/// The same for a roster import retried with its `--command-id`: the ledger answers it.
+#[test]
+fn an_import_retried_with_its_command_id_after_a_move_answers_its_first_outcome() {
+    let g = two_villages();
+    let id = "00000000-0000-4000-8000-000000000016";
+    let roster = g.write("one.csv", &format!("id,name,household\n{NEW},王新,00009\n"));
+    let import = |g: &Gufen| {
+        json(
+            g,
+            &[
+                "--command-id",
+                id,
+                "--org",
+                OTHER,
+                "member",
+                "import",
+                &roster,
+                "--resolution",
+                "2019-1",
+                "--date",
+                "2019-01-01",
+            ],
+        )
+    };
+    let first = import(&g);
+    assert_eq!(first["repeated"], false, "{first}");
+    g.ok(&[
+        "township",
+        "move",
+        "--id",
+        NEW,
+        "--from",
+        OTHER,
+        "--to",
+        ORG,
+        "--household",
+        "00001",
+        "--resolution",
+        "2020-9",
+        "--date",
+        "2020-06-01",
+    ]);
+    let before = heads(&g);
+    let again = import(&g);
+    assert_eq!(again["repeated"], true, "{again}");
+    assert_eq!(again["first_seq"], first["first_seq"], "{again}");
+    assert_eq!(heads(&g), before);
+}

@@ -288,9 +288,18 @@ fn import(
     if let Some(charter) = &charter {
         crate::roster::resolve_classes(&mut roster.rows, charter);
     }
-    // R2 across the store: no row's person may be a member of another collective in it.
-    let elsewhere =
-        crate::commands::township::rows_member_elsewhere(&store, ledger.id(), &roster.rows, date)?;
+    // R2 across the store: no row's person may be a member of another collective in it. A
+    // retry of an import that landed (its --command-id known to the ledger) is left to the
+    // ledger, which answers its first outcome or refuses the id used for another command.
+    let retried = match app.global.command_id {
+        Some(id) => ledger.find_command(id.as_bytes())?.is_some(),
+        None => false,
+    };
+    let elsewhere = if retried {
+        Vec::new()
+    } else {
+        crate::commands::township::rows_member_elsewhere(&store, ledger.id(), &roster.rows, date)?
+    };
     if !elsewhere.is_empty() {
         let listed: Vec<String> = elsewhere.iter().map(|v| roster.describe(v, "")).collect();
         bail!(
