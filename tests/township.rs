@@ -1182,23 +1182,8 @@ fn a_confirmation_dated_before_the_loss_that_names_it_is_refused() {
     assert!(member(&g, OTHER, C));
 }
 
-/// A confirmation retried with its `--command-id` answers its first outcome, even after the
-/// person has since moved to another collective of the store (the cross-store R2 check would
-/// otherwise refuse the retry of what is already done).
-#[test]
-fn a_confirmation_retried_with_its_command_id_after_a_move_answers_its_first_outcome() {
-    let g = two_villages();
-    let id = "00000000-0000-4000-8000-000000000015";
-    let first = json(
-        &g,
-        &[
-            &["--command-id", id][..],
-            &confirm(OTHER, NEW, "2019-01-01"),
-        ]
-        .concat(),
-    );
-    assert_eq!(first["repeated"], false, "{first}");
-    // She moves from the neighbour to the first village.
+/// NEW, a member of the neighbour, moves to the first village.
+fn move_new_home(g: &Gufen) {
     g.ok(&[
         "township",
         "move",
@@ -1215,6 +1200,25 @@ fn a_confirmation_retried_with_its_command_id_after_a_move_answers_its_first_out
         "--date",
         "2020-06-01",
     ]);
+}
+
+/// A confirmation retried with its `--command-id` answers its first outcome, even after the
+/// person has since moved to another collective of the store (the cross-store R2 check would
+/// otherwise refuse the retry of what is already done).
+#[test]
+fn a_confirmation_retried_with_its_command_id_after_a_move_answers_its_first_outcome() {
+    let g = two_villages();
+    let id = "00000000-0000-4000-8000-000000000015";
+    let first = json(
+        &g,
+        &[
+            &["--command-id", id][..],
+            &confirm(OTHER, NEW, "2019-01-01"),
+        ]
+        .concat(),
+    );
+    assert_eq!(first["repeated"], false, "{first}");
+    move_new_home(&g);
     let before = heads(&g);
     let again = json(
         &g,
@@ -1261,22 +1265,7 @@ fn an_import_retried_with_its_command_id_after_a_move_answers_its_first_outcome(
     };
     let first = import(&g);
     assert_eq!(first["repeated"], false, "{first}");
-    g.ok(&[
-        "township",
-        "move",
-        "--id",
-        NEW,
-        "--from",
-        OTHER,
-        "--to",
-        ORG,
-        "--household",
-        "00001",
-        "--resolution",
-        "2020-9",
-        "--date",
-        "2020-06-01",
-    ]);
+    move_new_home(&g);
     let before = heads(&g);
     let again = import(&g);
     assert_eq!(again["repeated"], true, "{again}");
