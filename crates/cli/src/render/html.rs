@@ -79,7 +79,7 @@ table.sign tr.closing-row > td { height: auto; vertical-align: top; }
 .fill { margin: 3mm 0; }
 .fill .line { display: inline-block; min-width: 80mm; border-bottom: 0.8pt solid #000; }
 .qr { float: right; text-align: center; font-size: 8.5pt; margin: 0 0 3mm 6mm; }
-.qr svg { width: 34mm; height: 34mm; display: block; margin: 0 auto 1mm; }
+.qr svg { width: 28mm; height: 28mm; display: block; margin: 0 auto 1mm; }
 .clear { clear: both; }
 .nowrap { white-space: nowrap; }
 "#;
