@@ -901,7 +901,7 @@ fn verify_stops_early_on_a_long_log_without_waiting_on_its_reader() {
     };
     ledger.execute(&context(71), &import).unwrap();
     assert!(ledger.head().unwrap().seq_next > 8_000);
-    rewrite(ledger.raw_records(), 10, |b| {
+    rewrite_record(&ledger, 10, |b| {
         let at = b.len() / 2;
         b[at] ^= 0x01;
     });
@@ -1353,4 +1353,305 @@ fn a_projection_under_the_wrong_key_is_an_integrity_failure_not_a_panic() {
         }
     }
     assert!(ledger.verify(true).unwrap().ok);
+}
+
+// Records kept 256 to a bundle (`store/records`).
+
+/// Rewrites record `seq` where the store keeps it: inside its full bundle, or loose.
+fn rewrite_record(ledger: &crate::Ledger, seq: u64, change: impl FnOnce(&mut Vec<u8>)) {
+    let key = (seq / 256).to_be_bytes();
+    let Some(value) = ledger.raw_bundles().get(key).unwrap() else {
+        return rewrite(ledger.raw_records(), seq, change);
+    };
+    let mut records: Vec<Vec<u8>> = crate::bundle::decode(&value)
+        .unwrap()
+        .into_iter()
+        .map(<[u8]>::to_vec)
+        .collect();
+    change(&mut records[(seq % 256) as usize]);
+    let value = crate::bundle::encode(records.iter().map(Vec::as_slice));
+    ledger.raw_bundles().insert(key, value).unwrap();
+}
+
+/// A command id of its own for each of many commands.
+fn numbered(n: u32) -> Context {
+    let mut command_id = [0xb0; 16];
+    command_id[..4].copy_from_slice(&n.to_be_bytes());
+    Context {
+        command_id,
+        recorded_at_micros: 1_764_000_000_000_000 + i64::from(n),
+        actor: "test".into(),
+    }
+}
+
+/// Imports members `from..from + count` (2 records each and one for the batch).
+fn import_members(ledger: &crate::Ledger, from: usize, count: usize, n: u32) {
+    let rows = (from..from + count)
+        .map(|i| gufen_core::RosterRow {
+            id: citizen_id(&format!("41018319{:02}0101{:03}", 50 + i / 1000, i % 1000)),
+            name: format!("成员{i}"),
+            household: format!("{:05}", 100 + i / 4),
+            class: "basic".into(),
+            units: "1".into(),
+        })
+        .collect();
+    let import = Command {
+        date: date("2017-12-31"),
+        action: Action::ImportRoster {
+            rows,
+            resolution: format!("R{n}"),
+        },
+    };
+    ledger.execute(&numbered(n), &import).unwrap();
+}
+
+/// Confirms member `i` alone: one record.
+fn confirm_member(ledger: &crate::Ledger, i: usize, n: u32) {
+    let command = Command {
+        date: date("2018-03-01"),
+        action: Action::ConfirmMembership {
+            person: PersonId::parse(&citizen_id(&format!(
+                "42010219{:02}0101{:03}",
+                60 + i / 1000,
+                i % 1000
+            )))
+            .unwrap(),
+            name: format!("单{i}"),
+            household: "00900".into(),
+            resolution: "2018-1".into(),
+        },
+    };
+    ledger.execute(&numbered(n), &command).unwrap();
+}
+
+/// (full bundles, loose records) as stored.
+fn layout(ledger: &crate::Ledger) -> (usize, usize) {
+    (ledger.raw_bundles().len(), ledger.raw_records().len())
+}
+
+fn all_record_bytes(ledger: &crate::Ledger) -> Vec<(u64, Vec<u8>)> {
+    ledger.record_bytes(0, u64::MAX).unwrap()
+}
+
+#[test]
+fn records_are_kept_256_to_a_bundle_with_the_tail_loose() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = populated(dir.path());
+    let ledger = store.ledger(ORG).unwrap();
+    assert_eq!(layout(&ledger), (0, 8));
+    // 8 + 241 = 249 records: still one loose tail.
+    import_members(&ledger, 0, 120, 1);
+    assert_eq!(ledger.head().unwrap().seq_next, 249);
+    assert_eq!(layout(&ledger), (0, 249));
+    let before = all_record_bytes(&ledger);
+    // Single writes across the boundary: the write of record 255 folds the tail into bundle 0.
+    for i in 0..12 {
+        confirm_member(&ledger, i, 100 + i as u32);
+        let head = ledger.head().unwrap().seq_next;
+        assert_eq!(
+            layout(&ledger),
+            ((head / 256) as usize, (head % 256) as usize),
+            "at head {head}"
+        );
+    }
+    let after = all_record_bytes(&ledger);
+    assert_eq!(after.len(), 261);
+    assert_eq!(
+        &after[..249],
+        &before[..],
+        "records keep their bytes when folded"
+    );
+    assert_eq!(
+        after.iter().map(|(seq, _)| *seq).collect::<Vec<_>>(),
+        (0..261).collect::<Vec<_>>()
+    );
+    // One batch over several bundles: 261 + 1,201 = 1,462 records, 5 full bundles.
+    import_members(&ledger, 200, 600, 2);
+    assert_eq!(ledger.head().unwrap().seq_next, 1462);
+    assert_eq!(layout(&ledger), (5, 182));
+    assert_eq!(&all_record_bytes(&ledger)[..261], &after[..]);
+    let report = ledger.verify(true).unwrap();
+    assert!(report.ok, "{report:?}");
+    assert_eq!(report.records, 1462);
+    // Reads by stream and by seq find records inside bundles.
+    let stream = ledger
+        .stream(&person_stream(
+            &PersonId::parse(&citizen_id("41018319500101200")).unwrap(),
+        ))
+        .unwrap();
+    assert_eq!(stream.len(), 2);
+    assert!(stream[0].record.seq >= 261 && stream[0].record.seq < 1462);
+    drop(ledger);
+    drop(store);
+    let store = reopen(dir.path());
+    let ledger = store.ledger(ORG).unwrap();
+    assert_eq!(layout(&ledger), (5, 182));
+    assert!(ledger.verify(true).unwrap().ok);
+    // The store's total: every record's bytes once, in bundles and the tail.
+    let split = ledger.storage_split().unwrap();
+    assert_eq!(split.records.entries, 5 + 182);
+}
+
+#[test]
+fn a_store_with_every_record_loose_folds_them_into_bundles_on_open() {
+    // A store written before bundles keeps each record under its own key.
+    let dir = tempfile::tempdir().unwrap();
+    let (head, before) = {
+        let store = populated(dir.path());
+        let ledger = store.ledger(ORG).unwrap();
+        import_members(&ledger, 0, 400, 1);
+        let before = all_record_bytes(&ledger);
+        for (seq, bytes) in &before {
+            ledger
+                .raw_records()
+                .insert(seq.to_be_bytes(), bytes.as_slice())
+                .unwrap();
+        }
+        ledger.raw_bundles().clear().unwrap();
+        assert_eq!(layout(&ledger), (0, 809));
+        store_flush(&store);
+        (ledger.head().unwrap(), before)
+    };
+    let store = reopen(dir.path());
+    let ledger = store.ledger(ORG).unwrap();
+    assert_eq!(ledger.head().unwrap(), head);
+    assert_eq!(layout(&ledger), (3, 809 - 768));
+    assert_eq!(all_record_bytes(&ledger), before);
+    assert!(ledger.verify(true).unwrap().ok);
+}
+
+#[test]
+fn an_append_that_stopped_around_a_bundle_is_recovered_on_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = populated(dir.path());
+    let ledger = store.ledger(ORG).unwrap();
+    import_members(&ledger, 0, 200, 1);
+    let head = ledger.head().unwrap();
+    assert_eq!(head.seq_next, 409);
+    let before = all_record_bytes(&ledger);
+    // Stopped after publishing, before removing the loose copies of bundle 1's first records:
+    // they are there beside the bundle.
+    for (seq, bytes) in &before[256..300] {
+        ledger
+            .raw_records()
+            .insert(seq.to_be_bytes(), bytes.as_slice())
+            .unwrap();
+    }
+    // Stopped before publishing: bundle 1 written with records past the head (here the tail
+    // again, then copies of record 408 with its index entry), the head not moved.
+    let mut past = before[256..]
+        .iter()
+        .map(|(_, b)| b.as_slice())
+        .collect::<Vec<_>>();
+    while past.len() < 256 {
+        past.push(&before[408].1);
+    }
+    let stray = crate::bundle::encode(past);
+    ledger
+        .raw_bundles()
+        .insert(1u64.to_be_bytes(), stray)
+        .unwrap();
+    assert!(
+        !ledger.verify(false).unwrap().ok,
+        "a bundle past the head is found"
+    );
+    drop(ledger);
+    drop(store);
+    let store = reopen(dir.path());
+    let ledger = store.ledger(ORG).unwrap();
+    assert_eq!(ledger.head().unwrap(), head);
+    assert_eq!(layout(&ledger), (1, 409 - 256));
+    assert_eq!(all_record_bytes(&ledger), before);
+    assert!(ledger.verify(true).unwrap().ok);
+    // And the next append folds bundle 1 as if nothing had happened.
+    import_members(&ledger, 500, 60, 2);
+    assert_eq!(layout(&ledger), (2, 530 - 512));
+    assert!(ledger.verify(true).unwrap().ok);
+}
+
+#[test]
+fn damage_inside_a_bundle_is_named_by_its_seq() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = populated(dir.path());
+    let ledger = store.ledger(ORG).unwrap();
+    import_members(&ledger, 0, 400, 1);
+    let original = ledger
+        .raw_bundles()
+        .get(1u64.to_be_bytes())
+        .unwrap()
+        .unwrap();
+    let restore = || {
+        ledger
+            .raw_bundles()
+            .insert(1u64.to_be_bytes(), original.clone())
+            .unwrap();
+        assert!(ledger.verify(false).unwrap().ok);
+    };
+    // A flipped byte in record 300.
+    rewrite_record(&ledger, 300, |b| *b.last_mut().unwrap() ^= 0x01);
+    let report = ledger.verify(false).unwrap();
+    assert_eq!(report.first_bad_seq, Some(300), "{report:?}");
+    restore();
+    // The length prefix of record 260 broken: 260 cannot be read and nothing after it.
+    let mut value = original.to_vec();
+    let mut at = 0;
+    for _ in 0..4 {
+        at += 4 + u32::from_be_bytes(value[at..at + 4].try_into().unwrap()) as usize;
+    }
+    value[at] = 0xff;
+    ledger
+        .raw_bundles()
+        .insert(1u64.to_be_bytes(), value)
+        .unwrap();
+    let report = ledger.verify(false).unwrap();
+    assert_eq!(report.first_bad_seq, Some(260), "{report:?}");
+    restore();
+    // Bytes added after the bundle's last record change no record, but are not what was written.
+    let mut value = original.to_vec();
+    value.extend_from_slice(&[0, 0, 0, 1, 7]);
+    ledger
+        .raw_bundles()
+        .insert(1u64.to_be_bytes(), value)
+        .unwrap();
+    let report = ledger.verify(false).unwrap();
+    assert!(!report.ok);
+    assert!(report.problem.unwrap().contains("bundle 1"));
+    restore();
+    // A bundle gone: its first record is the first one missing.
+    ledger.raw_bundles().remove(1u64.to_be_bytes()).unwrap();
+    let report = ledger.verify(false).unwrap();
+    assert_eq!(report.first_bad_seq, Some(256), "{report:?}");
+}
+
+#[test]
+fn an_append_that_would_fold_a_tail_missing_a_record_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = populated(dir.path());
+    let ledger = store.ledger(ORG).unwrap();
+    import_members(&ledger, 0, 100, 1);
+    let head = ledger.head().unwrap();
+    ledger.raw_records().remove(150u64.to_be_bytes()).unwrap();
+    let rows = (0..100)
+        .map(|i| gufen_core::RosterRow {
+            id: citizen_id(&format!("41018319600101{:03}", i)),
+            name: format!("新{i}"),
+            household: "00777".into(),
+            class: "basic".into(),
+            units: "1".into(),
+        })
+        .collect();
+    let import = Command {
+        date: date("2017-12-31"),
+        action: Action::ImportRoster {
+            rows,
+            resolution: "R9".into(),
+        },
+    };
+    let result = ledger.execute(&numbered(9), &import);
+    assert!(
+        matches!(result, Err(LedgerError::Corrupt { seq: Some(150), .. })),
+        "{result:?}"
+    );
+    assert_eq!(ledger.head().unwrap(), head);
+    assert_eq!(layout(&ledger), (0, 208));
 }

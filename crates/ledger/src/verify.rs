@@ -403,24 +403,19 @@ impl Ledger {
         let mut progress = crate::progress::Progress::new(hook, head.seq_next);
         let (send, receive) =
             std::sync::mpsc::sync_channel::<Result<Vec<(u64, sled::IVec)>, LedgerError>>(4);
-        let records = self.records_tree().clone();
-        let end = head.seq_next.to_be_bytes();
+        let chunks = self.record_chunks(0, head.seq_next);
         std::thread::scope(|scope| {
             scope.spawn(move || {
                 let mut chunk = Vec::with_capacity(CHUNK);
-                for entry in records.range(..end) {
-                    match entry {
-                        Ok((key, bytes)) => {
-                            let seq =
-                                u64::from_be_bytes(key.as_ref().try_into().unwrap_or([0xff; 8]));
-                            chunk.push((seq, bytes));
-                        }
+                for entries in chunks {
+                    match entries {
+                        Ok(entries) => chunk.extend(entries),
                         Err(e) => {
-                            let _ = send.send(Err(e.into()));
+                            let _ = send.send(Err(e));
                             return;
                         }
                     }
-                    if chunk.len() == CHUNK {
+                    if chunk.len() >= CHUNK {
                         let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
                         if send.send(Ok(full)).is_err() {
                             return; // the walk stopped

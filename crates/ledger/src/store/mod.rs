@@ -19,6 +19,7 @@ use std::sync::Mutex;
 pub(crate) mod head_file;
 mod persons;
 mod reads;
+mod records;
 mod sizes;
 mod trust;
 
@@ -271,6 +272,7 @@ impl Store {
             path: self.path.clone(),
             id: ledger_id.to_string(),
             records: tree("records")?,
+            bundles: tree("bundles")?,
             index: tree("index")?,
             meta: tree("meta")?,
             projections: tree("projections")?,
@@ -286,7 +288,10 @@ pub struct Ledger {
     db: sled::Db,
     path: PathBuf,
     id: String,
+    /// The records past the last full bundle, seq (u64 BE) → record bytes (`store/records`).
     records: sled::Tree,
+    /// Full bundles of 256 records, bundle index (u64 BE) → `gufen-entries/v1` bundle.
+    bundles: sled::Tree,
     index: sled::Tree,
     meta: sled::Tree,
     projections: sled::Tree,
@@ -547,12 +552,12 @@ impl Ledger {
             let changes = &changes;
             let encoding = (changes.len() > CHUNK_ENTRIES)
                 .then(|| scope.spawn(move || encode_changes(changes)));
-            let written =
-                self.write_records(context, date, events, head)
-                    .and_then(|(new_head, hashes)| {
-                        self.write_tiles(head.seq_next, &hashes)?;
-                        Ok(new_head)
-                    });
+            let written = self.write_records(context, date, events, head).and_then(
+                |(new_head, hashes, folded)| {
+                    self.write_tiles(head.seq_next, &hashes)?;
+                    Ok((new_head, folded))
+                },
+            );
             let projections = match encoding {
                 Some(encoding) => encoding.join().expect("encoding does not panic"),
                 None => encode_changes(changes),
@@ -560,7 +565,7 @@ impl Ledger {
             (written, projections)
         });
         drop(changes);
-        let new_head = written?;
+        let (new_head, folded) = written?;
         make_durable(&self.db, &self.path)?;
         let mut publish = sled::Batch::default();
         let mut head_bytes = new_head.seq_next.to_be_bytes().to_vec();
@@ -574,6 +579,9 @@ impl Ledger {
         publish.insert(Self::command_key(&context.command_id), command_entry);
         self.meta.apply_batch(publish)?;
         make_durable(&self.db, &self.path)?;
+        // The tail's records now in a full bundle; made durable with the next write, and
+        // removed on open if they are still there.
+        self.remove_loose(folded)?;
         self.write_checkpoint_file(new_head.seq_next, signer.as_ref())?;
         self.write_projections(projections, new_head.seq_next)?;
         Ok(Outcome {
@@ -596,7 +604,9 @@ impl Ledger {
         date: NaiveDate,
         events: &[Event],
         head: Head,
-    ) -> Result<(Head, Vec<Hash>), LedgerError> {
+    ) -> Result<(Head, Vec<Hash>, std::ops::Range<u64>), LedgerError> {
+        let mut writer =
+            records::RecordWriter::new(self, head.seq_next, head.seq_next + events.len() as u64)?;
         let mut hashes = Vec::with_capacity(events.len());
         let mut stream_versions: HashMap<String, u64> = HashMap::new();
         let mut prev = head.hash;
@@ -645,7 +655,7 @@ impl Ledger {
                 record.stream_version.to_be_bytes().to_vec(),
             ));
             index.extend(streams.map(|concerned| (index_key(&concerned, seq), Vec::new())));
-            self.records.insert(seq_key(seq), bytes)?;
+            writer.push(seq, bytes)?;
             seq += 1;
         }
         index.sort_unstable();
@@ -658,6 +668,7 @@ impl Ledger {
                 hash: prev,
             },
             hashes,
+            writer.folded(),
         ))
     }
 
@@ -724,22 +735,7 @@ impl Ledger {
     fn recover(&self) -> Result<(), LedgerError> {
         let _guard = self.lock.lock().expect("append lock");
         let head = self.head()?;
-        let mut discarded = false;
-        for entry in self.records.range(seq_key(head.seq_next)..) {
-            let (key, bytes) = entry?;
-            let seq = seq_from_key(&key)?;
-            if let Ok(record) = Record::decode(&bytes) {
-                self.index.remove(index_key(&record.stream, seq))?;
-                if let Ok(event) = record.event() {
-                    for concerned in event.index_streams() {
-                        self.index.remove(index_key(&concerned, seq))?;
-                    }
-                }
-            }
-            self.records.remove(key)?;
-            discarded = true;
-        }
-        if discarded {
+        if self.recover_records(head.seq_next)? {
             make_durable(&self.db, &self.path)?;
         }
         self.check_checkpoint_file(head)?;
@@ -777,13 +773,28 @@ impl Ledger {
         make_durable(&self.db, &self.path)
     }
 
-    pub(crate) fn records_tree(&self) -> &sled::Tree {
-        &self.records
+    /// Removes the index entries of a record past the head (its own stream's and those of each
+    /// person it concerns); a record that does not decode has none to find.
+    fn forget_index(&self, seq: u64, bytes: &[u8]) -> Result<(), LedgerError> {
+        if let Ok(record) = Record::decode(bytes) {
+            self.index.remove(index_key(&record.stream, seq))?;
+            if let Ok(event) = record.event() {
+                for concerned in event.index_streams() {
+                    self.index.remove(index_key(&concerned, seq))?;
+                }
+            }
+        }
+        Ok(())
     }
 
     #[cfg(test)]
     pub(crate) fn raw_records(&self) -> &sled::Tree {
         &self.records
+    }
+
+    #[cfg(test)]
+    pub(crate) fn raw_bundles(&self) -> &sled::Tree {
+        &self.bundles
     }
 
     #[cfg(test)]

@@ -2,8 +2,8 @@
 //! its records by seq or stream, and a record with the records a correction of it reads.
 
 use super::{
-    corrupt, entity_key, key_from_bytes, seq_from_key, seq_key, Ledger, LedgerError,
-    RecordAndRelated, StoredRecord,
+    corrupt, entity_key, key_from_bytes, seq_from_key, Ledger, LedgerError, RecordAndRelated,
+    StoredRecord,
 };
 use crate::record::{self, record_hash, Record};
 use chrono::NaiveDate;
@@ -65,16 +65,16 @@ impl Ledger {
     pub fn replay_state(&self, as_of: Option<NaiveDate>) -> Result<State, LedgerError> {
         let head = self.head()?;
         let mut state = State::for_replay();
-        for entry in self.records.range(..seq_key(head.seq_next)) {
-            let (key, bytes) = entry?;
-            let seq = seq_from_key(&key)?;
-            let record = Record::decode(&bytes).map_err(|e| corrupt(Some(seq), e))?;
-            let date = record.effective_date();
-            if as_of.is_some_and(|d| date > d) {
-                continue;
+        for chunk in self.record_chunks(0, head.seq_next) {
+            for (seq, bytes) in chunk? {
+                let record = Record::decode(&bytes).map_err(|e| corrupt(Some(seq), e))?;
+                let date = record.effective_date();
+                if as_of.is_some_and(|d| date > d) {
+                    continue;
+                }
+                let event = record.event().map_err(|e| corrupt(Some(seq), e))?;
+                apply_checked(&mut state, date, &event).map_err(|e| corrupt(Some(seq), e))?;
             }
-            let event = record.event().map_err(|e| corrupt(Some(seq), e))?;
-            apply_checked(&mut state, date, &event).map_err(|e| corrupt(Some(seq), e))?;
         }
         state.take_dirty();
         Ok(state)
@@ -82,14 +82,14 @@ impl Ledger {
 
     pub(super) fn read_range(&self, from: u64, to: u64) -> Result<Vec<StoredRecord>, LedgerError> {
         let mut out = Vec::new();
-        for entry in self.records.range(seq_key(from)..seq_key(to)) {
-            let (key, bytes) = entry?;
-            let seq = seq_from_key(&key)?;
-            let record = Record::decode(&bytes).map_err(|e| corrupt(Some(seq), e))?;
-            out.push(StoredRecord {
-                hash: record_hash(&bytes),
-                record,
-            });
+        for chunk in self.record_chunks(from, to) {
+            for (seq, bytes) in chunk? {
+                let record = Record::decode(&bytes).map_err(|e| corrupt(Some(seq), e))?;
+                out.push(StoredRecord {
+                    hash: record_hash(&bytes),
+                    record,
+                });
+            }
         }
         Ok(out)
     }
@@ -102,9 +102,8 @@ impl Ledger {
         if from >= to {
             return Ok(out);
         }
-        for entry in self.records.range(seq_key(from)..seq_key(to)) {
-            let (key, bytes) = entry?;
-            out.push((seq_from_key(&key)?, bytes.to_vec()));
+        for chunk in self.record_chunks(from, to) {
+            out.extend(chunk?.into_iter().map(|(seq, bytes)| (seq, bytes.to_vec())));
         }
         Ok(out)
     }
@@ -215,6 +214,9 @@ impl Ledger {
     /// read that entry; checks each entry's shape against the head. The projections' contents
     /// are compared with the log by `verify --replay`.
     pub(crate) fn check_entries(&self, head: &super::Head) -> Result<Option<String>, LedgerError> {
+        if let Some(finding) = self.check_bundles(head.seq_next)? {
+            return Ok(Some(finding));
+        }
         for entry in self.index.iter() {
             let (key, value) = entry?;
             let split = key.len().checked_sub(9);

@@ -16,6 +16,14 @@ impl TreeBytes {
         self.key_bytes + self.value_bytes
     }
 
+    fn plus(self, other: TreeBytes) -> TreeBytes {
+        TreeBytes {
+            entries: self.entries + other.entries,
+            key_bytes: self.key_bytes + other.key_bytes,
+            value_bytes: self.value_bytes + other.value_bytes,
+        }
+    }
+
     fn of(tree: &sled::Tree) -> Result<Self, LedgerError> {
         let mut bytes = TreeBytes::default();
         for entry in tree.iter() {
@@ -58,7 +66,7 @@ impl Ledger {
     /// The bytes each of the ledger's trees holds (every entry read once).
     pub fn storage_split(&self) -> Result<StorageSplit, LedgerError> {
         Ok(StorageSplit {
-            records: TreeBytes::of(&self.records)?,
+            records: TreeBytes::of(&self.records)?.plus(TreeBytes::of(&self.bundles)?),
             index: TreeBytes::of(&self.index)?,
             projections: TreeBytes::of(&self.projections)?,
             tiles: TreeBytes::of(&self.tiles)?,
