@@ -1,6 +1,13 @@
 //! The `gufen` binary: parses the command line into validated values, runs one command against
 //! the store, renders the result, and maps errors to exit codes (1 rejected, 2 usage, 3 integrity).
 
+/// mimalloc: a large write (an import, a posting) allocates and frees millions of small values
+/// on two threads, and glibc's malloc spent about 40% of an import in its own locks and free
+/// lists (import of 100,000 persons 5.2 s → 3.0 s). Built without transparent huge pages, which
+/// made every small command's resident memory grow by tens of MB.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod app;
 mod arguments;
 mod bankfile;

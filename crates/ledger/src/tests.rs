@@ -1655,3 +1655,135 @@ fn an_append_that_would_fold_a_tail_missing_a_record_is_refused() {
     assert_eq!(ledger.head().unwrap(), head);
     assert_eq!(layout(&ledger), (0, 208));
 }
+
+/// The index as stores written before kept it: one entry a record, the own stream's with the
+/// record's stream version, a concerned person's empty.
+fn index_of_one_entry_a_record(ledger: &crate::Ledger) {
+    let index = ledger.raw_index();
+    index.clear().unwrap();
+    for (seq, bytes) in all_record_bytes(ledger) {
+        let record = crate::record::Record::decode(&bytes).unwrap();
+        let mut streams = record.event().unwrap().index_streams().into_iter();
+        let own = streams.next().unwrap();
+        let key = |stream: &str| [stream.as_bytes(), &[0], &seq.to_be_bytes()].concat();
+        index
+            .insert(key(&own), &record.stream_version.to_be_bytes())
+            .unwrap();
+        for concerned in streams {
+            index.insert(key(&concerned), &[][..]).unwrap();
+        }
+    }
+}
+
+#[test]
+fn the_index_keeps_one_entry_a_stream_for_each_append() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = populated(dir.path());
+    let ledger = store.ledger(ORG).unwrap();
+    let before = ledger.raw_index().len();
+    // 120 members: 241 records in 120 person streams, the collective's and households'.
+    import_members(&ledger, 0, 120, 1);
+    let added = ledger.raw_index().len() - before;
+    assert!(added < 160, "{added} index entries for 241 records");
+    let person = person_stream(&PersonId::parse(&citizen_id("41018319500101007")).unwrap());
+    let history = ledger.stream(&person).unwrap();
+    assert_eq!(history.len(), 2);
+    assert_eq!(
+        history
+            .iter()
+            .map(|r| r.record.stream_version)
+            .collect::<Vec<_>>(),
+        vec![0, 1]
+    );
+    // A transfer is its giver's record and concerns its receiver: each stream's next version
+    // follows from the last entry.
+    let transfer = Command {
+        date: date("2018-01-05"),
+        action: Action::TransferShares {
+            from: PersonId::parse(IDS[0]).unwrap(),
+            to: PersonId::parse(&citizen_id("41018319500101007")).unwrap(),
+            class: Some("basic".into()),
+            units: Units(100),
+            price: gufen_core::Fen(0),
+            gift: true,
+        },
+    };
+    ledger.execute(&numbered(2), &transfer).unwrap();
+    assert_eq!(ledger.stream(&person).unwrap().len(), 3);
+    let giver = ledger
+        .stream(&person_stream(&PersonId::parse(IDS[0]).unwrap()))
+        .unwrap();
+    assert_eq!(giver.last().unwrap().record.stream_version, 2);
+    assert!(ledger.verify(true).unwrap().ok);
+}
+
+#[test]
+fn an_index_of_one_entry_a_record_is_read_as_before() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = populated(dir.path());
+    let ledger = store.ledger(ORG).unwrap();
+    import_members(&ledger, 0, 120, 1);
+    let person = person_stream(&PersonId::parse(IDS[0]).unwrap());
+    let streams = |ledger: &crate::Ledger| {
+        [
+            person.clone(),
+            person_stream(&PersonId::parse(&citizen_id("41018319500101007")).unwrap()),
+        ]
+        .map(|stream| {
+            ledger
+                .stream(&stream)
+                .unwrap()
+                .into_iter()
+                .map(|r| (r.record.seq, r.record.stream_version))
+                .collect::<Vec<_>>()
+        })
+    };
+    let read = streams(&ledger);
+    index_of_one_entry_a_record(&ledger);
+    assert_eq!(ledger.raw_index().len(), 249);
+    assert_eq!(streams(&ledger), read);
+    assert!(ledger.verify(false).unwrap().ok);
+    // Appending to such a stream continues its versions.
+    let hukou = Command {
+        date: date("2018-02-01"),
+        action: Action::RecordHukou {
+            person: PersonId::parse(IDS[0]).unwrap(),
+            kind: HukouKind::Urban,
+            locality: "郑州市".into(),
+        },
+    };
+    ledger.execute(&numbered(3), &hukou).unwrap();
+    let history = ledger.stream(&person).unwrap();
+    let versions: Vec<u64> = history.iter().map(|r| r.record.stream_version).collect();
+    assert_eq!(versions, (0..versions.len() as u64).collect::<Vec<_>>());
+    assert!(ledger.verify(true).unwrap().ok);
+}
+
+#[test]
+fn a_malformed_index_entry_fails_verify() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = populated(dir.path());
+    let ledger = store.ledger(ORG).unwrap();
+    import_members(&ledger, 0, 20, 1);
+    let (key, value) = ledger.raw_index().iter().last().unwrap().unwrap();
+    let mut cut = value.to_vec();
+    *cut.last_mut().unwrap() |= 0x80;
+    ledger.raw_index().insert(&key, cut).unwrap();
+    let report = ledger.verify(false).unwrap();
+    assert!(!report.ok);
+    assert!(report.problem.unwrap().contains("index entry"));
+}
+
+#[test]
+fn blob_files_fsynced_once_are_not_fsynced_again() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("blobs")).unwrap();
+    for name in ["5", "9", "12"] {
+        std::fs::write(dir.path().join("blobs").join(name), b"x").unwrap();
+    }
+    std::fs::write(dir.path().join("db"), b"x").unwrap();
+    assert_eq!(crate::store::fsync_tree_for_tests(dir.path(), 0), 12);
+    assert_eq!(crate::store::fsync_tree_for_tests(dir.path(), 12), 12);
+    std::fs::write(dir.path().join("blobs").join("30"), b"x").unwrap();
+    assert_eq!(crate::store::fsync_tree_for_tests(dir.path(), 12), 30);
+}

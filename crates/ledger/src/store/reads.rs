@@ -125,9 +125,10 @@ impl Ledger {
         prefix.push(0);
         let mut out = Vec::new();
         for entry in self.index.scan_prefix(&prefix) {
-            let (key, _) = entry?;
-            let seq = seq_from_key(&key[prefix.len()..])?;
-            if seq < head.seq_next {
+            let (key, value) = entry?;
+            let first = seq_from_key(&key[prefix.len()..])?;
+            let entry = super::index::decode(first, &value).map_err(|e| corrupt(Some(first), e))?;
+            for seq in entry.seqs.into_iter().filter(|&seq| seq < head.seq_next) {
                 out.extend(self.read_range(seq, seq + 1)?);
             }
         }
@@ -226,15 +227,14 @@ impl Ledger {
                     key.len()
                 )));
             };
-            let seq = seq_from_key(&key[split + 1..])?;
-            if seq >= head.seq_next {
+            let first = seq_from_key(&key[split + 1..])?;
+            let entry = match super::index::decode(first, &value) {
+                Ok(entry) => entry,
+                Err(e) => return Ok(Some(e)),
+            };
+            if let Some(seq) = entry.seqs.iter().find(|&&seq| seq >= head.seq_next) {
                 return Ok(Some(format!(
                     "an index entry names record {seq}, past the head"
-                )));
-            }
-            if !(value.is_empty() || value.len() == 8) {
-                return Ok(Some(format!(
-                    "the index entry of record {seq} is malformed"
                 )));
             }
         }

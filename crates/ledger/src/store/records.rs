@@ -136,7 +136,7 @@ impl<'a> RecordWriter<'a> {
             return Ok(());
         }
         frame(&mut self.pending, &bytes);
-        if (seq + 1) % WIDTH == 0 {
+        if (seq + 1).is_multiple_of(WIDTH) {
             let value = std::mem::take(&mut self.pending);
             self.ledger.bundles.insert(bundle_key(seq / WIDTH), value)?;
         }

@@ -103,7 +103,7 @@ impl Ledger {
             self.write_tiles(size, &hashes)?;
             size = to;
         }
-        super::make_durable(&self.db, &self.path)
+        self.durability.make_durable()
     }
 
     /// The Merkle root of the first `size` records, from the tiles (O(log n) reads).
@@ -436,7 +436,7 @@ impl Ledger {
                 self.meta.insert(SIGNING_KEY, text.as_bytes())?;
             }
         }
-        super::make_durable(&self.db, &self.path)
+        self.durability.make_durable()
     }
 
     /// The key file every append signs with, if one is set.
