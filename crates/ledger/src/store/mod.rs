@@ -330,11 +330,12 @@ fn entity_key(key: &Key) -> Vec<u8> {
 /// entity removed.
 type EncodedChanges = Vec<(Vec<u8>, Option<Vec<u8>>)>;
 
-/// The changes encoded.
-fn encode_changes(changes: &[(Key, Option<Entity>)]) -> EncodedChanges {
+/// The changes encoded, each entity freed once encoded (its bytes are a fraction of its size in
+/// memory, so a large write's peak is its encoded projections, not its entities and them).
+fn encode_changes(changes: Vec<(Key, Option<Entity>)>) -> EncodedChanges {
     changes
-        .iter()
-        .map(|(key, entity)| (entity_key(key), entity.as_ref().map(record::encode)))
+        .into_iter()
+        .map(|(key, entity)| (entity_key(&key), entity.as_ref().map(record::encode)))
         .collect()
 }
 
@@ -549,6 +550,10 @@ impl Ledger {
         if complete {
             // A whole state (a draft's) takes a tenth of a second to free.
             crate::verify::discard(rest);
+        } else {
+            // What a partial state keeps once its changes are out (an import's tables, sized
+            // for every person it loaded) is freed before the append needs memory.
+            drop(rest);
         }
         self.append_digested(context, command.date, &events, head, changes, digest)
     }
@@ -595,25 +600,25 @@ impl Ledger {
         // the command instead of leaving an unsigned head behind it.
         let signer = self.signer()?;
         // A large write's projections (an import's every person) are encoded on another core
-        // while its records are written. The entities are freed here, on this thread: freed on
-        // the encoding thread they would contend for the allocator with the records' writes.
+        // while its records are written.
         let (written, projections) = std::thread::scope(|scope| {
-            let changes = &changes;
-            let encoding = (changes.len() > CHUNK_ENTRIES)
-                .then(|| scope.spawn(move || encode_changes(changes)));
+            let (encoding, changes) = if changes.len() > CHUNK_ENTRIES {
+                (Some(scope.spawn(move || encode_changes(changes))), None)
+            } else {
+                (None, Some(changes))
+            };
             let written = self.write_records(context, date, events, head).and_then(
                 |(new_head, hashes, folded)| {
                     self.write_tiles(head.seq_next, &hashes)?;
                     Ok((new_head, folded))
                 },
             );
-            let projections = match encoding {
-                Some(encoding) => encoding.join().expect("encoding does not panic"),
-                None => encode_changes(changes),
+            let projections = match (encoding, changes) {
+                (Some(encoding), _) => encoding.join().expect("encoding does not panic"),
+                (None, changes) => encode_changes(changes.unwrap_or_default()),
             };
             (written, projections)
         });
-        drop(changes);
         let (new_head, folded) = written?;
         self.durability.make_durable()?;
         let mut publish = sled::Batch::default();
@@ -793,7 +798,7 @@ impl Ledger {
                     let event = stored.record.event()?;
                     apply(&mut state, stored.record.effective_date(), &event);
                 }
-                self.write_projections(encode_changes(&state.take_dirty()), head.seq_next)?;
+                self.write_projections(encode_changes(state.take_dirty()), head.seq_next)?;
             }
             _ => self.rebuild_projections()?,
         }
@@ -810,7 +815,7 @@ impl Ledger {
             .into_iter()
             .map(|(k, e)| (k, Some(e)))
             .collect();
-        self.write_projections(encode_changes(&entities), head.seq_next)?;
+        self.write_projections(encode_changes(entities), head.seq_next)?;
         self.durability.make_durable()
     }
 
