@@ -1529,16 +1529,17 @@ fn an_append_that_stopped_around_a_bundle_is_recovered_on_open() {
     let head = ledger.head().unwrap();
     assert_eq!(head.seq_next, 409);
     let before = all_record_bytes(&ledger);
-    // Stopped after publishing, before removing the loose copies of bundle 1's first records:
-    // they are there beside the bundle.
-    for (seq, bytes) in &before[256..300] {
+    // Stopped after publishing, before removing the loose copies of the records bundle 0 took
+    // from the tail: they are there beside the bundle.
+    for (seq, bytes) in &before[100..256] {
         ledger
             .raw_records()
             .insert(seq.to_be_bytes(), bytes.as_slice())
             .unwrap();
     }
-    // Stopped before publishing: bundle 1 written with records past the head (here the tail
-    // again, then copies of record 408 with its index entry), the head not moved.
+    assert_eq!(layout(&ledger), (1, 156 + 153));
+    // Stopped before publishing: bundle 1 written with records past the head (the tail again,
+    // then copies of record 408), their index entries with it; the head not moved.
     let mut past = before[256..]
         .iter()
         .map(|(_, b)| b.as_slice())
@@ -1551,21 +1552,65 @@ fn an_append_that_stopped_around_a_bundle_is_recovered_on_open() {
         .raw_bundles()
         .insert(1u64.to_be_bytes(), stray)
         .unwrap();
-    assert!(
-        !ledger.verify(false).unwrap().ok,
-        "a bundle past the head is found"
-    );
+    let record = crate::record::Record::decode(&before[408].1).unwrap();
+    let stray_key = [record.stream.as_bytes(), &[0], &450u64.to_be_bytes()].concat();
+    ledger
+        .raw_index()
+        .insert(stray_key.as_slice(), &[0, 0, 0, 0, 0, 0, 0, 9, 0][..])
+        .unwrap();
+    // Reads stop at the head: the bundle past it is never read.
+    assert_eq!(all_record_bytes(&ledger), before);
+    let report = ledger.verify(false).unwrap();
+    assert_eq!(report.first_bad_seq, Some(256), "{report:?}");
+    assert!(report.problem.unwrap().contains("past the head"));
     drop(ledger);
     drop(store);
     let store = reopen(dir.path());
     let ledger = store.ledger(ORG).unwrap();
     assert_eq!(ledger.head().unwrap(), head);
     assert_eq!(layout(&ledger), (1, 409 - 256));
+    assert!(ledger.raw_index().get(&stray_key).unwrap().is_none());
     assert_eq!(all_record_bytes(&ledger), before);
     assert!(ledger.verify(true).unwrap().ok);
     // And the next append folds bundle 1 as if nothing had happened.
     import_members(&ledger, 500, 60, 2);
     assert_eq!(layout(&ledger), (2, 530 - 512));
+    assert!(ledger.verify(true).unwrap().ok);
+}
+
+#[test]
+fn a_bundle_past_a_head_at_a_bundle_boundary_is_discarded_on_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = populated(dir.path());
+    let ledger = store.ledger(ORG).unwrap();
+    // 8 + 241 + 7 single confirmations: head 256, one full bundle and no tail.
+    import_members(&ledger, 0, 120, 1);
+    for i in 0..7 {
+        confirm_member(&ledger, i, 10 + i as u32);
+    }
+    let head = ledger.head().unwrap();
+    assert_eq!(head.seq_next, 256);
+    assert_eq!(layout(&ledger), (1, 0));
+    let before = all_record_bytes(&ledger);
+    let copy = ledger
+        .raw_bundles()
+        .get(0u64.to_be_bytes())
+        .unwrap()
+        .unwrap();
+    ledger
+        .raw_bundles()
+        .insert(1u64.to_be_bytes(), copy)
+        .unwrap();
+    assert_eq!(all_record_bytes(&ledger), before);
+    assert!(!ledger.verify(false).unwrap().ok);
+    drop(ledger);
+    drop(store);
+    let store = reopen(dir.path());
+    let ledger = store.ledger(ORG).unwrap();
+    assert_eq!(layout(&ledger), (1, 0));
+    assert!(ledger.verify(true).unwrap().ok);
+    confirm_member(&ledger, 50, 50);
+    assert_eq!(layout(&ledger), (1, 1));
     assert!(ledger.verify(true).unwrap().ok);
 }
 
@@ -1614,7 +1659,7 @@ fn damage_inside_a_bundle_is_named_by_its_seq() {
         .insert(1u64.to_be_bytes(), value)
         .unwrap();
     let report = ledger.verify(false).unwrap();
-    assert!(!report.ok);
+    assert_eq!(report.first_bad_seq, Some(511), "{report:?}");
     assert!(report.problem.unwrap().contains("bundle 1"));
     restore();
     // A bundle gone: its first record is the first one missing.
@@ -1714,6 +1759,19 @@ fn the_index_keeps_one_entry_a_stream_for_each_append() {
         .stream(&person_stream(&PersonId::parse(IDS[0]).unwrap()))
         .unwrap();
     assert_eq!(giver.last().unwrap().record.stream_version, 2);
+    // The receiver's stream was only mentioned: its next own record is its third.
+    let hukou = Command {
+        date: date("2018-02-01"),
+        action: Action::RecordHukou {
+            person: PersonId::parse(&citizen_id("41018319500101007")).unwrap(),
+            kind: HukouKind::Urban,
+            locality: "郑州市".into(),
+        },
+    };
+    ledger.execute(&numbered(3), &hukou).unwrap();
+    let history = ledger.stream(&person).unwrap();
+    assert_eq!(history.len(), 4);
+    assert_eq!(history.last().unwrap().record.stream_version, 2);
     assert!(ledger.verify(true).unwrap().ok);
 }
 
@@ -1738,9 +1796,28 @@ fn an_index_of_one_entry_a_record_is_read_as_before() {
                 .collect::<Vec<_>>()
         })
     };
+    // A gift to member 7: a record of the giver's stream that only concerns the receiver.
+    let gift = Command {
+        date: date("2018-01-05"),
+        action: Action::TransferShares {
+            from: PersonId::parse(IDS[0]).unwrap(),
+            to: PersonId::parse(&citizen_id("41018319500101007")).unwrap(),
+            class: Some("basic".into()),
+            units: Units(100),
+            price: gufen_core::Fen(0),
+            gift: true,
+        },
+    };
+    ledger.execute(&numbered(2), &gift).unwrap();
     let read = streams(&ledger);
     index_of_one_entry_a_record(&ledger);
-    assert_eq!(ledger.raw_index().len(), 249);
+    assert_eq!(ledger.raw_index().len(), 251);
+    let mentions = ledger
+        .raw_index()
+        .iter()
+        .filter(|entry| entry.as_ref().unwrap().1.is_empty())
+        .count();
+    assert_eq!(mentions, 1);
     assert_eq!(streams(&ledger), read);
     assert!(ledger.verify(false).unwrap().ok);
     // Appending to such a stream continues its versions.
@@ -1756,7 +1833,121 @@ fn an_index_of_one_entry_a_record_is_read_as_before() {
     let history = ledger.stream(&person).unwrap();
     let versions: Vec<u64> = history.iter().map(|r| r.record.stream_version).collect();
     assert_eq!(versions, (0..versions.len() as u64).collect::<Vec<_>>());
+    // The receiver's last entry only mentions it: its count is read from the one before.
+    let receiver = PersonId::parse(&citizen_id("41018319500101007")).unwrap();
+    let hukou = Command {
+        date: date("2018-02-01"),
+        action: Action::RecordHukou {
+            person: receiver.clone(),
+            kind: HukouKind::Urban,
+            locality: "郑州市".into(),
+        },
+    };
+    ledger.execute(&numbered(4), &hukou).unwrap();
+    let history = ledger.stream(&person_stream(&receiver)).unwrap();
+    assert_eq!(history.len(), 4);
+    assert_eq!(history.last().unwrap().record.stream_version, 2);
     assert!(ledger.verify(true).unwrap().ok);
+}
+
+/// The index entry of `stream` whose key names `first`, rewritten.
+fn rewrite_index(
+    ledger: &crate::Ledger,
+    stream: &str,
+    first: u64,
+    change: impl FnOnce(&mut Vec<u8>),
+) {
+    let key = [stream.as_bytes(), &[0], &first.to_be_bytes()].concat();
+    let mut value = ledger.raw_index().get(&key).unwrap().unwrap().to_vec();
+    change(&mut value);
+    ledger.raw_index().insert(key, value).unwrap();
+}
+
+#[test]
+fn an_index_that_differs_from_the_records_fails_verify_replay() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = populated(dir.path());
+    let ledger = store.ledger(ORG).unwrap();
+    import_members(&ledger, 0, 20, 1);
+    let person = person_stream(&PersonId::parse(&citizen_id("41018319500101003")).unwrap());
+    let first = ledger.stream(&person).unwrap()[0].record.seq;
+    let original = {
+        let key = [person.as_bytes(), &[0], &first.to_be_bytes()].concat();
+        ledger.raw_index().get(&key).unwrap().unwrap()
+    };
+    let restore = || {
+        rewrite_index(&ledger, &person, first, |v| *v = original.to_vec());
+        assert!(ledger.verify(true).unwrap().ok);
+    };
+    assert!(ledger.verify(true).unwrap().ok);
+    // A count one higher: the person's next record would say it has a record more.
+    rewrite_index(&ledger, &person, first, |v| v[7] += 1);
+    assert!(ledger.verify(false).unwrap().ok, "the shape is right");
+    let report = ledger.verify(true).unwrap();
+    assert!(
+        report
+            .problem
+            .as_deref()
+            .unwrap_or("")
+            .contains("the index counts 3 records"),
+        "{report:?}"
+    );
+    restore();
+    // The second record named 2 further on: another's record read as this person's.
+    rewrite_index(&ledger, &person, first, |v| *v.last_mut().unwrap() += 4);
+    let report = ledger.verify(true).unwrap();
+    assert!(report.problem.unwrap().contains("do not name its records"));
+    restore();
+    // The entry gone.
+    let key = [person.as_bytes(), &[0], &first.to_be_bytes()].concat();
+    ledger.raw_index().remove(&key).unwrap();
+    let report = ledger.verify(true).unwrap();
+    assert!(
+        report.problem.unwrap().contains("streams"),
+        "a stream missing"
+    );
+    // Its records under another stream's name.
+    let other = person_stream(&PersonId::parse(IDS[3]).unwrap());
+    ledger
+        .raw_index()
+        .insert(
+            [other.as_bytes(), &[0], &first.to_be_bytes()].concat(),
+            original.clone(),
+        )
+        .unwrap();
+    assert!(!ledger.verify(true).unwrap().ok);
+}
+
+#[test]
+fn a_record_with_a_wrong_stream_version_is_named_by_its_seq() {
+    use crate::record::{record_hash, Record};
+    use crate::verify::ChainWalk;
+    let dir = tempfile::tempdir().unwrap();
+    let store = populated(dir.path());
+    let ledger = store.ledger(ORG).unwrap();
+    let size = ledger.head().unwrap().seq_next;
+    // Record 6 (an allotment, the second record of member 0's stream) says it is the third,
+    // and the chain after it is linked again, as a forger would.
+    let mut walk = ChainWalk::new(ORG, true);
+    let mut prev = None;
+    let mut last = None;
+    for (seq, bytes) in ledger.record_bytes(0, size).unwrap() {
+        let mut record = Record::decode(&bytes).unwrap();
+        if let Some(prev) = prev {
+            record.prev = prev;
+        }
+        if seq == 6 {
+            assert_eq!(record.stream_version, 1);
+            record.stream_version = 2;
+        }
+        let bytes = record.encode();
+        prev = Some(record_hash(&bytes));
+        last = prev;
+        walk.push(seq, &bytes);
+    }
+    let result = walk.finish(size, last.as_ref(), None);
+    assert_eq!(result.first_bad_seq, Some(6), "{:?}", result.problem);
+    assert!(result.problem.unwrap().contains("2 records of its stream"));
 }
 
 #[test]
@@ -1775,15 +1966,51 @@ fn a_malformed_index_entry_fails_verify() {
 }
 
 #[test]
-fn blob_files_fsynced_once_are_not_fsynced_again() {
+fn blob_files_are_fsynced_once_and_a_damaged_mark_fsyncs_them_all() {
+    use std::os::unix::fs::MetadataExt;
     let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir(dir.path().join("blobs")).unwrap();
-    for name in ["5", "9", "12"] {
-        std::fs::write(dir.path().join("blobs").join(name), b"x").unwrap();
-    }
-    std::fs::write(dir.path().join("db"), b"x").unwrap();
-    assert_eq!(crate::store::fsync_tree_for_tests(dir.path(), 0), 12);
-    assert_eq!(crate::store::fsync_tree_for_tests(dir.path(), 12), 12);
-    std::fs::write(dir.path().join("blobs").join("30"), b"x").unwrap();
-    assert_eq!(crate::store::fsync_tree_for_tests(dir.path(), 12), 30);
+    let store = populated(dir.path());
+    let ledger = store.ledger(ORG).unwrap();
+    import_members(&ledger, 0, 1500, 1);
+    let blobs = dir.path().join("blobs");
+    let blob_inodes = || -> std::collections::BTreeSet<u64> {
+        std::fs::read_dir(&blobs)
+            .unwrap()
+            .map(|e| e.unwrap().metadata().unwrap().ino())
+            .collect()
+    };
+    let synced = |store: &Store| {
+        let mut inodes = std::collections::BTreeSet::new();
+        store
+            .make_durable_for_tests(&mut |file| {
+                inodes.insert(file.metadata()?.ino());
+                file.sync_all()
+            })
+            .unwrap();
+        inodes
+    };
+    assert!(
+        !blob_inodes().is_empty(),
+        "the import's bundles made blob files"
+    );
+    // The import's own appends fsynced them: none is fsynced again, every other file is.
+    let first = synced(&store);
+    assert!(first.is_disjoint(&blob_inodes()), "{first:?}");
+    assert!(first.contains(&std::fs::metadata(dir.path().join("db")).unwrap().ino()));
+    // A blob file newer than the mark is fsynced, once.
+    std::fs::write(blobs.join(u64::MAX.to_string()), b"x").unwrap();
+    let new = std::fs::metadata(blobs.join(u64::MAX.to_string()))
+        .unwrap()
+        .ino();
+    assert!(synced(&store).contains(&new));
+    assert!(!synced(&store).contains(&new));
+    std::fs::remove_file(blobs.join(u64::MAX.to_string())).unwrap();
+    // A mark above every blob file (damaged) fsyncs them all.
+    drop(ledger);
+    drop(store);
+    let store = reopen(dir.path());
+    let all = blob_inodes();
+    let synced_now = synced(&store);
+    assert!(all.is_subset(&synced_now), "{all:?} {synced_now:?}");
+    assert!(synced(&store).is_disjoint(&all));
 }

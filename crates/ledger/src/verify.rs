@@ -178,8 +178,15 @@ pub struct ChainWalk {
     state: Option<State>,
     /// Dividend lines of the posting batch being replayed, with their seqs.
     declared: Vec<(u64, DividendDeclared)>,
+    /// With replay: each stream's records so far (`Streams`).
+    streams: Streams,
     stopped: bool,
 }
+
+/// Per stream (its name): how many records are its own, and every record indexed under it (its
+/// own and those concerning the person it names), in seq order. What a record's stream version
+/// must be, and what the stream index must say.
+pub type Streams = std::collections::HashMap<String, (u64, Vec<u64>)>;
 
 /// What a finished walk found.
 #[derive(Debug)]
@@ -197,6 +204,8 @@ pub struct WalkResult {
     pub problem: Option<String>,
     /// The state rebuilt from the log, when replaying and nothing failed.
     pub state: Option<State>,
+    /// The streams the records make, when replaying and nothing failed.
+    pub streams: Option<Streams>,
 }
 
 impl ChainWalk {
@@ -213,6 +222,7 @@ impl ChainWalk {
             },
             state: replay.then(State::for_replay),
             declared: Vec::new(),
+            streams: Streams::new(),
             stopped: false,
         }
     }
@@ -241,6 +251,31 @@ impl ChainWalk {
             return;
         };
         let mut replay_failed = false;
+        // A record's stream and version are what the records before it make them (the stream
+        // is not named: it holds a whole ID number).
+        let own = event.stream();
+        let count = self.streams.get(&own).map_or(0, |(count, _)| *count);
+        if record.stream != own {
+            self.checker.fail(
+                key_seq,
+                format!("record {key_seq} names another stream than its event's"),
+            );
+            replay_failed = true;
+        } else if record.stream_version != count {
+            self.checker.fail(
+                key_seq,
+                format!(
+                    "record {key_seq} says {} records of its stream come before it, the log has {count}",
+                    record.stream_version
+                ),
+            );
+            replay_failed = true;
+        }
+        for (i, stream) in event.index_streams().into_iter().enumerate() {
+            let (count, seqs) = self.streams.entry(stream).or_default();
+            *count += u64::from(i == 0);
+            seqs.push(key_seq);
+        }
         match &event {
             Event::DividendDeclared(line) => self.declared.push((key_seq, line.clone())),
             Event::DistributionPosted(posted) => {
@@ -333,6 +368,7 @@ impl ChainWalk {
             tiles,
             first_bad_seq: checker.bad.as_ref().map(|(s, _)| *s),
             problem: checker.bad.as_ref().map(|(_, m)| m.clone()),
+            streams: (checker.bad.is_none() && self.state.is_some()).then_some(self.streams),
             state: if checker.bad.is_none() {
                 self.state
             } else {
@@ -360,21 +396,34 @@ impl Ledger {
         // The walk over the records and the read of every other entry (index, projections,
         // commands) touch different trees: on two cores they run side by side.
         let (result, entries) = std::thread::scope(|scope| {
-            let entries = scope.spawn(|| self.check_entries(&head));
+            let entries = scope.spawn(|| -> Result<Option<(Option<u64>, String)>, LedgerError> {
+                Ok(match self.check_bundles(head.seq_next)? {
+                    Some((seq, finding)) => Some((Some(seq), finding)),
+                    None => self.check_entries(&head)?.map(|finding| (None, finding)),
+                })
+            });
             let result = self.walk_records(&head, replay, hook);
             let entries = entries.join().expect("reading the entries does not panic");
             (result, entries)
         });
         let result = result?;
         let mut problem = result.problem.clone();
+        let mut first_bad_seq = result.first_bad_seq;
         if problem.is_none() {
-            problem = entries?;
+            let entries: Option<(Option<u64>, String)> = entries?;
+            if let Some((seq, finding)) = entries {
+                problem = Some(finding);
+                first_bad_seq = seq;
+            }
         }
         if problem.is_none() {
             problem = self.check_tiles(&result.tiles)?;
         }
         if problem.is_none() {
             problem = self.check_signed_checkpoint(&head)?;
+        }
+        if let (Some(streams), None) = (&result.streams, &problem) {
+            problem = self.check_index(streams)?;
         }
         if let (Some(rebuilt), None) = (result.state, &problem) {
             problem = self.compare_projections(rebuilt)?;
@@ -384,7 +433,7 @@ impl Ledger {
             records: result.records,
             head,
             merkle_root: result.merkle_root,
-            first_bad_seq: result.first_bad_seq,
+            first_bad_seq,
             problem,
             replayed: replay,
         })
@@ -403,7 +452,7 @@ impl Ledger {
         let mut progress = crate::progress::Progress::new(hook, head.seq_next);
         let (send, receive) =
             std::sync::mpsc::sync_channel::<Result<Vec<(u64, sled::IVec)>, LedgerError>>(4);
-        let chunks = self.record_chunks(0, head.seq_next);
+        let chunks = self.record_chunks(0, head.seq_next)?;
         std::thread::scope(|scope| {
             scope.spawn(move || {
                 let mut chunk = Vec::with_capacity(CHUNK);

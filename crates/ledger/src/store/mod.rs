@@ -235,6 +235,14 @@ impl Store {
         &self.path
     }
 
+    #[cfg(test)]
+    pub(crate) fn make_durable_for_tests(
+        &self,
+        sync: &mut dyn FnMut(&std::fs::File) -> std::io::Result<()>,
+    ) -> Result<(), LedgerError> {
+        self.durability.make_durable_with(sync)
+    }
+
     /// Writes sled's buffered pages (what dropping the store would do), without the fsyncs an
     /// append makes: records are already durable when a command returns; projections written
     /// after them are caught up from the log on open if they were lost.
@@ -370,10 +378,12 @@ fn key_from_bytes(bytes: &[u8]) -> Result<Key, LedgerError> {
 /// Where the store keeps the LSN of the newest of sled's blob files known to be on disk.
 const BLOBS_DURABLE_KEY: &[u8] = b"gufen/blobs-durable";
 
-/// What makes a store's writes durable: sled's files, fsynced. sled keeps a large value (a
-/// bundle of records, a draft) in a file of its own under `blobs/`, named by its LSN and never
-/// changed once written; those older than the newest fsynced before are not fsynced again, so a
-/// write costs the same on a store of four thousand blob files as on one of none.
+/// What makes a store's writes durable: sled's files, fsynced. sled writes a page too large for
+/// its log (a leaf of the bundles tree, holding several bundles; a draft's record) to a file of
+/// its own under `blobs/`, named by its LSN and never changed once written (a page written again,
+/// by a write or sled's own background clean-up, is a new file). Blob files at or below the
+/// newest already fsynced are not fsynced again, so a write costs the same on a store of
+/// thousands of blob files as on one of none.
 #[derive(Clone)]
 struct Durability {
     db: sled::Db,
@@ -398,47 +408,82 @@ impl Durability {
     /// sync_file_range on Linux, which flushes neither the disk cache nor file metadata, and
     /// never syncs its blob files.
     fn make_durable(&self) -> Result<(), LedgerError> {
+        self.make_durable_with(&mut |file| file.sync_all())
+    }
+
+    fn make_durable_with(
+        &self,
+        sync: &mut dyn FnMut(&std::fs::File) -> std::io::Result<()>,
+    ) -> Result<(), LedgerError> {
         use std::sync::atomic::Ordering;
+        // The blob files there before the flush are whole once it returns: sled writes a blob
+        // inside the log reservation that points to it, and a flush waits for every reservation
+        // made before it. Only they may be marked fsynced; one that sled's background work
+        // writes during this call is fsynced with the rest but left above the mark.
+        let whole = newest_blob(&self.path.join("blobs"))?;
         self.db.flush()?;
-        let before = self.blobs_durable.load(Ordering::Acquire);
-        let newest = fsync_tree(&self.path, before)?;
-        if newest > before {
-            self.blobs_durable.fetch_max(newest, Ordering::AcqRel);
+        let mut mark = self.blobs_durable.load(Ordering::Acquire);
+        if mark > whole {
+            // No blob file above the mark can exist unless the mark is damaged: fsync them all.
+            mark = 0;
+        }
+        fsync_tree(&self.path, mark, sync)?;
+        if whole > mark {
+            // Another thread's higher mark, replaced, only means more fsyncs later.
+            self.blobs_durable.store(whole, Ordering::Release);
             // Kept for the next process; lost, it only means more fsyncs then.
-            self.db.insert(BLOBS_DURABLE_KEY, &newest.to_be_bytes())?;
+            self.db.insert(BLOBS_DURABLE_KEY, &whole.to_be_bytes())?;
         }
         Ok(())
     }
 }
 
-#[cfg(test)]
-pub(crate) fn fsync_tree_for_tests(dir: &Path, blobs_durable: u64) -> u64 {
-    fsync_tree(dir, blobs_durable).unwrap()
+/// The LSN a blob file is named by.
+fn blob_lsn(name: &std::ffi::OsStr) -> Option<u64> {
+    name.to_str()?.parse().ok()
 }
 
-/// Fsyncs every file under `dir` and the directories themselves, except blob files whose LSN is
-/// at most `blobs_durable`; returns the newest blob LSN seen.
-fn fsync_tree(dir: &Path, blobs_durable: u64) -> Result<u64, LedgerError> {
-    let mut newest = blobs_durable;
+/// The newest blob file's LSN in `dir` (0 for none, or no directory).
+fn newest_blob(dir: &Path) -> Result<u64, LedgerError> {
+    let entries = match std::fs::read_dir(dir) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+        other => other?,
+    };
+    let mut newest = 0;
+    for entry in entries {
+        newest = newest.max(blob_lsn(&entry?.file_name()).unwrap_or(0));
+    }
+    Ok(newest)
+}
+
+/// Fsyncs (`sync`) every file under `dir` and the directories themselves, except blob files
+/// whose LSN is at most `blobs_durable`. A file sled removed meanwhile (an old snapshot, a blob
+/// it collected) is passed over.
+fn fsync_tree(
+    dir: &Path,
+    blobs_durable: u64,
+    sync: &mut dyn FnMut(&std::fs::File) -> std::io::Result<()>,
+) -> Result<(), LedgerError> {
     let blobs = dir.file_name().is_some_and(|name| name == "blobs");
     for entry in std::fs::read_dir(dir)? {
         let entry = entry?;
         let kind = entry.file_type()?;
         if kind.is_dir() {
-            newest = newest.max(fsync_tree(&entry.path(), blobs_durable)?);
+            fsync_tree(&entry.path(), blobs_durable, sync)?;
         } else if kind.is_file() {
-            let lsn = blobs
-                .then(|| entry.file_name().to_str()?.parse::<u64>().ok())
-                .flatten();
+            let lsn = blobs.then(|| blob_lsn(&entry.file_name())).flatten();
             if lsn.is_some_and(|lsn| lsn <= blobs_durable) {
                 continue;
             }
-            std::fs::File::open(entry.path())?.sync_all()?;
-            newest = newest.max(lsn.unwrap_or(0));
+            match std::fs::File::open(entry.path()) {
+                Ok(file) => sync(&file)?,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(e.into()),
+            }
         }
     }
     std::fs::File::open(dir)?.sync_all()?;
-    Ok(newest)
+    Ok(())
 }
 
 impl Ledger {
@@ -619,8 +664,19 @@ impl Ledger {
             };
             (written, projections)
         });
-        let (new_head, folded) = written?;
-        self.durability.make_durable()?;
+        let written = written.and_then(|written| {
+            self.durability.make_durable()?;
+            Ok(written)
+        });
+        let (new_head, folded) = match written {
+            Ok(written) => written,
+            Err(e) => {
+                // Nothing is published: what was written past the head goes now (reads never
+                // see it; recovery would remove it on the next open).
+                let _ = self.recover_records(head.seq_next);
+                return Err(e);
+            }
+        };
         let mut publish = sled::Batch::default();
         let mut head_bytes = new_head.seq_next.to_be_bytes().to_vec();
         head_bytes.extend_from_slice(&new_head.hash);
@@ -635,7 +691,7 @@ impl Ledger {
         self.durability.make_durable()?;
         // The tail's records now in a full bundle; made durable with the next write, and
         // removed on open if they are still there.
-        self.remove_loose(folded)?;
+        let _ = self.remove_loose(folded);
         self.write_checkpoint_file(new_head.seq_next, signer.as_ref())?;
         self.write_projections(projections, new_head.seq_next)?;
         Ok(Outcome {

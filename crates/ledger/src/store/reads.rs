@@ -65,7 +65,7 @@ impl Ledger {
     pub fn replay_state(&self, as_of: Option<NaiveDate>) -> Result<State, LedgerError> {
         let head = self.head()?;
         let mut state = State::for_replay();
-        for chunk in self.record_chunks(0, head.seq_next) {
+        for chunk in self.record_chunks(0, head.seq_next)? {
             for (seq, bytes) in chunk? {
                 let record = Record::decode(&bytes).map_err(|e| corrupt(Some(seq), e))?;
                 let date = record.effective_date();
@@ -82,7 +82,7 @@ impl Ledger {
 
     pub(super) fn read_range(&self, from: u64, to: u64) -> Result<Vec<StoredRecord>, LedgerError> {
         let mut out = Vec::new();
-        for chunk in self.record_chunks(from, to) {
+        for chunk in self.record_chunks(from, to)? {
             for (seq, bytes) in chunk? {
                 let record = Record::decode(&bytes).map_err(|e| corrupt(Some(seq), e))?;
                 out.push(StoredRecord {
@@ -102,7 +102,7 @@ impl Ledger {
         if from >= to {
             return Ok(out);
         }
-        for chunk in self.record_chunks(from, to) {
+        for chunk in self.record_chunks(from, to)? {
             out.extend(chunk?.into_iter().map(|(seq, bytes)| (seq, bytes.to_vec())));
         }
         Ok(out)
@@ -215,9 +215,6 @@ impl Ledger {
     /// read that entry; checks each entry's shape against the head. The projections' contents
     /// are compared with the log by `verify --replay`.
     pub(crate) fn check_entries(&self, head: &super::Head) -> Result<Option<String>, LedgerError> {
-        if let Some(finding) = self.check_bundles(head.seq_next)? {
-            return Ok(Some(finding));
-        }
         for entry in self.index.iter() {
             let (key, value) = entry?;
             let split = key.len().checked_sub(9);
@@ -267,6 +264,77 @@ impl Ledger {
                     "a command entry does not name records below the head".into(),
                 ));
             }
+        }
+        Ok(None)
+    }
+}
+
+impl Ledger {
+    /// The stream index against the streams the records make (`verify --replay`): each stream's
+    /// entries name exactly its records, and its last count is its number of own records, which
+    /// the next record's stream version is taken from. Streams are not named in a finding (a
+    /// person's holds a whole ID number).
+    pub(crate) fn check_index(
+        &self,
+        streams: &crate::verify::Streams,
+    ) -> Result<Option<String>, LedgerError> {
+        let mut matched = 0usize;
+        let mut current: Option<(Vec<u8>, Vec<u64>, Option<u64>)> = None;
+        let compare = |(stream, seqs, count): (Vec<u8>, Vec<u64>, Option<u64>)| {
+            let first = seqs.first().copied().unwrap_or(0);
+            let expected = std::str::from_utf8(&stream)
+                .ok()
+                .and_then(|stream| streams.get(stream));
+            match expected {
+                None => Some(format!(
+                    "the index names records (from {first}) under a stream no record is in"
+                )),
+                Some((own, want)) if *want != seqs => Some(format!(
+                    "the index entries of the stream of record {} do not name its records",
+                    want.first().copied().unwrap_or(first)
+                )),
+                Some((own, _)) if count.unwrap_or(0) != *own => Some(format!(
+                    "the index counts {} records of the stream of record {first}, the log has {own}",
+                    count.unwrap_or(0)
+                )),
+                Some(_) => None,
+            }
+        };
+        for entry in self.index.iter() {
+            let (key, value) = entry?;
+            let Some(split) = key.len().checked_sub(9).filter(|&at| key[at] == 0) else {
+                return Ok(Some("an index entry has a malformed key".into()));
+            };
+            let first = seq_from_key(&key[split + 1..])?;
+            let entry = match super::index::decode(first, &value) {
+                Ok(entry) => entry,
+                Err(e) => return Ok(Some(e)),
+            };
+            let stream = &key[..split];
+            if current.as_ref().is_some_and(|(s, ..)| s != stream) {
+                matched += 1;
+                if let Some(finding) = compare(current.take().expect("a stream")) {
+                    return Ok(Some(finding));
+                }
+            }
+            let (_, seqs, count) =
+                current.get_or_insert_with(|| (stream.to_vec(), Vec::new(), None));
+            seqs.extend(entry.seqs);
+            if entry.count.is_some() {
+                *count = entry.count;
+            }
+        }
+        if let Some(last) = current {
+            matched += 1;
+            if let Some(finding) = compare(last) {
+                return Ok(Some(finding));
+            }
+        }
+        if matched != streams.len() {
+            return Ok(Some(format!(
+                "the index has {matched} streams, the records make {}",
+                streams.len()
+            )));
         }
         Ok(None)
     }

@@ -24,6 +24,9 @@ pub(super) fn bundle_key(index: u64) -> [u8; 8] {
 pub(crate) struct RecordChunks {
     records: sled::Tree,
     bundles: sled::Tree,
+    /// Bundles below this index are full below the head; one at or past it (left by an append
+    /// that failed, until recovery removes it) is never read.
+    published_bundles: u64,
     next: u64,
     to: u64,
 }
@@ -45,8 +48,10 @@ impl Iterator for RecordChunks {
 
 impl RecordChunks {
     fn read(&self, index: u64, from: u64, end: u64) -> Result<Vec<(u64, IVec)>, LedgerError> {
-        if let Some(value) = self.bundles.get(bundle_key(index))? {
-            return Ok(entries(&value, index * WIDTH, from, end));
+        if index < self.published_bundles {
+            if let Some(value) = self.bundles.get(bundle_key(index))? {
+                return Ok(entries(&value, index * WIDTH, from, end));
+            }
         }
         let mut out = Vec::new();
         for entry in self.records.range(seq_key(from)..seq_key(end)) {
@@ -163,13 +168,14 @@ fn frame(out: &mut Vec<u8>, record: &[u8]) {
 
 impl Ledger {
     /// Records `from..to` as stored (no cut at the head), a bundle's width at a time.
-    pub(crate) fn record_chunks(&self, from: u64, to: u64) -> RecordChunks {
-        RecordChunks {
+    pub(crate) fn record_chunks(&self, from: u64, to: u64) -> Result<RecordChunks, LedgerError> {
+        Ok(RecordChunks {
             records: self.records.clone(),
             bundles: self.bundles.clone(),
+            published_bundles: self.head()?.seq_next / WIDTH,
             next: from,
             to,
-        }
+        })
     }
 
     /// Removes loose records `range`, which a bundle holds.
@@ -245,23 +251,44 @@ impl Ledger {
     }
 
     /// Each full bundle holds exactly its 256 records in whole frames, and no bundle lies past
-    /// the head: what `verify` checks beside the records themselves.
-    pub(crate) fn check_bundles(&self, head: u64) -> Result<Option<String>, LedgerError> {
+    /// the head: what `verify` checks beside the records themselves. A finding names the first
+    /// record the bundle holds, or the last where bytes follow it.
+    pub(crate) fn check_bundles(&self, head: u64) -> Result<Option<(u64, String)>, LedgerError> {
         for entry in self.bundles.iter() {
             let (key, value) = entry?;
             let index = seq_from_key(&key)?;
+            let first = index * WIDTH;
             if (index + 1) * WIDTH > head {
-                return Ok(Some(format!("record bundle {index} lies past the head")));
+                return Ok(Some((
+                    first,
+                    format!(
+                        "record bundle {index} (records {first} to {}) lies past the head",
+                        first + WIDTH - 1
+                    ),
+                )));
             }
             match bundle::decode(&value) {
                 Ok(records) if records.len() == BUNDLE_ENTRIES => {}
                 Ok(records) => {
-                    return Ok(Some(format!(
-                        "record bundle {index} holds {} records instead of {BUNDLE_ENTRIES}",
-                        records.len()
+                    let seq = first + records.len().min(BUNDLE_ENTRIES - 1) as u64;
+                    return Ok(Some((
+                        seq,
+                        format!(
+                            "record bundle {index} holds {} records instead of {BUNDLE_ENTRIES}",
+                            records.len()
+                        ),
+                    )));
+                }
+                Err(bundle::BundleError::TooMany) => {
+                    return Ok(Some((
+                        first + WIDTH - 1,
+                        format!(
+                            "record bundle {index} holds bytes after its last record {}",
+                            first + WIDTH - 1
+                        ),
                     )))
                 }
-                Err(e) => return Ok(Some(format!("record bundle {index}: {e}"))),
+                Err(e) => return Ok(Some((first, format!("record bundle {index}: {e}")))),
             }
         }
         Ok(None)
