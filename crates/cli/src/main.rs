@@ -3,8 +3,9 @@
 
 /// mimalloc: a large write (an import, a posting) allocates and frees millions of small values
 /// on two threads, and glibc's malloc spent about 40% of an import in its own locks and free
-/// lists (import of 100,000 persons 5.2 s → 3.0 s). Built without transparent huge pages, which
-/// made every small command's resident memory grow by tens of MB.
+/// lists (import of 100,000 persons 5.2 s → 3.0–3.6 s). Built not to ask the kernel for
+/// transparent huge pages (`no_thp`): asked for, they made a small command's resident memory
+/// 60 MB instead of 14 MB, and the register of 100,000 holders 110 MB instead of 74 MB.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

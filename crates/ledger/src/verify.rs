@@ -3,7 +3,9 @@
 
 use crate::merkle::{Blake3Hasher, MerkleHasher};
 use crate::record::{genesis_prev, record_hash, Hash, Record};
-use crate::store::{apply_checked, recorded_day, Head, Ledger, LedgerError};
+use crate::store::{
+    apply_checked, compare_index, recorded_day, Head, Ledger, LedgerError, StoredStreams,
+};
 use crate::tiles::TileWrite;
 use gufen_core::distribution::check_posting;
 use gufen_core::event::DividendDeclared;
@@ -188,6 +190,10 @@ pub struct ChainWalk {
 /// must be, and what the stream index must say.
 pub type Streams = std::collections::HashMap<String, (u64, Vec<u64>)>;
 
+/// What the read of every other entry found (a finding, with the record it names when it names
+/// one) and, with replay, the streams the index holds.
+type EntriesRead = (Option<(Option<u64>, String)>, Option<StoredStreams>);
+
 /// What a finished walk found.
 #[derive(Debug)]
 pub struct WalkResult {
@@ -253,7 +259,8 @@ impl ChainWalk {
         let mut replay_failed = false;
         // A record's stream and version are what the records before it make them (the stream
         // is not named: it holds a whole ID number).
-        let own = event.stream();
+        let mut streams = event.index_streams().into_iter();
+        let own = streams.next().expect("a record has its own stream");
         let count = self.streams.get(&own).map_or(0, |(count, _)| *count);
         if record.stream != own {
             self.checker.fail(
@@ -271,10 +278,11 @@ impl ChainWalk {
             );
             replay_failed = true;
         }
-        for (i, stream) in event.index_streams().into_iter().enumerate() {
-            let (count, seqs) = self.streams.entry(stream).or_default();
-            *count += u64::from(i == 0);
-            seqs.push(key_seq);
+        let (count, seqs) = self.streams.entry(own).or_default();
+        *count += 1;
+        seqs.push(key_seq);
+        for stream in streams {
+            self.streams.entry(stream).or_default().1.push(key_seq);
         }
         match &event {
             Event::DividendDeclared(line) => self.declared.push((key_seq, line.clone())),
@@ -396,11 +404,15 @@ impl Ledger {
         // The walk over the records and the read of every other entry (index, projections,
         // commands) touch different trees: on two cores they run side by side.
         let (result, entries) = std::thread::scope(|scope| {
-            let entries = scope.spawn(|| -> Result<Option<(Option<u64>, String)>, LedgerError> {
-                Ok(match self.check_bundles(head.seq_next)? {
+            let entries = scope.spawn(|| -> Result<EntriesRead, LedgerError> {
+                let mut stored = replay.then(StoredStreams::new);
+                let finding = match self.check_bundles(head.seq_next)? {
                     Some((seq, finding)) => Some((Some(seq), finding)),
-                    None => self.check_entries(&head)?.map(|finding| (None, finding)),
-                })
+                    None => self
+                        .check_entries(&head, stored.as_mut())?
+                        .map(|finding| (None, finding)),
+                };
+                Ok((finding, stored))
             });
             let result = self.walk_records(&head, replay, hook);
             let entries = entries.join().expect("reading the entries does not panic");
@@ -409,9 +421,9 @@ impl Ledger {
         let result = result?;
         let mut problem = result.problem.clone();
         let mut first_bad_seq = result.first_bad_seq;
+        let (finding, stored) = entries?;
         if problem.is_none() {
-            let entries: Option<(Option<u64>, String)> = entries?;
-            if let Some((seq, finding)) = entries {
+            if let Some((seq, finding)) = finding {
                 problem = Some(finding);
                 first_bad_seq = seq;
             }
@@ -422,9 +434,12 @@ impl Ledger {
         if problem.is_none() {
             problem = self.check_signed_checkpoint(&head)?;
         }
-        if let (Some(streams), None) = (&result.streams, &problem) {
-            problem = self.check_index(streams)?;
+        if let (Some(streams), Some(stored), None) = (&result.streams, &stored, &problem) {
+            problem = compare_index(stored, streams);
         }
+        // Two maps of every stream, freed off this thread like the rebuilt state.
+        let streams = result.streams;
+        std::thread::spawn(move || drop((streams, stored)));
         if let (Some(rebuilt), None) = (result.state, &problem) {
             problem = self.compare_projections(rebuilt)?;
         }

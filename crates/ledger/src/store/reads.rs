@@ -214,7 +214,11 @@ impl Ledger {
     /// failed checksum, exit 3) is found by `verify` and not by the next command that happens to
     /// read that entry; checks each entry's shape against the head. The projections' contents
     /// are compared with the log by `verify --replay`.
-    pub(crate) fn check_entries(&self, head: &super::Head) -> Result<Option<String>, LedgerError> {
+    pub(crate) fn check_entries(
+        &self,
+        head: &super::Head,
+        mut streams: Option<&mut StoredStreams>,
+    ) -> Result<Option<String>, LedgerError> {
         for entry in self.index.iter() {
             let (key, value) = entry?;
             let split = key.len().checked_sub(9);
@@ -233,6 +237,14 @@ impl Ledger {
                 return Ok(Some(format!(
                     "an index entry names record {seq}, past the head"
                 )));
+            }
+            if let Some(streams) = streams.as_deref_mut() {
+                // Keys come in order: a stream's entries one after another, by first seq.
+                let (count, seqs) = streams.entry(key[..split].to_vec()).or_default();
+                seqs.extend(entry.seqs);
+                if entry.count.is_some() {
+                    *count = entry.count;
+                }
             }
         }
         for entry in self.projections.iter() {
@@ -269,75 +281,46 @@ impl Ledger {
     }
 }
 
-impl Ledger {
-    /// The stream index against the streams the records make (`verify --replay`): each stream's
-    /// entries name exactly its records, and its last count is its number of own records, which
-    /// the next record's stream version is taken from. Streams are not named in a finding (a
-    /// person's holds a whole ID number).
-    pub(crate) fn check_index(
-        &self,
-        streams: &crate::verify::Streams,
-    ) -> Result<Option<String>, LedgerError> {
-        let mut matched = 0usize;
-        let mut current: Option<(Vec<u8>, Vec<u64>, Option<u64>)> = None;
-        let compare = |(stream, seqs, count): (Vec<u8>, Vec<u64>, Option<u64>)| {
-            let first = seqs.first().copied().unwrap_or(0);
-            let expected = std::str::from_utf8(&stream)
-                .ok()
-                .and_then(|stream| streams.get(stream));
-            match expected {
-                None => Some(format!(
-                    "the index names records (from {first}) under a stream no record is in"
-                )),
-                Some((own, want)) if *want != seqs => Some(format!(
-                    "the index entries of the stream of record {} do not name its records",
-                    want.first().copied().unwrap_or(first)
-                )),
-                Some((own, _)) if count.unwrap_or(0) != *own => Some(format!(
-                    "the index counts {} records of the stream of record {first}, the log has {own}",
-                    count.unwrap_or(0)
-                )),
-                Some(_) => None,
+/// Per stream (its bytes), what the index says: the count of its own records of its last entry
+/// that gives one, and every seq its entries name, in key order.
+pub(crate) type StoredStreams = std::collections::HashMap<Vec<u8>, (Option<u64>, Vec<u64>)>;
+
+/// The stream index (`stored`, read by `check_entries`) against the streams the records make
+/// (`verify --replay`): each stream's entries name exactly its records, and its last count is its
+/// number of own records, which the next record's stream version is taken from. Streams are not
+/// named in a finding (a person's holds a whole ID number).
+pub(crate) fn compare_index(
+    stored: &StoredStreams,
+    streams: &crate::verify::Streams,
+) -> Option<String> {
+    for (stream, (count, seqs)) in stored {
+        let first = seqs.first().copied().unwrap_or(0);
+        let expected = std::str::from_utf8(stream)
+            .ok()
+            .and_then(|stream| streams.get(stream));
+        let finding = match expected {
+            None => {
+                format!("the index names records (from {first}) under a stream no record is in")
             }
+            Some((_, want)) if want != seqs => format!(
+                "the index entries of the stream of record {} do not name its records",
+                want.first().copied().unwrap_or(first)
+            ),
+            Some((own, _)) if count.unwrap_or(0) != *own => format!(
+                "the index counts {} records of the stream of record {first}, the log has {own}",
+                count.unwrap_or(0)
+            ),
+            Some(_) => continue,
         };
-        for entry in self.index.iter() {
-            let (key, value) = entry?;
-            let Some(split) = key.len().checked_sub(9).filter(|&at| key[at] == 0) else {
-                return Ok(Some("an index entry has a malformed key".into()));
-            };
-            let first = seq_from_key(&key[split + 1..])?;
-            let entry = match super::index::decode(first, &value) {
-                Ok(entry) => entry,
-                Err(e) => return Ok(Some(e)),
-            };
-            let stream = &key[..split];
-            if current.as_ref().is_some_and(|(s, ..)| s != stream) {
-                matched += 1;
-                if let Some(finding) = compare(current.take().expect("a stream")) {
-                    return Ok(Some(finding));
-                }
-            }
-            let (_, seqs, count) =
-                current.get_or_insert_with(|| (stream.to_vec(), Vec::new(), None));
-            seqs.extend(entry.seqs);
-            if entry.count.is_some() {
-                *count = entry.count;
-            }
-        }
-        if let Some(last) = current {
-            matched += 1;
-            if let Some(finding) = compare(last) {
-                return Ok(Some(finding));
-            }
-        }
-        if matched != streams.len() {
-            return Ok(Some(format!(
-                "the index has {matched} streams, the records make {}",
-                streams.len()
-            )));
-        }
-        Ok(None)
+        return Some(finding);
     }
+    (stored.len() != streams.len()).then(|| {
+        format!(
+            "the index has {} streams, the records make {}",
+            stored.len(),
+            streams.len()
+        )
+    })
 }
 
 /// A projection read back, refused as damage when it does not belong under its key (another
