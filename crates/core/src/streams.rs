@@ -169,11 +169,23 @@ impl Event {
     /// The streams a record is indexed under: its own and each concerned person's.
     pub fn index_streams(&self) -> Vec<String> {
         let own = self.stream();
+        let persons = self.persons();
         let mut streams = vec![own];
-        for person in self.persons() {
-            let stream = person_stream(person);
-            if !streams.contains(&stream) {
-                streams.push(stream);
+        // An estate can name many heirs (a record read back may name millions): past a few,
+        // duplicates are found by hashing, not by searching the list each time.
+        let mut seen: std::collections::HashSet<&PersonId> = std::collections::HashSet::new();
+        let few = persons.len() <= 8;
+        for (i, person) in persons.iter().enumerate() {
+            let new = if few {
+                !persons[..i].contains(person)
+            } else {
+                seen.insert(person)
+            };
+            if new {
+                let stream = person_stream(person);
+                if stream != streams[0] {
+                    streams.push(stream);
+                }
             }
         }
         streams
@@ -210,4 +222,34 @@ pub fn person_stream(person: &PersonId) -> String {
 
 pub fn distribution_stream(year: u16) -> String {
     format!("distribution/{year}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn id(n: u32) -> PersonId {
+        let first17 = format!("41018319800101{n:03}");
+        let check = crate::ids::citizen_check_character(&first17);
+        PersonId::parse(&format!("{first17}{check}")).unwrap()
+    }
+
+    #[test]
+    fn index_streams_names_each_person_once_in_order_however_many_heirs() {
+        for heirs in [3usize, 40] {
+            // The deceased among the heirs and every heir twice.
+            let mut fractions: Vec<(PersonId, u64, u64)> =
+                (1..=heirs as u32).map(|n| (id(n), 1, 1)).collect();
+            fractions.extend((1..=heirs as u32).map(|n| (id(n), 1, 1)));
+            fractions.push((id(0), 1, 1));
+            let event = Event::EstateSettled(EstateSettled {
+                deceased: id(0),
+                fractions,
+                shares: vec![],
+            });
+            let mut want = vec![person_stream(&id(0))];
+            want.extend((1..=heirs as u32).map(|n| person_stream(&id(n))));
+            assert_eq!(event.index_streams(), want, "{heirs} heirs");
+        }
+    }
 }

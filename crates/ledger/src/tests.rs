@@ -1538,15 +1538,10 @@ fn an_append_that_stopped_around_a_bundle_is_recovered_on_open() {
             .unwrap();
     }
     assert_eq!(layout(&ledger), (1, 156 + 153));
-    // Stopped before publishing: bundle 1 written with records past the head (the tail again,
-    // then copies of record 408), their index entries with it; the head not moved.
-    let mut past = before[256..]
-        .iter()
-        .map(|(_, b)| b.as_slice())
-        .collect::<Vec<_>>();
-    while past.len() < 256 {
-        past.push(&before[408].1);
-    }
+    // Stopped before publishing: bundle 1 written, here of copies of record 408 throughout (so
+    // that a read using it would give other bytes than records 256 to 408 have), its index
+    // entries with it; the head not moved.
+    let past = vec![before[408].1.as_slice(); 256];
     let stray = crate::bundle::encode(past);
     ledger
         .raw_bundles()
@@ -1561,7 +1556,7 @@ fn an_append_that_stopped_around_a_bundle_is_recovered_on_open() {
     // Reads stop at the head: the bundle past it is never read.
     assert_eq!(all_record_bytes(&ledger), before);
     let report = ledger.verify(false).unwrap();
-    assert_eq!(report.first_bad_seq, Some(256), "{report:?}");
+    assert_eq!(report.first_bad_seq, Some(409), "{report:?}");
     assert!(report.problem.unwrap().contains("past the head"));
     drop(ledger);
     drop(store);
@@ -1819,7 +1814,7 @@ fn an_index_of_one_entry_a_record_is_read_as_before() {
         .count();
     assert_eq!(mentions, 1);
     assert_eq!(streams(&ledger), read);
-    assert!(ledger.verify(false).unwrap().ok);
+    assert!(ledger.verify(true).unwrap().ok);
     // Appending to such a stream continues its versions.
     let hukou = Command {
         date: date("2018-02-01"),
@@ -1902,11 +1897,11 @@ fn an_index_that_differs_from_the_records_fails_verify_replay() {
     let key = [person.as_bytes(), &[0], &first.to_be_bytes()].concat();
     ledger.raw_index().remove(&key).unwrap();
     let report = ledger.verify(true).unwrap();
-    assert!(
-        report.problem.unwrap().contains("streams"),
-        "a stream missing"
-    );
-    // Its records under another stream's name.
+    assert_eq!(report.first_bad_seq, Some(first), "{report:?}");
+    assert!(report.problem.unwrap().contains("no entry for the stream"));
+    ledger.raw_index().insert(&key, original.clone()).unwrap();
+    assert!(ledger.verify(true).unwrap().ok);
+    // Its records named under another stream as well.
     let other = person_stream(&PersonId::parse(IDS[3]).unwrap());
     ledger
         .raw_index()
@@ -1915,7 +1910,109 @@ fn an_index_that_differs_from_the_records_fails_verify_replay() {
             original.clone(),
         )
         .unwrap();
-    assert!(!ledger.verify(true).unwrap().ok);
+    let report = ledger.verify(true).unwrap();
+    assert!(report.problem.unwrap().contains("do not name its records"));
+}
+
+#[test]
+fn an_append_that_fails_removes_what_it_wrote_and_the_next_one_is_right() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = populated(dir.path());
+    let ledger = store.ledger(ORG).unwrap();
+    import_members(&ledger, 0, 100, 1);
+    let head = ledger.head().unwrap();
+    let before = all_record_bytes(&ledger);
+    let index = ledger.raw_index().len();
+    // An import over the bundle boundary fails after writing its records, bundle and index.
+    ledger
+        .fail_next_append
+        .store(true, std::sync::atomic::Ordering::Release);
+    let rows = (0..100)
+        .map(|i| gufen_core::RosterRow {
+            id: citizen_id(&format!("41018319600101{:03}", i)),
+            name: format!("新{i}"),
+            household: "00777".into(),
+            class: "basic".into(),
+            units: "1".into(),
+        })
+        .collect();
+    let import = Command {
+        date: date("2017-12-31"),
+        action: Action::ImportRoster {
+            rows,
+            resolution: "R9".into(),
+        },
+    };
+    let result = ledger.execute(&numbered(9), &import);
+    assert!(matches!(result, Err(LedgerError::Io(_))), "{result:?}");
+    assert_eq!(ledger.head().unwrap(), head);
+    assert_eq!(layout(&ledger), (0, 209));
+    assert_eq!(ledger.raw_index().len(), index);
+    assert_eq!(all_record_bytes(&ledger), before);
+    // The same handle writes on: each stream's version follows the published records alone.
+    confirm_member(&ledger, 1, 10);
+    ledger.execute(&numbered(11), &import).unwrap();
+    assert!(ledger.verify(true).unwrap().ok);
+    let person = person_stream(&PersonId::parse(&citizen_id("41018319600101005")).unwrap());
+    let history = ledger.stream(&person).unwrap();
+    assert_eq!(
+        history
+            .iter()
+            .map(|r| r.record.stream_version)
+            .collect::<Vec<_>>(),
+        vec![0, 1]
+    );
+}
+
+#[test]
+fn a_record_naming_another_stream_than_its_event_is_named_by_its_seq() {
+    use crate::record::{record_hash, Record};
+    use crate::verify::ChainWalk;
+    let dir = tempfile::tempdir().unwrap();
+    let store = populated(dir.path());
+    let ledger = store.ledger(ORG).unwrap();
+    let size = ledger.head().unwrap().seq_next;
+    let mut walk = ChainWalk::new(ORG, true);
+    let mut prev = None;
+    for (seq, bytes) in ledger.record_bytes(0, size).unwrap() {
+        let mut record = Record::decode(&bytes).unwrap();
+        if let Some(prev) = prev {
+            record.prev = prev;
+        }
+        if seq == 5 {
+            record.stream = "org".into();
+        }
+        let bytes = record.encode();
+        prev = Some(record_hash(&bytes));
+        walk.push(seq, &bytes);
+    }
+    let result = walk.finish(size, prev.as_ref(), None);
+    assert_eq!(result.first_bad_seq, Some(5), "{:?}", result.problem);
+    assert!(result.problem.unwrap().contains("another stream"));
+}
+
+#[test]
+fn a_damaged_projection_key_is_reported_without_a_whole_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = populated(dir.path());
+    let ledger = store.ledger(ORG).unwrap();
+    // An empty projection of a person, and a key whose ID has a wrong check character.
+    let key = format!("p/{}", IDS[1]);
+    ledger
+        .raw_projections()
+        .insert(key.as_bytes(), &[][..])
+        .unwrap();
+    let problem = ledger.verify(false).unwrap().problem.unwrap();
+    assert!(problem.contains("412723********0012"), "{problem}");
+    assert!(!problem.contains(IDS[1]), "{problem}");
+    ledger.raw_projections().remove(key.as_bytes()).unwrap();
+    let wrong = format!("p/{}9", &IDS[1][..17]);
+    ledger
+        .raw_projections()
+        .insert(wrong.as_bytes(), &[1][..])
+        .unwrap();
+    let problem = ledger.verify(false).unwrap().problem.unwrap();
+    assert!(!problem.contains(&wrong[2..]), "{problem}");
 }
 
 #[test]

@@ -180,8 +180,10 @@ pub struct ChainWalk {
     state: Option<State>,
     /// Dividend lines of the posting batch being replayed, with their seqs.
     declared: Vec<(u64, DividendDeclared)>,
-    /// With replay: each stream's records so far (`Streams`).
+    /// With replay: each stream's records so far (`Streams`); their seqs only when a store's
+    /// index is to be compared with them (`with_stream_index`).
     streams: Streams,
+    stream_seqs: bool,
     stopped: bool,
 }
 
@@ -229,8 +231,15 @@ impl ChainWalk {
             state: replay.then(State::for_replay),
             declared: Vec::new(),
             streams: Streams::new(),
+            stream_seqs: false,
             stopped: false,
         }
+    }
+
+    /// Keeps every stream's seqs as well as its count, for a store's index to be compared with.
+    pub fn with_stream_index(mut self) -> ChainWalk {
+        self.stream_seqs = true;
+        self
     }
 
     /// Whether a finding has stopped the walk; later records are not looked at.
@@ -280,9 +289,11 @@ impl ChainWalk {
         }
         let (count, seqs) = self.streams.entry(own).or_default();
         *count += 1;
-        seqs.push(key_seq);
-        for stream in streams {
-            self.streams.entry(stream).or_default().1.push(key_seq);
+        if self.stream_seqs {
+            seqs.push(key_seq);
+            for stream in streams {
+                self.streams.entry(stream).or_default().1.push(key_seq);
+            }
         }
         match &event {
             Event::DividendDeclared(line) => self.declared.push((key_seq, line.clone())),
@@ -435,11 +446,15 @@ impl Ledger {
             problem = self.check_signed_checkpoint(&head)?;
         }
         if let (Some(streams), Some(stored), None) = (&result.streams, &stored, &problem) {
-            problem = compare_index(stored, streams);
+            if let Some((seq, finding)) = compare_index(stored, streams) {
+                problem = Some(finding);
+                first_bad_seq = Some(seq);
+            }
         }
-        // Two maps of every stream, freed off this thread like the rebuilt state.
-        let streams = result.streams;
-        std::thread::spawn(move || drop((streams, stored)));
+        if let (Some(streams), Some(stored)) = (result.streams, stored) {
+            // Two maps of every stream, freed off this thread like the rebuilt state.
+            std::thread::spawn(move || drop((streams, stored)));
+        }
         if let (Some(rebuilt), None) = (result.state, &problem) {
             problem = self.compare_projections(rebuilt)?;
         }
@@ -463,7 +478,7 @@ impl Ledger {
         hook: Option<crate::progress::Hook<'_>>,
     ) -> Result<WalkResult, LedgerError> {
         const CHUNK: usize = 1024;
-        let mut walk = ChainWalk::new(self.id(), replay);
+        let mut walk = ChainWalk::new(self.id(), replay).with_stream_index();
         let mut progress = crate::progress::Progress::new(hook, head.seq_next);
         let (send, receive) =
             std::sync::mpsc::sync_channel::<Result<Vec<(u64, sled::IVec)>, LedgerError>>(4);

@@ -289,6 +289,9 @@ impl Store {
             projections: tree("projections")?,
             tiles: tree("tiles")?,
             lock: Mutex::new(()),
+            poisoned: false.into(),
+            #[cfg(test)]
+            fail_next_append: false.into(),
         };
         ledger.recover()?;
         Ok(ledger)
@@ -309,6 +312,23 @@ pub struct Ledger {
     /// The Merkle tree's hash tiles: [tile-level] ‖ tile index (u64 BE) → its hashes.
     tiles: sled::Tree,
     lock: Mutex<()>,
+    /// An append failed and what it wrote past the head could not be removed: no more appends
+    /// through this handle (opening the ledger again recovers it).
+    poisoned: std::sync::atomic::AtomicBool,
+    /// Test only: the next append fails after writing its records, before making them durable.
+    #[cfg(test)]
+    pub(crate) fail_next_append: std::sync::atomic::AtomicBool,
+}
+
+/// The seq_next of the head pointer in `meta` (0 for none).
+fn read_head(meta: &sled::Tree) -> Result<u64, LedgerError> {
+    match meta.get(HEAD_KEY)? {
+        None => Ok(0),
+        Some(bytes) if bytes.len() == 40 => {
+            Ok(u64::from_be_bytes(bytes[..8].try_into().expect("8 bytes")))
+        }
+        Some(_) => Err(corrupt(None, "the head pointer is not 40 bytes")),
+    }
 }
 
 fn seq_key(seq: u64) -> [u8; 8] {
@@ -350,29 +370,48 @@ fn encode_changes(changes: Vec<(Key, Option<Entity>)>) -> EncodedChanges {
 fn key_from_bytes(bytes: &[u8]) -> Result<Key, LedgerError> {
     let text =
         std::str::from_utf8(bytes).map_err(|_| corrupt(None, "projection key is not UTF-8"))?;
+    let label = key_label(text);
     match text.split_once('/') {
         None if text == "c" => Ok(Key::Collective),
         Some(("p", id)) => gufen_core::PersonId::parse(id)
             .map(Key::Person)
-            .map_err(|e| corrupt(None, format!("projection key {text}: {e}"))),
+            .map_err(|_| corrupt(None, format!("projection key {label}: not an ID number"))),
         Some(("h", number)) => Ok(Key::Household(number.to_string())),
         Some(("d", year)) => year
             .parse()
             .map(Key::Distribution)
-            .map_err(|_| corrupt(None, format!("projection key {text}: not a year"))),
+            .map_err(|_| corrupt(None, format!("projection key {label}: not a year"))),
         Some(("l", line)) => {
             let (year, id) = line
                 .split_once('/')
-                .ok_or_else(|| corrupt(None, format!("projection key {text}: not year/id")))?;
+                .ok_or_else(|| corrupt(None, format!("projection key {label}: not year/id")))?;
             let year = year
                 .parse()
-                .map_err(|_| corrupt(None, format!("projection key {text}: not a year")))?;
+                .map_err(|_| corrupt(None, format!("projection key {label}: not a year")))?;
             gufen_core::PersonId::parse(id)
                 .map(|id| Key::Line(year, id))
-                .map_err(|e| corrupt(None, format!("projection key {text}: {e}")))
+                .map_err(|_| corrupt(None, format!("projection key {label}: not an ID number")))
         }
-        _ => Err(corrupt(None, format!("unknown projection key {text:?}"))),
+        _ => Err(corrupt(None, format!("unknown projection key {label:?}"))),
     }
+}
+
+/// A projection key as a message may show it: a part long enough to be an ID number (whole or
+/// damaged) masked like an ID, so no finding prints one whole.
+pub(crate) fn key_label(text: &str) -> String {
+    text.split('/')
+        .map(|part| {
+            let chars: Vec<char> = part.chars().collect();
+            if chars.len() >= 15 {
+                let head: String = chars[..6].iter().collect();
+                let tail: String = chars[chars.len() - 4..].iter().collect();
+                format!("{head}{}{tail}", "*".repeat(chars.len() - 10))
+            } else {
+                part.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// Where the store keeps the LSN of the newest of sled's blob files known to be on disk.
@@ -380,8 +419,9 @@ const BLOBS_DURABLE_KEY: &[u8] = b"gufen/blobs-durable";
 
 /// What makes a store's writes durable: sled's files, fsynced. sled writes a page too large for
 /// its log (a leaf of the bundles tree, holding several bundles; a draft's record) to a file of
-/// its own under `blobs/`, named by its LSN and never changed once written (a page written again,
-/// by a write or sled's own background clean-up, is a new file). Blob files at or below the
+/// its own under `blobs/`, named by its LSN and never changed once written (a page written again
+/// is a new file; sled's cleaner, moving a page, points at the blob file it has). Blob files at
+/// or below the
 /// newest already fsynced are not fsynced again, so a write costs the same on a store of
 /// thousands of blob files as on one of none.
 #[derive(Clone)]
@@ -629,6 +669,11 @@ impl Ledger {
         if let Some(outcome) = self.repeated(context, &digest)? {
             return Ok(outcome);
         }
+        if self.poisoned.load(std::sync::atomic::Ordering::Acquire) {
+            return Err(LedgerError::Refused(
+                "an earlier write to this collective failed and what it left could not be removed: open the store again (the next command does), which removes it".into(),
+            ));
+        }
         let head = self.head()?;
         if head != expected {
             return Err(LedgerError::Conflict {
@@ -665,6 +710,15 @@ impl Ledger {
             (written, projections)
         });
         let written = written.and_then(|written| {
+            #[cfg(test)]
+            if self
+                .fail_next_append
+                .swap(false, std::sync::atomic::Ordering::AcqRel)
+            {
+                return Err(LedgerError::Io(std::io::Error::other(
+                    "a failure for the test",
+                )));
+            }
             self.durability.make_durable()?;
             Ok(written)
         });
@@ -672,8 +726,12 @@ impl Ledger {
             Ok(written) => written,
             Err(e) => {
                 // Nothing is published: what was written past the head goes now (reads never
-                // see it; recovery would remove it on the next open).
-                let _ = self.recover_records(head.seq_next);
+                // see it; recovery would remove it on the next open). Should that fail too, this
+                // handle writes nothing more.
+                if self.recover_records(head.seq_next).is_err() {
+                    self.poisoned
+                        .store(true, std::sync::atomic::Ordering::Release);
+                }
                 return Err(e);
             }
         };
@@ -724,7 +782,7 @@ impl Ledger {
         let effective_days = record::days_from_date(date);
         for (position, event) in events.iter().enumerate() {
             let stream = event.stream();
-            let version = index.version(&stream, || self.stream_len(&stream))?;
+            let version = index.version(&stream, || self.stream_len(&stream, head.seq_next))?;
             let record = Record {
                 format_version: FORMAT_VERSION,
                 ledger_id: self.id.clone(),
@@ -752,9 +810,11 @@ impl Ledger {
             let mut streams = event.index_streams().into_iter();
             let own = streams.next().expect("a record has its own stream");
             debug_assert_eq!(own, stream);
-            index.push(&own, seq, true, || self.stream_len(&own))?;
+            index.push(&own, seq, true, || self.stream_len(&own, head.seq_next))?;
             for concerned in streams {
-                index.push(&concerned, seq, false, || self.stream_len(&concerned))?;
+                index.push(&concerned, seq, false, || {
+                    self.stream_len(&concerned, head.seq_next)
+                })?;
             }
             writer.push(seq, bytes)?;
             seq += 1;
@@ -772,13 +832,13 @@ impl Ledger {
         ))
     }
 
-    /// The number of records in `stream` (its next version): one seek to the stream's last index
-    /// entry, stepping back over an older store's entries that only mention a person.
-    fn stream_len(&self, stream: &str) -> Result<u64, LedgerError> {
+    /// The number of records in `stream` below `head` (its next version): one seek to the
+    /// stream's last index entry below the head, stepping back over an older store's entries that
+    /// only mention a person.
+    fn stream_len(&self, stream: &str, head: u64) -> Result<u64, LedgerError> {
         let mut prefix = stream.as_bytes().to_vec();
         prefix.push(0);
-        let mut bound = prefix.clone();
-        bound.extend_from_slice(&[0xff; 9]);
+        let mut bound = index_key(stream, head);
         while let Some((key, value)) = self.index.get_lt(&bound)? {
             if !key.starts_with(&prefix) {
                 break;

@@ -258,7 +258,7 @@ impl Ledger {
             if value.is_empty() {
                 return Ok(Some(format!(
                     "the projection {} is empty",
-                    String::from_utf8_lossy(&key)
+                    super::key_label(&String::from_utf8_lossy(&key))
                 )));
             }
         }
@@ -292,35 +292,62 @@ pub(crate) type StoredStreams = std::collections::HashMap<Vec<u8>, (Option<u64>,
 pub(crate) fn compare_index(
     stored: &StoredStreams,
     streams: &crate::verify::Streams,
-) -> Option<String> {
+) -> Option<(u64, String)> {
+    // Of every stream that differs, the one whose first record comes first, so that the finding
+    // is the same on every run.
+    let mut finding: Option<(u64, String)> = None;
+    let mut found = |seq: u64, text: String| {
+        if finding.as_ref().is_none_or(|(first, _)| seq < *first) {
+            finding = Some((seq, text));
+        }
+    };
     for (stream, (count, seqs)) in stored {
         let first = seqs.first().copied().unwrap_or(0);
         let expected = std::str::from_utf8(stream)
             .ok()
             .and_then(|stream| streams.get(stream));
-        let finding = match expected {
-            None => {
-                format!("the index names records (from {first}) under a stream no record is in")
+        match expected {
+            None => found(
+                first,
+                format!("the index names record {first} under a stream no record is in"),
+            ),
+            Some((_, want)) if want != seqs => {
+                // The first record the two lists disagree on.
+                let seq = want
+                    .iter()
+                    .zip(seqs)
+                    .find(|(a, b)| a != b)
+                    .map(|(a, b)| *a.min(b))
+                    .or_else(|| want.get(seqs.len()).or(seqs.get(want.len())).copied())
+                    .unwrap_or(first);
+                found(
+                    seq,
+                    format!("the index entries of the stream of record {seq} do not name its records"),
+                )
             }
-            Some((_, want)) if want != seqs => format!(
-                "the index entries of the stream of record {} do not name its records",
-                want.first().copied().unwrap_or(first)
+            Some((own, _)) if count.unwrap_or(0) != *own => found(
+                first,
+                format!(
+                    "the index counts {} records of the stream of record {first}, the log has {own}",
+                    count.unwrap_or(0)
+                ),
             ),
-            Some((own, _)) if count.unwrap_or(0) != *own => format!(
-                "the index counts {} records of the stream of record {first}, the log has {own}",
-                count.unwrap_or(0)
-            ),
-            Some(_) => continue,
-        };
-        return Some(finding);
+            Some(_) => {}
+        }
     }
-    (stored.len() != streams.len()).then(|| {
-        format!(
-            "the index has {} streams, the records make {}",
-            stored.len(),
-            streams.len()
-        )
-    })
+    if finding.is_none() && stored.len() != streams.len() {
+        let missing = streams
+            .iter()
+            .filter(|(stream, _)| !stored.contains_key(stream.as_bytes()))
+            .filter_map(|(_, (_, seqs))| seqs.first().copied())
+            .min()
+            .unwrap_or(0);
+        finding = Some((
+            missing,
+            format!("the index has no entry for the stream of record {missing}"),
+        ));
+    }
+    finding
 }
 
 /// A projection read back, refused as damage when it does not belong under its key (another

@@ -9,7 +9,7 @@
 //! the head covers, and a bundle past the head is discarded on open like any record past it.
 //! A store written before bundles has every record loose: opening it folds them.
 
-use super::{corrupt, seq_from_key, seq_key, Ledger, LedgerError};
+use super::{corrupt, read_head, seq_from_key, seq_key, Ledger, LedgerError};
 use crate::bundle::{self, BUNDLE_ENTRIES};
 use sled::IVec;
 
@@ -24,6 +24,7 @@ pub(super) fn bundle_key(index: u64) -> [u8; 8] {
 pub(crate) struct RecordChunks {
     records: sled::Tree,
     bundles: sled::Tree,
+    meta: sled::Tree,
     /// Bundles below this index are full below the head; one at or past it (left by an append
     /// that failed, until recovery removes it) is never read.
     published_bundles: u64,
@@ -57,6 +58,16 @@ impl RecordChunks {
         for entry in self.records.range(seq_key(from)..seq_key(end)) {
             let (key, bytes) = entry?;
             out.push((seq_from_key(&key)?, bytes));
+        }
+        if out.len() as u64 != end - from && index >= self.published_bundles {
+            // An append in this process may have completed the bundle and removed its loose
+            // copies since this read began: the bundle, if it is now below the head, has them.
+            let head = read_head(&self.meta)?;
+            if (index + 1) * WIDTH <= head {
+                if let Some(value) = self.bundles.get(bundle_key(index))? {
+                    return Ok(entries(&value, index * WIDTH, from, end));
+                }
+            }
         }
         Ok(out)
     }
@@ -172,6 +183,7 @@ impl Ledger {
         Ok(RecordChunks {
             records: self.records.clone(),
             bundles: self.bundles.clone(),
+            meta: self.meta.clone(),
             published_bundles: self.head()?.seq_next / WIDTH,
             next: from,
             to,
@@ -210,6 +222,21 @@ impl Ledger {
             }
             self.bundles.remove(key)?;
             changed = true;
+        }
+        if changed {
+            // Index entries of records that could not be decoded to find them: every entry
+            // naming a record at or past the head goes.
+            for entry in self.index.iter() {
+                let (key, _) = entry?;
+                let first = key
+                    .len()
+                    .checked_sub(8)
+                    .and_then(|at| key[at..].try_into().ok())
+                    .map(u64::from_be_bytes);
+                if first.is_some_and(|first| first >= head) {
+                    self.index.remove(key)?;
+                }
+            }
         }
         let full = head / WIDTH;
         let Some((key, _)) = self.records.first()? else {
@@ -260,7 +287,7 @@ impl Ledger {
             let first = index * WIDTH;
             if (index + 1) * WIDTH > head {
                 return Ok(Some((
-                    first,
+                    first.max(head),
                     format!(
                         "record bundle {index} (records {first} to {}) lies past the head",
                         first + WIDTH - 1
