@@ -421,9 +421,8 @@ const BLOBS_DURABLE_KEY: &[u8] = b"gufen/blobs-durable";
 /// its log (a leaf of the bundles tree, holding several bundles; a draft's record) to a file of
 /// its own under `blobs/`, named by its LSN and never changed once written (a page written again
 /// is a new file; sled's cleaner, moving a page, points at the blob file it has). Blob files at
-/// or below the
-/// newest already fsynced are not fsynced again, so a write costs the same on a store of
-/// thousands of blob files as on one of none.
+/// or below the newest already fsynced are not fsynced again, so a write costs the same on a
+/// store of thousands of blob files as on one of none.
 #[derive(Clone)]
 struct Durability {
     db: sled::Db,
