@@ -1005,45 +1005,19 @@ fn the_kept_signed_checkpoint_is_never_replaced_by_an_earlier_one_and_verify_che
 /// (regression: a changed batch index inside a 1,200-record import named record 1).
 #[test]
 fn a_record_breaking_off_its_batch_is_named_by_its_own_seq() {
-    use crate::record::{record_hash, Record};
-    use crate::verify::ChainWalk;
     let dir = tempfile::tempdir().unwrap();
     let store = populated(dir.path());
     let ledger = store.ledger(ORG).unwrap();
-    let rows = (0..3)
-        .map(|i| gufen_core::RosterRow {
-            id: citizen_id(&format!("41018319700101{:03}", i)),
-            name: format!("新{i}"),
-            household: "009".into(),
-            class: "basic".into(),
-            units: "1".into(),
-        })
-        .collect();
-    let import = Command {
-        date: date("2017-12-31"),
-        action: Action::ImportRoster {
-            rows,
-            resolution: "R".into(),
-        },
-    };
-    ledger.execute(&context(72), &import).unwrap();
+    ledger
+        .execute(&context(72), &import_command(0, 3, "R"))
+        .unwrap();
     let size = ledger.head().unwrap().seq_next;
     assert_eq!(size, 15, "the import is one batch of 7 records, 8 to 14");
-    let mut walk = ChainWalk::new(ORG, false);
-    let mut prev = None;
-    for (seq, bytes) in ledger.record_bytes(0, size).unwrap() {
-        let mut record = Record::decode(&bytes).unwrap();
-        if let Some(prev) = prev {
-            record.prev = prev;
-        }
+    let result = forged_walk(&ledger, false, |seq, record| {
         if seq == 11 {
             record.batch.index = 4;
         }
-        let bytes = record.encode();
-        prev = Some(record_hash(&bytes));
-        walk.push(seq, &bytes);
-    }
-    let result = walk.finish(size, None, None);
+    });
     assert_eq!(result.first_bad_seq, Some(11), "{:?}", result.problem);
 }
 
@@ -1384,8 +1358,8 @@ fn numbered(n: u32) -> Context {
     }
 }
 
-/// Imports members `from..from + count` (2 records each and one for the batch).
-fn import_members(ledger: &crate::Ledger, from: usize, count: usize, n: u32) {
+/// The import of members `from..from + count` (2 records each and one for the batch).
+fn import_command(from: usize, count: usize, resolution: &str) -> Command {
     let rows = (from..from + count)
         .map(|i| gufen_core::RosterRow {
             id: citizen_id(&format!("41018319{:02}0101{:03}", 50 + i / 1000, i % 1000)),
@@ -1395,14 +1369,57 @@ fn import_members(ledger: &crate::Ledger, from: usize, count: usize, n: u32) {
             units: "1".into(),
         })
         .collect();
-    let import = Command {
+    Command {
         date: date("2017-12-31"),
         action: Action::ImportRoster {
             rows,
-            resolution: format!("R{n}"),
+            resolution: resolution.into(),
         },
-    };
+    }
+}
+
+/// Imports members `from..from + count` under resolution `R{n}`.
+fn import_members(ledger: &crate::Ledger, from: usize, count: usize, n: u32) {
+    let import = import_command(from, count, &format!("R{n}"));
     ledger.execute(&numbered(n), &import).unwrap();
+}
+
+/// Member `i` of `import_command`'s rows.
+fn member(i: usize) -> PersonId {
+    PersonId::parse(&citizen_id(&format!(
+        "41018319{:02}0101{:03}",
+        50 + i / 1000,
+        i % 1000
+    )))
+    .unwrap()
+}
+
+/// A gift of 100 units from member 0 of the populated ledger to `to`: a record of the giver's
+/// stream that only concerns the receiver.
+fn gift_to(to: PersonId) -> Command {
+    Command {
+        date: date("2018-01-05"),
+        action: Action::TransferShares {
+            from: PersonId::parse(IDS[0]).unwrap(),
+            to,
+            class: Some("basic".into()),
+            units: Units(100),
+            price: gufen_core::Fen(0),
+            gift: true,
+        },
+    }
+}
+
+/// A hukou record of `person`: one record of their own stream.
+fn hukou_of(person: PersonId) -> Command {
+    Command {
+        date: date("2018-02-01"),
+        action: Action::RecordHukou {
+            person,
+            kind: HukouKind::Urban,
+            locality: "郑州市".into(),
+        },
+    }
 }
 
 /// Confirms member `i` alone: one record.
@@ -1474,11 +1491,7 @@ fn records_are_kept_256_to_a_bundle_with_the_tail_loose() {
     assert!(report.ok, "{report:?}");
     assert_eq!(report.records, 1462);
     // Reads by stream and by seq find records inside bundles.
-    let stream = ledger
-        .stream(&person_stream(
-            &PersonId::parse(&citizen_id("41018319500101200")).unwrap(),
-        ))
-        .unwrap();
+    let stream = ledger.stream(&person_stream(&member(200))).unwrap();
     assert_eq!(stream.len(), 2);
     assert!(stream[0].record.seq >= 261 && stream[0].record.seq < 1462);
     drop(ledger);
@@ -1671,22 +1684,7 @@ fn an_append_that_would_fold_a_tail_missing_a_record_is_refused() {
     import_members(&ledger, 0, 100, 1);
     let head = ledger.head().unwrap();
     ledger.raw_records().remove(150u64.to_be_bytes()).unwrap();
-    let rows = (0..100)
-        .map(|i| gufen_core::RosterRow {
-            id: citizen_id(&format!("41018319600101{:03}", i)),
-            name: format!("新{i}"),
-            household: "00777".into(),
-            class: "basic".into(),
-            units: "1".into(),
-        })
-        .collect();
-    let import = Command {
-        date: date("2017-12-31"),
-        action: Action::ImportRoster {
-            rows,
-            resolution: "R9".into(),
-        },
-    };
+    let import = import_command(500, 100, "R9");
     let result = ledger.execute(&numbered(9), &import);
     assert!(
         matches!(result, Err(LedgerError::Corrupt { seq: Some(150), .. })),
@@ -1725,7 +1723,7 @@ fn the_index_keeps_one_entry_a_stream_for_each_append() {
     import_members(&ledger, 0, 120, 1);
     let added = ledger.raw_index().len() - before;
     assert!(added < 160, "{added} index entries for 241 records");
-    let person = person_stream(&PersonId::parse(&citizen_id("41018319500101007")).unwrap());
+    let person = person_stream(&member(7));
     let history = ledger.stream(&person).unwrap();
     assert_eq!(history.len(), 2);
     assert_eq!(
@@ -1737,17 +1735,7 @@ fn the_index_keeps_one_entry_a_stream_for_each_append() {
     );
     // A transfer is its giver's record and concerns its receiver: each stream's next version
     // follows from the last entry.
-    let transfer = Command {
-        date: date("2018-01-05"),
-        action: Action::TransferShares {
-            from: PersonId::parse(IDS[0]).unwrap(),
-            to: PersonId::parse(&citizen_id("41018319500101007")).unwrap(),
-            class: Some("basic".into()),
-            units: Units(100),
-            price: gufen_core::Fen(0),
-            gift: true,
-        },
-    };
+    let transfer = gift_to(member(7));
     ledger.execute(&numbered(2), &transfer).unwrap();
     assert_eq!(ledger.stream(&person).unwrap().len(), 3);
     let giver = ledger
@@ -1755,14 +1743,7 @@ fn the_index_keeps_one_entry_a_stream_for_each_append() {
         .unwrap();
     assert_eq!(giver.last().unwrap().record.stream_version, 2);
     // The receiver's stream was only mentioned: its next own record is its third.
-    let hukou = Command {
-        date: date("2018-02-01"),
-        action: Action::RecordHukou {
-            person: PersonId::parse(&citizen_id("41018319500101007")).unwrap(),
-            kind: HukouKind::Urban,
-            locality: "郑州市".into(),
-        },
-    };
+    let hukou = hukou_of(member(7));
     ledger.execute(&numbered(3), &hukou).unwrap();
     let history = ledger.stream(&person).unwrap();
     assert_eq!(history.len(), 4);
@@ -1778,11 +1759,7 @@ fn an_index_of_one_entry_a_record_is_read_as_before() {
     import_members(&ledger, 0, 120, 1);
     let person = person_stream(&PersonId::parse(IDS[0]).unwrap());
     let streams = |ledger: &crate::Ledger| {
-        [
-            person.clone(),
-            person_stream(&PersonId::parse(&citizen_id("41018319500101007")).unwrap()),
-        ]
-        .map(|stream| {
+        [person.clone(), person_stream(&member(7))].map(|stream| {
             ledger
                 .stream(&stream)
                 .unwrap()
@@ -1792,17 +1769,7 @@ fn an_index_of_one_entry_a_record_is_read_as_before() {
         })
     };
     // A gift to member 7: a record of the giver's stream that only concerns the receiver.
-    let gift = Command {
-        date: date("2018-01-05"),
-        action: Action::TransferShares {
-            from: PersonId::parse(IDS[0]).unwrap(),
-            to: PersonId::parse(&citizen_id("41018319500101007")).unwrap(),
-            class: Some("basic".into()),
-            units: Units(100),
-            price: gufen_core::Fen(0),
-            gift: true,
-        },
-    };
+    let gift = gift_to(member(7));
     ledger.execute(&numbered(2), &gift).unwrap();
     let read = streams(&ledger);
     index_of_one_entry_a_record(&ledger);
@@ -1816,28 +1783,14 @@ fn an_index_of_one_entry_a_record_is_read_as_before() {
     assert_eq!(streams(&ledger), read);
     assert!(ledger.verify(true).unwrap().ok);
     // Appending to such a stream continues its versions.
-    let hukou = Command {
-        date: date("2018-02-01"),
-        action: Action::RecordHukou {
-            person: PersonId::parse(IDS[0]).unwrap(),
-            kind: HukouKind::Urban,
-            locality: "郑州市".into(),
-        },
-    };
+    let hukou = hukou_of(PersonId::parse(IDS[0]).unwrap());
     ledger.execute(&numbered(3), &hukou).unwrap();
     let history = ledger.stream(&person).unwrap();
     let versions: Vec<u64> = history.iter().map(|r| r.record.stream_version).collect();
     assert_eq!(versions, (0..versions.len() as u64).collect::<Vec<_>>());
     // The receiver's last entry only mentions it: its count is read from the one before.
-    let receiver = PersonId::parse(&citizen_id("41018319500101007")).unwrap();
-    let hukou = Command {
-        date: date("2018-02-01"),
-        action: Action::RecordHukou {
-            person: receiver.clone(),
-            kind: HukouKind::Urban,
-            locality: "郑州市".into(),
-        },
-    };
+    let receiver = member(7);
+    let hukou = hukou_of(receiver.clone());
     ledger.execute(&numbered(4), &hukou).unwrap();
     let history = ledger.stream(&person_stream(&receiver)).unwrap();
     assert_eq!(history.len(), 4);
@@ -1864,7 +1817,7 @@ fn an_index_that_differs_from_the_records_fails_verify_replay() {
     let store = populated(dir.path());
     let ledger = store.ledger(ORG).unwrap();
     import_members(&ledger, 0, 20, 1);
-    let person = person_stream(&PersonId::parse(&citizen_id("41018319500101003")).unwrap());
+    let person = person_stream(&member(3));
     let first = ledger.stream(&person).unwrap()[0].record.seq;
     let original = {
         let key = [person.as_bytes(), &[0], &first.to_be_bytes()].concat();
@@ -1927,22 +1880,7 @@ fn an_append_that_fails_removes_what_it_wrote_and_the_next_one_is_right() {
     ledger
         .fail_next_append
         .store(true, std::sync::atomic::Ordering::Release);
-    let rows = (0..100)
-        .map(|i| gufen_core::RosterRow {
-            id: citizen_id(&format!("41018319600101{:03}", i)),
-            name: format!("新{i}"),
-            household: "00777".into(),
-            class: "basic".into(),
-            units: "1".into(),
-        })
-        .collect();
-    let import = Command {
-        date: date("2017-12-31"),
-        action: Action::ImportRoster {
-            rows,
-            resolution: "R9".into(),
-        },
-    };
+    let import = import_command(500, 100, "R9");
     let result = ledger.execute(&numbered(9), &import);
     assert!(matches!(result, Err(LedgerError::Io(_))), "{result:?}");
     assert_eq!(ledger.head().unwrap(), head);
@@ -1953,7 +1891,7 @@ fn an_append_that_fails_removes_what_it_wrote_and_the_next_one_is_right() {
     confirm_member(&ledger, 1, 10);
     ledger.execute(&numbered(11), &import).unwrap();
     assert!(ledger.verify(true).unwrap().ok);
-    let person = person_stream(&PersonId::parse(&citizen_id("41018319600101005")).unwrap());
+    let person = person_stream(&member(505));
     let history = ledger.stream(&person).unwrap();
     assert_eq!(
         history
@@ -1966,29 +1904,40 @@ fn an_append_that_fails_removes_what_it_wrote_and_the_next_one_is_right() {
 
 #[test]
 fn a_record_naming_another_stream_than_its_event_is_named_by_its_seq() {
-    use crate::record::{record_hash, Record};
-    use crate::verify::ChainWalk;
     let dir = tempfile::tempdir().unwrap();
     let store = populated(dir.path());
     let ledger = store.ledger(ORG).unwrap();
+    let result = forged_walk(&ledger, true, |seq, record| {
+        if seq == 5 {
+            record.stream = "org".into();
+        }
+    });
+    assert_eq!(result.first_bad_seq, Some(5), "{:?}", result.problem);
+    assert!(result.problem.unwrap().contains("another stream"));
+}
+
+/// The ledger's records walked (with `replay` or not) as a forger would give them: each changed
+/// by `change`, and the chain linked again after it so that every hash and link holds.
+fn forged_walk(
+    ledger: &crate::Ledger,
+    replay: bool,
+    mut change: impl FnMut(u64, &mut crate::record::Record),
+) -> crate::verify::WalkResult {
+    use crate::record::{record_hash, Record};
     let size = ledger.head().unwrap().seq_next;
-    let mut walk = ChainWalk::new(ORG, true);
+    let mut walk = crate::verify::ChainWalk::new(ORG, replay);
     let mut prev = None;
     for (seq, bytes) in ledger.record_bytes(0, size).unwrap() {
         let mut record = Record::decode(&bytes).unwrap();
         if let Some(prev) = prev {
             record.prev = prev;
         }
-        if seq == 5 {
-            record.stream = "org".into();
-        }
+        change(seq, &mut record);
         let bytes = record.encode();
         prev = Some(record_hash(&bytes));
         walk.push(seq, &bytes);
     }
-    let result = walk.finish(size, prev.as_ref(), None);
-    assert_eq!(result.first_bad_seq, Some(5), "{:?}", result.problem);
-    assert!(result.problem.unwrap().contains("another stream"));
+    walk.finish(size, prev.as_ref(), None)
 }
 
 #[test]
@@ -2017,32 +1966,16 @@ fn a_damaged_projection_key_is_reported_without_a_whole_id() {
 
 #[test]
 fn a_record_with_a_wrong_stream_version_is_named_by_its_seq() {
-    use crate::record::{record_hash, Record};
-    use crate::verify::ChainWalk;
     let dir = tempfile::tempdir().unwrap();
     let store = populated(dir.path());
     let ledger = store.ledger(ORG).unwrap();
-    let size = ledger.head().unwrap().seq_next;
-    // Record 6 (an allotment, the second record of member 0's stream) says it is the third,
-    // and the chain after it is linked again, as a forger would.
-    let mut walk = ChainWalk::new(ORG, true);
-    let mut prev = None;
-    let mut last = None;
-    for (seq, bytes) in ledger.record_bytes(0, size).unwrap() {
-        let mut record = Record::decode(&bytes).unwrap();
-        if let Some(prev) = prev {
-            record.prev = prev;
-        }
+    // Record 6 (an allotment, the second record of member 0's stream) says it is the third.
+    let result = forged_walk(&ledger, true, |seq, record| {
         if seq == 6 {
             assert_eq!(record.stream_version, 1);
             record.stream_version = 2;
         }
-        let bytes = record.encode();
-        prev = Some(record_hash(&bytes));
-        last = prev;
-        walk.push(seq, &bytes);
-    }
-    let result = walk.finish(size, last.as_ref(), None);
+    });
     assert_eq!(result.first_bad_seq, Some(6), "{:?}", result.problem);
     assert!(result.problem.unwrap().contains("2 records of its stream"));
 }
