@@ -21,7 +21,8 @@
 mod common;
 
 use common::{
-    copy_dir, dir_bytes, env_or, gufen, import_roster, init_store, measure, median, sample_roster,
+    copy_dir, dir_bytes, env_or, generate_key, gufen, import_roster, init_store, measure, median,
+    sample_roster, sign_checkpoint,
 };
 use std::io::Write as _;
 use std::path::Path;
@@ -304,27 +305,8 @@ fn main() {
         format!("goal ≤ 1 s; {chain_note}"),
     ));
     let key = dir.path().join("ledger.key");
-    let generated = gufen()
-        .args(["key", "generate", "--name", "bench.example/ledger", "--out"])
-        .arg(&key)
-        .args(["--format", "json"])
-        .output()
-        .unwrap();
-    assert!(generated.status.success());
-    let vkey = serde_json::from_slice::<serde_json::Value>(&generated.stdout).unwrap()["vkey"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let signed = gufen()
-        .env("GUFEN_NOW", NOW)
-        .arg("--db")
-        .arg(&base)
-        .arg("checkpoint")
-        .arg("--sign")
-        .arg(&key)
-        .output()
-        .unwrap();
-    assert!(signed.status.success());
+    let vkey = generate_key(&key);
+    sign_checkpoint(&base, &key, Some(NOW));
     let bundle = dir.path().join("bundle");
     let mut export = Vec::new();
     for _ in 0..runs {
@@ -545,18 +527,9 @@ fn main() {
         "{}",
         String::from_utf8_lossy(&demo.stderr)
     );
-    let signed = gufen()
-        .env("GUFEN_NOW", VILLAGE_NOW)
-        .arg("--db")
-        .arg(&village)
-        .arg("checkpoint")
-        .arg("--sign")
-        .arg(&key)
-        .output()
-        .unwrap();
-    assert!(signed.status.success());
+    let signed = sign_checkpoint(&village, &key, Some(VILLAGE_NOW));
     let checkpoint = dir.path().join("village-checkpoint.txt");
-    std::fs::write(&checkpoint, &signed.stdout).unwrap();
+    std::fs::write(&checkpoint, &signed).unwrap();
     let village_records = records_of(&village, usize::MAX, dir.path());
     let village_bundle = dir.path().join("village-bundle");
     let mut village_export = Vec::new();

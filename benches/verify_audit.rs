@@ -9,7 +9,10 @@
 
 mod common;
 
-use common::{env_or, gufen, import_roster, init_store, measure, median, sample_roster};
+use common::{
+    env_or, generate_key, gufen, import_roster, init_store, measure, median, sample_roster,
+    sign_checkpoint,
+};
 use std::time::Instant;
 
 /// Opens the store, waiting out the lock a gufen process that just ended may still hold.
@@ -34,26 +37,8 @@ fn main() {
     init_store(&db);
     import_roster(&db, &roster);
     let key = dir.path().join("ledger.key");
-    let generated = gufen()
-        .args(["key", "generate", "--name", "bench.example/ledger", "--out"])
-        .arg(&key)
-        .args(["--format", "json"])
-        .output()
-        .unwrap();
-    assert!(generated.status.success());
-    let vkey = serde_json::from_slice::<serde_json::Value>(&generated.stdout).unwrap()["vkey"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let signed = gufen()
-        .arg("--db")
-        .arg(&db)
-        .arg("checkpoint")
-        .arg("--sign")
-        .arg(&key)
-        .output()
-        .unwrap();
-    assert!(signed.status.success());
+    let vkey = generate_key(&key);
+    sign_checkpoint(&db, &key, None);
 
     // The limits, in this process, over the same stored bytes. Each run opens the store afresh,
     // as every gufen command does, so sled reads and decodes its pages as a command would (the

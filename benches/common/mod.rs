@@ -200,3 +200,37 @@ pub fn print_disk_split(db: &Path) {
         mib(limit)
     );
 }
+
+/// A signing key generated at `key`; returns its verifier key.
+pub fn generate_key(key: &Path) -> String {
+    let generated = gufen()
+        .args(["key", "generate", "--name", "bench.example/ledger", "--out"])
+        .arg(key)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    assert!(generated.status.success());
+    serde_json::from_slice::<serde_json::Value>(&generated.stdout).unwrap()["vkey"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+/// Signs the checkpoint of the store at `db` with `key` (the clock at `now` when given); returns
+/// the signed checkpoint's text.
+pub fn sign_checkpoint(db: &Path, key: &Path, now: Option<&str>) -> Vec<u8> {
+    let mut command = gufen();
+    if let Some(now) = now {
+        command.env("GUFEN_NOW", now);
+    }
+    let signed = command
+        .arg("--db")
+        .arg(db)
+        .arg("checkpoint")
+        .arg("--sign")
+        .arg(key)
+        .output()
+        .unwrap();
+    assert!(signed.status.success());
+    signed.stdout
+}
