@@ -2044,3 +2044,34 @@ fn blob_files_are_fsynced_once_and_a_damaged_mark_fsyncs_them_all() {
     assert!(all.is_subset(&synced_now), "{all:?} {synced_now:?}");
     assert!(synced(&store).is_disjoint(&all));
 }
+
+#[test]
+fn a_handle_whose_failed_append_could_not_be_cleaned_writes_nothing_more_until_reopened() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = populated(dir.path());
+    let ledger = store.ledger(ORG).unwrap();
+    import_members(&ledger, 0, 100, 1);
+    let head = ledger.head().unwrap();
+    ledger
+        .fail_next_append
+        .store(true, std::sync::atomic::Ordering::Release);
+    ledger
+        .fail_next_cleanup
+        .store(true, std::sync::atomic::Ordering::Release);
+    let import = import_command(500, 100, "R9");
+    assert!(ledger.execute(&numbered(9), &import).is_err());
+    // What it wrote past the head is still there: this handle refuses to write on it.
+    let result = ledger.execute(&numbered(10), &hukou_of(member(3)));
+    assert!(
+        matches!(&result, Err(LedgerError::Refused(why)) if why.contains("open the store again")),
+        "{result:?}"
+    );
+    assert_eq!(ledger.head().unwrap(), head);
+    // Opened again, the ledger recovers and writes.
+    drop(ledger);
+    let ledger = store.ledger(ORG).unwrap();
+    assert_eq!(ledger.head().unwrap(), head);
+    assert_eq!(layout(&ledger), (0, 209));
+    ledger.execute(&numbered(10), &hukou_of(member(3))).unwrap();
+    assert!(ledger.verify(true).unwrap().ok);
+}

@@ -292,6 +292,8 @@ impl Store {
             poisoned: false.into(),
             #[cfg(test)]
             fail_next_append: false.into(),
+            #[cfg(test)]
+            fail_next_cleanup: false.into(),
         };
         ledger.recover()?;
         Ok(ledger)
@@ -318,6 +320,9 @@ pub struct Ledger {
     /// Test only: the next append fails after writing its records, before making them durable.
     #[cfg(test)]
     pub(crate) fail_next_append: std::sync::atomic::AtomicBool,
+    /// Test only: the clean-up after that failure fails too.
+    #[cfg(test)]
+    pub(crate) fail_next_cleanup: std::sync::atomic::AtomicBool,
 }
 
 /// The seq_next of the head pointer in `meta` (0 for none).
@@ -727,7 +732,20 @@ impl Ledger {
                 // Nothing is published: what was written past the head goes now (reads never
                 // see it; recovery would remove it on the next open). Should that fail too, this
                 // handle writes nothing more.
-                if self.recover_records(head.seq_next).is_err() {
+                #[cfg(test)]
+                let cleaned = if self
+                    .fail_next_cleanup
+                    .swap(false, std::sync::atomic::Ordering::AcqRel)
+                {
+                    Err(LedgerError::Io(std::io::Error::other(
+                        "a failure for the test",
+                    )))
+                } else {
+                    self.recover_records(head.seq_next)
+                };
+                #[cfg(not(test))]
+                let cleaned = self.recover_records(head.seq_next);
+                if cleaned.is_err() {
                     self.poisoned
                         .store(true, std::sync::atomic::Ordering::Release);
                 }
