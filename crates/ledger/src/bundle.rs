@@ -33,11 +33,16 @@ pub enum BundleError {
 pub fn encode<'a>(entries: impl IntoIterator<Item = &'a [u8]>) -> Vec<u8> {
     let mut out = Vec::new();
     for entry in entries {
-        let len = u32::try_from(entry.len()).expect("a record is below 4 GiB");
-        out.extend_from_slice(&len.to_be_bytes());
-        out.extend_from_slice(entry);
+        push(&mut out, entry);
     }
     out
+}
+
+/// Appends one entry, framed, to a bundle being built.
+pub fn push(out: &mut Vec<u8>, entry: &[u8]) {
+    let len = u32::try_from(entry.len()).expect("a record is below 4 GiB");
+    out.extend_from_slice(&len.to_be_bytes());
+    out.extend_from_slice(entry);
 }
 
 /// The entries of a bundle, borrowed from `bytes`; every byte must belong to an entry.

@@ -127,7 +127,7 @@ impl<'a> RecordWriter<'a> {
                 if seq != expected {
                     break;
                 }
-                frame(&mut pending, &bytes);
+                bundle::push(&mut pending, &bytes);
                 expected += 1;
             }
             if expected != first {
@@ -151,7 +151,7 @@ impl<'a> RecordWriter<'a> {
             self.ledger.records.insert(seq_key(seq), bytes)?;
             return Ok(());
         }
-        frame(&mut self.pending, &bytes);
+        bundle::push(&mut self.pending, &bytes);
         if (seq + 1).is_multiple_of(WIDTH) {
             let value = std::mem::take(&mut self.pending);
             self.ledger.bundles.insert(bundle_key(seq / WIDTH), value)?;
@@ -171,11 +171,6 @@ impl<'a> RecordWriter<'a> {
     }
 }
 
-fn frame(out: &mut Vec<u8>, record: &[u8]) {
-    let len = u32::try_from(record.len()).expect("a record is below 4 GiB");
-    out.extend_from_slice(&len.to_be_bytes());
-    out.extend_from_slice(record);
-}
 
 impl Ledger {
     /// Records `from..to` as stored (no cut at the head), a bundle's width at a time.
@@ -260,7 +255,7 @@ impl Ledger {
                 if seq_from_key(&key)? != expected {
                     return Ok(false);
                 }
-                frame(&mut value, &bytes);
+                bundle::push(&mut value, &bytes);
                 expected += 1;
             }
             if expected != range.end {
