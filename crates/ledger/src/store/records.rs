@@ -171,7 +171,6 @@ impl<'a> RecordWriter<'a> {
     }
 }
 
-
 impl Ledger {
     /// Records `from..to` as stored (no cut at the head), a bundle's width at a time.
     pub(crate) fn record_chunks(&self, from: u64, to: u64) -> Result<RecordChunks, LedgerError> {
