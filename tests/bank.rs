@@ -307,6 +307,11 @@ fn a_year_goes_to_the_bank_and_back_with_one_failure_and_one_line_without_an_acc
     assert_eq!(paid, lines.len() - 1);
     let show_text = g.ok(&["distribution", "show", "--year", "2025"]);
     assert!(show_text.contains("账户已销户"), "{show_text}");
+    // Streamed from the projections, the papers print what they print rebuilt from the log:
+    // the bank's failure, the line without an account and the paid lines alike.
+    g.streamed_equals_whole(&["distribution", "show", "--year", "2025"], 500);
+    g.streamed_equals_whole(&["distribution", "sheet", "--year", "2025"], 500);
+    g.streamed_equals_whole(&["distribution", "owed"], 2);
 
     // The resubmission holds exactly B's line.
     let resubmitted = gbk_csv(&resubmit_path);

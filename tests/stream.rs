@@ -1,19 +1,20 @@
 //! The listings of many persons that stream from the projections one person at a time (the
-//! register and the member list today) print exactly what the same document printed whole
-//! prints: the register or list as of today, which is rebuilt from the log and rendered whole,
+//! register, the member list, a year's plan papers and the owed list) print exactly what the
+//! same document printed whole prints: the document as of today, rebuilt from the log and
+//! rendered whole,
 //! byte for byte in every format that streams, in both languages; `-o FILE` holds the same bytes.
 //! What this pins: the order (household, then ID; persons of no household first), the totals
 //! and percentages computed before the first line, and JSON keys sorted as a whole document's.
 
 mod common;
 
-use common::{fixture, ok, Gufen, A, B};
+use common::{fixture, ok, Gufen, A, B, DRAFT_2025};
 
 /// A third member of fixtures/roster-600.csv (household 00002).
 const C: &str = "410183194002253855";
+/// A fourth, of the same household.
+const D: &str = "410183194111021586";
 const PASSPORT: &str = "passport:E12345678";
-/// Today, as the tests' pinned clock (common::NOW) reads in China.
-const TODAY: &str = "2026-12-31";
 
 /// The sample village with what changes a register: a gift, a pledge, a death and its estate
 /// settled on a member and on an heir of no household who is no member.
@@ -63,29 +64,9 @@ fn changed_village() -> Gufen {
     g
 }
 
-/// `args` streamed from the projections and `args --as-of TODAY` (rebuilt from the log, printed
-/// whole) in every format that streams and both languages, and as a paper: the same bytes.
+/// `args` streamed and rebuilt whole, holding the sample village's 600 lines.
 fn streamed_equals_whole(g: &Gufen, args: &[&str]) {
-    for (format, lang) in [
-        ("json", "en"),
-        ("text", "zh"),
-        ("text", "en"),
-        ("csv", "zh"),
-        ("csv", "en"),
-        // Gathered from the projections without a whole state, then laid out whole.
-        ("html", "zh"),
-    ] {
-        let mut now = vec!["--lang", lang, "--format", format];
-        now.extend(args);
-        let mut whole = now.clone();
-        whole.extend(["--as-of", TODAY]);
-        let streamed = g.ok(&now);
-        assert_eq!(streamed, g.ok(&whole), "{now:?}");
-        assert!(
-            streamed.matches("410183********").count() > 500,
-            "{now:?}: {streamed}"
-        );
-    }
+    g.streamed_equals_whole(args, 500);
 }
 
 #[test]
@@ -128,6 +109,157 @@ fn the_streamed_member_list_prints_what_the_whole_list_prints() {
         members.len(),
         599,
         "600 confirmed, one died; the heir is no member"
+    );
+}
+
+/// The year's plan papers (`distribution show`, the public notice, the pay-out sheet) and the
+/// owed list, read from the projections one holder at a time, print what the same papers rebuilt
+/// from the log print whole: a posted year with a line paid, a holder who died after the posting
+/// (owed to the estate), an heir of no household, a holder with a bank account; and a later
+/// year only drafted (no dividends declared, no line references).
+#[test]
+fn the_streamed_plan_papers_and_owed_list_print_what_the_whole_ones_print() {
+    let g = changed_village();
+    for args in [
+        DRAFT_2025,
+        &[
+            "distribution",
+            "notice",
+            "--year",
+            "2025",
+            "--date",
+            "2026-01-06",
+        ],
+        // C died in 2024: 544 members of age are left of the 545.
+        &[
+            "distribution",
+            "approve",
+            "--year",
+            "2025",
+            "--body",
+            "members",
+            "--for",
+            "420",
+            "--eligible",
+            "544",
+            "--resolution",
+            "2026-1",
+            "--date",
+            "2026-01-22",
+        ],
+        &[
+            "distribution",
+            "post",
+            "--year",
+            "2025",
+            "--date",
+            "2026-01-23",
+        ],
+        &[
+            "distribution",
+            "pay",
+            "--year",
+            "2025",
+            "--id",
+            A,
+            "--ref",
+            "BANK-1",
+            "--date",
+            "2026-02-01",
+        ][..],
+        &["death", "record", "--id", D, "--date", "2026-03-01"],
+        &[
+            "member",
+            "bank",
+            "--id",
+            B,
+            "--bank",
+            "农商银行",
+            "--account",
+            "6228480012345678",
+            "--date",
+            "2026-03-02",
+        ],
+        &[
+            "distribution",
+            "draft",
+            "--year",
+            "2026",
+            "--income",
+            "500000",
+            "--record-date",
+            "2026-11-30",
+            "--date",
+            "2026-12-01",
+        ],
+    ] {
+        g.ok(args);
+    }
+    for year in ["2025", "2026"] {
+        g.streamed_equals_whole(&["distribution", "show", "--year", year], 500);
+        g.streamed_equals_whole(&["distribution", "show", "--year", year, "--notice"], 500);
+    }
+    g.streamed_equals_whole(&["distribution", "sheet", "--year", "2025"], 500);
+    g.streamed_equals_whole(&["distribution", "owed"], 500);
+
+    let owed: serde_json::Value =
+        serde_json::from_str(&g.ok(&["--format", "json", "distribution", "owed"])).unwrap();
+    let lines = owed["lines"].as_array().unwrap();
+    let of = |id: &str| {
+        let masked = format!("{}********{}", &id[..6], &id[14..]);
+        lines.iter().find(|l| l["id_masked"] == masked.as_str())
+    };
+    assert!(of(A).is_none(), "A's line is paid");
+    assert_eq!(of(D).unwrap()["not_paid_because"], "estate");
+    assert_eq!(of(B).unwrap()["not_paid_because"], serde_json::Value::Null);
+    assert_eq!(
+        owed["owed_fen"].as_i64().unwrap(),
+        lines
+            .iter()
+            .map(|l| l["amount_fen"].as_i64().unwrap())
+            .sum::<i64>()
+    );
+    let shown: serde_json::Value = serde_json::from_str(&g.ok(&[
+        "--format",
+        "json",
+        "distribution",
+        "show",
+        "--year",
+        "2025",
+    ]))
+    .unwrap();
+    assert_eq!(
+        shown["holders"].as_u64().unwrap() as usize,
+        shown["lines"].as_array().unwrap().len()
+    );
+    // The plan as it stood before A was paid, and before there was one.
+    let before: serde_json::Value = serde_json::from_str(&g.ok(&[
+        "--format",
+        "json",
+        "distribution",
+        "show",
+        "--year",
+        "2025",
+        "--as-of",
+        "2026-01-31",
+    ]))
+    .unwrap();
+    assert_eq!(before["paid_fen"], 0);
+    assert!(shown["paid_fen"].as_i64().unwrap() > 0);
+    let run = g.run(&[
+        "distribution",
+        "show",
+        "--year",
+        "2026",
+        "--as-of",
+        "2026-06-30",
+    ]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .contains("no plan had been drafted for 2026 on 2026-06-30"),
+        "{}",
+        run.stderr
     );
 }
 

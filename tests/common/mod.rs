@@ -18,6 +18,8 @@ pub const A: &str = "410183195202210053";
 pub const B: &str = "410183196308011305";
 /// The instant every run takes for now (GUFEN_NOW).
 pub const NOW: &str = "2026-12-31T08:00:00Z";
+/// Today, as that instant reads in China.
+pub const TODAY: &str = "2026-12-31";
 
 /// How often a run or an open waits out a store lock before the test fails.
 const IN_USE_TRIES: u32 = 100;
@@ -226,6 +228,32 @@ pub struct Gufen {
 }
 
 impl Gufen {
+    /// `args` streamed from the projections and `args --as-of TODAY` (rebuilt from the log,
+    /// printed whole) in every format that streams and both languages, and as a paper: the
+    /// same bytes, each holding at least `lines` masked IDs of the sample village.
+    pub fn streamed_equals_whole(&self, args: &[&str], lines: usize) {
+        for (format, lang) in [
+            ("json", "en"),
+            ("text", "zh"),
+            ("text", "en"),
+            ("csv", "zh"),
+            ("csv", "en"),
+            // Gathered from the projections without a whole state, then laid out whole.
+            ("html", "zh"),
+        ] {
+            let mut now = vec!["--lang", lang, "--format", format];
+            now.extend(args);
+            let mut whole = now.clone();
+            whole.extend(["--as-of", TODAY]);
+            let streamed = self.ok(&now);
+            assert_eq!(streamed, self.ok(&whole), "{now:?}");
+            assert!(
+                streamed.matches("410183********").count() >= lines,
+                "{now:?}: {streamed}"
+            );
+        }
+    }
+
     /// No store yet.
     pub fn new() -> Self {
         Gufen {

@@ -192,6 +192,12 @@ const HELP: &[(&str, &str)] = &[
     ("Every posted dividend not yet paid, over all years", "历年已入账但尚未支付的分红"),
     ("The shareholder register (股东名册)", "股东名册"),
     ("The register on a past date, answered from the log", "过去某日的股东名册（从日志重算）"),
+    (
+        "The plan and its payments as they stood on a past date, rebuilt from the log",
+        "过去某日的分配方案及其支付情况（从日志重算）",
+    ),
+    ("The sheet as it stood on a past date, rebuilt from the log", "过去某日的分红发放表（从日志重算）"),
+    ("What was owed on a past date, rebuilt from the log", "过去某日尚未支付的分红（从日志重算）"),
     ("Every record concerning one person", "与某人有关的全部记录"),
     ("Records with seq, type and hash", "记录列表：序号、类型和哈希"),
     ("The first record's seq", "第一条记录的序号"),

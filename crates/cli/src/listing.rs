@@ -5,9 +5,13 @@
 //! second pass reads each person again by ID as its line is written.
 
 use anyhow::{anyhow, Result};
-use gufen_core::entity::Person;
+use gufen_core::entity::{Distribution, LineState, Person};
+use gufen_core::report::{
+    self, DistributionReport, DistributionSums, DividendLine, Holder, OwedLine,
+};
 use gufen_core::PersonId;
 use gufen_ledger::Ledger;
+use std::collections::BTreeMap;
 
 /// The persons a listing holds, in its order.
 pub struct Order<K> {
@@ -48,5 +52,97 @@ impl<K> Order<K> {
             each(&person)?;
         }
         Ok(())
+    }
+}
+
+/// The lines of a year's plan in the order its papers print them (household, then ID), read
+/// from the projections one holder at a time, never a whole state: the plan itself (a line and
+/// a dividend a holder), the states of the lines anything has happened to, and what is printed
+/// of each holder (`Holder`: name and household, a few dozen bytes) are all that is held.
+pub struct PlanLines {
+    pub found: Distribution,
+    /// The states of the year's lines that have one, by person.
+    states: BTreeMap<PersonId, LineState>,
+    /// Each line's holder and index in the plan, in the printed order.
+    order: Vec<(Holder, usize)>,
+    pub sums: DistributionSums,
+}
+
+impl PlanLines {
+    /// The `year` plan's lines, or None when the year has no plan.
+    pub fn read(ledger: &Ledger, year: u16) -> Result<Option<Self>> {
+        let Some(found) = ledger.distribution(year)? else {
+            return Ok(None);
+        };
+        let mut lines = PlanLines {
+            states: ledger.line_states(year)?,
+            order: Vec::with_capacity(found.plan.lines.len()),
+            sums: DistributionSums::default(),
+            found,
+        };
+        // The plan's lines are in ID order, the order the projections keep persons in.
+        for (index, line) in lines.found.plan.lines.iter().enumerate() {
+            let holder = Holder::of(ledger.person(&line.person)?.as_ref());
+            lines.sums.add(&lines.line(&holder, index));
+            lines.order.push((holder, index));
+        }
+        let plan = &lines.found.plan.lines;
+        lines.order.sort_by(|a, b| {
+            (&a.0.household, &plan[a.1].person).cmp(&(&b.0.household, &plan[b.1].person))
+        });
+        Ok(Some(lines))
+    }
+
+    pub fn len(&self) -> usize {
+        self.order.len()
+    }
+
+    /// The plan without its lines, with their sums.
+    pub fn heading(&self) -> DistributionReport {
+        report::distribution_heading(&self.found, &self.sums)
+    }
+
+    /// Each line in order.
+    pub fn each(&self, each: &mut dyn FnMut(&DividendLine) -> Result<()>) -> Result<()> {
+        for (holder, index) in &self.order {
+            each(&self.line(holder, *index))?;
+        }
+        Ok(())
+    }
+
+    fn line(&self, holder: &Holder, index: usize) -> DividendLine {
+        let person = &self.found.plan.lines[index].person;
+        report::dividend_line(&self.found, index, holder, self.states.get(person))
+    }
+}
+
+/// Every declared, unpaid, non-zero dividend over all years (`report::owed`), by year,
+/// household and ID, read from the projections one line at a time, never a whole state: each
+/// year's plan is read in turn to pick its owed lines, and only those lines are held.
+pub struct OwedLines {
+    pub lines: Vec<OwedLine>,
+    pub owed_fen: i64,
+}
+
+impl OwedLines {
+    pub fn read(ledger: &Ledger) -> Result<Self> {
+        let mut lines = Vec::new();
+        for found in ledger.distributions() {
+            let found = found?;
+            let year = found.plan.year;
+            let states = ledger.line_states(year)?;
+            for (index, dividend) in found.dividends.iter().enumerate() {
+                let state = states.get(&dividend.person);
+                if report::is_owed(dividend, state) {
+                    let holder = Holder::of(ledger.person(&dividend.person)?.as_ref());
+                    lines.push(report::owed_line(year, index, dividend, &holder, state));
+                }
+            }
+        }
+        report::sort_owed(&mut lines);
+        Ok(OwedLines {
+            owed_fen: lines.iter().map(|l| l.amount_fen).sum(),
+            lines,
+        })
     }
 }

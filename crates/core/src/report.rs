@@ -3,6 +3,7 @@
 //! Pure, language-neutral data holding IDs only as `MaskedId`; the CLI renders them.
 
 use crate::charter::Charter;
+use crate::entity::{Distribution, Dividend, LineState};
 use crate::event::DistributionDrafted;
 use crate::ids::{MaskedId, PersonId};
 use crate::state::{Collective, Person, PlanStatus, State};
@@ -281,40 +282,48 @@ pub fn distribution(state: &State, year: u16) -> Option<DistributionReport> {
         .plan
         .lines
         .iter()
-        .map(|line| {
-            let person = state.person(&line.person);
-            let dividend = found.dividend(&line.person);
-            let state_of_line = dividend.and_then(|_| state.line(year, &line.person));
-            let paid = state_of_line.and_then(|l| l.paid.as_ref());
-            let paid_on = paid.map(|p| p.on);
-            let failure = state_of_line.and_then(|l| l.failure.as_ref());
-            let household = person.and_then(|p| p.household.clone()).unwrap_or_default();
-            let shown = DividendLine {
-                name: person.map(|p| p.name.clone()).unwrap_or_default(),
-                id_masked: line.person.masked_id(),
-                household: household.clone(),
-                weighted_units: line.weighted_units,
-                amount_fen: line.amount_fen,
-                estate: dividend
-                    .map_or_else(|| person.is_some_and(Person::is_deceased), |d| d.estate),
-                payment: Some(LinePayment {
-                    line_reference: found
-                        .dividends
-                        .binary_search_by(|d| d.person.cmp(&line.person))
-                        .ok()
-                        .map(|index| crate::bank::line_reference(year, index)),
-                    paid: paid_on.is_some(),
-                    paid_on,
-                    paid_reference: paid.map(|p| p.reference.clone()),
-                    failure_reason: failure.map(|f| f.reason.clone()),
-                    failed_on: failure.map(|f| f.on),
-                }),
-            };
-            (household, &line.person, shown)
+        .enumerate()
+        .map(|(index, line)| {
+            let holder = Holder::of(state.person(&line.person));
+            let shown = dividend_line(found, index, &holder, state.line(year, &line.person));
+            (shown.household.clone(), &line.person, shown)
         })
         .collect();
     keyed.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
     let lines: Vec<DividendLine> = keyed.into_iter().map(|(_, _, line)| line).collect();
+    let mut report = distribution_heading(found, &DistributionSums::of(&lines));
+    report.lines = lines;
+    Some(report)
+}
+
+/// What a plan's heading sums over its lines: their weighted units and amounts, and the
+/// amounts of the paid ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct DistributionSums {
+    pub weighted_units: u64,
+    pub lines_fen: i64,
+    pub paid_fen: i64,
+}
+
+impl DistributionSums {
+    pub fn add(&mut self, line: &DividendLine) {
+        self.weighted_units += line.weighted_units;
+        self.lines_fen += line.amount_fen;
+        if line.paid() {
+            self.paid_fen += line.amount_fen;
+        }
+    }
+
+    pub fn of(lines: &[DividendLine]) -> Self {
+        let mut sums = DistributionSums::default();
+        lines.iter().for_each(|line| sums.add(line));
+        sums
+    }
+}
+
+/// The year's plan without its lines (`lines` empty), with the sums of the lines it will hold:
+/// what a plan printed line by line (never a whole state) needs before its first line.
+pub fn distribution_heading(found: &Distribution, sums: &DistributionSums) -> DistributionReport {
     let plan = DistributionDrafted {
         lines: Vec::new(),
         ..found.plan.clone()
@@ -326,7 +335,7 @@ pub fn distribution(state: &State, year: u16) -> Option<DistributionReport> {
         u128::from(plan.distributable_fen as u64) * 100 * 10_000
             / u128::from(plan.total_weighted_units)
     };
-    Some(DistributionReport {
+    DistributionReport {
         status: found.status(),
         revision: found.revision,
         drafted_on: found.drafted_on,
@@ -335,14 +344,77 @@ pub fn distribution(state: &State, year: u16) -> Option<DistributionReport> {
         posted_on: found.posted_on(),
         plan,
         per_share_yuan_e4: per_share,
-        lines_fen: lines.iter().map(|l| l.amount_fen).sum(),
-        paid_fen: lines
-            .iter()
-            .filter(|l| l.paid())
-            .map(|l| l.amount_fen)
-            .sum(),
-        lines,
-    })
+        lines: Vec::new(),
+        lines_fen: sums.lines_fen,
+        paid_fen: sums.paid_fen,
+    }
+}
+
+/// What the papers print of a dividend's holder beside the line: the part of a person's
+/// projection a listing of many lines keeps (a few dozen bytes, where a person is hundreds).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Holder {
+    pub name: String,
+    pub household: String,
+    pub deceased: bool,
+    pub has_account: bool,
+}
+
+impl Holder {
+    /// The holder of a line whose person's projection is `person` (None if it is gone: no
+    /// name, no household, no account).
+    pub fn of(person: Option<&Person>) -> Self {
+        match person {
+            None => Holder::default(),
+            Some(person) => Holder {
+                name: person.name.clone(),
+                household: person.household.clone().unwrap_or_default(),
+                deceased: person.is_deceased(),
+                has_account: person.bank_account.is_some(),
+            },
+        }
+    }
+}
+
+/// The `index`th line of the plan `found` as the notice and `distribution show` print it:
+/// `holder` is what is printed of its holder, `state` the line's state (None while nothing has
+/// happened to it).
+pub fn dividend_line(
+    found: &Distribution,
+    index: usize,
+    holder: &Holder,
+    state: Option<&LineState>,
+) -> DividendLine {
+    let line = &found.plan.lines[index];
+    // A posted plan declares a dividend for each of its lines, in the same order.
+    let declared = match found.dividends.get(index) {
+        Some(d) if d.person == line.person => Some(index),
+        _ => found
+            .dividends
+            .binary_search_by(|d| d.person.cmp(&line.person))
+            .ok(),
+    };
+    let dividend = declared.map(|i| &found.dividends[i]);
+    let state = dividend.and(state);
+    let paid = state.and_then(|l| l.paid.as_ref());
+    let paid_on = paid.map(|p| p.on);
+    let failure = state.and_then(|l| l.failure.as_ref());
+    DividendLine {
+        name: holder.name.clone(),
+        id_masked: line.person.masked_id(),
+        household: holder.household.clone(),
+        weighted_units: line.weighted_units,
+        amount_fen: line.amount_fen,
+        estate: dividend.map_or(holder.deceased, |d| d.estate),
+        payment: Some(LinePayment {
+            line_reference: declared.map(|i| crate::bank::line_reference(found.plan.year, i)),
+            paid: paid_on.is_some(),
+            paid_on,
+            paid_reference: paid.map(|p| p.reference.clone()),
+            failure_reason: failure.map(|f| f.reason.clone()),
+            failed_on: failure.map(|f| f.on),
+        }),
+    }
 }
 
 /// One unpaid dividend, still owed (across years until paid).
@@ -382,44 +454,64 @@ pub fn owed(state: &State) -> Vec<OwedLine> {
     let mut lines: Vec<OwedLine> = state
         .distributions()
         .flat_map(|d| {
-            d.dividends
-                .iter()
-                .enumerate()
-                .map(|(index, line)| (index, line, state.line(d.plan.year, &line.person)))
-                .filter(|(_, line, done)| {
-                    done.is_none_or(|l| l.paid.is_none()) && line.amount_fen > 0
+            d.dividends.iter().enumerate().filter_map(|(index, line)| {
+                let done = state.line(d.plan.year, &line.person);
+                is_owed(line, done).then(|| {
+                    let holder = Holder::of(state.person(&line.person));
+                    owed_line(d.plan.year, index, line, &holder, done)
                 })
-                .map(|(index, line, done)| {
-                    let person = state.person(&line.person);
-                    let failure = done.and_then(|l| l.failure.as_ref());
-                    let not_paid_because = if failure.is_some() {
-                        Some(NotPaidBecause::BankFailure)
-                    } else if line.estate || person.is_some_and(Person::is_deceased) {
-                        Some(NotPaidBecause::Estate)
-                    } else if person.is_none_or(|p| p.bank_account.is_none()) {
-                        Some(NotPaidBecause::NoAccount)
-                    } else {
-                        None
-                    };
-                    OwedLine {
-                        year: d.plan.year,
-                        line_reference: crate::bank::line_reference(d.plan.year, index),
-                        name: person.map(|p| p.name.clone()).unwrap_or_default(),
-                        id_masked: line.person.masked_id(),
-                        household: person.and_then(|p| p.household.clone()).unwrap_or_default(),
-                        amount_fen: line.amount_fen,
-                        estate: line.estate,
-                        failure_reason: failure.map(|f| f.reason.clone()),
-                        failed_on: failure.map(|f| f.on),
-                        not_paid_because,
-                    }
-                })
+            })
         })
         .collect();
+    sort_owed(&mut lines);
+    lines
+}
+
+/// Puts owed lines in their printed order: by year, household and masked ID (stable: lines of
+/// one household whose masked IDs are alike stay in the order they came, by ID).
+pub fn sort_owed(lines: &mut [OwedLine]) {
     lines.sort_by(|a, b| {
         (a.year, &a.household, &a.id_masked).cmp(&(b.year, &b.household, &b.id_masked))
     });
-    lines
+}
+
+/// Whether a declared dividend is still owed, its line's state being `state`: unpaid, and of
+/// more than zero fen.
+pub fn is_owed(dividend: &Dividend, state: Option<&LineState>) -> bool {
+    state.is_none_or(|l| l.paid.is_none()) && dividend.amount_fen > 0
+}
+
+/// The owed line of `line`, the `index`th declared dividend of the `year` plan (one
+/// `is_owed`), what is printed of its holder being `holder` and its line's state `state`.
+pub fn owed_line(
+    year: u16,
+    index: usize,
+    line: &Dividend,
+    holder: &Holder,
+    state: Option<&LineState>,
+) -> OwedLine {
+    let failure = state.and_then(|l| l.failure.as_ref());
+    let not_paid_because = if failure.is_some() {
+        Some(NotPaidBecause::BankFailure)
+    } else if line.estate || holder.deceased {
+        Some(NotPaidBecause::Estate)
+    } else if !holder.has_account {
+        Some(NotPaidBecause::NoAccount)
+    } else {
+        None
+    };
+    OwedLine {
+        year,
+        line_reference: crate::bank::line_reference(year, index),
+        name: holder.name.clone(),
+        id_masked: line.person.masked_id(),
+        household: holder.household.clone(),
+        amount_fen: line.amount_fen,
+        estate: line.estate,
+        failure_reason: failure.map(|f| f.reason.clone()),
+        failed_on: failure.map(|f| f.on),
+        not_paid_because,
+    }
 }
 
 /// A posted year's money as it stands: what was declared to holders, what of it is paid, and
@@ -436,20 +528,27 @@ pub struct YearPayments {
 /// The `year` plan's declared, paid and owed totals (a complete state): the declared lines of
 /// the plan with each line's state. Zero for a year not posted.
 pub fn year_payments(state: &State, year: u16) -> YearPayments {
+    match state.distribution(year) {
+        Some(found) => plan_payments(found, |person| state.line(year, person)),
+        None => YearPayments::default(),
+    }
+}
+
+/// The declared, paid and owed totals of the plan `found`, `line` giving each declared line's
+/// state.
+pub fn plan_payments<'a>(
+    found: &Distribution,
+    line: impl Fn(&PersonId) -> Option<&'a LineState>,
+) -> YearPayments {
     let mut totals = YearPayments::default();
-    let Some(plan) = state.distribution(year) else {
-        return totals;
-    };
-    for line in &plan.dividends {
-        totals.declared_fen += line.amount_fen;
-        if state
-            .line(year, &line.person)
-            .is_some_and(|l| l.paid.is_some())
-        {
-            totals.paid_fen += line.amount_fen;
+    for dividend in &found.dividends {
+        let state = line(&dividend.person);
+        totals.declared_fen += dividend.amount_fen;
+        if state.is_some_and(|l| l.paid.is_some()) {
+            totals.paid_fen += dividend.amount_fen;
             totals.paid_lines += 1;
-        } else if line.amount_fen > 0 {
-            totals.owed_fen += line.amount_fen;
+        } else if is_owed(dividend, state) {
+            totals.owed_fen += dividend.amount_fen;
             totals.owed_lines += 1;
         }
     }
@@ -476,14 +575,18 @@ pub struct YearTotals {
 /// The one place the township report reads per-line payment state.
 pub fn year_totals(state: &State, year: u16) -> Option<YearTotals> {
     let found = state.distribution(year)?;
-    let payments = year_payments(state, year);
-    Some(YearTotals {
-        year,
+    Some(plan_totals(found, year_payments(state, year)))
+}
+
+/// The totals of the plan `found`, its payments being `payments` (`plan_payments`).
+pub fn plan_totals(found: &Distribution, payments: YearPayments) -> YearTotals {
+    YearTotals {
+        year: found.plan.year,
         status: found.status(),
         distributable_fen: found.plan.distributable_fen,
         paid_fen: payments.paid_fen,
         owed_fen: payments.owed_fen,
         lines_paid: payments.paid_lines,
         lines_unpaid: payments.owed_lines,
-    })
+    }
 }

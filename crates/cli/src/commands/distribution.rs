@@ -3,21 +3,25 @@
 
 use crate::app::{date_or_today, App};
 use crate::arguments::{choice, date, percent, person_id, yuan};
-use crate::document::distribution::{Owed, PlanDocument, PlanPaper, PlanSummary};
+use crate::cli::Format;
+use crate::document::distribution::{shown, Owed, PlanDocument, PlanPaper, PlanSummary};
 use crate::document::paper;
 use crate::document::records::{WithOutcome, WriteOutcome};
 use crate::document::Document;
 use crate::input::Encoding;
 use crate::labels::{t, Labelled};
+use crate::listing::{OwedLines, PlanLines};
+use crate::render;
 use anyhow::{anyhow, bail, Result};
 use chrono::NaiveDate;
 use clap::Subcommand;
 use gufen_core::amount::Percent;
+use gufen_core::charter::Charter;
 use gufen_core::charter::{ApprovalBody, Rounding};
 use gufen_core::command::Action;
 use gufen_core::distribution::DraftInput;
-use gufen_core::report;
-use gufen_core::state::Key;
+use gufen_core::report::{self, DistributionSums, DividendLine};
+use gufen_core::state::{Key, PlanStatus};
 use gufen_core::{Command, Fen, PersonId};
 use gufen_ledger::Ledger;
 use std::path::PathBuf;
@@ -115,15 +119,25 @@ pub enum DistributionCommand {
         year: u16,
         #[arg(long)]
         notice: bool,
+        /// The plan and its payments as they stood on a past date, rebuilt from the log.
+        #[arg(long, value_parser = date)]
+        as_of: Option<NaiveDate>,
     },
     /// The pay-out sheet (分红发放表) of a posted year: every holder's dividend with a column
     /// to sign on receipt; `--format html` prints it on A4.
     Sheet {
         #[arg(long, value_parser = crate::arguments::whole::<u16>, allow_hyphen_values = true)]
         year: u16,
+        /// The sheet as it stood on a past date, rebuilt from the log.
+        #[arg(long, value_parser = date)]
+        as_of: Option<NaiveDate>,
     },
     /// Every posted dividend not yet paid, over all years.
-    Owed,
+    Owed {
+        /// What was owed on a past date, rebuilt from the log.
+        #[arg(long, value_parser = date)]
+        as_of: Option<NaiveDate>,
+    },
     /// Write the year's unpaid lines as the bank's batch pay-out file (代发) to `-o FILE`,
     /// shaped by the bank's template; lines without an account are listed, not dropped.
     Payfile(crate::commands::bank::PayfileArgs),
@@ -217,18 +231,23 @@ pub fn run(app: &mut App, command: DistributionCommand) -> Result<()> {
             ),
             _ => bail!("give either --id and --ref, or --file"),
         },
-        DistributionCommand::Show { year, notice } => {
-            let (_store, ledger) = app.open()?;
+        DistributionCommand::Show {
+            year,
+            notice,
+            as_of,
+        } => {
             let document = if notice {
                 PlanPaper::Notice
             } else {
                 PlanPaper::Show
             };
-            let plan = App::plan(&ledger, year, document)?;
-            app.render(&plan)
+            match as_of {
+                None => app.show(year, document),
+                Some(date) => app.show_as_of(year, document, date),
+            }
         }
-        DistributionCommand::Sheet { year } => app.payout_sheet(year),
-        DistributionCommand::Owed => app.owed(),
+        DistributionCommand::Sheet { year, as_of } => app.payout_sheet(year, as_of),
+        DistributionCommand::Owed { as_of } => app.owed(as_of),
         DistributionCommand::Payfile(args) => crate::commands::bank::payfile(app, args),
         DistributionCommand::Payresult(args) => crate::commands::bank::payresult(app, args),
     }
@@ -292,64 +311,209 @@ impl App {
         })
     }
 
-    /// The plan with every holder's line, as `paper` shows it.
+    /// The plan with every holder's line, as `paper` shows it, gathered from the projections
+    /// (never a whole state): the paper a notice prints after its write.
     fn plan(ledger: &Ledger, year: u16, paper: PlanPaper) -> Result<PlanDocument> {
-        let state = ledger.load_state(None)?;
+        let (charter, lines) = App::plan_lines(ledger, year)?;
+        let mut document =
+            PlanDocument::heading(&charter, &lines.heading(), paper, lines.len(), &lines.sums);
+        lines.each(&mut |line| {
+            document.lines.push(shown(paper, line));
+            Ok(())
+        })?;
+        Ok(document)
+    }
+
+    /// The charter and the `year` plan's lines, refused when there is no plan.
+    fn plan_lines(ledger: &Ledger, year: u16) -> Result<(Charter, PlanLines)> {
+        let charter = ledger
+            .collective()?
+            .ok_or_else(|| anyhow!("the collective is not registered"))?
+            .charter;
+        match PlanLines::read(ledger, year)? {
+            Some(lines) => Ok((charter, lines)),
+            None => bail!("no plan has been drafted for {year}"),
+        }
+    }
+
+    /// `distribution show`: the plan as `paper` shows it, each line read from the projections
+    /// as it is printed (text, CSV, JSON); a workbook and a printed paper gather the lines.
+    fn show(&mut self, year: u16, paper: PlanPaper) -> Result<()> {
+        let (_store, ledger) = self.open()?;
+        let (charter, lines) = App::plan_lines(&ledger, year)?;
+        let mut document =
+            PlanDocument::heading(&charter, &lines.heading(), paper, lines.len(), &lines.sums);
+        let mut each = |each: &mut dyn FnMut(&DividendLine) -> Result<()>| {
+            lines.each(&mut |line| each(&shown(paper, line)))
+        };
+        self.render_streamed(|mut out, format, lang| match format {
+            Format::Json => render::json_streamed(&mut out, &document, "lines", &mut each),
+            Format::Text | Format::Csv => {
+                let layout = document.frame(lang);
+                render::layout_streamed(&mut out, format, &layout, &mut |row| {
+                    each(&mut |line| row(&document.row(lang, line)))
+                })
+            }
+            Format::Xlsx | Format::Html => {
+                each(&mut |line| {
+                    document.lines.push(line.clone());
+                    Ok(())
+                })?;
+                render::render(&mut out, format, lang, &document)
+            }
+        })
+    }
+
+    /// `distribution show --as-of`: the plan as it stood on `date`, rebuilt from the log and
+    /// printed whole.
+    fn show_as_of(&mut self, year: u16, paper: PlanPaper, date: NaiveDate) -> Result<()> {
+        let (_store, ledger) = self.open()?;
+        let (state, _) = self.state(&ledger, Some(date))?;
         let charter = &state
             .collective()
             .ok_or_else(|| anyhow!("the collective is not registered"))?
             .charter;
         let Some(plan) = report::distribution(&state, year) else {
-            bail!("no plan has been drafted for {year}")
+            bail!("no plan had been drafted for {year} on {date}")
         };
-        Ok(PlanDocument::new(charter, &plan, paper))
+        self.render(&PlanDocument::new(charter, &plan, paper))
     }
 
     /// The pay-out sheet of a posted year; refused, naming the plan's status, before posting.
-    fn payout_sheet(&mut self, year: u16) -> Result<()> {
+    /// Streamed from the projections as `show` is; `as_of` rebuilds it from the log.
+    fn payout_sheet(&mut self, year: u16, as_of: Option<NaiveDate>) -> Result<()> {
         let lang = self.global.lang;
         let (_store, ledger) = self.open()?;
-        let state = ledger.load_state(None)?;
-        let charter = &state
-            .collective()
+        if let Some(date) = as_of {
+            let (state, _) = self.state(&ledger, Some(date))?;
+            let charter = &state
+                .collective()
+                .ok_or_else(|| anyhow!("the collective is not registered"))?
+                .charter;
+            let plan = report::distribution(&state, year);
+            let sums = plan.as_ref().map(|p| DistributionSums::of(&p.lines));
+            let mut sheet = payout_sheet(
+                lang,
+                charter,
+                year,
+                plan.as_ref().map(|p| (p.status, p.posted_on)),
+                &sums.unwrap_or_default(),
+                plan.as_ref().map_or(0, |p| p.lines.len()),
+            )?;
+            sheet.lines = plan.map(|p| p.lines).unwrap_or_default();
+            return self.render(&sheet);
+        }
+        let charter = ledger
+            .collective()?
             .ok_or_else(|| anyhow!("the collective is not registered"))?
             .charter;
-        let Some(plan) = report::distribution(&state, year) else {
-            bail!(t(
-                lang,
-                format!("{year} 年度尚无分配方案"),
-                format!("no plan has been drafted for {year}")
-            ))
+        let lines = PlanLines::read(&ledger, year)?;
+        let plan = lines
+            .as_ref()
+            .map(|lines| (lines.found.status(), lines.found.posted_on()));
+        let Some(lines) = lines else {
+            return payout_sheet(lang, &charter, year, plan, &DistributionSums::default(), 0)
+                .map(|_| ());
         };
-        if !paper::payable(plan.status) {
-            let status = plan.status.text(lang);
-            bail!(t(
-                lang,
-                format!("{year} 年度分配方案尚未入账（{status}）：发放表只为已入账的方案打印"),
-                format!("the {year} plan is not posted ({status}): a pay-out sheet is printed for a posted plan only")
-            ))
-        }
-        self.render(&paper::PayoutSheet {
-            document: "payout-sheet",
-            collective: charter.name.clone(),
-            code: charter.code.to_string(),
-            year,
-            posted_on: plan.posted_on,
-            holders: plan.lines.len(),
-            lines_fen: plan.lines_fen,
-            paid_fen: plan.paid_fen,
-            lines: plan.lines,
+        let mut sheet = payout_sheet(lang, &charter, year, plan, &lines.sums, lines.len())?;
+        let mut each = |each: &mut dyn FnMut(&DividendLine) -> Result<()>| lines.each(each);
+        self.render_streamed(|mut out, format, lang| match format {
+            Format::Json => render::json_streamed(&mut out, &sheet, "lines", &mut each),
+            Format::Text | Format::Csv => {
+                let layout = sheet.frame(lang);
+                let mut number = 0;
+                render::layout_streamed(&mut out, format, &layout, &mut |row| {
+                    number = 0;
+                    each(&mut |line| {
+                        number += 1;
+                        row(&sheet.row(lang, number, line))
+                    })
+                })
+            }
+            Format::Xlsx | Format::Html => {
+                each(&mut |line| {
+                    sheet.lines.push(line.clone());
+                    Ok(())
+                })?;
+                render::render(&mut out, format, lang, &sheet)
+            }
         })
     }
 
-    fn owed(&mut self) -> Result<()> {
+    /// Every dividend still owed, over all years, each line read from the projections as it is
+    /// printed (a workbook and a printed paper gather them); `as_of` rebuilds it from the log.
+    fn owed(&mut self, as_of: Option<NaiveDate>) -> Result<()> {
         let (_store, ledger) = self.open()?;
-        let state = ledger.load_state(None)?;
-        let lines = report::owed(&state);
-        self.render(&Owed {
+        if let Some(date) = as_of {
+            let (state, _) = self.state(&ledger, Some(date))?;
+            let lines = report::owed(&state);
+            return self.render(&Owed {
+                as_of: date,
+                owed_fen: lines.iter().map(|l| l.amount_fen).sum(),
+                lines,
+            });
+        }
+        let OwedLines { lines, owed_fen } = OwedLines::read(&ledger)?;
+        let mut document = Owed {
             as_of: crate::app::today()?,
-            owed_fen: lines.iter().map(|l| l.amount_fen).sum(),
-            lines,
+            owed_fen,
+            lines: Vec::new(),
+        };
+        self.render_streamed(move |mut out, format, lang| match format {
+            Format::Json => render::json_streamed(&mut out, &document, "lines", &mut |each| {
+                lines.iter().try_for_each(&mut *each)
+            }),
+            Format::Text | Format::Csv => {
+                let layout = document.frame(lang);
+                render::layout_streamed(&mut out, format, &layout, &mut |row| {
+                    lines
+                        .iter()
+                        .try_for_each(|line| row(&Owed::row(lang, line)))
+                })
+            }
+            Format::Xlsx | Format::Html => {
+                document.lines = lines;
+                render::render(&mut out, format, lang, &document)
+            }
         })
     }
+}
+
+/// The pay-out sheet of the `year` plan without its lines, `plan` being the plan's status and
+/// posting date: refused when there is no plan or it is not posted, naming its status.
+fn payout_sheet(
+    lang: crate::cli::Lang,
+    charter: &Charter,
+    year: u16,
+    plan: Option<(PlanStatus, Option<NaiveDate>)>,
+    sums: &DistributionSums,
+    holders: usize,
+) -> Result<paper::PayoutSheet> {
+    let Some((status, posted_on)) = plan else {
+        bail!(t(
+            lang,
+            format!("{year} 年度尚无分配方案"),
+            format!("no plan has been drafted for {year}")
+        ))
+    };
+    if !paper::payable(status) {
+        let status = status.text(lang);
+        bail!(t(
+            lang,
+            format!("{year} 年度分配方案尚未入账（{status}）：发放表只为已入账的方案打印"),
+            format!("the {year} plan is not posted ({status}): a pay-out sheet is printed for a posted plan only")
+        ))
+    }
+    Ok(paper::PayoutSheet {
+        document: "payout-sheet",
+        collective: charter.name.clone(),
+        code: charter.code.to_string(),
+        year,
+        posted_on,
+        holders,
+        lines_fen: sums.lines_fen,
+        paid_fen: sums.paid_fen,
+        lines: Vec::new(),
+        lines_weighted_units: sums.weighted_units,
+    })
 }

@@ -389,23 +389,27 @@ fn list_now(app: &mut App, ledger: &Ledger) -> Result<()> {
 /// household and ID.
 fn find(app: &mut App, name: Option<String>, household: Option<String>) -> Result<()> {
     let (_store, ledger) = app.open()?;
-    let state = ledger.load_state(None)?;
     let name = name.map(|n| n.trim().to_string());
     let household = household.map(|h| h.trim().to_string());
-    let mut found: Vec<_> = state
-        .persons()
-        .filter(|p| name.as_ref().is_none_or(|n| p.name.contains(n.as_str())))
-        .filter(|p| {
-            household
-                .as_ref()
-                .is_none_or(|h| p.household.as_deref() == Some(h.as_str()))
-        })
-        .collect();
+    // One person at a time from the projections; only those found are kept.
+    let mut found = Vec::new();
+    for person in ledger.persons() {
+        let person = person?;
+        let named = name
+            .as_ref()
+            .is_none_or(|n| person.name.contains(n.as_str()));
+        let of_household = household
+            .as_ref()
+            .is_none_or(|h| person.household.as_deref() == Some(h.as_str()));
+        if named && of_household {
+            found.push(person);
+        }
+    }
     found.sort_by(|a, b| (&a.household, &a.id).cmp(&(&b.household, &b.id)));
     app.render(&FoundPersons {
         name,
         household,
         count: found.len(),
-        persons: found.into_iter().map(FoundRow::new).collect(),
+        persons: found.iter().map(FoundRow::new).collect(),
     })
 }

@@ -8,6 +8,7 @@ use anyhow::Result;
 use chrono::NaiveDate;
 use clap::Subcommand;
 use gufen_core::command::Action;
+use gufen_core::state::Key;
 use gufen_core::PersonId;
 
 #[derive(Subcommand, Debug)]
@@ -63,7 +64,20 @@ pub fn run(app: &mut App, command: RepresentativeCommand) -> Result<()> {
         ),
         RepresentativeCommand::List { as_of } => {
             let (_store, ledger) = app.open()?;
-            let (state, date) = app.state(&ledger, as_of)?;
+            let (state, date) = match as_of {
+                Some(_) => app.state(&ledger, as_of)?,
+                // The collective and the seated representatives only, from the projections.
+                None => {
+                    let seated: Vec<PersonId> = ledger
+                        .collective()?
+                        .map(|c| c.representatives.into_keys().collect())
+                        .unwrap_or_default();
+                    let keys = std::iter::once(Key::Collective)
+                        .chain(seated.into_iter().map(Key::Person))
+                        .collect();
+                    (ledger.load_state(Some(keys))?, crate::app::today()?)
+                }
+            };
             app.render(&RepresentativeList::new(&state, date))
         }
     }

@@ -119,12 +119,41 @@ fn report(app: &mut App, year: Option<u16>) -> Result<()> {
     let store = app.open_store(false)?;
     let mut villages = Vec::new();
     for code in collectives(app, &store)? {
-        // One village's state at a time, from its projections: the report keeps its figures.
-        let state = store.ledger(&code)?.load_state(None)?;
-        villages.extend(VillageLine::of(&state, year));
+        villages.extend(village_line(&store.ledger(&code)?, year)?);
     }
     drop(store);
     app.render(&TownshipReport::new(today()?, year, villages))
+}
+
+/// One collective's line of the report (its plan of `year` only, when given), read from its
+/// projections one person and one plan at a time; None for a ledger without its registration.
+pub fn village_line(ledger: &Ledger, year: Option<u16>) -> Result<Option<VillageLine>> {
+    let Some(collective) = ledger.collective()? else {
+        return Ok(None);
+    };
+    let mut line = VillageLine::new(&collective);
+    for person in ledger.persons() {
+        line.add(&person?);
+    }
+    let mut add = |found: gufen_core::entity::Distribution| -> Result<()> {
+        let states = ledger.line_states(found.plan.year)?;
+        let payments = gufen_core::report::plan_payments(&found, |person| states.get(person));
+        line.add_year(gufen_core::report::plan_totals(&found, payments));
+        Ok(())
+    };
+    match year {
+        Some(year) => {
+            if let Some(found) = ledger.distribution(year)? {
+                add(found)?;
+            }
+        }
+        None => {
+            for found in ledger.distributions() {
+                add(found?)?;
+            }
+        }
+    }
+    Ok(Some(line))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -594,13 +623,15 @@ fn duplicates(app: &mut App) -> Result<()> {
     let mut deaths: Vec<(PersonId, String, String, NaiveDate)> = Vec::new();
     let mut spans: HashMap<PersonId, Vec<(String, NaiveDate, Option<NaiveDate>)>> = HashMap::new();
     for code in &codes {
-        let state = store.ledger(code)?.load_state(None)?;
-        let Some(collective) = state.collective() else {
+        // One person at a time, from the village's projections.
+        let ledger = store.ledger(code)?;
+        let Some(collective) = ledger.collective()? else {
             continue;
         };
         names.insert(code.clone(), collective.charter.name.clone());
         let was_member = ever.entry(code.clone()).or_default();
-        for person in state.persons() {
+        for person in ledger.persons() {
+            let person = person?;
             if let Some(died) = person.deceased_on {
                 deaths.push((person.id.clone(), person.name.clone(), code.clone(), died));
             }

@@ -7,7 +7,7 @@
 use crate::cli::{Format, Global};
 use crate::commands::demo::{village_charter, Village, ROSTER_SEED};
 use crate::commands::township::{move_in, refuse_member_elsewhere, MoveRequest};
-use crate::document::township::{TownshipReport, VillageLine};
+use crate::document::township::TownshipReport;
 use crate::labels::t;
 use crate::render::render;
 use anyhow::{bail, Result};
@@ -244,7 +244,7 @@ impl Township<'_> {
     ) -> Result<()> {
         let mut lines = Vec::new();
         for (ledger, _, _) in built {
-            lines.extend(VillageLine::of(&ledger.load_state(None)?, None));
+            lines.extend(crate::commands::township::village_line(ledger, None)?);
         }
         let report = TownshipReport::new(crate::app::today()?, None, lines);
         render(out, Format::Text, self.global.lang, &report)

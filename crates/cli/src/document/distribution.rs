@@ -7,7 +7,9 @@ use crate::labels::{serialize_code, t, yes_no, Labelled};
 use chrono::NaiveDate;
 use gufen_core::amount::{format_scaled, Percent};
 use gufen_core::charter::{Charter, Rounding};
-use gufen_core::report::{DistributionReport, DividendLine, NotPaidBecause, OwedLine};
+use gufen_core::report::{
+    DistributionReport, DistributionSums, DividendLine, NotPaidBecause, OwedLine,
+};
 use gufen_core::state::PlanStatus;
 use gufen_core::{Fen, Units};
 use serde::Serialize;
@@ -57,6 +59,9 @@ pub struct PlanDocument {
     pub paid_fen: i64,
     pub holders: usize,
     pub lines: Vec<DividendLine>,
+    /// The weighted units of the lines (the table's total).
+    #[serde(skip)]
+    pub lines_weighted_units: u64,
     /// The charter's notice days and the last day of the notice period (the paper's).
     #[serde(skip)]
     pub notice_days: u32,
@@ -65,7 +70,22 @@ pub struct PlanDocument {
 }
 
 impl PlanDocument {
+    /// The plan with every line of `report`.
     pub fn new(charter: &Charter, report: &DistributionReport, paper: PlanPaper) -> Self {
+        let sums = DistributionSums::of(&report.lines);
+        let mut document = PlanDocument::heading(charter, report, paper, report.lines.len(), &sums);
+        document.lines = report.lines.iter().map(|l| shown(paper, l)).collect();
+        document
+    }
+
+    /// The plan without its lines (`lines` empty): `holders` lines summing to `sums` go in it.
+    pub fn heading(
+        charter: &Charter,
+        report: &DistributionReport,
+        paper: PlanPaper,
+        holders: usize,
+        sums: &DistributionSums,
+    ) -> Self {
         let plan = &report.plan;
         PlanDocument {
             document: paper,
@@ -95,22 +115,84 @@ impl PlanDocument {
             collective_fen: plan.collective_fen,
             retained_fen: plan.retained_fen,
             per_share_yuan: format_scaled(report.per_share_yuan_e4, 4, 2),
-            lines_fen: report.lines_fen,
-            paid_fen: report.paid_fen,
-            holders: report.lines.len(),
-            lines: report
-                .lines
-                .iter()
-                .map(|line| DividendLine {
-                    // The public notice shows no payments.
-                    payment: line.payment.clone().filter(|_| paper == PlanPaper::Show),
-                    ..line.clone()
-                })
-                .collect(),
+            lines_fen: sums.lines_fen,
+            paid_fen: sums.paid_fen,
+            holders,
+            lines: Vec::new(),
+            lines_weighted_units: sums.weighted_units,
         }
     }
 
-    fn heading(&self, lang: Lang, layout: &mut Layout) {
+    /// One line's row of the table (a line `shown`).
+    pub fn row(&self, lang: Lang, line: &DividendLine) -> Vec<String> {
+        let mut row = vec![
+            line.household.clone(),
+            holder_name(&line.name, line.estate, lang),
+            line.id_masked.to_string(),
+            Units(line.weighted_units).to_string(),
+            Fen(line.amount_fen).to_string(),
+        ];
+        if let Some(payment) = &line.payment {
+            row.push(yes_no(lang, payment.paid).to_string());
+            row.push(payment.paid_on.map(|d| d.to_string()).unwrap_or_default());
+            row.push(payment.failure_reason.clone().unwrap_or_default());
+            row.push(payment.line_reference.clone().unwrap_or_default());
+        }
+        row
+    }
+
+    /// The plan's layout with its table holding only the total row: the lines' rows (`row`)
+    /// go before it.
+    pub fn frame(&self, lang: Lang) -> Layout {
+        let show = self.document == PlanPaper::Show;
+        let mut headers = vec![
+            t(lang, "户号", "household"),
+            t(lang, "姓名", "name"),
+            t(lang, "身份证号", "ID"),
+            t(lang, "折算股", "weighted shares"),
+            t(lang, "分红(元)", "dividend (yuan)"),
+        ];
+        if show {
+            headers.extend([
+                t(lang, "已支付", "paid"),
+                t(lang, "支付日期", "paid on"),
+                t(lang, "未付原因", "not paid because"),
+                t(lang, "参考号", "reference"),
+            ]);
+        }
+        let mut columns = vec![
+            Column::Code,
+            Column::Text,
+            Column::Code,
+            Column::Number,
+            Column::Money,
+        ];
+        if show {
+            // The line's reference last, as the bank's file carries it, to match the two.
+            columns.extend([Column::Text, Column::Date, Column::Text, Column::Code]);
+        }
+        let mut table = Table::typed(headers, columns);
+        let mut total = vec![
+            t(lang, "合计", "total").to_string(),
+            String::new(),
+            String::new(),
+            Units(self.lines_weighted_units).to_string(),
+            Fen(self.lines_fen).to_string(),
+        ];
+        if show {
+            total.push(Fen(self.paid_fen).to_string());
+            total.push(String::new());
+            total.push(String::new());
+            total.push(String::new());
+        }
+        table.push(total);
+        let mut layout = Layout::default();
+        self.heading_lines(lang, &mut layout);
+        layout.table(table);
+        layout
+    }
+
+    fn heading_lines(&self, lang: Lang, layout: &mut Layout) {
         let title = match self.document {
             PlanPaper::Notice => t(
                 lang,
@@ -184,6 +266,14 @@ impl PlanDocument {
     }
 }
 
+/// A line as `paper` shows it: the public notice shows no payments.
+pub fn shown(paper: PlanPaper, line: &DividendLine) -> DividendLine {
+    DividendLine {
+        payment: line.payment.clone().filter(|_| paper == PlanPaper::Show),
+        ..line.clone()
+    }
+}
+
 /// A holder's name, marked when the amount goes to their estate.
 fn holder_name(name: &str, estate: bool, lang: Lang) -> String {
     if estate {
@@ -195,67 +285,8 @@ fn holder_name(name: &str, estate: bool, lang: Lang) -> String {
 
 impl Document for PlanDocument {
     fn layout(&self, lang: Lang) -> Layout {
-        let show = self.document == PlanPaper::Show;
-        let mut headers = vec![
-            t(lang, "户号", "household"),
-            t(lang, "姓名", "name"),
-            t(lang, "身份证号", "ID"),
-            t(lang, "折算股", "weighted shares"),
-            t(lang, "分红(元)", "dividend (yuan)"),
-        ];
-        if show {
-            headers.extend([
-                t(lang, "已支付", "paid"),
-                t(lang, "支付日期", "paid on"),
-                t(lang, "未付原因", "not paid because"),
-                t(lang, "参考号", "reference"),
-            ]);
-        }
-        let mut columns = vec![
-            Column::Code,
-            Column::Text,
-            Column::Code,
-            Column::Number,
-            Column::Money,
-        ];
-        if show {
-            // The line's reference last, as the bank's file carries it, to match the two.
-            columns.extend([Column::Text, Column::Date, Column::Text, Column::Code]);
-        }
-        let mut table = Table::typed(headers, columns);
-        for line in &self.lines {
-            let mut row = vec![
-                line.household.clone(),
-                holder_name(&line.name, line.estate, lang),
-                line.id_masked.to_string(),
-                Units(line.weighted_units).to_string(),
-                Fen(line.amount_fen).to_string(),
-            ];
-            if let Some(payment) = &line.payment {
-                row.push(yes_no(lang, payment.paid).to_string());
-                row.push(payment.paid_on.map(|d| d.to_string()).unwrap_or_default());
-                row.push(payment.failure_reason.clone().unwrap_or_default());
-                row.push(payment.line_reference.clone().unwrap_or_default());
-            }
-            table.push(row);
-        }
-        let mut total = vec![
-            t(lang, "合计", "total").to_string(),
-            String::new(),
-            String::new(),
-            Units(self.lines.iter().map(|l| l.weighted_units).sum()).to_string(),
-            Fen(self.lines_fen).to_string(),
-        ];
-        if show {
-            total.push(Fen(self.paid_fen).to_string());
-            total.push(String::new());
-            total.push(String::new());
-            total.push(String::new());
-        }
-        table.push(total);
-        let mut layout = Layout::default();
-        self.heading(lang, &mut layout);
-        layout.table(table);
+        let mut layout = self.frame(lang);
+        layout.rows_before_total(self.lines.iter().map(|line| self.row(lang, line)));
         layout
     }
 
@@ -309,8 +340,23 @@ pub struct Owed {
     pub lines: Vec<OwedLine>,
 }
 
-impl Document for Owed {
-    fn layout(&self, lang: Lang) -> Layout {
+impl Owed {
+    /// One owed line's row.
+    pub fn row(lang: Lang, line: &OwedLine) -> Vec<String> {
+        vec![
+            line.year.to_string(),
+            line.household.clone(),
+            holder_name(&line.name, line.estate, lang),
+            line.id_masked.to_string(),
+            Fen(line.amount_fen).to_string(),
+            not_paid_because(line, lang),
+            line.line_reference.clone(),
+        ]
+    }
+
+    /// The list's layout with its table holding only the total row: the lines' rows (`row`)
+    /// go before it.
+    pub fn frame(&self, lang: Lang) -> Layout {
         let mut table = Table::typed(
             vec![
                 t(lang, "年度", "year"),
@@ -332,17 +378,6 @@ impl Document for Owed {
                 Column::Code,
             ],
         );
-        for line in &self.lines {
-            table.push(vec![
-                line.year.to_string(),
-                line.household.clone(),
-                holder_name(&line.name, line.estate, lang),
-                line.id_masked.to_string(),
-                Fen(line.amount_fen).to_string(),
-                not_paid_because(line, lang),
-                line.line_reference.clone(),
-            ]);
-        }
         table.push(vec![
             t(lang, "合计", "total").to_string(),
             String::new(),
@@ -359,6 +394,14 @@ impl Document for Owed {
             format!("unpaid dividends (as of {})", self.as_of),
         ));
         layout.table(table);
+        layout
+    }
+}
+
+impl Document for Owed {
+    fn layout(&self, lang: Lang) -> Layout {
+        let mut layout = self.frame(lang);
+        layout.rows_before_total(self.lines.iter().map(|line| Owed::row(lang, line)));
         layout
     }
 }

@@ -1,7 +1,7 @@
 //! Holdings on paper: the shareholder register (股东名册) and the household share certificate
 //! (股权证), both on a date; the core computes them, these add the heading.
 
-use super::{Block, Column, Document, Layout, Table};
+use super::{Column, Document, Layout, Table};
 use crate::cli::Lang;
 use crate::labels::{class_name, t, yes_no};
 use chrono::NaiveDate;
@@ -158,15 +158,7 @@ impl Document for RegisterDocument {
         let holders = &self.register.holders;
         let pledged_units = holders.iter().map(|h| h.pledged_units).sum();
         let mut layout = self.frame(lang, holders.len(), pledged_units);
-        for block in &mut layout.blocks {
-            if let Block::Table(table) = block {
-                let total = table.rows.pop().expect("the frame's table holds the total");
-                for holder in holders {
-                    table.push(self.row(lang, holder));
-                }
-                table.push(total);
-            }
-        }
+        layout.rows_before_total(holders.iter().map(|holder| self.row(lang, holder)));
         layout
     }
 

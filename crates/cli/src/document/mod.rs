@@ -79,6 +79,19 @@ pub enum Paper {
 }
 
 impl Layout {
+    /// Puts `rows` in the first table before its last row (the total a frame holds).
+    pub fn rows_before_total(&mut self, rows: impl IntoIterator<Item = Vec<String>>) {
+        let table = self
+            .blocks
+            .iter_mut()
+            .find_map(|block| match block {
+                Block::Table(table) => Some(table),
+                _ => None,
+            })
+            .expect("the layout holds a table");
+        table.rows_before_total(rows);
+    }
+
     /// Names the document's sheet in a workbook (see `Layout::sheet`).
     pub fn sheet(&mut self, name: impl Into<String>) {
         self.sheet = Some(name.into());
@@ -200,6 +213,15 @@ impl Column {
 }
 
 impl Table {
+    /// Puts `rows` before the table's last row (the total a frame holds).
+    pub fn rows_before_total(&mut self, rows: impl IntoIterator<Item = Vec<String>>) {
+        let total = self.rows.pop().expect("the frame's table holds the total");
+        for row in rows {
+            self.push(row);
+        }
+        self.push(total);
+    }
+
     /// A table whose right-aligned columns hold numbers and the others words. Every table so
     /// far says what its columns hold (`typed`); this stays for a quick table of plain words
     /// and counts.

@@ -512,9 +512,52 @@ pub struct PayoutSheet {
     pub lines_fen: i64,
     pub paid_fen: i64,
     pub lines: Vec<DividendLine>,
+    /// The weighted units of the lines (the table's total).
+    #[serde(skip)]
+    pub lines_weighted_units: u64,
 }
 
 impl PayoutSheet {
+    /// The `number`th line's row (from 1).
+    pub fn row(&self, lang: Lang, number: usize, line: &DividendLine) -> Vec<String> {
+        let name = if line.estate {
+            t(
+                lang,
+                format!("{}（遗产）", line.name),
+                format!("{} (estate)", line.name),
+            )
+        } else {
+            line.name.clone()
+        };
+        let paid_on = line
+            .payment
+            .as_ref()
+            .and_then(|p| p.paid_on)
+            .map(|d| d.to_string())
+            .unwrap_or_default();
+        vec![
+            number.to_string(),
+            line.household.clone(),
+            name,
+            line.id_masked.to_string(),
+            Units(line.weighted_units).to_string(),
+            Fen(line.amount_fen).to_string(),
+            paid_on,
+            String::new(),
+        ]
+    }
+
+    /// The sheet's layout with its table holding only the total row: the lines' rows (`row`)
+    /// go before it.
+    pub fn frame(&self, lang: Lang) -> Layout {
+        let mut layout = Layout::default();
+        layout.line(self.title(lang));
+        layout.line(self.summary(lang));
+        layout.table(self.table(lang));
+        layout
+    }
+
+    /// The table with its total row only.
     fn table(&self, lang: Lang) -> Table {
         let mut table = Table::typed(
             vec![
@@ -538,43 +581,28 @@ impl PayoutSheet {
                 Column::Text,
             ],
         );
-        for (number, line) in self.lines.iter().enumerate() {
-            let name = if line.estate {
-                t(
-                    lang,
-                    format!("{}（遗产）", line.name),
-                    format!("{} (estate)", line.name),
-                )
-            } else {
-                line.name.clone()
-            };
-            let paid_on = line
-                .payment
-                .as_ref()
-                .and_then(|p| p.paid_on)
-                .map(|d| d.to_string())
-                .unwrap_or_default();
-            table.push(vec![
-                (number + 1).to_string(),
-                line.household.clone(),
-                name,
-                line.id_masked.to_string(),
-                Units(line.weighted_units).to_string(),
-                Fen(line.amount_fen).to_string(),
-                paid_on,
-                String::new(),
-            ]);
-        }
         table.push(vec![
             t(lang, "合计", "total").to_string(),
             String::new(),
             String::new(),
             String::new(),
-            Units(self.lines.iter().map(|l| l.weighted_units).sum()).to_string(),
+            Units(self.lines_weighted_units).to_string(),
             Fen(self.lines_fen).to_string(),
             String::new(),
             String::new(),
         ]);
+        table
+    }
+
+    /// The table with every line.
+    fn table_whole(&self, lang: Lang) -> Table {
+        let mut table = self.table(lang);
+        table.rows_before_total(
+            self.lines
+                .iter()
+                .enumerate()
+                .map(|(number, line)| self.row(lang, number + 1, line)),
+        );
         table
     }
 
@@ -603,10 +631,9 @@ impl PayoutSheet {
 
 impl Document for PayoutSheet {
     fn layout(&self, lang: Lang) -> Layout {
-        let mut layout = Layout::default();
-        layout.line(self.title(lang));
-        layout.line(self.summary(lang));
-        layout.table(self.table(lang));
+        let mut layout = self.frame(lang);
+        layout.blocks.pop();
+        layout.table(self.table_whole(lang));
         layout
     }
 
@@ -619,7 +646,7 @@ impl Document for PayoutSheet {
             format!("{} dividend pay-out sheet", self.year),
         )));
         layout.line(self.summary(lang));
-        layout.paper(Paper::SignTable(self.table(lang)));
+        layout.paper(Paper::SignTable(self.table_whole(lang)));
         layout.paper(Paper::Note(t(
             lang,
             "领取人核对金额无误后在“签字”栏签名（或按手印）；代领的注明代领人姓名及关系。身份证号仅显示前 6 位和后 4 位。".to_string(),

@@ -10,8 +10,8 @@ use crate::labels::{serialize_code, t, Labelled};
 use chrono::NaiveDate;
 use gufen_core::charter::ShareClass;
 use gufen_core::ids::MaskedId;
-use gufen_core::report::{year_totals, YearTotals};
-use gufen_core::state::{PlanStatus, State};
+use gufen_core::report::YearTotals;
+use gufen_core::state::{Person, PlanStatus};
 use gufen_core::{Fen, Units};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -66,12 +66,10 @@ impl From<YearTotals> for YearLine {
 }
 
 impl VillageLine {
-    /// The collective's line from a complete state read from its projections; None for a
-    /// ledger without its registration.
-    pub fn of(state: &State, year: Option<u16>) -> Option<Self> {
-        let collective = state.collective()?;
+    /// The collective's line before its persons and plans are added.
+    pub fn new(collective: &gufen_core::state::Collective) -> Self {
         let charter = &collective.charter;
-        let mut line = VillageLine {
+        VillageLine {
             code: charter.code.to_string(),
             name: charter.name.clone(),
             members: collective.member_count,
@@ -83,29 +81,26 @@ impl VillageLine {
             pledged_units: 0,
             years: Vec::new(),
             classes: charter.classes.clone(),
-        };
-        for person in state.persons() {
-            let units = person.units_total();
-            if units > 0 {
-                line.holders += 1;
-                line.total_units += units;
-                for (class, held) in person.holdings.iter().filter(|(_, u)| **u > 0) {
-                    *line.class_units.entry(class.clone()).or_insert(0) += held;
-                }
-            }
-            line.pledges_open += person.pledges.len() as u64;
-            line.pledged_units += person.pledged_units();
         }
-        let years: Vec<u16> = match year {
-            Some(year) => vec![year],
-            None => state.distributions().map(|d| d.plan.year).collect(),
-        };
-        line.years = years
-            .into_iter()
-            .filter_map(|year| year_totals(state, year))
-            .map(YearLine::from)
-            .collect();
-        Some(line)
+    }
+
+    /// Adds a person: their holdings and pledges.
+    pub fn add(&mut self, person: &Person) {
+        let units = person.units_total();
+        if units > 0 {
+            self.holders += 1;
+            self.total_units += units;
+            for (class, held) in person.holdings.iter().filter(|(_, u)| **u > 0) {
+                *self.class_units.entry(class.clone()).or_insert(0) += held;
+            }
+        }
+        self.pledges_open += person.pledges.len() as u64;
+        self.pledged_units += person.pledged_units();
+    }
+
+    /// Adds a year's plan (years are added in year order).
+    pub fn add_year(&mut self, totals: YearTotals) {
+        self.years.push(YearLine::from(totals));
     }
 }
 

@@ -6,12 +6,15 @@
 
 use super::{corrupt, entity_key, key_from_bytes, Ledger, LedgerError};
 use crate::record;
-use gufen_core::entity::{Collective, Person};
+use gufen_core::entity::{Collective, Distribution, LineState, Person};
 use gufen_core::state::{Entity, Key, State};
 use gufen_core::PersonId;
+use std::collections::BTreeMap;
 
 /// The prefix of every person's projection key (`p/{id}`).
 const PERSON_PREFIX: &[u8] = b"p/";
+/// The prefix of every plan's projection key (`d/{year}`).
+const DISTRIBUTION_PREFIX: &[u8] = b"d/";
 
 impl Ledger {
     /// The collective's projection, if it is registered.
@@ -73,6 +76,95 @@ impl Ledger {
                 let (key, bytes) = entry?;
                 decode_person(&key, &bytes)
             })
+    }
+}
+
+impl Ledger {
+    /// The `year` plan's projection, with its lines and declared dividends.
+    pub fn distribution(&self, year: u16) -> Result<Option<Distribution>, LedgerError> {
+        let key = entity_key(&Key::Distribution(year));
+        match self.projections.get(&key)? {
+            None => Ok(None),
+            Some(bytes) => decode_distribution(&key, &bytes).map(Some),
+        }
+    }
+
+    /// Every plan's projection in year order, one decoded at a time (a plan holds a line for
+    /// each holder).
+    pub fn distributions(&self) -> impl Iterator<Item = Result<Distribution, LedgerError>> + '_ {
+        self.projections.scan_prefix(DISTRIBUTION_PREFIX).map(
+            |entry| -> Result<Distribution, LedgerError> {
+                let (key, bytes) = entry?;
+                decode_distribution(&key, &bytes)
+            },
+        )
+    }
+
+    /// The state of `person`'s line of the `year` plan: None while nothing has happened to it.
+    pub fn line_state(
+        &self,
+        year: u16,
+        person: &PersonId,
+    ) -> Result<Option<LineState>, LedgerError> {
+        let key = entity_key(&Key::Line(year, person.clone()));
+        match self.projections.get(&key)? {
+            None => Ok(None),
+            Some(bytes) => match record::decode::<Entity>(&bytes)? {
+                Entity::Line(line) => Ok(Some(line)),
+                _ => Err(corrupt(
+                    None,
+                    format!(
+                        "the projection of the {year} line of {} holds another entity",
+                        person.masked()
+                    ),
+                )),
+            },
+        }
+    }
+
+    /// The state of every line of the `year` plan that has one (a payment or a bank's
+    /// failure), by person: the few lines of a year anything has happened to, not its plan.
+    pub fn line_states(&self, year: u16) -> Result<BTreeMap<PersonId, LineState>, LedgerError> {
+        let mut lines = BTreeMap::new();
+        for entry in self.projections.scan_prefix(format!("l/{year}/")) {
+            let (key, bytes) = entry?;
+            let Key::Line(of, id) = key_from_bytes(&key)? else {
+                return Err(corrupt(
+                    None,
+                    "a line's projection key names another entity",
+                ));
+            };
+            match record::decode::<Entity>(&bytes)? {
+                Entity::Line(line) if of == year => lines.insert(id, line),
+                _ => {
+                    return Err(corrupt(
+                        None,
+                        format!(
+                            "the projection of the {of} line of {} holds another entity",
+                            id.masked()
+                        ),
+                    ))
+                }
+            };
+        }
+        Ok(lines)
+    }
+}
+
+/// The plan a projection entry holds; another entity, or another year's plan, is damage.
+fn decode_distribution(key: &[u8], bytes: &[u8]) -> Result<Distribution, LedgerError> {
+    let Key::Distribution(year) = key_from_bytes(key)? else {
+        return Err(corrupt(
+            None,
+            "a plan's projection key names another entity",
+        ));
+    };
+    match record::decode::<Entity>(bytes)? {
+        Entity::Distribution(found) if found.plan.year == year => Ok(found),
+        _ => Err(corrupt(
+            None,
+            format!("the projection of the {year} plan holds another entity"),
+        )),
     }
 }
 
