@@ -445,6 +445,32 @@ fn main() {
         ),
     ));
 
+    // The year's papers over every holder, streamed from the projections.
+    for (name, args) in [
+        (
+            "distribution show --format json",
+            &["--format", "json", "distribution", "show", "--year", "2025"][..],
+        ),
+        (
+            "distribution show (text)",
+            &["distribution", "show", "--year", "2025"],
+        ),
+        (
+            "distribution owed --format json",
+            &["--format", "json", "distribution", "owed"],
+        ),
+        (
+            "township report --format json",
+            &["--format", "json", "township", "report"],
+        ),
+    ] {
+        figures.push(figure(
+            name,
+            &repeat(&posted, args, runs),
+            "goal as the register's: ≤ 1 s, ≤ 100 MiB".into(),
+        ));
+    }
+
     // Bytes written against bytes on disk.
     let posted_bytes = posted_records.bytes;
     let on_disk = dir_bytes(&posted);

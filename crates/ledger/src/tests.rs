@@ -452,8 +452,9 @@ fn a_posted_line_that_differs_from_the_recomputation_fails_verify_replay() {
 }
 
 /// `verify --replay` compares the stored projections one at a time with the rebuilt state: a
-/// projection holding another person's entity, and a projection of a household the log never
-/// made, are each named; the same store with them put right verifies.
+/// projection holding another person's entity, a projection of a household the log never made,
+/// and a person's projection gone are each named; of two, the first in the comparison's order;
+/// the same store with them put right verifies.
 #[test]
 fn an_edited_or_extra_projection_fails_verify_replay_naming_it() {
     let dir = tempfile::tempdir().unwrap();
@@ -470,7 +471,7 @@ fn an_edited_or_extra_projection_fails_verify_replay_naming_it() {
         problem.contains(&format!("projection of person {masked} differs")),
         "{problem}"
     );
-    projections.insert(key(IDS[3]), own).unwrap();
+    projections.insert(key(IDS[3]), own.clone()).unwrap();
     assert!(ledger.verify(true).unwrap().ok);
 
     let (_, household) = projections.scan_prefix(b"h/").next().unwrap().unwrap();
@@ -481,6 +482,37 @@ fn an_edited_or_extra_projection_fails_verify_replay_naming_it() {
         "{problem}"
     );
     projections.remove(b"h/999").unwrap();
+    assert!(ledger.verify(true).unwrap().ok);
+
+    // A projection gone is named by the count: the rebuilt entity with no stored entry.
+    let gone = projections.remove(key(IDS[1])).unwrap().unwrap();
+    let problem = ledger.verify(true).unwrap().problem.unwrap();
+    let masked_gone = PersonId::parse(IDS[1]).unwrap().masked();
+    assert!(
+        problem.contains(&format!("projection of person {masked_gone} differs")),
+        "{problem}"
+    );
+    projections.insert(key(IDS[1]), gone).unwrap();
+
+    // Two differences, compared on two threads: the first in the comparison's order (persons
+    // before households) is the one named, whichever thread finds it.
+    projections
+        .insert(key(IDS[3]), projections.get(key(IDS[2])).unwrap().unwrap())
+        .unwrap();
+    let (household_key, household) = projections.scan_prefix(b"h/").next().unwrap().unwrap();
+    let (_, other_household) = projections.scan_prefix(b"h/").nth(1).unwrap().unwrap();
+    projections.insert(&household_key, other_household).unwrap();
+    for _ in 0..5 {
+        let problem = ledger.verify(true).unwrap().problem.unwrap();
+        assert!(
+            problem.contains(&format!("projection of person {masked} differs")),
+            "{problem}"
+        );
+    }
+    projections.insert(key(IDS[3]), own).unwrap();
+    let problem = ledger.verify(true).unwrap().problem.unwrap();
+    assert!(problem.contains("projection of household"), "{problem}");
+    projections.insert(&household_key, household).unwrap();
     assert!(ledger.verify(true).unwrap().ok);
 }
 

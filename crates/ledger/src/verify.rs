@@ -4,7 +4,8 @@
 use crate::merkle::{Blake3Hasher, MerkleHasher};
 use crate::record::{genesis_prev, record_hash, Hash, Record};
 use crate::store::{
-    apply_checked, compare_index, recorded_day, Head, Ledger, LedgerError, StoredStreams,
+    apply_checked, compare_index, first_stored_difference, recorded_day, Head, Ledger, LedgerError,
+    StoredStreams,
 };
 use crate::tiles::TileWrite;
 use gufen_core::distribution::check_posting;
@@ -194,7 +195,11 @@ pub type Streams = std::collections::HashMap<String, (u64, Vec<u64>)>;
 
 /// What the read of every other entry found (a finding, with the record it names when it names
 /// one) and, with replay, the streams the index holds.
-type EntriesRead = (Option<(Option<u64>, String)>, Option<StoredStreams>);
+type EntriesRead = (Option<(Option<u64>, String)>, Option<StoredEntries>);
+
+/// What a replay compares the log with, read while the log is walked: the streams the index
+/// holds, and every projection entry (its key and stored bytes) in key order.
+type StoredEntries = (StoredStreams, Vec<(sled::IVec, sled::IVec)>);
 
 /// What a finished walk found.
 #[derive(Debug)]
@@ -416,11 +421,16 @@ impl Ledger {
         // commands) touch different trees: on two cores they run side by side.
         let (result, entries) = std::thread::scope(|scope| {
             let entries = scope.spawn(|| -> Result<EntriesRead, LedgerError> {
-                let mut stored = replay.then(StoredStreams::new);
+                let mut stored: Option<StoredEntries> =
+                    replay.then(|| (StoredStreams::new(), Vec::new()));
+                let (streams, projections) = match stored.as_mut() {
+                    Some((streams, projections)) => (Some(streams), Some(projections)),
+                    None => (None, None),
+                };
                 let finding = match self.check_bundles(head.seq_next)? {
                     Some((seq, finding)) => Some((Some(seq), finding)),
                     None => self
-                        .check_entries(&head, stored.as_mut())?
+                        .check_entries(&head, streams, projections)?
                         .map(|finding| (None, finding)),
                 };
                 Ok((finding, stored))
@@ -445,18 +455,23 @@ impl Ledger {
         if problem.is_none() {
             problem = self.check_signed_checkpoint(&head)?;
         }
-        if let (Some(streams), Some(stored), None) = (&result.streams, &stored, &problem) {
+        let (stored_streams, projections) = stored.unzip();
+        if let (Some(streams), Some(stored), None) = (&result.streams, &stored_streams, &problem) {
             if let Some((seq, finding)) = compare_index(stored, streams) {
                 problem = Some(finding);
                 first_bad_seq = Some(seq);
             }
         }
-        if let (Some(streams), Some(stored)) = (result.streams, stored) {
+        if let (Some(streams), Some(stored)) = (result.streams, stored_streams) {
             // Two maps of every stream, freed off this thread like the rebuilt state.
             std::thread::spawn(move || drop((streams, stored)));
         }
-        if let (Some(rebuilt), None) = (result.state, &problem) {
-            problem = self.compare_projections(rebuilt)?;
+        if let (Some(rebuilt), Some(projections), None) = (result.state, &projections, &problem) {
+            let finding = first_stored_difference(projections, &rebuilt);
+            discard(rebuilt);
+            problem = finding?.map(|key| {
+                format!("the projection of {key} differs from the state rebuilt from the log")
+            });
         }
         Ok(VerifyReport {
             ok: problem.is_none(),
@@ -536,14 +551,6 @@ impl Ledger {
             }
         }
         Ok(None)
-    }
-
-    fn compare_projections(&self, rebuilt: State) -> Result<Option<String>, LedgerError> {
-        let finding = self.first_stored_difference(&rebuilt);
-        discard(rebuilt);
-        Ok(finding?.map(|key| {
-            format!("the projection of {key} differs from the state rebuilt from the log")
-        }))
     }
 }
 

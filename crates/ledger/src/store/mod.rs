@@ -31,6 +31,7 @@ pub fn checkpoint_file_path(store: &Path, ledger_id: &str) -> PathBuf {
     head_file::path(store, ledger_id)
 }
 
+pub(crate) use persons::first_stored_difference;
 pub(crate) use reads::{apply_checked, compare_index, StoredStreams};
 
 /// Projection entries written per sled batch.

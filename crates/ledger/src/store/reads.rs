@@ -218,6 +218,7 @@ impl Ledger {
         &self,
         head: &super::Head,
         mut streams: Option<&mut StoredStreams>,
+        mut projections: Option<&mut Vec<(sled::IVec, sled::IVec)>>,
     ) -> Result<Option<String>, LedgerError> {
         for entry in self.index.iter() {
             let (key, value) = entry?;
@@ -260,6 +261,9 @@ impl Ledger {
                     "the projection {} is empty",
                     super::key_label(&String::from_utf8_lossy(&key))
                 )));
+            }
+            if let Some(projections) = projections.as_deref_mut() {
+                projections.push((key, value));
             }
         }
         for entry in self.meta.scan_prefix(super::COMMAND_PREFIX) {
