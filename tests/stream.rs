@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::{fixture, ok, Gufen, A, B, DRAFT_2025};
+use common::{fixture, ok, Gufen, A, B};
 
 /// A third member of fixtures/roster-600.csv (household 00002).
 const C: &str = "410183194002253855";
@@ -120,41 +120,58 @@ fn the_streamed_member_list_prints_what_the_whole_list_prints() {
 #[test]
 fn the_streamed_plan_papers_and_owed_list_print_what_the_whole_ones_print() {
     let g = changed_village();
+    // A year before it, posted too: the owed list spans two years.
     for args in [
-        DRAFT_2025,
+        &[
+            "distribution",
+            "draft",
+            "--year",
+            "2024",
+            "--income",
+            "300000",
+            "--record-date",
+            "2024-12-31",
+            "--date",
+            "2025-01-05",
+        ][..],
         &[
             "distribution",
             "notice",
             "--year",
-            "2025",
+            "2024",
             "--date",
-            "2026-01-06",
+            "2025-01-06",
         ],
-        // C died in 2024: 544 members of age are left of the 545.
         &[
             "distribution",
             "approve",
             "--year",
-            "2025",
+            "2024",
             "--body",
             "members",
             "--for",
             "420",
             "--eligible",
-            "544",
+            "537",
             "--resolution",
-            "2026-1",
+            "2025-1",
             "--date",
-            "2026-01-22",
+            "2025-01-22",
         ],
         &[
             "distribution",
             "post",
             "--year",
-            "2025",
+            "2024",
             "--date",
-            "2026-01-23",
+            "2025-01-23",
         ],
+    ] {
+        g.ok(args);
+    }
+    // C died in 2024: 544 members of age are left of the 545.
+    common::post_distribution_2025_with(&g.db(), "544");
+    for args in [
         &[
             "distribution",
             "pay",
@@ -200,14 +217,21 @@ fn the_streamed_plan_papers_and_owed_list_print_what_the_whole_ones_print() {
         g.streamed_equals_whole(&["distribution", "show", "--year", year, "--notice"], 500);
     }
     g.streamed_equals_whole(&["distribution", "sheet", "--year", "2025"], 500);
-    g.streamed_equals_whole(&["distribution", "owed"], 500);
+    g.streamed_equals_whole(&["distribution", "owed"], 1000);
 
     let owed: serde_json::Value =
         serde_json::from_str(&g.ok(&["--format", "json", "distribution", "owed"])).unwrap();
     let lines = owed["lines"].as_array().unwrap();
+    let years: Vec<u64> = lines.iter().map(|l| l["year"].as_u64().unwrap()).collect();
+    assert!(
+        years.starts_with(&[2024]) && years.ends_with(&[2025]),
+        "by year first"
+    );
     let of = |id: &str| {
         let masked = format!("{}********{}", &id[..6], &id[14..]);
-        lines.iter().find(|l| l["id_masked"] == masked.as_str())
+        lines
+            .iter()
+            .find(|l| l["id_masked"] == masked.as_str() && l["year"] == 2025)
     };
     assert!(of(A).is_none(), "A's line is paid");
     assert_eq!(of(D).unwrap()["not_paid_because"], "estate");
@@ -261,6 +285,34 @@ fn the_streamed_plan_papers_and_owed_list_print_what_the_whole_ones_print() {
         "{}",
         run.stderr
     );
+}
+
+/// A plan line whose holder has no projection (damage: the log never removes a person) is
+/// refused as an integrity failure naming the holder masked, never printed as a blank line.
+#[test]
+fn a_plan_line_whose_holder_has_no_projection_is_refused_as_damage() {
+    let g = Gufen::sample_village("2017-1");
+    common::post_distribution_2025(&g.db());
+    {
+        let db = sled::open(g.db()).unwrap();
+        let projections = db
+            .open_tree(format!("ledger/{}/projections", common::ORG))
+            .unwrap();
+        assert!(projections.remove(format!("p/{A}")).unwrap().is_some());
+        db.flush().unwrap();
+    }
+    let masked = format!("{}********{}", &A[..6], &A[14..]);
+    for args in [
+        &["distribution", "show", "--year", "2025"][..],
+        &["distribution", "sheet", "--year", "2025"],
+        &["distribution", "owed"],
+    ] {
+        let run = g.run(args);
+        assert_eq!(run.code, 3, "{args:?}: {}{}", run.stdout, run.stderr);
+        assert!(run.stderr.contains(&masked), "{args:?}: {}", run.stderr);
+        assert!(!run.stderr.contains(A), "{args:?}: {}", run.stderr);
+        assert!(run.stdout.is_empty(), "{args:?}: {}", run.stdout);
+    }
 }
 
 /// `-o FILE` of a streamed listing holds the bytes printed on standard output, and no

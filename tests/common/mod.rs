@@ -169,6 +169,12 @@ pub const DRAFT_2025: &[&str] = &[
 /// The 2025 distribution of the sample village drafted, noticed, approved by the members (420
 /// of 545) and posted, so a replay recomputes posted lines.
 pub fn post_distribution_2025(db: &Path) {
+    post_distribution_2025_with(db, "545");
+}
+
+/// The 2025 distribution drafted, noticed, approved by 420 of the `eligible` members of age,
+/// and posted.
+pub fn post_distribution_2025_with(db: &Path, eligible: &str) {
     for args in [
         DRAFT_2025,
         &[
@@ -189,7 +195,7 @@ pub fn post_distribution_2025(db: &Path) {
             "--for",
             "420",
             "--eligible",
-            "545",
+            eligible,
             "--resolution",
             "2026-1",
             "--date",

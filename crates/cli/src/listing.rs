@@ -1,8 +1,10 @@
-//! Listings of many persons (the register, the member list) read from the projections one
-//! person at a time, never a whole state in memory. A first pass over every person, in key order
-//! (by ID), picks those listed with the key they are listed by (household, then ID) and adds up
-//! what the listing's heading needs; the picked keys (a few dozen bytes each) are sorted, and a
-//! second pass reads each person again by ID as its line is written.
+//! Listings of many persons read from the projections one person at a time, never a whole state
+//! in memory. The register and the member list (`Order`): a first pass over every person, in key
+//! order (by ID), picks those listed with the key they are listed by (household, then ID) and
+//! adds up what the listing's heading needs; the picked keys (a few dozen bytes each) are
+//! sorted, and a second pass reads each person again by ID as its line is written. A year's plan
+//! papers (`PlanLines`) and the owed list (`OwedLines`): one pass over the plan's lines, each
+//! holder looked up by ID and only what is printed of them kept, then sorted.
 
 use anyhow::{anyhow, Result};
 use gufen_core::entity::{Distribution, LineState, Person};
@@ -10,7 +12,7 @@ use gufen_core::report::{
     self, DistributionReport, DistributionSums, DividendLine, Holder, OwedLine,
 };
 use gufen_core::PersonId;
-use gufen_ledger::Ledger;
+use gufen_ledger::{Ledger, LedgerError};
 use std::collections::BTreeMap;
 
 /// The persons a listing holds, in its order.
@@ -71,18 +73,22 @@ pub struct PlanLines {
 impl PlanLines {
     /// The `year` plan's lines, or None when the year has no plan.
     pub fn read(ledger: &Ledger, year: u16) -> Result<Option<Self>> {
-        let Some(found) = ledger.distribution(year)? else {
-            return Ok(None);
-        };
+        match ledger.distribution(year)? {
+            Some(found) => PlanLines::of(ledger, found).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// The lines of the plan `found` (read from `ledger`).
+    pub fn of(ledger: &Ledger, found: Distribution) -> Result<Self> {
         let mut lines = PlanLines {
-            states: ledger.line_states(year)?,
+            states: ledger.line_states(found.plan.year)?,
             order: Vec::with_capacity(found.plan.lines.len()),
             sums: DistributionSums::default(),
             found,
         };
-        // The plan's lines are in ID order, the order the projections keep persons in.
         for (index, line) in lines.found.plan.lines.iter().enumerate() {
-            let holder = Holder::of(ledger.person(&line.person)?.as_ref());
+            let holder = holder(ledger, &line.person)?;
             lines.sums.add(&lines.line(&holder, index));
             lines.order.push((holder, index));
         }
@@ -90,7 +96,7 @@ impl PlanLines {
         lines.order.sort_by(|a, b| {
             (&a.0.household, &plan[a.1].person).cmp(&(&b.0.household, &plan[b.1].person))
         });
-        Ok(Some(lines))
+        Ok(lines)
     }
 
     pub fn len(&self) -> usize {
@@ -134,7 +140,7 @@ impl OwedLines {
             for (index, dividend) in found.dividends.iter().enumerate() {
                 let state = states.get(&dividend.person);
                 if report::is_owed(dividend, state) {
-                    let holder = Holder::of(ledger.person(&dividend.person)?.as_ref());
+                    let holder = holder(ledger, &dividend.person)?;
                     lines.push(report::owed_line(year, index, dividend, &holder, state));
                 }
             }
@@ -144,5 +150,21 @@ impl OwedLines {
             owed_fen: lines.iter().map(|l| l.amount_fen).sum(),
             lines,
         })
+    }
+}
+
+/// What is printed of the holder of a line: a line whose holder has no projection is damage
+/// (the log never removes a person), refused as an integrity failure naming them masked.
+fn holder(ledger: &Ledger, id: &PersonId) -> Result<Holder> {
+    match ledger.person(id)? {
+        Some(person) => Ok(Holder::of(Some(&person))),
+        None => Err(LedgerError::Corrupt {
+            seq: None,
+            message: format!(
+                "a plan's line names person {}, who has no projection",
+                id.masked()
+            ),
+        }
+        .into()),
     }
 }

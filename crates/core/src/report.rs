@@ -572,7 +572,6 @@ pub struct YearTotals {
 }
 
 /// The year's totals (a state holding the year's plan), or None when the year has no plan.
-/// The one place the township report reads per-line payment state.
 pub fn year_totals(state: &State, year: u16) -> Option<YearTotals> {
     let found = state.distribution(year)?;
     Some(plan_totals(found, year_payments(state, year)))

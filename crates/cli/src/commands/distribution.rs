@@ -3,7 +3,7 @@
 
 use crate::app::{date_or_today, App};
 use crate::arguments::{choice, date, percent, person_id, yuan};
-use crate::cli::Format;
+use crate::cli::{Format, Lang};
 use crate::document::distribution::{shown, Owed, PlanDocument, PlanPaper, PlanSummary};
 use crate::document::paper;
 use crate::document::records::{WithOutcome, WriteOutcome};
@@ -173,8 +173,9 @@ pub fn run(app: &mut App, command: DistributionCommand) -> Result<()> {
             })
         }
         DistributionCommand::Notice { year, date } => {
+            let lang = app.global.lang;
             app.write_with_document(date, Action::NoticeDistribution { year }, |ledger| {
-                App::plan(ledger, year, PlanPaper::Notice)
+                App::plan(ledger, year, PlanPaper::Notice, lang)
             })
         }
         DistributionCommand::Approve {
@@ -313,8 +314,8 @@ impl App {
 
     /// The plan with every holder's line, as `paper` shows it, gathered from the projections
     /// (never a whole state): the paper a notice prints after its write.
-    fn plan(ledger: &Ledger, year: u16, paper: PlanPaper) -> Result<PlanDocument> {
-        let (charter, lines) = App::plan_lines(ledger, year)?;
+    fn plan(ledger: &Ledger, year: u16, paper: PlanPaper, lang: Lang) -> Result<PlanDocument> {
+        let (charter, lines) = App::plan_lines(ledger, year, lang)?;
         let mut document =
             PlanDocument::heading(&charter, &lines.heading(), paper, lines.len(), &lines.sums);
         lines.each(&mut |line| {
@@ -325,14 +326,14 @@ impl App {
     }
 
     /// The charter and the `year` plan's lines, refused when there is no plan.
-    fn plan_lines(ledger: &Ledger, year: u16) -> Result<(Charter, PlanLines)> {
+    fn plan_lines(ledger: &Ledger, year: u16, lang: Lang) -> Result<(Charter, PlanLines)> {
         let charter = ledger
             .collective()?
             .ok_or_else(|| anyhow!("the collective is not registered"))?
             .charter;
         match PlanLines::read(ledger, year)? {
             Some(lines) => Ok((charter, lines)),
-            None => bail!("no plan has been drafted for {year}"),
+            None => bail!(no_plan(lang, year, None)),
         }
     }
 
@@ -340,7 +341,7 @@ impl App {
     /// as it is printed (text, CSV, JSON); a workbook and a printed paper gather the lines.
     fn show(&mut self, year: u16, paper: PlanPaper) -> Result<()> {
         let (_store, ledger) = self.open()?;
-        let (charter, lines) = App::plan_lines(&ledger, year)?;
+        let (charter, lines) = App::plan_lines(&ledger, year, self.global.lang)?;
         let mut document =
             PlanDocument::heading(&charter, &lines.heading(), paper, lines.len(), &lines.sums);
         let mut each = |each: &mut dyn FnMut(&DividendLine) -> Result<()>| {
@@ -374,7 +375,7 @@ impl App {
             .ok_or_else(|| anyhow!("the collective is not registered"))?
             .charter;
         let Some(plan) = report::distribution(&state, year) else {
-            bail!("no plan had been drafted for {year} on {date}")
+            bail!(no_plan(self.global.lang, year, Some(date)))
         };
         self.render(&PlanDocument::new(charter, &plan, paper))
     }
@@ -391,31 +392,23 @@ impl App {
                 .ok_or_else(|| anyhow!("the collective is not registered"))?
                 .charter;
             let plan = report::distribution(&state, year);
-            let sums = plan.as_ref().map(|p| DistributionSums::of(&p.lines));
-            let mut sheet = payout_sheet(
-                lang,
-                charter,
-                year,
-                plan.as_ref().map(|p| (p.status, p.posted_on)),
-                &sums.unwrap_or_default(),
-                plan.as_ref().map_or(0, |p| p.lines.len()),
-            )?;
-            sheet.lines = plan.map(|p| p.lines).unwrap_or_default();
+            refuse_unless_payable(lang, year, plan.as_ref().map(|p| p.status), Some(date))?;
+            let plan = plan.expect("a payable plan is there");
+            let sums = DistributionSums::of(&plan.lines);
+            let mut sheet = payout_sheet(charter, year, plan.posted_on, &sums, plan.lines.len());
+            sheet.lines = plan.lines;
             return self.render(&sheet);
         }
         let charter = ledger
             .collective()?
             .ok_or_else(|| anyhow!("the collective is not registered"))?
             .charter;
-        let lines = PlanLines::read(&ledger, year)?;
-        let plan = lines
-            .as_ref()
-            .map(|lines| (lines.found.status(), lines.found.posted_on()));
-        let Some(lines) = lines else {
-            return payout_sheet(lang, &charter, year, plan, &DistributionSums::default(), 0)
-                .map(|_| ());
-        };
-        let mut sheet = payout_sheet(lang, &charter, year, plan, &lines.sums, lines.len())?;
+        // Refused before any holder is read.
+        let found = ledger.distribution(year)?;
+        refuse_unless_payable(lang, year, found.as_ref().map(|f| f.status()), None)?;
+        let lines = PlanLines::of(&ledger, found.expect("a payable plan is there"))?;
+        let posted_on = lines.found.posted_on();
+        let mut sheet = payout_sheet(&charter, year, posted_on, &lines.sums, lines.len());
         let mut each = |each: &mut dyn FnMut(&DividendLine) -> Result<()>| lines.each(each);
         self.render_streamed(|mut out, format, lang| match format {
             Format::Json => render::json_streamed(&mut out, &sheet, "lines", &mut each),
@@ -479,22 +472,16 @@ impl App {
     }
 }
 
-/// The pay-out sheet of the `year` plan without its lines, `plan` being the plan's status and
-/// posting date: refused when there is no plan or it is not posted, naming its status.
-fn payout_sheet(
-    lang: crate::cli::Lang,
-    charter: &Charter,
+/// Refuses a pay-out sheet of the `year` plan unless it is posted: `status` is the plan's
+/// (None: no plan), as it stands or as it stood on `as_of`.
+fn refuse_unless_payable(
+    lang: Lang,
     year: u16,
-    plan: Option<(PlanStatus, Option<NaiveDate>)>,
-    sums: &DistributionSums,
-    holders: usize,
-) -> Result<paper::PayoutSheet> {
-    let Some((status, posted_on)) = plan else {
-        bail!(t(
-            lang,
-            format!("{year} 年度尚无分配方案"),
-            format!("no plan has been drafted for {year}")
-        ))
+    status: Option<PlanStatus>,
+    as_of: Option<NaiveDate>,
+) -> Result<()> {
+    let Some(status) = status else {
+        bail!(no_plan(lang, year, as_of))
     };
     if !paper::payable(status) {
         let status = status.text(lang);
@@ -504,7 +491,35 @@ fn payout_sheet(
             format!("the {year} plan is not posted ({status}): a pay-out sheet is printed for a posted plan only")
         ))
     }
-    Ok(paper::PayoutSheet {
+    Ok(())
+}
+
+/// Why a plan's paper cannot be printed: the year has no plan (on `as_of`, when given).
+fn no_plan(lang: Lang, year: u16, as_of: Option<NaiveDate>) -> String {
+    match as_of {
+        None => t(
+            lang,
+            format!("{year} 年度尚无分配方案"),
+            format!("no plan has been drafted for {year}"),
+        ),
+        Some(date) => t(
+            lang,
+            format!("截至 {date}，{year} 年度尚无分配方案"),
+            format!("no plan had been drafted for {year} on {date}"),
+        ),
+    }
+}
+
+/// The pay-out sheet of the `year` plan without its lines: `holders` lines summing to `sums`
+/// go in it.
+fn payout_sheet(
+    charter: &Charter,
+    year: u16,
+    posted_on: Option<NaiveDate>,
+    sums: &DistributionSums,
+    holders: usize,
+) -> paper::PayoutSheet {
+    paper::PayoutSheet {
         document: "payout-sheet",
         collective: charter.name.clone(),
         code: charter.code.to_string(),
@@ -515,5 +530,5 @@ fn payout_sheet(
         paid_fen: sums.paid_fen,
         lines: Vec::new(),
         lines_weighted_units: sums.weighted_units,
-    })
+    }
 }

@@ -70,7 +70,12 @@ pub fn run(app: &mut App, command: RepresentativeCommand) -> Result<()> {
                 None => {
                     let seated: Vec<PersonId> = ledger
                         .collective()?
-                        .map(|c| c.representatives.into_keys().collect())
+                        .map(|c| {
+                            (c.representatives.into_iter())
+                                .filter(|(_, seat)| seat.is_seated())
+                                .map(|(id, _)| id)
+                                .collect()
+                        })
                         .unwrap_or_default();
                     let keys = std::iter::once(Key::Collective)
                         .chain(seated.into_iter().map(Key::Person))

@@ -153,6 +153,8 @@ pub fn village_line(ledger: &Ledger, year: Option<u16>) -> Result<Option<Village
             }
         }
     }
+    // The plans are read in key order (`d/{year}`): by year for every four-digit year.
+    line.years.sort_by_key(|year| year.year);
     Ok(Some(line))
 }
 

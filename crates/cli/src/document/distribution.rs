@@ -275,7 +275,7 @@ pub fn shown(paper: PlanPaper, line: &DividendLine) -> DividendLine {
 }
 
 /// A holder's name, marked when the amount goes to their estate.
-fn holder_name(name: &str, estate: bool, lang: Lang) -> String {
+pub fn holder_name(name: &str, estate: bool, lang: Lang) -> String {
     if estate {
         t(lang, format!("{name}（遗产）"), format!("{name} (estate)"))
     } else {

@@ -4,7 +4,7 @@
 //! statement with its QR code. Each is laid out for A4 with a title, its tables, and the boxes
 //! a paper needs (the seal, signatures, lines to fill in by hand). IDs appear masked only.
 
-use super::distribution::{PlanDocument, PlanPaper};
+use super::distribution::{holder_name, PlanDocument, PlanPaper};
 use super::holdings::{CertificateDocument, RegisterDocument};
 use super::records::Summary;
 use super::{date_or_dash, Block, Column, Document, Layout, Paper, Table};
@@ -520,15 +520,7 @@ pub struct PayoutSheet {
 impl PayoutSheet {
     /// The `number`th line's row (from 1).
     pub fn row(&self, lang: Lang, number: usize, line: &DividendLine) -> Vec<String> {
-        let name = if line.estate {
-            t(
-                lang,
-                format!("{}（遗产）", line.name),
-                format!("{} (estate)", line.name),
-            )
-        } else {
-            line.name.clone()
-        };
+        let name = holder_name(&line.name, line.estate, lang);
         let paid_on = line
             .payment
             .as_ref()
@@ -597,13 +589,13 @@ impl PayoutSheet {
     /// The table with every line.
     fn table_whole(&self, lang: Lang) -> Table {
         let mut table = self.table(lang);
-        table.rows_before_total(
-            self.lines
-                .iter()
-                .enumerate()
-                .map(|(number, line)| self.row(lang, number + 1, line)),
-        );
+        table.rows_before_total(self.rows(lang));
         table
+    }
+
+    /// Every line's row, numbered.
+    fn rows(&self, lang: Lang) -> impl Iterator<Item = Vec<String>> + '_ {
+        (self.lines.iter().enumerate()).map(move |(number, line)| self.row(lang, number + 1, line))
     }
 
     fn title(&self, lang: Lang) -> String {
@@ -632,8 +624,7 @@ impl PayoutSheet {
 impl Document for PayoutSheet {
     fn layout(&self, lang: Lang) -> Layout {
         let mut layout = self.frame(lang);
-        layout.blocks.pop();
-        layout.table(self.table_whole(lang));
+        layout.rows_before_total(self.rows(lang));
         layout
     }
 

@@ -38,7 +38,7 @@ pub struct VillageLine {
     pub classes: Vec<ShareClass>,
 }
 
-/// A year's plan of one collective: `report::year_totals` with the status as its code.
+/// A year's plan of one collective: `report::plan_totals` with the status as its code.
 #[derive(Serialize)]
 pub struct YearLine {
     pub year: u16,

@@ -1,8 +1,9 @@
 //! Reads of one projection at a time: the collective, one person, or every person in key order
-//! (by ID), each decoded as it is reached, so that a listing of many holders (the register, the
-//! member list) streams from the projections without a whole `State` in memory; and the
-//! comparison of every projection with the state the log rebuilds (`verify --replay`), one
-//! projection at a time too.
+//! (by ID), each decoded as it is reached, and a year's plan with the states of its lines, so
+//! that a listing of many holders (the register, the member list, a year's plan papers, the
+//! owed list) is read from the projections without a whole `State` in memory; and the
+//! comparison of every projection entry (read while the log was walked) with the state the log
+//! rebuilds (`verify --replay`), each decoded and compared in place.
 
 use super::{corrupt, entity_key, key_from_bytes, Ledger, LedgerError};
 use crate::record;
@@ -67,28 +68,6 @@ impl Ledger {
                 decode_distribution(&key, &bytes)
             },
         )
-    }
-
-    /// The state of `person`'s line of the `year` plan: None while nothing has happened to it.
-    pub fn line_state(
-        &self,
-        year: u16,
-        person: &PersonId,
-    ) -> Result<Option<LineState>, LedgerError> {
-        let key = entity_key(&Key::Line(year, person.clone()));
-        match self.projections.get(&key)? {
-            None => Ok(None),
-            Some(bytes) => match record::decode::<Entity>(&bytes)? {
-                Entity::Line(line) => Ok(Some(line)),
-                _ => Err(corrupt(
-                    None,
-                    format!(
-                        "the projection of the {year} line of {} holds another entity",
-                        person.masked()
-                    ),
-                )),
-            },
-        }
     }
 
     /// The state of every line of the `year` plan that has one (a payment or a bank's
@@ -196,7 +175,11 @@ pub(crate) fn first_stored_difference(
             other.join().expect("comparing does not panic"),
         )
     });
-    if let Some(key) = first?.or(second?) {
+    // The first half's finding (or damage) comes first, as a scan in order meets it.
+    if let Some(key) = first? {
+        return Ok(Some(key));
+    }
+    if let Some(key) = second? {
         return Ok(Some(key));
     }
     if ordered.len() != rebuilt.entity_count() {
