@@ -433,6 +433,42 @@ impl App {
         }
     }
 
+    /// Prints a document of one long list, the list never whole in memory in text, CSV and
+    /// JSON: `document` is the document with its list (`field`) empty, `items` produces the
+    /// list's items in order (as often as a renderer asks), `frame` lays the document out with
+    /// its table holding only its total, and `row` makes the `number`th item's row (from 1). A
+    /// workbook and a printed paper are laid out whole: `gather` puts each item in the document.
+    pub fn render_list<D: Document, T: serde::Serialize>(
+        &mut self,
+        mut document: D,
+        field: &str,
+        items: &mut crate::render::Items<T>,
+        frame: impl Fn(&D, Lang) -> crate::document::Layout,
+        row: impl Fn(&D, Lang, usize, &T) -> Vec<String>,
+        gather: impl Fn(&mut D, &T),
+    ) -> Result<()> {
+        self.render_streamed(|mut out, format, lang| match format {
+            Format::Json => crate::render::json_streamed(&mut out, &document, field, items),
+            Format::Text | Format::Csv => {
+                let layout = frame(&document, lang);
+                crate::render::layout_streamed(&mut out, format, &layout, &mut |each| {
+                    let mut number = 0;
+                    items(&mut |item| {
+                        number += 1;
+                        each(&row(&document, lang, number, item))
+                    })
+                })
+            }
+            Format::Xlsx | Format::Html => {
+                items(&mut |item| {
+                    gather(&mut document, item);
+                    Ok(())
+                })?;
+                render(&mut out, format, lang, &document)
+            }
+        })
+    }
+
     /// Refuses the chosen `--format` when what `command` prints (`what`, in Chinese and
     /// English) has no such form: `forms` are the ones it has. Called before any work is done.
     pub fn refuse_format_unless(

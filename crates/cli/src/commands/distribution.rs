@@ -3,7 +3,7 @@
 
 use crate::app::{date_or_today, App};
 use crate::arguments::{choice, date, percent, person_id, yuan};
-use crate::cli::{Format, Lang};
+use crate::cli::Lang;
 use crate::document::distribution::{shown, Owed, PlanDocument, PlanPaper, PlanSummary};
 use crate::document::paper;
 use crate::document::records::{WithOutcome, WriteOutcome};
@@ -11,7 +11,6 @@ use crate::document::Document;
 use crate::input::Encoding;
 use crate::labels::{t, Labelled};
 use crate::listing::{OwedLines, PlanLines};
-use crate::render;
 use anyhow::{anyhow, bail, Result};
 use chrono::NaiveDate;
 use clap::Subcommand;
@@ -20,7 +19,7 @@ use gufen_core::charter::Charter;
 use gufen_core::charter::{ApprovalBody, Rounding};
 use gufen_core::command::Action;
 use gufen_core::distribution::DraftInput;
-use gufen_core::report::{self, DistributionSums, DividendLine};
+use gufen_core::report::{self, DistributionSums};
 use gufen_core::state::{Key, PlanStatus};
 use gufen_core::{Command, Fen, PersonId};
 use gufen_ledger::Ledger;
@@ -342,27 +341,16 @@ impl App {
     fn show(&mut self, year: u16, paper: PlanPaper) -> Result<()> {
         let (_store, ledger) = self.open()?;
         let (charter, lines) = App::plan_lines(&ledger, year, self.global.lang)?;
-        let mut document =
+        let document =
             PlanDocument::heading(&charter, &lines.heading(), paper, lines.len(), &lines.sums);
-        let mut each = |each: &mut dyn FnMut(&DividendLine) -> Result<()>| {
-            lines.each(&mut |line| each(&shown(paper, line)))
-        };
-        self.render_streamed(|mut out, format, lang| match format {
-            Format::Json => render::json_streamed(&mut out, &document, "lines", &mut each),
-            Format::Text | Format::Csv => {
-                let layout = document.frame(lang);
-                render::layout_streamed(&mut out, format, &layout, &mut |row| {
-                    each(&mut |line| row(&document.row(lang, line)))
-                })
-            }
-            Format::Xlsx | Format::Html => {
-                each(&mut |line| {
-                    document.lines.push(line.clone());
-                    Ok(())
-                })?;
-                render::render(&mut out, format, lang, &document)
-            }
-        })
+        self.render_list(
+            document,
+            "lines",
+            &mut |each| lines.each(&mut |line| each(&shown(paper, line))),
+            |document, lang| document.frame(lang),
+            |document, lang, _, line| document.row(lang, line),
+            |document, line| document.lines.push(line.clone()),
+        )
     }
 
     /// `distribution show --as-of`: the plan as it stood on `date`, rebuilt from the log and
@@ -408,29 +396,15 @@ impl App {
         refuse_unless_payable(lang, year, found.as_ref().map(|f| f.status()), None)?;
         let lines = PlanLines::of(&ledger, found.expect("a payable plan is there"))?;
         let posted_on = lines.found.posted_on();
-        let mut sheet = payout_sheet(&charter, year, posted_on, &lines.sums, lines.len());
-        let mut each = |each: &mut dyn FnMut(&DividendLine) -> Result<()>| lines.each(each);
-        self.render_streamed(|mut out, format, lang| match format {
-            Format::Json => render::json_streamed(&mut out, &sheet, "lines", &mut each),
-            Format::Text | Format::Csv => {
-                let layout = sheet.frame(lang);
-                let mut number = 0;
-                render::layout_streamed(&mut out, format, &layout, &mut |row| {
-                    number = 0;
-                    each(&mut |line| {
-                        number += 1;
-                        row(&sheet.row(lang, number, line))
-                    })
-                })
-            }
-            Format::Xlsx | Format::Html => {
-                each(&mut |line| {
-                    sheet.lines.push(line.clone());
-                    Ok(())
-                })?;
-                render::render(&mut out, format, lang, &sheet)
-            }
-        })
+        let sheet = payout_sheet(&charter, year, posted_on, &lines.sums, lines.len());
+        self.render_list(
+            sheet,
+            "lines",
+            &mut |each| lines.each(each),
+            |sheet, lang| sheet.frame(lang),
+            |sheet, lang, number, line| sheet.row(lang, number, line),
+            |sheet, line| sheet.lines.push(line.clone()),
+        )
     }
 
     /// Every dividend still owed, over all years, each line read from the projections as it is
@@ -447,28 +421,19 @@ impl App {
             });
         }
         let OwedLines { lines, owed_fen } = OwedLines::read(&ledger)?;
-        let mut document = Owed {
+        let document = Owed {
             as_of: crate::app::today()?,
             owed_fen,
             lines: Vec::new(),
         };
-        self.render_streamed(move |mut out, format, lang| match format {
-            Format::Json => render::json_streamed(&mut out, &document, "lines", &mut |each| {
-                lines.iter().try_for_each(&mut *each)
-            }),
-            Format::Text | Format::Csv => {
-                let layout = document.frame(lang);
-                render::layout_streamed(&mut out, format, &layout, &mut |row| {
-                    lines
-                        .iter()
-                        .try_for_each(|line| row(&Owed::row(lang, line)))
-                })
-            }
-            Format::Xlsx | Format::Html => {
-                document.lines = lines;
-                render::render(&mut out, format, lang, &document)
-            }
-        })
+        self.render_list(
+            document,
+            "lines",
+            &mut |each| lines.iter().try_for_each(&mut *each),
+            |document, lang| document.frame(lang),
+            |_, lang, _, line| Owed::row(lang, line),
+            |document, line| document.lines.push(line.clone()),
+        )
     }
 }
 

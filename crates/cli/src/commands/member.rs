@@ -2,14 +2,12 @@
 
 use crate::app::App;
 use crate::arguments::{choice, date, person_id, yuan};
-use crate::cli::Format;
 use crate::commands::shares::AuthorityArgs;
 use crate::document::found::{FoundPersons, FoundRow};
 use crate::document::member::{MemberDocument, MemberList, MemberRow};
 use crate::document::Document as _;
 use crate::input::Encoding;
 use crate::listing::Order;
-use crate::render;
 use anyhow::{anyhow, bail, Result};
 use chrono::NaiveDate;
 use clap::Subcommand;
@@ -359,30 +357,19 @@ fn list_now(app: &mut App, ledger: &Ledger) -> Result<()> {
     let order = Order::pick(ledger, |person| {
         person.is_member().then(|| person.household.clone())
     })?;
-    let mut frame = MemberList {
+    let frame = MemberList {
         as_of: crate::app::today()?,
         count: order.len(),
         members: Vec::new(),
     };
-    let mut members = |each: &mut dyn FnMut(&MemberRow) -> Result<()>| {
-        order.each(ledger, &mut |person| each(&MemberRow::new(person)))
-    };
-    app.render_streamed(|mut out, format, lang| match format {
-        Format::Json => render::json_streamed(&mut out, &frame, "members", &mut members),
-        Format::Text | Format::Csv => {
-            let layout = frame.layout(lang);
-            render::layout_streamed(&mut out, format, &layout, &mut |each| {
-                members(&mut |member| each(&member.cells()))
-            })
-        }
-        Format::Xlsx | Format::Html => {
-            members(&mut |member| {
-                frame.members.push(member.clone());
-                Ok(())
-            })?;
-            render::render(&mut out, format, lang, &frame)
-        }
-    })
+    app.render_list(
+        frame,
+        "members",
+        &mut |each| order.each(ledger, &mut |person| each(&MemberRow::new(person))),
+        |frame, lang| frame.layout(lang),
+        |_, _, _, member: &MemberRow| member.cells(),
+        |frame, member| frame.members.push(member.clone()),
+    )
 }
 
 /// Every person whose name holds `name` and who belongs to `household` (each where given), by

@@ -6,10 +6,8 @@
 
 use crate::app::{today, App};
 use crate::arguments::date;
-use crate::cli::Format;
 use crate::document::holdings::{Heading, RegisterDocument};
 use crate::listing::Order;
-use crate::render;
 use anyhow::{bail, Result};
 use chrono::NaiveDate;
 use clap::Args;
@@ -51,32 +49,21 @@ pub fn run(app: &mut App, args: RegisterArgs) -> Result<()> {
         totals.holders,
         "the register lists every holder it counts"
     );
-    let mut document = RegisterDocument {
+    let document = RegisterDocument {
         heading: Heading::new(charter, date),
         register: totals.register(&collective),
     };
     let whole = totals.total_weighted_units;
-    let mut holders = |each: &mut dyn FnMut(&report::RegisterLine) -> Result<()>| {
-        order.each(&ledger, &mut |person| {
-            each(&report::register_line(charter, person, Some(whole)))
-        })
-    };
-    app.render_streamed(|mut out, format, lang| match format {
-        Format::Json => render::json_streamed(&mut out, &document, "holders", &mut holders),
-        Format::Text | Format::Csv => {
-            let layout = document.frame(lang, totals.holders, totals.pledged_units);
-            render::layout_streamed(&mut out, format, &layout, &mut |each| {
-                holders(&mut |line| each(&document.row(lang, line)))
+    app.render_list(
+        document,
+        "holders",
+        &mut |each| {
+            order.each(&ledger, &mut |person| {
+                each(&report::register_line(charter, person, Some(whole)))
             })
-        }
-        // A workbook and a printed paper are laid out whole: the lines are gathered, still
-        // without a whole state.
-        Format::Xlsx | Format::Html => {
-            holders(&mut |line| {
-                document.register.holders.push(line.clone());
-                Ok(())
-            })?;
-            render::render(&mut out, format, lang, &document)
-        }
-    })
+        },
+        |document, lang| document.frame(lang, totals.holders, totals.pledged_units),
+        |document, lang, _, line| document.row(lang, line),
+        |document, line| document.register.holders.push(line.clone()),
+    )
 }

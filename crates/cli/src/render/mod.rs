@@ -19,6 +19,7 @@ use std::io::Write;
 pub type Rows<'a> = dyn FnMut(&mut dyn FnMut(&[String]) -> Result<()>) -> Result<()> + 'a;
 
 pub use json::write_streamed as json_streamed;
+pub use json::Items;
 
 /// Prints, in text or CSV, `layout` with the rows of `rows` in its first table before the
 /// table's own rows (a total): a table of many lines that is never whole in memory.
