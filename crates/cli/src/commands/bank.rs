@@ -18,7 +18,7 @@ use gufen_core::bank::line_reference;
 use gufen_core::command::{Action, BankAccountRow, BankOutcome, BankResultRow};
 use gufen_core::error::RowViolation;
 use gufen_core::ids::MaskedId;
-use gufen_core::state::{Distribution, Key, State};
+use gufen_core::state::{Distribution, Key, Person, State};
 use gufen_core::{Command, Fen, PersonId, RuleViolation};
 use gufen_ledger::LedgerError;
 use serde::Serialize;
@@ -357,8 +357,13 @@ fn left_out_table(lines: &[LeftOut], lang: Lang) -> Table {
 
 /// The year's posted plan, or why there is none to pay.
 fn posted(state: &State, year: u16, lang: Lang) -> Result<Distribution> {
-    match state.distribution(year) {
-        Some(plan) if plan.posted_on().is_some() => Ok(plan.clone()),
+    posted_plan(state.distribution(year).cloned(), year, lang)
+}
+
+/// The `year` plan `found`, refused unless it is posted.
+fn posted_plan(found: Option<Distribution>, year: u16, lang: Lang) -> Result<Distribution> {
+    match found {
+        Some(plan) if plan.posted_on().is_some() => Ok(plan),
         Some(_) => bail!(t(
             lang,
             format!("{year} 年度分配方案尚未入账：没有可支付的分红"),
@@ -375,15 +380,16 @@ fn posted(state: &State, year: u16, lang: Lang) -> Result<Distribution> {
 /// The lines of `indices` (of the year's dividends) that go into a bank file, and those left
 /// out with why.
 fn batch_lines(
-    state: &State,
+    persons: &mut Persons,
     plan: &Distribution,
     indices: &[usize],
-) -> (Vec<PayLine>, Vec<LeftOut>) {
+) -> Result<(Vec<PayLine>, Vec<LeftOut>)> {
     let year = plan.plan.year;
     let (mut lines, mut left_out) = (Vec::new(), Vec::new());
     for &index in indices {
         let dividend = &plan.dividends[index];
-        let person = state.person(&dividend.person);
+        let person = persons(&dividend.person)?;
+        let person = person.as_ref();
         let reference = line_reference(year, index);
         let account = person.and_then(|p| p.bank_account.as_ref());
         let deceased = dividend.estate || person.is_some_and(|p| p.is_deceased());
@@ -409,8 +415,11 @@ fn batch_lines(
             why,
         });
     }
-    (lines, left_out)
+    Ok((lines, left_out))
 }
+
+/// Each holder's person, looked up one at a time (from a state, or from the projections).
+type Persons<'a> = dyn FnMut(&PersonId) -> Result<Option<Person>> + 'a;
 
 /// A bank file made but not yet written: its bytes and its report.
 struct BankFile {
@@ -422,19 +431,16 @@ struct BankFile {
 /// written or recorded).
 fn make_bank_file(
     lang: Lang,
-    state: &State,
+    collective: &str,
+    persons: &mut Persons,
     plan: &Distribution,
     indices: &[usize],
     template: &Template,
     out: &Path,
 ) -> Result<BankFile> {
-    let collective = state
-        .collective()
-        .map(|c| c.charter.name.clone())
-        .unwrap_or_default();
-    let (lines, left_out) = batch_lines(state, plan, indices);
+    let (lines, left_out) = batch_lines(persons, plan, indices)?;
     let batch = Batch {
-        collective: &collective,
+        collective,
         year: plan.plan.year,
         lines: &lines,
     };
@@ -509,17 +515,24 @@ pub fn payfile(app: &mut App, args: PayfileArgs) -> Result<()> {
     };
     let template = Template::read(&args.bank)?;
     let (_store, ledger) = app.open()?;
-    let state = ledger.load_state(None)?;
-    let plan = posted(&state, args.year, lang)?;
+    // The plan, the states of its lines that have one, and each holder read as their line is
+    // made: never a whole state.
+    let collective = ledger
+        .collective()?
+        .map(|c| c.charter.name)
+        .unwrap_or_default();
+    let plan = posted_plan(ledger.distribution(args.year)?, args.year, lang)?;
+    let states = ledger.line_states(args.year)?;
     let unpaid: Vec<usize> = (0..plan.dividends.len())
         .filter(|&i| {
             let dividend = &plan.dividends[i];
-            let paid = state
-                .line(args.year, &dividend.person)
+            let paid = states
+                .get(&dividend.person)
                 .is_some_and(|l| l.paid.is_some());
             !paid && dividend.amount_fen > 0
         })
         .collect();
+    drop(states);
     if unpaid.is_empty() {
         bail!(t(
             lang,
@@ -527,7 +540,16 @@ pub fn payfile(app: &mut App, args: PayfileArgs) -> Result<()> {
             format!("every {} dividend is paid", args.year)
         ));
     }
-    let file = make_bank_file(lang, &state, &plan, &unpaid, &template, &out)?;
+    let mut persons = |id: &PersonId| Ok(ledger.person(id)?);
+    let file = make_bank_file(
+        lang,
+        &collective,
+        &mut persons,
+        &plan,
+        &unpaid,
+        &template,
+        &out,
+    )?;
     if file.report.lines == 0 {
         // A file of a header alone would be sent to the bank for nothing.
         let listed: Vec<String> = file
@@ -893,8 +915,19 @@ pub fn payresult(app: &mut App, args: PayresultArgs) -> Result<()> {
     let resubmit = match (&args.resubmit, &template) {
         (Some(out), Some(template)) => {
             let indices: Vec<usize> = failed.iter().map(|l| l.index).collect();
+            let collective = state
+                .collective()
+                .map(|c| c.charter.name.clone())
+                .unwrap_or_default();
+            let mut persons = |id: &PersonId| Ok(state.person(id).cloned());
             Some(make_bank_file(
-                lang, &state, &plan, &indices, template, out,
+                lang,
+                &collective,
+                &mut persons,
+                &plan,
+                &indices,
+                template,
+                out,
             )?)
         }
         _ => None,
