@@ -151,14 +151,18 @@ pub fn import(app: &mut App, args: BankImportArgs) -> Result<()> {
         date: args.date,
         action: Action::ImportBankAccounts { rows: accounts },
     };
-    let state = ledger.load_state(gufen_core::scope(&command.action))?;
+    // Each row's name against the ledger's, one person read at a time (the write decides on
+    // its own state: two states of every person would double its memory).
     if let Action::ImportBankAccounts { rows } = &command.action {
         for (read, row) in indices.iter().zip(rows) {
             let cells = &located.rows[*read];
-            let Some(person) = state.person(&row.person) else {
+            if cells.name.is_empty() {
+                continue;
+            }
+            let Some(person) = ledger.person(&row.person)? else {
                 continue;
             };
-            if !cells.name.is_empty() && !same_name(&cells.name, &person.name) {
+            if !same_name(&cells.name, &person.name) {
                 problems.push((
                     *read,
                     t(
@@ -206,6 +210,7 @@ pub fn import(app: &mut App, args: BankImportArgs) -> Result<()> {
     // Every bad row is listed: the rows that were read are decided too, written or not.
     if let Action::ImportBankAccounts { rows } = &command.action {
         if !rows.is_empty() {
+            let state = ledger.load_state(gufen_core::scope(&command.action))?;
             if let Err(RuleViolation::Rows(violations)) = gufen_core::decide(&state, &command) {
                 problems.extend(violations.iter().map(describe));
             }
