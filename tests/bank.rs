@@ -987,6 +987,27 @@ fn a_row_out_of_line_and_one_account_given_to_two_persons_are_refused_naming_bot
         )),
         "{error}"
     );
+    // In Chinese the row is named as every refused row is: its line, then its column.
+    let error_zh = refused(
+        &g,
+        &[
+            "--lang",
+            "zh",
+            "member",
+            "bank-import",
+            &file,
+            "--date",
+            "2026-02-01",
+        ],
+        "2 行被拒绝",
+    );
+    assert!(
+        error_zh.contains(&format!(
+            "第 3 行（姓名）：姓名“{c_name}”与台账中 {} 的姓名“{b_name}”不符",
+            masked(B)
+        )),
+        "{error_zh}"
+    );
     assert!(
         error.contains(&format!(
             "line 4: input: the account number **** 5678 of {} is also given to {} on line 2",

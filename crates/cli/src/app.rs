@@ -530,16 +530,12 @@ impl App {
         }
     }
 
-    /// The state now (from projections) or on a past date (from the log), and that date.
-    /// An as-of date before the collective's registration is refused: nothing was recorded.
-    pub fn state(&self, ledger: &Ledger, as_of: Option<NaiveDate>) -> Result<(State, NaiveDate)> {
-        match as_of {
-            Some(date) => {
-                registered_by(ledger, date)?;
-                Ok((ledger.replay_state(Some(date))?, date))
-            }
-            None => Ok((ledger.load_state(None)?, today()?)),
-        }
+    /// The state on a past date, rebuilt from the log, and that date. A date before the
+    /// collective's registration is refused: nothing was recorded. (The state of today is
+    /// never built whole: a read of today reads the projections one entity at a time.)
+    pub fn state(&self, ledger: &Ledger, date: NaiveDate) -> Result<(State, NaiveDate)> {
+        registered_by(ledger, date)?;
+        Ok((ledger.replay_state(Some(date))?, date))
     }
 }
 

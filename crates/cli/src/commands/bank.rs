@@ -168,12 +168,12 @@ pub fn import(app: &mut App, args: BankImportArgs) -> Result<()> {
                     t(
                         lang,
                         format!(
-                            "{}：姓名“{}”与台账中 {} 的姓名“{}”不符：这一行可能错位了 [{}]",
+                            "{}（{}）：姓名“{}”与台账中 {} 的姓名“{}”不符：这一行可能错位了",
                             located.place(*read, Field::Name),
+                            located.header(Field::Name),
                             cells.name,
                             row.person.masked(),
                             person.name,
-                            located.header(Field::Name)
                         ),
                         format!(
                             "{}: the name {:?} is not the ledger's name of {} ({:?}): the row may be out of line [{}]",

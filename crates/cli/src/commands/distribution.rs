@@ -357,7 +357,7 @@ impl App {
     /// printed whole.
     fn show_as_of(&mut self, year: u16, paper: PlanPaper, date: NaiveDate) -> Result<()> {
         let (_store, ledger) = self.open()?;
-        let (state, _) = self.state(&ledger, Some(date))?;
+        let (state, _) = self.state(&ledger, date)?;
         let charter = &state
             .collective()
             .ok_or_else(|| anyhow!("the collective is not registered"))?
@@ -374,7 +374,7 @@ impl App {
         let lang = self.global.lang;
         let (_store, ledger) = self.open()?;
         if let Some(date) = as_of {
-            let (state, _) = self.state(&ledger, Some(date))?;
+            let (state, _) = self.state(&ledger, date)?;
             let charter = &state
                 .collective()
                 .ok_or_else(|| anyhow!("the collective is not registered"))?
@@ -412,7 +412,7 @@ impl App {
     fn owed(&mut self, as_of: Option<NaiveDate>) -> Result<()> {
         let (_store, ledger) = self.open()?;
         if let Some(date) = as_of {
-            let (state, _) = self.state(&ledger, Some(date))?;
+            let (state, _) = self.state(&ledger, date)?;
             let lines = report::owed(&state);
             return self.render(&Owed {
                 as_of: date,

@@ -67,7 +67,7 @@ pub fn run(app: &mut App, command: HouseholdCommand) -> Result<()> {
 fn certificate(app: &mut App, household: &str, as_of: Option<NaiveDate>) -> Result<()> {
     let (_store, ledger) = app.open()?;
     let (state, date) = match as_of {
-        Some(_) => app.state(&ledger, as_of)?,
+        Some(date) => app.state(&ledger, date)?,
         None => (
             ledger.load_state(Some(vec![
                 Key::Collective,

@@ -338,9 +338,9 @@ fn show(app: &mut App, person: &PersonId, reveal: bool) -> Result<()> {
 
 fn list(app: &mut App, as_of: Option<NaiveDate>) -> Result<()> {
     let (_store, ledger) = app.open()?;
-    if as_of.is_none() {
+    let Some(as_of) = as_of else {
         return list_now(app, &ledger);
-    }
+    };
     let (state, date) = app.state(&ledger, as_of)?;
     let mut members: Vec<_> = state.persons().filter(|p| p.is_member()).collect();
     members.sort_by(|a, b| (&a.household, &a.id).cmp(&(&b.household, &b.id)));

@@ -22,8 +22,8 @@ pub struct RegisterArgs {
 
 pub fn run(app: &mut App, args: RegisterArgs) -> Result<()> {
     let (_store, ledger) = app.open()?;
-    if args.as_of.is_some() {
-        let (state, date) = app.state(&ledger, args.as_of)?;
+    if let Some(as_of) = args.as_of {
+        let (state, date) = app.state(&ledger, as_of)?;
         let Some(collective) = state.collective() else {
             bail!("the collective is not registered on {date}")
         };

@@ -65,7 +65,7 @@ pub fn run(app: &mut App, command: RepresentativeCommand) -> Result<()> {
         RepresentativeCommand::List { as_of } => {
             let (_store, ledger) = app.open()?;
             let (state, date) = match as_of {
-                Some(_) => app.state(&ledger, as_of)?,
+                Some(date) => app.state(&ledger, date)?,
                 // The collective and the seated representatives only, from the projections.
                 None => {
                     let seated: Vec<PersonId> = ledger
