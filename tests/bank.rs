@@ -16,9 +16,7 @@ use std::collections::BTreeMap;
 const C: &str = "410183194002253855";
 
 fn json(g: &Gufen, args: &[&str]) -> Value {
-    let mut all = vec!["--format", "json"];
-    all.extend(args);
-    serde_json::from_str(&g.ok(&all)).unwrap()
+    g.json(args)
 }
 
 fn head(g: &Gufen) -> Value {

@@ -73,8 +73,7 @@ fn streamed_equals_whole(g: &Gufen, args: &[&str]) {
 fn the_streamed_register_prints_what_the_whole_register_prints() {
     let g = changed_village();
     streamed_equals_whole(&g, &["register"]);
-    let register: serde_json::Value =
-        serde_json::from_str(&g.ok(&["--format", "json", "register"])).unwrap();
+    let register = g.json(&["register"]);
     let holders = register["holders"].as_array().unwrap();
     // The heir of no household comes first; the pledge and the estate are on the lines.
     assert_eq!(holders[0]["household"], "", "{}", holders[0]);
@@ -101,8 +100,7 @@ fn the_streamed_register_prints_what_the_whole_register_prints() {
 fn the_streamed_member_list_prints_what_the_whole_list_prints() {
     let g = changed_village();
     streamed_equals_whole(&g, &["member", "list"]);
-    let list: serde_json::Value =
-        serde_json::from_str(&g.ok(&["--format", "json", "member", "list"])).unwrap();
+    let list = g.json(&["member", "list"]);
     let members = list["members"].as_array().unwrap();
     assert_eq!(list["count"].as_u64().unwrap() as usize, members.len());
     assert_eq!(
@@ -120,57 +118,10 @@ fn the_streamed_member_list_prints_what_the_whole_list_prints() {
 #[test]
 fn the_streamed_plan_papers_and_owed_list_print_what_the_whole_ones_print() {
     let g = changed_village();
-    // A year before it, posted too: the owed list spans two years.
-    for args in [
-        &[
-            "distribution",
-            "draft",
-            "--year",
-            "2024",
-            "--income",
-            "300000",
-            "--record-date",
-            "2024-12-31",
-            "--date",
-            "2025-01-05",
-        ][..],
-        &[
-            "distribution",
-            "notice",
-            "--year",
-            "2024",
-            "--date",
-            "2025-01-06",
-        ],
-        &[
-            "distribution",
-            "approve",
-            "--year",
-            "2024",
-            "--body",
-            "members",
-            "--for",
-            "420",
-            "--eligible",
-            "537",
-            "--resolution",
-            "2025-1",
-            "--date",
-            "2025-01-22",
-        ],
-        &[
-            "distribution",
-            "post",
-            "--year",
-            "2024",
-            "--date",
-            "2025-01-23",
-        ],
-    ] {
-        g.ok(args);
-    }
-    // C died in 2024: 544 members of age are left of the 545.
-    common::post_distribution_2025_with(&g.db(), "544");
+    // A year before it, posted too: the owed list spans two years. C died in 2024: 537 members
+    // of age in January 2025, 544 a year later.
+    common::post_distribution(&g.db(), 2024, 537);
+    common::post_distribution(&g.db(), 2025, 544);
     for args in [
         &[
             "distribution",
@@ -219,8 +170,7 @@ fn the_streamed_plan_papers_and_owed_list_print_what_the_whole_ones_print() {
     g.streamed_equals_whole(&["distribution", "sheet", "--year", "2025"], 500);
     g.streamed_equals_whole(&["distribution", "owed"], 1000);
 
-    let owed: serde_json::Value =
-        serde_json::from_str(&g.ok(&["--format", "json", "distribution", "owed"])).unwrap();
+    let owed = g.json(&["distribution", "owed"]);
     let lines = owed["lines"].as_array().unwrap();
     let years: Vec<u64> = lines.iter().map(|l| l["year"].as_u64().unwrap()).collect();
     assert!(
@@ -243,33 +193,45 @@ fn the_streamed_plan_papers_and_owed_list_print_what_the_whole_ones_print() {
             .map(|l| l["amount_fen"].as_i64().unwrap())
             .sum::<i64>()
     );
-    let shown: serde_json::Value = serde_json::from_str(&g.ok(&[
-        "--format",
-        "json",
-        "distribution",
-        "show",
-        "--year",
-        "2025",
-    ]))
-    .unwrap();
+    let shown = g.json(&["distribution", "show", "--year", "2025"]);
     assert_eq!(
         shown["holders"].as_u64().unwrap() as usize,
         shown["lines"].as_array().unwrap().len()
     );
     // The plan as it stood before A was paid, and before there was one.
-    let before: serde_json::Value = serde_json::from_str(&g.ok(&[
-        "--format",
-        "json",
+    let before = g.json(&[
         "distribution",
         "show",
         "--year",
         "2025",
         "--as-of",
         "2026-01-31",
-    ]))
-    .unwrap();
+    ]);
     assert_eq!(before["paid_fen"], 0);
     assert!(shown["paid_fen"].as_i64().unwrap() > 0);
+    // A date after today is outside the ledger's calendar (R17), for every paper of a past date.
+    for args in [
+        &["register", "--as-of", "2027-01-01"][..],
+        &["member", "list", "--as-of", "2027-01-01"],
+        &["distribution", "owed", "--as-of", "2027-01-01"],
+        &[
+            "distribution",
+            "show",
+            "--year",
+            "2025",
+            "--as-of",
+            "2027-01-01",
+        ],
+    ] {
+        let run = g.run(args);
+        assert_eq!(run.code, 1, "{args:?}: {}", run.stdout);
+        assert!(
+            run.stderr
+                .contains("R17: 2027-01-01 is after today (2026-12-31)"),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
     let run = g.run(&[
         "distribution",
         "show",

@@ -169,45 +169,66 @@ pub const DRAFT_2025: &[&str] = &[
 /// The 2025 distribution of the sample village drafted, noticed, approved by the members (420
 /// of 545) and posted, so a replay recomputes posted lines.
 pub fn post_distribution_2025(db: &Path) {
-    post_distribution_2025_with(db, "545");
+    post_distribution(db, 2025, 545);
 }
 
-/// The 2025 distribution drafted, noticed, approved by 420 of the `eligible` members of age,
-/// and posted.
-pub fn post_distribution_2025_with(db: &Path, eligible: &str) {
+/// The `year` distribution (income 1,000,000 yuan, record date the year's last day) drafted on
+/// 5 January of the next year, noticed the day after, approved by 420 of the `eligible`
+/// members of age on the 22nd and posted on the 23rd: what `post_distribution_2025` does for
+/// 2025 with the sample village's 545.
+pub fn post_distribution(db: &Path, year: u16, eligible: u32) {
+    let next = year + 1;
+    let (year, eligible) = (year.to_string(), eligible.to_string());
+    let on = |day: u32| format!("{next}-01-{day:02}");
+    let (record_date, resolution) = (format!("{year}-12-31"), format!("{next}-1"));
+    let draft_date = on(5);
+    let notice_date = on(6);
+    let approve_date = on(22);
+    let post_date = on(23);
     for args in [
-        DRAFT_2025,
+        &[
+            "distribution",
+            "draft",
+            "--year",
+            &year,
+            "--income",
+            "1000000",
+            "--record-date",
+            &record_date,
+            "--date",
+            &draft_date,
+        ][..],
         &[
             "distribution",
             "notice",
             "--year",
-            "2025",
+            &year,
             "--date",
-            "2026-01-06",
+            &notice_date,
         ],
         &[
             "distribution",
             "approve",
             "--year",
-            "2025",
+            &year,
             "--body",
             "members",
             "--for",
             "420",
             "--eligible",
-            eligible,
+            &eligible,
             "--resolution",
-            "2026-1",
+            &resolution,
             "--date",
-            "2026-01-22",
+            &approve_date,
         ],
         &[
             "distribution",
             "post",
             "--year",
-            "2025",
+            &year,
             "--date",
-            "2026-01-23",
+            &post_date,
         ],
     ] {
         ok(db, args);
@@ -234,6 +255,13 @@ pub struct Gufen {
 }
 
 impl Gufen {
+    /// What `args` prints with `--format json`, parsed.
+    pub fn json(&self, args: &[&str]) -> serde_json::Value {
+        let mut all = vec!["--format", "json"];
+        all.extend(args);
+        serde_json::from_str(&self.ok(&all)).unwrap()
+    }
+
     /// `args` streamed from the projections and `args --as-of TODAY` (rebuilt from the log,
     /// printed whole) in every format that streams and both languages, and as a paper: the
     /// same bytes, each holding at least `lines` masked IDs of the sample village.

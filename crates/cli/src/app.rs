@@ -534,13 +534,17 @@ impl App {
     /// collective's registration is refused: nothing was recorded. (The state of today is
     /// never built whole: a read of today reads the projections one entity at a time.)
     pub fn state(&self, ledger: &Ledger, date: NaiveDate) -> Result<(State, NaiveDate)> {
-        registered_by(ledger, date)?;
+        within_calendar(ledger, date, today()?)?;
         Ok((ledger.replay_state(Some(date))?, date))
     }
 }
 
-/// Refuses a date before the collective's registration (R17): the ledger holds nothing then.
-pub fn registered_by(ledger: &Ledger, date: NaiveDate) -> Result<()> {
+/// Refuses an as-of date outside the ledger's calendar (R17): before the collective's
+/// registration the ledger holds nothing, and after today it cannot know what will be.
+pub fn within_calendar(ledger: &Ledger, date: NaiveDate, today: NaiveDate) -> Result<()> {
+    if date > today {
+        bail!("R17: {date} is after today ({today}): the ledger answers as of today at the latest");
+    }
     let state = ledger.load_state(Some(vec![Key::Collective]))?;
     if let Some(collective) = state.collective() {
         if date < collective.registered_on {

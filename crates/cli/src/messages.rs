@@ -608,6 +608,7 @@ pub const MESSAGES: &[Row] = &[
     ("{date} is before the collective's registration on {registered}", "{date} 早于本组织的登记日期 {registered}"),
     ("a record cannot be dated {date}, after today ({today})", "记录日期不能是 {date}，晚于今天（{today}）"),
     ("the collective was registered on {registered}; the ledger holds nothing as of {date}", "本组织于 {registered} 登记；截至 {date} 台账中还没有任何记录"),
+    ("{date} is after today ({today}): the ledger answers as of today at the latest", "{date} 晚于今天（{today}）：台账最多只能回答截至今天的情况"),
     ("{id} died on {died}: the estate cannot be settled before that ({date})", "{id} 于 {died} 去世：遗产不能在此之前（{date}）分割"),
     ("{id} died on {died}: nothing of their own is recorded after it ({date}); their estate is settled by inheritance", "{id} 于 {died} 去世：此后（{date}）不能再记录其本人的事项；其遗产通过继承分割"),
     ("{id} is first recorded on {first}: nothing about them is dated before it ({date})", "{id} 首次登记于 {first}：与其有关的记录不能早于此日（{date}）"),
