@@ -187,25 +187,37 @@ pub(crate) fn apply_checked(
     })
 }
 
-type PanicHook = Box<dyn Fn(&std::panic::PanicHookInfo<'_>) + Sync + Send + 'static>;
+thread_local! {
+    /// Whether this thread is applying a record under `apply_checked`.
+    static QUIET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
 
-/// While held, a panic prints nothing (it is reported as an integrity failure instead); the
-/// previous hook is back when it is dropped, on every return path.
-struct QuietPanics(Option<PanicHook>);
+/// While held, a panic on this thread prints nothing (it is reported as an integrity failure
+/// instead); other threads' panics print as ever. The process's hook is wrapped once, to ask
+/// the panicking thread's flag: swapping the global hook for each record applied let one
+/// thread's replay silence another thread's panic, and two replays at once could leave the
+/// silent hook in place for good.
+struct QuietPanics;
 
 impl QuietPanics {
     fn new() -> Self {
-        let previous = std::panic::take_hook();
-        std::panic::set_hook(Box::new(|_| {}));
-        QuietPanics(Some(previous))
+        static WRAPPED: std::sync::Once = std::sync::Once::new();
+        WRAPPED.call_once(|| {
+            let previous = std::panic::take_hook();
+            std::panic::set_hook(Box::new(move |info| {
+                if !QUIET.with(std::cell::Cell::get) {
+                    previous(info);
+                }
+            }));
+        });
+        QUIET.with(|quiet| quiet.set(true));
+        QuietPanics
     }
 }
 
 impl Drop for QuietPanics {
     fn drop(&mut self) {
-        if let Some(previous) = self.0.take() {
-            std::panic::set_hook(previous);
-        }
+        QUIET.with(|quiet| quiet.set(false));
     }
 }
 
