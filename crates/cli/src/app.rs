@@ -512,11 +512,12 @@ impl App {
     pub fn execute_rows(
         &mut self,
         ledger: &Ledger,
-        command: &Command,
+        command: Command,
         file: &str,
         describe: impl Fn(&RowViolation) -> String,
     ) -> Result<()> {
-        match ledger.execute(&self.context()?, command) {
+        // Given away: the ledger frees the rows once the command is decided.
+        match ledger.execute_owned(&self.context()?, command) {
             Ok(outcome) => self.print_outcome(&outcome),
             Err(LedgerError::Rejected(RuleViolation::Rows(violations))) => {
                 let listed: Vec<String> = violations.iter().map(describe).collect();

@@ -458,14 +458,16 @@ fn settled(given: &Given, year: u16, entry: &BankResultRow) -> Result<Event, Rul
                 Some(r) if !r.is_empty() => Some(text("bank reference", r)?),
                 _ => None,
             };
-            Ok(Event::DividendPaymentFailed(DividendPaymentFailed {
-                year,
-                person: person.clone(),
-                amount_fen: paid.amount_fen,
-                line_reference: text("line reference", &entry.line_reference)?,
-                bank_reference,
-                reason,
-            }))
+            Ok(Event::DividendPaymentFailed(Box::new(
+                DividendPaymentFailed {
+                    year,
+                    person: person.clone(),
+                    amount_fen: paid.amount_fen,
+                    line_reference: text("line reference", &entry.line_reference)?,
+                    bank_reference,
+                    reason,
+                },
+            )))
         }
     }
 }

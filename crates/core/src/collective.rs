@@ -23,9 +23,11 @@ pub(crate) fn register(
             "this ledger already has its collective registered",
         );
     }
-    let mut events = vec![Event::CollectiveRegistered(CollectiveRegistered {
-        charter: charter.clone(),
-    })];
+    let mut events = vec![Event::CollectiveRegistered(Box::new(
+        CollectiveRegistered {
+            charter: charter.clone(),
+        },
+    ))];
     if !loss_grounds.is_empty() {
         events.push(Event::LossGroundsAdopted(LossGroundsAdopted {
             grounds: loss_grounds.to_vec(),

@@ -162,11 +162,11 @@ pub(crate) fn correct(
         date,
     };
     let reversal = reversal(&case)?;
-    Ok(vec![Event::RecordCorrected(RecordCorrected {
+    Ok(vec![Event::RecordCorrected(Box::new(RecordCorrected {
         seq,
         reason,
         reversal,
-    })])
+    }))])
 }
 
 /// Each record type's reversal, decided by its domain area; one line a type.

@@ -24,6 +24,44 @@ pub(crate) struct Given<'a> {
     pub date: NaiveDate,
 }
 
+/// Which entities applying `events` reads and changes, for events whose reach their own fields
+/// name: a roster import's (the plan it adopts, each confirmation and allotment). The persons'
+/// present households follow when the state is loaded (`State::missing_keys`). `None` for any
+/// other event: its effects are applied on the state the command was decided on.
+///
+/// What lets a large import apply its events a slice at a time, each slice on the entities it
+/// names read back from the projections the slice before it wrote, instead of holding an entity
+/// for every row at once.
+pub fn apply_scope(events: &[Event]) -> Option<Vec<Key>> {
+    let mut keys = vec![Key::Collective];
+    for event in events {
+        match event {
+            Event::QuantificationPlanAdopted(_) => {}
+            Event::MembershipConfirmed(e) => {
+                keys.push(Key::Person(e.person.clone()));
+                keys.push(Key::Household(e.household.clone()));
+            }
+            Event::SharesAllotted(e) => keys.push(Key::Person(e.person.clone())),
+            _ => return None,
+        }
+    }
+    keys.sort();
+    keys.dedup();
+    Some(keys)
+}
+
+/// Whether `apply_scope` names what every one of `events` reaches.
+pub fn applies_in_scope(events: &[Event]) -> bool {
+    events.iter().all(|event| {
+        matches!(
+            event,
+            Event::QuantificationPlanAdopted(_)
+                | Event::MembershipConfirmed(_)
+                | Event::SharesAllotted(_)
+        )
+    })
+}
+
 /// Which entities a command needs loaded; `None` means the whole state.
 pub fn scope(action: &Action) -> Option<Vec<Key>> {
     let person = |id: &PersonId| Key::Person(id.clone());

@@ -164,10 +164,12 @@ pub(crate) fn undo_head(case: &Case, e: &HouseholdHeadNamed) -> Result<Reversal,
             Event::HouseholdHeadNamed(h) if h.household == e.household => {
                 previous = Some(h.person.clone())
             }
-            Event::RecordCorrected(RecordCorrected {
-                reversal: Reversal::HouseholdHead(undone),
-                ..
-            }) if undone.named.household == e.household => previous = undone.previous.clone(),
+            Event::RecordCorrected(c) => match &c.reversal {
+                Reversal::HouseholdHead(undone) if undone.named.household == e.household => {
+                    previous = undone.previous.clone()
+                }
+                _ => {}
+            },
             _ => {}
         }
     }

@@ -39,7 +39,7 @@ pub use amount::{Fen, Units};
 pub use charter::Charter;
 pub use checks::text_problem;
 pub use command::{Action, Command, Recorded, RosterRow};
-pub use decide::{decide, scope};
+pub use decide::{applies_in_scope, apply_scope, decide, scope};
 pub use error::{Rule, RuleViolation};
 pub use event::Event;
 pub use ids::{CitizenId, OrgCode, PersonId};

@@ -80,12 +80,12 @@ pub(crate) fn lose(
                 resolution_cited,
                 "a loss on a charter ground cites the resolution deciding it",
             )?;
-            Event::MembershipLostCited(MembershipLostCited {
+            Event::MembershipLostCited(Box::new(MembershipLostCited {
                 lost,
                 charter_ground: Some(charter_ground),
                 resolution: Some(resolution),
                 other_collective: None,
-            })
+            }))
         }
         LossGround::OtherCollective => {
             let code = cited.other_collective.unwrap_or("").trim();
@@ -106,20 +106,20 @@ pub(crate) fn lose(
             let resolution = (!resolution_cited.trim().is_empty())
                 .then(|| text("resolution", resolution_cited))
                 .transpose()?;
-            Event::MembershipLostCited(MembershipLostCited {
+            Event::MembershipLostCited(Box::new(MembershipLostCited {
                 lost,
                 charter_ground: None,
                 resolution,
                 other_collective: Some(code.as_str().to_string()),
-            })
+            }))
         }
         _ if !resolution_cited.trim().is_empty() => {
-            Event::MembershipLostCited(MembershipLostCited {
+            Event::MembershipLostCited(Box::new(MembershipLostCited {
                 lost,
                 charter_ground: None,
                 resolution: Some(text("resolution", resolution_cited)?),
                 other_collective: None,
-            })
+            }))
         }
         _ => Event::MembershipLost(lost),
     };

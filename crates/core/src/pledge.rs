@@ -58,15 +58,17 @@ pub(crate) fn pledge(
             format!("contract {contract} already registers a pledge"),
         );
     }
-    Ok(vec![Event::SharesPledgedInClass(SharesPledgedInClass {
-        pledge: SharesPledged {
-            person: person.clone(),
-            units: units.0,
-            pledgee,
-            contract,
+    Ok(vec![Event::SharesPledgedInClass(Box::new(
+        SharesPledgedInClass {
+            pledge: SharesPledged {
+                person: person.clone(),
+                units: units.0,
+                pledgee,
+                contract,
+            },
+            class,
         },
-        class,
-    })])
+    ))])
 }
 
 pub(crate) fn release(

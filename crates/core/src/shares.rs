@@ -241,14 +241,16 @@ pub(crate) fn transfer(
     let mut added = BTreeMap::new();
     added.insert(to.clone(), what.units.0);
     checks::cap(state, given.collective, given.date, &added, 0)?;
-    Ok(vec![Event::SharesTransferred(SharesTransferred {
-        from: from.clone(),
-        to: to.clone(),
-        class,
-        units: what.units.0,
-        price_fen: what.price.0,
-        gift: what.gift,
-    })])
+    Ok(vec![Event::SharesTransferred(Box::new(
+        SharesTransferred {
+            from: from.clone(),
+            to: to.clone(),
+            class,
+            units: what.units.0,
+            price_fen: what.price.0,
+            gift: what.gift,
+        },
+    ))])
 }
 
 /// What one class's redemption gives up, and what it cites (R8).
@@ -325,10 +327,10 @@ pub(crate) fn redemption(
         to_collective: given.collective.charter.collective_share,
     };
     Ok(match authority {
-        Some(authority) => Event::SharesRedeemedWithConsent(SharesRedeemedWithConsent {
+        Some(authority) => Event::SharesRedeemedWithConsent(Box::new(SharesRedeemedWithConsent {
             redeemed,
             authority,
-        }),
+        })),
         None => Event::SharesRedeemed(redeemed),
     })
 }

@@ -272,14 +272,13 @@ fn run(commands: &[(bool, Command)]) -> (Vec<String>, State) {
                 Event::SharesRedeemedWithConsent(e) if !e.redeemed.to_collective => {
                     issued -= e.redeemed.units
                 }
-                Event::RecordCorrected(gufen_core::event::RecordCorrected {
-                    reversal: gufen_core::event::Reversal::Allotment(e),
-                    ..
-                }) => issued -= e.units,
-                Event::RecordCorrected(gufen_core::event::RecordCorrected {
-                    reversal: gufen_core::event::Reversal::Redemption(e),
-                    ..
-                }) if !e.to_collective => issued += e.units,
+                Event::RecordCorrected(c) => match &c.reversal {
+                    gufen_core::event::Reversal::Allotment(e) => issued -= e.units,
+                    gufen_core::event::Reversal::Redemption(e) if !e.to_collective => {
+                        issued += e.units
+                    }
+                    _ => {}
+                },
                 _ => {}
             }
             if !is_hukou {

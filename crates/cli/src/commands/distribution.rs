@@ -274,7 +274,7 @@ impl App {
             },
         };
         let file = payments.file.clone();
-        self.execute_rows(&ledger, &command, &file, |violation| {
+        self.execute_rows(&ledger, command, &file, |violation| {
             payments.describe(violation, "")
         })
     }

@@ -315,7 +315,7 @@ fn import(
         },
     };
     let file = roster.file.clone();
-    app.execute_rows(&ledger, &command, &file, |violation| {
+    app.execute_rows(&ledger, command, &file, |violation| {
         let note = charter.as_ref().map_or_else(String::new, |charter| {
             crate::roster::unknown_class_note(violation, charter, lang)
         });

@@ -34,8 +34,16 @@ pub fn checkpoint_file_path(store: &Path, ledger_id: &str) -> PathBuf {
 pub(crate) use persons::first_stored_difference;
 pub(crate) use reads::{apply_checked, compare_index, StoredStreams};
 
+/// sled's page cache. Its default (1 GiB) kept every page a large write made in memory until
+/// the process ended: an import of 100,000 persons peaked at 224 MiB with it and at 187 MiB with
+/// this, no slower; a command reads most pages once, so reads do not notice.
+const SLED_CACHE_BYTES: u64 = 32 * 1024 * 1024;
+
 /// Projection entries written per sled batch.
 pub const CHUNK_ENTRIES: usize = 1_000;
+/// A command of more events than this whose entities their events name (a large import) makes
+/// its projections a slice of this many events at a time (`apply_in_slices`).
+pub(crate) const APPLY_SLICE_EVENTS: usize = if cfg!(test) { 64 } else { 2_048 };
 /// The most events one command may append.
 pub const BATCH_EVENTS_MAX: usize = 500_000;
 
@@ -211,7 +219,7 @@ impl Store {
         if !create && !path.join("conf").exists() {
             return Err(LedgerError::NoStore(path.to_path_buf()));
         }
-        let db = sled::Config::new().path(path).open().map_err(|e| match e {
+        let db = sled::Config::new().path(path).cache_capacity(SLED_CACHE_BYTES).open().map_err(|e| match e {
             sled::Error::Io(ref io) if io.to_string().contains("could not acquire lock") => {
                 LedgerError::StoreInUse(path.to_path_buf())
             }
@@ -295,6 +303,8 @@ impl Store {
             fail_next_append: false.into(),
             #[cfg(test)]
             fail_next_cleanup: false.into(),
+            #[cfg(test)]
+            stop_after_first_slice: false.into(),
         };
         ledger.recover()?;
         Ok(ledger)
@@ -324,6 +334,10 @@ pub struct Ledger {
     /// Test only: the clean-up after that failure fails too.
     #[cfg(test)]
     pub(crate) fail_next_cleanup: std::sync::atomic::AtomicBool,
+    /// Test only: an import applied in slices stops after its first slice, as a process killed
+    /// there would.
+    #[cfg(test)]
+    pub(crate) stop_after_first_slice: std::sync::atomic::AtomicBool,
 }
 
 /// The seq_next of the head pointer in `meta` (0 for none).
@@ -363,6 +377,13 @@ fn entity_key(key: &Key) -> Vec<u8> {
 /// Changed entities as stored: each projection key with the entity's bytes, or None for an
 /// entity removed.
 type EncodedChanges = Vec<(Vec<u8>, Option<Vec<u8>>)>;
+
+/// What a write does to the projections: write the entities its command changed, or apply its
+/// events a slice at a time once they are published (`apply_in_slices`).
+enum Projected {
+    Changes(Vec<(Key, Option<Entity>)>),
+    InSlices,
+}
 
 /// The changes encoded, each entity freed once encoded (its bytes are a fraction of its size in
 /// memory, so a large write's peak is its encoded projections, not its entities and them).
@@ -493,6 +514,31 @@ impl Durability {
             // Kept for the next process; lost, it only means more fsyncs then.
             self.db.insert(BLOBS_DURABLE_KEY, &whole.to_be_bytes())?;
         }
+        Ok(())
+    }
+}
+
+impl Durability {
+    /// Fsyncs the blob files sled wrote since the mark, and no other file: what a write that
+    /// needs no fsync of its own (projections, behind the watermark) leaves. sled's background
+    /// flush soon makes the log that points to such a file stable; the file itself sled never
+    /// syncs, and one lost to a power cut would leave a stable page pointing at a torn blob (a
+    /// store that reads "corrupt" instead of one that catches its projections up). Costs nothing
+    /// when the write made no blob file.
+    fn make_blobs_durable(&self) -> Result<(), LedgerError> {
+        use std::sync::atomic::Ordering;
+        let dir = self.path.join("blobs");
+        let whole = newest_blob(&dir)?;
+        let mark = self.blobs_durable.load(Ordering::Acquire);
+        if whole <= mark {
+            // Nothing new (a mark above every file, damaged, is for `make_durable` to find).
+            return Ok(());
+        }
+        // As in `make_durable`: the files listed before the flush are whole once it returns.
+        self.db.flush()?;
+        fsync_tree(&dir, mark, &mut |file| file.sync_all())?;
+        self.blobs_durable.store(whole, Ordering::Release);
+        self.db.insert(BLOBS_DURABLE_KEY, &whole.to_be_bytes())?;
         Ok(())
     }
 }
@@ -631,23 +677,49 @@ impl Ledger {
     /// Decides `command` against the state at head and appends its events; a command id seen
     /// before returns the first result and appends nothing.
     pub fn execute(&self, context: &Context, command: &Command) -> Result<Outcome, LedgerError> {
+        self.decide_and_append(context, std::borrow::Cow::Borrowed(command))
+    }
+
+    /// `execute` of a command given away: it is freed once decided (an import's rows are tens
+    /// of megabytes that the append no longer needs).
+    pub fn execute_owned(
+        &self,
+        context: &Context,
+        command: Command,
+    ) -> Result<Outcome, LedgerError> {
+        self.decide_and_append(context, std::borrow::Cow::Owned(command))
+    }
+
+    fn decide_and_append(
+        &self,
+        context: &Context,
+        command: std::borrow::Cow<'_, Command>,
+    ) -> Result<Outcome, LedgerError> {
+        let date = command.date;
         // A correction carries the records it is decided on, read at the time: a retry after an
         // unrelated write must still be the same command, so its digest is what was asked.
         let digest = match &command.action {
             gufen_core::command::Action::Correct {
                 reason, original, ..
-            } => Self::digest_of(&(command.date, "correct", original.seq, reason)),
-            _ => Self::digest_of(command),
+            } => Self::digest_of(&(date, "correct", original.seq, reason)),
+            _ => Self::digest_of(&*command),
         };
         if let Some(outcome) = self.repeated(context, &digest)? {
             return Ok(outcome);
         }
-        gufen_core::calendar::not_after_today(command.date, context.today())?;
+        gufen_core::calendar::not_after_today(date, context.today())?;
         let head = self.head()?;
         let mut state = self.load_state(scope(&command.action))?;
-        let events = decide(&state, command)?;
+        let events = decide(&state, &command)?;
+        drop(command);
+        if events.len() > APPLY_SLICE_EVENTS && gufen_core::applies_in_scope(&events) {
+            // A large import: its entities are made a slice of events at a time once the
+            // records are published, not held for every row at once.
+            drop(state);
+            return self.append_digested(context, date, &events, head, Projected::InSlices, digest);
+        }
         for event in &events {
-            apply(&mut state, command.date, event);
+            apply(&mut state, date, event);
         }
         let complete = state.is_complete();
         let (changes, rest) = state.into_dirty();
@@ -659,7 +731,14 @@ impl Ledger {
             // for every person it loaded) is freed before the append needs memory.
             drop(rest);
         }
-        self.append_digested(context, command.date, &events, head, changes, digest)
+        self.append_digested(
+            context,
+            date,
+            &events,
+            head,
+            Projected::Changes(changes),
+            digest,
+        )
     }
 
     /// Appends one command's events, all or none, if the head is still `expected`.
@@ -672,7 +751,14 @@ impl Ledger {
         changes: Vec<(Key, Option<Entity>)>,
     ) -> Result<Outcome, LedgerError> {
         let digest = Self::digest_of(&(record::days_from_date(date), events));
-        self.append_digested(context, date, events, expected, changes, digest)
+        self.append_digested(
+            context,
+            date,
+            events,
+            expected,
+            Projected::Changes(changes),
+            digest,
+        )
     }
 
     fn append_digested(
@@ -681,7 +767,7 @@ impl Ledger {
         date: NaiveDate,
         events: &[Event],
         expected: Head,
-        changes: Vec<(Key, Option<Entity>)>,
+        projected: Projected,
         digest: Hash,
     ) -> Result<Outcome, LedgerError> {
         let _guard = self.lock.lock().expect("append lock");
@@ -710,11 +796,16 @@ impl Ledger {
         let signer = self.signer()?;
         // A large write's projections (an import's every person) are encoded on another core
         // while its records are written.
+        let changes = match projected {
+            Projected::Changes(changes) => Some(changes),
+            Projected::InSlices => None,
+        };
         let (written, projections) = std::thread::scope(|scope| {
-            let (encoding, changes) = if changes.len() > CHUNK_ENTRIES {
-                (Some(scope.spawn(move || encode_changes(changes))), None)
-            } else {
-                (None, Some(changes))
+            let (encoding, changes) = match changes {
+                Some(changes) if changes.len() > CHUNK_ENTRIES => {
+                    (Some(scope.spawn(move || encode_changes(changes))), None)
+                }
+                changes => (None, changes),
             };
             let written = self.write_records(context, date, events, head).and_then(
                 |(new_head, hashes, folded)| {
@@ -723,8 +814,8 @@ impl Ledger {
                 },
             );
             let projections = match (encoding, changes) {
-                (Some(encoding), _) => encoding.join().expect("encoding does not panic"),
-                (None, changes) => encode_changes(changes.unwrap_or_default()),
+                (Some(encoding), _) => Some(encoding.join().expect("encoding does not panic")),
+                (None, changes) => changes.map(encode_changes),
             };
             (written, projections)
         });
@@ -783,7 +874,10 @@ impl Ledger {
         // removed on open if they are still there.
         let _ = self.remove_loose(folded);
         self.write_checkpoint_file(new_head.seq_next, signer.as_ref())?;
-        self.write_projections(projections, new_head.seq_next)?;
+        match projections {
+            Some(projections) => self.write_projections(projections, new_head.seq_next)?,
+            None => self.apply_in_slices(date, events, new_head.seq_next)?,
+        }
         Ok(Outcome {
             first_seq: head.seq_next,
             len,
@@ -888,31 +982,73 @@ impl Ledger {
     /// Writes changed entities behind the watermark. One chunk is one atomic sled batch with the
     /// watermark; several chunks first clear the watermark so a crash between them forces a rebuild.
     fn write_projections(&self, changes: EncodedChanges, applied: u64) -> Result<(), LedgerError> {
-        let chunks: Vec<_> = changes.chunks(CHUNK_ENTRIES).collect();
-        let last = chunks.len().saturating_sub(1);
-        if chunks.is_empty() {
-            let mut batch = sled::Batch::default();
-            batch.insert(WATERMARK_KEY, &applied.to_be_bytes());
-            batch.insert(PROJECTION_VERSION_KEY, &PROJECTION_VERSION.to_be_bytes());
-            self.projections.apply_batch(batch)?;
-            return Ok(());
+        if changes.len() > CHUNK_ENTRIES {
+            self.projections.remove(WATERMARK_KEY)?;
         }
-        for (i, chunk) in chunks.into_iter().enumerate() {
+        self.write_projection_chunks(&changes, Some(applied))
+    }
+
+    /// Writes `changes` a chunk a batch; the last batch moves the watermark to `applied`, if
+    /// given.
+    fn write_projection_chunks(
+        &self,
+        changes: &EncodedChanges,
+        applied: Option<u64>,
+    ) -> Result<(), LedgerError> {
+        let mut chunks = changes.chunks(CHUNK_ENTRIES).peekable();
+        loop {
+            let chunk = chunks.next().unwrap_or_default();
             let mut batch = sled::Batch::default();
-            if i == 0 && last > 0 {
-                batch.remove(WATERMARK_KEY);
-            }
             for (key, bytes) in chunk {
                 match bytes {
                     Some(bytes) => batch.insert(key.as_slice(), bytes.as_slice()),
                     None => batch.remove(key.as_slice()),
                 }
             }
-            if i == last {
+            let last = chunks.peek().is_none();
+            if let (true, Some(applied)) = (last, applied) {
                 batch.insert(WATERMARK_KEY, &applied.to_be_bytes());
                 batch.insert(PROJECTION_VERSION_KEY, &PROJECTION_VERSION.to_be_bytes());
             }
             self.projections.apply_batch(batch)?;
+            if last {
+                return self.durability.make_blobs_durable();
+            }
+        }
+    }
+
+    /// Brings the projections to `applied` by applying `events` (published, the last records
+    /// below it) a slice at a time: each slice's entities (`apply_scope`) are read from the
+    /// projections as the slice before left them, changed, and written back. The watermark is
+    /// cleared first, so a stop part way rebuilds the projections from the log on the next open.
+    fn apply_in_slices(
+        &self,
+        date: NaiveDate,
+        events: &[Event],
+        applied: u64,
+    ) -> Result<(), LedgerError> {
+        self.projections.remove(WATERMARK_KEY)?;
+        let mut slices = events.chunks(APPLY_SLICE_EVENTS).peekable();
+        while let Some(slice) = slices.next() {
+            let keys = gufen_core::apply_scope(slice)
+                .expect("a command applied in slices holds only events whose scope they name");
+            let mut state = self.load_state(Some(keys))?;
+            for event in slice {
+                apply(&mut state, date, event);
+            }
+            let (changes, rest) = state.into_dirty();
+            drop(rest);
+            let last = slices.peek().is_none();
+            self.write_projection_chunks(&encode_changes(changes), last.then_some(applied))?;
+            #[cfg(test)]
+            if self
+                .stop_after_first_slice
+                .swap(false, std::sync::atomic::Ordering::AcqRel)
+            {
+                return Err(LedgerError::Io(std::io::Error::other(
+                    "a stop for the test",
+                )));
+            }
         }
         Ok(())
     }
