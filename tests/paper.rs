@@ -508,8 +508,10 @@ fn every_paper_prints_whole_in_chinese() {
     // The statement: its reference as a QR code (inline SVG) and as text.
     let (html, pages) = paper(&g, "zh", "statement", &["statement", "--id", A, "--paper"]);
     assert!(html.contains("<svg"), "the QR code is inline SVG");
-    // Printed once on two pages under a heavily loaded machine and never again in many runs:
-    // the pages' text says what overflowed if it comes back.
+    // It printed on two pages now and then: the reference under the QR code was set in the
+    // text's proportional font, so the code's width, and whether the facts beside it still fit,
+    // followed the hash's letters. It is now set in a fixed-width face (the same width for every
+    // reference); the pages' text says what overflowed if it comes back.
     assert_eq!(pages.len(), 1, "the statement on one page: {pages:#?}");
     assert!(pages[0].contains("成员股权对账单") && pages[0].contains("孙云"));
     let reference = pages[0]

@@ -80,6 +80,7 @@ table.sign tr.closing-row > td { height: auto; vertical-align: top; }
 .fill .line { display: inline-block; min-width: 80mm; border-bottom: 0.8pt solid #000; }
 .qr { float: right; text-align: center; font-size: 8.5pt; margin: 0 0 3mm 6mm; }
 .qr svg { width: 28mm; height: 28mm; display: block; margin: 0 auto 1mm; }
+.qr .code { font-family: monospace; font-size: 7pt; white-space: nowrap; }
 .clear { clear: both; }
 .nowrap { white-space: nowrap; }
 "#;
@@ -375,7 +376,7 @@ fn paper_html(html: &mut String, part: &Paper, lang: Lang) -> Result<()> {
         Paper::Qr { text, caption } => {
             let _ = writeln!(
                 html,
-                "<div class=\"qr\">{}<div>{}</div><div>{}</div></div>",
+                "<div class=\"qr\">{}<div>{}</div><div class=\"code\">{}</div></div>",
                 qr_svg(text)?,
                 escape(caption),
                 escape(text)
