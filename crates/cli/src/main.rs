@@ -9,6 +9,15 @@
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// `mi_option_purge_delay` (mimalloc.h, the same place in its v2 and v3 option lists; the
+/// Rust binding names no constant for it): how long freed memory stays with the process before
+/// it is given back, 1,000 ms by default in mimalloc v3, set to 10 ms (v2's default). A command
+/// that reads a large file or a whole state and then writes frees most of what it read; kept for
+/// a second, that memory was still counted while the write took more (import of 100,000 persons
+/// 250 → 234 MiB, `distribution owed` 107 → 95 MiB, in the same time). 0 (give back at once)
+/// saved a little more and made the import a second slower.
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
 mod app;
 mod arguments;
 mod bankfile;
@@ -40,6 +49,10 @@ fn main() -> ExitCode {
     // SAFETY: umask only sets the process's file creation mask; it cannot fail.
     unsafe {
         libc::umask(0o077);
+    }
+    // SAFETY: sets one of the allocator's integer options before any thread starts.
+    unsafe {
+        libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 10);
     }
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     let stores = app::Stores::default();

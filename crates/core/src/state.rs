@@ -511,7 +511,11 @@ impl State {
     }
 
     pub(crate) fn household_mut(&mut self, number: &str) -> &mut Household {
-        self.touch(Key::Household(number.to_string()));
+        // A household a partial state did not load would be made anew here, empty, and written
+        // back over the stored one.
+        let key = Key::Household(number.to_string());
+        self.assert_covers(&key);
+        self.touch(key);
         self.households
             .entry(number.to_string())
             .or_insert_with(|| Household {
@@ -580,7 +584,10 @@ impl State {
 
     pub(crate) fn ensure_person(&mut self, id: &PersonId, name: &str, date: NaiveDate) {
         if !self.persons.contains_key(id) {
-            self.touch(Key::Person(id.clone()));
+            // As for a household: a person not loaded is not a person unknown.
+            let key = Key::Person(id.clone());
+            self.assert_covers(&key);
+            self.touch(key);
             self.persons.insert(
                 id.clone(),
                 Person {

@@ -2107,10 +2107,11 @@ fn a_handle_whose_failed_append_could_not_be_cleaned_writes_nothing_more_until_r
 }
 
 /// An import of more events than a slice (64 in tests) makes its projections a slice at a time,
-/// each slice reading back what the slices before it wrote: households split across slices, a
-/// row without units (one event, so slices fall unevenly), and a person registered earlier in
-/// another household whom the import confirms into a new one (their old household is read as the
-/// slice loads them). The projections equal the state the log rebuilds, entity for entity.
+/// each slice reading what the slices before it made: two rows without units (one event each)
+/// put slice bounds between a person's confirmation and allotment and between the members of a
+/// household, and a person registered earlier in another household is confirmed into a new one
+/// (their old household is read as the slice loads them). The projections equal the state the
+/// log rebuilds, entity for entity.
 #[test]
 fn a_large_import_applied_in_slices_leaves_the_projections_the_log_rebuilds() {
     let dir = tempfile::tempdir().unwrap();
@@ -2127,13 +2128,23 @@ fn a_large_import_applied_in_slices_leaves_the_projections_the_log_rebuilds() {
     ledger.execute(&context(60), &registered).unwrap();
     let mut import = import_command(0, 150, "R-slices");
     if let Action::ImportRoster { rows, .. } = &mut import.action {
-        rows[3].class.clear();
-        rows[3].units.clear();
+        for row in [3, 5] {
+            rows[row].class.clear();
+            rows[row].units.clear();
+        }
     }
+    // The plan first, then two events a row but rows 3 and 5: row 32's allotment begins the
+    // second slice, its confirmation and household 00108's first member ending the first.
     let head = ledger.head().unwrap();
     let outcome = ledger.execute(&context(61), &import).unwrap();
-    assert!(outcome.len as usize > 2 * crate::store::APPLY_SLICE_EVENTS);
+    assert_eq!(outcome.len, 1 + 2 * 150 - 2);
     assert_eq!(outcome.first_seq, head.seq_next);
+    assert_eq!(
+        ledger
+            .slices_made
+            .load(std::sync::atomic::Ordering::Acquire),
+        (outcome.len as usize).div_ceil(crate::store::APPLY_SLICE_EVENTS)
+    );
     let report = ledger.verify(true).unwrap();
     assert!(report.ok, "{report:?}");
     let state = ledger
@@ -2141,6 +2152,7 @@ fn a_large_import_applied_in_slices_leaves_the_projections_the_log_rebuilds() {
             gufen_core::state::Key::Collective,
             gufen_core::state::Key::Person(member(70)),
             gufen_core::state::Key::Household("09999".into()),
+            gufen_core::state::Key::Household("00108".into()),
         ]))
         .unwrap();
     assert_eq!(state.collective().unwrap().member_count, 4 + 150);
@@ -2150,32 +2162,73 @@ fn a_large_import_applied_in_slices_leaves_the_projections_the_log_rebuilds() {
     assert!(state
         .household("09999")
         .is_none_or(|h| !h.persons.contains(&member(70))));
+    assert_eq!(state.household("00108").unwrap().persons.len(), 4);
 }
 
-/// A process stopped after the first slice of an import's projections (its records published)
-/// leaves the projections part written: the watermark was cleared before the first slice, so the
-/// next open rebuilds them from the log instead of applying the import's records a second time
-/// over the slice already written.
+/// A process stopped after an import's projections were made and before its records were
+/// written leaves projections ahead of the log and no watermark: the next open rebuilds them
+/// from the log, which does not hold the import.
 #[test]
-fn an_import_stopped_between_slices_is_rebuilt_on_open() {
+fn projections_made_ahead_of_records_never_written_are_rebuilt_on_open() {
     let dir = tempfile::tempdir().unwrap();
-    {
+    let head = {
         let store = populated(dir.path());
         let ledger = store.ledger(ORG).unwrap();
+        let head = ledger.head().unwrap();
+        let state = ledger.load_state(None).unwrap();
+        let events = gufen_core::decide(&state, &import_command(0, 150, "R-ahead")).unwrap();
         ledger
-            .stop_after_first_slice
-            .store(true, std::sync::atomic::Ordering::Release);
-        let import = import_command(0, 150, "R-slices");
-        assert!(ledger.execute(&context(61), &import).is_err());
+            .project_in_slices(date("2017-12-31"), &events)
+            .unwrap();
         assert_eq!(ledger.raw_projections().get(b"~applied").unwrap(), None);
-    }
+        head
+    };
     let store = reopen(dir.path());
     let ledger = store.ledger(ORG).unwrap();
+    assert_eq!(ledger.head().unwrap(), head);
     let report = ledger.verify(true).unwrap();
     assert!(report.ok, "{report:?}");
-    assert_eq!(report.head.seq_next, 8 + 301);
     let state = ledger
-        .load_state(Some(vec![gufen_core::state::Key::Collective]))
+        .load_state(Some(vec![
+            gufen_core::state::Key::Collective,
+            gufen_core::state::Key::Person(member(0)),
+        ]))
         .unwrap();
-    assert_eq!(state.collective().unwrap().member_count, 4 + 150);
+    assert_eq!(state.collective().unwrap().member_count, 4);
+    assert!(state.person(&member(0)).is_none());
+}
+
+/// An import whose append fails after its projections were made (its records written, not yet
+/// durable) restores them at once: the same handle reads the ledger as it was and takes the
+/// import again.
+#[test]
+fn a_failed_import_restores_the_projections_it_made_ahead() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = populated(dir.path());
+    let ledger = store.ledger(ORG).unwrap();
+    let head = ledger.head().unwrap();
+    ledger
+        .fail_next_append
+        .store(true, std::sync::atomic::Ordering::Release);
+    let import = import_command(0, 150, "R-failed");
+    assert!(ledger.execute(&context(61), &import).is_err());
+    assert_eq!(ledger.head().unwrap(), head);
+    assert!(
+        ledger
+            .slices_made
+            .load(std::sync::atomic::Ordering::Acquire)
+            > 1
+    );
+    let report = ledger.verify(true).unwrap();
+    assert!(report.ok, "{report:?}");
+    let state = ledger
+        .load_state(Some(vec![
+            gufen_core::state::Key::Collective,
+            gufen_core::state::Key::Person(member(0)),
+        ]))
+        .unwrap();
+    assert_eq!(state.collective().unwrap().member_count, 4);
+    assert!(state.person(&member(0)).is_none());
+    ledger.execute(&context(62), &import).unwrap();
+    assert!(ledger.verify(true).unwrap().ok);
 }

@@ -46,11 +46,26 @@ impl Ledger {
             }
             return Ok(state);
         };
+        self.load_partial(keys, &BTreeMap::new())
+    }
+
+    /// A partial state of `keys` (and their households), each entity as `written` holds it
+    /// (bytes, or None for removed) when it holds the key, else as the projections do.
+    pub(super) fn load_partial(
+        &self,
+        keys: Vec<Key>,
+        written: &BTreeMap<Vec<u8>, Option<Vec<u8>>>,
+    ) -> Result<State, LedgerError> {
         let mut state = State::partial();
         let mut pending = keys;
         while !pending.is_empty() {
             for key in pending {
-                let entity = match self.projections.get(entity_key(&key))? {
+                let stored = entity_key(&key);
+                let bytes = match written.get(&stored) {
+                    Some(bytes) => bytes.as_deref().map(sled::IVec::from),
+                    None => self.projections.get(stored)?,
+                };
+                let entity = match bytes {
                     Some(bytes) => Some(checked(key.clone(), record::decode::<Entity>(&bytes)?)?.1),
                     None => None,
                 };
