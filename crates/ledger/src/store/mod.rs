@@ -35,9 +35,9 @@ pub(crate) use persons::first_stored_difference;
 pub(crate) use reads::{apply_checked, compare_index, StoredStreams};
 
 /// sled's page cache. Its default (1 GiB) kept the pages a large write made in memory until the
-/// process ended (an import of 100,000 persons: 37 MiB more at its peak); a command reads most
-/// pages once, so reads do not notice. At 8 MiB the import saved about 30 MiB more and the
-/// register took a third longer.
+/// process ended: an import of 100,000 persons peaked at 230 MiB with it, 203 MiB with this, and
+/// the posting of their dividends at 161 and 148 MiB. At 8 MiB they took 194 and 129 MiB, and
+/// the JSON register 1.03 s instead of 0.72 s (sled re-reading pages it had let go).
 const SLED_CACHE_BYTES: u64 = 32 * 1024 * 1024;
 
 /// Projection entries written per sled batch.
@@ -45,8 +45,6 @@ pub const CHUNK_ENTRIES: usize = 1_000;
 /// A command of more events than this whose entities their events name (a large import) makes
 /// its projections a slice of this many events at a time (`project_in_slices`).
 pub(crate) const APPLY_SLICE_EVENTS: usize = if cfg!(test) { 64 } else { 2_048 };
-/// The most changed entities `project_in_slices` keeps before writing them.
-const WRITTEN_ENTRIES_MAX: usize = if cfg!(test) { 100 } else { 32_768 };
 /// The most events one command may append.
 pub const BATCH_EVENTS_MAX: usize = 500_000;
 
@@ -380,8 +378,8 @@ fn entity_key(key: &Key) -> Vec<u8> {
 /// entity removed.
 type EncodedChanges = Vec<(Vec<u8>, Option<Vec<u8>>)>;
 
-/// What a write does to the projections: write the entities its command changed, or apply its
-/// events a slice at a time before its records are written (`project_in_slices`).
+/// What a write does to the projections: write the entities its command changed, or make them
+/// from its events a slice at a time (`project_in_slices`).
 enum Projected {
     Changes(Vec<(Key, Option<Entity>)>),
     InSlices,
@@ -800,17 +798,15 @@ impl Ledger {
         // while its records are written.
         let changes = match projected {
             Projected::Changes(changes) => Some(changes),
-            Projected::InSlices => {
-                // Applied before a record is written: a broken invariant stops the program
-                // while the log does not yet hold the events that broke it.
-                if let Err(e) = self.project_in_slices(date, events) {
-                    self.restore_projections();
-                    return Err(e);
-                }
-                None
-            }
+            Projected::InSlices => None,
         };
-        let projected_ahead = changes.is_none();
+        // A large import's entities are made a slice at a time and kept encoded, before a record
+        // is written: applying its events is where a broken invariant stops the program, and it
+        // must stop while the log does not hold them.
+        let made = match changes {
+            Some(_) => None,
+            None => Some(self.project_in_slices(date, events)?),
+        };
         let (written, projections) = std::thread::scope(|scope| {
             let (encoding, changes) = match changes {
                 Some(changes) if changes.len() > CHUNK_ENTRIES => {
@@ -825,8 +821,9 @@ impl Ledger {
                 },
             );
             let projections = match (encoding, changes) {
-                (Some(encoding), _) => Some(encoding.join().expect("encoding does not panic")),
-                (None, changes) => changes.map(encode_changes),
+                (Some(encoding), _) => encoding.join().expect("encoding does not panic"),
+                (None, Some(changes)) => encode_changes(changes),
+                (None, None) => made.expect("a write's entities are changed or made"),
             };
             (written, projections)
         });
@@ -866,9 +863,6 @@ impl Ledger {
                     self.poisoned
                         .store(true, std::sync::atomic::Ordering::Release);
                 }
-                if projected_ahead {
-                    self.restore_projections();
-                }
                 return Err(e);
             }
         };
@@ -888,11 +882,7 @@ impl Ledger {
         // removed on open if they are still there.
         let _ = self.remove_loose(folded);
         self.write_checkpoint_file(new_head.seq_next, signer.as_ref())?;
-        match projections {
-            Some(projections) => self.write_projections(projections, new_head.seq_next)?,
-            // Made before the records: the watermark moves to them.
-            None => self.write_projection_chunks(&Vec::new(), Some(new_head.seq_next))?,
-        }
+        self.write_projections(projections, new_head.seq_next)?;
         Ok(Outcome {
             first_seq: head.seq_next,
             len,
@@ -1032,55 +1022,33 @@ impl Ledger {
         }
     }
 
-    /// Makes the projections of `events` (the append's, not yet written) a slice at a time,
-    /// the watermark removed first: each slice's entities (`apply_scope`) are read as the slices
-    /// before left them, changed, and kept encoded (a fraction of their size as entities) until
-    /// `WRITTEN_ENTRIES_MAX` of them are kept, which are then written in key order. Written slice
-    /// by slice instead, every slice rewrote most of the projections' pages (its persons spread
-    /// over the whole key range) and the store's files grew by a sixth; all kept to the end,
-    /// they were 40 MiB more at the import's peak.
-    ///
-    /// Until the append publishes its head and sets the watermark, the projections are ahead of
-    /// the log: a stop in between rebuilds them from the log on the next open (the watermark is
-    /// gone), and an append that fails restores them (`restore_projections`).
+    /// The entities `events` (the append's, not yet written) change, made a slice at a time and
+    /// encoded: each slice's entities (`apply_scope`) are read from the projections, or as the
+    /// slices before made them, changed, and kept encoded (a fraction of their size as entities;
+    /// a person is about 150 bytes so). Nothing is written: the append writes them behind the
+    /// watermark once its records are published, like any command's changes.
     pub(crate) fn project_in_slices(
         &self,
         date: NaiveDate,
         events: &[Event],
-    ) -> Result<(), LedgerError> {
-        let mut written: std::collections::BTreeMap<Vec<u8>, Option<Vec<u8>>> =
+    ) -> Result<EncodedChanges, LedgerError> {
+        let mut made: std::collections::BTreeMap<Vec<u8>, Option<Vec<u8>>> =
             std::collections::BTreeMap::new();
-        self.projections.remove(WATERMARK_KEY)?;
         for slice in events.chunks(APPLY_SLICE_EVENTS) {
             let keys = gufen_core::apply_scope(slice)
                 .expect("a command applied in slices holds only events whose scope they name");
-            let mut state = self.load_partial(keys, &written)?;
+            let mut state = self.load_partial(keys, &made)?;
             for event in slice {
                 apply(&mut state, date, event);
             }
             let (changes, rest) = state.into_dirty();
             drop(rest);
-            written.extend(encode_changes(changes));
-            if written.len() >= WRITTEN_ENTRIES_MAX {
-                let changes: EncodedChanges = std::mem::take(&mut written).into_iter().collect();
-                self.write_projection_chunks(&changes, None)?;
-            }
+            made.extend(encode_changes(changes));
             #[cfg(test)]
             self.slices_made
                 .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
         }
-        let changes: EncodedChanges = written.into_iter().collect();
-        self.write_projection_chunks(&changes, None)
-    }
-
-    /// Puts the projections back to the log's head after an append that made them ahead of it
-    /// failed: rebuilt from the log. Should that fail too, this handle writes nothing more, and
-    /// the next open rebuilds them (their watermark is gone).
-    fn restore_projections(&self) {
-        if self.rebuild_projections().is_err() {
-            self.poisoned
-                .store(true, std::sync::atomic::Ordering::Release);
-        }
+        Ok(made.into_iter().collect())
     }
 
     fn watermark(&self) -> Result<Option<u64>, LedgerError> {
