@@ -307,6 +307,16 @@ pub fn say(line: &str) {
 mod tests {
     use super::mask_ids;
 
+    /// The option number set in `main` is the purge delay: the only option of mimalloc v3 whose
+    /// default is 1,000 (ms). A mimalloc that numbered its options otherwise fails here instead
+    /// of changing some other setting.
+    #[test]
+    fn the_option_set_is_mimallocs_purge_delay() {
+        // SAFETY: reads one of the allocator's integer options.
+        let delay = unsafe { libmimalloc_sys::mi_option_get(super::MI_OPTION_PURGE_DELAY) };
+        assert_eq!(delay, 1_000);
+    }
+
     #[test]
     fn whole_ids_are_masked_and_nothing_else() {
         assert_eq!(

@@ -713,8 +713,8 @@ impl Ledger {
         let events = decide(&state, &command)?;
         drop(command);
         if events.len() > APPLY_SLICE_EVENTS && gufen_core::applies_in_scope(&events) {
-            // A large import: its entities are made a slice of events at a time once the
-            // records are published, not held for every row at once.
+            // A large import: its entities are made a slice of events at a time before its
+            // records are written (`project_in_slices`), not held for every row at once.
             drop(state);
             return self.append_digested(context, date, &events, head, Projected::InSlices, digest);
         }
@@ -984,22 +984,13 @@ impl Ledger {
         Ok(0)
     }
 
-    /// Writes changed entities behind the watermark. One chunk is one atomic sled batch with the
-    /// watermark; several chunks first clear the watermark so a crash between them forces a rebuild.
+    /// Writes changed entities behind the watermark, a chunk a sled batch, the last with the
+    /// watermark moved to `applied`; several chunks first clear the watermark so a crash between
+    /// them forces a rebuild.
     fn write_projections(&self, changes: EncodedChanges, applied: u64) -> Result<(), LedgerError> {
         if changes.len() > CHUNK_ENTRIES {
             self.projections.remove(WATERMARK_KEY)?;
         }
-        self.write_projection_chunks(&changes, Some(applied))
-    }
-
-    /// Writes `changes` a chunk a batch; the last batch moves the watermark to `applied`, if
-    /// given.
-    fn write_projection_chunks(
-        &self,
-        changes: &EncodedChanges,
-        applied: Option<u64>,
-    ) -> Result<(), LedgerError> {
         let mut chunks = changes.chunks(CHUNK_ENTRIES).peekable();
         loop {
             let chunk = chunks.next().unwrap_or_default();
@@ -1011,7 +1002,7 @@ impl Ledger {
                 }
             }
             let last = chunks.peek().is_none();
-            if let (true, Some(applied)) = (last, applied) {
+            if last {
                 batch.insert(WATERMARK_KEY, &applied.to_be_bytes());
                 batch.insert(PROJECTION_VERSION_KEY, &PROJECTION_VERSION.to_be_bytes());
             }
