@@ -2239,3 +2239,61 @@ fn a_household_number_with_spaces_joins_the_stored_household() {
     let report = ledger.verify(true).unwrap();
     assert!(report.ok, "{report:?}");
 }
+
+/// A projection too large for sled's log (a draft's plan of 6,000 lines) goes to a blob file
+/// written after the append's fsyncs; the write fsyncs it before it returns, so nothing is left
+/// for the next write to fsync (sled never syncs a blob file, and its log soon points to it).
+#[test]
+fn a_blob_file_a_projection_write_makes_is_fsynced_by_that_write() {
+    use gufen_core::distribution::DraftInput;
+    use std::os::unix::fs::MetadataExt;
+    let dir = tempfile::tempdir().unwrap();
+    let store = populated(dir.path());
+    let ledger = store.ledger(ORG).unwrap();
+    import_members(&ledger, 0, 6000, 1);
+    let fsynced_now = |store: &Store| {
+        let mut inodes = std::collections::BTreeSet::new();
+        store
+            .make_durable_for_tests(&mut |file| {
+                inodes.insert(file.metadata()?.ino());
+                file.sync_all()
+            })
+            .unwrap();
+        inodes
+    };
+    let blobs = dir.path().join("blobs");
+    let blob_files = || -> std::collections::BTreeSet<u64> {
+        std::fs::read_dir(&blobs)
+            .unwrap()
+            .map(|e| e.unwrap().metadata().unwrap().ino())
+            .collect()
+    };
+    fsynced_now(&store);
+    let before = blob_files();
+    let draft = Command {
+        date: date("2025-01-05"),
+        action: Action::DraftDistribution(DraftInput {
+            year: 2024,
+            record_date: date("2024-12-31"),
+            income: gufen_core::Fen(1_000_003),
+            losses: gufen_core::Fen(0),
+            reserve_rate: None,
+            welfare_rate: None,
+            rounding: None,
+        }),
+    };
+    ledger.execute(&context(65), &draft).unwrap();
+    let projection_entry = ledger.raw_projections().get(b"d/2024").unwrap().unwrap();
+    assert!(
+        projection_entry.len() > 128 * 1024,
+        "{}",
+        projection_entry.len()
+    );
+    let made: Vec<u64> = blob_files().difference(&before).copied().collect();
+    assert!(!made.is_empty(), "the draft made blob files");
+    let left = fsynced_now(&store);
+    assert!(
+        made.iter().all(|ino| !left.contains(ino)),
+        "{made:?} {left:?}"
+    );
+}
