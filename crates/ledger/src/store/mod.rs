@@ -716,7 +716,14 @@ impl Ledger {
             // A large import: its entities are made a slice of events at a time before its
             // records are written (`project_in_slices`), not held for every row at once.
             drop(state);
-            return self.append_digested(context, date, &events, head, Projected::InSlices, digest);
+            return self.append_digested(
+                context,
+                date,
+                std::borrow::Cow::Owned(events),
+                head,
+                Projected::InSlices,
+                digest,
+            );
         }
         for event in &events {
             apply(&mut state, date, event);
@@ -734,7 +741,7 @@ impl Ledger {
         self.append_digested(
             context,
             date,
-            &events,
+            std::borrow::Cow::Owned(events),
             head,
             Projected::Changes(changes),
             digest,
@@ -754,7 +761,7 @@ impl Ledger {
         self.append_digested(
             context,
             date,
-            events,
+            std::borrow::Cow::Borrowed(events),
             expected,
             Projected::Changes(changes),
             digest,
@@ -765,7 +772,7 @@ impl Ledger {
         &self,
         context: &Context,
         date: NaiveDate,
-        events: &[Event],
+        events: std::borrow::Cow<'_, [Event]>,
         expected: Head,
         projected: Projected,
         digest: Hash,
@@ -805,7 +812,7 @@ impl Ledger {
         // must stop while the log does not hold them.
         let made = match changes {
             Some(_) => None,
-            None => Some(self.project_in_slices(date, events)?),
+            None => Some(self.project_in_slices(date, &events)?),
         };
         let (written, projections) = std::thread::scope(|scope| {
             let (encoding, changes) = match changes {
@@ -814,7 +821,7 @@ impl Ledger {
                 }
                 changes => (None, changes),
             };
-            let written = self.write_records(context, date, events, head).and_then(
+            let written = self.write_records(context, date, &events, head).and_then(
                 |(new_head, hashes, folded)| {
                     self.write_tiles(head.seq_next, &hashes)?;
                     Ok((new_head, folded))
@@ -827,6 +834,9 @@ impl Ledger {
             };
             (written, projections)
         });
+        // Written: what is left to write is their entities (a large import's events are tens
+        // of megabytes, freed before its entities are).
+        drop(events);
         let written = written.and_then(|written| {
             #[cfg(test)]
             if self
@@ -991,17 +1001,18 @@ impl Ledger {
         if changes.len() > CHUNK_ENTRIES {
             self.projections.remove(WATERMARK_KEY)?;
         }
-        let mut chunks = changes.chunks(CHUNK_ENTRIES).peekable();
+        // Each entry is given to its batch and freed with it: an import's 128,000 encoded
+        // entities were all held until the last batch was written (its peak).
+        let mut entries = changes.into_iter().peekable();
         loop {
-            let chunk = chunks.next().unwrap_or_default();
             let mut batch = sled::Batch::default();
-            for (key, bytes) in chunk {
+            for (key, bytes) in entries.by_ref().take(CHUNK_ENTRIES) {
                 match bytes {
-                    Some(bytes) => batch.insert(key.as_slice(), bytes.as_slice()),
-                    None => batch.remove(key.as_slice()),
+                    Some(bytes) => batch.insert(key, bytes),
+                    None => batch.remove(key),
                 }
             }
-            let last = chunks.peek().is_none();
+            let last = entries.peek().is_none();
             if last {
                 batch.insert(WATERMARK_KEY, &applied.to_be_bytes());
                 batch.insert(PROJECTION_VERSION_KEY, &PROJECTION_VERSION.to_be_bytes());
