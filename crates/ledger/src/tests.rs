@@ -2297,3 +2297,45 @@ fn a_blob_file_a_projection_write_makes_is_fsynced_by_that_write() {
         "{made:?} {left:?}"
     );
 }
+
+/// Projections left behind the head on a live handle (a write whose projections failed after
+/// its records were published) are brought up to it before the next decision on that handle,
+/// not only on the next open: a command is never decided on a state missing a published record.
+#[test]
+fn projections_behind_the_head_catch_up_before_the_next_decision() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = populated(dir.path());
+    let ledger = store.ledger(ORG).unwrap();
+    let key = format!("p/{}", IDS[0]);
+    let stale = ledger
+        .raw_projections()
+        .get(key.as_bytes())
+        .unwrap()
+        .unwrap();
+    let hukou = Command {
+        date: date("2021-03-01"),
+        action: Action::RecordHukou {
+            person: PersonId::parse(IDS[0]).unwrap(),
+            kind: HukouKind::Urban,
+            locality: "郑州市".into(),
+        },
+    };
+    ledger.execute(&context(66), &hukou).unwrap();
+    // As if the projection write had failed: the person as before the record, no watermark.
+    ledger
+        .raw_projections()
+        .insert(key.as_bytes(), stale)
+        .unwrap();
+    ledger.raw_projections().remove(b"~applied").unwrap();
+    let state = ledger
+        .load_state(Some(vec![gufen_core::state::Key::Person(
+            PersonId::parse(IDS[0]).unwrap(),
+        )]))
+        .unwrap();
+    let person = state.person(&PersonId::parse(IDS[0]).unwrap()).unwrap();
+    assert!(
+        person.hukou.is_some(),
+        "the published record is in the state"
+    );
+    assert!(ledger.verify(true).unwrap().ok);
+}

@@ -1056,6 +1056,15 @@ impl Ledger {
         Ok(changes)
     }
 
+    /// Recovers the projections (`recover`) when they do not stand at the head.
+    fn catch_up(&self) -> Result<(), LedgerError> {
+        let head = self.head()?.seq_next;
+        if head > 0 && self.watermark()? != Some(head) {
+            self.recover()?;
+        }
+        Ok(())
+    }
+
     fn watermark(&self) -> Result<Option<u64>, LedgerError> {
         Ok(self
             .projections
@@ -1080,7 +1089,7 @@ impl Ledger {
             Some(applied) if applied == head.seq_next => {}
             None if head.seq_next == 0 => {}
             Some(applied) if applied < head.seq_next => {
-                let mut state = self.load_state(None)?;
+                let mut state = self.load_projected(None)?;
                 for stored in self.read_range(applied, head.seq_next)? {
                     let event = stored.record.event()?;
                     apply(&mut state, stored.record.effective_date(), &event);

@@ -13,8 +13,16 @@ use std::collections::BTreeMap;
 
 impl Ledger {
     /// The state from projections: the keys a command's scope names (and their households), or
-    /// everything when `keys` is None.
+    /// everything when `keys` is None. Projections behind the head (a write of this process
+    /// whose projections failed after its records were published, or one of another thread still
+    /// writing them) are first brought up to it, as on open.
     pub fn load_state(&self, keys: Option<Vec<Key>>) -> Result<State, LedgerError> {
+        self.catch_up()?;
+        self.load_projected(keys)
+    }
+
+    /// `load_state` as the projections stand (recovery's own read).
+    pub(super) fn load_projected(&self, keys: Option<Vec<Key>>) -> Result<State, LedgerError> {
         let Some(keys) = keys else {
             let mut raw = Vec::new();
             for entry in self.projections.iter() {
