@@ -40,6 +40,8 @@ pub(crate) fn name_head(
     person: &PersonId,
 ) -> Result<Vec<Event>, RuleViolation> {
     let found = known(given.state, person)?;
+    // Trimmed as a confirmation and a move record the number (`--household " 001"` is 001).
+    let household = household.trim();
     if found.household.as_deref() != Some(household) {
         return reject(
             Rule::R7,

@@ -2228,6 +2228,14 @@ fn a_household_number_with_spaces_joins_the_stored_household() {
         },
     };
     ledger.execute(&context(64), &moved).unwrap();
+    let head = Command {
+        date: date("2017-07-02"),
+        action: Action::NameHouseholdHead {
+            household: " 001".into(),
+            person: member(500),
+        },
+    };
+    ledger.execute(&context(67), &head).unwrap();
     let state = ledger
         .load_state(Some(vec![
             gufen_core::state::Key::Household("001".into()),
@@ -2235,107 +2243,118 @@ fn a_household_number_with_spaces_joins_the_stored_household() {
         ]))
         .unwrap();
     assert_eq!(state.household("001").unwrap().persons.len(), 4);
+    assert_eq!(state.household("001").unwrap().head, Some(member(500)));
     assert_eq!(state.household("002").unwrap().persons.len(), 1);
     let report = ledger.verify(true).unwrap();
     assert!(report.ok, "{report:?}");
 }
 
-/// A projection too large for sled's log (a draft's plan of 6,000 lines) goes to a blob file
-/// written after the append's fsyncs; the write fsyncs it before it returns, so nothing is left
-/// for the next write to fsync (sled never syncs a blob file, and its log soon points to it).
+/// What a projection write does after its last batch (`make_blobs_durable`): it fsyncs the
+/// blob files sled wrote since the mark, and nothing else (no other file of the store, no blob
+/// at or below the mark), and moves the mark past them, so the next write fsyncs none of them
+/// again. (sled writes a value too large for its log, a plan of thousands of lines, to a blob
+/// file it never syncs, and its background flush soon makes the log pointing to it durable.)
 #[test]
-fn a_blob_file_a_projection_write_makes_is_fsynced_by_that_write() {
-    use gufen_core::distribution::DraftInput;
+fn a_projection_write_fsyncs_the_blob_files_made_since_the_mark_and_nothing_else() {
     use std::os::unix::fs::MetadataExt;
     let dir = tempfile::tempdir().unwrap();
     let store = populated(dir.path());
     let ledger = store.ledger(ORG).unwrap();
-    import_members(&ledger, 0, 6000, 1);
-    let fsynced_now = |store: &Store| {
+    import_members(&ledger, 0, 1500, 1);
+    let blobs = dir.path().join("blobs");
+    let observed = |store: &Store| {
         let mut inodes = std::collections::BTreeSet::new();
         store
-            .make_durable_for_tests(&mut |file| {
+            .make_blobs_durable_for_tests(&mut |file| {
                 inodes.insert(file.metadata()?.ino());
                 file.sync_all()
             })
             .unwrap();
         inodes
     };
-    let blobs = dir.path().join("blobs");
-    let blob_files = || -> std::collections::BTreeSet<u64> {
-        std::fs::read_dir(&blobs)
-            .unwrap()
-            .map(|e| e.unwrap().metadata().unwrap().ino())
-            .collect()
-    };
-    fsynced_now(&store);
-    let before = blob_files();
-    let draft = Command {
-        date: date("2025-01-05"),
-        action: Action::DraftDistribution(DraftInput {
-            year: 2024,
-            record_date: date("2024-12-31"),
-            income: gufen_core::Fen(1_000_003),
-            losses: gufen_core::Fen(0),
-            reserve_rate: None,
-            welfare_rate: None,
-            rounding: None,
-        }),
-    };
-    ledger.execute(&context(65), &draft).unwrap();
-    let projection_entry = ledger.raw_projections().get(b"d/2024").unwrap().unwrap();
+    observed(&store);
+    let old_blobs: std::collections::BTreeSet<u64> = std::fs::read_dir(&blobs)
+        .unwrap()
+        .map(|e| e.unwrap().metadata().unwrap().ino())
+        .collect();
+    std::fs::write(blobs.join(u64::MAX.to_string()), b"x").unwrap();
+    let new = std::fs::metadata(blobs.join(u64::MAX.to_string()))
+        .unwrap()
+        .ino();
+    let fsynced = observed(&store);
+    assert!(fsynced.contains(&new), "the new blob file");
     assert!(
-        projection_entry.len() > 128 * 1024,
-        "{}",
-        projection_entry.len()
+        fsynced.is_disjoint(&old_blobs),
+        "no blob file below the mark"
     );
-    let made: Vec<u64> = blob_files().difference(&before).copied().collect();
-    assert!(!made.is_empty(), "the draft made blob files");
-    let left = fsynced_now(&store);
-    assert!(
-        made.iter().all(|ino| !left.contains(ino)),
-        "{made:?} {left:?}"
-    );
+    let db = std::fs::metadata(dir.path().join("db")).unwrap().ino();
+    assert!(!fsynced.contains(&db), "no file but blob files");
+    assert!(!observed(&store).contains(&new), "fsynced once");
+    std::fs::remove_file(blobs.join(u64::MAX.to_string())).unwrap();
 }
 
 /// Projections left behind the head on a live handle (a write whose projections failed after
 /// its records were published) are brought up to it before the next decision on that handle,
 /// not only on the next open: a command is never decided on a state missing a published record.
+/// Both ways a failed write leaves them: the watermark one write behind (a single batch that
+/// failed), and none (a write of several batches stopped part way).
 #[test]
 fn projections_behind_the_head_catch_up_before_the_next_decision() {
+    let id = PersonId::parse(IDS[0]).unwrap();
+    for missing in [false, true] {
+        let dir = tempfile::tempdir().unwrap();
+        let store = populated(dir.path());
+        let ledger = store.ledger(ORG).unwrap();
+        let key = format!("p/{}", IDS[0]);
+        let stale = ledger
+            .raw_projections()
+            .get(key.as_bytes())
+            .unwrap()
+            .unwrap();
+        let before = ledger.head().unwrap().seq_next;
+        let hukou = Command {
+            date: date("2021-03-01"),
+            action: Action::RecordHukou {
+                person: id.clone(),
+                kind: HukouKind::Urban,
+                locality: "郑州市".into(),
+            },
+        };
+        ledger.execute(&context(66), &hukou).unwrap();
+        // As if the projection write had failed: the person as before the record.
+        ledger
+            .raw_projections()
+            .insert(key.as_bytes(), stale)
+            .unwrap();
+        if missing {
+            ledger.raw_projections().remove(b"~applied").unwrap();
+        } else {
+            ledger
+                .raw_projections()
+                .insert(b"~applied", &before.to_be_bytes())
+                .unwrap();
+        }
+        let state = ledger
+            .load_state(Some(vec![gufen_core::state::Key::Person(id.clone())]))
+            .unwrap();
+        assert!(
+            state.person(&id).unwrap().hukou.is_some(),
+            "the published record is in the state (watermark missing: {missing})"
+        );
+        assert!(ledger.verify(true).unwrap().ok);
+    }
+}
+
+/// Every handle of one ledger from one store shares its append lock (two threads appending
+/// through two handles, or one recovering while the other appends, would otherwise each take
+/// a lock of its own); another ledger has its own.
+#[test]
+fn handles_of_one_ledger_share_its_append_lock() {
     let dir = tempfile::tempdir().unwrap();
     let store = populated(dir.path());
-    let ledger = store.ledger(ORG).unwrap();
-    let key = format!("p/{}", IDS[0]);
-    let stale = ledger
-        .raw_projections()
-        .get(key.as_bytes())
-        .unwrap()
-        .unwrap();
-    let hukou = Command {
-        date: date("2021-03-01"),
-        action: Action::RecordHukou {
-            person: PersonId::parse(IDS[0]).unwrap(),
-            kind: HukouKind::Urban,
-            locality: "郑州市".into(),
-        },
-    };
-    ledger.execute(&context(66), &hukou).unwrap();
-    // As if the projection write had failed: the person as before the record, no watermark.
-    ledger
-        .raw_projections()
-        .insert(key.as_bytes(), stale)
-        .unwrap();
-    ledger.raw_projections().remove(b"~applied").unwrap();
-    let state = ledger
-        .load_state(Some(vec![gufen_core::state::Key::Person(
-            PersonId::parse(IDS[0]).unwrap(),
-        )]))
-        .unwrap();
-    let person = state.person(&PersonId::parse(IDS[0]).unwrap()).unwrap();
-    assert!(
-        person.hukou.is_some(),
-        "the published record is in the state"
-    );
-    assert!(ledger.verify(true).unwrap().ok);
+    let first = store.ledger(ORG).unwrap();
+    let second = store.ledger(ORG).unwrap();
+    let other = store.ledger("N2410183MF00000022").unwrap();
+    assert!(std::sync::Arc::ptr_eq(&first.lock, &second.lock));
+    assert!(!std::sync::Arc::ptr_eq(&first.lock, &other.lock));
 }

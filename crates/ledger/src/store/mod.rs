@@ -175,6 +175,9 @@ pub struct Store {
     db: sled::Db,
     path: PathBuf,
     durability: Durability,
+    /// One append lock per ledger, shared by every handle `ledger` gives for it: two handles of
+    /// one ledger (threads of one process) must not append, or recover, at once.
+    locks: Mutex<std::collections::HashMap<String, std::sync::Arc<Mutex<()>>>>,
 }
 
 /// Makes the store readable and writable by its owner alone: the directories 0700 and the files
@@ -238,11 +241,20 @@ impl Store {
             db,
             path: path.to_path_buf(),
             durability,
+            locks: Mutex::default(),
         })
     }
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    #[cfg(test)]
+    pub(crate) fn make_blobs_durable_for_tests(
+        &self,
+        sync: &mut dyn FnMut(&std::fs::File) -> std::io::Result<()>,
+    ) -> Result<(), LedgerError> {
+        self.durability.make_blobs_durable_with(sync)
     }
 
     #[cfg(test)]
@@ -298,7 +310,13 @@ impl Store {
             meta: tree("meta")?,
             projections: tree("projections")?,
             tiles: tree("tiles")?,
-            lock: Mutex::new(()),
+            lock: self
+                .locks
+                .lock()
+                .expect("the store's lock table")
+                .entry(ledger_id.to_string())
+                .or_default()
+                .clone(),
             poisoned: false.into(),
             #[cfg(test)]
             fail_next_append: false.into(),
@@ -325,7 +343,8 @@ pub struct Ledger {
     projections: sled::Tree,
     /// The Merkle tree's hash tiles: [tile-level] ‖ tile index (u64 BE) → its hashes.
     tiles: sled::Tree,
-    lock: Mutex<()>,
+    /// The ledger's append lock, shared with its other handles of the same `Store`.
+    pub(crate) lock: std::sync::Arc<Mutex<()>>,
     /// An append failed and what it wrote past the head could not be removed: no more appends
     /// through this handle (opening the ledger again recovers it).
     poisoned: std::sync::atomic::AtomicBool,
@@ -526,6 +545,13 @@ impl Durability {
     /// store that reads "corrupt" instead of one that catches its projections up). Costs nothing
     /// when the write made no blob file.
     fn make_blobs_durable(&self) -> Result<(), LedgerError> {
+        self.make_blobs_durable_with(&mut |file| file.sync_all())
+    }
+
+    fn make_blobs_durable_with(
+        &self,
+        sync: &mut dyn FnMut(&std::fs::File) -> std::io::Result<()>,
+    ) -> Result<(), LedgerError> {
         use std::sync::atomic::Ordering;
         let dir = self.path.join("blobs");
         let whole = newest_blob(&dir)?;
@@ -536,7 +562,7 @@ impl Durability {
         }
         // As in `make_durable`: the files listed before the flush are whole once it returns.
         self.db.flush()?;
-        fsync_tree(&dir, mark, &mut |file| file.sync_all())?;
+        fsync_tree(&dir, mark, sync)?;
         self.blobs_durable.store(whole, Ordering::Release);
         self.db.insert(BLOBS_DURABLE_KEY, &whole.to_be_bytes())?;
         Ok(())

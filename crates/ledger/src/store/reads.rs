@@ -14,8 +14,8 @@ use std::collections::BTreeMap;
 impl Ledger {
     /// The state from projections: the keys a command's scope names (and their households), or
     /// everything when `keys` is None. Projections behind the head (a write of this process
-    /// whose projections failed after its records were published, or one of another thread still
-    /// writing them) are first brought up to it, as on open.
+    /// whose projections failed after its records were published) are first brought up to it,
+    /// as on open; while another thread is still writing them, this waits for it.
     pub fn load_state(&self, keys: Option<Vec<Key>>) -> Result<State, LedgerError> {
         self.catch_up()?;
         self.load_projected(keys)
