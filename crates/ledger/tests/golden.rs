@@ -1232,3 +1232,20 @@ fn event_kinds_follow_the_wire_order() {
         assert_eq!(gufen_core::event::EventKind::ALL[index], event.kind());
     }
 }
+
+/// `applies_in_scope` (whether a large command may make its entities a slice at a time) and
+/// `apply_scope` (the entities each slice reads) agree on every kind of event: a kind one of them
+/// names and the other does not would stop an import part way (the ledger expects a scope for
+/// every slice it was told it could slice).
+#[test]
+fn apply_scope_and_applies_in_scope_agree_on_every_event() {
+    for event in golden_events() {
+        let one = std::slice::from_ref(&event);
+        assert_eq!(
+            gufen_core::applies_in_scope(one),
+            gufen_core::apply_scope(one).is_some(),
+            "{}",
+            event.type_name()
+        );
+    }
+}
