@@ -154,6 +154,41 @@ fn member_find_by_part_of_a_name_or_a_household() {
     );
     // One of the two is needed.
     assert_eq!(g.run(&["member", "find"]).code, 2);
+    // An ID typed where a name or a household goes is printed back masked (R16), in every form.
+    for flag in ["--name", "--household"] {
+        for format in ["text", "json", "csv"] {
+            let out = g.ok(&["--format", format, "member", "find", flag, A]);
+            // The CSV is the table alone; text and JSON say what was asked.
+            assert!(
+                format == "csv" || out.contains("410183********0053"),
+                "{out}"
+            );
+            assert!(
+                common::other_ids(&out, "").is_empty(),
+                "a whole ID in {format} ({flag}): {out}"
+            );
+        }
+    }
+}
+
+/// Messages that reached an accountant in English though the default is Chinese: a household
+/// a certificate names that does not exist, and a store whose data file fails its checksum.
+#[test]
+fn a_missing_household_is_refused_in_chinese() {
+    let g = Gufen::sample_village("R");
+    let zh = run_in(
+        &g,
+        None,
+        &["household", "certificate", "--household", "99999"],
+    );
+    assert_eq!(zh.code, 1, "{}", zh.stderr);
+    assert!(zh.stderr.contains("没有户号为 99999 的户"), "{}", zh.stderr);
+    let en = run_in(
+        &g,
+        Some("en"),
+        &["household", "certificate", "--household", "99999"],
+    );
+    assert!(en.stderr.contains("no household 99999"), "{}", en.stderr);
 }
 
 #[test]

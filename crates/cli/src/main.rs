@@ -220,7 +220,7 @@ fn print_masked(error: &clap::Error, lang: cli::Lang) {
 /// form) that is not part of a longer run of ASCII letters and digits, is replaced by its
 /// masked form (first 6, `*`, last 4). Everything else, a credit code, a hash, a masked ID,
 /// is left as it is.
-fn mask_ids(text: &str) -> String {
+pub(crate) fn mask_ids(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut run = String::new();
     let flush = |run: &mut String, out: &mut String| {

@@ -540,6 +540,10 @@ pub const MESSAGES: &[Row] = &[
         "冲突：本命令按第 {expected} 条链头作出，但台账现已到第 {found} 条；请重新运行",
     ),
     ("integrity failure at record {seq}: {detail}", "完整性故障（第 {seq} 条记录）：{detail}"),
+    (
+        "integrity failure: the store's data file is damaged: a read failed its checksum; restore the store from a copy and run `gufen verify`",
+        "完整性故障：存储的数据文件已损坏，读取时校验和不符；请用备份恢复存储，再运行 `gufen verify`",
+    ),
     ("integrity failure: {detail}", "完整性故障：{detail}"),
     ("store error: {detail}", "存储错误：{detail}"),
     ("i/o error: {detail*}", "读写错误：{detail}"),
@@ -682,6 +686,7 @@ pub const MESSAGES: &[Row] = &[
     ("an allotment needs units above zero", "配股的股数必须大于零"),
     ("{id} is already in household {household}", "{id} 已在户 {household} 中"),
     ("{id} is not in household {household}", "{id} 不在户 {household} 中"),
+    ("no household {household} on {date}", "{date} 时没有户号为 {household} 的户"),
     ("{id} holds {units} {class} shares of which {free} are free of pledges; {wanted} cannot be pledged", "{id} 持有 {units} 股 {class}，其中未被质押的只有 {free} 股；不能质押 {wanted} 股"),
     ("contract {contract} already registers a pledge", "质押合同 {contract} 已登记过一项质押"),
     ("no open pledge of {id} under contract {contract}", "质押合同 {contract} 下没有 {id} 尚存续的质押"),
@@ -954,6 +959,14 @@ pub const MESSAGES: &[Row] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_damaged_data_file_is_named_in_chinese() {
+        assert_eq!(
+            translate("integrity failure: the store's data file is damaged: a read failed its checksum; restore the store from a copy and run `gufen verify`").as_deref(),
+            Some("完整性故障：存储的数据文件已损坏，读取时校验和不符；请用备份恢复存储，再运行 `gufen verify`")
+        );
+    }
 
     #[test]
     fn a_template_takes_the_shortest_text_that_lets_the_rest_match() {

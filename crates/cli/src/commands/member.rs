@@ -393,9 +393,10 @@ fn find(app: &mut App, name: Option<String>, household: Option<String>) -> Resul
         }
     }
     found.sort_by(|a, b| (&a.household, &a.id).cmp(&(&b.household, &b.id)));
+    // What was asked is printed back: an ID typed as a name or household is masked (R16).
     app.render(&FoundPersons {
-        name,
-        household,
+        name: name.map(|n| crate::mask_ids(&n)),
+        household: household.map(|h| crate::mask_ids(&h)),
         count: found.len(),
         persons: found.iter().map(FoundRow::new).collect(),
     })
