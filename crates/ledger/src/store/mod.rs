@@ -514,30 +514,9 @@ impl Durability {
         &self,
         sync: &mut dyn FnMut(&std::fs::File) -> std::io::Result<()>,
     ) -> Result<(), LedgerError> {
-        use std::sync::atomic::Ordering;
-        // The blob files there before the flush are whole once it returns: sled writes a blob
-        // inside the log reservation that points to it, and a flush waits for every reservation
-        // made before it. Only they may be marked fsynced; one that sled's background work
-        // writes during this call is fsynced with the rest but left above the mark.
-        let whole = newest_blob(&self.path.join("blobs"))?;
-        self.db.flush()?;
-        let mut mark = self.blobs_durable.load(Ordering::Acquire);
-        if mark > whole {
-            // No blob file above the mark can exist unless the mark is damaged: fsync them all.
-            mark = 0;
-        }
-        fsync_tree(&self.path, mark, sync)?;
-        if whole > mark {
-            // Another thread's higher mark, replaced, only means more fsyncs later.
-            self.blobs_durable.store(whole, Ordering::Release);
-            // Kept for the next process; lost, it only means more fsyncs then.
-            self.db.insert(BLOBS_DURABLE_KEY, &whole.to_be_bytes())?;
-        }
-        Ok(())
+        self.fsync_files(&self.path, sync)
     }
-}
 
-impl Durability {
     /// Fsyncs the blob files sled wrote since the mark, and no other file: what a write that
     /// needs no fsync of its own (projections, behind the watermark) leaves. sled's background
     /// flush soon makes the log that points to such a file stable; the file itself sled never
@@ -552,19 +531,44 @@ impl Durability {
         &self,
         sync: &mut dyn FnMut(&std::fs::File) -> std::io::Result<()>,
     ) -> Result<(), LedgerError> {
-        use std::sync::atomic::Ordering;
         let dir = self.path.join("blobs");
-        let whole = newest_blob(&dir)?;
-        let mark = self.blobs_durable.load(Ordering::Acquire);
-        if whole <= mark {
+        if newest_blob(&dir)?
+            <= self
+                .blobs_durable
+                .load(std::sync::atomic::Ordering::Acquire)
+        {
             // Nothing new (a mark above every file, damaged, is for `make_durable` to find).
             return Ok(());
         }
-        // As in `make_durable`: the files listed before the flush are whole once it returns.
+        self.fsync_files(&dir, sync)
+    }
+
+    /// Flushes sled and fsyncs (`sync`) every file under `dir` but the blob files at or below
+    /// the mark, then moves the mark to the newest blob file listed before the flush.
+    fn fsync_files(
+        &self,
+        dir: &Path,
+        sync: &mut dyn FnMut(&std::fs::File) -> std::io::Result<()>,
+    ) -> Result<(), LedgerError> {
+        use std::sync::atomic::Ordering;
+        // The blob files there before the flush are whole once it returns: sled writes a blob
+        // inside the log reservation that points to it, and a flush waits for every reservation
+        // made before it. Only they may be marked fsynced; one that sled's background work
+        // writes during this call is fsynced with the rest but left above the mark.
+        let whole = newest_blob(&self.path.join("blobs"))?;
         self.db.flush()?;
-        fsync_tree(&dir, mark, sync)?;
-        self.blobs_durable.store(whole, Ordering::Release);
-        self.db.insert(BLOBS_DURABLE_KEY, &whole.to_be_bytes())?;
+        let mut mark = self.blobs_durable.load(Ordering::Acquire);
+        if mark > whole {
+            // No blob file above the mark can exist unless the mark is damaged: fsync them all.
+            mark = 0;
+        }
+        fsync_tree(dir, mark, sync)?;
+        if whole > mark {
+            // Another thread's higher mark, replaced, only means more fsyncs later.
+            self.blobs_durable.store(whole, Ordering::Release);
+            // Kept for the next process; lost, it only means more fsyncs then.
+            self.db.insert(BLOBS_DURABLE_KEY, &whole.to_be_bytes())?;
+        }
         Ok(())
     }
 }
