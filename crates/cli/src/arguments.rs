@@ -9,19 +9,42 @@ use gufen_core::amount::Percent;
 use gufen_core::ids::IdError;
 use gufen_core::{Fen, PersonId, Units};
 
-/// A date `YYYY-MM-DD`: four digits of year, two of month and two of day. chrono alone would
-/// also take `21-03-01` as the year 21, `2021-3-1` and `+2021-03-01`.
+/// A date: `YYYY-MM-DD`, or as a spreadsheet or a person writes it with the year first:
+/// `2026/5/1`, `2026.05.01`, `2026年5月1日`. The year has four digits, the month and day one or
+/// two; one separator throughout. chrono alone would also take `21-03-01` as the year 21 and
+/// `+2021-03-01`; a year of two digits is refused, since `26/5/1` could be any century and
+/// `5/1/2026` either order.
 pub fn date(text: &str) -> Result<NaiveDate, String> {
-    let trimmed = text.trim();
-    let shaped = trimmed.len() == 10
-        && trimmed.bytes().enumerate().all(|(i, b)| match i {
-            4 | 7 => b == b'-',
-            _ => b.is_ascii_digit(),
-        });
-    shaped
-        .then(|| NaiveDate::parse_from_str(trimmed, "%Y-%m-%d").ok())
-        .flatten()
-        .ok_or_else(|| format!("{text:?} is not a date YYYY-MM-DD"))
+    year_first_date(text.trim()).ok_or_else(|| format!("{text:?} is not a date YYYY-MM-DD"))
+}
+
+fn year_first_date(text: &str) -> Option<NaiveDate> {
+    let (year, month, day) = match text.strip_suffix('日') {
+        Some(rest) => {
+            let (year, rest) = rest.split_once('年')?;
+            let (month, day) = rest.split_once('月')?;
+            (year, month, day)
+        }
+        None => {
+            let separator = text.chars().find(|c| !c.is_ascii_digit())?;
+            if !matches!(separator, '-' | '/' | '.') {
+                return None;
+            }
+            let mut parts = text.split(separator);
+            let parts = (parts.next()?, parts.next()?, parts.next()?, parts.next());
+            if parts.3.is_some() {
+                return None;
+            }
+            (parts.0, parts.1, parts.2)
+        }
+    };
+    let digits = |part: &str, lengths: std::ops::RangeInclusive<usize>| {
+        (lengths.contains(&part.len()) && part.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| part.parse::<u32>().ok())
+            .flatten()
+    };
+    let year = i32::try_from(digits(year, 4..=4)?).ok()?;
+    NaiveDate::from_ymd_opt(year, digits(month, 1..=2)?, digits(day, 1..=2)?)
 }
 
 /// A whole number of 0 or more: a year, a record's seq, a count of votes or records, seconds. A
@@ -158,6 +181,40 @@ pub fn vkey(given: &str) -> anyhow::Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_date_is_taken_year_first_as_spreadsheets_write_it() {
+        let may_day = NaiveDate::from_ymd_opt(2026, 5, 1).unwrap();
+        for text in [
+            "2026-05-01",
+            " 2026-05-01 ",
+            "2026/05/01",
+            "2026/5/1",
+            "2026-5-1",
+            "2026.05.01",
+            "2026年5月1日",
+            "2026年05月01日",
+        ] {
+            assert_eq!(date(text), Ok(may_day), "{text}");
+        }
+        for text in [
+            "26-05-01",
+            "26/5/1",
+            "5/1/2026",
+            "01/05/2026",
+            "+2026-05-01",
+            "2026-05-01-02",
+            "2026/05-01",
+            "2026-005-01",
+            "2026-02-30",
+            "2026年5月1",
+            "2026 05 01",
+            "20260501",
+            "",
+        ] {
+            assert!(date(text).unwrap_err().contains("is not a date"), "{text}");
+        }
+    }
 
     #[test]
     fn an_heir_is_an_id_with_or_without_a_fraction() {

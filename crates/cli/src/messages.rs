@@ -704,6 +704,7 @@ pub const MESSAGES: &[Row] = &[
     ("the estate of {id} has {units} pledged shares: release them before settling", "{id} 的遗产中有 {units} 股已质押：请先解除质押再分割"),
     // Membership and representatives (R1–R4, R13).
     ("{name} ({id}) is already a member", "{name}（{id}）已经是成员"),
+    ("every one of the roster's {count} persons is already a member: it has been imported before", "名册上的 {count} 人都已经是成员：这份名册已经导入过"),
     ("{name} ({id}) is not a current member", "{name}（{id}）不是现有成员"),
     ("{name} ({id}) has died: the holding is an estate, settled by inheritance", "{name}（{id}）已去世：其所持股份为遗产，通过继承分割"),
     ("{id} is not a seated representative", "{id} 不是在任的成员代表"),

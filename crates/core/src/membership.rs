@@ -117,6 +117,9 @@ pub(crate) fn import(
     let mut events = Vec::with_capacity(rows.len() * 2 + 1);
     let mut added: BTreeMap<PersonId, u64> = BTreeMap::new();
     let mut added_total: u64 = 0;
+    // Rows whose person is a member already: when it is every row, the roster was imported
+    // before, and that is said once instead of once a row.
+    let mut members_already = 0;
     for (index, row) in rows.iter().enumerate() {
         let mut fail_about = |rule: Rule, message: String, other_row: Option<usize>| {
             violations.push(RowViolation {
@@ -155,6 +158,9 @@ pub(crate) fn import(
         ) {
             Ok(event) => events.push(event),
             Err(e) => {
+                if state.person(&person).is_some_and(|p| p.is_member()) {
+                    members_already += 1;
+                }
                 let (rule, message) = e.first();
                 fail(rule, message);
                 continue;
@@ -227,6 +233,15 @@ pub(crate) fn import(
             events.insert(0, Event::QuantificationPlanAdopted(plan));
         }
         return Ok(events);
+    }
+    if rows.len() > 1 && members_already == rows.len() {
+        return reject(
+            Rule::R1,
+            format!(
+                "every one of the roster's {} persons is already a member: it has been imported before",
+                rows.len()
+            ),
+        );
     }
     Err(RuleViolation::Rows(violations))
 }

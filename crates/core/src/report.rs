@@ -435,6 +435,10 @@ pub struct OwedLine {
     /// then a deceased holder (paid to the estate once settled, R10), then no account on record
     /// (a bank file leaves the line out); None when nothing stands in the way.
     pub not_paid_because: Option<NotPaidBecause>,
+    /// The holder, never printed: what lines of one household are ordered by, as
+    /// `distribution show` orders them.
+    #[serde(skip)]
+    pub person: PersonId,
 }
 
 /// Why an owed line is not paid yet (read from the ledger when the list is drawn up).
@@ -467,12 +471,11 @@ pub fn owed(state: &State) -> Vec<OwedLine> {
     lines
 }
 
-/// Puts owed lines in their printed order: by year, household and masked ID (stable: lines of
-/// one household whose masked IDs are alike stay in the order they came, by ID).
+/// Puts owed lines in their printed order: by year, household and holder, the order
+/// `distribution show` prints a year's lines in (the holder's whole ID, never its masked form,
+/// which sorted by the last four digits).
 pub fn sort_owed(lines: &mut [OwedLine]) {
-    lines.sort_by(|a, b| {
-        (a.year, &a.household, &a.id_masked).cmp(&(b.year, &b.household, &b.id_masked))
-    });
+    lines.sort_by(|a, b| (a.year, &a.household, &a.person).cmp(&(b.year, &b.household, &b.person)));
 }
 
 /// Whether a declared dividend is still owed, its line's state being `state`: unpaid, and of
@@ -511,6 +514,7 @@ pub fn owed_line(
         failure_reason: failure.map(|f| f.reason.clone()),
         failed_on: failure.map(|f| f.on),
         not_paid_because,
+        person: line.person.clone(),
     }
 }
 

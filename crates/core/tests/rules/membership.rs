@@ -320,6 +320,35 @@ fn an_import_with_bad_rows_lists_every_one_and_writes_nothing() {
 }
 
 #[test]
+fn r1_a_roster_imported_again_is_refused_once_not_row_by_row() {
+    let state = imported_village();
+    let again = import(vec![
+        row(A, "甲", "001", "basic", "1"),
+        row(B, "乙", "001", "", ""),
+        row(C, "丙", "002", "labor", "1.5"),
+        row(D, "丁", "002", "basic", "1.5"),
+    ]);
+    let message = check_rejected(&state, again, Rule::R1).to_string();
+    assert!(
+        message.contains("every one of the roster's 4 persons is already a member"),
+        "{message}"
+    );
+    // One new person among them: the three members are listed, row by row.
+    let partly = import(vec![
+        row(A, "甲", "001", "basic", "1"),
+        row(B, "乙", "001", "", ""),
+        row(C, "丙", "002", "labor", "1.5"),
+        row("110101199003072316", "戊", "004", "", ""),
+    ]);
+    let before = state.clone();
+    let Err(RuleViolation::Rows(rows)) = decide(&state, &partly) else {
+        panic!("expected row violations")
+    };
+    assert_eq!(rows.iter().map(|r| r.row).collect::<Vec<_>>(), [0, 1, 2]);
+    assert_eq!(state, before);
+}
+
+#[test]
 fn nothing_is_decided_before_the_collective_exists() {
     check_rejected(&State::new(), confirm(A, "001"), Rule::Input);
     check_rejected(&village(), register(charter_with(&[])), Rule::Input);

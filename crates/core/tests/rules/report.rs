@@ -136,3 +136,35 @@ fn an_owed_line_says_why_it_is_not_paid() {
     );
     assert!(report::is_owed(dividend, None) == (dividend.amount_fen > 0));
 }
+
+/// Owed lines of one household are in the order `distribution show` prints them: by the
+/// holder's whole ID. By the masked ID (first six and last four digits) the older holder of
+/// two from one county came second here.
+#[test]
+fn owed_lines_of_a_household_are_ordered_by_whole_id() {
+    let (state, _) = then(
+        &noticed(),
+        &[approve(2024, 2, 3, "2025-02-01"), post(2024, "2025-02-02")],
+    );
+    let found = state.distribution(2024).unwrap();
+    let (older, younger) = ("110101198001019998", "110101199003072316");
+    let holder = report::Holder {
+        household: "001".into(),
+        ..report::Holder::default()
+    };
+    let line = |person: &str, index| {
+        let dividend = gufen_core::entity::Dividend {
+            person: id(person),
+            ..found.dividends[0].clone()
+        };
+        report::owed_line(2024, index, &dividend, &holder, None)
+    };
+    let mut lines = vec![line(younger, 0), line(older, 1)];
+    assert!(
+        lines[0].id_masked < lines[1].id_masked,
+        "the masked IDs sort the other way"
+    );
+    report::sort_owed(&mut lines);
+    let ids: Vec<&PersonId> = lines.iter().map(|l| &l.person).collect();
+    assert_eq!(ids, [&id(older), &id(younger)]);
+}
