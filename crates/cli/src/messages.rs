@@ -544,6 +544,10 @@ pub const MESSAGES: &[Row] = &[
         "integrity failure: the store's data file is damaged: a read failed its checksum; restore the store from a copy and run `gufen verify`",
         "完整性故障：存储的数据文件已损坏，读取时校验和不符；请用备份恢复存储，再运行 `gufen verify`",
     ),
+    (
+        "integrity failure: the store's data files are damaged: its engine could not read them back ({why*}); restore the store from a copy and run `gufen verify`",
+        "完整性故障：存储的数据文件已损坏，存储引擎无法读回（{why}）；请用备份恢复存储，再运行 `gufen verify`",
+    ),
     ("integrity failure: {detail}", "完整性故障：{detail}"),
     ("store error: {detail}", "存储错误：{detail}"),
     ("i/o error: {detail*}", "读写错误：{detail}"),
@@ -966,6 +970,10 @@ mod tests {
         assert_eq!(
             translate("integrity failure: the store's data file is damaged: a read failed its checksum; restore the store from a copy and run `gufen verify`").as_deref(),
             Some("完整性故障：存储的数据文件已损坏，读取时校验和不符；请用备份恢复存储，再运行 `gufen verify`")
+        );
+        assert_eq!(
+            translate("integrity failure: the store's data files are damaged: its engine could not read them back (tried to serialize Uninitialized); restore the store from a copy and run `gufen verify`").as_deref(),
+            Some("完整性故障：存储的数据文件已损坏，存储引擎无法读回（tried to serialize Uninitialized）；请用备份恢复存储，再运行 `gufen verify`")
         );
     }
 

@@ -220,10 +220,10 @@ thread_local! {
 /// the panicking thread's flag: swapping the global hook for each record applied let one
 /// thread's replay silence another thread's panic, and two replays at once could leave the
 /// silent hook in place for good.
-struct QuietPanics;
+pub(super) struct QuietPanics;
 
 impl QuietPanics {
-    fn new() -> Self {
+    pub(super) fn new() -> Self {
         static WRAPPED: std::sync::Once = std::sync::Once::new();
         WRAPPED.call_once(|| {
             let previous = std::panic::take_hook();
