@@ -16,8 +16,8 @@ pub struct Node {
 /// A leaf splits when it holds more keys than this (sled 0.34.7: 16). Opening a store rebuilds
 /// the page table, one entry a page, and a page holds one leaf: with 16 keys a store of a
 /// million keys has about 100,000 pages to read and allocate on every open. 64 cuts the pages
-/// by four (gufen, docs/scale.md: an open of a million-record store 124 → 26 ms) while a key
-/// set into a leaf, which copies the leaf, stays cheap.
+/// by four (gufen's vendor/sled/GUFEN.md: an open of a million-record store 124 → 26 ms)
+/// while a key set into a leaf, which copies the leaf, stays cheap.
 const LEAF_SPLIT_KEYS: usize = 64;
 
 impl Node {

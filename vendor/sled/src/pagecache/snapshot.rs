@@ -548,7 +548,8 @@ fn write_snapshot(config: &RunningConfig, snapshot: &Snapshot) -> Result<()> {
     let parent = path_1.parent().unwrap();
     std::fs::create_dir_all(parent)?;
     let mut f =
-        std::fs::OpenOptions::new().write(true).create(true).open(&path_1)?;
+        // gufen: truncated, since a file of this name may be left by an open cut short.
+        std::fs::OpenOptions::new().write(true).create(true).truncate(true).open(&path_1)?;
 
     // write the snapshot bytes, followed by a crc64 checksum at the end
     io_fail!(config, "snap write");
