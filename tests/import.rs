@@ -917,3 +917,68 @@ fn dash_o_naming_the_roster_being_imported_is_refused() {
     assert_eq!(std::fs::read_to_string(&file).unwrap(), roster);
     assert_eq!(g.head(), before);
 }
+
+/// A roster given again: all of it is refused in one line; with one new person among the
+/// members, the members are listed once with their count, so that the new row's own refusal is
+/// seen, and under static management that refusal is about its units and says what to do (R7).
+#[test]
+fn a_roster_given_again_is_refused_once_and_a_new_rows_problem_is_not_buried() {
+    let g = Gufen::charter_only();
+    let rows = sample_rows(4);
+    let csv = |rows: &[[String; 5]], extra: &str| {
+        let mut text = String::from("身份证号,姓名,户号,股种,股数\n");
+        for row in rows {
+            text.push_str(&row.join(","));
+            text.push('\n');
+        }
+        text.push_str(extra);
+        text
+    };
+    let first = g.write("roster.csv", &csv(&rows, ""));
+    g.import(&first, &[]);
+    let stderr = g.refused_import(
+        &first,
+        &["R1: every one of the roster's 4 persons is already a member: it has been imported before"],
+    );
+    assert!(!stderr.contains("line 2"), "{stderr}");
+
+    let again = g.write(
+        "again.csv",
+        &csv(&rows, "110101199003072316,张小丽,00001,basic,1\n"),
+    );
+    let before = g.head();
+    for (lang, expected) in [
+        (
+            "en",
+            &[
+                "5 row(s) of",
+                "and 3 more rows of persons who are already members: a roster imported later lists only the persons it adds",
+                "line 6: R7: units: static management",
+                "(this one is dated 2018-03-01): leave this row's class and units empty [股数]",
+            ][..],
+        ),
+        (
+            "zh",
+            &[
+                "另有 3 行的人员已经是成员：以后导入的名册只列新增的人员",
+                "请将本行的股种、股数留空",
+            ][..],
+        ),
+    ] {
+        let run = g.run(&[
+            "--lang", lang, "member", "import", &again, "--resolution", "2018-1", "--date",
+            "2018-03-01",
+        ]);
+        assert_eq!(run.code, 1, "{}", run.stderr);
+        for text in expected {
+            assert!(run.stderr.contains(text), "{text:?} not in {}", run.stderr);
+        }
+        assert_eq!(
+            run.stderr.matches("already").count() + run.stderr.matches("已经是成员").count(),
+            2,
+            "one member row and the count: {}",
+            run.stderr
+        );
+    }
+    assert_eq!(g.head(), before);
+}

@@ -520,7 +520,29 @@ impl App {
         match ledger.execute_owned(&self.context()?, command) {
             Ok(outcome) => self.print_outcome(&outcome),
             Err(LedgerError::Rejected(RuleViolation::Rows(violations))) => {
-                let listed: Vec<String> = violations.iter().map(describe).collect();
+                // Rows of persons already members (a whole roster given again with a few new
+                // rows) are listed once, with their count, so that the other rows are seen.
+                let member = |v: &RowViolation| {
+                    v.rule == gufen_core::Rule::R1 && v.message.ends_with("is already a member")
+                };
+                let members = violations.iter().filter(|v| member(v)).count();
+                let mut listed = Vec::with_capacity(violations.len());
+                let mut member_listed = false;
+                for violation in &violations {
+                    if members >= 2 && member(violation) {
+                        if member_listed {
+                            continue;
+                        }
+                        member_listed = true;
+                    }
+                    listed.push(describe(violation));
+                }
+                if members >= 2 {
+                    listed.push(format!(
+                        "and {} more rows of persons who are already members: a roster imported later lists only the persons it adds",
+                        members - 1
+                    ));
+                }
                 bail!(
                     "{} row(s) of {file} refused; nothing was written\n  {}",
                     violations.len(),

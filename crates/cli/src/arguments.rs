@@ -15,10 +15,19 @@ use gufen_core::{Fen, PersonId, Units};
 /// `+2021-03-01`; a year of two digits is refused, since `26/5/1` could be any century and
 /// `5/1/2026` either order.
 pub fn date(text: &str) -> Result<NaiveDate, String> {
-    year_first_date(text.trim()).ok_or_else(|| format!("{text:?} is not a date YYYY-MM-DD"))
+    match year_first_date(text.trim()) {
+        Some(Some(date)) => Ok(date),
+        // A year, month and day of the right shape naming no day: 2021-02-30.
+        Some(None) => Err(format!(
+            "{text:?} is not a date YYYY-MM-DD: there is no such day"
+        )),
+        None => Err(format!("{text:?} is not a date YYYY-MM-DD")),
+    }
 }
 
-fn year_first_date(text: &str) -> Option<NaiveDate> {
+/// The date `text` names, year first: None when it is not of that shape, Some(None) when it is
+/// but names no day (a 30 February, a month 13).
+fn year_first_date(text: &str) -> Option<Option<NaiveDate>> {
     let (year, month, day) = match text.strip_suffix('日') {
         Some(rest) => {
             let (year, rest) = rest.split_once('年')?;
@@ -44,7 +53,8 @@ fn year_first_date(text: &str) -> Option<NaiveDate> {
             .flatten()
     };
     let year = i32::try_from(digits(year, 4..=4)?).ok()?;
-    NaiveDate::from_ymd_opt(year, digits(month, 1..=2)?, digits(day, 1..=2)?)
+    let (month, day) = (digits(month, 1..=2)?, digits(day, 1..=2)?);
+    Some(NaiveDate::from_ymd_opt(year, month, day))
 }
 
 /// A whole number of 0 or more: a year, a record's seq, a count of votes or records, seconds. A
@@ -206,13 +216,23 @@ mod tests {
             "2026-05-01-02",
             "2026/05-01",
             "2026-005-01",
-            "2026-02-30",
             "2026年5月1",
             "2026 05 01",
             "20260501",
             "",
         ] {
-            assert!(date(text).unwrap_err().contains("is not a date"), "{text}");
+            assert!(
+                date(text)
+                    .unwrap_err()
+                    .ends_with("is not a date YYYY-MM-DD"),
+                "{text}"
+            );
+        }
+        for text in ["2026-02-30", "2026/13/1", "2026年4月31日"] {
+            assert!(
+                date(text).unwrap_err().ends_with("there is no such day"),
+                "{text}"
+            );
         }
     }
 

@@ -603,6 +603,7 @@ pub const MESSAGES: &[Row] = &[
     ("ID {id} is also paid on {cell}", "身份证号 {id} 在单元格 {cell} 也有付款"),
     // Values on the command line.
     ("{value} is not a date YYYY-MM-DD", "{value} 不是 YYYY-MM-DD 格式的日期"),
+    ("{value} is not a date YYYY-MM-DD: there is no such day", "{value} 不是 YYYY-MM-DD 格式的日期：没有这一天"),
     ("{value} is not a decimal number with at most {n} decimal places", "{value} 不是最多 {n} 位小数的数"),
     ("{value} is not a whole number", "{value} 不是整数"),
     ("{value} is too large", "{value} 太大"),
@@ -669,6 +670,7 @@ pub const MESSAGES: &[Row] = &[
     ("a {what} needs units above zero", "{what}的股数必须大于零"),
     ("{id} has {units} {class} shares free of pledges; pledged units are not given up by a {what} until released", "{id} 只有 {units} 股 {class} 未被质押；已质押的股份在解除质押前不能{what}"),
     ("{id} would hold {units} of {total} shares, above the charter's cap of {cap}%", "{id} 将持有全部 {total} 股中的 {units} 股，超过章程规定的持股上限 {cap}%"),
+    ("static management (生不增、死不减): no allotment after the baseline date {baseline} (this one is dated {date}): leave this row's class and units empty", "静态管理（生不增、死不减）：基准日 {baseline} 之后不再配股（本次日期为 {date}）：请将本行的股种、股数留空"),
     ("static management (生不增、死不减): no allotment after the baseline date {baseline} (this one is dated {date})", "静态管理（生不增、死不减）：基准日 {baseline} 之后不再配股（本次日期为 {date}）"),
     ("share class {class} is not in the charter", "章程中没有股份类别 {class}"),
     ("the plan adopted by resolution {resolution} has {left} {class} shares left to allot, fewer than the roster's {wanted}", "决议 {resolution} 通过的方案中 {class} 只剩 {left} 股可配，少于花名册所列的 {wanted} 股"),
@@ -709,6 +711,7 @@ pub const MESSAGES: &[Row] = &[
     // Membership and representatives (R1–R4, R13).
     ("{name} ({id}) is already a member", "{name}（{id}）已经是成员"),
     ("every one of the roster's {count} persons is already a member: it has been imported before", "名册上的 {count} 人都已经是成员：这份名册已经导入过"),
+    ("and {count} more rows of persons who are already members: a roster imported later lists only the persons it adds", "另有 {count} 行的人员已经是成员：以后导入的名册只列新增的人员"),
     ("{name} ({id}) is not a current member", "{name}（{id}）不是现有成员"),
     ("{name} ({id}) has died: the holding is an estate, settled by inheritance", "{name}（{id}）已去世：其所持股份为遗产，通过继承分割"),
     ("{id} is not a seated representative", "{id} 不是在任的成员代表"),

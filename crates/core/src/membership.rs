@@ -185,8 +185,12 @@ pub(crate) fn import(
             continue;
         }
         if let Err(e) = checks::static_management(&collective.charter, given.date) {
+            // About the row's units (the column a reader is sent to), with what to do.
             let (rule, message) = e.first();
-            fail(rule, message);
+            fail(
+                rule,
+                format!("units: {message}: leave this row's class and units empty"),
+            );
             continue;
         }
         events.push(Event::SharesAllotted(SharesAllotted {
