@@ -192,6 +192,17 @@ fn a_flip_in_the_import_region_with_or_without_the_checkpoint_file_is_exit_3() {
             .unwrap();
         let said = String::from_utf8_lossy(&out.stdout);
         let records_intact = said.contains("记录数: 1202");
+        // The refusal in Chinese is Chinese through and through, not a Chinese heading over the
+        // engine's English.
+        let zh = command(&copy)
+            .args(["--lang", "zh", "verify"])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&zh.stderr);
+        assert!(
+            !stderr.contains("the store's data file"),
+            "checkpoints removed: {remove_checkpoints}: {stderr}"
+        );
         assert!(
             out.status.code() == Some(3) || records_intact,
             "checkpoints removed: {remove_checkpoints}; exit {:?}: {}{}",

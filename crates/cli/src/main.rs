@@ -159,9 +159,10 @@ fn lang_name(lang: cli::Lang) -> &'static str {
 /// nothing was written.
 fn described(error: &anyhow::Error, lang: cli::Lang) -> String {
     match error.downcast_ref::<gufen_ledger::LedgerError>() {
-        Some(gufen_ledger::LedgerError::Corrupt { seq, message }) if lang == cli::Lang::Zh => {
-            let at = seq.map_or_else(String::new, |seq| format!("（第 {seq} 条记录）"));
-            format!("完整性故障{at}：{message}")
+        // Through the message table whole, so that a damage it knows (a failed checksum, an
+        // engine that could not read its files back) is said in Chinese, not only its heading.
+        Some(corrupt @ gufen_ledger::LedgerError::Corrupt { .. }) if lang == cli::Lang::Zh => {
+            messages::zh(&corrupt.to_string())
         }
         Some(gufen_ledger::LedgerError::Rejected(gufen_core::RuleViolation::Rule { .. }))
             if lang == cli::Lang::Zh =>
