@@ -1,7 +1,7 @@
-//! The store is built on sled 0.34.7 with changes of gufen's (vendor/sled/GUFEN.md): leaves of
-//! up to 64 keys instead of 16, a key set into a leaf placed while the leaf is copied, and a
-//! snapshot cut short not read. These tests hold that the leaf limit and the snapshot change are
-//! in force, and that sled still keeps what a plain map keeps through sets (each one made by
+//! The store is built on sled 0.34.7 with changes of gufen's (vendor/sled/GUFEN.md): a leaf
+//! limit a tree can be given (gufen gives its trees of many small entries 64 keys instead of
+//! 16), a key set into a leaf placed while the leaf is copied, and a snapshot cut short not
+//! read. These tests hold that the leaf limit and the snapshot change are in force, and that sled still keeps what a plain map keeps through sets (each one made by
 //! `Node::applied`, whose gain is measured by the benchmark, not here), overwrites, removals and
 //! batches that split and merge leaves, and after the store is opened again.
 
@@ -38,18 +38,31 @@ fn leaves(tree: &sled::Tree) -> usize {
 }
 
 #[test]
-fn a_leaf_holds_up_to_64_keys() {
+fn a_tree_given_64_keys_a_leaf_holds_them_and_others_keep_16() {
     let dir = tempfile::tempdir().unwrap();
     let db = sled::Config::new().path(dir.path()).open().unwrap();
-    let tree = db.open_tree("keys").unwrap();
+    db.open_tree("wide").unwrap().set_leaf_split_keys(64);
+    // Another handle of the same tree, opened after, shares its setting.
+    let wide = db.open_tree("wide").unwrap();
+    let plain = db.open_tree("plain").unwrap();
     // Keys set in order, as a roster import sets its persons: a leaf splits in two when it
     // passes its limit and only the right half grows on, so a leaf ends with half the limit.
     for n in 0..2_000u32 {
-        tree.insert(n.to_be_bytes(), &[7u8; 40][..]).unwrap();
+        wide.insert(n.to_be_bytes(), &[7u8; 40][..]).unwrap();
+        plain.insert(n.to_be_bytes(), &[7u8; 40][..]).unwrap();
     }
-    let leaves = leaves(&tree);
-    // 2,000 keys: about 62 leaves of 32 keys; sled's own limit of 16 made about 250 of 8.
-    assert!((50..=70).contains(&leaves), "{leaves} leaves");
+    // 2,000 keys: about 62 leaves of 32 keys; sled's own limit of 16 makes about 220 of 9.
+    let (wide, plain) = (leaves(&wide), leaves(&plain));
+    assert!((50..=70).contains(&wide), "{wide} leaves");
+    assert!((200..=240).contains(&plain), "{plain} leaves");
+}
+
+#[test]
+#[should_panic(expected = "a leaf splits above 16 to 1,024 keys, not 8")]
+fn a_leaf_limit_below_sleds_own_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sled::Config::new().path(dir.path()).open().unwrap();
+    db.open_tree("t").unwrap().set_leaf_split_keys(8);
 }
 
 /// Every open writes a snapshot as `snap.{lsn}.generating` and renames it once synced. An
@@ -148,6 +161,7 @@ proptest! {
         {
             let db = sled::Config::new().path(dir.path()).open().unwrap();
             let tree = db.open_tree("t").unwrap();
+            tree.set_leaf_split_keys(64);
             for (step, op) in ops.iter().enumerate() {
                 match op {
                     Op::Set(k, size) => {

@@ -113,6 +113,9 @@ impl Db {
                 context: context.clone(),
                 root: AtomicU64::new(root),
                 merge_operator: RwLock::new(None),
+                leaf_split_keys: std::sync::atomic::AtomicUsize::new(
+                    crate::node::LEAF_SPLIT_KEYS,
+                ),
             }));
             assert!(tenants.insert(id, tree).is_none());
         }

@@ -13,12 +13,9 @@ pub struct Node {
     pub(crate) data: Data,
 }
 
-/// A leaf splits when it holds more keys than this (sled 0.34.7: 16). Opening a store rebuilds
-/// the page table, one entry a page, and a page holds one leaf: with 16 keys a store of a
-/// million keys has about 100,000 pages to read and allocate on every open. 64 cuts the pages
-/// by four (gufen's vendor/sled/GUFEN.md: an open of a million-record store 124 → 26 ms)
-/// while a key set into a leaf, which copies the leaf, stays cheap.
-const LEAF_SPLIT_KEYS: usize = 64;
+/// A leaf splits when it holds more keys than this, unless its tree was given another limit
+/// (`Tree::set_leaf_split_keys`, gufen): sled 0.34.7's own limit.
+pub(crate) const LEAF_SPLIT_KEYS: usize = 16;
 
 impl Node {
     pub(crate) fn new_hoisted_root(
@@ -641,12 +638,17 @@ impl Node {
     }
 
     pub(crate) fn should_split(&self) -> bool {
+        self.should_split_at(LEAF_SPLIT_KEYS)
+    }
+
+    /// Whether this node splits, a leaf of its tree splitting above `leaf_keys` keys (gufen).
+    pub(crate) fn should_split_at(&self, leaf_keys: usize) -> bool {
         let threshold = if cfg!(any(test, feature = "lock_free_delays")) {
             2
         } else if self.data.is_index() {
             256
         } else {
-            LEAF_SPLIT_KEYS
+            leaf_keys
         };
 
         let size_checks = self.data.len() > threshold;

@@ -93,6 +93,8 @@ pub struct TreeInner {
     pub(crate) subscribers: Subscribers,
     pub(crate) root: AtomicU64,
     pub(crate) merge_operator: RwLock<Option<Box<dyn MergeOperator>>>,
+    /// The keys a leaf of this tree holds before it splits (gufen; `set_leaf_split_keys`).
+    pub(crate) leaf_split_keys: std::sync::atomic::AtomicUsize,
 }
 
 impl Drop for TreeInner {
@@ -127,6 +129,21 @@ unsafe impl Send for Tree {}
 unsafe impl Sync for Tree {}
 
 impl Tree {
+    /// Sets how many keys a leaf of this tree holds before it splits, for every handle of the
+    /// tree in this process (gufen; not stored: set it again after each open). sled 0.34.7
+    /// splits at 16 whatever the keys. Every open rebuilds the page table, an entry a page, and a
+    /// leaf is a page: a tree of many small keys opens in a fourth of the time at 64. A set
+    /// copies its leaf and a leaf is written whole when its changes are consolidated, so a tree
+    /// of large values is better left at 16. Between 16 and 1,024: a leaf merges below 4 keys.
+    pub fn set_leaf_split_keys(&self, keys: usize) {
+        assert!(
+            (crate::node::LEAF_SPLIT_KEYS..=1024).contains(&keys),
+            "a leaf splits above 16 to 1,024 keys, not {}",
+            keys
+        );
+        self.leaf_split_keys.store(keys, std::sync::atomic::Ordering::Relaxed);
+    }
+
     #[doc(hidden)]
     #[deprecated(since = "0.24.2", note = "replaced by `Tree::insert`")]
     pub fn set<K, V>(&self, key: K, value: V) -> Result<Option<IVec>>
@@ -1670,7 +1687,9 @@ impl Tree {
                 retry!();
             }
 
-            if view.should_split() {
+            if view.should_split_at(
+                self.leaf_split_keys.load(std::sync::atomic::Ordering::Relaxed),
+            ) {
                 self.split_node(&view, &parent_view, root_pid, guard)?;
                 retry!();
             }
