@@ -153,8 +153,9 @@ fn lang_name(lang: cli::Lang) -> &'static str {
     }
 }
 
-/// The error as printed, in the chosen language: an integrity failure the store reports is framed
-/// in it (its detail is the ledger's, in English); every other message is the chain of causes,
+/// The error as printed, in the chosen language: an integrity failure the store reports goes
+/// through the message table whole (a detail it has no row for stays in English under a
+/// Chinese heading); every other message is the chain of causes,
 /// each translated by the message table in Chinese; a command the ledger refused says that
 /// nothing was written.
 fn described(error: &anyhow::Error, lang: cli::Lang) -> String {

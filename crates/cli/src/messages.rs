@@ -548,6 +548,10 @@ pub const MESSAGES: &[Row] = &[
         "integrity failure: the store's data files are damaged: its engine could not read them back ({why*}); restore the store from a copy and run `gufen verify`",
         "完整性故障：存储的数据文件已损坏，存储引擎无法读回（{why}）；请用备份恢复存储，再运行 `gufen verify`",
     ),
+    (
+        "integrity failure: the store's data files are damaged (sled: {what}); restore the store from a copy and run `gufen verify`",
+        "完整性故障：存储的数据文件已损坏（sled：{what}）；请用备份恢复存储，再运行 `gufen verify`",
+    ),
     ("integrity failure: {detail}", "完整性故障：{detail}"),
     ("store error: {detail}", "存储错误：{detail}"),
     ("i/o error: {detail*}", "读写错误：{detail}"),

@@ -2358,3 +2358,42 @@ fn handles_of_one_ledger_share_its_append_lock() {
     assert!(std::sync::Arc::ptr_eq(&first.lock, &second.lock));
     assert!(!std::sync::Arc::ptr_eq(&first.lock, &other.lock));
 }
+
+/// The trees of many small entries are given 64 keys a leaf when a ledger or the list of
+/// ledgers opens them, and those of large values keep sled's 16 (vendor/sled/GUFEN.md): counted
+/// in sled's own listing of a tree's nodes, after 2,000 keys set in order through another handle
+/// of each tree (handles share the limit).
+#[test]
+fn a_ledgers_trees_of_many_small_entries_get_64_keys_a_leaf() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = populated(dir.path());
+    drop(store);
+    let store = reopen(dir.path());
+    assert_eq!(store.ledger_ids().unwrap(), [ORG]);
+    let leaves = |tree: &sled::Tree| {
+        let listing = format!("{tree:?}");
+        let last = listing.rsplit("level ").next().unwrap().to_string();
+        last.lines().filter(|l| l.starts_with("\t\t")).count()
+    };
+    let filled = |part: &str| {
+        let tree = store.raw_tree_for_tests(ORG, part);
+        for n in 0..2_000u32 {
+            let mut key = b"zz-test/".to_vec();
+            key.extend_from_slice(&n.to_be_bytes());
+            tree.insert(key, &[1u8; 30][..]).unwrap();
+        }
+        leaves(&tree)
+    };
+    // Only the list of ledgers has opened meta so far.
+    let meta = filled("meta");
+    assert!((40..=80).contains(&meta), "meta: {meta} leaves");
+    let _ledger = store.ledger(ORG).unwrap();
+    for part in ["index", "projections"] {
+        let count = filled(part);
+        assert!((40..=80).contains(&count), "{part}: {count} leaves");
+    }
+    for part in ["bundles", "tiles"] {
+        let count = filled(part);
+        assert!(count >= 200, "{part}: {count} leaves");
+    }
+}

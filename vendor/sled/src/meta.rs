@@ -65,9 +65,9 @@ where
                     subscribers: Subscribers::default(),
                     root: AtomicU64::new(root_id),
                     merge_operator: RwLock::new(None),
-                leaf_split_keys: std::sync::atomic::AtomicUsize::new(
-                    crate::node::LEAF_SPLIT_KEYS,
-                ),
+                    leaf_split_keys: std::sync::atomic::AtomicUsize::new(
+                        crate::node::LEAF_SPLIT_KEYS,
+                    ),
                 })));
             }
             Err(Error::CollectionNotFound(_)) => {}
@@ -119,9 +119,9 @@ where
             context: context.clone(),
             root: AtomicU64::new(root_id),
             merge_operator: RwLock::new(None),
-                leaf_split_keys: std::sync::atomic::AtomicUsize::new(
-                    crate::node::LEAF_SPLIT_KEYS,
-                ),
+            leaf_split_keys: std::sync::atomic::AtomicUsize::new(
+                crate::node::LEAF_SPLIT_KEYS,
+            ),
         })));
     }
 }

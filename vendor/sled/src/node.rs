@@ -637,10 +637,6 @@ impl Node {
         }
     }
 
-    pub(crate) fn should_split(&self) -> bool {
-        self.should_split_at(LEAF_SPLIT_KEYS)
-    }
-
     /// Whether this node splits, a leaf of its tree splitting above `leaf_keys` keys (gufen).
     pub(crate) fn should_split_at(&self, leaf_keys: usize) -> bool {
         let threshold = if cfg!(any(test, feature = "lock_free_delays")) {

@@ -34,8 +34,9 @@ pub fn checkpoint_file_path(store: &Path, ledger_id: &str) -> PathBuf {
 pub(crate) use persons::first_stored_difference;
 pub(crate) use reads::{apply_checked, compare_index, StoredStreams};
 
-/// The keys a leaf page of a tree of many small entries (the stream index, the projections, the
-/// meta tree's command ids) holds before it splits: a fourth of the pages sled's own 16 made.
+/// The keys a leaf page of a tree of many small entries (the stream index; the projections, a
+/// person or household each, among which a year's plan is one large value; the meta tree's
+/// command ids) holds before it splits: a fourth of the pages sled's own 16 made.
 const MANY_SMALL_ENTRIES_LEAF_KEYS: usize = 64;
 
 /// sled's page cache. Its default (1 GiB) kept the pages a large write made in memory until the
@@ -300,6 +301,14 @@ impl Store {
         Ok(())
     }
 
+    /// A handle of one of a ledger's trees as sled gives it, past `ledger_tree`.
+    #[cfg(test)]
+    pub(crate) fn raw_tree_for_tests(&self, ledger_id: &str, part: &str) -> sled::Tree {
+        self.db
+            .open_tree(format!("ledger/{ledger_id}/{part}"))
+            .unwrap()
+    }
+
     #[cfg(test)]
     pub(crate) fn flush_for_tests(&self) {
         self.db.flush().unwrap();
@@ -314,7 +323,7 @@ impl Store {
                 .strip_prefix("ledger/")
                 .and_then(|n| n.strip_suffix("/meta"))
             {
-                let meta = self.db.open_tree(name.as_bytes())?;
+                let meta = self.ledger_tree(id, "meta")?;
                 if meta.contains_key(HEAD_KEY)? {
                     ids.push(id.to_string());
                 }
@@ -324,18 +333,22 @@ impl Store {
         Ok(ids)
     }
 
+    /// One of a ledger's trees, its leaf limit set: trees of many small entries keep 64 keys to a
+    /// leaf page (sled's own 16 made the page table every open rebuilds four times larger);
+    /// those of large values (bundles of records, tiles) keep 16, a leaf being written whole
+    /// (vendor/sled/GUFEN.md). Every open of a tree goes through here, a read included: sled
+    /// splits a leaf it passes over on a read too.
+    fn ledger_tree(&self, ledger_id: &str, part: &str) -> Result<sled::Tree, sled::Error> {
+        let tree = self.db.open_tree(format!("ledger/{ledger_id}/{part}"))?;
+        if matches!(part, "index" | "projections" | "meta") {
+            tree.set_leaf_split_keys(MANY_SMALL_ENTRIES_LEAF_KEYS);
+        }
+        Ok(tree)
+    }
+
     /// Opens (or starts) the ledger with this id, recovering it to a consistent head.
     pub fn ledger(&self, ledger_id: &str) -> Result<Ledger, LedgerError> {
-        let tree = |part: &str| {
-            let tree = self.db.open_tree(format!("ledger/{ledger_id}/{part}"))?;
-            // Trees of many small entries keep 64 to a leaf page (sled's own 16 made the page
-            // table every open rebuilds four times larger); those of large values (bundles of
-            // records, tiles) keep 16, a leaf being written whole (vendor/sled/GUFEN.md).
-            if matches!(part, "index" | "projections" | "meta") {
-                tree.set_leaf_split_keys(MANY_SMALL_ENTRIES_LEAF_KEYS);
-            }
-            Ok::<_, sled::Error>(tree)
-        };
+        let tree = |part: &str| self.ledger_tree(ledger_id, part);
         let ledger = Ledger {
             path: self.path.clone(),
             durability: self.durability.clone(),
