@@ -4,7 +4,8 @@
 //! read. These tests hold that the leaf limit and the snapshot change are in force, and that
 //! sled still keeps what a plain map keeps through sets (each one made by
 //! `Node::applied`, whose gain is measured by the benchmark, not here), overwrites, removals and
-//! batches that split and merge leaves, and after the store is opened again.
+//! batches that split and merge leaves, and after the store is opened again, and that `get_lt`,
+//! answered in place in a leaf, finds what the map finds.
 
 use proptest::prelude::*;
 use std::collections::BTreeMap;
@@ -143,6 +144,29 @@ fn value(key: u16, size: usize, step: usize) -> Vec<u8> {
     (0..size).map(|i| (key as usize + i + step) as u8).collect()
 }
 
+/// `get_lt` (answered in place in the leaf that would hold the key, gufen) against the map,
+/// for keys present and absent and of other lengths than the stored ones (one byte, three).
+fn check_get_lt(
+    tree: &sled::Tree,
+    model: &BTreeMap<Vec<u8>, Vec<u8>>,
+) -> Result<(), TestCaseError> {
+    for k in (0u16..620).step_by(3) {
+        let two = k.to_be_bytes();
+        for probe in [two.to_vec(), vec![two[0]], vec![two[0], two[1], 0]] {
+            let got = tree
+                .get_lt(&probe)
+                .unwrap()
+                .map(|(k, v)| (k.to_vec(), v.to_vec()));
+            let want = model
+                .range(..probe.clone())
+                .next_back()
+                .map(|(k, v)| (k.clone(), v.clone()));
+            prop_assert_eq!(got, want, "get_lt({:?})", probe);
+        }
+    }
+    Ok(())
+}
+
 fn contents(tree: &sled::Tree) -> BTreeMap<Vec<u8>, Vec<u8>> {
     tree.iter()
         .map(|entry| {
@@ -190,6 +214,7 @@ proptest! {
                 }
                 if step % 100 == 0 {
                     prop_assert_eq!(&contents(&tree), &model);
+                    check_get_lt(&tree, &model)?;
                 }
             }
             prop_assert_eq!(&contents(&tree), &model);
@@ -202,5 +227,6 @@ proptest! {
         let db = reopen(dir.path());
         let tree = db.open_tree("t").unwrap();
         prop_assert_eq!(&contents(&tree), &model);
+        check_get_lt(&tree, &model)?;
     }
 }
