@@ -231,21 +231,14 @@ impl Store {
         // sled recovers its page table from the log on open and, on some damaged logs (a byte
         // changed in a message it then skips), panics instead of returning an error: that is
         // damage like a failed checksum (exit 3), not a crash, and prints nothing of its own.
-        let opened = {
-            let _quiet = reads::QuietPanics::new();
-            std::panic::catch_unwind(|| {
-                sled::Config::new()
-                    .path(path)
-                    .cache_capacity(SLED_CACHE_BYTES)
-                    .open()
-            })
-        };
-        let opened = opened.map_err(|panic| {
-            let why = panic
-                .downcast_ref::<String>()
-                .map(String::as_str)
-                .or_else(|| panic.downcast_ref::<&str>().copied())
-                .unwrap_or("no reason given");
+        let opened = reads::quietly(|| {
+            sled::Config::new()
+                .path(path)
+                .cache_capacity(SLED_CACHE_BYTES)
+                .open()
+        })
+        .map_err(|why| {
+            let why = why.as_deref().unwrap_or("no reason given");
             LedgerError::Corrupt {
                 seq: None,
                 message: format!("the store's data files are damaged: its engine could not read them back ({why}); restore the store from a copy and run `gufen verify`"),

@@ -196,17 +196,25 @@ pub(crate) fn apply_checked(
     date: NaiveDate,
     event: &Event,
 ) -> Result<(), String> {
-    let quiet = QuietPanics::new();
-    let applied =
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| apply(state, date, event)));
-    drop(quiet);
-    applied.map_err(|panic| {
-        let why = panic
-            .downcast_ref::<String>()
-            .map(String::as_str)
-            .or_else(|| panic.downcast_ref::<&str>().copied())
-            .unwrap_or("an invariant does not hold");
+    quietly(std::panic::AssertUnwindSafe(|| apply(state, date, event))).map_err(|why| {
+        let why = why.as_deref().unwrap_or("an invariant does not hold");
         format!("the record cannot be applied to the state before it: {why}")
+    })
+}
+
+/// Runs `work`, a panic in it caught and printing nothing of its own: its message (None when
+/// it gave no text) is the error.
+pub(super) fn quietly<T>(
+    work: impl FnOnce() -> T + std::panic::UnwindSafe,
+) -> Result<T, Option<String>> {
+    let quiet = QuietPanics::new();
+    let done = std::panic::catch_unwind(work);
+    drop(quiet);
+    done.map_err(|panic| {
+        panic
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| panic.downcast_ref::<&str>().map(|text| text.to_string()))
     })
 }
 
@@ -220,10 +228,10 @@ thread_local! {
 /// the panicking thread's flag: swapping the global hook for each record applied let one
 /// thread's replay silence another thread's panic, and two replays at once could leave the
 /// silent hook in place for good.
-pub(super) struct QuietPanics;
+struct QuietPanics;
 
 impl QuietPanics {
-    pub(super) fn new() -> Self {
+    fn new() -> Self {
         static WRAPPED: std::sync::Once = std::sync::Once::new();
         WRAPPED.call_once(|| {
             let previous = std::panic::take_hook();
