@@ -240,6 +240,13 @@ impl Db {
         self.context.was_recovered()
     }
 
+    /// gufen: moves the live pages out of the log's segments that are at most half live, so
+    /// that they can be reused (and, freed, take no disk space), and flushes; returns the pages
+    /// moved. See `PageCache::reclaim`.
+    pub fn reclaim(&self) -> Result<usize> {
+        self.context.pagecache.reclaim()
+    }
+
     /// Generate a monotonic ID. Not guaranteed to be
     /// contiguous. Written to disk every `idgen_persist_interval`
     /// operations, followed by a blocking flush. During recovery, we

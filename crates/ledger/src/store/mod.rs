@@ -1091,6 +1091,10 @@ impl Ledger {
             }
             self.projections.apply_batch(batch)?;
             if last {
+                // sled's cleaning of stale log segments, which a short process would leave
+                // undone (the store was 2.5 times its records after an import and a posting);
+                // it may write blob files, made durable next.
+                self.durability.db.reclaim()?;
                 return self.durability.make_blobs_durable();
             }
         }

@@ -98,6 +98,13 @@ pub(crate) struct SegmentAccountant {
     async_truncations: BTreeMap<LogOffset, OneShot<Result<()>>>,
 }
 
+/// gufen: sled drained the file's last segment whenever half the segments were free, to shrink
+/// the file. The pages went to the segment being written, which, when it was the file's last,
+/// was drained in turn once full: a loop without end under `PageCache::reclaim`, and churn
+/// otherwise. Free segments take no disk space in gufen's sled (they are punched at open), so
+/// the rule is off.
+const TIP_RELOCATION: bool = false;
+
 #[derive(Debug, Clone, Default)]
 pub(crate) struct SegmentCleaner {
     inner: Arc<Mutex<BTreeMap<LogOffset, BTreeSet<PageId>>>>,
@@ -106,17 +113,25 @@ pub(crate) struct SegmentCleaner {
 impl SegmentCleaner {
     pub(crate) fn pop(&self) -> Option<(PageId, LogOffset)> {
         let mut inner = self.inner.lock();
-        let offset = {
-            let (offset, pids) = inner.iter_mut().next()?;
-            if !pids.is_empty() {
-                let pid = pids.iter().next().copied().unwrap();
-                pids.remove(&pid);
-                return Some((pid, *offset));
-            }
-            *offset
-        };
-        inner.remove(&offset);
-        None
+        // gufen: a segment whose pages have all been handed out is dropped and the next one's
+        // first page given, where sled gave none and so stopped its cleaning there.
+        loop {
+            let offset = {
+                let (offset, pids) = inner.iter_mut().next()?;
+                if !pids.is_empty() {
+                    let pid = pids.iter().next().copied().unwrap();
+                    pids.remove(&pid);
+                    return Some((pid, *offset));
+                }
+                *offset
+            };
+            inner.remove(&offset);
+        }
+    }
+
+    /// gufen: the pages queued.
+    pub(crate) fn len(&self) -> usize {
+        self.inner.lock().values().map(BTreeSet::len).sum()
     }
 
     fn add_pids(&self, offset: LogOffset, pids: BTreeSet<PageId>) {
@@ -635,11 +650,20 @@ impl SegmentAccountant {
         for segment_base in to_free {
             self.free_segment(segment_base)?;
             io_fail!(self.config, "zero garbage segment SA");
-            pwrite_all(
+            // gufen: a free segment is zeroed by giving its blocks back to the file system
+            // (read as zeros, as sled's write of zeros left them), so that it takes no disk
+            // space and costs no write; where that is not supported, zeros are written.
+            if !punch_hole(
                 &self.config.file,
-                &*vec![MessageKind::Corrupted.into(); self.config.segment_size],
                 segment_base,
-            )?;
+                self.config.segment_size as u64,
+            ) {
+                pwrite_all(
+                    &self.config.file,
+                    &*vec![MessageKind::Corrupted.into(); self.config.segment_size],
+                    segment_base,
+                )?;
+            }
         }
 
         // we want to complete all truncations because
@@ -964,7 +988,7 @@ impl SegmentAccountant {
             self.segments.iter().filter(|s| s.is_inactive()).count();
         let free_ratio = (free_segs * 100) / (1 + free_segs + inactive_segs);
 
-        if free_ratio >= SEGMENT_CLEANUP_THRESHOLD && inactive_segs > 5 {
+        if TIP_RELOCATION && free_ratio >= SEGMENT_CLEANUP_THRESHOLD && inactive_segs > 5 {
             let last_index =
                 self.segments.iter().rposition(Segment::is_inactive).unwrap();
 
@@ -1127,4 +1151,29 @@ impl SegmentAccountant {
 
         idx
     }
+}
+
+/// gufen: deallocates `len` bytes of `file` at `offset`, keeping its length; whether it did.
+#[cfg(target_os = "linux")]
+fn punch_hole(file: &std::fs::File, offset: u64, len: u64) -> bool {
+    use std::os::unix::io::AsRawFd;
+    let (Ok(offset), Ok(len)) =
+        (libc::off_t::try_from(offset), libc::off_t::try_from(len))
+    else {
+        return false;
+    };
+    // SAFETY: fallocate on an open descriptor of ours, with no memory passed.
+    unsafe {
+        libc::fallocate(
+            file.as_raw_fd(),
+            libc::FALLOC_FL_PUNCH_HOLE | libc::FALLOC_FL_KEEP_SIZE,
+            offset,
+            len,
+        ) == 0
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn punch_hole(_file: &std::fs::File, _offset: u64, _len: u64) -> bool {
+    false
 }
