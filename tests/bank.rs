@@ -1146,7 +1146,7 @@ fn row_of(rows: &[Vec<String>], line: &Value) -> String {
 }
 
 #[test]
-fn owed_says_why_a_line_without_an_account_or_of_a_deceased_holder_is_not_paid() {
+fn owed_and_show_say_why_a_line_without_an_account_or_of_a_deceased_holder_is_not_paid() {
     let g = posted_village();
     let (lines, rural) = batch_written(&g);
     let owed_lines = owed(&g);
@@ -1199,7 +1199,32 @@ fn owed_says_why_a_line_without_an_account_or_of_a_deceased_holder_is_not_paid()
             let b_row = row_of(&rows, &owed_after[&b_reference]);
             assert!(b_row.contains("账户已销户"), "{format} {lang}: {b_row}");
             assert!(!b_row.contains(no_account), "{format} {lang}: {b_row}");
+            // The year's own table gives the same reasons (it gave the bank's only).
+            let shown = table_rows(
+                &g,
+                format,
+                lang,
+                &["distribution", "show", "--year", "2025"],
+            );
+            let a_row = row_of(&shown, &owed_after[&a_reference]);
+            assert!(a_row.contains(no_account), "show {format} {lang}: {a_row}");
+            let c_row = row_of(&shown, &owed_after[&c_reference]);
+            assert!(c_row.contains(estate), "show {format} {lang}: {c_row}");
+            let b_row = row_of(&shown, &owed_after[&b_reference]);
+            assert!(
+                b_row.contains("账户已销户"),
+                "show {format} {lang}: {b_row}"
+            );
         }
+    }
+    // And in JSON: each of the year's lines the reason `owed` gives it, none for a paid one.
+    let shown = json(&g, &["distribution", "show", "--year", "2025"]);
+    for line in shown["lines"].as_array().unwrap() {
+        let reference = line["line_reference"].as_str().unwrap();
+        let want = owed_after
+            .get(reference)
+            .map_or(Value::Null, |l| l["not_paid_because"].clone());
+        assert_eq!(line["not_paid_because"], want, "{reference}");
     }
 }
 
@@ -1695,4 +1720,40 @@ fn a_report_file_naming_the_result_file_or_the_resubmit_file_is_refused_before_a
         .unwrap()
         .contains("1 lines paid"));
     assert_eq!(gbk_csv(&resubmit).len(), 2);
+}
+
+#[test]
+fn a_notice_asked_for_after_the_posting_is_refused_with_the_command_that_reprints_it() {
+    let g = posted_village();
+    let before = head(&g);
+    for (lang, says) in [
+        (
+            "en",
+            "R13: the 2025 plan is already posted: its notice is printed again by `gufen distribution show --year 2025 --notice`; nothing was written",
+        ),
+        (
+            "zh",
+            "规则 R13：2025 年度方案已处于入账状态：重印其公示请用 `gufen distribution show --year 2025 --notice`；本次未写入任何记录",
+        ),
+    ] {
+        let run = g.run(&[
+            "--lang",
+            lang,
+            "distribution",
+            "notice",
+            "--year",
+            "2025",
+            "--date",
+            "2026-02-01",
+        ]);
+        assert_eq!(run.code, 1, "{lang}: {}", run.stderr);
+        assert_eq!(run.stderr.trim(), format!("gufen: {says}"), "{lang}");
+        assert_eq!(head(&g), before, "{lang}");
+    }
+    // The command it names prints the notice.
+    let notice = g.ok(&["distribution", "show", "--year", "2025", "--notice"]);
+    assert!(
+        notice.contains("2025 income distribution plan: public notice"),
+        "{notice}"
+    );
 }

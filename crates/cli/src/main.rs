@@ -165,10 +165,12 @@ fn described(error: &anyhow::Error, lang: cli::Lang) -> String {
         Some(corrupt @ gufen_ledger::LedgerError::Corrupt { .. }) if lang == cli::Lang::Zh => {
             messages::zh(&corrupt.to_string())
         }
-        Some(gufen_ledger::LedgerError::Rejected(gufen_core::RuleViolation::Rule { .. }))
-            if lang == cli::Lang::Zh =>
-        {
-            format!("{}；本次未写入任何记录", app::describe_error(error, lang))
+        Some(gufen_ledger::LedgerError::Rejected(gufen_core::RuleViolation::Rule { .. })) => {
+            let message = app::describe_error(error, lang);
+            match lang {
+                cli::Lang::Zh => format!("{message}；本次未写入任何记录"),
+                cli::Lang::En => format!("{message}; nothing was written"),
+            }
         }
         _ => app::describe_error(error, lang),
     }

@@ -766,6 +766,7 @@ pub const MESSAGES: &[Row] = &[
     ("cite the holder's written consent", "请引用持有人的书面同意"),
     ("cite the court's judgment", "请引用法院判决"),
     ("{id}'s units are redeemed only with the holder's consent or a court's judgment, never by a resolution alone: cite --consent or --judgment", "回购 {id} 的股份须有持有人同意或法院判决，不能仅凭决议：请给出 --consent 或 --judgment"),
+    ("the {year} plan is already {status*}: its notice is printed again by `gufen distribution show --year {again} --notice`", "{year} 年度方案已处于{status}状态：重印其公示请用 `gufen distribution show --year {again} --notice`"),
     ("the {year} plan is already {status*}", "{year} 年度方案已处于{status}状态"),
     ("the {year} plan was posted on {date}; a posted plan is final", "{year} 年度方案已于 {date} 入账；已入账的方案不能更改"),
     ("the {year} plan was approved on {date}; an approved plan is not redrafted", "{year} 年度方案已于 {date} 表决通过；已通过的方案不能重新编制"),

@@ -248,6 +248,9 @@ pub struct LinePayment {
     /// Why the bank last failed to pay it, and when it said so (unpaid lines only).
     pub failure_reason: Option<String>,
     pub failed_on: Option<NaiveDate>,
+    /// Why a declared line is not paid yet, as `distribution owed` gives it (None when it is
+    /// paid, not yet declared, of no amount, or nothing stands in the way).
+    pub not_paid_because: Option<NotPaidBecause>,
 }
 
 impl DividendLine {
@@ -399,6 +402,9 @@ pub fn dividend_line(
     let paid = state.and_then(|l| l.paid.as_ref());
     let paid_on = paid.map(|p| p.on);
     let failure = state.and_then(|l| l.failure.as_ref());
+    let not_paid_because = dividend
+        .filter(|d| is_owed(d, state))
+        .and_then(|d| why_not_paid(d, holder, state));
     DividendLine {
         name: holder.name.clone(),
         id_masked: line.person.masked_id(),
@@ -413,6 +419,7 @@ pub fn dividend_line(
             paid_reference: paid.map(|p| p.reference.clone()),
             failure_reason: failure.map(|f| f.reason.clone()),
             failed_on: failure.map(|f| f.on),
+            not_paid_because,
         }),
     }
 }
@@ -484,6 +491,25 @@ pub fn is_owed(dividend: &Dividend, state: Option<&LineState>) -> bool {
     state.is_none_or(|l| l.paid.is_none()) && dividend.amount_fen > 0
 }
 
+/// Why the declared dividend `line`, owed, is not paid yet, its holder being `holder` and its
+/// line's state `state`: the bank's recorded failure first, then a deceased holder, then no
+/// account on record.
+fn why_not_paid(
+    line: &Dividend,
+    holder: &Holder,
+    state: Option<&LineState>,
+) -> Option<NotPaidBecause> {
+    if state.is_some_and(|l| l.failure.is_some()) {
+        Some(NotPaidBecause::BankFailure)
+    } else if line.estate || holder.deceased {
+        Some(NotPaidBecause::Estate)
+    } else if !holder.has_account {
+        Some(NotPaidBecause::NoAccount)
+    } else {
+        None
+    }
+}
+
 /// The owed line of `line`, the `index`th declared dividend of the `year` plan (one
 /// `is_owed`), what is printed of its holder being `holder` and its line's state `state`.
 pub fn owed_line(
@@ -494,15 +520,7 @@ pub fn owed_line(
     state: Option<&LineState>,
 ) -> OwedLine {
     let failure = state.and_then(|l| l.failure.as_ref());
-    let not_paid_because = if failure.is_some() {
-        Some(NotPaidBecause::BankFailure)
-    } else if line.estate || holder.deceased {
-        Some(NotPaidBecause::Estate)
-    } else if !holder.has_account {
-        Some(NotPaidBecause::NoAccount)
-    } else {
-        None
-    };
+    let not_paid_because = why_not_paid(line, holder, state);
     OwedLine {
         year,
         line_reference: crate::bank::line_reference(year, index),

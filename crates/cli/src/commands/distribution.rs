@@ -176,6 +176,7 @@ pub fn run(app: &mut App, command: DistributionCommand) -> Result<()> {
             app.write_with_document(date, Action::NoticeDistribution { year }, |ledger| {
                 App::plan(ledger, year, PlanPaper::Notice, lang)
             })
+            .map_err(|error| reprint_instead(error, year))
         }
         DistributionCommand::Approve {
             year,
@@ -495,5 +496,27 @@ fn payout_sheet(
         paid_fen: sums.paid_fen,
         lines: Vec::new(),
         lines_weighted_units: sums.weighted_units,
+    }
+}
+
+/// A notice refused because the plan is past it (approved, posted) says how to print the
+/// notice again, which is what an accountant asking for it after the vote wants.
+fn reprint_instead(error: anyhow::Error, year: u16) -> anyhow::Error {
+    use gufen_core::{Rule, RuleViolation};
+    use gufen_ledger::LedgerError;
+    match error.downcast_ref::<LedgerError>() {
+        Some(LedgerError::Rejected(RuleViolation::Rule {
+            rule: Rule::R13,
+            message,
+        })) if message.starts_with(&format!("the {year} plan is already ")) => {
+            LedgerError::Rejected(RuleViolation::new(
+                Rule::R13,
+                format!(
+                    "{message}: its notice is printed again by `gufen distribution show --year {year} --notice`"
+                ),
+            ))
+            .into()
+        }
+        _ => error,
     }
 }

@@ -135,7 +135,11 @@ impl PlanDocument {
         if let Some(payment) = &line.payment {
             row.push(yes_no(lang, payment.paid).to_string());
             row.push(payment.paid_on.map(|d| d.to_string()).unwrap_or_default());
-            row.push(payment.failure_reason.clone().unwrap_or_default());
+            row.push(reason_text(
+                payment.not_paid_because,
+                payment.failure_reason.as_deref(),
+                lang,
+            ));
             row.push(payment.line_reference.clone().unwrap_or_default());
         }
         row
@@ -409,8 +413,18 @@ impl Document for Owed {
 /// The 未付原因 of an owed line: the bank's recorded reason, else why nothing can be paid yet
 /// (the words `payfile` gives a line it leaves out).
 fn not_paid_because(line: &OwedLine, lang: Lang) -> String {
-    match line.not_paid_because {
-        Some(NotPaidBecause::BankFailure) => line.failure_reason.clone().unwrap_or_default(),
+    reason_text(line.not_paid_because, line.failure_reason.as_deref(), lang)
+}
+
+/// The words of a 未付原因 (`because`), the bank's own (`failure_reason`) for a failed payment;
+/// the same in `distribution owed` and `distribution show`.
+fn reason_text(
+    because: Option<NotPaidBecause>,
+    failure_reason: Option<&str>,
+    lang: Lang,
+) -> String {
+    match because {
+        Some(NotPaidBecause::BankFailure) => failure_reason.unwrap_or_default().to_string(),
         Some(NotPaidBecause::Estate) => estate_text(lang).to_string(),
         Some(NotPaidBecause::NoAccount) => no_account_text(lang).to_string(),
         None => String::new(),
