@@ -874,23 +874,16 @@ impl PageCache {
         ret
     }
 
-    /// gufen: marks every segment wholly below the log's stable offset as no longer written,
-    /// as sled does once a later segment's header is durable, so that its stale share is
-    /// counted and a mostly stale one queued for cleaning. Called after a flush.
-    /// gufen: moves the live pages out of the log's mostly stale segments, until none is left
-    /// to clean, and flushes; returns the pages moved. sled marks a segment no longer written
-    /// (and so counts its stale share and queues it for cleaning once at most half of it is
-    /// live) only when a later segment's header is durable, and then cleans one page per page
-    /// replaced, or in its background flusher; what it meant to clean is forgotten when the
-    /// process ends. A short-lived process leaves most stale segments as they are. The segments
-    /// emptied here are freed once the one now written is no longer written, or on the next open.
+    /// gufen: moves the live pages out of the log's segments queued for cleaning, until none
+    /// is left, and flushes; returns the pages moved. sled queues a segment for cleaning once at
+    /// most half of it is live and it is no longer written (which it learns when a later
+    /// segment's header is durable: a write of more than a segment), and then moves one page per
+    /// page replaced, or some in its background flusher every half second; what it has queued is
+    /// forgotten when the process ends, so that a command leaves most of its stale segments as
+    /// they are. No segment is marked here: one freed above the last durable segment header
+    /// would be missing from the log's tail that recovery reads. The segments emptied here are
+    /// freed once the one now written is no longer written, or at the next open.
     pub(crate) fn reclaim(&self) -> Result<usize> {
-        self.flush()?;
-        let stable = self.log.iobufs.stable();
-        if stable >= 0 {
-            let guard = pin();
-            self.log.iobufs.sa_stabilize(stable, &guard)?;
-        }
         // Bounded by the pages queued now: those its own writes queue are left for later.
         let queued = self.log.iobufs.segment_cleaner.len();
         let mut moved = 0;
